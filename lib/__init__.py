@@ -1,0 +1,1 @@
+"""Engine of the Suzhou postal and express-delivery target dashboard (no Streamlit here)."""

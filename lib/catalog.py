@@ -1,0 +1,217 @@
+"""The definitions the dashboard works from: targets, the indicators they measure, regions."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from lib import units
+from lib.problems import InputError, Problem
+
+TARGET_COLUMNS = [
+    "id", "year", "indicator", "name_zh", "name_en", "category", "lead_departments", "unit",
+    "target_value", "stretch_value", "comparator", "kind", "aggregation", "growth_target_pct",
+    "baseline_year", "region", "numerator", "denominator", "source_section", "source_item",
+    "source_text",
+]
+KINDS = {"flow", "level", "ratio", "zero_tolerance", "not_below_last_year", "indicator"}
+COMPARATORS = {"≥", ">", "≤", "=", ">=", "<="}
+AGGREGATIONS = {"sum", "latest"}
+CITY_NAMES = {"", "全市", "苏州", "苏州市", "合计", "全市合计", "city", "total"}
+_ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+@dataclass
+class Catalog:
+    """Targets (one row per target and year), indicators (one row per measured series), regions."""
+
+    targets: pd.DataFrame
+    indicators: pd.DataFrame
+    regions: pd.DataFrame
+
+    def years(self) -> list[int]:
+        """Return the years that have targets, ascending."""
+        return sorted(int(y) for y in self.targets["year"].dropna().unique())
+
+    def targets_for(self, year: int) -> pd.DataFrame:
+        """Return the targets of one year in file order."""
+        return self.targets[self.targets["year"] == year].reset_index(drop=True)
+
+    def indicator(self, indicator_id: str) -> pd.Series:
+        """Return the definition row of one indicator."""
+        return self.indicators.loc[indicator_id]
+
+    def resolve_indicator(self, text: str) -> str | None:
+        """Return the indicator id named by an id or a Chinese/English name, None if unknown."""
+        key = _name_key(text)
+        return self._name_index().get(key)
+
+    def suggest_indicators(self, text: str, limit: int = 3) -> list[str]:
+        """Return the indicator names closest to a mistyped one."""
+        names = list(self._name_index())
+        close = difflib.get_close_matches(_name_key(text), names, n=limit, cutoff=0.4)
+        out: list[str] = []
+        for key in close:
+            ind = self._name_index()[key]
+            label = f"{self.indicators.loc[ind, 'name_zh']} ({ind})"
+            if label not in out:
+                out.append(label)
+        return out
+
+    def _name_index(self) -> dict[str, str]:
+        if not hasattr(self, "_names"):
+            index: dict[str, str] = {}
+            for ind, row in self.indicators.iterrows():
+                for name in (ind, row["name_zh"], row["name_en"]):
+                    index.setdefault(_name_key(name), ind)
+            for _, row in self.targets.iterrows():
+                if not row["region"]:
+                    index.setdefault(_name_key(row["name_zh"]), row["indicator"])
+            self._names = index
+        return self._names
+
+    def normalize_region(self, text: object) -> str | None:
+        """Return the canonical region name ('' for the whole city), None if unknown."""
+        name = "" if text is None or (isinstance(text, float) and pd.isna(text)) else str(text).strip()
+        if name.lower() in CITY_NAMES:
+            return ""
+        for region, row in self.regions.iterrows():
+            if name == region or name in row["aliases"]:
+                return region
+        return None
+
+    def region_names(self) -> list[str]:
+        """Return the known region names."""
+        return list(self.regions.index)
+
+
+def _name_key(text: object) -> str:
+    """Return a name normalised for matching: no spaces or quotes, lower case."""
+    return re.sub(r"[\s“”\"'（）()]", "", str(text)).lower()
+
+
+def load_catalog(data_dir: Path) -> Catalog:
+    """Return the catalog read from data_dir/targets.csv and regions.csv; raise InputError."""
+    regions = load_regions(Path(data_dir) / "regions.csv")
+    targets, indicators = load_targets(Path(data_dir) / "targets.csv", regions)
+    return Catalog(targets=targets, indicators=indicators, regions=regions)
+
+
+def load_regions(path: Path) -> pd.DataFrame:
+    """Return regions indexed by name with parent and alias list; an absent file gives none."""
+    if not path.exists():
+        return pd.DataFrame(columns=["name_en", "parent", "aliases"]).rename_axis("region")
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    frame["aliases"] = frame["aliases"].map(lambda s: [a.strip() for a in s.split("|") if a.strip()])
+    return frame.set_index("region")
+
+
+def load_targets(path: Path, regions: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Return (targets, indicators) from targets.csv, or raise InputError listing every problem."""
+    name = path.name
+    if not path.exists():
+        raise InputError([Problem(name, "err_unreadable", params={"detail": f"{path} not found"})])
+    raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    missing = [c for c in TARGET_COLUMNS if c not in raw.columns]
+    if missing:
+        raise InputError([Problem(name, "err_missing_columns", params={
+            "columns": ", ".join(missing), "found": ", ".join(raw.columns)})])
+    raw = raw.map(str.strip)
+    problems: list[Problem] = []
+
+    def bad(i: int, column: str, detail: str) -> None:
+        problems.append(Problem(name, "err_targets", row=i + 2, column=column,
+                                value=raw.at[i, column], params={"row": i + 2, "column": column, "detail": detail}))
+
+    def number(i: int, column: str) -> float | None:
+        text = raw.at[i, column]
+        if text == "":
+            return None
+        try:
+            return float(text)
+        except ValueError:
+            bad(i, column, f"'{text}' is not a number")
+            return None
+
+    records = []
+    for i, row in raw.iterrows():
+        rec = dict(row)
+        if not _ID_PATTERN.match(row["id"]):
+            bad(i, "id", "ids are lower-case letters, digits and _")
+        if row["kind"] not in KINDS:
+            bad(i, "kind", f"expected one of {sorted(KINDS)}")
+        if row["aggregation"] not in AGGREGATIONS:
+            bad(i, "aggregation", "expected sum or latest")
+        if units.canonical_unit(row["unit"]) in (None, ""):
+            bad(i, "unit", f"unknown unit; known: {', '.join(units.UNITS)}")
+        rec["indicator"] = row["indicator"] or row["id"]
+        rec["comparator"] = {">=": "≥", "<=": "≤"}.get(row["comparator"], row["comparator"])
+        for col in ("target_value", "stretch_value", "growth_target_pct"):
+            rec[col] = number(i, col)
+        for col in ("year", "baseline_year"):
+            value = number(i, col)
+            rec[col] = int(value) if value is not None else None
+        if row["kind"] != "indicator":
+            if rec["year"] is None:
+                bad(i, "year", "a target needs its year")
+            if rec["comparator"] not in COMPARATORS:
+                bad(i, "comparator", "expected ≥ > ≤ or =")
+            if row["kind"] in {"flow", "level", "ratio", "zero_tolerance"} and rec["target_value"] is None \
+                    and not (row["kind"] == "flow" and rec["growth_target_pct"] is not None):
+                bad(i, "target_value", "this kind needs a target value")
+            if rec["growth_target_pct"] is not None and rec["baseline_year"] is None:
+                bad(i, "baseline_year", "a growth target needs its baseline year")
+            if row["kind"] == "not_below_last_year" and rec["baseline_year"] is None:
+                bad(i, "baseline_year", "'not below last year' needs the baseline year")
+            if rec["baseline_year"] is not None and rec["year"] is not None and rec["baseline_year"] >= rec["year"]:
+                bad(i, "baseline_year", "the baseline year must be before the target year")
+        if row["region"] and row["region"] not in regions.index:
+            bad(i, "region", f"unknown region; known: {', '.join(regions.index)}")
+        rec["lead_departments"] = [d.strip() for d in re.split(r"[、,，;；|]", row["lead_departments"]) if d.strip()]
+        rec["unit"] = units.canonical_unit(row["unit"]) or row["unit"]
+        records.append(rec)
+
+    frame = pd.DataFrame(records, columns=TARGET_COLUMNS)
+    keyed = frame[frame["kind"] != "indicator"]
+    for i in keyed[keyed.duplicated(["id", "year"], keep="first")].index:
+        bad(i, "id", "the same id appears twice for this year")
+    ind_ids = frame[frame["kind"] == "indicator"]["id"]
+    for i in ind_ids[ind_ids.duplicated()].index:
+        bad(i, "id", "an indicator is defined twice")
+
+    indicators = _indicator_table(frame)
+    for i, row in frame.iterrows():
+        for col in ("indicator", "numerator", "denominator"):
+            ref = row[col]
+            if ref and ref not in indicators.index:
+                bad(i, col, f"'{ref}' is not defined in targets.csv")
+        if bool(row["numerator"]) != bool(row["denominator"]):
+            bad(i, "denominator", "a ratio needs both numerator and denominator, or neither")
+        if row["indicator"] in indicators.index and not problems:
+            if units.canonical_unit(indicators.at[row["indicator"], "unit"]) != row["unit"]:
+                bad(i, "unit", f"differs from the unit of indicator '{row['indicator']}'")
+    if problems:
+        raise InputError(problems)
+    targets = frame[frame["kind"] != "indicator"].reset_index(drop=True)
+    targets["region"] = targets["region"].fillna("")
+    targets["year"] = targets["year"].astype(int)
+    return targets, indicators
+
+
+def _indicator_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return one definition per indicator: its indicator row, or its latest target row."""
+    rows = {}
+    for _, row in frame.sort_values("year", na_position="first").iterrows():
+        if row["kind"] == "indicator" or row["indicator"] == row["id"]:
+            rows[row["id"]] = {
+                "name_zh": row["name_zh"], "name_en": row["name_en"], "unit": row["unit"],
+                "aggregation": row["aggregation"], "category": row["category"],
+            }
+    table = pd.DataFrame.from_dict(rows, orient="index")
+    table.index.name = "indicator"
+    table["additive"] = table["unit"].map(lambda u: units.is_known(u) and units.is_additive(units.canonical_unit(u)))
+    return table

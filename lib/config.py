@@ -1,0 +1,34 @@
+"""Settings and status thresholds of the scorecard, kept in one documented place."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+# Pace targets (flow, level): green when completion >= expected progress, yellow when it is
+# less than this many percentage points below, red further below.
+PACE_YELLOW_BAND_POINTS = 5.0
+
+# Rate targets (ratio): green when the rate meets the comparator, yellow when it misses the
+# target by at most this many percentage points, red beyond.
+RATE_YELLOW_BAND_POINTS = 5.0
+
+# A growth target and its baseline disagree when the baseline year's actual total differs
+# from target / (1 + growth) by more than this many percent.
+BASELINE_TOLERANCE_PCT = 1.0
+
+# Year-end projections made from fewer months than this are flagged as unreliable.
+MIN_MONTHS_FOR_PROJECTION = 3
+
+# Files in data/actuals whose names start with this are the bundled sample data.
+SAMPLE_FILE_PREFIX = "sample_"
+
+# Largest actuals file the loader will read.
+MAX_ACTUALS_FILE_BYTES = 20 * 1024 * 1024
+
+
+def data_dir() -> Path:
+    """Return the data directory: $KPI_DATA_DIR, or ./data of the repository."""
+    return Path(os.environ.get("KPI_DATA_DIR") or REPO_ROOT / "data")

@@ -1,0 +1,80 @@
+"""A loaded data directory: the catalog, every actuals file's report, and a DuckDB database."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from lib import config, queries
+from lib.actuals import FileReport, actuals_files, load_actuals
+from lib.catalog import Catalog, load_catalog
+
+
+@dataclass
+class Dataset:
+    """Everything the engine needs for one data directory, loaded once."""
+
+    data_dir: Path
+    catalog: Catalog
+    reports: list[FileReport]
+    con: duckdb.DuckDBPyConnection
+
+    def query(self, sql: str, params: dict | None = None) -> pd.DataFrame:
+        """Return the result of one query, run on its own cursor (connections are not thread-safe)."""
+        cursor = self.con.cursor()
+        try:
+            return cursor.execute(sql, params or {}).df()
+        finally:
+            cursor.close()
+
+    @property
+    def rejected(self) -> list[FileReport]:
+        """Return the reports of files that could not be loaded."""
+        return [r for r in self.reports if not r.accepted]
+
+    @property
+    def is_sample(self) -> bool:
+        """Return whether any loaded file is bundled sample data."""
+        return any(r.accepted and r.file.startswith(config.SAMPLE_FILE_PREFIX) for r in self.reports)
+
+    def periods(self) -> pd.DataFrame:
+        """Return, per year with data, the last month and the number of months reported."""
+        return self.query(queries.PERIODS_WITH_DATA)
+
+
+def actuals_dir(data_dir: Path) -> Path:
+    """Return the folder of actuals files inside a data directory."""
+    return Path(data_dir) / "actuals"
+
+
+def data_signature(data_dir: Path) -> tuple:
+    """Return a key that changes whenever a definition or actuals file is added, changed or removed."""
+    data_dir = Path(data_dir)
+    paths = [data_dir / "targets.csv", data_dir / "regions.csv", *actuals_files(actuals_dir(data_dir))]
+    entries = []
+    for path in paths:
+        try:
+            st = os.stat(path)
+        except OSError:
+            continue
+        entries.append((path.name, st.st_size, st.st_mtime_ns))
+    return (str(data_dir.resolve()), tuple(entries))
+
+
+def open_dataset(data_dir: Path) -> Dataset:
+    """Return the dataset of a data directory; raise InputError when targets.csv is unusable."""
+    data_dir = Path(data_dir)
+    catalog = load_catalog(data_dir)
+    rows, reports = load_actuals(actuals_dir(data_dir), catalog)
+    con = duckdb.connect(":memory:")
+    con.register("indicators_frame", catalog.indicators.reset_index())
+    con.register("regions_frame", catalog.regions.reset_index())
+    con.register("actuals_frame", rows)
+    con.execute(queries.SCHEMA)
+    for name in ("indicators_frame", "regions_frame", "actuals_frame"):
+        con.unregister(name)
+    return Dataset(data_dir=data_dir, catalog=catalog, reports=reports, con=con)

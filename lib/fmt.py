@@ -1,0 +1,96 @@
+"""Numbers, units and months written the way readers expect (亿元, 万件, 2021年10月)."""
+
+from __future__ import annotations
+
+import calendar
+import math
+
+from lib.units import UNITS, canonical_unit
+
+DASH = "—"
+
+_EN_NOUN = {
+    "pieces": "parcels",
+    "items": "",
+    "person_times": "person-times",
+    "sites": "sites",
+    "cases": "cases",
+    "incidents": "incidents",
+}
+
+
+def is_missing(value: object) -> bool:
+    """Return whether a value is absent (None or NaN)."""
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def trim_number(value: float, decimals: int = 2) -> str:
+    """Return value with thousands separators and at most `decimals` decimals, zeros trimmed."""
+    text = f"{value:,.{decimals}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+def format_value(value: float | None, unit: str, lang: str = "zh") -> str:
+    """Return a value in its unit, e.g. 412.35亿元 or 8.1万个 (zh), CNY 41.24 bn (en)."""
+    if is_missing(value):
+        return DASH
+    unit = canonical_unit(unit) or unit
+    family, factor = UNITS.get(unit, ("", 1.0))
+    if family == "percent":
+        return f"{trim_number(value, 1)}%"
+    if family == "score":
+        return f"{trim_number(value, 1)}分" if lang != "en" else f"{trim_number(value, 1)} pts"
+    if lang == "en":
+        return _format_en(value * factor, family, unit)
+    if factor == 1.0 and abs(value) >= 1e8 and f"亿{unit}" in UNITS:
+        return f"{trim_number(value / 1e8)}亿{unit}"
+    if factor == 1.0 and abs(value) >= 1e4 and f"万{unit}" in UNITS:
+        return f"{trim_number(value / 1e4)}万{unit}"
+    return f"{trim_number(value)}{unit}"
+
+
+def _format_en(base_value: float, family: str, unit: str) -> str:
+    """Return a base-unit amount in English with bn/m scaling."""
+    size = abs(base_value)
+    if size >= 1e9:
+        number = f"{trim_number(base_value / 1e9)} bn"
+    elif size >= 1e6:
+        number = f"{trim_number(base_value / 1e6)} m"
+    else:
+        number = trim_number(base_value)
+    if family == "money":
+        return f"CNY {number}"
+    noun = _EN_NOUN.get(family, unit)
+    return f"{number} {noun}".strip()
+
+
+def format_pct(value: float | None, signed: bool = False) -> str:
+    """Return a percentage like 76.4% (or +14.5% when signed)."""
+    if is_missing(value):
+        return DASH
+    return f"{value:+.1f}%" if signed else f"{value:.1f}%"
+
+
+def format_points(value: float | None, lang: str = "zh") -> str:
+    """Return a difference in percentage points, e.g. +3.2个百分点."""
+    if is_missing(value):
+        return DASH
+    return f"{value:+.1f}个百分点" if lang != "en" else f"{value:+.1f} pts"
+
+
+def format_period(year: int, month: int, lang: str = "zh") -> str:
+    """Return a month as 2021年10月 (zh) or Oct 2021 (en)."""
+    if lang == "en":
+        return f"{calendar.month_abbr[month]} {year}"
+    return f"{year}年{month}月"
+
+
+def format_month_range(start: int, end: int, lang: str = "zh") -> str:
+    """Return a span of months such as 11–12月 (zh) or Nov–Dec (en)."""
+    if lang == "en":
+        if start == end:
+            return calendar.month_abbr[start]
+        return f"{calendar.month_abbr[start]}–{calendar.month_abbr[end]}"
+    return f"{start}月" if start == end else f"{start}–{end}月"

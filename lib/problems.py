@@ -1,0 +1,50 @@
+"""Problems found in input files, each locating file, row, column and value."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from lib.i18n import t
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input: where it is, and a message key with its parameters."""
+
+    file: str
+    code: str
+    row: int | None = None
+    column: str | None = None
+    value: str | None = None
+    params: dict = field(default_factory=dict)
+    severity: str = "error"
+
+    def message(self, lang: str = "zh") -> str:
+        """Return the problem as one sentence in lang, with its location first."""
+        where = (
+            t("problem_at", lang, file=self.file, row=self.row, column=self.column)
+            if self.row is not None
+            else t("problem_file", lang, file=self.file)
+        )
+        params = {"value": self.value, **self.params}
+        return f"{where}：{t(self.code, lang, **params)}" if lang != "en" else f"{where}: {t(self.code, lang, **params)}"
+
+    def as_dict(self, lang: str = "zh") -> dict:
+        """Return the problem as plain data for JSON and tables."""
+        return {
+            "file": self.file,
+            "row": self.row,
+            "column": self.column,
+            "value": self.value,
+            "severity": self.severity,
+            "code": self.code,
+            "message": self.message(lang),
+        }
+
+
+class InputError(Exception):
+    """Raised with the full list of problems when an input cannot be used."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__("; ".join(p.message("en") for p in problems[:5]))
+        self.problems = problems
