@@ -63,6 +63,8 @@ def _format_en(base_value: float, family: str, unit: str) -> str:
     if family == "money":
         return f"CNY {number}"
     noun = _EN_NOUN.get(family, unit)
+    if base_value == 1 and noun.endswith("s"):
+        noun = noun[:-1]
     return f"{number} {noun}".strip()
 
 

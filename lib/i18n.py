@@ -64,9 +64,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "数据来源：{source}；目标依据：苏邮管〔2021〕21号《2021年工作要点》及民生实事分工安排。",
         "Source: {source}; targets: Suzhou Postal Administration work plan 2021 (苏邮管〔2021〕21号).",
     ),
+    "how_status_title": ("状态如何判定", "How the status is decided"),
     "how_status": (
-        "状态规则：完成率不低于序时进度为正常；低于序时进度{band}个百分点以内为需关注；更低为滞后。比率类指标按目标值比较；零容忍指标出现即为滞后；“稳中有升”指标与去年同期比较。",
-        "Status: on pace when completion ≥ expected progress; watch within {band} points below; behind further below. Rates compare with their target; any zero-tolerance incident is behind; 'not below last year' compares with the same period of the baseline year.",
+        "状态规则：完成率不低于序时进度为正常；低于序时进度{band:g}个百分点以内为需关注；更低为滞后。比率类指标按目标值比较；零容忍指标出现即为滞后；“稳中有升”指标与去年同期比较。",
+        "Status: on pace when completion ≥ expected progress; watch within {band:g} points below; behind further below. Rates compare with their target; any zero-tolerance incident is behind; 'not below last year' compares with the same period of the baseline year.",
     ),
     # statuses
     "status_green": ("进度正常", "On pace"),

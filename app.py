@@ -1,0 +1,13 @@
+"""Entry point: page config, language switch and navigation over the pages in pages/."""
+
+import streamlit as st
+
+from lib import ui
+from lib.i18n import t
+
+st.set_page_config(page_title=t("app_title"), page_icon=":material/local_shipping:", layout="wide")
+lang = ui.language_selector()
+pages = [
+    st.Page("pages/overview.py", title=t("nav_overview", lang), icon=":material/dashboard:", default=True),
+]
+st.navigation(pages).run()

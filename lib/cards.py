@@ -1,0 +1,90 @@
+"""What a scorecard card says for each target, as plain text (used by the pages and exports)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from lib.engine import Score
+from lib.fmt import format_month_range, format_pct, format_period, format_points, format_value
+from lib.i18n import department_label, status_label, t
+
+
+@dataclass
+class Card:
+    """The texts of one card: title, headline value, progress and detail lines."""
+
+    title: str
+    status: str
+    status_text: str
+    value: str
+    target_text: str
+    delta: str | None = None
+    progress: float | None = None
+    lines: list[str] = field(default_factory=list)
+
+
+def build_card(s: Score, year: int, as_of: int, lang: str = "zh") -> Card:
+    """Return the card texts of one score."""
+    en = lang == "en"
+    unit = s.unit
+    card = Card(
+        title=s.name_en if en else s.name,
+        status=s.status,
+        status_text=status_label(s.status, lang),
+        value=format_value(s.actual_ytd, unit, lang),
+        target_text="",
+    )
+    sep = ": " if en else "："
+    if s.kind == "not_below_last_year":
+        card.target_text = f"{t('not_below_target', lang)}{sep}{format_value(s.target, unit, lang)}"
+        if s.gap_points is not None:
+            change = format_points(s.gap_points, lang) if unit == "%" else \
+                ("+" if s.gap_points >= 0 else "") + format_value(s.gap_points, unit, lang)
+            card.delta = f"{change} vs last year" if en else f"较去年同期{change}"
+    elif s.kind == "zero_tolerance":
+        card.target_text = f"{t('target', lang)}{sep}{t('zero_target', lang)}"
+    else:
+        target = f"{s.comparator}{format_value(s.target, unit, lang)}"
+        if s.stretch is not None:
+            target += f" （{t('stretch', lang)} {format_value(s.stretch, unit, lang)}）" if not en \
+                else f" ({t('stretch', lang)} {format_value(s.stretch, unit, lang)})"
+        card.target_text = f"{t('target', lang)}{sep}{target}"
+    if s.completion_pct is not None and s.kind in ("flow", "level", "ratio"):
+        card.progress = max(0.0, min(s.completion_pct, 100.0)) / 100
+        line = f"{t('completion', lang)} {format_pct(s.completion_pct)}"
+        if s.expected_pct_seasonal is not None:
+            line += f" · {t('expected_seasonal', lang)} {format_pct(s.expected_pct_seasonal)}"
+            if s.seasonal_basis == "baseline":
+                line += f" · {t('expected_linear', lang)} {format_pct(s.expected_pct_linear)}"
+            card.delta = format_points(s.gap_points, lang)
+        elif s.kind == "ratio" and s.gap_points is not None:
+            card.delta = format_points(s.gap_points, lang)
+        card.lines.append(line)
+    if s.stretch_completion_pct is not None:
+        card.lines.append(f"{t('stretch', lang)} {format_pct(s.stretch_completion_pct)}")
+    if s.yoy_growth_pct is not None and s.kind in ("flow", "level"):
+        line = f"{t('yoy', lang)} {format_pct(s.yoy_growth_pct, signed=True)}"
+        if s.growth_target_pct is not None:
+            line += f"（{t('growth_target', lang)} {format_pct(s.growth_target_pct, signed=True)}）" if not en \
+                else f" ({t('growth_target', lang)} {format_pct(s.growth_target_pct, signed=True)})"
+        card.lines.append(line)
+    if s.kind in ("flow", "level") and s.projection_year_end is not None:
+        line = f"{t('projection', lang)} {format_value(s.projection_year_end, unit, lang)}"
+        if not s.projection_reliable:
+            line += f"（{t('projection_unreliable', lang)}）" if not en else f" ({t('projection_unreliable', lang)})"
+        card.lines.append(line)
+    if s.required_monthly_avg is not None and s.data_month is not None and s.data_month < 12:
+        months = format_month_range(s.data_month + 1, 12, lang)
+        card.lines.append(f"{months}{t('required_avg', lang)} {format_value(s.required_monthly_avg, unit, lang)}"
+                          if not en else f"{t('required_avg', lang)} ({months}): {format_value(s.required_monthly_avg, unit, lang)}")
+    if s.data_month is not None and s.data_month < as_of:
+        card.lines.append(t("data_through", lang, period=format_period(year, s.data_month, lang)))
+    if s.baseline_consistent is False:
+        card.lines.append(t(
+            "baseline_warning", lang, target=format_value(s.target, unit, lang), growth=f"{s.growth_target_pct:g}",
+            implied=format_value(s.implied_baseline, unit, lang), base_year=s.baseline_year,
+            actual=format_value(s.baseline_total, unit, lang), gap=f"{s.baseline_gap_pct:+.1f}"))
+    depts = "、".join(department_label(d, lang) for d in s.lead_departments) if not en \
+        else ", ".join(department_label(d, lang) for d in s.lead_departments)
+    card.lines.append(f"{t('lead', lang)}{sep}{depts}")
+    return card

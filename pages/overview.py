@@ -1,0 +1,51 @@
+"""Overview: every target's completion, expected progress and status for a year and as-of month."""
+
+import streamlit as st
+
+from lib import ui
+from lib.config import PACE_YELLOW_BAND_POINTS
+from lib.cards import build_card
+from lib.charts import completion_chart
+from lib.engine import scorecard_frame, status_counts
+from lib.fmt import format_period
+from lib.i18n import category_label, status_label, t
+
+lang = ui.lang()
+st.title(t("overview_title", lang))
+ds = ui.dataset()
+if ds is None:
+    st.stop()
+ui.data_notices(ds)
+period = ui.period_selectors(ds)
+if period is None:
+    st.warning(t("no_data", lang, path=ds.data_dir / "actuals"))
+    st.stop()
+year, as_of = period
+scores = ui.cached_scorecard(year, as_of)
+counts = status_counts(scores)
+
+st.caption(t("overview_caption", lang, period=format_period(year, as_of, lang), total=len(scores), **counts))
+for col, status in zip(st.columns(4), counts):
+    col.metric(status_label(status, lang), counts[status], border=True)
+
+st.subheader(t("completion_chart", lang))
+st.plotly_chart(completion_chart(scores, lang), key="completion_chart",
+                config={"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}})
+with st.expander(t("how_status_title", lang), icon=":material/info:"):
+    st.markdown(t("how_status", lang, band=PACE_YELLOW_BAND_POINTS))
+
+st.subheader(t("cards_title", lang))
+for category in dict.fromkeys(s.category for s in scores):
+    st.markdown(f"#### {category_label(category, lang)}")
+    group = [s for s in scores if s.category == category]
+    for start in range(0, len(group), 4):
+        for col, score in zip(st.columns(4), group[start:start + 4]):
+            with col:
+                ui.score_card(build_card(score, year, as_of, lang))
+
+with st.expander(t("table_title", lang)):
+    frame = scorecard_frame(scores)
+    st.dataframe(frame, hide_index=True)
+    st.download_button(t("download_csv", lang), ui.csv_bytes(frame), file_name=f"scorecard_{year}-{as_of:02d}.csv",
+                       mime="text/csv")
+st.caption(t("footer_source", lang, source=ds.data_dir))

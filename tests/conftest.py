@@ -1,0 +1,86 @@
+"""Shared fixtures: small data directories written for each test."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+import pytest
+
+from lib.catalog import TARGET_COLUMNS
+
+REPO = Path(__file__).resolve().parent.parent
+
+# A small plan with one target of every kind, numbers chosen so results can be worked by hand.
+MINI_TARGETS = [
+    dict(id="parcels", year=2021, name_zh="快递业务量", name_en="Parcels", category="headline",
+         lead_departments="市场监管处", unit="亿件", target_value=120, comparator="≥", kind="flow",
+         aggregation="sum", growth_target_pct=20, baseline_year=2020),
+    dict(id="repack_rate", year=2021, name_zh="不再二次包装率", name_en="Not re-packed", category="green",
+         lead_departments="市场监管处", unit="%", target_value=95, comparator="≥", kind="ratio",
+         aggregation="latest", numerator="repack_num", denominator="repack_den"),
+    dict(id="coverage", year=2021, name_zh="通达率", name_en="Coverage", category="rural",
+         lead_departments="普遍服务处、市场监管处", unit="%", target_value=95, comparator="≥", kind="ratio",
+         aggregation="latest"),
+    dict(id="outlets", year=2021, name_zh="绿色网点", name_en="Green outlets", category="green",
+         lead_departments="市场监管处", unit="个", target_value=30, stretch_value=40, comparator="≥",
+         kind="level", aggregation="latest"),
+    dict(id="incidents", year=2021, name_zh="安全事故", name_en="Incidents", category="safety",
+         lead_departments="普遍服务处", unit="起", target_value=0, comparator="≤", kind="zero_tolerance",
+         aggregation="sum"),
+    dict(id="satisfaction", year=2021, name_zh="满意度", name_en="Satisfaction", category="quality",
+         lead_departments="市场监管处", unit="分", comparator="≥", kind="not_below_last_year",
+         aggregation="latest", baseline_year=2020),
+    dict(id="stations_ks", year=2021, indicator="stations", name_zh="工作站（昆山市）", name_en="Stations (Kunshan)",
+         category="culture_security", lead_departments="普遍服务处", unit="家", target_value=1, comparator="≥",
+         kind="level", aggregation="latest", region="昆山市"),
+    dict(id="repack_num", name_zh="不再二次包装件数", name_en="Not re-packed parcels", category="green",
+         unit="万件", kind="indicator", aggregation="sum"),
+    dict(id="repack_den", name_zh="电商快件数", name_en="E-commerce parcels", category="green",
+         unit="万件", kind="indicator", aggregation="sum"),
+    dict(id="stations", name_zh="工作站", name_en="Stations", category="culture_security",
+         unit="家", kind="indicator", aggregation="latest"),
+]
+
+
+def write_csv(path: Path, rows: list[dict], columns: list[str], encoding: str = "utf-8") -> Path:
+    """Write rows as CSV with the given columns and encoding; return the path."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="", encoding=encoding) as fh:
+        writer = csv.DictWriter(fh, fieldnames=columns, extrasaction="raise")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({c: row.get(c, "") for c in columns})
+    return path
+
+
+ACTUAL_COLUMNS = ["period", "indicator", "value", "region", "unit", "basis", "note"]
+
+
+@pytest.fixture
+def mini_dir(tmp_path: Path) -> Path:
+    """Return a data directory with the mini plan, the real regions and no actuals yet."""
+    write_csv(tmp_path / "targets.csv", MINI_TARGETS, TARGET_COLUMNS)
+    shutil.copy(REPO / "data" / "regions.csv", tmp_path / "regions.csv")
+    (tmp_path / "actuals").mkdir()
+    return tmp_path
+
+
+@pytest.fixture
+def sample_dir(tmp_path: Path) -> Path:
+    """Return a copy of the bundled data directory (real targets, sample actuals)."""
+    dest = tmp_path / "data"
+    shutil.copytree(REPO / "data", dest)
+    return dest
+
+
+def add_actuals(data_dir: Path, name: str, rows: list[dict], encoding: str = "utf-8") -> Path:
+    """Write one actuals file into data_dir/actuals; return its path."""
+    return write_csv(data_dir / "actuals" / name, rows, ACTUAL_COLUMNS, encoding)
+
+
+def monthly(indicator: str, year: int, values: list[float | None], **extra: object) -> list[dict]:
+    """Return one row per month from January, skipping None months."""
+    return [dict(period=f"{year}-{m:02d}", indicator=indicator, value=v, **extra)
+            for m, v in enumerate(values, start=1) if v is not None]

@@ -1,0 +1,101 @@
+"""AppTest of every page: no exception, and the key figures on screen."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from lib.dataset import open_dataset
+from lib.engine import scorecard
+
+from tests.conftest import REPO
+
+APP = str(REPO / "app.py")
+
+
+def run_app(monkeypatch, data_dir, lang: str | None = None) -> AppTest:
+    monkeypatch.setenv("KPI_DATA_DIR", str(data_dir))
+    at = AppTest.from_file(APP, default_timeout=60)
+    if lang:
+        at.session_state["lang"] = lang
+    return at.run()
+
+
+def all_text(at: AppTest) -> str:
+    parts = [e.value for kind in ("markdown", "caption", "title", "subheader", "info", "warning", "error")
+             for e in at.get(kind) if isinstance(getattr(e, "value", None), str)]
+    parts += [f"{m.label} {m.value}" for m in at.metric]
+    parts += [e.label for e in at.expander]
+    return "\n".join(parts)
+
+
+def test_overview_shows_every_target_in_chinese(monkeypatch, sample_dir):
+    at = run_app(monkeypatch, sample_dir)
+    assert not at.exception
+    text = all_text(at)
+    assert "目标任务完成情况总览" in text and "示例数据" in text
+    assert "截至2021年10月，共24项目标" in text
+    values = {m.value for m in at.metric}
+    for expected in ("434.46亿元", "19.25亿件", "8.15万个", "1,710人次", "96.2%", "26个"):
+        assert expected in values
+    assert "目标：≥24亿件" in text and "（挑战值 15万个）" in text
+    assert "目标与基期不一致" in text  # express revenue's 2020 base is 2% off 260 / 1.11
+    fig = json.loads(at.get("plotly_chart")[0].proto.spec)
+    headline = fig["data"][0]
+    assert headline["y"] == ["邮政业务总量", "邮政业务收入", "快递业务量", "快递业务收入"]
+    engine = {s.name: s.completion_pct for s in scorecard(open_dataset(sample_dir), 2021, 10)}
+    assert dict(zip(headline["y"], headline["x"])) == pytest.approx({n: engine[n] for n in headline["y"]})
+
+
+def test_overview_in_english(monkeypatch, sample_dir):
+    at = run_app(monkeypatch, sample_dir, lang="en")
+    assert not at.exception
+    text = all_text(at)
+    assert "Target completion overview" in text and "Sample data" in text
+    values = {m.value for m in at.metric}
+    assert "1.92 bn parcels" in values and "CNY 43.45 bn" in values
+    assert "On pace" in text
+
+
+def test_earlier_as_of_month_changes_the_figures(monkeypatch, sample_dir):
+    at = run_app(monkeypatch, sample_dir)
+    at.selectbox(key="as_of_2021_10").set_value(3).run()
+    assert not at.exception
+    assert "截至2021年3月" in all_text(at)
+    assert "19.25亿件" not in {m.value for m in at.metric}
+
+
+def test_bad_file_is_named_and_everything_else_shows(monkeypatch, sample_dir):
+    (sample_dir / "actuals" / "broken.csv").write_text("period,indicator,value\n2021-10,不存在的指标,1\n",
+                                                       encoding="utf-8")
+    at = run_app(monkeypatch, sample_dir)
+    assert not at.exception
+    text = all_text(at)
+    assert "1个数据文件未载入" in text and "broken.csv" in text and "不存在的指标" in text
+    assert "19.25亿件" in {m.value for m in at.metric}
+
+
+def test_broken_targets_file_is_explained_not_crashed(monkeypatch, sample_dir):
+    path = sample_dir / "targets.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("540,,≥,flow", "五百,,≥,flow"), encoding="utf-8")
+    at = run_app(monkeypatch, sample_dir)
+    assert not at.exception
+    assert "目标定义文件有误" in at.error[0].value and "第2行" in at.error[0].value
+
+
+def test_new_file_shows_without_restart(monkeypatch, sample_dir):
+    at = run_app(monkeypatch, sample_dir)
+    (sample_dir / "actuals" / "2021-11.csv").write_text(
+        "period,indicator,value,unit\n2021-11,green_outlets,31,个\n", encoding="utf-8")
+    at.run()
+    assert "31个" in {m.value for m in at.metric}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_empty_actuals_folder(monkeypatch, sample_dir, lang):
+    for path in (sample_dir / "actuals").iterdir():
+        path.unlink()
+    at = run_app(monkeypatch, sample_dir, lang=lang)
+    assert not at.exception

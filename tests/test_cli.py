@@ -1,0 +1,108 @@
+"""The report CLI on the bundled sample data, checked against sums taken straight from the CSV files."""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import REPO
+
+REQUIRED_KEYS = {"indicator", "name", "unit", "target", "actual_ytd", "completion_pct", "expected_pct_linear",
+                 "expected_pct_seasonal", "status", "yoy_growth_pct", "growth_target_pct",
+                 "projection_year_end", "required_monthly_avg"}
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "lib.cli", *args], cwd=REPO, capture_output=True, text=True,
+                          timeout=120)
+
+
+def sample_rows(indicator_names: set[str]) -> list[dict]:
+    rows = []
+    for path in sorted((REPO / "data" / "actuals").glob("sample_*.csv")):
+        with path.open(encoding="utf-8") as fh:
+            rows += [r for r in csv.DictReader(fh) if r["indicator"] in indicator_names]
+    return rows
+
+
+@pytest.fixture(scope="module")
+def report() -> dict:
+    result = run_cli("report", "--data-dir", str(REPO / "data"), "--year", "2021", "--as-of", "2021-10",
+                     "--format", "json")
+    assert result.returncode == 0, result.stderr
+    return {row["indicator"]: row for row in json.loads(result.stdout)}
+
+
+def test_report_has_every_target_and_key(report):
+    assert len(report) == 24
+    for row in report.values():
+        assert REQUIRED_KEYS <= set(row)
+        assert row["status"] in {"green", "yellow", "red", "grey"}
+
+
+def test_express_volume_against_the_bulletin_figures(report):
+    # The sample gives express volume as 1–N月累计 in 万件; 2020 as monthly 亿件.
+    ytd_2021 = {r["period"]: float(r["value"]) for r in sample_rows({"快递业务量"})}
+    base = {r["period"]: float(r["value"]) for r in sample_rows({"express_volume"}) if r["period"].startswith("2020")}
+    actual = ytd_2021["2021-10"] / 1e4
+    base_ytd = sum(v for p, v in base.items() if p <= "2020-10")
+    base_total = sum(base.values())
+    row = report["express_volume"]
+    assert row["actual_ytd"] == pytest.approx(actual, abs=1e-4)
+    assert row["completion_pct"] == pytest.approx(actual / 24 * 100, abs=1e-3)
+    assert row["expected_pct_linear"] == pytest.approx(1000 / 12, abs=1e-3)
+    assert row["expected_pct_seasonal"] == pytest.approx(base_ytd / base_total * 100, abs=1e-3)
+    assert row["yoy_growth_pct"] == pytest.approx((actual / base_ytd - 1) * 100, abs=1e-3)
+    assert row["projection_year_end"] == pytest.approx(actual / (base_ytd / base_total), abs=1e-3)
+    assert row["required_monthly_avg"] == pytest.approx((24 - actual) / 2, abs=1e-4)
+    assert row["growth_target_pct"] == 15
+
+
+def test_recyclable_boxes_level_in_ge_converted_to_wan_ge(report):
+    oct_boxes = next(float(r["value"]) for r in sample_rows({"recyclable_boxes"}) if r["period"] == "2021-10")
+    row = report["recyclable_boxes"]
+    assert row["actual_ytd"] == pytest.approx(oct_boxes / 1e4)
+    assert row["completion_pct"] == pytest.approx(oct_boxes / 1e4 / 10 * 100)
+
+
+def test_no_repack_rate_is_ratio_of_summed_components(report):
+    rows = sample_rows({"no_repack_parcels", "ecommerce_parcels"})
+    num = sum(float(r["value"]) for r in rows if r["indicator"] == "no_repack_parcels")
+    den = sum(float(r["value"]) for r in rows if r["indicator"] == "ecommerce_parcels")
+    assert report["no_repack_rate"]["actual_ytd"] == pytest.approx(num / den * 100, abs=1e-4)
+    assert report["no_repack_rate"]["status"] == "green"
+
+
+def test_sample_has_targets_ahead_and_behind(report):
+    statuses = {row["status"] for row in report.values()}
+    assert {"green", "yellow", "red"} <= statuses
+
+
+def test_table_format_is_readable():
+    result = run_cli("report", "--data-dir", str(REPO / "data"), "--as-of", "2021-10", "--format", "table")
+    assert result.returncode == 0
+    assert "2021年10月" in result.stdout and "快递业务量" in result.stdout and "19.25亿件" in result.stdout
+
+
+@pytest.mark.parametrize("args, fragment", [
+    (["--as-of", "2021-13"], "2021-13"),
+    (["--year", "2019"], "2019"),
+    (["--data-dir", "/nonexistent/dir"], "/nonexistent/dir"),
+])
+def test_bad_arguments_exit_non_zero_with_a_message(args, fragment):
+    result = run_cli("report", *args)
+    assert result.returncode == 2
+    assert fragment in result.stderr and "Traceback" not in result.stderr
+
+
+def test_bad_data_file_is_named_and_exit_is_non_zero(sample_dir):
+    (sample_dir / "actuals" / "zz_broken.csv").write_text("period,indicator,value\n2021-10,快递业务量,很多\n",
+                                                          encoding="utf-8")
+    result = run_cli("report", "--data-dir", str(sample_dir), "--as-of", "2021-10", "--format", "json")
+    assert result.returncode == 1
+    assert len(json.loads(result.stdout)) == 24  # the rest is still reported
+    assert "zz_broken.csv 第2行「value」：「很多」不是数字" in result.stderr

@@ -1,0 +1,40 @@
+"""Units convert correctly and numbers read the Chinese way (亿元, 万件, 2021年10月)."""
+
+from __future__ import annotations
+
+import pytest
+
+from lib import units
+from lib.fmt import format_period, format_points, format_value
+
+
+@pytest.mark.parametrize("value, src, dst, expected", [
+    (12345, "万件", "亿件", 1.2345), (2.4, "亿件", "万件", 24000), (3_000_000, "万元", "亿元", 300),
+    (81500, "个", "万个", 8.15), (15, "万个", "个", 150000), (96.5, "％", "%", 96.5),
+])
+def test_conversion(value, src, dst, expected):
+    assert value * units.factor(src, dst) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("src, dst", [("万件", "亿元"), ("个", "%"), ("公斤", "万件")])
+def test_incompatible_units_raise(src, dst):
+    with pytest.raises(units.UnitError):
+        units.factor(src, dst)
+
+
+@pytest.mark.parametrize("value, unit, lang, expected", [
+    (434.4598, "亿元", "zh", "434.46亿元"), (540, "亿元", "zh", "540亿元"), (8.15, "万个", "zh", "8.15万个"),
+    (81500, "个", "zh", "8.15万个"), (1710, "人次", "zh", "1,710人次"), (96.17, "%", "zh", "96.2%"),
+    (79.4, "分", "zh", "79.4分"), (None, "亿元", "zh", "—"),
+    (434.4598, "亿元", "en", "CNY 43.45 bn"), (19.25, "亿件", "en", "1.93 bn parcels"),
+    (8.15, "万个", "en", "81,500"), (1710, "人次", "en", "1,710 person-times"),
+])
+def test_format_value(value, unit, lang, expected):
+    assert format_value(value, unit, lang) == expected
+
+
+def test_format_period_and_points():
+    assert format_period(2021, 10) == "2021年10月"
+    assert format_period(2021, 10, "en") == "Oct 2021"
+    assert format_points(-2.74) == "-2.7个百分点"
+    assert format_points(0.55, "en") == "+0.6 pts"
