@@ -7,7 +7,9 @@ from lib.i18n import t
 
 st.set_page_config(page_title=t("app_title"), page_icon=":material/local_shipping:", layout="wide")
 lang = ui.language_selector()
+# Explicit url_path: titles change with the language, and the page must keep its identity.
 pages = [
-    st.Page("pages/overview.py", title=t("nav_overview", lang), icon=":material/dashboard:", default=True),
+    st.Page("pages/overview.py", title=t("nav_overview", lang), icon=":material/dashboard:", url_path="overview",
+            default=True),
 ]
 st.navigation(pages).run()

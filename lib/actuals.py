@@ -27,6 +27,9 @@ HEADER_ALIASES = {
 }
 BASIS_WORDS = {"": "month", "month": "month", "当月": "month", "本月": "month",
                "ytd": "ytd", "累计": "ytd", "1-n月累计": "ytd"}
+# 2021-03, 2021年3月, 2021/3, 2021.03, and dates of the first of the month from Excel
+PERIOD_PATTERN = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?(?:[-/.]0?1)?(?: 00:00:00)?")
+COMPACT_PERIOD_PATTERN = re.compile(r"(\d{4})(\d{2})")
 ROW_COLUMNS = ["indicator", "region", "year", "month", "value", "basis", "note", "source_file", "source_row"]
 
 
@@ -63,7 +66,7 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
 def parse_period(text: str) -> tuple[int, int] | None:
     """Return (year, month) from 2021-03, 2021年3月, 2021/3, 202103 or 2021.03; None if not a month."""
     s = unicodedata.normalize("NFKC", str(text)).strip()
-    m = re.fullmatch(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?(?:[-/.]01)?(?: 00:00:00)?", s) or re.fullmatch(r"(\d{4})(\d{2})", s)
+    m = PERIOD_PATTERN.fullmatch(s) or COMPACT_PERIOD_PATTERN.fullmatch(s)
     if not m:
         return None
     year, month = int(m.group(1)), int(m.group(2))
@@ -131,7 +134,7 @@ def normalize_long(frame: pd.DataFrame, catalog: Catalog, file_name: str) -> tup
     for i, raw in enumerate(frame.to_dict("records")):
         line = i + 2  # the header is row 1, as a spreadsheet shows it
 
-        def bad(column: str, code: str, **params: object) -> None:
+        def bad(column: str, code: str, line: int = line, raw: dict = raw, **params: object) -> None:
             problems.append(Problem(file_name, code, row=line, column=column,
                                     value=str(raw.get(column, "")), params=params))
 

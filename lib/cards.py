@@ -31,7 +31,7 @@ def build_card(s: Score, year: int, as_of: int, lang: str = "zh") -> Card:
         title=s.name_en if en else s.name,
         status=s.status,
         status_text=status_label(s.status, lang),
-        value=format_value(s.actual_ytd, unit, lang),
+        value=format_value(s.actual_ytd, unit, lang, compact=True),
         target_text="",
     )
     sep = ": " if en else "："
@@ -44,11 +44,7 @@ def build_card(s: Score, year: int, as_of: int, lang: str = "zh") -> Card:
     elif s.kind == "zero_tolerance":
         card.target_text = f"{t('target', lang)}{sep}{t('zero_target', lang)}"
     else:
-        target = f"{s.comparator}{format_value(s.target, unit, lang)}"
-        if s.stretch is not None:
-            target += f" （{t('stretch', lang)} {format_value(s.stretch, unit, lang)}）" if not en \
-                else f" ({t('stretch', lang)} {format_value(s.stretch, unit, lang)})"
-        card.target_text = f"{t('target', lang)}{sep}{target}"
+        card.target_text = f"{t('target', lang)}{sep}{s.comparator}{format_value(s.target, unit, lang)}"
     if s.completion_pct is not None and s.kind in ("flow", "level", "ratio"):
         card.progress = max(0.0, min(s.completion_pct, 100.0)) / 100
         line = f"{t('completion', lang)} {format_pct(s.completion_pct)}"
@@ -61,7 +57,8 @@ def build_card(s: Score, year: int, as_of: int, lang: str = "zh") -> Card:
             card.delta = format_points(s.gap_points, lang)
         card.lines.append(line)
     if s.stretch_completion_pct is not None:
-        card.lines.append(f"{t('stretch', lang)} {format_pct(s.stretch_completion_pct)}")
+        card.lines.append(f"{t('stretch', lang)} {format_value(s.stretch, unit, lang)}{sep}"
+                          f"{t('completion', lang)} {format_pct(s.stretch_completion_pct)}")
     if s.yoy_growth_pct is not None and s.kind in ("flow", "level"):
         line = f"{t('yoy', lang)} {format_pct(s.yoy_growth_pct, signed=True)}"
         if s.growth_target_pct is not None:
@@ -75,8 +72,9 @@ def build_card(s: Score, year: int, as_of: int, lang: str = "zh") -> Card:
         card.lines.append(line)
     if s.required_monthly_avg is not None and s.data_month is not None and s.data_month < 12:
         months = format_month_range(s.data_month + 1, 12, lang)
-        card.lines.append(f"{months}{t('required_avg', lang)} {format_value(s.required_monthly_avg, unit, lang)}"
-                          if not en else f"{t('required_avg', lang)} ({months}): {format_value(s.required_monthly_avg, unit, lang)}")
+        needed = format_value(s.required_monthly_avg, unit, lang)
+        card.lines.append(f"{t('required_avg', lang)} ({months}): {needed}" if en
+                          else f"{months}{t('required_avg', lang)} {needed}")
     if s.data_month is not None and s.data_month < as_of:
         card.lines.append(t("data_through", lang, period=format_period(year, s.data_month, lang)))
     if s.baseline_consistent is False:

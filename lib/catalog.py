@@ -191,9 +191,9 @@ def load_targets(path: Path, regions: pd.DataFrame) -> tuple[pd.DataFrame, pd.Da
                 bad(i, col, f"'{ref}' is not defined in targets.csv")
         if bool(row["numerator"]) != bool(row["denominator"]):
             bad(i, "denominator", "a ratio needs both numerator and denominator, or neither")
-        if row["indicator"] in indicators.index and not problems:
-            if units.canonical_unit(indicators.at[row["indicator"], "unit"]) != row["unit"]:
-                bad(i, "unit", f"differs from the unit of indicator '{row['indicator']}'")
+        if row["indicator"] in indicators.index and not problems \
+                and units.canonical_unit(indicators.at[row["indicator"], "unit"]) != row["unit"]:
+            bad(i, "unit", f"differs from the unit of indicator '{row['indicator']}'")
     if problems:
         raise InputError(problems)
     targets = frame[frame["kind"] != "indicator"].reset_index(drop=True)

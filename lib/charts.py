@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
@@ -16,6 +18,11 @@ STATUS_PATTERNS = {"green": "", "yellow": "/", "red": "x", "grey": "."}
 CHARTED_KINDS = ("flow", "level", "ratio")
 DISPLAY_CAP_PCT = 130.0
 ROW_HEIGHT_PX = 34
+
+
+def wrap_label(text: str, width: int = 34) -> str:
+    """Return an axis label broken into lines of at most `width` characters (Plotly uses <br>)."""
+    return "<br>".join(textwrap.wrap(text, width)) if len(text) > width else text
 
 
 def base_layout(height: int) -> dict:
@@ -40,7 +47,7 @@ def completion_chart(scores: list[Score], lang: str = "zh") -> go.Figure:
         row_heights=[len(g) for g in groups] or [1], subplot_titles=[category_label(c, lang) for c in categories],
     )
     for r, group in enumerate(groups, start=1):
-        names = [s.name_en if lang == "en" else s.name for s in group]
+        names = [wrap_label(s.name_en if lang == "en" else s.name) for s in group]
         completion = [s.completion_pct or 0.0 for s in group]
         labels = [format_pct(s.completion_pct) if s.completion_pct is not None else "—" for s in group]
         fig.add_bar(

@@ -46,8 +46,8 @@ def pad(text: str, width: int) -> str:
 
 def render_table(scores: list[Score], lang: str) -> str:
     """Return the scorecard as an aligned plain-text table."""
-    headers = [t("target", lang) if lang == "en" else "指标", t("actual", lang), t("target", lang),
-               t("completion", lang), t("expected_seasonal", lang), t("yoy", lang), "状态" if lang != "en" else "Status"]
+    headers = [t(key, lang) for key in ("col_target_name", "actual", "target", "completion", "expected_seasonal",
+                                        "yoy", "col_status")]
     rows = []
     for s in scores:
         name = s.name_en if lang == "en" else s.name

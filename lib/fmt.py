@@ -32,8 +32,8 @@ def trim_number(value: float, decimals: int = 2) -> str:
     return "0" if text == "-0" else text
 
 
-def format_value(value: float | None, unit: str, lang: str = "zh") -> str:
-    """Return a value in its unit, e.g. 412.35亿元 or 8.1万个 (zh), CNY 41.24 bn (en)."""
+def format_value(value: float | None, unit: str, lang: str = "zh", compact: bool = False) -> str:
+    """Return a value in its unit, e.g. 412.35亿元 or 8.1万个 (zh), CNY 41.24 bn (en; compact: ¥41.24 bn)."""
     if is_missing(value):
         return DASH
     unit = canonical_unit(unit) or unit
@@ -43,7 +43,7 @@ def format_value(value: float | None, unit: str, lang: str = "zh") -> str:
     if family == "score":
         return f"{trim_number(value, 1)}分" if lang != "en" else f"{trim_number(value, 1)} pts"
     if lang == "en":
-        return _format_en(value * factor, family, unit)
+        return _format_en(value * factor, family, unit, compact)
     if factor == 1.0 and abs(value) >= 1e8 and f"亿{unit}" in UNITS:
         return f"{trim_number(value / 1e8)}亿{unit}"
     if factor == 1.0 and abs(value) >= 1e4 and f"万{unit}" in UNITS:
@@ -51,8 +51,8 @@ def format_value(value: float | None, unit: str, lang: str = "zh") -> str:
     return f"{trim_number(value)}{unit}"
 
 
-def _format_en(base_value: float, family: str, unit: str) -> str:
-    """Return a base-unit amount in English with bn/m scaling."""
+def _format_en(base_value: float, family: str, unit: str, compact: bool = False) -> str:
+    """Return a base-unit amount in English with bn/m scaling; compact drops the noun."""
     size = abs(base_value)
     if size >= 1e9:
         number = f"{trim_number(base_value / 1e9)} bn"
@@ -61,7 +61,9 @@ def _format_en(base_value: float, family: str, unit: str) -> str:
     else:
         number = trim_number(base_value)
     if family == "money":
-        return f"CNY {number}"
+        return f"¥{number}" if compact else f"CNY {number}"
+    if compact:
+        return number
     noun = _EN_NOUN.get(family, unit)
     if base_value == 1 and noun.endswith("s"):
         noun = noun[:-1]

@@ -36,6 +36,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "expected_marker": ("序时进度（季节）", "Expected progress (seasonal)"),
     "cards_title": ("分项指标", "Targets"),
     "filter_status": ("按状态筛选", "Filter by status"),
+    "col_target_name": ("指标", "Target"),
+    "col_status": ("状态", "Status"),
     "actual": ("实际", "Actual"),
     "target": ("目标", "Target"),
     "stretch": ("挑战值", "Stretch"),

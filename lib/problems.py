@@ -27,7 +27,8 @@ class Problem:
             else t("problem_file", lang, file=self.file)
         )
         params = {"value": self.value, **self.params}
-        return f"{where}：{t(self.code, lang, **params)}" if lang != "en" else f"{where}: {t(self.code, lang, **params)}"
+        colon = ": " if lang == "en" else "："
+        return f"{where}{colon}{t(self.code, lang, **params)}"
 
     def as_dict(self, lang: str = "zh") -> dict:
         """Return the problem as plain data for JSON and tables."""

@@ -68,13 +68,23 @@ def period_selectors(ds: Dataset) -> tuple[int, int] | None:
         return None
     latest = default_period(ds)
     default_year = latest[0] if latest else years[-1]
-    year = st.sidebar.selectbox(t("year", language), years, index=years.index(default_year), key="year",
-                                format_func=lambda y: f"{y}年" if language != "en" else str(y))
+    # Widget keys carry the language so labels follow it; the choice itself is kept aside.
+    # (A selectbox keeps its old option text in the browser when only the labels change,
+    # so the year shows plain digits and the month is a slider whose labels are redrawn.)
+    chosen_year = st.session_state.get("chosen_year", default_year)
+    year = st.sidebar.selectbox(t("year", language), years, key=f"year_{language}",
+                                index=years.index(chosen_year) if chosen_year in years else len(years) - 1)
+    st.session_state["chosen_year"] = year
     periods = ds.periods()
     row = periods[periods["year"] == year]
     default_month = int(row["last_month"].iloc[0]) if not row.empty else 12
-    month = st.sidebar.selectbox(t("as_of", language), list(range(1, 13)), index=default_month - 1,
-                                 key=f"as_of_{year}_{default_month}", format_func=lambda m: format_period(year, m, language))
+    # The choice is remembered per (year, latest month with data): a newly loaded month becomes the default.
+    memory = st.session_state.setdefault("chosen_month", {})
+    month = st.sidebar.select_slider(t("as_of", language), list(range(1, 13)),
+                                     value=memory.get((year, default_month), default_month),
+                                     key=f"as_of_{year}_{default_month}_{language}",
+                                     format_func=lambda m: format_period(year, m, language))
+    memory[(year, default_month)] = month
     return year, month
 
 

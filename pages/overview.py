@@ -3,9 +3,9 @@
 import streamlit as st
 
 from lib import ui
-from lib.config import PACE_YELLOW_BAND_POINTS
 from lib.cards import build_card
 from lib.charts import completion_chart
+from lib.config import PACE_YELLOW_BAND_POINTS
 from lib.engine import scorecard_frame, status_counts
 from lib.fmt import format_period
 from lib.i18n import category_label, status_label, t

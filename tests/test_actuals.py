@@ -34,7 +34,8 @@ def test_chinese_csv_in_every_excel_encoding_reads_the_same(mini_dir, encoding):
     report = read_actuals_file(path, load_catalog(mini_dir))
     assert report.accepted, [p.message() for p in report.problems]
     row = report.rows.iloc[0]
-    assert (row.indicator, row.year, row.month, row.basis, row.region, row.note) == ("parcels", 2021, 1, "ytd", "", "春节前")
+    got = (row.indicator, row.year, row.month, row.basis, row.region, row.note)
+    assert got == ("parcels", 2021, 1, "ytd", "", "春节前")
     assert row.value == pytest.approx(1.2345)
 
 

@@ -9,7 +9,6 @@ from streamlit.testing.v1 import AppTest
 
 from lib.dataset import open_dataset
 from lib.engine import scorecard
-
 from tests.conftest import REPO
 
 APP = str(REPO / "app.py")
@@ -40,7 +39,7 @@ def test_overview_shows_every_target_in_chinese(monkeypatch, sample_dir):
     values = {m.value for m in at.metric}
     for expected in ("434.46亿元", "19.25亿件", "8.15万个", "1,710人次", "96.2%", "26个"):
         assert expected in values
-    assert "目标：≥24亿件" in text and "（挑战值 15万个）" in text
+    assert "目标：≥24亿件" in text and "挑战值 15万个：完成率 54.3%" in text  # 8.15 / 15
     assert "目标与基期不一致" in text  # express revenue's 2020 base is 2% off 260 / 1.11
     fig = json.loads(at.get("plotly_chart")[0].proto.spec)
     headline = fig["data"][0]
@@ -55,13 +54,13 @@ def test_overview_in_english(monkeypatch, sample_dir):
     text = all_text(at)
     assert "Target completion overview" in text and "Sample data" in text
     values = {m.value for m in at.metric}
-    assert "1.92 bn parcels" in values and "CNY 43.45 bn" in values
+    assert "1.92 bn" in values and "¥43.45 bn" in values
     assert "On pace" in text
 
 
 def test_earlier_as_of_month_changes_the_figures(monkeypatch, sample_dir):
     at = run_app(monkeypatch, sample_dir)
-    at.selectbox(key="as_of_2021_10").set_value(3).run()
+    at.select_slider(key="as_of_2021_10_zh").set_value(3).run()
     assert not at.exception
     assert "截至2021年3月" in all_text(at)
     assert "19.25亿件" not in {m.value for m in at.metric}

@@ -69,7 +69,8 @@ def test_headline_growth_consistency_540_over_1138(sample_dir):
 
 def test_ratio_is_ratio_of_sums_not_mean_of_monthly_rates(mini_dir):
     # Jan 95/100 = 95%, Feb 40/50 = 80%, Mar 297/300 = 99%: mean 91.3% (red) but 432/450 = 96% (green).
-    add_actuals(mini_dir, "a.csv", monthly("repack_num", 2021, [95, 40, 297]) + monthly("repack_den", 2021, [100, 50, 300]))
+    add_actuals(mini_dir, "a.csv",
+                monthly("repack_num", 2021, [95, 40, 297]) + monthly("repack_den", 2021, [100, 50, 300]))
     s = score_of(mini_dir, "repack_rate")
     assert s.actual_ytd == pytest.approx(96.0)
     assert s.actual_ytd != pytest.approx((95 + 80 + 99) / 3)

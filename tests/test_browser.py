@@ -1,0 +1,139 @@
+"""Real-browser tests: Playwright drives Debian chromium against a running app; screenshots are saved."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO
+
+pytestmark = pytest.mark.browser
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = REPO / "tests" / "artifacts"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def _need_browser() -> None:
+    """Skip without chromium or Playwright, except in CI where that is a failure."""
+    missing = []
+    if not Path(CHROMIUM).exists():
+        missing.append("chromium (apt-get install chromium fonts-noto-cjk)")
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        missing.append("playwright (pip install -r requirements-dev.txt)")
+    if missing:
+        message = "browser tests need " + ", ".join(missing)
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """Start the app on the bundled sample data; yield its URL."""
+    _need_browser()
+    data = tmp_path_factory.mktemp("browser") / "data"
+    shutil.copytree(REPO / "data", data)
+    port = _free_port()
+    env = {**os.environ, "KPI_DATA_DIR": str(data)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"), "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                if urllib.request.urlopen(url + "/_stcore/health", timeout=2).read() == b"ok":
+                    break
+            except OSError:
+                time.sleep(0.3)
+        else:
+            pytest.fail("the app did not start within 60 s")
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser(server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def open_page(browser, url: str, width: int, height: int):
+    page = browser.new_page(viewport={"width": width, "height": height})
+    page.goto(url)
+    wait_for_app(page)
+    return page
+
+
+def wait_for_app(page) -> None:
+    page.wait_for_selector('[data-testid="stPlotlyChart"] .js-plotly-plot .main-svg', timeout=60_000)
+    page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=60_000)
+    page.wait_for_timeout(500)
+
+
+def shot(page, name: str) -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / name
+    page.screenshot(path=str(path), full_page=True)
+    assert path.stat().st_size > 10_000
+    return path
+
+
+def test_overview_in_chinese_shows_every_target(browser, server):
+    page = open_page(browser, server, 1440, 4400)
+    assert page.get_by_role("heading", name="目标任务完成情况总览").is_visible()
+    assert page.get_by_text("示例数据").first.is_visible()
+    metrics = page.locator('[data-testid="stMetric"]')
+    assert metrics.count() == 4 + 24  # the status counts, then one card per target
+    for value in ("434.46亿元", "19.25亿件", "8.15万个", "1,710人次"):
+        assert page.get_by_text(value, exact=True).first.is_visible()
+    bars = page.locator('[data-testid="stPlotlyChart"] g.trace.bars path')
+    assert bars.count() >= 15
+    shot(page, "overview_zh.png")
+    page.close()
+
+
+def test_english_toggle(browser, server):
+    page = open_page(browser, server, 1440, 4400)
+    page.locator('[data-testid="stSidebar"]').get_by_text("English", exact=True).click()
+    page.get_by_role("heading", name="Target completion overview").wait_for(timeout=30_000)
+    wait_for_app(page)
+    assert page.get_by_text("1.92 bn", exact=True).first.is_visible()
+    assert page.locator('[data-testid="stSidebar"] [data-testid="stSlider"]').get_by_text("Oct 2021").first.is_visible()
+    assert page.get_by_text("Express parcel volume").first.is_visible()
+    shot(page, "overview_en.png")
+    page.close()
+
+
+def test_narrow_window_still_reads(browser, server):
+    page = open_page(browser, server, 420, 900)
+    assert page.get_by_role("heading", name="目标任务完成情况总览").is_visible()
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0
+    shot(page, "overview_narrow.png")
+    page.close()
