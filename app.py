@@ -11,5 +11,6 @@ lang = ui.language_selector()
 pages = [
     st.Page("pages/overview.py", title=t("nav_overview", lang), icon=":material/dashboard:", url_path="overview",
             default=True),
+    st.Page("pages/upload.py", title=t("nav_upload", lang), icon=":material/upload_file:", url_path="upload"),
 ]
 st.navigation(pages).run()

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import unicodedata
 from pathlib import Path
 
-from lib import config
+from lib import config, store
 from lib.dataset import open_dataset
 from lib.engine import Score, default_period, scorecard
 from lib.fmt import format_pct, format_period, format_value
@@ -98,6 +99,75 @@ def cmd_report(args: argparse.Namespace) -> int:
     return EXIT_DATA if ds.rejected else EXIT_OK
 
 
+def print_report(parsed, lang: str, as_json: bool) -> None:
+    """Print what validation found in a file: a summary line and every problem."""
+    if as_json:
+        print(json.dumps({"file": parsed.file, "accepted": parsed.accepted, "layout": parsed.layout,
+                          "encoding": parsed.encoding, "rows": len(parsed.rows),
+                          "problems": [p.as_dict(lang) for p in parsed.problems]}, ensure_ascii=False, indent=2))
+        return
+    print(t("intake_summary", lang, file=parsed.file, rows=len(parsed.rows), errors=len(parsed.errors),
+            warnings=len(parsed.warnings), layout=parsed.layout or "?", encoding=parsed.encoding or "?"))
+    for p in parsed.problems:
+        print(("  [!] " if p.severity == "error" else "  [?] ") + p.message(lang))
+
+
+def _read_input(path_text: str, lang: str) -> tuple[str, bytes]:
+    path = Path(path_text)
+    if not path.is_file():
+        raise UsageError(t("cli_no_file", lang, path=path))
+    return path.name, path.read_bytes()
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Print the report of a file as it would be imported; exit 0 when it would be accepted."""
+    name, data = _read_input(args.file, args.lang)
+    parsed = store.validate(_data_dir(args), name, data, sheet=args.sheet)
+    print_report(parsed, args.lang, args.format == "json")
+    return EXIT_OK if parsed.accepted else EXIT_DATA
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """Validate a file, then store it all or nothing; exit 0 when stored."""
+    name, data = _read_input(args.file, args.lang)
+    try:
+        outcome = store.import_file(_data_dir(args), name, data, user=args.user, sheet=args.sheet)
+    except (store.StoreError, OSError) as exc:
+        print(t("import_failed", args.lang, detail=exc), file=sys.stderr)
+        return EXIT_DATA
+    print_report(outcome.parsed, args.lang, args.format == "json")
+    if outcome.submission_id:
+        print(t("import_stored", args.lang, id=outcome.submission_id, file=outcome.stored_file))
+        return EXIT_OK
+    print(t("import_rejected", args.lang, file=outcome.rejected_file), file=sys.stderr)
+    return EXIT_DATA
+
+
+def cmd_hash_password(args: argparse.Namespace) -> int:
+    """Read a password (twice) and print its hash for KPI_ANALYSTS or secrets.toml."""
+    import getpass
+
+    from lib.auth import hash_password
+
+    if sys.stdin.isatty():
+        first, second = getpass.getpass("Password: "), getpass.getpass("Again: ")
+        if first != second:
+            raise UsageError("the two passwords differ")
+    else:
+        first = sys.stdin.readline().rstrip("\n")
+    if len(first) < 8:
+        raise UsageError("use at least 8 characters")
+    print(hash_password(first))
+    return EXIT_OK
+
+
+def _data_dir(args: argparse.Namespace) -> Path:
+    data_dir = Path(args.data_dir)
+    if not (data_dir / "targets.csv").is_file():
+        raise UsageError(t("cli_no_data_dir", args.lang, path=data_dir))
+    return data_dir
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of every subcommand."""
     parser = argparse.ArgumentParser(prog="python -m lib.cli", description="Suzhou postal target tracker")
@@ -109,6 +179,19 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--format", choices=["json", "table"], default="table")
     report.add_argument("--lang", choices=["zh", "en"], default="zh")
     report.set_defaults(func=cmd_report)
+    for name, func, text in (("validate", cmd_validate, "check a file without storing it"),
+                             ("import", cmd_import, "validate a file, then store it all or nothing")):
+        cmd = sub.add_parser(name, help=text)
+        cmd.add_argument("file", help="CSV or XLSX file")
+        cmd.add_argument("--data-dir", default=str(config.data_dir()), help="folder with targets.csv and actuals/")
+        cmd.add_argument("--sheet", help="XLSX sheet (default: the first)")
+        cmd.add_argument("--format", choices=["text", "json"], default="text")
+        cmd.add_argument("--lang", choices=["zh", "en"], default="zh")
+        if name == "import":
+            cmd.add_argument("--user", default=os.environ.get("USER") or "cli", help="who submits (for the log)")
+        cmd.set_defaults(func=func)
+    hashing = sub.add_parser("hash-password", help="print a password hash for KPI_ANALYSTS or secrets.toml")
+    hashing.set_defaults(func=cmd_hash_password, lang="en")
     return parser
 
 

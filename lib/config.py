@@ -25,6 +25,9 @@ MIN_MONTHS_FOR_PROJECTION = 3
 # Files in data/actuals whose names start with this are the bundled sample data.
 SAMPLE_FILE_PREFIX = "sample_"
 
+# A monthly value more than this many times (or less than 1/this) the same month last year is flagged.
+OUTLIER_FACTOR = 3.0
+
 # Largest actuals file the loader will read.
 MAX_ACTUALS_FILE_BYTES = 20 * 1024 * 1024
 

@@ -10,8 +10,9 @@ import duckdb
 import pandas as pd
 
 from lib import config, queries
-from lib.actuals import FileReport, actuals_files, load_actuals
+from lib.actuals import actuals_files, load_actuals
 from lib.catalog import Catalog, load_catalog
+from lib.intake import Parsed
 
 
 @dataclass
@@ -20,7 +21,7 @@ class Dataset:
 
     data_dir: Path
     catalog: Catalog
-    reports: list[FileReport]
+    reports: list[Parsed]
     con: duckdb.DuckDBPyConnection
 
     def query(self, sql: str, params: dict | None = None) -> pd.DataFrame:
@@ -32,7 +33,7 @@ class Dataset:
             cursor.close()
 
     @property
-    def rejected(self) -> list[FileReport]:
+    def rejected(self) -> list[Parsed]:
         """Return the reports of files that could not be loaded."""
         return [r for r in self.reports if not r.accepted]
 

@@ -115,3 +115,11 @@ FROM actuals_raw r JOIN actuals a USING (indicator, region, year, month)
 WHERE r.file_order <> a.file_order OR r.source_row <> a.source_row
 ORDER BY r.year, r.month, r.indicator
 """
+
+LOADED_VALUES = """
+SELECT indicator, region, year, month, value, basis, source_file FROM actuals
+"""
+
+MONTH_VALUES = """
+SELECT indicator, region, year, month, month_value FROM series WHERE month_value IS NOT NULL
+"""

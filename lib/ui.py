@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 
 import streamlit as st
+from streamlit.errors import StreamlitSecretNotFoundError
 
-from lib import config
+from lib import auth, config, intake
 from lib.dataset import Dataset, data_signature, open_dataset
 from lib.engine import Score, default_period, scorecard
 from lib.fmt import format_period
@@ -126,3 +127,108 @@ def score_card(card) -> None:
 def csv_bytes(frame) -> bytes:
     """Return a frame as UTF-8 CSV with BOM (opens correctly in Chinese Excel)."""
     return frame.to_csv(index=False).encode("utf-8-sig")
+
+
+def _secret_accounts() -> dict:
+    """Return [analysts] from Streamlit secrets, or nothing when there is no secrets file."""
+    try:
+        return dict(st.secrets.get("analysts", {}))
+    except (FileNotFoundError, KeyError, AttributeError, StreamlitSecretNotFoundError):
+        return {}
+
+
+def analyst_panel() -> str | None:
+    """Draw sign-in (or sign-out) for analysts in the sidebar; return the signed-in name."""
+    language = lang()
+    user = st.session_state.get("analyst")
+    box = st.sidebar.container(border=True)
+    if user:
+        box.markdown(t("signed_in_as", language, name=md(user)))
+        if box.button(t("sign_out", language), key="sign_out"):
+            del st.session_state["analyst"]
+            st.rerun()
+        return user
+    known = auth.accounts(secret_accounts=_secret_accounts())
+    if not known:
+        box.caption(t("no_accounts", language))
+        return None
+    with box.form("sign_in", border=False):
+        st.markdown(f"**{t('sign_in_title', language)}**")
+        name = st.text_input(t("user_name", language), key="sign_in_name")
+        password = st.text_input(t("password", language), type="password", key="sign_in_password")
+        if st.form_submit_button(t("sign_in", language)):
+            if auth.check(name.strip(), password, known):
+                st.session_state["analyst"] = name.strip()
+                st.rerun()
+            st.error(t("sign_in_failed", language))
+    return None
+
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx_sheet_names(data: bytes) -> list[str]:
+    """Return the sheets of an uploaded workbook (none when it cannot be opened)."""
+    try:
+        return intake.xlsx_sheets(data)
+    except Exception:  # the intake report explains an unreadable workbook
+        return []
+
+
+def next_period(ds: Dataset) -> tuple[int, int]:
+    """Return the month after the latest with data (the one analysts report next)."""
+    latest = default_period(ds)
+    if latest is None:
+        year = ds.catalog.years()[-1] if ds.catalog.years() else 2021
+        return year, 1
+    year, month = latest
+    return (year, month + 1) if month < 12 else (year + 1, 1)
+
+
+def intake_report(parsed, catalog) -> None:
+    """Draw what validation found: verdict, problems table and the parsed rows."""
+    language = lang()
+    errors, warnings = parsed.errors, parsed.warnings
+    st.caption(t("intake_summary", language, file=parsed.file, rows=len(parsed.rows), errors=len(errors),
+                 warnings=len(warnings), layout=parsed.layout or "?", encoding=parsed.encoding or "?"))
+    if errors:
+        st.error(t("file_has_errors", language, count=len(errors)))
+    else:
+        st.success(t("file_ok", language))
+        if warnings:
+            st.warning(t("file_has_warnings", language, count=len(warnings)))
+    if parsed.problems:
+        st.markdown(f"**{t('problems', language)}**")
+        st.dataframe(problems_frame(parsed.problems, language), hide_index=True)
+    if not parsed.rows.empty:
+        st.markdown(f"**{t('preview', language)}**")
+        st.dataframe(preview_frame(parsed.rows, catalog, language), hide_index=True)
+
+
+def problems_frame(problems, language: str):
+    """Return problems as a table: severity, row, column, value, message."""
+    import pandas as pd
+
+    return pd.DataFrame([{
+        t("col_severity", language): t(f"severity_{p.severity}", language),
+        t("col_row", language): p.row, t("col_column", language): p.column,
+        t("col_value", language): p.value, t("col_message", language): p.message(language),
+    } for p in problems])
+
+
+def preview_frame(rows, catalog, language: str):
+    """Return parsed rows with indicator names and units, as they will be stored."""
+    import pandas as pd
+
+    return pd.DataFrame({
+        t("col_row", language): rows["source_row"],
+        t("col_period", language): [format_period(int(y), int(m), language)
+                                    for y, m in zip(rows["year"], rows["month"])],
+        t("col_target_name", language): [catalog.indicators.at[i, "name_en" if language == "en" else "name_zh"]
+                                         for i in rows["indicator"]],
+        t("col_region", language): rows["region"].replace("", t("city", language)),
+        t("col_value", language): rows["value"],
+        t("col_unit", language): [catalog.indicators.at[i, "unit"] for i in rows["indicator"]],
+        t("col_basis", language): rows["basis"],
+        t("col_note", language): rows["note"],
+    })

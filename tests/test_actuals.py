@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from lib.actuals import parse_number, parse_period, read_actuals_file
+from lib.actuals import read_actuals_file
 from lib.catalog import load_catalog
 from lib.dataset import open_dataset
+from lib.intake import parse_number, parse_period
 from tests.conftest import add_actuals
 
 CANONICAL = "period,indicator,value,region,unit,basis,note\n"
@@ -77,8 +78,8 @@ def test_problems_speak_english_when_asked(mini_dir):
 
 @pytest.mark.parametrize("content, code", [
     (b"", "err_empty"),
-    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "err_encoding"),
-    ("月份,数值\n2021-01,1\n".encode(), "err_missing_columns"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "err_binary"),
+    ("月份,数值\n2021-01,1\n".encode(), "err_no_header"),
 ])
 def test_unusable_files_are_refused_whole(mini_dir, content, code):
     path = mini_dir / "actuals" / "x.csv"

@@ -1,0 +1,205 @@
+"""Storing accepted actuals all or nothing, with originals, a submissions log, and revert.
+
+Layout inside a data directory:
+    actuals/sub-000012.csv                 canonical UTF-8 rows of submission 12 (loaded)
+    submissions/originals/000012_<name>    the file exactly as the analyst gave it
+    submissions/reverted/sub-000012.csv    a reverted submission's rows (no longer loaded)
+    submissions/log.csv                    who, when, which file, how many rows, checksum, status
+    rejected/<time>_<name> and .json       refused files with their report (nothing else changes)
+Writes happen under an exclusive lock (.lock) and by temporary file + rename, so two
+analysts never interleave and a reader never sees half a file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import hashlib
+import json
+import os
+import re
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from lib import queries
+from lib.catalog import Catalog
+from lib.dataset import actuals_dir, open_dataset
+from lib.intake import Context, Parsed, parse
+
+LOG_COLUMNS = ["id", "submitted_at", "user", "original_name", "stored_file", "rows", "warnings", "sha256",
+               "status", "reverted_at", "reverted_by"]
+CANONICAL_COLUMNS = ["period", "indicator", "value", "region", "unit", "basis", "note"]
+SUBMISSION_PREFIX = "sub-"
+
+
+class StoreError(Exception):
+    """Storing or reverting could not be done; nothing was changed."""
+
+
+@dataclass
+class Outcome:
+    """What an import did: the parsed file and, when stored, its submission id."""
+
+    parsed: Parsed
+    submission_id: str | None = None
+    stored_file: str | None = None
+    rejected_file: str | None = None
+
+
+def safe_name(name: str) -> str:
+    """Return a file name with any folder part and unsafe characters removed; raise StoreError if none is left."""
+    base = re.split(r"[\\/]", name)[-1]
+    base = re.sub(r"[^\w.\-()（）\u4e00-\u9fff]", "_", base).lstrip(".")
+    if not base or base in {".", ".."} or ".." in name.replace("\\", "/").split("/"):
+        raise StoreError(f"unsafe file name: {name!r}")
+    return base[:120]
+
+
+@contextlib.contextmanager
+def locked(data_dir: Path) -> Iterator[None]:
+    """Hold the data directory's write lock for the duration of the block."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    with open(data_dir / ".lock", "a+") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write bytes to path through a temporary file and a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.parent / f".tmp-{uuid.uuid4().hex}-{path.name}"
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
+def log_path(data_dir: Path) -> Path:
+    """Return the path of the submissions log."""
+    return Path(data_dir) / "submissions" / "log.csv"
+
+
+def read_log(data_dir: Path) -> pd.DataFrame:
+    """Return the submissions log, newest first."""
+    path = log_path(data_dir)
+    if not path.exists():
+        return pd.DataFrame(columns=LOG_COLUMNS)
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    return frame.iloc[::-1].reset_index(drop=True)
+
+
+def _write_log(data_dir: Path, frame: pd.DataFrame) -> None:
+    atomic_write(log_path(data_dir), frame[LOG_COLUMNS].to_csv(index=False).encode("utf-8"))
+
+
+def build_context(data_dir: Path, today: dt.date | None = None) -> tuple[Catalog, Context]:
+    """Return the catalog and what validation compares a new file with (data already loaded)."""
+    ds = open_dataset(data_dir)
+    years = set(ds.catalog.years()) | {int(y) for y in ds.catalog.targets["baseline_year"].dropna()}
+    loaded = ds.query(queries.LOADED_VALUES)
+    series = ds.query(queries.MONTH_VALUES)
+    return ds.catalog, Context(
+        today=today or dt.date.today(),
+        years=years,
+        loaded={(r.indicator, r.region, int(r.year), int(r.month)): (float(r.value), r.basis, r.source_file)
+                for r in loaded.itertuples(index=False)},
+        last_year={(r.indicator, r.region, int(r.year), int(r.month)): float(r.month_value)
+                   for r in series.itertuples(index=False)},
+    )
+
+
+def validate(data_dir: Path, name: str, data: bytes, sheet: str | None = None,
+             today: dt.date | None = None) -> Parsed:
+    """Return the report of a file as it would be imported; writes nothing."""
+    catalog, context = build_context(Path(data_dir), today)
+    return parse(name, data, catalog, sheet=sheet, context=context)
+
+
+def canonical_csv(rows: pd.DataFrame, catalog: Catalog) -> bytes:
+    """Return canonical rows as UTF-8 CSV in the indicators' own units."""
+    out = pd.DataFrame({
+        "period": [f"{int(y)}-{int(m):02d}" for y, m in zip(rows["year"], rows["month"])],
+        "indicator": rows["indicator"],
+        "value": [f"{v:.10g}" for v in rows["value"]],
+        "region": rows["region"],
+        "unit": [catalog.indicator(i)["unit"] for i in rows["indicator"]],
+        "basis": rows["basis"],
+        "note": rows["note"],
+    })
+    return out.to_csv(index=False).encode("utf-8")
+
+
+def _next_id(data_dir: Path) -> str:
+    """Return the next submission id (call under the lock)."""
+    log = read_log(data_dir)
+    numbers = [int(i) for i in log["id"] if str(i).isdigit()]
+    for folder in (actuals_dir(data_dir), data_dir / "submissions" / "reverted"):
+        if folder.is_dir():
+            numbers += [int(p.stem[len(SUBMISSION_PREFIX):]) for p in folder.glob(f"{SUBMISSION_PREFIX}*.csv")
+                        if p.stem[len(SUBMISSION_PREFIX):].isdigit()]
+    return f"{max(numbers, default=0) + 1:06d}"
+
+
+def import_file(data_dir: Path, name: str, data: bytes, user: str, sheet: str | None = None,
+                today: dt.date | None = None, now: dt.datetime | None = None) -> Outcome:
+    """Validate a file and store it all or nothing; a refused file is kept in rejected/ with its report."""
+    data_dir = Path(data_dir)
+    original = safe_name(name)
+    now = now or dt.datetime.now().replace(microsecond=0)
+    with locked(data_dir):
+        catalog, context = build_context(data_dir, today)
+        parsed = parse(original, data, catalog, sheet=sheet, context=context)
+        if not parsed.accepted:
+            stamp = now.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
+            rejected = data_dir / "rejected" / f"{stamp}_{original}"
+            atomic_write(rejected, data)
+            report = {"file": original, "user": user, "at": now.isoformat(),
+                      "problems": [p.as_dict("zh") | {"message_en": p.message("en")} for p in parsed.problems]}
+            atomic_write(rejected.with_name(rejected.name + ".json"),
+                         json.dumps(report, ensure_ascii=False, indent=2).encode("utf-8"))
+            return Outcome(parsed, rejected_file=rejected.name)
+        sid = _next_id(data_dir)
+        stored = f"{SUBMISSION_PREFIX}{sid}.csv"
+        atomic_write(data_dir / "submissions" / "originals" / f"{sid}_{original}", data)
+        atomic_write(actuals_dir(data_dir) / stored, canonical_csv(parsed.rows, catalog))
+        log = read_log(data_dir).iloc[::-1]
+        entry = {"id": sid, "submitted_at": now.isoformat(), "user": user, "original_name": original,
+                 "stored_file": stored, "rows": str(len(parsed.rows)), "warnings": str(len(parsed.warnings)),
+                 "sha256": hashlib.sha256(data).hexdigest(), "status": "active", "reverted_at": "",
+                 "reverted_by": ""}
+        _write_log(data_dir, pd.concat([log, pd.DataFrame([entry])], ignore_index=True))
+        return Outcome(parsed, submission_id=sid, stored_file=stored)
+
+
+def revert(data_dir: Path, submission_id: str, user: str, now: dt.datetime | None = None) -> None:
+    """Take a submission's rows out of the data (kept under submissions/reverted); raise StoreError."""
+    data_dir = Path(data_dir)
+    now = now or dt.datetime.now().replace(microsecond=0)
+    with locked(data_dir):
+        log = read_log(data_dir).iloc[::-1].reset_index(drop=True)
+        match = log.index[log["id"] == submission_id]
+        if len(match) == 0:
+            raise StoreError(f"no submission {submission_id}")
+        i = match[0]
+        if log.at[i, "status"] != "active":
+            raise StoreError(f"submission {submission_id} is already {log.at[i, 'status']}")
+        source = actuals_dir(data_dir) / log.at[i, "stored_file"]
+        target = data_dir / "submissions" / "reverted" / log.at[i, "stored_file"]
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if source.exists():
+            os.replace(source, target)
+        log.loc[i, ["status", "reverted_at", "reverted_by"]] = ["reverted", now.isoformat(), user]
+        _write_log(data_dir, log)

@@ -1,0 +1,65 @@
+"""Data intake: upload, check and preview a file, store it (analysts), templates, submissions and revert."""
+
+import streamlit as st
+
+from lib import config, store, templates, ui
+from lib.fmt import format_period
+from lib.i18n import t
+
+lang = ui.lang()
+st.title(t("upload_title", lang))
+st.caption(t("upload_intro", lang))
+ds = ui.dataset()
+if ds is None:
+    st.stop()
+user = ui.analyst_panel()
+data_dir = config.data_dir()
+tab_upload, tab_templates, tab_history = st.tabs([t("tab_upload", lang), t("tab_templates", lang),
+                                                  t("tab_history", lang)])
+
+with tab_upload:
+    upload = st.file_uploader(t("uploader", lang), type=["csv", "xlsx"], key="upload")
+    if upload is not None:
+        data = upload.getvalue()
+        sheets = ui.xlsx_sheet_names(data) if upload.name.lower().endswith(".xlsx") else []
+        sheet = st.selectbox(t("sheet", lang), sheets, key="sheet") if len(sheets) > 1 else None
+        parsed = store.validate(data_dir, upload.name, data, sheet=sheet)
+        ui.intake_report(parsed, ds.catalog)
+        if parsed.accepted and user:
+            if st.button(t("confirm_store", lang), type="primary", key="confirm_store"):
+                outcome = store.import_file(data_dir, upload.name, data, user=user, sheet=sheet)
+                if outcome.submission_id:
+                    st.success(t("stored_ok", lang, id=outcome.submission_id, rows=len(outcome.parsed.rows)))
+                else:
+                    ui.intake_report(outcome.parsed, ds.catalog)
+        elif parsed.accepted:
+            st.info(t("sign_in_to_store", lang))
+
+with tab_templates:
+    st.caption(t("templates_intro", lang))
+    year, month = ui.next_period(ds)
+    long_frame = templates.long_template(ds.catalog, f"{year}-{month:02d}")
+    wide_frame = templates.wide_template(ds.catalog, year)
+    cols = st.columns(4)
+    cols[0].download_button(t("template_long_csv", lang), templates.to_csv(long_frame), "template_long.csv", "text/csv")
+    cols[1].download_button(t("template_long_xlsx", lang), templates.to_xlsx(long_frame, ds.catalog),
+                            "template_long.xlsx", ui.XLSX_MIME)
+    cols[2].download_button(t("template_wide_csv", lang), templates.to_csv(wide_frame), "template_wide.csv", "text/csv")
+    cols[3].download_button(t("template_wide_xlsx", lang), templates.to_xlsx(wide_frame, ds.catalog),
+                            "template_wide.xlsx", ui.XLSX_MIME)
+    st.caption(format_period(year, month, lang))
+    st.dataframe(long_frame, hide_index=True)
+
+with tab_history:
+    log = store.read_log(data_dir)
+    if log.empty:
+        st.caption(t("no_submissions", lang))
+    else:
+        st.dataframe(log, hide_index=True)
+        active = log[log["status"] == "active"]["id"].tolist()
+        if user and active:
+            chosen = st.selectbox(t("revert_pick", lang), active, key="revert_pick")
+            if st.button(t("revert", lang), key="revert"):
+                store.revert(data_dir, chosen, user=user)
+                st.success(t("reverted_ok", lang, id=chosen))
+                st.rerun()
