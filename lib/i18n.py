@@ -49,6 +49,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "col_basis": ("口径", "Basis"),
     "col_note": ("备注", "Note"),
     "city": ("全市", "Whole city"),
+    "basis_month": ("当月", "month"),
+    "basis_ytd": ("累计", "year to date"),
     "actual": ("实际", "Actual"),
     "target": ("目标", "Target"),
     "stretch": ("挑战值", "Stretch"),

@@ -229,6 +229,6 @@ def preview_frame(rows, catalog, language: str):
         t("col_region", language): rows["region"].replace("", t("city", language)),
         t("col_value", language): rows["value"],
         t("col_unit", language): [catalog.indicators.at[i, "unit"] for i in rows["indicator"]],
-        t("col_basis", language): rows["basis"],
+        t("col_basis", language): [t(f"basis_{b}", language) for b in rows["basis"]],
         t("col_note", language): rows["note"],
     })

@@ -98,3 +98,64 @@ def test_empty_actuals_folder(monkeypatch, sample_dir, lang):
         path.unlink()
     at = run_app(monkeypatch, sample_dir, lang=lang)
     assert not at.exception
+
+
+HEADER = "period,indicator,value,region,unit,basis,note\n"
+
+
+def upload_page(monkeypatch, data_dir, analysts: str | None = None) -> AppTest:
+    if analysts is not None:
+        monkeypatch.setenv("KPI_ANALYSTS", analysts)
+    else:
+        monkeypatch.delenv("KPI_ANALYSTS", raising=False)
+    at = run_app(monkeypatch, data_dir)
+    at.switch_page("pages/upload.py").run()
+    assert not at.exception
+    return at
+
+
+def test_viewer_can_check_a_gbk_file_but_never_sees_store_buttons(monkeypatch, sample_dir):
+    at = upload_page(monkeypatch, sample_dir)
+    assert "尚未配置分析员账号" in all_text(at)
+    data = "月份,指标名称,数值,单位\n2021年11月,快递绿色网点,28,个\n".encode("gbk")
+    at.file_uploader(key="upload").set_value(("十一月.csv", data, "text/csv")).run()
+    assert not at.exception
+    assert "校验通过，可以入库。" in [e.value for e in at.success]
+    assert "登录分析员账号后可入库。" in [e.value for e in at.info]
+    assert not [b for b in at.button if b.key in ("confirm_store", "revert")]
+    preview = at.dataframe[0].value  # no problems, so the first table is the preview
+    assert preview.iloc[0].tolist()[:6] == [2, "2021年11月", "快递绿色网点", "全市", 28.0, "个"]
+
+
+def test_analyst_signs_in_stores_and_reverts(monkeypatch, sample_dir):
+    from lib.auth import hash_password
+
+    at = upload_page(monkeypatch, sample_dir, analysts=f"zhang={hash_password('s3cret-pass', iterations=1000)}")
+    at.text_input(key="sign_in_name").set_value("zhang")
+    at.text_input(key="sign_in_password").set_value("wrong-pass")
+    at.button[0].click().run()
+    assert "用户名或密码不正确" in [e.value for e in at.error]
+    at.text_input(key="sign_in_password").set_value("s3cret-pass")
+    at.button[0].click().run()
+    assert "分析员：**zhang**" in all_text(at)
+    data = (HEADER + "2021-11,green_outlets,28,,,,\n").encode()
+    at.file_uploader(key="upload").set_value(("n.csv", data, "text/csv")).run()
+    at.button(key="confirm_store").click().run()
+    assert not at.exception
+    assert "已入库：提交编号 000001，共1行。总览已更新。" in [e.value for e in at.success]
+    assert (sample_dir / "actuals" / "sub-000001.csv").exists()
+    at.button(key="revert").click().run()
+    assert not at.exception
+    assert not (sample_dir / "actuals" / "sub-000001.csv").exists()
+    at.button(key="sign_out").click().run()
+    assert not [b for b in at.button if b.key == "revert"]
+
+
+def test_bad_upload_lists_every_problem(monkeypatch, sample_dir):
+    at = upload_page(monkeypatch, sample_dir)
+    data = (HEADER + "2021-13,green_outlets,1,,,,\n2021-11,快递业务,1,,,,\n").encode("gbk")
+    at.file_uploader(key="upload").set_value(("bad.csv", data, "text/csv")).run()
+    assert "文件有2个错误，未入库。请按清单修改后重新上传。" in [e.value for e in at.error]
+    problems = at.dataframe[0].value
+    assert problems["行"].tolist() == [2, 3]
+    assert "快递业务量 (express_volume)" in problems["说明"].iloc[1]

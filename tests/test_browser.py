@@ -13,7 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from lib.auth import hash_password
 from tests.conftest import REPO
+
+ANALYST, ANALYST_PASSWORD = "zhang", "browser-test-pass"
 
 pytestmark = pytest.mark.browser
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -51,7 +54,8 @@ def server(tmp_path_factory):
     data = tmp_path_factory.mktemp("browser") / "data"
     shutil.copytree(REPO / "data", data)
     port = _free_port()
-    env = {**os.environ, "KPI_DATA_DIR": str(data)}
+    env = {**os.environ, "KPI_DATA_DIR": str(data),
+           "KPI_ANALYSTS": f"{ANALYST}={hash_password(ANALYST_PASSWORD, iterations=1000)}"}
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"), "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
@@ -136,4 +140,39 @@ def test_narrow_window_still_reads(browser, server):
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0
     shot(page, "overview_narrow.png")
+    page.close()
+
+
+def test_analyst_uploads_a_gbk_csv_and_a_wrong_file(browser, server, tmp_path):
+    gbk = tmp_path / "十一月快报.csv"
+    gbk.write_bytes("月份,指标名称,数值,单位\n2021年11月,快递绿色网点,29,个\n".encode("gbk"))
+    wrong = tmp_path / "wrong.csv"
+    wrong.write_bytes("月份,指标名称,数值\n2021年13月,快递业务,很多\n".encode("gbk"))
+    page = browser.new_page(viewport={"width": 1440, "height": 1800})
+    page.goto(server + "/upload")
+    page.get_by_role("heading", name="数据上报").wait_for(timeout=60_000)
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    sidebar.get_by_label("用户名").fill(ANALYST)
+    sidebar.get_by_label("密码", exact=True).fill(ANALYST_PASSWORD)
+    sidebar.get_by_role("button", name="登录").click()
+    sidebar.get_by_text(f"分析员：{ANALYST}").wait_for(timeout=30_000)
+
+    page.set_input_files('[data-testid="stFileUploader"] input[type="file"]', str(wrong))
+    page.get_by_text("文件有3个错误，未入库").wait_for(timeout=30_000)
+    page.wait_for_timeout(800)
+    shot(page, "upload_wrong_file.png")
+    assert page.get_by_role("button", name="确认入库").count() == 0
+
+    page.set_input_files('[data-testid="stFileUploader"] input[type="file"]', str(gbk))
+    page.get_by_text("校验通过，可以入库。").wait_for(timeout=30_000)
+    page.wait_for_timeout(800)
+    shot(page, "upload_gbk_preview.png")
+    page.get_by_role("button", name="确认入库").click()
+    page.get_by_text("已入库：提交编号 000001").wait_for(timeout=30_000)
+    shot(page, "upload_stored.png")
+
+    page.goto(server + "/overview")
+    wait_for_app(page)
+    assert page.get_by_text("截至2021年11月").first.is_visible()
+    assert page.get_by_text("29个", exact=True).first.is_visible()
     page.close()

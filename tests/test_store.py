@@ -1,0 +1,137 @@
+"""Storing all or nothing: originals kept, log written, revisions supersede, revert, two analysts at once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from lib import store
+from lib.auth import accounts, check, hash_password, verify_password
+from lib.dataset import open_dataset
+from lib.engine import scorecard
+from tests.conftest import REPO
+
+TODAY = dt.date(2021, 12, 15)
+HEADER = "period,indicator,value,region,unit,basis,note\n"
+
+
+def snapshot(root: Path) -> dict[str, str]:
+    """Return every file under root (but rejected/ and the lock) with its checksum."""
+    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file() and "rejected" not in p.parts and p.name != ".lock"}
+
+
+def green_outlets(data_dir: Path, as_of: int = 11) -> float:
+    return next(s.actual_ytd for s in scorecard(open_dataset(data_dir), 2021, as_of) if s.indicator == "green_outlets")
+
+
+def test_rejected_file_changes_nothing_and_is_kept_with_its_report(sample_dir):
+    before = snapshot(sample_dir)
+    outcome = store.import_file(sample_dir, "bad.csv", (HEADER + "2021-11,green_outlets,lots,,,,\n").encode("gbk"),
+                                user="zhang", today=TODAY)
+    assert outcome.submission_id is None
+    assert snapshot(sample_dir) == before  # byte for byte
+    kept = sorted(p.name for p in (sample_dir / "rejected").iterdir())
+    assert len(kept) == 2 and kept[0].endswith("_bad.csv") and kept[1].endswith("_bad.csv.json")
+    assert "不是数字" in (sample_dir / "rejected" / kept[1]).read_text(encoding="utf-8")
+
+
+def test_accepted_file_is_stored_canonical_with_original_and_log(sample_dir):
+    original = ("月份,指标名称,数值,单位\n2021年11月,快递绿色网点,28,个\n").encode("gbk")
+    outcome = store.import_file(sample_dir, "十一月.csv", original, user="zhang", today=TODAY,
+                                now=dt.datetime(2021, 12, 3, 9, 30))
+    assert outcome.submission_id == "000001"
+    stored = (sample_dir / "actuals" / "sub-000001.csv").read_text(encoding="utf-8")
+    assert stored == HEADER + "2021-11,green_outlets,28,,个,month,\n"
+    assert (sample_dir / "submissions" / "originals" / "000001_十一月.csv").read_bytes() == original
+    log = store.read_log(sample_dir)
+    assert log.iloc[0][["id", "user", "original_name", "rows", "status", "submitted_at"]].tolist() == [
+        "000001", "zhang", "十一月.csv", "1", "active", "2021-12-03T09:30:00"]
+    assert log.iloc[0]["sha256"] == hashlib.sha256(original).hexdigest()
+    assert green_outlets(sample_dir) == 28
+
+
+def test_later_submission_supersedes_and_revert_restores(sample_dir):
+    first = store.import_file(sample_dir, "a.csv", (HEADER + "2021-11,green_outlets,28,,,,\n").encode(), "zhang",
+                              today=TODAY)
+    second = store.import_file(sample_dir, "b.csv", (HEADER + "2021-11,green_outlets,29,,,,\n").encode(), "li",
+                               today=TODAY)
+    assert any(p.code == "warn_revision" for p in second.parsed.warnings)
+    assert green_outlets(sample_dir) == 29
+    store.revert(sample_dir, second.submission_id, user="zhang")
+    assert green_outlets(sample_dir) == 28
+    log = store.read_log(sample_dir)
+    assert dict(zip(log["id"], log["status"])) == {first.submission_id: "active", second.submission_id: "reverted"}
+    assert (sample_dir / "submissions" / "reverted" / "sub-000002.csv").exists()
+    with pytest.raises(store.StoreError):
+        store.revert(sample_dir, second.submission_id, user="zhang")
+
+
+@pytest.mark.parametrize("name", ["../../etc/passwd", "..", "a/../../b.csv", "/abs/x.csv", "..\\..\\x.csv"])
+def test_path_traversal_names_never_leave_the_data_dir(name):
+    try:
+        cleaned = store.safe_name(name)
+    except store.StoreError:
+        return
+    assert "/" not in cleaned and "\\" not in cleaned and not cleaned.startswith(".")
+
+
+def test_two_analysts_at_once_both_land(sample_dir, tmp_path):
+    files = []
+    for i in range(4):
+        path = tmp_path / f"f{i}.csv"
+        path.write_text(HEADER + f"2021-{i + 1:02d},green_outlets,{100 + i},,个,,\n", encoding="utf-8")
+        files.append(path)
+    procs = [subprocess.Popen([sys.executable, "-m", "lib.cli", "import", str(p), "--data-dir", str(sample_dir),
+                               "--user", f"u{i}"], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+             for i, p in enumerate(files)]
+    assert [p.wait(timeout=120) for p in procs] == [0, 0, 0, 0]
+    log = store.read_log(sample_dir)
+    assert sorted(log["id"]) == ["000001", "000002", "000003", "000004"]
+    assert sorted(log["user"]) == ["u0", "u1", "u2", "u3"]
+    stored = sorted((sample_dir / "actuals").glob("sub-*.csv"))
+    assert len(stored) == 4
+    values = sorted(line.split(",")[2] for p in stored for line in p.read_text(encoding="utf-8").splitlines()[1:])
+    assert values == ["100", "101", "102", "103"]
+    assert not list((sample_dir / "actuals").glob(".tmp-*"))
+
+
+def test_temporary_files_are_never_read(sample_dir):
+    (sample_dir / "actuals" / ".tmp-abc-sub-000009.csv").write_text(HEADER + "2021-11,green_outlets,9", "utf-8")
+    assert not open_dataset(sample_dir).rejected
+    assert green_outlets(sample_dir) == 26  # October's sample value, untouched
+
+
+def test_cli_import_and_validate_exit_codes(sample_dir, tmp_path):
+    good, bad = tmp_path / "good.csv", tmp_path / "bad.csv"
+    good.write_text(HEADER + "2021-10,green_outlets,26,,,,\n", encoding="utf-8")
+    bad.write_text(HEADER + "2021-10,green_outlets,-1,,,,\n", encoding="utf-8")
+
+    def run(*args):
+        return subprocess.run([sys.executable, "-m", "lib.cli", *args, "--data-dir", str(sample_dir)], cwd=REPO,
+                              capture_output=True, text=True, timeout=120)
+
+    assert run("validate", str(good)).returncode == 0
+    result = run("validate", str(bad), "--lang", "en")
+    assert result.returncode == 1 and "bad.csv row 2, column 'value': value '-1' cannot be negative" in result.stdout
+    assert run("import", str(bad)).returncode == 1
+    assert run("import", str(good)).returncode == 0
+    assert run("validate", str(tmp_path / "missing.csv")).returncode == 2
+
+
+def test_password_hashes_and_accounts():
+    stored = hash_password("correct horse", salt=b"\x01" * 16, iterations=1000)
+    assert stored.startswith("pbkdf2_sha256$1000$" + "01" * 16 + "$")
+    assert verify_password("correct horse", stored)
+    assert not verify_password("wrong", stored)
+    assert not verify_password("correct horse", "garbage")
+    known = accounts(env={"KPI_ANALYSTS": f"zhang={stored}; li = {stored}"}, secret_accounts={"wang": stored})
+    assert sorted(known) == ["li", "wang", "zhang"]
+    assert check("zhang", "correct horse", known)
+    assert not check("zhang", "wrong", known)
+    assert not check("nobody", "correct horse", known)
