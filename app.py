@@ -11,6 +11,10 @@ lang = ui.language_selector()
 pages = [
     st.Page("pages/overview.py", title=t("nav_overview", lang), icon=":material/dashboard:", url_path="overview",
             default=True),
+    st.Page("pages/indicator.py", title=t("nav_indicator", lang), icon=":material/query_stats:",
+            url_path="indicator"),
+    st.Page("pages/departments.py", title=t("nav_departments", lang), icon=":material/groups:",
+            url_path="departments"),
     st.Page("pages/upload.py", title=t("nav_upload", lang), icon=":material/upload_file:", url_path="upload"),
 ]
 st.navigation(pages).run()

@@ -87,3 +87,83 @@ def completion_chart(scores: list[Score], lang: str = "zh") -> go.Figure:
     fig.update_xaxes(title=t("completion_axis", lang), row=len(groups) or 1, col=1)
     fig.update_annotations(font=dict(size=15, color="#222222"), xanchor="left", x=0)
     return fig
+
+
+def month_labels(lang: str) -> list[str]:
+    """Return the twelve month labels: 1月…12月 or Jan…Dec."""
+    import calendar
+
+    return [calendar.month_abbr[m] for m in range(1, 13)] if lang == "en" else [f"{m}月" for m in range(1, 13)]
+
+
+def indicator_detail_chart(view, lang: str = "zh") -> go.Figure:
+    """Return the deep-dive figure: cumulative progress, paths and projection above; months and YoY below."""
+    s, months, kind = view.score, view.months, view.target["kind"]
+    x = month_labels(lang)
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.62, 0.38], vertical_spacing=0.08,
+                        specs=[[{}], [{"secondary_y": True}]])
+    have = months[months["actual_ytd"].notna()]
+    hx = [x[m - 1] for m in have["month"]]
+    muted = s.data_month is not None and s.data_month < 3
+    if kind in ("flow", "level"):
+        if months["baseline_ytd"].notna().any() and kind == "flow":
+            fig.add_scatter(x=x, y=months["baseline_ytd"], name=t("chart_last_year", lang), mode="lines",
+                            line=dict(color="#9e9e9e", width=2), row=1, col=1)
+        fig.add_scatter(x=x, y=months["expected_linear"], name=t("chart_expected_linear", lang), mode="lines",
+                        line=dict(color="#7f7f7f", width=1.5, dash="dot"), row=1, col=1)
+        if s.seasonal_basis == "baseline":
+            fig.add_scatter(x=x, y=months["expected_seasonal"], name=t("chart_expected_seasonal", lang),
+                            mode="lines", line=dict(color="#222222", width=2, dash="dot"), row=1, col=1)
+        proj = months[months["projection_linear"].notna()]
+        if not proj.empty:
+            px_ = [x[m - 1] for m in proj["month"]]
+            opacity = 0.35 if muted else 1.0
+            fig.add_scatter(x=px_, y=proj["projection_linear"], mode="lines", line=dict(width=0),
+                            showlegend=False, hoverinfo="skip", row=1, col=1)
+            fig.add_scatter(x=px_, y=proj["projection_seasonal"], mode="lines", fill="tonexty",
+                            fillcolor=f"rgba(0,114,178,{0.15 * opacity:.3f})", line=dict(width=0),
+                            name=t("chart_projection_band", lang), hoverinfo="skip", row=1, col=1)
+            fig.add_scatter(x=px_, y=proj["projection_seasonal"], mode="lines+markers", opacity=opacity,
+                            name=t("chart_projection", lang), line=dict(color="#0072B2", width=2.5, dash="dash"),
+                            row=1, col=1)
+        if s.target is not None:
+            fig.add_scatter(x=[x[0], x[-1]], y=[s.target, s.target], mode="lines", name=t("chart_target", lang),
+                            line=dict(color=STATUS_COLORS["red"], width=2), row=1, col=1)
+        fig.add_scatter(x=hx, y=have["actual_ytd"], name=t("chart_cumulative", lang), mode="lines+markers",
+                        line=dict(color="#0072B2", width=3.5), marker=dict(size=8), row=1, col=1)
+        if kind == "flow":
+            fig.add_bar(x=x, y=months["baseline_month"], name=t("chart_monthly_last_year", lang),
+                        marker=dict(color="#c7c7c7"), row=2, col=1)
+        fig.add_bar(x=x, y=months["actual_month"], name=t("chart_monthly", lang), marker=dict(color="#0072B2"),
+                    row=2, col=1)
+        if kind == "flow" and months["yoy_month_pct"].notna().any():
+            fig.add_scatter(x=x, y=months["yoy_month_pct"], name=t("chart_yoy", lang), mode="lines+markers",
+                            line=dict(color=STATUS_COLORS["yellow"], width=2), row=2, col=1, secondary_y=True)
+            if s.growth_target_pct is not None:
+                fig.add_scatter(x=[x[0], x[-1]], y=[s.growth_target_pct] * 2, name=t("chart_growth_target", lang),
+                                mode="lines", line=dict(color=STATUS_COLORS["yellow"], dash="dash", width=1.5),
+                                row=2, col=1, secondary_y=True)
+            fig.update_yaxes(title_text="%", ticksuffix="%", tickformat=".0f", rangemode="tozero", showgrid=False,
+                             row=2, col=1, secondary_y=True)
+    else:
+        if s.target is not None and kind in ("ratio", "not_below_last_year"):
+            fig.add_scatter(x=[x[0], x[-1]], y=[s.target, s.target], mode="lines", name=t("chart_target", lang),
+                            line=dict(color=STATUS_COLORS["red"], width=2), row=1, col=1)
+        label = t("chart_rate", lang) if kind == "ratio" else t("chart_cumulative", lang)
+        fig.add_scatter(x=hx, y=have["actual_ytd"], name=label, mode="lines+markers",
+                        line=dict(color="#0072B2", width=3.5), marker=dict(size=8), row=1, col=1)
+        fig.add_bar(x=x, y=months["actual_month"], name=t("chart_rate_month" if kind == "ratio" else "chart_monthly",
+                                                          lang), marker=dict(color="#0072B2"), row=2, col=1)
+    for r in have.itertuples(index=False):
+        if r.note:
+            fig.add_annotation(x=x[r.month - 1], y=r.actual_ytd, text=wrap_label(str(r.note), 14), showarrow=True,
+                               arrowhead=2, ax=0, ay=-42, font=dict(size=12, color="#444444"),
+                               bgcolor="rgba(255,255,255,0.85)", row=1, col=1)
+    if muted:
+        fig.add_annotation(text=t("projection_muted", lang), xref="paper", yref="paper", x=1, y=1.02,
+                           showarrow=False, xanchor="right", font=dict(size=12, color="#666666"))
+    fig.update_layout(**base_layout(height=640), barmode="group", hovermode="x unified")
+    fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.08, xanchor="left", x=0, yref="paper"))
+    fig.update_yaxes(title_text=s.unit, gridcolor="#e5e5e5", row=1, col=1)
+    fig.update_yaxes(title_text=s.unit, gridcolor="#e5e5e5", row=2, col=1, secondary_y=False)
+    return fig

@@ -19,6 +19,9 @@ RATE_YELLOW_BAND_POINTS = 5.0
 # from target / (1 + growth) by more than this many percent.
 BASELINE_TOLERANCE_PCT = 1.0
 
+# The city total and the sum of its regions disagree when they differ by more than this many percent.
+REGION_TOLERANCE_PCT = 0.5
+
 # Year-end projections made from fewer months than this are flagged as unreliable.
 MIN_MONTHS_FOR_PROJECTION = 3
 

@@ -31,6 +31,8 @@ class Series:
     month_value: dict[int, float] = field(default_factory=dict)
     ytd: dict[int, float] = field(default_factory=dict)
     sources: dict[int, str] = field(default_factory=dict)
+    rows: dict[int, int] = field(default_factory=dict)
+    notes: dict[int, str] = field(default_factory=dict)
 
     def latest_month(self, as_of: int) -> int | None:
         """Return the last month up to as_of whose year to date is known."""
@@ -250,6 +252,10 @@ def _series_lookup(frame: pd.DataFrame) -> dict[tuple, Series]:
         if pd.notna(row.ytd_value):
             s.ytd[month] = float(row.ytd_value)
         s.sources[month] = row.source_file
+        if pd.notna(row.source_row):
+            s.rows[month] = int(row.source_row)
+        if isinstance(row.note, str) and row.note:
+            s.notes[month] = row.note
     return out
 
 

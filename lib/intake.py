@@ -343,7 +343,7 @@ def normalize(records: list[dict], catalog: Catalog, file_name: str,
             continue
         seen[key] = line
         rows.append({"indicator": indicator, "region": region, "year": period[0], "month": period[1],
-                     "value": value, "basis": basis, "note": clean(rec["note"]),
+                     "value": value, "basis": basis, "note": str(rec["note"] or "").strip(),
                      "source_file": file_name, "source_row": line, "_names": headers})
     problems += _ytd_going_down(rows, catalog, file_name)
     if context is not None:

@@ -123,3 +123,26 @@ SELECT indicator, region, year, month, value, basis, source_file FROM actuals
 MONTH_VALUES = """
 SELECT indicator, region, year, month, month_value FROM series WHERE month_value IS NOT NULL
 """
+
+REGION_SERIES = """
+SELECT s.region, r.parent, s.month, s.month_value, s.ytd_value, s.source_file
+FROM series s JOIN regions r ON s.region = r.region
+WHERE s.indicator = $indicator AND s.year = $year AND s.month <= $as_of
+ORDER BY s.region, s.month
+"""
+
+# The city's year to date against the sum of its county-level regions, where every region reported.
+CITY_VS_REGIONS = """
+WITH city AS (
+    SELECT year, month, ytd_value FROM series WHERE indicator = $indicator AND region = ''
+), regional AS (
+    SELECT s.year, s.month, sum(s.ytd_value) AS regions_sum, count(s.ytd_value) AS n
+    FROM series s JOIN regions r ON s.region = r.region
+    WHERE s.indicator = $indicator AND r.parent = ''
+    GROUP BY s.year, s.month
+)
+SELECT c.year, c.month, c.ytd_value AS city_value, g.regions_sum
+FROM city c JOIN regional g USING (year, month)
+WHERE g.n = (SELECT count(*) FROM regions WHERE parent = '') AND c.ytd_value IS NOT NULL
+ORDER BY c.year, c.month
+"""

@@ -7,14 +7,15 @@ import re
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
-from lib import auth, config, intake
+from lib import auth, config, deepdive, intake
 from lib.dataset import Dataset, data_signature, open_dataset
 from lib.engine import Score, default_period, scorecard
-from lib.fmt import format_period
+from lib.fmt import format_month_range, format_pct, format_period, format_value
 from lib.i18n import DEFAULT_LANG, t
 from lib.problems import InputError
 
 LANG_KEY = "lang"
+NAVIGATION_SEEN = "navigation_seen"
 STATUS_BADGE = {"green": ("green", ":material/check_circle:"), "yellow": ("orange", ":material/error:"),
                 "red": ("red", ":material/cancel:"), "grey": ("gray", ":material/help:")}
 
@@ -26,6 +27,7 @@ def lang() -> str:
 
 def language_selector() -> str:
     """Draw the language switch in the sidebar; return the chosen language."""
+    st.session_state[NAVIGATION_SEEN] = True
     if LANG_KEY not in st.session_state:
         st.session_state[LANG_KEY] = "en" if st.query_params.get("lang") == "en" else DEFAULT_LANG
     st.sidebar.segmented_control(
@@ -113,8 +115,8 @@ def md(text: object) -> str:
     return re.sub(r"([\\`*_\[\]<>|~$#])", r"\\\1", str(text))
 
 
-def score_card(card) -> None:
-    """Draw one target's card: title, status, value, progress bar and detail lines."""
+def score_card(card, link_id: str | None = None) -> None:
+    """Draw one target's card: title, status, value, progress bar, detail lines and a link to its page."""
     with st.container(border=True):
         st.markdown(f"**{md(card.title)}**")
         status_badge(card.status, card.status_text)
@@ -122,6 +124,9 @@ def score_card(card) -> None:
         if card.progress is not None:
             st.progress(card.progress)
         st.caption("  \n".join(md(line) for line in card.lines))
+        if link_id:
+            st.page_link("pages/indicator.py", label=t("open_detail", lang()), icon=":material/arrow_forward:",
+                         query_params={"id": link_id})
 
 
 def csv_bytes(frame) -> bytes:
@@ -232,3 +237,115 @@ def preview_frame(rows, catalog, language: str):
         t("col_basis", language): [t(f"basis_{b}", language) for b in rows["basis"]],
         t("col_note", language): rows["note"],
     })
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _indicator_view(signature: tuple, year: int, as_of: int, target_id: str):
+    """Return the deep-dive of one target for one state of the data files."""
+    return deepdive.indicator_view(_load_dataset(signature), year, as_of, target_id)
+
+
+def cached_indicator_view(year: int, as_of: int, target_id: str):
+    """Return the deep-dive of one target, computed once per data state, year, month and target."""
+    return _indicator_view(data_signature(config.data_dir()), year, as_of, target_id)
+
+
+def target_selector(ds: Dataset, year: int) -> str:
+    """Draw the target picker (preset from ?id=); return the chosen target id."""
+    language = lang()
+    targets = ds.catalog.targets_for(year)
+    ids = targets["id"].tolist()
+    names = dict(zip(ids, targets["name_en" if language == "en" else "name_zh"]))
+    wanted = st.query_params.get("id")
+    if wanted in ids and st.session_state.get("chosen_target") != wanted:
+        st.session_state["chosen_target"] = wanted
+    chosen = st.session_state.get("chosen_target", ids[0] if ids else None)
+    target = st.sidebar.selectbox(t("pick_target", language), ids, key=f"target_{language}_{chosen}",
+                                  index=ids.index(chosen) if chosen in ids else 0, format_func=names.get)
+    if target != chosen:
+        st.session_state["chosen_target"] = target
+    st.query_params["id"] = target
+    return target
+
+
+def headline_metrics(score: Score, card, language: str) -> None:
+    """Draw the key numbers of one target in a row of metrics."""
+    cols = st.columns(4)
+    cols[0].metric(t("actual", language), card.value, delta=card.delta, border=True,
+                   delta_color="normal" if card.delta else "off")
+    cols[1].metric(t("completion", language), format_pct(score.completion_pct), border=True)
+    cols[2].metric(t("expected_seasonal", language), format_pct(score.expected_pct_seasonal), border=True)
+    cols[3].metric(t("projection", language), format_value(score.projection_year_end, score.unit, language,
+                                                           compact=True), border=True)
+
+
+def region_section(view, language: str) -> None:
+    """Draw each region's contribution and own-target completion, and any city/region disagreement."""
+    import pandas as pd
+
+    unit = view.score.unit
+    frame = view.regions
+    for month, city, total in view.region_warnings:
+        st.warning(t("region_disagree", language, period=format_month_range(month, month, language),
+                     city=format_value(city, unit, language),
+                     sum=format_value(total, unit, language), pct=f"{abs(total / city - 1) * 100:.2f}%"))
+    table = pd.DataFrame({
+        t("col_region", language): frame["region"],
+        t("col_month", language): frame["month"],
+        t("actual", language): [format_value(v, unit, language) for v in frame["value"]],
+        t("col_share", language): [format_pct(v) for v in frame["share_pct"]],
+        t("col_target", language): [format_value(v, unit, language) for v in frame["target"]],
+        t("col_completion", language): [format_pct(v) for v in frame["completion_pct"]],
+    })
+    st.dataframe(table, hide_index=True)
+
+
+def provenance_frame(frame, unit: str, language: str):
+    """Return the provenance table with translated headers and formatted values."""
+    import pandas as pd
+
+    if frame.empty:
+        return frame
+    return pd.DataFrame({
+        t("col_month", language): frame["month"],
+        t("col_value", language): [format_value(v, unit, language) for v in frame["value"]],
+        t("col_ytd", language): [format_value(v, unit, language) for v in frame["ytd"]],
+        t("col_file", language): frame["file"],
+        t("col_row", language): frame["row"],
+        t("col_submitted", language): frame["submitted"],
+        t("col_note", language): frame["note"],
+    })
+
+
+def league_frame(frame, language: str):
+    """Return the department league table with translated headers."""
+    import pandas as pd
+
+    return pd.DataFrame({
+        t("col_department", language): frame["label"],
+        t("col_targets", language): frame["targets"],
+        t("status_green", language): frame["green"],
+        t("status_yellow", language): frame["yellow"],
+        t("status_red", language): frame["red"],
+        t("status_grey", language): frame["grey"],
+        t("col_on_pace", language): [format_pct(v) for v in frame["on_pace_pct"]],
+    })
+
+
+def require_app_navigation() -> None:
+    """Rerun through app.py when Streamlit ran a page script on its own.
+
+    With a pages/ folder, the first session after the server starts on a deep link
+    (/indicator) runs that page directly in the old multipage mode: no page config, no
+    language switch, file names as navigation. Clearing the flag and rerunning makes
+    Streamlit run app.py, whose st.navigation then opens the same page.
+    """
+    try:
+        from streamlit.runtime.pages_manager import PagesManager
+    except ImportError:  # a later Streamlit without the old mode
+        return
+    # Only before app.py has run in this session: the test harness switches pages the old
+    # way on purpose, and a rerun there would drop the widget values it set.
+    if PagesManager.uses_pages_directory and not st.session_state.get(NAVIGATION_SEEN):
+        PagesManager.uses_pages_directory = False
+        st.rerun()

@@ -10,6 +10,7 @@ from lib.engine import scorecard_frame, status_counts
 from lib.fmt import format_period
 from lib.i18n import category_label, status_label, t
 
+ui.require_app_navigation()
 lang = ui.lang()
 st.title(t("overview_title", lang))
 ds = ui.dataset()
@@ -41,7 +42,7 @@ for category in dict.fromkeys(s.category for s in scores):
     for start in range(0, len(group), 4):
         for col, score in zip(st.columns(4), group[start:start + 4]):
             with col:
-                ui.score_card(build_card(score, year, as_of, lang))
+                ui.score_card(build_card(score, year, as_of, lang), link_id=score.indicator)
 
 with st.expander(t("table_title", lang)):
     frame = scorecard_frame(scores)

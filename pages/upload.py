@@ -6,6 +6,7 @@ from lib import config, store, templates, ui
 from lib.fmt import format_period
 from lib.i18n import t
 
+ui.require_app_navigation()
 lang = ui.lang()
 st.title(t("upload_title", lang))
 st.caption(t("upload_intro", lang))

@@ -44,6 +44,8 @@ MONTHLY_RATES = {"complaint_handling_accuracy": (99.3, 99.5), "complaint_reply_o
 # (month, indicator as written in the file, region) -> note
 NOTES = {(2, "快递业务量", ""): "春节假期，业务量回落", (6, "快递业务量", ""): "“618”电商促销",
          (3, "sbdf_workstations", "市区"): "市区首家工作站挂牌"}
+# Shares of 2021 parcel volume by region (a separate regional file: the city rows stay the total).
+REGION_SHARES = {"市区": 0.452, "昆山市": 0.221, "常熟市": 0.118, "张家港市": 0.109, "太仓市": 0.100}
 FIELDS = ["period", "indicator", "value", "region", "unit", "basis", "note"]
 
 
@@ -111,6 +113,16 @@ def rows_2021_month(series: dict, m: int) -> list[dict]:
     return rows
 
 
+def rows_2021_regions(series: dict) -> list[dict]:
+    """Return monthly parcel volume by region (万件) for January to October 2021."""
+    rows = []
+    for i, total in enumerate(series["express_volume"][2021]):
+        for region, share in REGION_SHARES.items():
+            rows.append(dict(period=f"2021-{i + 1:02d}", indicator="express_volume",
+                             value=round(total * share * 1e4, 1), region=region, unit="万件"))
+    return rows
+
+
 def write(path: Path, rows: list[dict]) -> None:
     """Write rows as a canonical UTF-8 actuals CSV."""
     with path.open("w", newline="", encoding="utf-8") as fh:
@@ -128,6 +140,7 @@ def main(data_dir: Path) -> None:
     write(out / "sample_2020.csv", rows_2020(series))
     for m in range(1, 11):
         write(out / f"sample_2021-{m:02d}.csv", rows_2021_month(series, m))
+    write(out / "sample_2021_regions.csv", rows_2021_regions(series))
 
 
 if __name__ == "__main__":

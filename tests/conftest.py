@@ -84,3 +84,14 @@ def monthly(indicator: str, year: int, values: list[float | None], **extra: obje
     """Return one row per month from January, skipping None months."""
     return [dict(period=f"{year}-{m:02d}", indicator=indicator, value=v, **extra)
             for m, v in enumerate(values, start=1) if v is not None]
+
+
+def plotly_values(data: object) -> list:
+    """Return a figure JSON array as a list, decoding Plotly's typed-array form ({dtype, bdata})."""
+    import base64
+
+    import numpy as np
+
+    if isinstance(data, dict) and "bdata" in data:
+        return np.frombuffer(base64.b64decode(data["bdata"]), dtype=data["dtype"]).tolist()
+    return list(data)

@@ -176,3 +176,32 @@ def test_analyst_uploads_a_gbk_csv_and_a_wrong_file(browser, server, tmp_path):
     assert page.get_by_text("截至2021年11月").first.is_visible()
     assert page.get_by_text("29个", exact=True).first.is_visible()
     page.close()
+
+
+def test_indicator_page_for_express_volume(browser, server):
+    page = browser.new_page(viewport={"width": 1440, "height": 2400})
+    page.goto(server + "/indicator?id=express_volume")
+    wait_for_app(page)
+    assert page.get_by_role("heading", name="快递业务量").is_visible()
+    assert page.get_by_text("11–12月还需月均完成2.38亿件，比去年同期月均高7.2%").is_visible()
+    assert page.locator('[data-testid="stSidebarNav"]').get_by_text("指标详情").is_visible()  # app.py's navigation
+    assert page.locator('[data-testid="stPlotlyChart"] g.trace.bars').count() >= 1
+    shot(page, "indicator_express_volume.png")
+    page.close()
+
+
+def test_overview_card_links_to_the_indicator(browser, server):
+    page = open_page(browser, server, 1440, 4400)
+    page.get_by_role("link", name="查看详情").nth(2).click()  # the third card: express volume
+    page.get_by_role("heading", name="快递业务量").wait_for(timeout=30_000)
+    assert "id=express_volume" in page.url
+    page.close()
+
+
+def test_departments_page(browser, server):
+    page = browser.new_page(viewport={"width": 1440, "height": 2000})
+    page.goto(server + "/departments")
+    page.get_by_role("heading", name="处室排名").wait_for(timeout=60_000)
+    page.wait_for_timeout(1000)
+    shot(page, "departments.png")
+    page.close()

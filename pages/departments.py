@@ -1,0 +1,35 @@
+"""Departments: each lead department's targets, worst first, and a league table of departments."""
+
+import streamlit as st
+
+from lib import ui
+from lib.cards import build_card
+from lib.deepdive import department_scores, league_table
+from lib.i18n import department_label, t
+
+ui.require_app_navigation()
+lang = ui.lang()
+st.title(t("departments_title", lang))
+ds = ui.dataset()
+if ds is None:
+    st.stop()
+ui.data_notices(ds)
+period = ui.period_selectors(ds)
+if period is None:
+    st.warning(t("no_data", lang, path=ds.data_dir / "actuals"))
+    st.stop()
+year, as_of = period
+scores = ui.cached_scorecard(year, as_of)
+
+st.subheader(t("league_title", lang))
+st.dataframe(ui.league_frame(league_table(scores, lang), lang), hide_index=True)
+
+by_department = department_scores(scores)
+department = st.segmented_control(t("pick_department", lang), list(by_department), key="department",
+                                  default=next(iter(by_department)), required=True,
+                                  format_func=lambda d: department_label(d, lang))
+st.subheader(t("dept_targets", lang, dept=department_label(department, lang)))
+for start in range(0, len(by_department[department]), 4):
+    for col, score in zip(st.columns(4), by_department[department][start:start + 4], strict=False):
+        with col:
+            ui.score_card(build_card(score, year, as_of, lang), link_id=score.indicator)

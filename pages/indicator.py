@@ -1,0 +1,45 @@
+"""Indicator detail: months, pace, projection, regions, provenance and how the numbers are computed."""
+
+import streamlit as st
+
+from lib import store, ui
+from lib.cards import build_card
+from lib.charts import indicator_detail_chart
+from lib.deepdive import explain, gap_sentence, provenance
+from lib.fmt import format_period
+from lib.i18n import t
+
+ui.require_app_navigation()
+lang = ui.lang()
+ds = ui.dataset()
+if ds is None:
+    st.stop()
+ui.data_notices(ds)
+period = ui.period_selectors(ds)
+if period is None:
+    st.warning(t("no_data", lang, path=ds.data_dir / "actuals"))
+    st.stop()
+year, as_of = period
+target_id = ui.target_selector(ds, year)
+view = ui.cached_indicator_view(year, as_of, target_id)
+score, card = view.score, build_card(view.score, year, as_of, lang)
+
+st.title(card.title)
+st.caption(f"{format_period(year, as_of, lang)} · {t('kind_' + score.kind, lang)} · {card.target_text}")
+ui.status_badge(card.status, card.status_text)
+st.subheader(gap_sentence(score, lang))
+ui.headline_metrics(score, card, lang)
+st.plotly_chart(indicator_detail_chart(view, lang), key="detail_chart",
+                config={"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}})
+
+with st.expander(t("explain_title", lang), icon=":material/calculate:", expanded=True):
+    st.markdown("\n".join(f"- {ui.md(line)}" for line in explain(score, lang)))
+
+if not view.regions.empty:
+    st.subheader(t("regions_title", lang))
+    st.caption(t("region_rule", lang))
+    ui.region_section(view, lang)
+
+st.subheader(t("provenance_title", lang))
+st.dataframe(ui.provenance_frame(provenance(view, store.read_log(ds.data_dir), lang), score.unit, lang),
+             hide_index=True)
