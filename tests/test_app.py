@@ -159,3 +159,21 @@ def test_bad_upload_lists_every_problem(monkeypatch, sample_dir):
     problems = at.dataframe[0].value
     assert problems["行"].tolist() == [2, 3]
     assert "快递业务量 (express_volume)" in problems["说明"].iloc[1]
+
+
+def test_interacting_never_rereads_the_files(monkeypatch, sample_dir):
+    import lib.actuals
+
+    reads = []
+    original = lib.actuals.read_actuals_file
+    monkeypatch.setattr(lib.actuals, "read_actuals_file", lambda *a, **k: reads.append(a[0].name) or original(*a, **k))
+    at = run_app(monkeypatch, sample_dir)
+    first = len(reads)
+    assert first == len(list((sample_dir / "actuals").glob("*.csv")))  # each file read once to start with
+    at.select_slider(key="as_of_2021_10_zh").set_value(6).run()
+    at.switch_page("pages/departments.py").run()
+    assert not at.exception
+    assert len(reads) == first  # month changes and page switches use the cached data
+    (sample_dir / "actuals" / "2021-11.csv").write_text(HEADER + "2021-11,green_outlets,31,,个,,\n", encoding="utf-8")
+    at.run()
+    assert len(reads) > first  # a new file changes the signature and is picked up
