@@ -11,6 +11,8 @@ import hashlib
 import hmac
 import os
 import secrets
+import threading
+import time
 from collections.abc import Mapping
 
 ALGORITHM = "pbkdf2_sha256"
@@ -56,3 +58,36 @@ def check(name: str, password: str, known: Mapping[str, str]) -> bool:
     stored = known.get(name)
     ok = verify_password(password, stored or _DUMMY)
     return ok and stored is not None
+
+
+class Throttle:
+    """Counts failed sign-ins per name; after too many within the window, refuses for a while."""
+
+    def __init__(self, max_failures: int = 5, window_s: float = 900.0, lockout_s: float = 300.0):
+        self.max_failures, self.window_s, self.lockout_s = max_failures, window_s, lockout_s
+        self._failures: dict[str, list[float]] = {}
+        self._lock = threading.Lock()
+
+    def wait_seconds(self, name: str, now: float | None = None) -> float:
+        """Return how long this name must wait before trying again (0 when it may try now)."""
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            recent = [t for t in self._failures.get(name, []) if now - t < self.window_s]
+            self._failures[name] = recent
+            if len(recent) >= self.max_failures:
+                return max(0.0, recent[-1] + self.lockout_s - now)
+            return 0.0
+
+    def failed(self, name: str, now: float | None = None) -> None:
+        """Record a failed attempt for this name."""
+        with self._lock:
+            self._failures.setdefault(name, []).append(time.monotonic() if now is None else now)
+
+    def succeeded(self, name: str) -> None:
+        """Forget the failures of this name."""
+        with self._lock:
+            self._failures.pop(name, None)
+
+
+# One throttle for the whole server process: sessions share it, so a new tab does not reset it.
+THROTTLE = Throttle()

@@ -213,6 +213,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "user_name": ("用户名", "Name"),
     "password": ("密码", "Password"),
     "sign_in_failed": ("用户名或密码不正确", "Wrong name or password"),
+    "sign_in_throttled": ("尝试次数过多，请{minutes}分钟后再试", "Too many attempts: try again in {minutes} minute(s)"),
     "no_accounts": ("尚未配置分析员账号（见 README“设置分析员密码”），只能查看和校验。", "No analyst accounts are set up (see README, 'Analyst passwords'): you can view and check files only."),
     "upload_title": ("数据上报", "Data intake"),
     "upload_intro": ("上传月度数据（CSV 或 XLSX，支持 GBK 编码、长表、宽表和快报格式），先校验、预览，确认后入库。", "Upload monthly actuals (CSV or XLSX; GBK, long, wide and bulletin layouts work): checked and previewed before anything is stored."),

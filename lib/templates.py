@@ -7,6 +7,7 @@ import io
 import pandas as pd
 
 from lib.catalog import Catalog
+from lib.safety import neutralise_frame
 
 
 def _series(catalog: Catalog) -> list[tuple[str, str, str]]:
@@ -35,7 +36,7 @@ def wide_template(catalog: Catalog, year: int) -> pd.DataFrame:
 
 def to_csv(frame: pd.DataFrame) -> bytes:
     """Return a template as UTF-8 CSV with BOM, so Chinese Excel opens it correctly."""
-    return frame.to_csv(index=False).encode("utf-8-sig")
+    return neutralise_frame(frame).to_csv(index=False).encode("utf-8-sig")
 
 
 def to_xlsx(frame: pd.DataFrame, catalog: Catalog) -> bytes:
@@ -43,6 +44,6 @@ def to_xlsx(frame: pd.DataFrame, catalog: Catalog) -> bytes:
     buffer = io.BytesIO()
     guide = catalog.indicators.reset_index()[["indicator", "name_zh", "name_en", "unit", "aggregation"]]
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        frame.to_excel(writer, sheet_name="数据", index=False)
-        guide.to_excel(writer, sheet_name="指标说明", index=False)
+        neutralise_frame(frame).to_excel(writer, sheet_name="数据", index=False)
+        neutralise_frame(guide).to_excel(writer, sheet_name="指标说明", index=False)
     return buffer.getvalue()

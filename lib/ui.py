@@ -13,6 +13,7 @@ from lib.engine import Score, default_period, scorecard
 from lib.fmt import format_month_range, format_pct, format_period, format_value
 from lib.i18n import DEFAULT_LANG, t
 from lib.problems import InputError
+from lib.safety import neutralise_frame
 
 LANG_KEY = "lang"
 NAVIGATION_SEEN = "navigation_seen"
@@ -130,8 +131,8 @@ def score_card(card, link_id: str | None = None) -> None:
 
 
 def csv_bytes(frame) -> bytes:
-    """Return a frame as UTF-8 CSV with BOM (opens correctly in Chinese Excel)."""
-    return frame.to_csv(index=False).encode("utf-8-sig")
+    """Return a frame as UTF-8 CSV with BOM (opens correctly in Chinese Excel), formulas neutralised."""
+    return neutralise_frame(frame).to_csv(index=False).encode("utf-8-sig")
 
 
 def _secret_accounts() -> dict:
@@ -162,10 +163,17 @@ def analyst_panel() -> str | None:
         name = st.text_input(t("user_name", language), key="sign_in_name")
         password = st.text_input(t("password", language), type="password", key="sign_in_password")
         if st.form_submit_button(t("sign_in", language)):
-            if auth.check(name.strip(), password, known):
-                st.session_state["analyst"] = name.strip()
+            name = name.strip()
+            wait = auth.THROTTLE.wait_seconds(name)
+            if wait > 0:
+                st.error(t("sign_in_throttled", language, minutes=max(1, round(wait / 60))))
+            elif auth.check(name, password, known):
+                auth.THROTTLE.succeeded(name)
+                st.session_state["analyst"] = name
                 st.rerun()
-            st.error(t("sign_in_failed", language))
+            else:
+                auth.THROTTLE.failed(name)
+                st.error(t("sign_in_failed", language))
     return None
 
 

@@ -28,7 +28,11 @@ with tab_upload:
         ui.intake_report(parsed, ds.catalog)
         if parsed.accepted and user:
             if st.button(t("confirm_store", lang), type="primary", key="confirm_store"):
-                outcome = store.import_file(data_dir, upload.name, data, user=user, sheet=sheet)
+                try:
+                    outcome = store.import_file(data_dir, upload.name, data, user=user, sheet=sheet)
+                except (store.StoreError, OSError) as exc:
+                    st.error(t("import_failed", lang, detail=exc))
+                    st.stop()
                 if outcome.submission_id:
                     st.success(t("stored_ok", lang, id=outcome.submission_id, rows=len(outcome.parsed.rows)))
                 else:

@@ -1,0 +1,98 @@
+"""Hostile input: markup shows as text, formulas are neutralised, names cannot escape, guesses are throttled."""
+
+from __future__ import annotations
+
+import io
+import tomllib
+
+import openpyxl
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from lib import store, templates
+from lib.auth import Throttle
+from lib.catalog import load_catalog
+from lib.safety import neutralise_cell, neutralise_frame
+from tests.conftest import REPO
+from tests.test_app import APP, HEADER
+
+EVIL = "<script>window.__xss=1</script><img src=x onerror=alert(1)>**粗体**[link](javascript:alert(1))"
+
+
+def test_markup_in_names_and_notes_is_shown_as_text(monkeypatch, sample_dir):
+    path = sample_dir / "targets.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace(",快递业务量,", f",{EVIL.replace(',', ' ')},", 1),
+                    encoding="utf-8")
+    (sample_dir / "actuals" / "zz.csv").write_text(HEADER + f"2021-10,green_outlets,26,,,,\"{EVIL}\"\n",
+                                                   encoding="utf-8")
+    monkeypatch.setenv("KPI_DATA_DIR", str(sample_dir))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    for element in at.markdown:
+        assert not element.proto.allow_html
+    card_titles = [m.value for m in at.markdown if "script" in m.value]
+    assert card_titles and all("\\<script\\>" in v for v in card_titles)
+
+
+@pytest.mark.parametrize("cell, expected", [
+    ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"), ("+1+1", "'+1+1"), ("-2+3", "'-2+3"),
+    ("@SUM(A1)", "'@SUM(A1)"), ("快递业务量", "快递业务量"), (12.5, 12.5),
+])
+def test_formula_cells_are_neutralised(cell, expected):
+    assert neutralise_cell(cell) == expected
+
+
+def test_exported_templates_carry_no_formulas(sample_dir):
+    path = sample_dir / "targets.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace(",快递业务量,", ",=1+2,", 1), encoding="utf-8")
+    catalog = load_catalog(sample_dir)
+    frame = templates.long_template(catalog, "2021-11")
+    assert "'=1+2" in templates.to_csv(frame).decode("utf-8-sig")
+    book = openpyxl.load_workbook(io.BytesIO(templates.to_xlsx(frame, catalog)))
+    cells = [c.value for ws in book.worksheets for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    assert "'=1+2" in cells and not any(v.startswith("=") for v in cells)
+
+
+def test_neutralise_frame_covers_headers_and_text_columns():
+    frame = neutralise_frame(pd.DataFrame({"=bad": ["=cmd|' /C calc'!A0", "ok"], "n": [1, -2]}))
+    assert list(frame.columns) == ["'=bad", "n"]
+    assert frame["'=bad"].tolist() == ["'=cmd|' /C calc'!A0", "ok"]
+    assert frame["n"].tolist() == [1, -2]
+
+
+@pytest.mark.parametrize("name", ["../../targets.csv", "..\\..\\x.csv", "a/../../b.csv"])
+def test_path_traversal_names_are_refused(sample_dir, name):
+    before = sorted(p for p in sample_dir.rglob("*") if p.name != ".lock")
+    with pytest.raises(store.StoreError):
+        store.import_file(sample_dir, name, (HEADER + "2021-10,green_outlets,26,,,,\n").encode(), "zhang")
+    assert sorted(p for p in sample_dir.rglob("*") if p.name != ".lock") == before
+
+
+def test_markup_in_an_upload_name_is_stripped(sample_dir):
+    name = "<img src=x onerror=alert(1)>.csv"
+    outcome = store.import_file(sample_dir, name, (HEADER + "2021-10,green_outlets,26,,,,\n").encode(), "zhang")
+    stored = list((sample_dir / "submissions" / "originals").iterdir())
+    assert outcome.submission_id and len(stored) == 1
+    assert stored[0].parent == sample_dir / "submissions" / "originals"
+    assert "<" not in stored[0].name and "/" not in stored[0].name
+    assert (REPO / "data" / "targets.csv").read_text(encoding="utf-8").startswith("id,year")
+
+
+def test_wrong_passwords_are_throttled():
+    throttle = Throttle(max_failures=3, window_s=60, lockout_s=120)
+    for i in range(3):
+        assert throttle.wait_seconds("zhang", now=i) == 0
+        throttle.failed("zhang", now=i)
+    assert throttle.wait_seconds("zhang", now=3) == pytest.approx(119)
+    assert throttle.wait_seconds("li", now=3) == 0  # per name
+    assert throttle.wait_seconds("zhang", now=200) == 0  # the window has passed
+    throttle.failed("li", now=1)
+    throttle.succeeded("li")
+    assert throttle.wait_seconds("li", now=2) == 0
+
+
+def test_server_settings_keep_xsrf_on_and_limit_uploads():
+    config = tomllib.loads((REPO / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["server"].get("enableXsrfProtection", True) is True
+    assert config["server"]["maxUploadSize"] <= 20
