@@ -67,9 +67,19 @@ def locked(data_dir: Path) -> Iterator[None]:
     with open(data_dir / ".lock", "a+") as fh:
         fcntl.flock(fh, fcntl.LOCK_EX)
         try:
+            _remove_stale_temporaries(data_dir)
             yield
         finally:
             fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _remove_stale_temporaries(data_dir: Path) -> None:
+    """Delete temporary files left by a writer that died (only called while holding the lock)."""
+    for folder in (actuals_dir(data_dir), data_dir / "submissions", data_dir / "submissions" / "originals",
+                   data_dir / "rejected"):
+        if folder.is_dir():
+            for tmp in folder.glob(".tmp-*"):
+                tmp.unlink(missing_ok=True)
 
 
 def atomic_write(path: Path, data: bytes) -> None:
@@ -173,14 +183,24 @@ def import_file(data_dir: Path, name: str, data: bytes, user: str, sheet: str | 
             return Outcome(parsed, rejected_file=rejected.name)
         sid = _next_id(data_dir)
         stored = f"{SUBMISSION_PREFIX}{sid}.csv"
-        atomic_write(data_dir / "submissions" / "originals" / f"{sid}_{original}", data)
-        atomic_write(actuals_dir(data_dir) / stored, canonical_csv(parsed.rows, catalog))
         log = read_log(data_dir).iloc[::-1]
         entry = {"id": sid, "submitted_at": now.isoformat(), "user": user, "original_name": original,
                  "stored_file": stored, "rows": str(len(parsed.rows)), "warnings": str(len(parsed.warnings)),
                  "sha256": hashlib.sha256(data).hexdigest(), "status": "active", "reverted_at": "",
                  "reverted_by": ""}
-        _write_log(data_dir, pd.concat([log, pd.DataFrame([entry])], ignore_index=True))
+        # The log is written last: a submission counts once all its files are in place. A failure
+        # (disk full, read-only folder) removes whatever this import had written.
+        written: list[Path] = []
+        try:
+            for path, content in ((data_dir / "submissions" / "originals" / f"{sid}_{original}", data),
+                                  (actuals_dir(data_dir) / stored, canonical_csv(parsed.rows, catalog))):
+                atomic_write(path, content)
+                written.append(path)
+            _write_log(data_dir, pd.concat([log, pd.DataFrame([entry])], ignore_index=True))
+        except OSError as exc:
+            for path in written:
+                path.unlink(missing_ok=True)
+            raise StoreError(f"{exc.strerror or exc} ({getattr(exc, 'filename', '') or data_dir})") from exc
         return Outcome(parsed, submission_id=sid, stored_file=stored)
 
 
