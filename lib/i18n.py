@@ -204,6 +204,18 @@ TEXT: dict[str, tuple[str, str]] = {
     "col_targets": ("指标数", "Targets"),
     "col_on_pace": ("进度正常占比", "On pace"),
     "dept_targets": ("{dept}牵头的指标（最需关注的在前）", "Targets led by {dept} (worst first)"),
+    # presentation
+    "nav_present": ("演示模式", "Presentation"),
+    "slide_scorecard": ("主要指标完成情况", "Headline targets at a glance"),
+    "slide_workplan": ("工作要点推进情况", "Work plan progress"),
+    "slide_of": ("第{n}/{total}页", "{n} of {total}"),
+    "prev": ("上一页", "Previous"),
+    "screen_help": ("投影为 1920×1080 时打开，图表更大", "Turn on for a 1920×1080 projector: larger charts"),
+    "next": ("下一页", "Next"),
+    "exit_present": ("退出演示", "Exit"),
+    "legend": ("图例：● 进度正常　▲ 需关注　✕ 滞后　○ 无数据", "Legend: ● on pace  ▲ watch  ✕ behind  ○ no data"),
+    "slide_footer": ("截至{period} · {source}", "As of {period} · {source}"),
+    "slide_source": ("数据来源：{source}；目标依据：苏邮管〔2021〕21号", "Source: {source}; targets: 苏邮管〔2021〕21号"),
     # analysts
     "nav_upload": ("数据上报", "Data intake"),
     "signed_in_as": ("分析员：**{name}**", "Analyst: **{name}**"),

@@ -177,3 +177,21 @@ def test_interacting_never_rereads_the_files(monkeypatch, sample_dir):
     (sample_dir / "actuals" / "2021-11.csv").write_text(HEADER + "2021-11,green_outlets,31,,个,,\n", encoding="utf-8")
     at.run()
     assert len(reads) > first  # a new file changes the signature and is picked up
+
+
+def test_presentation_pages_every_view(monkeypatch, sample_dir):
+    at = run_app(monkeypatch, sample_dir)
+    at.switch_page("pages/present.py").run()
+    assert not at.exception
+    titles = []
+    for _ in range(6):
+        titles.append(at.markdown[1].value if at.markdown[0].value.startswith("<") else at.markdown[0].value)
+        footer = " ".join(c.value for c in at.caption)
+        assert "截至2021年10月" in footer and "苏邮管〔2021〕21号" in footer and "图例" in footer
+        next_button = at.button(key="slide_next")
+        if next_button.disabled:
+            break
+        next_button.click().run()
+        assert not at.exception
+    assert titles == ["# 主要指标完成情况", "# 邮政业务总量", "# 邮政业务收入", "# 快递业务量", "# 快递业务收入",
+                      "# 绿色包装"]

@@ -205,3 +205,22 @@ def test_departments_page(browser, server):
     page.wait_for_timeout(1000)
     shot(page, "departments.png")
     page.close()
+
+
+@pytest.mark.parametrize("width, height, screen", [(1280, 720, "720"), (1920, 1080, "1080")])
+def test_presentation_fits_16_9_windows(browser, server, width, height, screen):
+    page = browser.new_page(viewport={"width": width, "height": height})
+    for view in (1, 4, 6):
+        page.goto(f"{server}/present?view={view}&screen={screen}")
+        page.get_by_text("苏邮管〔2021〕21号").first.wait_for(timeout=60_000)
+        if view != 1:
+            page.wait_for_selector('[data-testid="stPlotlyChart"] .js-plotly-plot .main-svg', timeout=60_000)
+        page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=60_000)
+        page.wait_for_timeout(800)
+        assert not page.locator('[data-testid="stSidebar"]').is_visible()
+        overflow = page.evaluate("""() => { const m = document.querySelector('[data-testid="stMain"]');
+                                     return m.scrollHeight - m.clientHeight; }""")
+        assert overflow <= 8, f"view {view} overflows a {width}×{height} window by {overflow}px"
+        assert page.get_by_role("button", name="下一页").is_visible()
+        page.screenshot(path=str(ARTIFACTS / f"present_{view}_{width}x{height}.png"))
+    page.close()

@@ -1,0 +1,60 @@
+"""Presentation: one 16:9 view at a time, large type, no sidebar or toolbar, previous/next."""
+
+import streamlit as st
+
+from lib import ui
+from lib.cards import build_card
+from lib.charts import completion_chart, indicator_detail_chart
+from lib.deepdive import gap_sentence
+from lib.engine import status_counts
+from lib.fmt import format_period
+from lib.i18n import t
+from lib.slides import presentation_views
+
+ui.require_app_navigation()
+lang = ui.lang()
+ui.presentation_style()
+ds = ui.dataset()
+if ds is None:
+    st.stop()
+period = ui.default_period_or_none(ds)
+if period is None:
+    st.warning(t("no_data", lang, path=ds.data_dir / "actuals"))
+    st.stop()
+year, as_of = ui.present_period(period)
+scores = ui.cached_scorecard(year, as_of)
+views = presentation_views(scores, lang)
+index = ui.slide_index(len(views))
+view = views[index]
+
+head, where = st.columns([4, 1], vertical_alignment="bottom")
+head.markdown(f"# {ui.md(view.title)}")
+where.markdown(f"**{format_period(year, as_of, lang)}** · {t('slide_of', lang, n=index + 1, total=len(views))}")
+
+if view.kind == "scorecard":
+    st.markdown(ui.status_count_badges(status_counts(scores), lang))
+    by_id = {s.indicator: s for s in scores}
+    headline = [by_id[v.target_id] for v in views if v.kind == "indicator"]
+    for col, score in zip(st.columns(len(headline) or 1), headline, strict=False):
+        with col:
+            ui.slide_card(build_card(score, year, as_of, lang), details=True)
+elif view.kind == "indicator":
+    detail = ui.cached_indicator_view(year, as_of, view.target_id)
+    card = build_card(detail.score, year, as_of, lang)
+    left, right = st.columns([1, 2.8])
+    with left:
+        ui.status_badge(card.status, card.status_text)
+        st.metric(card.target_text, card.value, delta=card.delta, delta_color="normal" if card.delta else "off")
+        ui.headline_numbers(detail.score, lang)
+    with right:
+        st.markdown(f"### {ui.md(gap_sentence(detail.score, lang))}")
+        st.plotly_chart(ui.presentation_figure(indicator_detail_chart(detail, lang), height=ui.slide_chart_height()),
+                        key="slide_chart")
+elif view.kind == "category":
+    group = [s for s in scores if s.category == view.category]
+    st.plotly_chart(ui.presentation_figure(completion_chart(group, lang), height=215), key="slide_chart")
+    for col, score in zip(st.columns(len(group) or 1), group, strict=False):
+        with col:
+            ui.slide_card(build_card(score, year, as_of, lang))
+
+ui.slide_footer(ds, year, as_of, index, len(views))
