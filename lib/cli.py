@@ -13,7 +13,9 @@ import sys
 import unicodedata
 from pathlib import Path
 
-from lib import config, store
+import pandas as pd
+
+from lib import config, intake, store
 from lib.dataset import open_dataset
 from lib.engine import Score, default_period, scorecard
 from lib.fmt import format_pct, format_period, format_value
@@ -161,6 +163,31 @@ def cmd_hash_password(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_parse_plan(args: argparse.Namespace) -> int:
+    """Parse a work-plan text into tasks.csv and target_candidates.csv; print the summary."""
+    from lib import plan
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise UsageError(t("cli_no_file", "zh", path=path))
+    try:
+        text = intake.decode_bytes(path.read_bytes())[0]
+    except UnicodeDecodeError:
+        print(f"error: {path.name}: not UTF-8 or GBK text", file=sys.stderr)
+        return EXIT_DATA
+    parsed = plan.parse_plan(text)
+    if not parsed.tasks:
+        print(f"error: {path.name}: no numbered items with （…牵头） found", file=sys.stderr)
+        return EXIT_DATA
+    targets_path = Path(args.targets)
+    if targets_path.is_file():
+        plan.link_targets(parsed, pd.read_csv(targets_path, dtype=str, keep_default_na=False, encoding="utf-8-sig"))
+    written = plan.write_outputs(parsed, Path(args.out))
+    print(plan.summary(parsed))
+    print("→ " + ", ".join(str(p) for p in written))
+    return EXIT_OK
+
+
 def _data_dir(args: argparse.Namespace) -> Path:
     data_dir = Path(args.data_dir)
     if not (data_dir / "targets.csv").is_file():
@@ -190,6 +217,12 @@ def build_parser() -> argparse.ArgumentParser:
         if name == "import":
             cmd.add_argument("--user", default=os.environ.get("USER") or "cli", help="who submits (for the log)")
         cmd.set_defaults(func=func)
+    parse_plan = sub.add_parser("parse-plan", help="read a work-plan text into tasks.csv and target candidates")
+    parse_plan.add_argument("file", help="the plan as text (UTF-8 or GBK)")
+    parse_plan.add_argument("--out", required=True, help="folder for tasks.csv and target_candidates.csv")
+    parse_plan.add_argument("--targets", default=str(config.data_dir() / "targets.csv"),
+                            help="targets.csv to link items to (default: the data directory's)")
+    parse_plan.set_defaults(func=cmd_parse_plan)
     hashing = sub.add_parser("hash-password", help="print a password hash for KPI_ANALYSTS or secrets.toml")
     hashing.set_defaults(func=cmd_hash_password, lang="en")
     return parser
