@@ -2,9 +2,10 @@
 
 Layout inside a data directory:
     actuals/sub-000012.csv                 canonical UTF-8 rows of submission 12 (loaded)
-    submissions/originals/000012_<name>    the file exactly as the analyst gave it
+    progress/prog-000003.csv               work-plan progress submission 3 (loaded)
+    submissions/originals/sub-000012_<name> the file exactly as the analyst gave it
     submissions/reverted/sub-000012.csv    a reverted submission's rows (no longer loaded)
-    submissions/log.csv                    who, when, which file, how many rows, checksum, status
+    submissions/log.csv, progress_log.csv  who, when, which file, how many rows, checksum, status
     rejected/<time>_<name> and .json       refused files with their report (nothing else changes)
 Writes happen under an exclusive lock (.lock) and by temporary file + rename, so two
 analysts never interleave and a reader never sees half a file.
@@ -31,10 +32,22 @@ from lib.catalog import Catalog
 from lib.dataset import actuals_dir, open_dataset
 from lib.intake import Context, Parsed, parse
 
+
+@dataclass(frozen=True)
+class Ledger:
+    """One kind of submission: the folder its canonical files are loaded from, their prefix, and its log."""
+
+    folder: str
+    prefix: str
+    log_name: str
+
+
+ACTUALS = Ledger("actuals", "sub-", "log.csv")
+PROGRESS = Ledger("progress", "prog-", "progress_log.csv")
+
 LOG_COLUMNS = ["id", "submitted_at", "user", "original_name", "stored_file", "rows", "warnings", "sha256",
                "status", "reverted_at", "reverted_by"]
 CANONICAL_COLUMNS = ["period", "indicator", "value", "region", "unit", "basis", "note"]
-SUBMISSION_PREFIX = "sub-"
 
 
 class StoreError(Exception):
@@ -75,8 +88,8 @@ def locked(data_dir: Path) -> Iterator[None]:
 
 def _remove_stale_temporaries(data_dir: Path) -> None:
     """Delete temporary files left by a writer that died (only called while holding the lock)."""
-    for folder in (actuals_dir(data_dir), data_dir / "submissions", data_dir / "submissions" / "originals",
-                   data_dir / "rejected"):
+    for folder in (actuals_dir(data_dir), data_dir / PROGRESS.folder, data_dir / "submissions",
+                   data_dir / "submissions" / "originals", data_dir / "rejected"):
         if folder.is_dir():
             for tmp in folder.glob(".tmp-*"):
                 tmp.unlink(missing_ok=True)
@@ -97,22 +110,22 @@ def atomic_write(path: Path, data: bytes) -> None:
             tmp.unlink()
 
 
-def log_path(data_dir: Path) -> Path:
-    """Return the path of the submissions log."""
-    return Path(data_dir) / "submissions" / "log.csv"
+def log_path(data_dir: Path, ledger: Ledger = ACTUALS) -> Path:
+    """Return the path of a submissions log."""
+    return Path(data_dir) / "submissions" / ledger.log_name
 
 
-def read_log(data_dir: Path) -> pd.DataFrame:
-    """Return the submissions log, newest first."""
-    path = log_path(data_dir)
+def read_log(data_dir: Path, ledger: Ledger = ACTUALS) -> pd.DataFrame:
+    """Return a submissions log, newest first."""
+    path = log_path(data_dir, ledger)
     if not path.exists():
         return pd.DataFrame(columns=LOG_COLUMNS)
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
     return frame.iloc[::-1].reset_index(drop=True)
 
 
-def _write_log(data_dir: Path, frame: pd.DataFrame) -> None:
-    atomic_write(log_path(data_dir), frame[LOG_COLUMNS].to_csv(index=False).encode("utf-8"))
+def _write_log(data_dir: Path, frame: pd.DataFrame, ledger: Ledger = ACTUALS) -> None:
+    atomic_write(log_path(data_dir, ledger), frame[LOG_COLUMNS].to_csv(index=False).encode("utf-8"))
 
 
 def build_context(data_dir: Path, today: dt.date | None = None) -> tuple[Catalog, Context]:
@@ -152,20 +165,57 @@ def canonical_csv(rows: pd.DataFrame, catalog: Catalog) -> bytes:
     return out.to_csv(index=False).encode("utf-8")
 
 
-def _next_id(data_dir: Path) -> str:
-    """Return the next submission id (call under the lock)."""
-    log = read_log(data_dir)
-    numbers = [int(i) for i in log["id"] if str(i).isdigit()]
-    for folder in (actuals_dir(data_dir), data_dir / "submissions" / "reverted"):
+def _next_id(data_dir: Path, ledger: Ledger) -> str:
+    """Return the next submission id of a ledger (call under the lock)."""
+    numbers = [int(i) for i in read_log(data_dir, ledger)["id"] if str(i).isdigit()]
+    for folder in (data_dir / ledger.folder, data_dir / "submissions" / "reverted"):
         if folder.is_dir():
-            numbers += [int(p.stem[len(SUBMISSION_PREFIX):]) for p in folder.glob(f"{SUBMISSION_PREFIX}*.csv")
-                        if p.stem[len(SUBMISSION_PREFIX):].isdigit()]
+            numbers += [int(p.stem[len(ledger.prefix):]) for p in folder.glob(f"{ledger.prefix}*.csv")
+                        if p.stem[len(ledger.prefix):].isdigit()]
     return f"{max(numbers, default=0) + 1:06d}"
+
+
+def keep_rejected(data_dir: Path, original: str, data: bytes, parsed: Parsed, user: str,
+                  now: dt.datetime) -> str:
+    """Keep a refused file and its report under rejected/ (nothing else changes); return its name."""
+    stamp = now.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
+    rejected = data_dir / "rejected" / f"{stamp}_{original}"
+    atomic_write(rejected, data)
+    report = {"file": original, "user": user, "at": now.isoformat(),
+              "problems": [p.as_dict("zh") | {"message_en": p.message("en")} for p in parsed.problems]}
+    atomic_write(rejected.with_name(rejected.name + ".json"),
+                 json.dumps(report, ensure_ascii=False, indent=2).encode("utf-8"))
+    return rejected.name
+
+
+def store_accepted(data_dir: Path, ledger: Ledger, original: str, data: bytes, canonical: bytes,
+                   parsed: Parsed, user: str, now: dt.datetime) -> Outcome:
+    """Write an accepted submission (original, canonical rows, log entry) all or nothing (call under the lock)."""
+    sid = _next_id(data_dir, ledger)
+    stored = f"{ledger.prefix}{sid}.csv"
+    log = read_log(data_dir, ledger).iloc[::-1]
+    entry = {"id": sid, "submitted_at": now.isoformat(), "user": user, "original_name": original,
+             "stored_file": stored, "rows": str(len(parsed.rows)), "warnings": str(len(parsed.warnings)),
+             "sha256": hashlib.sha256(data).hexdigest(), "status": "active", "reverted_at": "", "reverted_by": ""}
+    # The log is written last: a submission counts once all its files are in place. A failure
+    # (disk full, read-only folder) removes whatever this import had written.
+    written: list[Path] = []
+    try:
+        for path, content in ((data_dir / "submissions" / "originals" / f"{ledger.prefix}{sid}_{original}", data),
+                              (data_dir / ledger.folder / stored, canonical)):
+            atomic_write(path, content)
+            written.append(path)
+        _write_log(data_dir, pd.concat([log, pd.DataFrame([entry])], ignore_index=True), ledger)
+    except OSError as exc:
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise StoreError(f"{exc.strerror or exc} ({getattr(exc, 'filename', '') or data_dir})") from exc
+    return Outcome(parsed, submission_id=sid, stored_file=stored)
 
 
 def import_file(data_dir: Path, name: str, data: bytes, user: str, sheet: str | None = None,
                 today: dt.date | None = None, now: dt.datetime | None = None) -> Outcome:
-    """Validate a file and store it all or nothing; a refused file is kept in rejected/ with its report."""
+    """Validate an actuals file and store it all or nothing; a refused file is kept in rejected/ with its report."""
     data_dir = Path(data_dir)
     original = safe_name(name)
     now = now or dt.datetime.now().replace(microsecond=0)
@@ -173,53 +223,28 @@ def import_file(data_dir: Path, name: str, data: bytes, user: str, sheet: str | 
         catalog, context = build_context(data_dir, today)
         parsed = parse(original, data, catalog, sheet=sheet, context=context)
         if not parsed.accepted:
-            stamp = now.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
-            rejected = data_dir / "rejected" / f"{stamp}_{original}"
-            atomic_write(rejected, data)
-            report = {"file": original, "user": user, "at": now.isoformat(),
-                      "problems": [p.as_dict("zh") | {"message_en": p.message("en")} for p in parsed.problems]}
-            atomic_write(rejected.with_name(rejected.name + ".json"),
-                         json.dumps(report, ensure_ascii=False, indent=2).encode("utf-8"))
-            return Outcome(parsed, rejected_file=rejected.name)
-        sid = _next_id(data_dir)
-        stored = f"{SUBMISSION_PREFIX}{sid}.csv"
-        log = read_log(data_dir).iloc[::-1]
-        entry = {"id": sid, "submitted_at": now.isoformat(), "user": user, "original_name": original,
-                 "stored_file": stored, "rows": str(len(parsed.rows)), "warnings": str(len(parsed.warnings)),
-                 "sha256": hashlib.sha256(data).hexdigest(), "status": "active", "reverted_at": "",
-                 "reverted_by": ""}
-        # The log is written last: a submission counts once all its files are in place. A failure
-        # (disk full, read-only folder) removes whatever this import had written.
-        written: list[Path] = []
-        try:
-            for path, content in ((data_dir / "submissions" / "originals" / f"{sid}_{original}", data),
-                                  (actuals_dir(data_dir) / stored, canonical_csv(parsed.rows, catalog))):
-                atomic_write(path, content)
-                written.append(path)
-            _write_log(data_dir, pd.concat([log, pd.DataFrame([entry])], ignore_index=True))
-        except OSError as exc:
-            for path in written:
-                path.unlink(missing_ok=True)
-            raise StoreError(f"{exc.strerror or exc} ({getattr(exc, 'filename', '') or data_dir})") from exc
-        return Outcome(parsed, submission_id=sid, stored_file=stored)
+            return Outcome(parsed, rejected_file=keep_rejected(data_dir, original, data, parsed, user, now))
+        return store_accepted(data_dir, ACTUALS, original, data, canonical_csv(parsed.rows, catalog), parsed,
+                              user, now)
 
 
-def revert(data_dir: Path, submission_id: str, user: str, now: dt.datetime | None = None) -> None:
+def revert(data_dir: Path, submission_id: str, user: str, now: dt.datetime | None = None,
+           ledger: Ledger = ACTUALS) -> None:
     """Take a submission's rows out of the data (kept under submissions/reverted); raise StoreError."""
     data_dir = Path(data_dir)
     now = now or dt.datetime.now().replace(microsecond=0)
     with locked(data_dir):
-        log = read_log(data_dir).iloc[::-1].reset_index(drop=True)
+        log = read_log(data_dir, ledger).iloc[::-1].reset_index(drop=True)
         match = log.index[log["id"] == submission_id]
         if len(match) == 0:
             raise StoreError(f"no submission {submission_id}")
         i = match[0]
         if log.at[i, "status"] != "active":
             raise StoreError(f"submission {submission_id} is already {log.at[i, 'status']}")
-        source = actuals_dir(data_dir) / log.at[i, "stored_file"]
+        source = data_dir / ledger.folder / log.at[i, "stored_file"]
         target = data_dir / "submissions" / "reverted" / log.at[i, "stored_file"]
         target.parent.mkdir(parents=True, exist_ok=True)
         if source.exists():
             os.replace(source, target)
         log.loc[i, ["status", "reverted_at", "reverted_by"]] = ["reverted", now.isoformat(), user]
-        _write_log(data_dir, log)
+        _write_log(data_dir, log, ledger)

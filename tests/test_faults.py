@@ -78,7 +78,7 @@ def test_kill_9_during_imports_loses_nothing(sample_dir, tmp_path):
     for row in log.itertuples():
         text = (sample_dir / "actuals" / row.stored_file).read_text(encoding="utf-8")
         assert len(text.splitlines()) == int(row.rows) + 1 == 21
-        original = next((sample_dir / "submissions" / "originals").glob(f"{row.id}_*"))
+        original = next((sample_dir / "submissions" / "originals").glob(f"sub-{row.id}_*"))
         assert hashlib.sha256(original.read_bytes()).hexdigest() == row.sha256
     ds = open_dataset(sample_dir)
     assert not ds.rejected

@@ -48,7 +48,7 @@ def test_accepted_file_is_stored_canonical_with_original_and_log(sample_dir):
     assert outcome.submission_id == "000001"
     stored = (sample_dir / "actuals" / "sub-000001.csv").read_text(encoding="utf-8")
     assert stored == HEADER + "2021-11,green_outlets,28,,个,month,\n"
-    assert (sample_dir / "submissions" / "originals" / "000001_十一月.csv").read_bytes() == original
+    assert (sample_dir / "submissions" / "originals" / "sub-000001_十一月.csv").read_bytes() == original
     log = store.read_log(sample_dir)
     assert log.iloc[0][["id", "user", "original_name", "rows", "status", "submitted_at"]].tolist() == [
         "000001", "zhang", "十一月.csv", "1", "active", "2021-12-03T09:30:00"]
