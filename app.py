@@ -15,6 +15,7 @@ pages = [
             url_path="indicator"),
     st.Page("pages/departments.py", title=t("nav_departments", lang), icon=":material/groups:",
             url_path="departments"),
+    st.Page("pages/tracker.py", title=t("nav_tracker", lang), icon=":material/checklist:", url_path="tracker"),
     st.Page("pages/present.py", title=t("nav_present", lang), icon=":material/slideshow:", url_path="present"),
     st.Page("pages/upload.py", title=t("nav_upload", lang), icon=":material/upload_file:", url_path="upload"),
 ]

@@ -2,7 +2,7 @@
 
 Layout inside a data directory:
     actuals/sub-000012.csv                 canonical UTF-8 rows of submission 12 (loaded)
-    progress/prog-000003.csv               work-plan progress submission 3 (loaded)
+    progress/update-000003.csv             work-plan progress submission 3 (loaded)
     submissions/originals/sub-000012_<name> the file exactly as the analyst gave it
     submissions/reverted/sub-000012.csv    a reverted submission's rows (no longer loaded)
     submissions/log.csv, progress_log.csv  who, when, which file, how many rows, checksum, status
@@ -43,7 +43,8 @@ class Ledger:
 
 
 ACTUALS = Ledger("actuals", "sub-", "log.csv")
-PROGRESS = Ledger("progress", "prog-", "progress_log.csv")
+# Names sort after the sample files, so a submission supersedes them (files apply in name order).
+PROGRESS = Ledger("progress", "update-", "progress_log.csv")
 
 LOG_COLUMNS = ["id", "submitted_at", "user", "original_name", "stored_file", "rows", "warnings", "sha256",
                "status", "reverted_at", "reverted_by"]

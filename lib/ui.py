@@ -7,11 +7,11 @@ import re
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
-from lib import auth, config, deepdive, intake
+from lib import auth, config, deepdive, intake, plan, progress, store
 from lib.dataset import Dataset, data_signature, open_dataset
 from lib.engine import Score, default_period, scorecard
 from lib.fmt import format_month_range, format_pct, format_period, format_value
-from lib.i18n import DEFAULT_LANG, t
+from lib.i18n import DEFAULT_LANG, department_label, t
 from lib.problems import InputError
 from lib.safety import neutralise_frame
 
@@ -473,3 +473,172 @@ def presentation_figure(fig, height: int):
     fig.update_yaxes(tickfont_size=15)
     fig.update_traces(textfont_size=16, selector=dict(mode="text"))
     return fig
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _tasks(signature: tuple):
+    """Return data/tasks.csv for one state of the data files."""
+    return plan.load_tasks(signature[0])
+
+
+def cached_tasks():
+    """Return the work-plan items (empty before the plan is imported)."""
+    return _tasks(progress_signature(config.data_dir()))
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _tracker(signature: tuple, year: int, as_of: int):
+    tasks = plan.load_tasks(signature[0])
+    rows, _ = progress.load_progress(signature[0], tasks)
+    return progress.tracker_table(tasks, rows, year, as_of)
+
+
+def cached_tracker(year: int, as_of: int):
+    """Return the tracker table (items with their latest status), computed once per data state and month."""
+    return _tracker(progress_signature(config.data_dir()), year, as_of)
+
+
+def progress_signature(data_dir) -> tuple:
+    """Return a key that changes when tasks.csv or a progress file changes."""
+    import os
+    from pathlib import Path
+
+    data_dir = Path(data_dir)
+    folder = data_dir / "progress"
+    paths = [data_dir / "tasks.csv", *(sorted(folder.glob("*.csv")) if folder.is_dir() else [])]
+    return (str(data_dir.resolve()), tuple((p.name, os.stat(p).st_size, os.stat(p).st_mtime_ns)
+                                           for p in paths if p.exists()))
+
+
+def progress_count_badges(counts: dict[str, int], language: str) -> str:
+    """Return the progress counts as one line of coloured Markdown badges."""
+    colors = {"behind": "red", "not_started": "orange", "in_progress": "blue", "done": "green", "none": "gray"}
+    return "#### " + "　".join(f":{colors[s]}-badge[{t('prog_' + s, language)} {n}]" for s, n in counts.items())
+
+
+def tracker_filters(table, language: str):
+    """Draw department, status and search filters; return the rows that pass them."""
+    departments = sorted({d for ds_ in table["lead_departments"] for d in ds_.split("、") if d})
+    a, b, c = st.columns([2, 2, 3])
+    chosen = a.multiselect(t("filter_department", language), departments, key="filter_dept",
+                           format_func=lambda d: department_label(d, language), placeholder=t("all", language))
+    statuses = b.multiselect(t("filter_progress_status", language), [*progress.STATUSES, "none"], key="filter_status",
+                             format_func=lambda s: t("prog_" + s, language), placeholder=t("all", language))
+    query = c.text_input(t("search", language), key="filter_search").strip()
+    mask = table["key"].notna()
+    if chosen:
+        mask &= table["lead_departments"].str.split("、").map(lambda ds_: bool(set(ds_) & set(chosen)))
+    if statuses:
+        mask &= table["status"].isin(statuses)
+    if query:
+        mask &= table["text"].str.contains(query, regex=False) | table["narrative"].str.contains(query, regex=False)
+    return table[mask]
+
+
+def tracker_frame(rows, scores, language: str):
+    """Return tracker rows for display: light, number, section, text, lead, progress, linked targets."""
+    import pandas as pd
+
+    symbols = {"green": "●", "yellow": "▲", "red": "✕", "grey": "○"}
+    by_id = {s.indicator: s for s in scores}
+
+    def linked(ids: str) -> str:
+        names = []
+        for i in filter(None, ids.split(";")):
+            if i in by_id:
+                s = by_id[i]
+                names.append(f"{symbols[s.status]} {s.name_en if language == 'en' else s.name}")
+        return "；".join(names)
+
+    return pd.DataFrame({
+        t("filter_progress_status", language): [t("prog_" + s, language) for s in rows["status"]],
+        t("col_number", language): rows["number"],
+        t("col_section", language): [f"{s}、{title}" if s else "" for s, title in
+                                     zip(rows["section"], rows["section_title"])],
+        t("col_item", language): rows["text"],
+        t("col_lead", language): [("、" if language != "en" else ", ").join(department_label(d, language)
+                                  for d in v.split("、") if d) for v in rows["lead_departments"]],
+        t("col_progress", language): rows["narrative"],
+        t("col_updated", language): [f"{int(m)}月" if language != "en" and m == m else (int(m) if m == m else "")
+                                     for m in rows["updated_month"]],
+        t("col_done_date", language): rows["completion_date"],
+        t("col_linked_targets", language): [linked(v) for v in rows["target_ids"]],
+    })
+
+
+def department_kpis(scores, department: str, language: str) -> None:
+    """Draw compact cards of the targets a department leads, worst first."""
+    from lib.cards import build_card
+
+    mine = deepdive.department_scores(scores).get(department, [])
+    if not mine:
+        st.caption("—")
+    for score in mine:
+        card = build_card(score, 0, 0, language)
+        with st.container(border=True):
+            status_badge(card.status, card.status_text)
+            st.markdown(f"**{md(card.title)}** · {md(card.value)} · {md(card.target_text)}")
+
+
+def item_history(table, language: str) -> None:
+    """Draw the progress history of one chosen item, month by month."""
+    import pandas as pd
+
+    with st.expander(t("item_history", language)):
+        keys = table["key"].tolist()
+        labels = dict(zip(table["key"], [f"{k} · {txt[:40]}" for k, txt in zip(table["key"], table["text"])]))
+        key = st.selectbox(t("pick_item", language), keys, key="history_item", format_func=labels.get)
+        rows, _ = progress.load_progress(config.data_dir(), cached_tasks())
+        history = rows[rows["key"] == key].sort_values(["year", "month", "file_order"])
+        st.dataframe(pd.DataFrame({
+            t("col_month", language): [format_period(int(y), int(m), language)
+                                       for y, m in zip(history["year"], history["month"])],
+            t("filter_progress_status", language): [t("prog_" + s, language) for s in history["status"]],
+            t("col_progress", language): history["narrative"],
+            t("col_done_date", language): history["completion_date"],
+            t("col_file", language): history["source_file"],
+        }), hide_index=True)
+
+
+def progress_editor(rows, year: int, as_of: int, user: str, language: str) -> None:
+    """Draw the analysts' editor and progress upload; both go through the same validated, logged intake."""
+    import datetime as dt
+
+    import pandas as pd
+
+    with st.expander(t("edit_progress", language), icon=":material/edit:"):
+        st.caption(t("edit_help", language))
+        frame = pd.DataFrame({
+            "key": rows["key"], "text": rows["text"],
+            "status": rows["status"].replace("none", "in_progress"), "narrative": rows["narrative"],
+            "completion_date": [dt.date.fromisoformat(d) if d else None for d in rows["completion_date"]],
+        })
+        edited = st.data_editor(frame, hide_index=True, key=f"progress_editor_{year}_{as_of}", column_config={
+            "key": st.column_config.TextColumn(t("col_number", language), disabled=True),
+            "text": st.column_config.TextColumn(t("col_item", language), disabled=True, width="large"),
+            "status": st.column_config.SelectboxColumn(t("filter_progress_status", language), required=True,
+                                                       options=list(progress.STATUSES)),
+            "narrative": st.column_config.TextColumn(t("col_progress", language), max_chars=progress.MAX_NARRATIVE),
+            "completion_date": st.column_config.DateColumn(t("col_done_date", language)),
+        })
+        period = format_period(year, as_of, language)
+        if st.button(t("save_progress", language, period=period), type="primary", key="save_progress"):
+            data = progress.editor_csv(edited, year, as_of)
+            _store_progress(f"editor_{year}-{as_of:02d}.csv", data, user, language)
+        upload = st.file_uploader(t("upload_progress", language), type=["csv", "xlsx"], key="progress_upload")
+        if upload is not None and st.button(t("confirm_store", language), key="store_progress_file"):
+            _store_progress(upload.name, upload.getvalue(), user, language)
+
+
+def _store_progress(name: str, data: bytes, user: str, language: str) -> None:
+    """Validate and store progress rows, then report the outcome."""
+    try:
+        outcome = progress.import_progress(config.data_dir(), name, data, cached_tasks(), user)
+    except (store.StoreError, OSError) as exc:
+        st.error(t("import_failed", language, detail=exc))
+        return
+    if outcome.submission_id:
+        st.success(t("progress_saved", language, id=outcome.submission_id, rows=len(outcome.parsed.rows)))
+    else:
+        st.error(t("file_has_errors", language, count=len(outcome.parsed.errors)))
+        st.dataframe(problems_frame(outcome.parsed.problems, language), hide_index=True)

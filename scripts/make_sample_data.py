@@ -123,6 +123,39 @@ def rows_2021_regions(series: dict) -> list[dict]:
     return rows
 
 
+# Items whose progress the sample sets by hand: (list, number) -> (status in Sep, status in Oct, narrative)
+PROGRESS_NOTES = {
+    ("work_item", 35): ("behind", "behind", "昆山市主要品牌快递企业工作站尚未挂牌，已约谈企业"),
+    ("work_item", 45): ("in_progress", "in_progress", "可循环快递箱投放8.15万个，绿色网点建成26个"),
+    ("work_item", 52): ("in_progress", "in_progress", "1–10月培训从业人员1710人次"),
+    ("work_item", 12): ("in_progress", "done", "《“十四五”专项规划》已印发"),
+    ("livelihood", 1): ("in_progress", "in_progress", "主要品牌建制村通达率99.5%，剩余村点协调中"),
+    ("livelihood", 18): ("not_started", "not_started", "技能大赛定于11月举办"),
+}
+PROGRESS_STATUSES = ["in_progress"] * 11 + ["done"] * 6 + ["not_started", "behind"]
+PROGRESS_NARRATIVES = {"in_progress": "按计划推进", "done": "已完成", "not_started": "尚未启动",
+                       "behind": "进度滞后，正在督办"}
+
+
+def progress_rows(tasks_csv: Path, month: int) -> list[dict]:
+    """Return one progress row per work-plan item for a month of 2021 (the same statuses every run)."""
+    rows = []
+    rng = np.random.default_rng(45)
+    with tasks_csv.open(encoding="utf-8-sig") as fh:
+        for task in csv.DictReader(fh):
+            key = (task["list_type"], int(task["number"]))
+            status = PROGRESS_STATUSES[int(rng.integers(len(PROGRESS_STATUSES)))]
+            day = int(rng.integers(1, 28))
+            text = PROGRESS_NARRATIVES[status]
+            if key in PROGRESS_NOTES:
+                sep, oct_, text = PROGRESS_NOTES[key]
+                status = sep if month == 9 else oct_
+            done = f"2021-{10 if key in PROGRESS_NOTES else 9:02d}-{day:02d}" if status == "done" else ""
+            rows.append(dict(period=f"2021-{month:02d}", item=task["key"], status=status, narrative=text,
+                             completion_date=done))
+    return rows
+
+
 def write(path: Path, rows: list[dict]) -> None:
     """Write rows as a canonical UTF-8 actuals CSV."""
     with path.open("w", newline="", encoding="utf-8") as fh:
@@ -141,6 +174,14 @@ def main(data_dir: Path) -> None:
     for m in range(1, 11):
         write(out / f"sample_2021-{m:02d}.csv", rows_2021_month(series, m))
     write(out / "sample_2021_regions.csv", rows_2021_regions(series))
+    if (data_dir / "tasks.csv").exists():
+        progress = data_dir / "progress"
+        progress.mkdir(exist_ok=True)
+        for month in (9, 10):
+            with (progress / f"sample_progress_2021-{month:02d}.csv").open("w", newline="", encoding="utf-8") as fh:
+                writer = csv.DictWriter(fh, fieldnames=["period", "item", "status", "narrative", "completion_date"])
+                writer.writeheader()
+                writer.writerows(progress_rows(data_dir / "tasks.csv", month))
 
 
 if __name__ == "__main__":

@@ -1,0 +1,53 @@
+"""Work-plan tracker: the 60 work items, 9 key works and 民生实事 with status lights, by section and department."""
+
+import streamlit as st
+
+from lib import ui
+from lib.fmt import format_period
+from lib.i18n import department_label, t
+from lib.progress import status_counts
+
+ui.require_app_navigation()
+lang = ui.lang()
+st.title(t("tracker_title", lang))
+ds = ui.dataset()
+if ds is None:
+    st.stop()
+tasks = ui.cached_tasks()
+if tasks.empty:
+    st.info(t("no_tasks", lang))
+    st.stop()
+period = ui.period_selectors(ds)
+year, as_of = period if period else (ds.catalog.years()[-1], 12)
+table = ui.cached_tracker(year, as_of)
+counts = status_counts(table)
+st.caption(t("tracker_caption", lang, period=format_period(year, as_of, lang), total=len(table), **counts))
+st.markdown(ui.progress_count_badges(counts, lang))
+
+filtered = ui.tracker_filters(table, lang)
+sizes = filtered["list_type"].value_counts()
+tabs = st.tabs([t("tab_work_items", lang, n=sizes.get("work_item", 0)),
+                t("tab_livelihood", lang, n=sizes.get("livelihood", 0)),
+                t("tab_key_works", lang, n=sizes.get("key_work", 0)), t("tab_department", lang)])
+scores = ui.cached_scorecard(year, as_of)
+for tab, list_type in zip(tabs[:3], ("work_item", "livelihood", "key_work"), strict=True):
+    with tab:
+        st.dataframe(ui.tracker_frame(filtered[filtered["list_type"] == list_type], scores, lang), hide_index=True,
+                     key=f"tracker_{list_type}", height=560)
+with tabs[3]:
+    departments = sorted({d for ds_ in table["lead_departments"] for d in ds_.split("、") if d})
+    dept = st.selectbox(t("filter_department", lang), departments, key="tracker_dept",
+                        format_func=lambda d: department_label(d, lang))
+    left, right = st.columns([3, 2])
+    with left:
+        st.markdown(f"**{t('dept_items', lang)}**")
+        mine = table[table["lead_departments"].str.split("、").map(lambda ds_: dept in ds_)]
+        st.dataframe(ui.tracker_frame(mine, scores, lang), hide_index=True, key="tracker_dept_items")
+    with right:
+        st.markdown(f"**{t('dept_kpis', lang)}**")
+        ui.department_kpis(scores, dept, lang)
+
+ui.item_history(table, lang)
+user = ui.analyst_panel()
+if user:
+    ui.progress_editor(filtered, year, as_of, user, lang)
