@@ -1,46 +1,102 @@
-"""Reading a work-plan text (工作要点 and 民生实事) into tasks, lead departments and candidate targets.
+"""Reading a work-plan text (工作要点 and 民生实事) into tasks, lead departments, target links and candidate targets.
 
-Works on any plan written the same way: numbered items ("45. …"), Chinese-numeral section
-headings ("五、…"), "（X牵头）" suffixes naming the lead departments, targets in prose. Lines
-that cannot be placed are listed, never dropped.
+Works on any plan written the same way: a header and 通知, a 主要目标 paragraph, a numbered list of 重点工作,
+Chinese-numeral sections (一、…) of numbered work items, then a 民生实事 list with its own sections; every item
+ends with （X牵头）. Header lines are kept as preamble; any other line that cannot be placed is listed, never dropped.
 """
 
 from __future__ import annotations
 
+import os
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-LIST_LABELS = {"key_work": "重点工作", "work_item": "工作要点", "livelihood": "民生实事"}
-SECTION = re.compile(r"^([一二三四五六七八九十]+)、\s*(.+)$")
-NUMBERED = re.compile(r"^(\d{1,3})\s*[.．、]\s*(.+)$")
-LEAD_SUFFIX = re.compile(r"[（(]([^（）()]*?)牵头[，,、\s]*[）)]\s*[。.]?\s*$")
-KEY_WORKS_HEADER = re.compile(r"重点工作[：:]\s*$")
-WORK_ITEMS_HEADER = re.compile(r"项工作[：:]\s*$")
-LIVELIHOOD_HEADER = re.compile(r"实事.*分工安排\s*$")
-GOALS = re.compile(r"主要目标")
+from lib import config
+from lib.intake import decode_bytes
+from lib.safety import neutralise_frame
 
-NUMBER_UNIT = re.compile(r"(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>亿元|亿件|万元|万件|万个|万人次|人次|个|家|件|元|%|％)")
-GROWTH_AFTER = re.compile(r"^[、，,]?\s*同比增长\s*(?P<g>\d+(?:\.\d+)?)\s*[%％]")
-BEFORE_WORDS = [("不低于", "≥"), ("不少于", "≥"), ("超过", ">"), ("超", ">"), ("达到", "≥"), ("保持在", "≥"),
-                ("力争", "≥"), ("确保", "≥"), ("建成", "≥"), ("完成", "≥"), ("达", "≥")]
-AFTER_WORDS = [("以上", "≥"), ("以下", "≤"), ("以内", "≤"), ("左右", "=")]
-LEADING_FILLER = re.compile(r"^(全年|年底|力争年底|力争|继续|进一步|确保|使|建成)+")
-TRAILING_VERBS = re.compile(r"(完成|达到|达|保持在|建成|力争超|力争|超过|超|为|至|不低于|不少于)+$")
+KEY_WORK, WORK_ITEM, LIVELIHOOD, MAIN_GOAL = "key_work", "work_item", "livelihood", "main_goal"
+
+# How targets.csv (source_item, source_section) names each list.
+LIST_NAME = {KEY_WORK: "重点工作", WORK_ITEM: "工作要点", LIVELIHOOD: "民生实事"}
+MAIN_GOAL_SECTION = "工作要点·主要目标"
+
+TASK_COLUMNS = ["key", "list_type", "section", "section_title", "number", "text", "lead_departments", "target_ids"]
+CANDIDATE_COLUMNS = ["list_type", "number", "phrase", "value", "unit", "comparator", "growth_pct",
+                     "matched_target_id", "clause"]
+CSV_ENCODING = "utf-8-sig"  # the BOM makes Chinese Excel read UTF-8
+
+CN_NUMERALS = "零一二三四五六七八九十百两"
+CN_DIGIT_VALUE = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"两": 2}
+COUNT = rf"(\d+|[{CN_NUMERALS}]+)"
+
+SECTION_HEADING = re.compile(rf"^([{CN_NUMERALS}]+)\s*、\s*(\S.*)$")
+NUMBERED_ITEM = re.compile(r"^(\d{1,3})\s*[.．、](?!\d)\s*(.*)$")
+LEAD_SUFFIX = re.compile(r"[（(]([^（）()]*?)牵头[^（）()]*[）)]\s*$")
+DEPARTMENT_SEPARATORS = re.compile(r"[、，,；;]")
+KEY_WORKS_HEADING = re.compile(r"重点(?:工作|任务)[：:]?$")
+WORK_ITEMS_HEADING = re.compile(r"项(?:具体)?工作[：:]?$")
+LIVELIHOOD_HEADING = re.compile(rf"^\d{{4}}年.*实事|{COUNT}件实事|实事.*分工安排")
+GOALS_PARAGRAPH = re.compile(r"主要(?:预期)?目标")
+PLAN_TITLE = re.compile(r"\d{4}年.*工作要点$")
+PLAN_YEAR = (re.compile(r"(\d{4})年[^，。\n]{0,20}?工作要点"), re.compile(r"〔(\d{4})〕"))
+TRAILING_BOILERPLATE = re.compile(r"^(?:\d{4}年\d{1,2}月\d{1,2}日|（此件公开发布）|(?:抄送|印发|附件|联系人)[：:].*)")
+SOURCE_ITEM_REFERENCE = re.compile(r"(重点工作|工作要点|民生实事)第?\s*(\d+)")
+SOURCE_TEXT_LABEL = re.compile(r"^(?:重点工作|工作要点|民生实事)\d+[：:]")
+
+# Longest first, so 万人次 wins over 万人 and 个百分点 over 个.
+UNITS = sorted([
+    "%", "％", "个百分点", "亿元", "万元", "元", "亿件", "万件", "件", "万个",
+    "个", "万人次", "人次", "万人", "人", "家", "辆", "台", "套", "组",
+    "条", "座", "所", "批", "场", "次", "项", "起", "公里", "吨",
+    "户", "处", "名", "小时", "万", "亿",
+], key=len, reverse=True)
+QUANTITY = re.compile(r"(?<![\d.．])(\d+(?:,\d{3})*(?:\.\d+)?)\s*(" + "|".join(map(re.escape, UNITS)) + ")")
+# A number followed by these counts the plan itself (60项工作, 7件实事, 6个方面) or its campaigns, not a target.
+NOT_A_TARGET_AFTER = ("工作", "方面", "实事", "周年", "专项")
+AFTER_COMPARATOR = {"及以上": "≥", "以上": "≥", "以下": "≤", "以内": "≤", "左右": "≈"}
+# Stripped from the end of the words before a number; finding one marks the number as a target.
+TARGET_VERBS = sorted([
+    "力争达到", "保持在", "控制在", "不低于", "不少于", "不超过", "不高于", "提升至", "提升到", "提高至",
+    "提高到", "达到", "完成", "建成", "超过", "高于", "低于", "至少", "确保", "实现",
+    "新增", "累计", "力争", "分别", "提高", "提升", "达", "超",
+], key=len, reverse=True)
+VERB_COMPARATOR = {"不超过": "≤", "不高于": "≤", "控制在": "≤", "低于": "<", "超过": ">", "超": ">", "高于": ">"}
+LEADING_WORDS = sorted([
+    "力争", "全年", "年底前", "到年底", "年底", "年内", "今年", "确保", "其中", "并",
+    "同时", "建成", "推动", "推进",
+], key=len, reverse=True)
+GROWTH_WORDS = re.compile(r"(?:同比|比上年|较上年|比去年|年均)?(?:增长|增速|增幅)(?:为|达到|达|超过|超)?$")
+RATE_NOUN = re.compile(r"(?:率|比例|占比|比重)$")
+CLAUSE_BREAK = "，,；;。：:！？!?"
+PHRASE_BREAK = CLAUSE_BREAK + "、"
 
 
 @dataclass
-class Task:
-    """One numbered item of the plan with its section and lead departments."""
+class Section:
+    """One 一、… heading of the work items or of the 民生实事 list."""
+
+    list_type: str
+    code: str
+    title: str
+    line_no: int
+
+
+@dataclass
+class PlanItem:
+    """One numbered item (or the 主要目标 paragraph) with its lead departments and the targets it sets."""
 
     list_type: str
     section: str
     section_title: str
-    number: int
+    number: int | None
     text: str
     departments: list[str]
+    line_no: int = 0
     target_ids: list[str] = field(default_factory=list)
 
     @property
@@ -50,211 +106,464 @@ class Task:
 
 
 @dataclass
-class Candidate:
-    """A number with a unit found in the plan's prose, proposed as a target."""
+class TargetCandidate:
+    """A number with a unit in the plan's prose that reads like a target."""
 
     list_type: str
     number: int | None
     phrase: str
-    value: float
+    value: float | None
     unit: str
     comparator: str
-    growth_pct: float | None = None
-    matched_target_id: str = ""
+    growth_pct: float | None
+    clause: str
+    matched_target_ids: list[str] = field(default_factory=list)
+
+    @property
+    def matched_target_id(self) -> str:
+        """Return the ids of the targets.csv rows this number is, joined with ;."""
+        return ";".join(self.matched_target_ids)
 
 
 @dataclass
 class PlanParse:
-    """Everything read from a plan: its lists, goals paragraph, candidates and the lines not placed."""
+    """Everything read from a plan: its lists, 主要目标, candidates, preamble and the lines not placed."""
 
-    tasks: list[Task] = field(default_factory=list)
-    goals: list[str] = field(default_factory=list)
-    candidates: list[Candidate] = field(default_factory=list)
+    title: str = ""
+    year: int | None = None
+    goals: list[PlanItem] = field(default_factory=list)
+    key_works: list[PlanItem] = field(default_factory=list)
+    work_items: list[PlanItem] = field(default_factory=list)
+    livelihood: list[PlanItem] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
+    livelihood_title: str = ""
+    declared: dict[str, int] = field(default_factory=dict)
+    candidates: list[TargetCandidate] = field(default_factory=list)
     preamble: list[tuple[int, str]] = field(default_factory=list)
     unplaced: list[tuple[int, str]] = field(default_factory=list)
 
-    def of(self, list_type: str) -> list[Task]:
-        """Return the items of one list (key_work, work_item or livelihood) in document order."""
-        return [t for t in self.tasks if t.list_type == list_type]
+    @property
+    def tasks(self) -> list[PlanItem]:
+        """Return key works, work items and 民生实事 items in plan order."""
+        return [*self.key_works, *self.work_items, *self.livelihood]
+
+    def of(self, list_type: str) -> list[PlanItem]:
+        """Return the items of one list: key_work, work_item, livelihood or main_goal."""
+        return {KEY_WORK: self.key_works, WORK_ITEM: self.work_items, LIVELIHOOD: self.livelihood,
+                MAIN_GOAL: self.goals}[list_type]
+
+    def item(self, list_type: str, number: int) -> PlanItem:
+        """Return the item of a list with a printed number, or raise KeyError."""
+        for item in self.of(list_type):
+            if item.number == number:
+                return item
+        raise KeyError(f"{list_type} {number}")
+
+    def sections_of(self, list_type: str) -> list[Section]:
+        """Return the section headings of one list."""
+        return [s for s in self.sections if s.list_type == list_type]
+
+
+def chinese_count(text: str) -> int | None:
+    """Return a count written in digits or Chinese numerals up to 999 (七 → 7, 十二 → 12), or None."""
+    if text.isdigit():
+        return int(text)
+    total, digit = 0, None
+    for char in text:
+        if char in CN_DIGIT_VALUE:
+            digit = CN_DIGIT_VALUE[char]
+        elif char in "十百":
+            total += (1 if digit is None else digit) * (10 if char == "十" else 100)
+            digit = None
+        else:
+            return None
+    return total + (digit or 0)
 
 
 def split_lead(text: str) -> tuple[str, list[str]]:
-    """Return (item text without its （…牵头） suffix, lead departments)."""
-    m = LEAD_SUFFIX.search(text)
-    if not m:
+    """Return (item text without its （…牵头） suffix, lead departments split on 、，, with empties dropped)."""
+    lead = LEAD_SUFFIX.search(text)
+    if not lead:
         return text.strip(), []
-    departments = [d.strip() for d in re.split(r"[、，,]", m.group(1)) if d.strip()]
-    return text[: m.start()].strip(), departments
+    departments = [d.strip() for d in DEPARTMENT_SEPARATORS.split(lead.group(1)) if d.strip()]
+    return text[:lead.start()].strip(), departments
+
+
+def declared_count(word: str, line: str) -> int | None:
+    """Return the count a heading states before a word (9项重点工作 → 9), or None."""
+    found = re.search(COUNT + word, line)
+    return chinese_count(found.group(1)) if found else None
+
+
+def plan_year(text: str) -> int | None:
+    """Return the plan's year from 'XXXX年…工作要点' or the document number 〔XXXX〕, or None."""
+    for pattern in PLAN_YEAR:
+        if found := pattern.search(text):
+            return int(found.group(1))
+    return None
+
+
+def is_livelihood_heading(line: str) -> bool:
+    """Return whether a line opens the 民生实事 list (not the 通知 title that also names it)."""
+    return (len(line) <= 60 and "牵头" not in line and "关于" not in line and not line.endswith(("。", "；", ";"))
+            and not NUMBERED_ITEM.match(line) and bool(LIVELIHOOD_HEADING.search(line)))
+
+
+class _PlanReader:
+    """Walks a plan's lines once, keeping the list, section and item being read."""
+
+    def __init__(self, text: str):
+        self.lines = text.splitlines()
+        self.parse = PlanParse(year=plan_year(text))
+        self.list_type: str | None = None
+        self.section = Section("", "", "", 0)
+        self.open_item: dict | None = None
+
+    def read(self) -> PlanParse:
+        """Return the parse of every line."""
+        for line_no, raw in enumerate(self.lines, start=1):
+            if line := raw.strip():
+                self.place(line_no, line)
+        self.close_item()
+        return self.parse
+
+    def place(self, line_no: int, line: str) -> None:
+        """File one non-blank line as a heading, item, continuation, preamble or unplaced line."""
+        parse = self.parse
+        if self.list_type is not None and is_livelihood_heading(line):
+            self.start_list(LIVELIHOOD, line_no, line)
+            parse.livelihood_title = line
+            if (count := declared_count("件", line)) is not None:
+                parse.declared["livelihood_sections"] = count
+        elif KEY_WORKS_HEADING.search(line) and not NUMBERED_ITEM.match(line):
+            self.start_list(KEY_WORK, line_no, line)
+            if (count := declared_count("项重点", line)) is not None:
+                parse.declared["key_works"] = count
+        elif WORK_ITEMS_HEADING.search(line) and not NUMBERED_ITEM.match(line):
+            self.start_list(WORK_ITEM, line_no, line)
+            for key, word in (("sections", "个方面"), ("work_items", "项(?:具体)?工作")):
+                if (count := declared_count(word, line)) is not None:
+                    parse.declared[key] = count
+        elif (heading := SECTION_HEADING.match(line)) and (self.list_type or parse.goals or parse.title):
+            if self.list_type in (None, KEY_WORK):
+                self.start_list(WORK_ITEM, line_no)
+            self.close_item()
+            code = f"{LIST_NAME[self.list_type]}·{heading.group(1)}"
+            self.section = Section(self.list_type, code, heading.group(2).strip(), line_no)
+            parse.sections.append(self.section)
+        elif self.list_type is None:
+            self.place_before_lists(line_no, line)
+        elif numbered := NUMBERED_ITEM.match(line):
+            self.close_item()
+            self.open_item = {"number": int(numbered.group(1)), "parts": [numbered.group(2)], "line_no": line_no}
+            self.close_item_if_led(line)
+        elif self.open_item is not None:
+            # A wrapped item runs on until its （X牵头） suffix.
+            self.open_item["parts"].append(line)
+            self.close_item_if_led(line)
+        elif TRAILING_BOILERPLATE.match(line):
+            parse.preamble.append((line_no, line))
+        else:
+            parse.unplaced.append((line_no, line))
+
+    def place_before_lists(self, line_no: int, line: str) -> None:
+        """File a line seen before the first list: the 主要目标, header text, or a stray item."""
+        parse = self.parse
+        if GOALS_PARAGRAPH.search(line) and not NUMBERED_ITEM.match(line):
+            parse.goals.append(PlanItem(MAIN_GOAL, MAIN_GOAL_SECTION, "主要目标", None, line, [], line_no))
+        elif NUMBERED_ITEM.match(line) and LEAD_SUFFIX.search(line):
+            parse.unplaced.append((line_no, line))
+        else:
+            if PLAN_TITLE.search(line) and "关于" not in line and not parse.title:
+                parse.title = line
+            parse.preamble.append((line_no, line))
+
+    def start_list(self, list_type: str, line_no: int, heading: str = "") -> None:
+        """Begin a new list; its items have no section until a 一、 heading comes (key works never have one)."""
+        self.close_item()
+        self.list_type = list_type
+        self.section = Section(list_type, "", "", line_no)
+        if heading:
+            self.parse.preamble.append((line_no, heading))
+
+    def close_item_if_led(self, line: str) -> None:
+        """Finish the open item when this line ends with its （X牵头） suffix."""
+        if LEAD_SUFFIX.search(line):
+            self.close_item()
+
+    def close_item(self) -> None:
+        """Store the open item with its 牵头 suffix split off into departments."""
+        if self.open_item is None:
+            return
+        text, departments = split_lead("".join(self.open_item["parts"]))
+        self.parse.of(self.list_type).append(PlanItem(self.list_type, self.section.code, self.section.title,
+                                                      self.open_item["number"], text, departments,
+                                                      self.open_item["line_no"]))
+        self.open_item = None
 
 
 def parse_plan(text: str) -> PlanParse:
-    """Return the plan read into key works, work items and 民生实事 with their departments."""
-    result = PlanParse()
-    mode, section, section_title = "preamble", "", ""
-    for line_no, raw in enumerate(text.splitlines(), start=1):
-        line = raw.strip().replace("\u3000", " ")
-        if not line:
-            continue
-        if LIVELIHOOD_HEADER.search(line) and "关于" not in line and not NUMBERED.match(line):
-            mode, section, section_title = "livelihood", "", ""
-            result.preamble.append((line_no, line))
-            continue
-        if KEY_WORKS_HEADER.search(line):
-            mode = "key_work"
-            result.preamble.append((line_no, line))
-            continue
-        if WORK_ITEMS_HEADER.search(line):
-            mode, section, section_title = "work_item", "", ""
-            result.preamble.append((line_no, line))
-            continue
-        if mode == "preamble":
-            (result.goals if GOALS.search(line) else result.preamble).append(
-                line if GOALS.search(line) else (line_no, line))
-            continue
-        heading = SECTION.match(line)
-        if heading and mode in ("work_item", "livelihood", "key_work"):
-            if mode == "key_work":
-                mode = "work_item"
-            section, section_title = heading.group(1), heading.group(2).strip()
-            continue
-        item = NUMBERED.match(line)
-        if item:
-            body, departments = split_lead(item.group(2))
-            result.tasks.append(Task(mode, section, section_title, int(item.group(1)), body, departments))
-            continue
-        previous = result.tasks[-1] if result.tasks else None
-        if previous is not None and not previous.departments and previous.list_type == mode:
-            body, departments = split_lead(previous.text + line)  # an item continued on the next line
-            previous.text, previous.departments = body, departments
-            continue
-        result.unplaced.append((line_no, line))
-    result.candidates = find_candidates(result)
-    return result
+    """Return the plan's key works, work items, 民生实事, sections, candidate targets, preamble and unplaced lines."""
+    parse = _PlanReader(text.lstrip("\ufeff")).read()
+    parse.candidates = find_target_candidates(parse)
+    return parse
 
 
-def _comparator(before: str, after: str) -> str:
-    """Return the comparator the words around a number imply (≥ when they only say 'reach')."""
-    for word, comparator in AFTER_WORDS:
-        if after.startswith(word):
-            return comparator
-    for word, comparator in BEFORE_WORDS:
-        if before.endswith(word) or before.endswith(word + "到"):
-            return comparator
-    return "="
+def _clause_start(text: str, position: int, breaks: str) -> int:
+    return max(text.rfind(b, 0, position) for b in breaks) + 1
 
 
-def _phrase(before: str) -> str:
-    """Return the name-like words before a number: from the last punctuation, without filler verbs."""
-    clause = re.split(r"[，,；;。：:]", before)[-1]
-    clause = clause.split("、")[-1] if "同比" not in clause else clause
-    name = TRAILING_VERBS.sub("", LEADING_FILLER.sub("", clause.strip()))
-    return name.strip() or clause.strip()
+def _clause_end(text: str, position: int, breaks: str) -> int:
+    return min((i for i in (text.find(b, position) for b in breaks) if i >= 0), default=len(text))
 
 
-def candidates_in(text: str, list_type: str, number: int | None) -> list[Candidate]:
-    """Return the numbers with units in one piece of prose, with comparator and growth rate."""
-    out: list[Candidate] = []
-    skip_until = -1
-    for m in NUMBER_UNIT.finditer(text):
-        if m.start() < skip_until:
+def _strip_words(phrase: str, words: list[str], at_end: bool) -> tuple[str, list[str]]:
+    stripped = []
+    while word := next((w for w in words if (phrase.endswith(w) if at_end else phrase.startswith(w))), None):
+        phrase = phrase[:-len(word)] if at_end else phrase[len(word):]
+        stripped.append(word)
+    return phrase, stripped
+
+
+def _comparator(after_word: str, verbs: list[str]) -> str:
+    if after_word:
+        return AFTER_COMPARATOR[after_word]
+    return next((VERB_COMPARATOR[v] for v in verbs if v in VERB_COMPARATOR), "≥")
+
+
+def candidates_in_text(text: str, list_type: str = "", number: int | None = None) -> list[TargetCandidate]:
+    """Return the numbers with units in a text that read like targets, with comparator and growth rate."""
+    found: list[TargetCandidate] = []
+    last_end = -1
+    for match in QUANTITY.finditer(text):
+        start, end = match.span()
+        after = text[end:]
+        if text[start - 1:start] == "第" or after.startswith(NOT_A_TARGET_AFTER):
             continue
-        before, after = text[: m.start()], text[m.end():]
-        unit = "%" if m.group("unit") == "％" else m.group("unit")
-        if before.endswith(("同比增长", "增长", "第", "-")) or re.search(r"\d{4}-$", before):
-            continue
-        candidate = Candidate(list_type, number, _phrase(before), float(m.group("num")), unit,
-                              _comparator(before.strip(), after.strip()))
-        growth = GROWTH_AFTER.match(after)
+        value, unit = float(match.group(1).replace(",", "")), match.group(2).replace("％", "%")
+        after_word = next((w for w in AFTER_COMPARATOR if after.startswith(w)), "")
+        phrase_start = _clause_start(text, start, PHRASE_BREAK)
+        before = text[phrase_start:start].strip()
+        clause = text[_clause_start(text, start, CLAUSE_BREAK):_clause_end(text, end, CLAUSE_BREAK)].strip()
+        growth = GROWTH_WORDS.search(before) if unit == "%" else None
         if growth:
-            candidate.growth_pct = float(growth.group("g"))
-            skip_until = m.end() + growth.end()
-        out.append(candidate)
-    return out
-
-
-def find_candidates(result: PlanParse) -> list[Candidate]:
-    """Return the candidate targets of the goals paragraph and of every item."""
-    found: list[Candidate] = []
-    for paragraph in result.goals:
-        found += candidates_in(paragraph, "goals", None)
-    for task in result.tasks:
-        if task.list_type != "key_work":
-            found += candidates_in(task.text, task.list_type, task.number)
+            previous = found[-1] if found else None
+            follows_previous = (previous is not None and previous.growth_pct is None and not before[:growth.start()]
+                                and not text[last_end:phrase_start].strip(PHRASE_BREAK))
+            if follows_previous:
+                previous.growth_pct = value  # 540亿元、同比增长13.8%
+            else:
+                name, _ = _strip_words(before[:growth.start()], LEADING_WORDS, at_end=False)
+                found.append(TargetCandidate(list_type, number, name, None, "", _comparator(after_word, []), value,
+                                             clause))
+            last_end = end + len(after_word)
+            continue
+        name, verbs = _strip_words(before, TARGET_VERBS, at_end=True)
+        name, _ = _strip_words(name, LEADING_WORDS, at_end=False)
+        is_rate = unit in ("%", "个百分点") and bool(RATE_NOUN.search(name))
+        if not (verbs or after_word or is_rate):
+            continue
+        # The thing counted may follow the number: 市区建成3家…工作站 names 市区…工作站.
+        tail_start = end + len(after_word)
+        tail = text[tail_start:_clause_end(text, tail_start, PHRASE_BREAK)].strip()
+        found.append(TargetCandidate(list_type, number, name + tail, value, unit, _comparator(after_word, verbs),
+                                     None, clause))
+        last_end = tail_start
     return found
 
 
-def _source_refs(source_item: str) -> set[tuple[str, int]]:
-    """Return the (list, number) items a targets.csv source_item names, e.g. 工作要点45；民生实事12."""
-    refs = {("work_item", int(n)) for n in re.findall(r"工作要点\s*(\d+)", source_item)}
-    refs |= {("livelihood", int(n)) for n in re.findall(r"民生实事\s*(\d+)", source_item)}
-    return refs
+def find_target_candidates(parse: PlanParse) -> list[TargetCandidate]:
+    """Return the target-like numbers of the 主要目标 and of every item, in plan order."""
+    return [c for item in [*parse.goals, *parse.tasks]
+            for c in candidates_in_text(item.text, item.list_type, item.number)]
 
 
-def link_targets(result: PlanParse, targets: pd.DataFrame) -> None:
-    """Attach to every item the targets whose source names it, and match candidates to existing targets."""
-    refs = {row["id"]: _source_refs(str(row.get("source_item", ""))) for _, row in targets.iterrows()}
-    for task in result.tasks:
-        task.target_ids = [tid for tid, r in refs.items() if (task.list_type, task.number) in r]
-    values = targets.assign(_t=pd.to_numeric(targets["target_value"], errors="coerce"),
-                            _s=pd.to_numeric(targets["stretch_value"], errors="coerce"))
-    for c in result.candidates:
-        same = values[(values["unit"] == c.unit) & ((values["_t"] == c.value) | (values["_s"] == c.value))]
-        if c.list_type == "goals":
-            same = same[same["source_section"].str.contains("主要目标")]
-        elif c.number is not None:
-            same = same[same["id"].map(lambda i, c=c: (c.list_type, c.number) in refs[i]).astype(bool)]
-        c.matched_target_id = ";".join(same["id"])
+def read_targets(path: str | Path) -> pd.DataFrame:
+    """Return targets.csv as text columns (no NaN)."""
+    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding=CSV_ENCODING)
 
 
-def tasks_frame(result: PlanParse) -> pd.DataFrame:
-    """Return one row per item: key, list, section, printed number, text, departments, linked targets."""
+def _compact(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def source_text_clauses(source_text: str) -> list[list[str]]:
+    """Return the clauses of a target's source_text, each as the fragments an ellipsis (……) leaves."""
+    clauses = []
+    for clause in re.split(r"[；;]", source_text):
+        clause = SOURCE_TEXT_LABEL.sub("", clause.strip())
+        if fragments := [_compact(f) for f in re.split(r"…+|\.{3,}", clause) if _compact(f)]:
+            clauses.append(fragments)
+    return clauses
+
+
+def plan_targets(targets: pd.DataFrame, year: int | None) -> list[dict]:
+    """Return the target rows of the plan's year (every year when unknown), without input-only indicators."""
+    rows = []
+    for row in targets.to_dict("records"):
+        other_year = year is not None and row.get("year", "") not in ("", str(year))
+        if row.get("kind", "") != "indicator" and not other_year:
+            rows.append(row)
+    return rows
+
+
+def _same_number(text: str, value: float) -> bool:
+    try:
+        return abs(float(text) - value) < 1e-9
+    except ValueError:
+        return False
+
+
+def match_candidate(candidate: TargetCandidate, linked_rows: list[dict]) -> list[str]:
+    """Return the ids of an item's targets with the candidate's unit and value (or stretch value)."""
+    if candidate.value is None:
+        return []
+    same = [row for row in linked_rows if row.get("unit", "").replace("％", "%") == candidate.unit
+            and (_same_number(row.get("target_value", ""), candidate.value)
+                 or _same_number(row.get("stretch_value", ""), candidate.value))]
+    clause = _compact(candidate.clause)
+    worded_alike = [row for row in same if any(all(f in clause or clause in f for f in fragments)
+                                               for fragments in source_text_clauses(row.get("source_text", "")))]
+    return [row["id"] for row in (worded_alike or same)]
+
+
+def link_targets(parse: PlanParse, targets: pd.DataFrame) -> None:
+    """Set each item's target_ids (its source_item names it, or its source_text is in the item) and match candidates."""
+    items = [*parse.goals, *parse.tasks]
+    by_key = {item.key: item for item in items}
+    list_of_name = {name: list_type for list_type, name in LIST_NAME.items()}
+    for item in items:
+        item.target_ids = []
+    rows = plan_targets(targets, parse.year)
+    for row in rows:
+        named = SOURCE_ITEM_REFERENCE.findall(row.get("source_item", ""))
+        keys = {f"{list_of_name[name]}:{int(n)}" for name, n in named}
+        clauses = source_text_clauses(row.get("source_text", ""))
+        keys |= {item.key for item in items
+                 if any(all(f in _compact(item.text) for f in fragments) for fragments in clauses)}
+        for key in sorted(keys & by_key.keys(), key=list(by_key).index):
+            by_key[key].target_ids.append(row["id"])
+    rows_by_id = {row["id"]: row for row in rows}
+    for candidate in parse.candidates:
+        item = by_key.get(f"{candidate.list_type}:{candidate.number}")
+        linked_rows = [rows_by_id[i] for i in item.target_ids] if item else []
+        candidate.matched_target_ids = match_candidate(candidate, linked_rows)
+
+
+def format_number(value: float | None) -> str:
+    """Return a number as the plan prints it (540, 13.8), or '' for None."""
+    if value is None:
+        return ""
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def tasks_frame(parse: PlanParse) -> pd.DataFrame:
+    """Return one row per key work, work item and 民生实事 item, with the ids of the targets it sets."""
     return pd.DataFrame([{
-        "key": t.key, "list_type": t.list_type, "section": t.section, "section_title": t.section_title,
-        "number": t.number, "text": t.text, "lead_departments": "、".join(t.departments),
-        "target_ids": ";".join(t.target_ids),
-    } for t in result.tasks], columns=["key", "list_type", "section", "section_title", "number", "text",
-                                       "lead_departments", "target_ids"])
+        "key": item.key, "list_type": item.list_type, "section": item.section, "section_title": item.section_title,
+        "number": format_number(item.number), "text": item.text, "lead_departments": "、".join(item.departments),
+        "target_ids": ";".join(item.target_ids),
+    } for item in parse.tasks], columns=TASK_COLUMNS)
 
 
-def candidates_frame(result: PlanParse) -> pd.DataFrame:
+def candidates_frame(parse: PlanParse) -> pd.DataFrame:
     """Return the candidate targets as a table for an analyst to confirm into targets.csv."""
     return pd.DataFrame([{
-        "list_type": c.list_type, "number": c.number if c.number is not None else "", "phrase": c.phrase,
-        "value": c.value, "unit": c.unit, "comparator": c.comparator,
-        "growth_pct": c.growth_pct if c.growth_pct is not None else "", "matched_target_id": c.matched_target_id,
-    } for c in result.candidates], columns=["list_type", "number", "phrase", "value", "unit", "comparator",
-                                            "growth_pct", "matched_target_id"])
+        "list_type": c.list_type, "number": format_number(c.number), "phrase": c.phrase,
+        "value": format_number(c.value), "unit": c.unit, "comparator": c.comparator,
+        "growth_pct": format_number(c.growth_pct), "matched_target_id": c.matched_target_id, "clause": c.clause,
+    } for c in parse.candidates], columns=CANDIDATE_COLUMNS)
 
 
-def summary(result: PlanParse) -> str:
-    """Return a short report: counts per list, departments, candidates, and every unplaced line."""
-    lines = [f"{LIST_LABELS[k]}: {len(result.of(k))}" for k in LIST_LABELS]
-    departments: dict[str, int] = {}
-    for task in result.tasks:
-        for d in task.departments:
-            departments[d] = departments.get(d, 0) + 1
-    lines.append("牵头: " + "、".join(f"{d} {n}" for d, n in sorted(departments.items(), key=lambda x: -x[1])))
-    lines.append(f"候选目标: {len(result.candidates)}")
-    lines.append(f"未能归类的行: {len(result.unplaced)}")
-    lines += [f"  第{n}行: {text}" for n, text in result.unplaced]
-    return "\n".join(lines)
+def _write_csv(frame: pd.DataFrame, path: Path) -> None:
+    partial = path.with_name(f".{path.name}.partial")
+    neutralise_frame(frame).to_csv(partial, index=False, encoding=CSV_ENCODING)
+    os.replace(partial, path)  # the app never reads a half-written file
 
 
-def write_outputs(result: PlanParse, out_dir: Path) -> tuple[Path, Path]:
+def write_outputs(parse: PlanParse, out_dir: str | Path) -> tuple[Path, Path]:
     """Write tasks.csv and target_candidates.csv (UTF-8 with BOM for Chinese Excel); return their paths."""
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    tasks_path, candidates_path = out_dir / "tasks.csv", out_dir / "target_candidates.csv"
-    tasks_frame(result).to_csv(tasks_path, index=False, encoding="utf-8-sig")
-    candidates_frame(result).to_csv(candidates_path, index=False, encoding="utf-8-sig")
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    tasks_path, candidates_path = out / "tasks.csv", out / "target_candidates.csv"
+    _write_csv(tasks_frame(parse), tasks_path)
+    _write_csv(candidates_frame(parse), candidates_path)
     return tasks_path, candidates_path
 
 
-def load_tasks(data_dir: Path) -> pd.DataFrame:
-    """Return data/tasks.csv (empty when the plan has not been imported)."""
+def load_tasks(data_dir: str | Path) -> pd.DataFrame:
+    """Return data_dir/tasks.csv with integer numbers (no rows when the plan has not been parsed)."""
     path = Path(data_dir) / "tasks.csv"
-    if not path.exists():
-        return tasks_frame(PlanParse())
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    if not path.is_file():
+        return pd.DataFrame(columns=TASK_COLUMNS)
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding=CSV_ENCODING)
     frame["number"] = frame["number"].astype(int)
     return frame
+
+
+def numbering_gaps(items: list[PlanItem]) -> list[int]:
+    """Return the numbers missing between the first and last printed number of a list."""
+    numbers = {item.number for item in items if item.number is not None}
+    return sorted(set(range(min(numbers), max(numbers) + 1)) - numbers) if numbers else []
+
+
+def department_counts(parse: PlanParse) -> dict[str, int]:
+    """Return how many items each department leads, most first."""
+    counts: dict[str, int] = {}
+    for item in parse.tasks:
+        for department in item.departments:
+            counts[department] = counts.get(department, 0) + 1
+    return dict(sorted(counts.items(), key=lambda pair: (-pair[1], pair[0])))
+
+
+def summary(parse: PlanParse) -> str:
+    """Return a plain-text report: counts, stated counts that differ, departments, candidates, unplaced lines."""
+    read = {"key_works": len(parse.key_works), "work_items": len(parse.work_items),
+            "sections": len(parse.sections_of(WORK_ITEM)), "livelihood_sections": len(parse.sections_of(LIVELIHOOD))}
+    lines = [f"{parse.title or '（无标题）'}（{parse.year or '?'}年）",
+             f"重点工作: {read['key_works']}",
+             f"工作要点: {read['work_items']}（{read['sections']}个方面）",
+             f"民生实事: {len(parse.livelihood)}（{read['livelihood_sections']}个方面）",
+             f"主要目标段落: {len(parse.goals)}，文件头及说明行: {len(parse.preamble)}"]
+    for key, stated in parse.declared.items():
+        if read.get(key) != stated:
+            lines.append(f"! 文中写明 {key} = {stated}，实际读到 {read.get(key)}")
+    for list_type, name in LIST_NAME.items():
+        if gaps := numbering_gaps(parse.of(list_type)):
+            lines.append(f"{name}编号跳过: {'、'.join(map(str, gaps))}")
+    if leaderless := [item.key for item in parse.tasks if not item.departments]:
+        lines.append(f"! 没有（X牵头）: {'、'.join(leaderless)}")
+    lines.append("牵头: " + "、".join(f"{d} {n}" for d, n in department_counts(parse).items()))
+    linked = sum(1 for item in parse.tasks if item.target_ids)
+    matched = sum(1 for c in parse.candidates if c.matched_target_ids)
+    lines.append(f"关联到目标的事项: {linked}，候选目标: {len(parse.candidates)}（已对应 {matched}）")
+    lines.append(f"未能归类的行: {len(parse.unplaced)}")
+    lines += [f"  第{line_no}行: {text}" for line_no, text in parse.unplaced]
+    return "\n".join(lines)
+
+
+def main_parse_plan(file: str | Path, out_dir: str | Path, targets_csv: str | Path | None = None) -> int:
+    """Parse a plan file, link it to targets.csv, write both CSVs and print the summary; return the exit code."""
+    path = Path(file)
+    try:
+        text = decode_bytes(path.read_bytes())[0]
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"error: cannot read {path}: {exc}", file=sys.stderr)
+        return 1
+    parse = parse_plan(text)
+    if not parse.tasks:
+        print(f"error: {path.name}: no numbered items with （…牵头） found", file=sys.stderr)
+        return 1
+    targets_path = Path(targets_csv) if targets_csv else config.data_dir() / "targets.csv"
+    if targets_path.is_file():
+        link_targets(parse, read_targets(targets_path))
+    try:
+        written = write_outputs(parse, out_dir)
+    except OSError as exc:
+        print(f"error: cannot write to {out_dir}: {exc}", file=sys.stderr)
+        return 1
+    print(summary(parse))
+    if not targets_path.is_file():
+        print(f"（未找到 {targets_path}，target_ids 留空）")
+    print("→ " + ", ".join(str(p) for p in written))
+    return 0

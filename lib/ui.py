@@ -553,7 +553,7 @@ def tracker_frame(rows, scores, language: str):
     return pd.DataFrame({
         t("filter_progress_status", language): [t("prog_" + s, language) for s in rows["status"]],
         t("col_number", language): rows["number"],
-        t("col_section", language): [f"{s}、{title}" if s else "" for s, title in
+        t("col_section", language): [f"{s.split('·')[-1]}、{title}" if s else "" for s, title in
                                      zip(rows["section"], rows["section_title"])],
         t("col_item", language): rows["text"],
         t("col_lead", language): [("、" if language != "en" else ", ").join(department_label(d, language)
