@@ -163,6 +163,17 @@ def cmd_hash_password(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    """Export the deck or the chart PNGs; return the exit code."""
+    from lib.export import main_export
+
+    year, month = parse_as_of(args.as_of, args.lang)
+    if year != args.year:
+        raise UsageError(t("cli_bad_as_of", args.lang, value=args.as_of) + f" (--year {args.year})")
+    _data_dir(args)
+    return main_export(Path(args.data_dir), year, month, args.format, Path(args.out), args.lang)
+
+
 def cmd_parse_plan(args: argparse.Namespace) -> int:
     """Parse a work-plan text into tasks.csv and target_candidates.csv; print the summary."""
     from lib import plan
@@ -223,6 +234,14 @@ def build_parser() -> argparse.ArgumentParser:
     parse_plan.add_argument("--targets", default=str(config.data_dir() / "targets.csv"),
                             help="targets.csv to link items to (default: the data directory's)")
     parse_plan.set_defaults(func=cmd_parse_plan)
+    export = sub.add_parser("export", help="write the PPTX deck or one PNG per chart")
+    export.add_argument("--data-dir", default=str(config.data_dir()), help="folder with targets.csv and actuals/")
+    export.add_argument("--year", type=int, required=True)
+    export.add_argument("--as-of", required=True, help="as-of month YYYY-MM")
+    export.add_argument("--format", choices=["pptx", "png"], required=True)
+    export.add_argument("--out", required=True, help="the .pptx file, or the folder for PNGs")
+    export.add_argument("--lang", choices=["zh", "en"], default="zh")
+    export.set_defaults(func=cmd_export)
     hashing = sub.add_parser("hash-password", help="print a password hash for KPI_ANALYSTS or secrets.toml")
     hashing.set_defaults(func=cmd_hash_password, lang="en")
     return parser

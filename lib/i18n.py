@@ -216,6 +216,14 @@ TEXT: dict[str, tuple[str, str]] = {
     "legend": ("图例：● 进度正常　▲ 需关注　✕ 滞后　○ 无数据", "Legend: ● on pace  ▲ watch  ✕ behind  ○ no data"),
     "slide_footer": ("截至{period} · {source}", "As of {period} · {source}"),
     "slide_source": ("数据来源：{source}；目标依据：苏邮管〔2021〕21号", "Source: {source}; targets: 苏邮管〔2021〕21号"),
+    # exports
+    "export_unavailable": ("无法生成图片：需要 Chromium 浏览器和中文字体。请安装：apt-get install chromium fonts-noto-cjk（并 pip install kaleido）。页面其他功能不受影响。", "Cannot render images: Chromium and CJK fonts are needed. Install them: apt-get install chromium fonts-noto-cjk (and pip install kaleido). Everything else keeps working."),
+    "export_title": ("导出", "Export"),
+    "export_pptx": ("生成演示文稿（PPTX）", "Build the deck (PPTX)"),
+    "export_building": ("正在生成：{label}", "Building: {label}"),
+    "download_pptx": ("下载 PPTX", "Download PPTX"),
+    "export_png": ("生成本页图表 PNG", "Render this chart as PNG"),
+    "download_png": ("下载 PNG", "Download PNG"),
     # analysts
     "nav_upload": ("数据上报", "Data intake"),
     "signed_in_as": ("分析员：**{name}**", "Analyst: **{name}**"),
