@@ -642,3 +642,29 @@ def _store_progress(name: str, data: bytes, user: str, language: str) -> None:
     else:
         st.error(t("file_has_errors", language, count=len(outcome.parsed.errors)))
         st.dataframe(problems_frame(outcome.parsed.problems, language), hide_index=True)
+
+
+def export_panel(year: int, as_of: int, figure=None, slug: str = "chart") -> None:
+    """Draw the export buttons: this chart as PNG (when given) and the PPTX deck, with a progress bar."""
+    from lib import export
+
+    language = lang()
+    with st.popover(t("export_title", language), icon=":material/download:"):
+        if figure is not None and st.button(t("export_png", language), key=f"png_{slug}"):
+            try:
+                png = export.figure_png(figure, lang=language)
+            except export.ExportUnavailable as exc:
+                st.error(str(exc))
+            else:
+                st.download_button(t("download_png", language), png, f"{slug}_{year}-{as_of:02d}.png", "image/png",
+                                   key=f"png_download_{slug}")
+        if st.button(t("export_pptx", language), key="build_pptx"):
+            bar = st.progress(0.0)
+
+            def report(fraction: float, label: str) -> None:
+                bar.progress(fraction, text=t("export_building", language, label=label))
+
+            deck = export.build_deck(dataset(), year, as_of, language, progress=report)
+            st.download_button(t("download_pptx", language), deck, f"scorecard_{year}-{as_of:02d}.pptx",
+                               "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+                               key="pptx_download")

@@ -29,8 +29,10 @@ st.caption(f"{format_period(year, as_of, lang)} · {t('kind_' + score.kind, lang
 ui.status_badge(card.status, card.status_text)
 st.subheader(gap_sentence(score, lang))
 ui.headline_metrics(score, card, lang)
-st.plotly_chart(indicator_detail_chart(view, lang), key="detail_chart",
+figure = indicator_detail_chart(view, lang)
+st.plotly_chart(figure, key="detail_chart",
                 config={"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}})
+ui.export_panel(year, as_of, figure=figure, slug=target_id)
 
 with st.expander(t("explain_title", lang), icon=":material/calculate:", expanded=True):
     st.markdown("\n".join(f"- {ui.md(line)}" for line in explain(score, lang)))

@@ -58,3 +58,4 @@ elif view.kind == "category":
             ui.slide_card(build_card(score, year, as_of, lang))
 
 ui.slide_footer(ds, year, as_of, index, len(views))
+ui.export_panel(year, as_of)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -195,3 +196,19 @@ def test_presentation_pages_every_view(monkeypatch, sample_dir):
         assert not at.exception
     assert titles == ["# 主要指标完成情况", "# 邮政业务总量", "# 邮政业务收入", "# 快递业务量", "# 快递业务收入",
                       "# 绿色包装"]
+
+
+def test_indicator_page_exports_png_and_deck(monkeypatch, sample_dir):
+    from lib import export
+
+    if export.chromium_path() is None and os.environ.get("CI") != "true":
+        pytest.skip("no Chromium here (CI requires it)")
+    at = run_app(monkeypatch, sample_dir)
+    at.query_params["id"] = "express_volume"
+    at.switch_page("pages/indicator.py").run()
+    at.button(key="png_express_volume").click().run()
+    assert not at.exception
+    assert "下载 PNG" in [b.proto.label for b in at.get("download_button")]
+    at.button(key="build_pptx").click().run()
+    assert not at.exception
+    assert "下载 PPTX" in [b.proto.label for b in at.get("download_button")]
