@@ -7,6 +7,7 @@ import os
 import shutil
 import sys
 import threading
+import time
 import warnings
 from collections.abc import Callable
 from pathlib import Path
@@ -28,8 +29,14 @@ PNG_WIDTH, PNG_HEIGHT, PNG_SCALE = 1600, 900, 2
 DECK_FONT = "Noto Sans CJK SC"
 SLIDE_W_IN, SLIDE_H_IN = 13.333, 7.5
 
+# One lock for starting kaleido and for every render: its sync server answers through a single shared queue, so
+# two threads rendering at once (two browser sessions exporting) would receive each other's images.
 _kaleido_lock = threading.Lock()
 _kaleido_started = False
+# A browser that hangs instead of dying cannot be stopped or restarted in this process: refuse from then on.
+_kaleido_hung = False
+START_TIMEOUT_S = 60  # a cold Chromium start takes about 3 s on 2 cores; leave room for slow machines
+RENDER_TIMEOUT_S = 120
 
 
 class ExportUnavailable(Exception):
@@ -47,35 +54,102 @@ def chromium_path() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
 
 
-def _start_kaleido(lang: str) -> None:
-    """Start kaleido's browser once per process (later images then take a fraction of a second)."""
-    global _kaleido_started
-    with _kaleido_lock:
-        if _kaleido_started:
-            return
-        if chromium_path() is None:
-            raise ExportUnavailable(lang)
-        try:
-            import kaleido
+def _server_thread() -> threading.Thread | None:
+    """Return the thread running kaleido's sync server, or None if this kaleido version keeps it elsewhere."""
+    import kaleido
 
-            kaleido.start_sync_server(silence_warnings=True)
-        except Exception as exc:  # any failure to launch the browser means the same to the user
-            raise ExportUnavailable(lang) from exc
+    return getattr(getattr(kaleido, "_global_server", None), "_thread", None)
+
+
+def _watched(fn: Callable[[], bytes], timeout: float) -> bytes:
+    """Return fn() run in a helper thread; raise TimeoutError if it takes too long or kaleido's server dies."""
+    # A browser that fails to start kills kaleido's server thread, and every call queued to it then waits forever.
+    result: dict = {}
+
+    def run() -> None:
+        try:
+            result["value"] = fn()
+        except BaseException as exc:
+            result["error"] = exc
+
+    worker = threading.Thread(target=run, name="export-render", daemon=True)
+    worker.start()
+    server = _server_thread()
+    deadline = time.monotonic() + timeout
+    while worker.is_alive():
+        worker.join(0.1)
+        if worker.is_alive() and ((server is not None and not server.is_alive()) or time.monotonic() > deadline):
+            raise TimeoutError("kaleido did not answer")
+    if "error" in result:
+        raise result["error"]
+    return result["value"]
+
+
+def _reset_kaleido() -> None:
+    """Forget a failed kaleido server so a later export can try again (a dead one is stopped, a hung one kept)."""
+    global _kaleido_started, _kaleido_hung
+    import kaleido
+
+    server = _server_thread()
+    if server is not None and server.is_alive():
+        _kaleido_hung = True
+    else:
+        kaleido.stop_sync_server(silence_warnings=True)
+        _kaleido_started = False
+
+
+def _quiet_server_crash(hook):
+    """Return a threading.excepthook that drops the kaleido server thread's crash (reported as ExportUnavailable)."""
+
+    def quiet(args) -> None:
+        if args.thread is not None and args.thread is _server_thread():
+            return
+        hook(args)
+
+    return quiet
+
+
+def _start_kaleido(lang: str) -> None:
+    """Start kaleido's browser once per process and check it answers; the caller holds _kaleido_lock."""
+    global _kaleido_started
+    if _kaleido_hung or chromium_path() is None:
+        raise ExportUnavailable(lang)
+    if _kaleido_started:
+        return
+    previous_hook = threading.excepthook
+    threading.excepthook = _quiet_server_crash(previous_hook)
+    try:
+        import kaleido
+
+        kaleido.start_sync_server(silence_warnings=True)
         _kaleido_started = True
+        probe = go.Figure(go.Scatter(x=[0], y=[0]))
+        _watched(lambda: probe.to_image(format="png", width=32, height=32), START_TIMEOUT_S)
+    except Exception as exc:  # any failure to launch the browser means the same to the user
+        if _kaleido_started:
+            _reset_kaleido()
+        raise ExportUnavailable(lang) from exc
+    finally:
+        threading.excepthook = previous_hook
 
 
 def figure_png(fig: go.Figure, width: int = PNG_WIDTH, height: int = PNG_HEIGHT, scale: int = PNG_SCALE,
                lang: str = "zh") -> bytes:
     """Return a figure rendered server-side as PNG (width × height × scale pixels); raise ExportUnavailable."""
-    _start_kaleido(lang)
     fig = go.Figure(fig)
     fig.update_layout(width=width, height=height, font_family=FONT_FAMILY)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return fig.to_image(format="png", width=width, height=height, scale=scale)
-    except Exception as exc:
-        raise ExportUnavailable(lang) from exc
+    with _kaleido_lock:
+        _start_kaleido(lang)
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                return _watched(lambda: fig.to_image(format="png", width=width, height=height, scale=scale),
+                                RENDER_TIMEOUT_S)
+        except TimeoutError as exc:
+            _reset_kaleido()
+            raise ExportUnavailable(lang) from exc
+        except Exception as exc:
+            raise ExportUnavailable(lang) from exc
 
 
 def chart_set(ds: Dataset, year: int, as_of: int, lang: str = "zh") -> list[tuple[str, str, go.Figure]]:

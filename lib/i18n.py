@@ -210,6 +210,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "slide_workplan": ("工作要点推进情况", "Work plan progress"),
     "slide_of": ("第{n}/{total}页", "{n} of {total}"),
     "prev": ("上一页", "Previous"),
+    "big_screen": ("大屏", "HD"),
     "screen_help": ("投影为 1920×1080 时打开，图表更大", "Turn on for a 1920×1080 projector: larger charts"),
     "next": ("下一页", "Next"),
     "exit_present": ("退出演示", "Exit"),

@@ -413,8 +413,10 @@ def slide_footer(ds: Dataset, year: int, as_of: int, index: int, total: int) -> 
     """Draw the slide footer (as-of month, source, legend) and previous/next/exit navigation."""
     language = lang()
     st.divider()
-    info, screen, prev, nxt, leave = st.columns([5, 1.2, 1, 1, 1], vertical_alignment="center")
-    big = screen.toggle("1080p", value=st.query_params.get("screen") == "1080", key="slide_screen",
+    info, screen, prev, nxt, leave, out = st.columns([4.2, 1, 1, 1, 1.1, 1.2], vertical_alignment="center")
+    with out:
+        export_panel(year, as_of)
+    big = screen.toggle(t("big_screen", language), value=st.query_params.get("screen") == "1080", key="slide_screen",
                         help=t("screen_help", language))
     if big != (st.query_params.get("screen") == "1080"):
         st.query_params["screen"] = "1080" if big else "720"
@@ -461,13 +463,15 @@ def headline_numbers(score: Score, language: str) -> None:
 
 
 def slide_chart_height() -> int:
-    """Return the chart height of a slide: 430 px fits 1280×720; ?screen=1080 gives a 1920×1080 projector more."""
-    return 640 if st.query_params.get("screen") == "1080" else 430
+    """Return the chart height of a slide: 410 px fits 1280×720; ?screen=1080 gives a 1920×1080 projector more."""
+    return 640 if st.query_params.get("screen") == "1080" else 410
 
 
 def presentation_figure(fig, height: int):
     """Return a figure restyled for the back of a room: larger type, fixed height."""
     fig.update_layout(height=height, font=dict(size=17), margin=dict(l=10, r=20, t=40, b=40))
+    if fig.layout.legend.y is not None and fig.layout.legend.y < 0:  # a legend under the plot needs room
+        fig.update_layout(margin=dict(b=95), legend=dict(y=-0.2, font=dict(size=13)))
     fig.update_annotations(font_size=16)
     fig.update_xaxes(tickfont_size=15)
     fig.update_yaxes(tickfont_size=15)

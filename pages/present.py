@@ -9,6 +9,7 @@ from lib.deepdive import gap_sentence
 from lib.engine import status_counts
 from lib.fmt import format_period
 from lib.i18n import t
+from lib.progress import status_counts as progress_counts
 from lib.slides import presentation_views
 
 ui.require_app_navigation()
@@ -23,7 +24,8 @@ if period is None:
     st.stop()
 year, as_of = ui.present_period(period)
 scores = ui.cached_scorecard(year, as_of)
-views = presentation_views(scores, lang)
+tasks = ui.cached_tasks()
+views = presentation_views(scores, lang, has_workplan=not tasks.empty)
 index = ui.slide_index(len(views))
 view = views[index]
 
@@ -50,12 +52,18 @@ elif view.kind == "indicator":
         st.markdown(f"### {ui.md(gap_sentence(detail.score, lang))}")
         st.plotly_chart(ui.presentation_figure(indicator_detail_chart(detail, lang), height=ui.slide_chart_height()),
                         key="slide_chart")
+elif view.kind == "workplan":
+    table = ui.cached_tracker(year, as_of)
+    st.markdown(ui.progress_count_badges(progress_counts(table), lang))
+    attention = table[table["status"].isin(["behind", "not_started"])].head(8)
+    st.dataframe(ui.tracker_frame(attention, scores, lang), hide_index=True, height=330,
+                 column_order=[t(k, lang) for k in ("filter_progress_status", "col_number", "col_item", "col_lead",
+                                                    "col_progress")])
 elif view.kind == "category":
     group = [s for s in scores if s.category == view.category]
-    st.plotly_chart(ui.presentation_figure(completion_chart(group, lang), height=215), key="slide_chart")
+    st.plotly_chart(ui.presentation_figure(completion_chart(group, lang), height=190), key="slide_chart")
     for col, score in zip(st.columns(len(group) or 1), group, strict=False):
         with col:
             ui.slide_card(build_card(score, year, as_of, lang))
 
 ui.slide_footer(ds, year, as_of, index, len(views))
-ui.export_panel(year, as_of)

@@ -185,7 +185,7 @@ def test_presentation_pages_every_view(monkeypatch, sample_dir):
     at.switch_page("pages/present.py").run()
     assert not at.exception
     titles = []
-    for _ in range(6):
+    for _ in range(8):
         titles.append(at.markdown[1].value if at.markdown[0].value.startswith("<") else at.markdown[0].value)
         footer = " ".join(c.value for c in at.caption)
         assert "截至2021年10月" in footer and "苏邮管〔2021〕21号" in footer and "图例" in footer
@@ -195,7 +195,7 @@ def test_presentation_pages_every_view(monkeypatch, sample_dir):
         next_button.click().run()
         assert not at.exception
     assert titles == ["# 主要指标完成情况", "# 邮政业务总量", "# 邮政业务收入", "# 快递业务量", "# 快递业务收入",
-                      "# 绿色包装"]
+                      "# 绿色包装", "# 工作要点推进情况"]
 
 
 def test_indicator_page_exports_png_and_deck(monkeypatch, sample_dir):
