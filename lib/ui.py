@@ -672,3 +672,23 @@ def export_panel(year: int, as_of: int, figure=None, slug: str = "chart") -> Non
             st.download_button(t("download_pptx", language), deck, f"scorecard_{year}-{as_of:02d}.pptx",
                                "application/vnd.openxmlformats-officedocument.presentationml.presentation",
                                key="pptx_download")
+
+
+def page_start(title_key: str | None = None) -> tuple[str, Dataset, int, int]:
+    """Return (language, dataset, year, as-of month) after the shared start of a data page; stop when there is none.
+
+    Draws the title (when given), the sample banner and refused files, and the period selectors.
+    """
+    require_app_navigation()
+    language = lang()
+    if title_key:
+        st.title(t(title_key, language))
+    ds = dataset()
+    if ds is None:
+        st.stop()
+    data_notices(ds)
+    period = period_selectors(ds)
+    if period is None:
+        st.warning(t("no_data", language, path=ds.data_dir / "actuals"))
+        st.stop()
+    return language, ds, period[0], period[1]

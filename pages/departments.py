@@ -7,18 +7,7 @@ from lib.cards import build_card
 from lib.deepdive import department_scores, league_table
 from lib.i18n import department_label, t
 
-ui.require_app_navigation()
-lang = ui.lang()
-st.title(t("departments_title", lang))
-ds = ui.dataset()
-if ds is None:
-    st.stop()
-ui.data_notices(ds)
-period = ui.period_selectors(ds)
-if period is None:
-    st.warning(t("no_data", lang, path=ds.data_dir / "actuals"))
-    st.stop()
-year, as_of = period
+lang, ds, year, as_of = ui.page_start("departments_title")
 scores = ui.cached_scorecard(year, as_of)
 
 st.subheader(t("league_title", lang))

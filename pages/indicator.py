@@ -9,17 +9,7 @@ from lib.deepdive import explain, gap_sentence, provenance
 from lib.fmt import format_period
 from lib.i18n import t
 
-ui.require_app_navigation()
-lang = ui.lang()
-ds = ui.dataset()
-if ds is None:
-    st.stop()
-ui.data_notices(ds)
-period = ui.period_selectors(ds)
-if period is None:
-    st.warning(t("no_data", lang, path=ds.data_dir / "actuals"))
-    st.stop()
-year, as_of = period
+lang, ds, year, as_of = ui.page_start()
 target_id = ui.target_selector(ds, year)
 view = ui.cached_indicator_view(year, as_of, target_id)
 score, card = view.score, build_card(view.score, year, as_of, lang)

@@ -10,18 +10,7 @@ from lib.engine import scorecard_frame, status_counts
 from lib.fmt import format_period
 from lib.i18n import category_label, status_label, t
 
-ui.require_app_navigation()
-lang = ui.lang()
-st.title(t("overview_title", lang))
-ds = ui.dataset()
-if ds is None:
-    st.stop()
-ui.data_notices(ds)
-period = ui.period_selectors(ds)
-if period is None:
-    st.warning(t("no_data", lang, path=ds.data_dir / "actuals"))
-    st.stop()
-year, as_of = period
+lang, ds, year, as_of = ui.page_start("overview_title")
 scores = ui.cached_scorecard(year, as_of)
 counts = status_counts(scores)
 
