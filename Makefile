@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run test lint system-deps sample clean
+.PHONY: run test lint system-deps sample bench clean
 
 $(VENV)/.runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,9 @@ lint: $(VENV)/.dev
 
 test: $(VENV)/.dev system-deps lint
 	$(PY) -m pytest -q -rs
+
+bench: $(VENV)/.dev system-deps
+	$(PY) bench/run.py
 
 sample: $(VENV)/.runtime
 	$(PY) scripts/make_sample_data.py

@@ -1,0 +1,358 @@
+"""Benchmarks against the floor and against DuckDB; writes bench/RESULTS.md. Run with `make bench`.
+
+Each figure is a median over repeated runs; ratios are measured in the same run.
+  python bench/run.py            everything (a few minutes)
+  python bench/run.py --quick    fewer repeats, no 1-million-row intake, no browser
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+import urllib.request
+from importlib import metadata
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import duckdb  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from lib import config, intake  # noqa: E402
+from lib.cards import build_card  # noqa: E402
+from lib.catalog import load_catalog  # noqa: E402
+from lib.charts import completion_chart  # noqa: E402
+from lib.dataset import open_dataset  # noqa: E402
+from lib.deepdive import indicator_view  # noqa: E402
+from lib.engine import scorecard, status_counts  # noqa: E402
+from lib.i18n import status_label, t  # noqa: E402
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def median_s(fn, repeat: int) -> float:
+    """Return the median wall time of fn over repeat runs, in seconds."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def write_floor_data(data_dir: Path) -> None:
+    """Write the floor page's precomputed figure and metric values from the engine's output."""
+    ds = open_dataset(data_dir)
+    scores = scorecard(ds, 2021, 10)
+    counts = status_counts(scores)
+    cards = [build_card(s, 2021, 10, "zh") for s in scores]
+    (ROOT / "bench" / ".floor.json").write_text(json.dumps({
+        "title": t("overview_title"),
+        "counts": [[status_label(k), v] for k, v in counts.items()],
+        "figure": completion_chart(scores).to_json(),
+        "cards": [{"label": c.target_text, "value": c.value, "delta": c.delta, "lines": "  \n".join(c.lines)}
+                  for c in cards],
+    }, ensure_ascii=False), encoding="utf-8")
+
+
+def script_runs(data_dir: Path, repeat: int) -> dict:
+    """Return cold and warm server-side run times of the overview and of the floor page (AppTest)."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    os.environ["KPI_DATA_DIR"] = str(data_dir)
+    write_floor_data(data_dir)
+
+    def cold(path: str) -> float:
+        st.cache_data.clear()
+        st.cache_resource.clear()
+        at = AppTest.from_file(path, default_timeout=120)
+        start = time.perf_counter()
+        at.run()
+        assert not at.exception, at.exception
+        return time.perf_counter() - start
+
+    def warm(path: str) -> float:
+        at = AppTest.from_file(path, default_timeout=120)
+        at.run()
+        return median_s(lambda: at.run(), repeat)
+
+    out = {}
+    for name, path in (("overview", str(ROOT / "app.py")), ("floor", str(ROOT / "bench" / "floor_app.py"))):
+        out[name] = {"cold": statistics.median(cold(path) for _ in range(repeat)), "warm": warm(path)}
+    return out
+
+
+def scaled_data(base: Path, out: Path, years: int, regions: bool) -> int:
+    """Write a data directory with targets for `years` years and the sample repeated into each; return rows."""
+    shutil.copytree(base, out)
+    targets = pd.read_csv(base / "targets.csv", dtype=str, keep_default_na=False)
+    year_rows = targets[targets["year"] == "2021"]
+    extra = []
+    for y in range(2021 - years + 1, 2021):
+        copy = year_rows.copy()
+        copy["year"] = str(y)
+        copy["baseline_year"] = copy["baseline_year"].map(lambda b, y=y: str(y - 1) if b else b)
+        copy["id"] = copy["id"]
+        extra.append(copy)
+    pd.concat([targets, *extra]).to_csv(out / "targets.csv", index=False)
+    sample = pd.concat([pd.read_csv(p, dtype=str, keep_default_na=False)
+                        for p in sorted((base / "actuals").glob("sample_2021-*.csv"))])
+    sample = sample[sample["region"] == ""] if regions else sample
+    region_names = ["姑苏区", "虎丘区", "吴中区", "相城区", "吴江区", "苏州工业园区", "常熟市", "张家港市", "昆山市",
+                    "太仓市", "市区"] if regions else [None]
+    rows = 0
+    for y in range(2021 - years, 2021):
+        frame = sample.copy()
+        frame["period"] = frame["period"].str.replace("2021", str(y))
+        parts = []
+        for region in region_names:
+            part = frame.copy()
+            if region:
+                part = part[~part["indicator"].isin(["village_coverage", "sbdf_point_coverage",
+                                                     "complaint_handling_accuracy", "complaint_reply_ontime",
+                                                     "complaint_satisfaction", "enforcement_disclosure_rate",
+                                                     "express_satisfaction", "universal_service_satisfaction"])]
+                part["region"] = region
+            parts.append(part)
+        block = pd.concat(parts)
+        block.to_csv(out / "actuals" / f"scaled_{y}.csv", index=False)
+        rows += len(block)
+    return rows
+
+
+def scale(base: Path, tmp: Path, repeat: int) -> list[dict]:
+    """Return load, scorecard and deep-dive time and peak memory for 1×, 10× and 100× data."""
+    results = []
+    for label, years, regions in (("1× (sample)", 0, False), ("10× (10 years × 11 regions)", 10, True),
+                                  ("100× (100 years × 11 regions)", 100, True)):
+        data = tmp / f"scale_{years}"
+        rows = scaled_data(base, data, years, regions) if years else 0
+        rows += sum(len(pd.read_csv(p)) for p in (base / "actuals").glob("*.csv"))
+        load = median_s(lambda data=data: open_dataset(data), repeat)
+        ds = open_dataset(data)
+        score = median_s(lambda ds=ds: scorecard(ds, 2021, 10), repeat)
+        view = median_s(lambda ds=ds: indicator_view(ds, 2021, 10, "express_volume"), repeat)
+        tracemalloc.start()
+        open_dataset(data)
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        results.append({"data": label, "rows": rows, "load_s": load, "scorecard_s": score, "indicator_s": view,
+                        "peak_mb": peak / 1e6})
+    return results
+
+
+def intake_speed(base: Path, tmp: Path, sizes: list[int], repeat: int) -> list[dict]:
+    """Return validate time of our intake against DuckDB's read_csv of the same file, per file size."""
+    catalog = load_catalog(base)
+    results = []
+    config.MAX_ACTUALS_FILE_BYTES = 10**9
+    for n in sizes:
+        path = tmp / f"intake_{n}.csv"
+        with path.open("w", encoding="utf-8") as fh:
+            fh.write("period,indicator,value,region,unit,basis,note\n")
+            regions = ["", "市区", "常熟市", "张家港市", "昆山市", "太仓市", "姑苏区", "虎丘区", "吴中区", "相城区",
+                       "吴江区"]
+            indicators = ["express_volume", "green_outlets", "practitioner_training", "postal_business_volume"]
+            i = 0
+            for year in range(1901, 2200):
+                for month in range(1, 13):
+                    for region in regions:
+                        for ind in indicators:
+                            if i >= n:
+                                break
+                            fh.write(f"{year}-{month:02d},{ind},{i % 97 + 1},{region},,,\n")
+                            i += 1
+        data = path.read_bytes()
+        reps = 1 if n >= 1_000_000 else repeat
+        ours = median_s(lambda data=data, path=path: intake.parse(path.name, data, catalog), reps)
+        duck = median_s(lambda path=path: duckdb.sql(f"SELECT count(*) FROM read_csv('{path}')").fetchall(), reps)
+        results.append({"rows": n, "ours_s": ours, "duckdb_s": duck, "ratio": ours / duck})
+    return results
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def serve(script: Path, data_dir: Path) -> tuple[subprocess.Popen, str]:
+    """Start a Streamlit server on 127.0.0.1; return the process and its URL."""
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
+                             "--server.address", "127.0.0.1", "--server.headless", "true",
+                             "--browser.gatherUsageStats", "false"], cwd=ROOT,
+                            env={**os.environ, "KPI_DATA_DIR": str(data_dir)},
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(200):
+        try:
+            if urllib.request.urlopen(url + "/_stcore/health", timeout=2).read() == b"ok":
+                return proc, url
+        except OSError:
+            time.sleep(0.2)
+    proc.kill()
+    raise RuntimeError("server did not start")
+
+
+def rss_mb(pid: int) -> float:
+    """Return a process's resident memory in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def browser(base: Path, repeat: int) -> dict:
+    """Return browser times to all charts drawn (ours vs floor), and server memory with 1 and 20 sessions."""
+    from playwright.sync_api import sync_playwright
+
+    out: dict = {}
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium", args=CHROMIUM_ARGS)
+        for name, script in (("overview", ROOT / "app.py"), ("floor", ROOT / "bench" / "floor_app.py")):
+            proc, url = serve(script, base)
+            try:
+                times = []
+                for _ in range(repeat + 1):
+                    page = b.new_page(viewport={"width": 1440, "height": 900})
+                    start = time.perf_counter()
+                    page.goto(url)
+                    page.wait_for_selector('[data-testid="stPlotlyChart"] .js-plotly-plot .main-svg', timeout=60_000)
+                    page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=60_000)
+                    times.append(time.perf_counter() - start)
+                    page.close()
+                out[name] = statistics.median(times[1:])  # the first load warms the server
+                if name == "overview":
+                    out["rss_1_session_mb"] = rss_mb(proc.pid)
+                    pages, render = [], []
+                    start_all = time.perf_counter()
+                    for _ in range(20):
+                        page = b.new_page(viewport={"width": 1280, "height": 800})
+                        t0 = time.perf_counter()
+                        page.goto(url)
+                        pages.append((page, t0))
+                    errors = 0
+                    for page, t0 in pages:
+                        try:
+                            page.wait_for_selector('[data-testid="stPlotlyChart"] .js-plotly-plot .main-svg',
+                                                   timeout=120_000)
+                            render.append(time.perf_counter() - t0)
+                        except Exception:
+                            errors += 1
+                    out["sessions_20_wall_s"] = time.perf_counter() - start_all
+                    out["sessions_20_p95_s"] = sorted(render)[int(0.95 * (len(render) - 1))] if render else None
+                    out["sessions_20_errors"] = errors
+                    out["rss_20_sessions_mb"] = rss_mb(proc.pid)
+                    for page, _ in pages:
+                        page.close()
+                    time.sleep(3)
+                    out["rss_after_close_mb"] = rss_mb(proc.pid)
+            finally:
+                proc.terminate()
+                proc.wait(timeout=20)
+        b.close()
+    return out
+
+
+def exports(base: Path, repeat: int) -> dict:
+    """Return the warm PNG time per chart and the whole PPTX build time."""
+    from lib import export
+
+    ds = open_dataset(base)
+    charts = export.chart_set(ds, 2021, 10)
+    export.figure_png(charts[0][2])  # starts the browser once
+    png = median_s(lambda: export.figure_png(charts[3][2]), repeat)
+    deck = median_s(lambda: export.build_deck(ds, 2021, 10), max(1, repeat // 2))
+    return {"png_per_chart_s": png, "pptx_s": deck, "charts": len(charts)}
+
+
+def versions() -> str:
+    """Return the machine and the versions measured on."""
+    names = ["streamlit", "pandas", "duckdb", "plotly", "kaleido", "python-pptx", "playwright"]
+    pkgs = ", ".join(f"{n} {metadata.version(n)}" for n in names)
+    return (f"{platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}; {pkgs}; "
+            f"{time.strftime('%Y-%m-%d')}")
+
+
+def report(results: dict) -> str:
+    """Return RESULTS.md."""
+    lines = ["# Benchmark results", "", f"Measured on: {versions()}", "",
+             "Medians over repeated runs; ratios measured in the same run (`make bench`).", ""]
+    s = results.get("script")
+    if s:
+        lines += ["## Overview script run (server side, AppTest) against the floor page", "",
+                  "| | overview | floor | ratio | aim |", "|---|---|---|---|---|",
+                  f"| cold | {s['overview']['cold']:.3f} s | {s['floor']['cold']:.3f} s | "
+                  f"{s['overview']['cold'] / s['floor']['cold']:.2f}× | ≤ 2× |",
+                  f"| warm | {s['overview']['warm']:.3f} s | {s['floor']['warm']:.3f} s | "
+                  f"{s['overview']['warm'] / s['floor']['warm']:.2f}× | ≤ 1.2× |", ""]
+    if results.get("scale"):
+        base = results["scale"][0]
+        lines += ["## Scale", "", "| data | rows | load | scorecard | indicator page | peak memory (load) | "
+                  "scorecard vs 1× |", "|---|---|---|---|---|---|---|"]
+        for r in results["scale"]:
+            lines.append(f"| {r['data']} | {r['rows']:,} | {r['load_s']:.3f} s | {r['scorecard_s']:.3f} s | "
+                         f"{r['indicator_s']:.3f} s | {r['peak_mb']:.1f} MB | "
+                         f"{r['scorecard_s'] / base['scorecard_s']:.2f}× |")
+        lines.append("")
+    if results.get("intake"):
+        lines += ["## Intake: validate against DuckDB's read_csv of the same file", "",
+                  "| rows | ours | DuckDB | ratio | aim |", "|---|---|---|---|---|"]
+        lines += [f"| {r['rows']:,} | {r['ours_s']:.3f} s | {r['duckdb_s']:.3f} s | {r['ratio']:.1f}× | ≤ 5× |"
+                  for r in results["intake"]]
+        lines.append("")
+    b = results.get("browser")
+    if b:
+        lines += ["## Browser (Chromium): navigation to all charts drawn", "",
+                  f"- overview {b['overview']:.2f} s, floor {b['floor']:.2f} s: {b['overview'] / b['floor']:.2f}×",
+                  f"- 20 concurrent sessions: p95 render {b['sessions_20_p95_s']:.2f} s, "
+                  f"errors {b['sessions_20_errors']}, wall {b['sessions_20_wall_s']:.1f} s",
+                  f"- server RSS: 1 session {b['rss_1_session_mb']:.0f} MB, 20 sessions "
+                  f"{b['rss_20_sessions_mb']:.0f} MB, after closing them {b['rss_after_close_mb']:.0f} MB", ""]
+    e = results.get("export")
+    if e:
+        lines += ["## Export", "", f"- PNG per chart (warm, 3200×1800): {e['png_per_chart_s']:.2f} s",
+                  f"- PPTX deck (7 slides, {e['charts'] - 1} chart pictures): {e['pptx_s']:.2f} s", ""]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true")
+    args = parser.parse_args()
+    repeat = 3 if args.quick else 5
+    base = ROOT / "data"
+    results: dict = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        print("script runs…", flush=True)
+        results["script"] = script_runs(base, repeat)
+        print("scale…", flush=True)
+        results["scale"] = scale(base, tmp, repeat)
+        print("intake…", flush=True)
+        results["intake"] = intake_speed(base, tmp, [1_000, 100_000] + ([] if args.quick else [1_000_000]), repeat)
+        if not args.quick:
+            print("browser…", flush=True)
+            results["browser"] = browser(base, repeat)
+        print("export…", flush=True)
+        results["export"] = exports(base, repeat)
+    (ROOT / "bench" / "RESULTS.md").write_text(report(results), encoding="utf-8")
+    print(report(results))
+
+
+if __name__ == "__main__":
+    main()
