@@ -60,7 +60,7 @@ def write_floor_data(data_dir: Path) -> None:
     cards = [build_card(s, 2021, 10, "zh") for s in scores]
     (ROOT / "bench" / ".floor.json").write_text(json.dumps({
         "title": t("overview_title"),
-        "counts": [[status_label(k), v] for k, v in counts.items()],
+        "counts": [[status_label(k, "zh"), v] for k, v in counts.items()],
         "figure": completion_chart(scores).to_json(),
         "cards": [{"label": c.target_text, "value": c.value, "delta": c.delta, "lines": "  \n".join(c.lines)}
                   for c in cards],
@@ -69,8 +69,12 @@ def write_floor_data(data_dir: Path) -> None:
 
 def script_runs(data_dir: Path, repeat: int) -> dict:
     """Return cold and warm server-side run times of the overview and of the floor page (AppTest)."""
+    import logging
+
     import streamlit as st
     from streamlit.testing.v1 import AppTest
+
+    logging.getLogger("streamlit").setLevel(logging.ERROR)
 
     os.environ["KPI_DATA_DIR"] = str(data_dir)
     write_floor_data(data_dir)
@@ -138,7 +142,7 @@ def scale(base: Path, tmp: Path, repeat: int) -> list[dict]:
     results = []
     for label, years, regions in (("1× (sample)", 0, False), ("10× (10 years × 11 regions)", 10, True),
                                   ("100× (100 years × 11 regions)", 100, True)):
-        data = tmp / f"scale_{years}"
+        data = tmp / f"scale_{years}" if years else base
         rows = scaled_data(base, data, years, regions) if years else 0
         rows += sum(len(pd.read_csv(p)) for p in (base / "actuals").glob("*.csv"))
         load = median_s(lambda data=data: open_dataset(data), repeat)

@@ -41,14 +41,19 @@ class Catalog:
         """Return the targets of one year in file order."""
         return self.targets[self.targets["year"] == year].reset_index(drop=True)
 
-    def indicator(self, indicator_id: str) -> pd.Series:
-        """Return the definition row of one indicator."""
-        return self.indicators.loc[indicator_id]
+    def indicator(self, indicator_id: str) -> dict:
+        """Return the definition of one indicator (name_zh, name_en, unit, aggregation, category, additive)."""
+        if not hasattr(self, "_definitions"):
+            self._definitions = self.indicators.to_dict("index")
+        return self._definitions[indicator_id]
 
     def resolve_indicator(self, text: str) -> str | None:
         """Return the indicator id named by an id or a Chinese/English name, None if unknown."""
-        key = _name_key(text)
-        return self._name_index().get(key)
+        if not hasattr(self, "_resolved"):
+            self._resolved: dict[str, str | None] = {}
+        if text not in self._resolved:  # files repeat the same few names on every row
+            self._resolved[text] = self._name_index().get(_name_key(text))
+        return self._resolved[text]
 
     def suggest_indicators(self, text: str, limit: int = 3) -> list[str]:
         """Return the indicator names closest to a mistyped one."""
@@ -79,10 +84,10 @@ class Catalog:
         name = "" if text is None or (isinstance(text, float) and pd.isna(text)) else str(text).strip()
         if name.lower() in CITY_NAMES:
             return ""
-        for region, row in self.regions.iterrows():
-            if name == region or name in row["aliases"]:
-                return region
-        return None
+        if not hasattr(self, "_regions"):
+            self._regions = {alias: region for region, row in self.regions.iterrows()
+                             for alias in (region, *row["aliases"])}
+        return self._regions.get(name)
 
     def region_names(self) -> list[str]:
         """Return the known region names."""
