@@ -11,6 +11,7 @@ import time
 import warnings
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import plotly.graph_objects as go
 
@@ -37,6 +38,7 @@ _kaleido_started = False
 _kaleido_hung = False
 START_TIMEOUT_S = 60  # a cold Chromium start takes about 3 s on 2 cores; leave room for slow machines
 RENDER_TIMEOUT_S = 120
+STOP_TIMEOUT_S = 30
 
 
 class ExportUnavailable(Exception):
@@ -55,13 +57,15 @@ def chromium_path() -> str | None:
 
 
 def _server_thread() -> threading.Thread | None:
-    """Return the thread running kaleido's sync server, or None if this kaleido version keeps it elsewhere."""
-    import kaleido
-
+    """Return the thread running kaleido's sync server, or None if kaleido is missing or keeps it elsewhere."""
+    try:
+        import kaleido
+    except ImportError:
+        return None
     return getattr(getattr(kaleido, "_global_server", None), "_thread", None)
 
 
-def _watched(fn: Callable[[], bytes], timeout: float) -> bytes:
+def _watched(fn: Callable[[], Any], timeout: float, watch_server: bool = True) -> Any:
     """Return fn() run in a helper thread; raise TimeoutError if it takes too long or kaleido's server dies."""
     # A browser that fails to start kills kaleido's server thread, and every call queued to it then waits forever.
     result: dict = {}
@@ -74,7 +78,7 @@ def _watched(fn: Callable[[], bytes], timeout: float) -> bytes:
 
     worker = threading.Thread(target=run, name="export-render", daemon=True)
     worker.start()
-    server = _server_thread()
+    server = _server_thread() if watch_server else None
     deadline = time.monotonic() + timeout
     while worker.is_alive():
         worker.join(0.1)
@@ -86,16 +90,16 @@ def _watched(fn: Callable[[], bytes], timeout: float) -> bytes:
 
 
 def _reset_kaleido() -> None:
-    """Forget a failed kaleido server so a later export can try again (a dead one is stopped, a hung one kept)."""
+    """Stop a failed kaleido server so the next export starts a fresh browser; mark it hung if it will not stop."""
     global _kaleido_started, _kaleido_hung
     import kaleido
 
-    server = _server_thread()
-    if server is not None and server.is_alive():
-        _kaleido_hung = True
-    else:
-        kaleido.stop_sync_server(silence_warnings=True)
+    # After one failed render (e.g. Chromium killed) the server answers the next one never, so always start afresh.
+    try:
+        _watched(lambda: kaleido.stop_sync_server(silence_warnings=True), STOP_TIMEOUT_S, watch_server=False)
         _kaleido_started = False
+    except Exception:
+        _kaleido_hung = True
 
 
 def _quiet_server_crash(hook):
@@ -138,17 +142,14 @@ def figure_png(fig: go.Figure, width: int = PNG_WIDTH, height: int = PNG_HEIGHT,
     """Return a figure rendered server-side as PNG (width × height × scale pixels); raise ExportUnavailable."""
     fig = go.Figure(fig)
     fig.update_layout(width=width, height=height, font_family=FONT_FAMILY)
-    with _kaleido_lock:
+    with _kaleido_lock, warnings.catch_warnings():
+        warnings.simplefilter("ignore")
         _start_kaleido(lang)
         try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                return _watched(lambda: fig.to_image(format="png", width=width, height=height, scale=scale),
-                                RENDER_TIMEOUT_S)
-        except TimeoutError as exc:
-            _reset_kaleido()
-            raise ExportUnavailable(lang) from exc
+            return _watched(lambda: fig.to_image(format="png", width=width, height=height, scale=scale),
+                            RENDER_TIMEOUT_S)
         except Exception as exc:
+            _reset_kaleido()
             raise ExportUnavailable(lang) from exc
 
 
@@ -253,10 +254,16 @@ def build_deck(ds: Dataset, year: int, as_of: int, lang: str = "zh",
         if progress:
             progress(min(done / steps, 1.0), label)
 
+    unavailable: list[ExportUnavailable] = []
+
     def picture(slide, fig, left, top, width, height) -> None:
+        # After one failure the remaining slides go text-only at once instead of retrying the browser each time.
         try:
+            if unavailable:
+                raise unavailable[0]
             png = figure_png(fig, width=int(width * 160), height=int(height * 160), scale=2, lang=lang)
         except ExportUnavailable as exc:
+            unavailable[:] = [exc]
             _text(slide, left, top, width, 1.0, [(str(exc), 14, False, STATUS_COLORS["red"])])
             return
         slide.shapes.add_picture(io.BytesIO(png), Inches(left), Inches(top), Inches(width), Inches(height))
@@ -344,6 +351,9 @@ def main_export(data_dir: Path, year: int, as_of: int, fmt: str, out: Path, lang
         ds = open_dataset(Path(data_dir))
     except InputError as exc:
         print(t("targets_error", lang) + " " + "; ".join(p.message(lang) for p in exc.problems), file=sys.stderr)
+        return 1
+    if year not in ds.catalog.years():
+        print(f"error: {t('no_targets_year', lang, year=year)}", file=sys.stderr)
         return 1
     try:
         if fmt == "pptx":

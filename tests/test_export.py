@@ -134,3 +134,37 @@ def test_cli_export_bad_arguments():
     result = subprocess.run([sys.executable, "-m", "lib.cli", "export", "--year", "2021", "--as-of", "2020-10",
                              "--format", "pptx", "--out", "/tmp/x.pptx"], cwd=REPO, capture_output=True, text=True)
     assert result.returncode == 2 and "Traceback" not in result.stderr
+
+
+@pytest.mark.skipif(not NEEDS_BROWSER, reason="no Chromium here (CI requires it)")
+def test_png_from_several_threads_each_gets_its_own_chart(sample_dir):
+    import hashlib
+    from concurrent.futures import ThreadPoolExecutor
+
+    figs = [fig for _, _, fig in export.chart_set(open_dataset(sample_dir), 2021, 10, "zh")][:3]
+
+    def digest(fig) -> str:
+        """Return the MD5 of a small rendering of fig."""
+        return hashlib.md5(export.figure_png(fig, 400, 225, 1)).hexdigest()
+
+    alone = [digest(fig) for fig in figs]
+    with ThreadPoolExecutor(4) as pool:
+        together = list(pool.map(digest, figs * 2))
+    assert len(set(alone)) == 3 and together == alone * 2
+
+
+def test_main_export_writes_the_deck_and_refuses_a_year_without_targets(sample_dir, tmp_path, capsys):
+    assert export.main_export(sample_dir, 2021, 10, "pptx", tmp_path / "out" / "deck.pptx") == 0
+    assert (tmp_path / "out" / "deck.pptx").read_bytes()[:2] == b"PK"
+    assert export.main_export(sample_dir, 2030, 10, "pptx", tmp_path / "x.pptx") == 1
+    assert "2030年没有目标" in capsys.readouterr().err and not (tmp_path / "x.pptx").exists()
+
+
+@pytest.mark.skipif(not NEEDS_BROWSER, reason="no Chromium here (CI requires it)")
+def test_a_browser_that_cannot_start_gives_the_install_hint_quickly(tmp_path):
+    env = dict(os.environ, BROWSER_PATH="/bin/false")
+    result = subprocess.run([sys.executable, "-m", "lib.cli", "export", "--data-dir", str(REPO / "data"), "--year",
+                             "2021", "--as-of", "2021-10", "--format", "png", "--out", str(tmp_path), "--lang", "en"],
+                            cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    assert "apt-get install chromium fonts-noto-cjk" in result.stderr and "Traceback" not in result.stderr
