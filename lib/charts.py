@@ -5,6 +5,7 @@ from __future__ import annotations
 import textwrap
 
 import plotly.graph_objects as go
+import plotly.io as pio
 from plotly.subplots import make_subplots
 
 from lib.engine import Score
@@ -25,13 +26,24 @@ def wrap_label(text: str, width: int = 34) -> str:
     return "<br>".join(textwrap.wrap(text, width)) if len(text) > width else text
 
 
+TEMPLATE_NAME = "suzhou"
+# The app's one Plotly template: CJK fonts first, white ground, light grid, Okabe–Ito colours.
+pio.templates[TEMPLATE_NAME] = go.layout.Template(layout=dict(
+    font=dict(family=FONT_FAMILY, size=14, color="#222222"),
+    paper_bgcolor="white",
+    plot_bgcolor="white",
+    colorway=["#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#F0E442", "#999999"],
+    xaxis=dict(gridcolor="#e5e5e5", zeroline=False),
+    yaxis=dict(gridcolor="#e5e5e5", zeroline=False),
+    hoverlabel=dict(font_family=FONT_FAMILY),
+))
+
+
 def base_layout(height: int) -> dict:
-    """Return the layout shared by every figure of the app."""
+    """Return the layout shared by every figure of the app (the template plus size, margins and legend)."""
     return dict(
+        template=TEMPLATE_NAME,
         height=height,
-        font=dict(family=FONT_FAMILY, size=14, color="#222222"),
-        paper_bgcolor="white",
-        plot_bgcolor="white",
         margin=dict(l=10, r=30, t=60, b=50),
         legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0, yref="container"),
     )
