@@ -8,6 +8,7 @@ Each figure is a median over repeated runs; ratios are measured in the same run.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import platform
@@ -165,20 +166,13 @@ def intake_speed(base: Path, tmp: Path, sizes: list[int], repeat: int) -> list[d
     config.MAX_ACTUALS_FILE_BYTES = 10**9
     for n in sizes:
         path = tmp / f"intake_{n}.csv"
+        regions = ["", "市区", "常熟市", "张家港市", "昆山市", "太仓市", "姑苏区", "虎丘区", "吴中区", "相城区",
+                   "吴江区"]
+        keys = itertools.product(range(1901, 2200), range(1, 13), regions, list(catalog.indicators.index))
         with path.open("w", encoding="utf-8") as fh:
             fh.write("period,indicator,value,region,unit,basis,note\n")
-            regions = ["", "市区", "常熟市", "张家港市", "昆山市", "太仓市", "姑苏区", "虎丘区", "吴中区", "相城区",
-                       "吴江区"]
-            indicators = ["express_volume", "green_outlets", "practitioner_training", "postal_business_volume"]
-            i = 0
-            for year in range(1901, 2200):
-                for month in range(1, 13):
-                    for region in regions:
-                        for ind in indicators:
-                            if i >= n:
-                                break
-                            fh.write(f"{year}-{month:02d},{ind},{i % 97 + 1},{region},,,\n")
-                            i += 1
+            for i, (year, month, region, ind) in enumerate(itertools.islice(keys, n)):
+                fh.write(f"{year}-{month:02d},{ind},{i % 97 + 1},{region},,,\n")
         data = path.read_bytes()
         reps = 1 if n >= 1_000_000 else repeat
         ours = median_s(lambda data=data, path=path: intake.parse(path.name, data, catalog), reps)
@@ -337,23 +331,27 @@ def report(results: dict) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--only", nargs="*", help="sections to run: script scale intake browser export")
     args = parser.parse_args()
     repeat = 3 if args.quick else 5
     base = ROOT / "data"
-    results: dict = {}
+    # Sections run with --only replace theirs in results.json; the report covers all measured so far.
+    saved = ROOT / "bench" / "results.json"
+    results: dict = json.loads(saved.read_text(encoding="utf-8")) if saved.exists() and args.only else {}
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        print("script runs…", flush=True)
-        results["script"] = script_runs(base, repeat)
-        print("scale…", flush=True)
-        results["scale"] = scale(base, tmp, repeat)
-        print("intake…", flush=True)
-        results["intake"] = intake_speed(base, tmp, [1_000, 100_000] + ([] if args.quick else [1_000_000]), repeat)
-        if not args.quick:
-            print("browser…", flush=True)
-            results["browser"] = browser(base, repeat)
-        print("export…", flush=True)
-        results["export"] = exports(base, repeat)
+        wanted = set(args.only or ["script", "scale", "intake", "browser", "export"])
+        if args.quick:
+            wanted.discard("browser")
+        sizes = [1_000, 100_000] + ([] if args.quick else [1_000_000])
+        sections = {"script": lambda: script_runs(base, repeat), "scale": lambda: scale(base, tmp, repeat),
+                    "intake": lambda: intake_speed(base, tmp, sizes, repeat), "browser": lambda: browser(base, repeat),
+                    "export": lambda: exports(base, repeat)}
+        for name, run in sections.items():
+            if name in wanted:
+                print(f"{name}…", flush=True)
+                results[name] = run()
+    saved.write_text(json.dumps(results, indent=1), encoding="utf-8")
     (ROOT / "bench" / "RESULTS.md").write_text(report(results), encoding="utf-8")
     print(report(results))
 

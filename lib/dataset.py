@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -23,6 +23,7 @@ class Dataset:
     catalog: Catalog
     reports: list[Parsed]
     con: duckdb.DuckDBPyConnection
+    _periods: pd.DataFrame | None = field(default=None, repr=False)
 
     def query(self, sql: str, params: dict | None = None) -> pd.DataFrame:
         """Return the result of one query, run on its own cursor (connections are not thread-safe)."""
@@ -43,8 +44,10 @@ class Dataset:
         return any(r.accepted and r.file.startswith(config.SAMPLE_FILE_PREFIX) for r in self.reports)
 
     def periods(self) -> pd.DataFrame:
-        """Return, per year with data, the last month and the number of months reported."""
-        return self.query(queries.PERIODS_WITH_DATA)
+        """Return, per year with data, the last month and the number of months reported (computed once)."""
+        if self._periods is None:  # the data of a Dataset never changes, and every page asks on every rerun
+            self._periods = self.query(queries.PERIODS_WITH_DATA)
+        return self._periods.copy()
 
 
 def actuals_dir(data_dir: Path) -> Path:

@@ -7,7 +7,7 @@ import re
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
-from lib import auth, config, deepdive, intake, plan, progress, store
+from lib import auth, charts, config, deepdive, intake, plan, progress, store
 from lib.dataset import Dataset, data_signature, open_dataset
 from lib.engine import Score, default_period, scorecard
 from lib.fmt import format_month_range, format_pct, format_period, format_value
@@ -57,6 +57,28 @@ def dataset() -> Dataset | None:
 def _scorecard(signature: tuple, year: int, as_of: int) -> list[Score]:
     """Return the scorecard for one state of the data files, year and as-of month."""
     return scorecard(_load_dataset(signature), year, as_of)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _overview_chart(signature: tuple, year: int, as_of: int, language: str) -> dict:
+    """Return the overview's completion chart as a figure dict (building it costs ~60 ms; a dict is free to copy)."""
+    return charts.completion_chart(_scorecard(signature, year, as_of), language).to_dict()
+
+
+def cached_overview_chart(year: int, as_of: int) -> dict:
+    """Return the overview chart for the current data, year, month and language."""
+    return _overview_chart(data_signature(config.data_dir()), year, as_of, lang())
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _detail_chart(signature: tuple, year: int, as_of: int, target_id: str, language: str) -> dict:
+    """Return an indicator's deep-dive chart as a figure dict."""
+    return charts.indicator_detail_chart(_indicator_view(signature, year, as_of, target_id), language).to_dict()
+
+
+def cached_detail_chart(year: int, as_of: int, target_id: str) -> dict:
+    """Return the deep-dive chart of one target for the current data and language."""
+    return _detail_chart(data_signature(config.data_dir()), year, as_of, target_id, lang())
 
 
 def cached_scorecard(year: int, as_of: int) -> list[Score]:

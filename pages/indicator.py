@@ -4,7 +4,6 @@ import streamlit as st
 
 from lib import store, ui
 from lib.cards import build_card
-from lib.charts import indicator_detail_chart
 from lib.deepdive import explain, gap_sentence, provenance
 from lib.fmt import format_period
 from lib.i18n import t
@@ -19,7 +18,7 @@ st.caption(f"{format_period(year, as_of, lang)} · {t('kind_' + score.kind, lang
 ui.status_badge(card.status, card.status_text)
 st.subheader(gap_sentence(score, lang))
 ui.headline_metrics(score, card, lang)
-figure = indicator_detail_chart(view, lang)
+figure = ui.cached_detail_chart(year, as_of, target_id)
 st.plotly_chart(figure, key="detail_chart",
                 config={"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}})
 ui.export_panel(year, as_of, figure=figure, slug=target_id)

@@ -4,7 +4,6 @@ import streamlit as st
 
 from lib import ui
 from lib.cards import build_card
-from lib.charts import completion_chart
 from lib.config import PACE_YELLOW_BAND_POINTS
 from lib.engine import scorecard_frame, status_counts
 from lib.fmt import format_period
@@ -19,7 +18,7 @@ for col, status in zip(st.columns(4), counts):
     col.metric(status_label(status, lang), counts[status], border=True)
 
 st.subheader(t("completion_chart", lang))
-st.plotly_chart(completion_chart(scores, lang), key="completion_chart",
+st.plotly_chart(ui.cached_overview_chart(year, as_of), key="completion_chart",
                 config={"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}})
 with st.expander(t("how_status_title", lang), icon=":material/info:"):
     st.markdown(t("how_status", lang, band=PACE_YELLOW_BAND_POINTS))
