@@ -176,6 +176,7 @@ def indicator_detail_chart(view, lang: str = "zh") -> go.Figure:
                            showarrow=False, xanchor="right", font=dict(size=12, color="#666666"))
     fig.update_layout(**base_layout(height=640), barmode="group", hovermode="x unified")
     fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.08, xanchor="left", x=0, yref="paper"))
+    fig.update_xaxes(categoryorder="array", categoryarray=x)  # months in calendar order whatever trace comes first
     fig.update_yaxes(title_text=s.unit, gridcolor="#e5e5e5", row=1, col=1)
     fig.update_yaxes(title_text=s.unit, gridcolor="#e5e5e5", row=2, col=1, secondary_y=False)
     return fig

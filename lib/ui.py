@@ -341,7 +341,7 @@ def provenance_frame(frame, unit: str, language: str):
         t("col_value", language): [format_value(v, unit, language) for v in frame["value"]],
         t("col_ytd", language): [format_value(v, unit, language) for v in frame["ytd"]],
         t("col_file", language): frame["file"],
-        t("col_row", language): frame["row"],
+        t("col_row", language): [int(r) if r == r and r is not None else "" for r in frame["row"]],
         t("col_submitted", language): frame["submitted"],
         t("col_note", language): frame["note"],
     })

@@ -144,3 +144,14 @@ def test_department_page(monkeypatch, sample_dir):
     league = at.dataframe[0].value
     assert league["处室"].tolist() == ["办公室", "市场监管处", "普遍服务处"]
     assert "市场监管处牵头的指标（最需关注的在前）" in [e.value for e in at.subheader]
+
+
+def test_months_stay_in_calendar_order_for_every_kind(sample_dir):
+    from lib.charts import indicator_detail_chart
+
+    ds = open_dataset(sample_dir)
+    for target_id in ("no_repack_rate", "green_outlets", "industry_infections", "express_satisfaction"):
+        fig = indicator_detail_chart(indicator_view(ds, 2021, 10, target_id), "en")
+        assert list(fig.layout.xaxis.categoryarray) == ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug",
+                                                        "Sep", "Oct", "Nov", "Dec"]
+        assert fig.layout.xaxis.categoryorder == "array"
