@@ -409,11 +409,6 @@ def presentation_style() -> None:
     st.html(_PRESENTATION_CSS)
 
 
-def default_period_or_none(ds: Dataset) -> tuple[int, int] | None:
-    """Return the latest (year, month) with data, or None."""
-    return default_period(ds)
-
-
 def present_period(default: tuple[int, int]) -> tuple[int, int]:
     """Return the period to present: the one chosen on the other pages, else the latest with data."""
     year = st.session_state.get("chosen_year", default[0])

@@ -6,7 +6,7 @@ from lib import ui
 from lib.cards import build_card
 from lib.charts import completion_chart, indicator_detail_chart
 from lib.deepdive import gap_sentence
-from lib.engine import status_counts
+from lib.engine import default_period, status_counts
 from lib.fmt import format_period
 from lib.i18n import t
 from lib.progress import status_counts as progress_counts
@@ -18,7 +18,7 @@ ui.presentation_style()
 ds = ui.dataset()
 if ds is None:
     st.stop()
-period = ui.default_period_or_none(ds)
+period = default_period(ds)
 if period is None:
     st.warning(t("no_data", lang, path=ds.data_dir / "actuals"))
     st.stop()
