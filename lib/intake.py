@@ -90,6 +90,8 @@ def empty_rows() -> pd.DataFrame:
 
 def clean(text: object) -> str:
     """Return a cell as text: NFKC-normalised, stripped, '' for empty."""
+    if type(text) is str and text.isascii():  # NFKC leaves ASCII unchanged; most cells are ASCII
+        return text.strip()
     if text is None or (isinstance(text, float) and pd.isna(text)):
         return ""
     return unicodedata.normalize("NFKC", str(text)).strip()
@@ -236,6 +238,15 @@ def to_records(grid: list[list[str]], catalog: Catalog, file_name: str) -> tuple
             if period is None:
                 return [], layout, [Problem(file_name, "err_bulletin_period")]
             period_text = f"{period[0]}-{period[1]:02d}"
+        headers_by_value: dict[int | None, dict] = {}  # the header names a row's problems are reported under
+        for value_col in {cols.get("value"), cols.get("value_ytd")}:
+            headers_by_value[value_col] = {
+                "period": header[cols["period"]] if "period" in cols else "",
+                "indicator": header[cols["indicator"]],
+                "value": header[value_col] if value_col is not None else "",
+                "region": header[cols["region"]] if "region" in cols else "region",
+                "unit": header[cols["unit"]] if "unit" in cols else "unit",
+                "basis": header[cols["basis"]] if "basis" in cols else "basis"}
         for line, row in body:
             if not any(clean(c) for c in row):
                 continue
@@ -253,12 +264,7 @@ def to_records(grid: list[list[str]], catalog: Catalog, file_name: str) -> tuple
                 "unit": cell(row, cols.get("unit")),
                 "basis": "ytd" if use_ytd else cell(row, cols.get("basis")),
                 "note": cell(row, cols.get("note")),
-                "columns": {"period": header[cols["period"]] if "period" in cols else "",
-                            "indicator": header[cols["indicator"]],
-                            "value": header[value_col] if value_col is not None else "",
-                            "region": header[cols["region"]] if "region" in cols else "region",
-                            "unit": header[cols["unit"]] if "unit" in cols else "unit",
-                            "basis": header[cols["basis"]] if "basis" in cols else "basis"},
+                "columns": headers_by_value[value_col],
             })
         if "value" not in cols and "value_ytd" not in cols:
             return [], layout, [Problem(file_name, "err_missing_columns", params={
