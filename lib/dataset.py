@@ -58,7 +58,12 @@ def actuals_dir(data_dir: Path) -> Path:
 def data_signature(data_dir: Path) -> tuple:
     """Return a key that changes whenever a definition or actuals file is added, changed or removed."""
     data_dir = Path(data_dir)
-    paths = [data_dir / "targets.csv", data_dir / "regions.csv", *actuals_files(actuals_dir(data_dir))]
+    return files_signature(data_dir, [data_dir / "targets.csv", data_dir / "regions.csv",
+                                      *actuals_files(actuals_dir(data_dir))])
+
+
+def files_signature(data_dir: Path, paths: list[Path]) -> tuple:
+    """Return (data dir, name/size/mtime of each existing path): a cache key that changes with the files."""
     entries = []
     for path in paths:
         try:

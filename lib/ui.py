@@ -8,7 +8,7 @@ import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
 from lib import auth, charts, config, deepdive, intake, plan, progress, store
-from lib.dataset import Dataset, data_signature, open_dataset
+from lib.dataset import Dataset, data_signature, files_signature, open_dataset
 from lib.engine import Score, default_period, scorecard
 from lib.fmt import format_month_range, format_pct, format_period, format_value
 from lib.i18n import DEFAULT_LANG, department_label, t
@@ -515,9 +515,8 @@ def cached_tasks():
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def _tracker(signature: tuple, year: int, as_of: int):
-    tasks = plan.load_tasks(signature[0])
-    rows, _ = progress.load_progress(signature[0], tasks)
-    return progress.tracker_table(tasks, rows, year, as_of)
+    rows, _ = _progress_rows(signature)
+    return progress.tracker_table(plan.load_tasks(signature[0]), rows, year, as_of)
 
 
 def cached_tracker(year: int, as_of: int):
@@ -527,14 +526,24 @@ def cached_tracker(year: int, as_of: int):
 
 def progress_signature(data_dir) -> tuple:
     """Return a key that changes when tasks.csv or a progress file changes."""
-    import os
     from pathlib import Path
 
     data_dir = Path(data_dir)
     folder = data_dir / "progress"
-    paths = [data_dir / "tasks.csv", *(sorted(folder.glob("*.csv")) if folder.is_dir() else [])]
-    return (str(data_dir.resolve()), tuple((p.name, os.stat(p).st_size, os.stat(p).st_mtime_ns)
-                                           for p in paths if p.exists()))
+    return files_signature(data_dir, [data_dir / "tasks.csv",
+                                      *(sorted(folder.glob("*.csv")) if folder.is_dir() else [])])
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _progress_rows(signature: tuple):
+    """Return (stored progress rows, names and problems of refused progress files) for one state of the files."""
+    rows, refused = progress.load_progress(signature[0], plan.load_tasks(signature[0]))
+    return rows, [(r.file, r.errors) for r in refused]
+
+
+def cached_progress():
+    """Return the progress rows and refused files, read once per state of the files."""
+    return _progress_rows(progress_signature(config.data_dir()))
 
 
 def progress_count_badges(counts: dict[str, int], language: str) -> str:
@@ -615,7 +624,7 @@ def item_history(table, language: str) -> None:
         keys = table["key"].tolist()
         labels = dict(zip(table["key"], [f"{k} · {txt[:40]}" for k, txt in zip(table["key"], table["text"])]))
         key = st.selectbox(t("pick_item", language), keys, key="history_item", format_func=labels.get)
-        rows, _ = progress.load_progress(config.data_dir(), cached_tasks())
+        rows, _ = cached_progress()
         history = rows[rows["key"] == key].sort_values(["year", "month", "file_order"])
         st.dataframe(pd.DataFrame({
             t("col_month", language): [format_period(int(y), int(m), language)
@@ -715,3 +724,12 @@ def page_start(title_key: str | None = None) -> tuple[str, Dataset, int, int]:
         st.warning(t("no_data", language, path=ds.data_dir / "actuals"))
         st.stop()
     return language, ds, period[0], period[1]
+
+
+def refused_progress_notice() -> None:
+    """Name every progress file that could not be read, with its problems (the rest still shows)."""
+    _, refused = cached_progress()
+    if refused:
+        with st.expander(t("files_rejected", lang(), count=len(refused)), expanded=True, icon=":material/warning:"):
+            for name, problems in refused:
+                st.markdown(f"**{md(name)}**\n" + "\n".join(f"- {md(p.message(lang()))}" for p in problems[:50]))

@@ -20,6 +20,7 @@ if tasks.empty:
 period = ui.period_selectors(ds)
 year, as_of = period if period else (ds.catalog.years()[-1], 12)
 table = ui.cached_tracker(year, as_of)
+ui.refused_progress_notice()
 counts = status_counts(table)
 st.caption(t("tracker_caption", lang, period=format_period(year, as_of, lang), total=len(table), **counts))
 st.markdown(ui.progress_count_badges(counts, lang))

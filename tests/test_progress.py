@@ -119,3 +119,18 @@ def test_tracker_page_and_editor(monkeypatch, sample_dir):
     assert not at.exception
     assert any(s.value.startswith("已保存：提交编号 000001") for s in at.success)
     assert (sample_dir / "progress" / "update-000001.csv").exists()
+
+
+def test_bad_progress_file_is_named_on_the_tracker_and_the_rest_shows(monkeypatch, sample_dir):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.test_app import APP
+
+    (sample_dir / "progress" / "zz_hand.csv").write_text(HEADER + "2021-10,45,差不多,,\n", encoding="utf-8")
+    monkeypatch.setenv("KPI_DATA_DIR", str(sample_dir))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("pages/tracker.py").run()
+    assert not at.exception
+    assert "1个数据文件未载入（其余数据照常显示）：" in [e.label for e in at.expander]
+    assert any("hand.csv 第2行「状态」：「差不多」不是有效状态" in m.value for m in at.markdown)
+    assert at.caption[0].value.startswith("截至2021年10月：共88项")
