@@ -11,13 +11,16 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import itertools
 import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 
 from lib import config, units
 from lib.catalog import Catalog
@@ -215,184 +218,363 @@ def _period_from_context(title_rows: list[list[str]], file_name: str) -> tuple[i
     return None
 
 
-def to_records(grid: list[list[str]], catalog: Catalog, file_name: str) -> tuple[list[dict], str | None, list[Problem]]:
-    """Return long records (with their row number and source columns), the layout, and problems."""
-    header_at = _find_header(grid, catalog)
+# Column operations below work on whole columns (Arrow-backed strings); values that need Python
+# (non-ASCII text, odd numbers, rows with a problem) go through the same per-cell functions as above,
+# so a file gives the same rows and problems however it is processed, only faster.
+_PLAIN_ASCII = r"[ -~]*"  # printable ASCII: clean() only strips it
+_PLAIN_NUMBER = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")
+RAW_COLUMNS = ["pos", "period", "indicator", "value", "region", "unit", "basis", "note", "value_col"]
+
+
+def _clean_column(s: pd.Series) -> pd.Series:
+    """Return clean() of every cell of a text column: vectorised for printable ASCII, per cell otherwise."""
+    plain = s.str.fullmatch(_PLAIN_ASCII)
+    out = s.str.strip()
+    if not plain.all():
+        out[~plain] = s[~plain].map(clean)
+    return out
+
+
+def _per_unique(s: pd.Series, fn) -> tuple[np.ndarray, list]:
+    """Return (codes, fn of each distinct value): columns such as indicator repeat a few values."""
+    codes, uniques = pd.factorize(s, use_na_sentinel=False)
+    return codes, [fn(u) for u in uniques]
+
+
+def _text_by_code(found: list[str | None], codes: np.ndarray) -> tuple[pd.Series, np.ndarray, list]:
+    """Return (the text column built from what was found for each distinct cell and each cell's code,
+    None → NaN; a key per cell, equal exactly when the texts are; the distinct texts in key order)."""
+    distinct, by_found = pd.factorize(np.array(found, dtype=object), use_na_sentinel=False)
+    texts = [t if isinstance(t, str) else None for t in by_found]  # factorize turns None into NaN
+    key = distinct[codes].astype(np.int64)
+    return pd.Series(pa.array(texts, pa.string()).take(key), dtype="str"), key, texts
+
+
+def _numbers(s: pd.Series) -> np.ndarray:
+    """Return parse_number() of every cell as floats, NaN where the cell is not a number."""
+    # a cell that is a plain number once commas, spaces and % are gone is printable ASCII, which
+    # clean() leaves alone; every other cell goes through parse_number itself
+    cleaned = s.str.replace(",", "", regex=False).str.replace(" ", "", regex=False).str.rstrip("%")
+    plain = cleaned.str.fullmatch(_PLAIN_NUMBER.pattern).to_numpy(dtype=bool)
+    out = np.full(len(s), np.nan)
+    if plain.any():
+        out[plain] = pc.cast(pa.array(cleaned[plain]), pa.float64()).to_numpy(zero_copy_only=False)
+    slow = ~plain | ~np.isfinite(out)
+    if slow.any():
+        out[slow] = [np.nan if (v := parse_number(c)) is None else v for c in s[slow]]
+    return out
+
+
+def _grid_frame(grid: list[list[str]]) -> pd.DataFrame:
+    """Return rows of cell texts as a frame of text columns 0..n-1, short rows padded with ''."""
+    width = max((len(r) for r in grid), default=0)
+    frame = pd.DataFrame([r + [""] * (width - len(r)) for r in grid], columns=range(width), dtype="str")
+    return frame.fillna("")
+
+
+def _read_csv_columns(utf8: bytes) -> pd.DataFrame:
+    """Return a rectangular UTF-8 CSV as text columns 0..n-1 via Arrow; raise pa.ArrowInvalid otherwise."""
+    table = pacsv.read_csv(
+        io.BytesIO(utf8),
+        read_options=pacsv.ReadOptions(autogenerate_column_names=True, block_size=1 << 22),
+        parse_options=pacsv.ParseOptions(newlines_in_values=b'"' in utf8, ignore_empty_lines=False),
+        convert_options=pacsv.ConvertOptions(column_types={f"f{i}": pa.string() for i in range(_MAX_FAST_COLUMNS)},
+                                             strings_can_be_null=False, quoted_strings_can_be_null=False))
+    if table.num_columns >= _MAX_FAST_COLUMNS:
+        raise pa.ArrowInvalid("too many columns for the fast reader")
+    frame = table.to_pandas()
+    frame.columns = range(table.num_columns)
+    return frame
+
+
+_MAX_FAST_COLUMNS = 512
+
+
+def read_cells(name: str, data: bytes, sheet: str | None = None) -> tuple[pd.DataFrame, str | None, list[str]]:
+    """Return (every record's cells as text columns 0..n-1, encoding, sheet names); raise ValueError."""
+    if data[:4] == b"PK\x03\x04":
+        grid, encoding, sheets = read_grid(name, data, sheet)
+        return _grid_frame(grid), encoding, sheets
+    text, encoding = decode_bytes(data)
+    if encoding == "utf-8-sig":
+        utf8 = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+    else:
+        utf8 = text.encode("utf-8")
+    try:
+        return _read_csv_columns(utf8), encoding, []
+    except pa.ArrowInvalid:  # ragged rows (a short title row, say): read it the slow way
+        return _grid_frame([list(row) for row in csv.reader(io.StringIO(text))]), encoding, []
+
+
+def _all_blank(cells: pd.DataFrame) -> bool:
+    """Return whether no cell of the file has any text."""
+    return all((_clean_column(cells[c]) == "").all() for c in cells.columns)
+
+
+def to_raw(cells: pd.DataFrame, catalog: Catalog,
+           file_name: str) -> tuple[pd.DataFrame, dict[int, dict], str | None, list[Problem]]:
+    """Return one raw record per reported value (texts as found, in file order), the header names its
+    problems are reported under (by value column), the layout, and file-level problems."""
+    head = cells.head(HEADER_SCAN_ROWS).values.tolist()
+    header_at = _find_header(head, catalog)
     if header_at is None:
-        found = ", ".join(c for row in grid[:3] for c in row if c)[:200]
-        return [], None, [Problem(file_name, "err_no_header", params={"found": found})]
-    header = [clean(c) for c in grid[header_at]]
+        found = ", ".join(c for row in head[:3] for c in row if c)[:200]
+        return pd.DataFrame(columns=RAW_COLUMNS), {}, None, [Problem(file_name, "err_no_header",
+                                                                       params={"found": found})]
+    header = [clean(c) for c in head[header_at]]
     meaning = {i: header_meaning(h) for i, h in enumerate(header)}
     cols = {m: i for i, m in reversed(list(meaning.items())) if m}
-    records: list[dict] = []
-    body = [(n + 1, row) for n, row in enumerate(grid) if n > header_at]
+    body = cells.iloc[header_at + 1:]
+    blank = pd.Series("", index=body.index, dtype="str")
 
-    def cell(row: list[str], i: int | None) -> str:
-        return row[i] if i is not None and i < len(row) else ""
+    def column(name: str) -> pd.Series:
+        return body[cols[name]] if name in cols else blank
+
+    def names(indicator: str, value: str, unit: str) -> dict:
+        return {"period": header[cols["period"]] if "period" in cols else "", "indicator": indicator,
+                "value": value, "unit": unit,
+                "region": header[cols["region"]] if "region" in cols else "region",
+                "basis": header[cols["basis"]] if "basis" in cols else "basis"}
 
     if "indicator" in cols:
         layout = "long" if "period" in cols else "bulletin"
-        period_text = None
-        if layout == "bulletin":
-            period = _period_from_context(grid[:header_at], file_name)
-            if period is None:
-                return [], layout, [Problem(file_name, "err_bulletin_period")]
-            period_text = f"{period[0]}-{period[1]:02d}"
-        headers_by_value: dict[int | None, dict] = {}  # the header names a row's problems are reported under
-        for value_col in {cols.get("value"), cols.get("value_ytd")}:
-            headers_by_value[value_col] = {
-                "period": header[cols["period"]] if "period" in cols else "",
-                "indicator": header[cols["indicator"]],
-                "value": header[value_col] if value_col is not None else "",
-                "region": header[cols["region"]] if "region" in cols else "region",
-                "unit": header[cols["unit"]] if "unit" in cols else "unit",
-                "basis": header[cols["basis"]] if "basis" in cols else "basis"}
-        for line, row in body:
-            if not any(clean(c) for c in row):
-                continue
-            ytd = cell(row, cols.get("value_ytd"))
-            use_ytd = "value_ytd" in cols and (clean(ytd) != "" or "value" not in cols)
-            value_col = cols["value_ytd"] if use_ytd else cols.get("value")
-            if clean(cell(row, value_col)) == "":
-                continue  # a blank value means "not reported" (e.g. an unfilled template row)
-            records.append({
-                "line": line,
-                "period": period_text if period_text else cell(row, cols["period"]),
-                "indicator": cell(row, cols["indicator"]),
-                "value": cell(row, value_col),
-                "region": cell(row, cols.get("region")),
-                "unit": cell(row, cols.get("unit")),
-                "basis": "ytd" if use_ytd else cell(row, cols.get("basis")),
-                "note": cell(row, cols.get("note")),
-                "columns": headers_by_value[value_col],
-            })
         if "value" not in cols and "value_ytd" not in cols:
-            return [], layout, [Problem(file_name, "err_missing_columns", params={
+            return pd.DataFrame(columns=RAW_COLUMNS), {}, layout, [Problem(file_name, "err_missing_columns", params={
                 "columns": "value", "found": ", ".join(h for h in header if h)})]
-        return records, layout, []
+        period = column("period")
+        if layout == "bulletin":
+            month = _period_from_context(head[:header_at], file_name)
+            if month is None:
+                return pd.DataFrame(columns=RAW_COLUMNS), {}, layout, [Problem(file_name, "err_bulletin_period")]
+            period = pd.Series(f"{month[0]}-{month[1]:02d}", index=body.index, dtype="str")
+        value_cols = [cols[c] for c in ("value", "value_ytd") if c in cols]
+        names_by_col = {i: names(header[cols["indicator"]], header[i],
+                                 header[cols["unit"]] if "unit" in cols else "unit") for i in value_cols}
+        if "value_ytd" in cols:
+            use_ytd = (_clean_column(body[cols["value_ytd"]]) != "") | ("value" not in cols)
+        else:
+            use_ytd = pd.Series(False, index=body.index)
+        value = column("value").where(~use_ytd, column("value_ytd"))
+        keep = (_clean_column(value) != "").to_numpy()  # a blank value is "not reported" (an unfilled row)
+        use_ytd = use_ytd.to_numpy()
+        raw = pd.DataFrame({
+            "pos": body.index.to_numpy()[keep], "period": period[keep], "indicator": column("indicator")[keep],
+            "value": value[keep], "region": column("region")[keep], "unit": column("unit")[keep],
+            "basis": column("basis").where(~use_ytd, "ytd")[keep], "note": column("note")[keep],
+            "value_col": np.where(use_ytd, cols.get("value_ytd", -1), cols.get("value", -1))[keep]})
+        return raw.reset_index(drop=True), names_by_col, layout, []
 
     indicator_cols = {i: _indicator_header(h, catalog) for i, h in enumerate(header)}
     indicator_cols = {i: v for i, v in indicator_cols.items() if v[0]}
-    for line, row in body:
-        if not any(clean(c) for c in row):
-            continue
-        for i, (ind, unit) in indicator_cols.items():
-            if clean(cell(row, i)) == "":
-                continue  # a blank cell in a wide sheet means "not reported"
-            records.append({
-                "line": line, "period": cell(row, cols["period"]), "indicator": ind, "value": cell(row, i),
-                "region": cell(row, cols.get("region")), "unit": unit, "basis": cell(row, cols.get("basis")),
-                "note": cell(row, cols.get("note")),
-                "columns": {"period": header[cols["period"]], "indicator": header[i], "value": header[i],
-                            "region": header[cols["region"]] if "region" in cols else "region",
-                            "unit": header[i], "basis": header[cols["basis"]] if "basis" in cols else "basis"},
-            })
-    return records, "wide", []
+    parts, names_by_col = [], {}
+    for i, (ind, unit) in indicator_cols.items():
+        keep = (_clean_column(body[i]) != "").to_numpy()  # a blank cell in a wide sheet is "not reported"
+        names_by_col[i] = names(header[i], header[i], header[i])
+        parts.append(pd.DataFrame({
+            "pos": body.index.to_numpy()[keep], "period": column("period")[keep],
+            "indicator": pd.Series(ind, index=body.index, dtype="str")[keep], "value": body[i][keep],
+            "region": column("region")[keep], "unit": pd.Series(unit, index=body.index, dtype="str")[keep],
+            "basis": column("basis")[keep], "note": column("note")[keep], "value_col": i}))
+    raw = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=RAW_COLUMNS)
+    return raw.sort_values(["pos", "value_col"], kind="stable").reset_index(drop=True), names_by_col, "wide", []
 
 
-def normalize(records: list[dict], catalog: Catalog, file_name: str,
-              context: Context | None = None) -> tuple[pd.DataFrame, list[Problem]]:
-    """Return canonical rows and the problems of every record."""
+def _check_record(rec: dict, headers: dict, catalog: Catalog, file_name: str,
+                  context: Context | None) -> tuple[dict | None, list[Problem]]:
+    """Return one raw record as a canonical row, or None and its problems (the reference check of a record)."""
     problems: list[Problem] = []
-    rows: list[dict] = []
-    seen: dict[tuple, int] = {}
-    for rec in records:
-        line, headers = rec["line"], rec["columns"]
+    line = rec["pos"] + 1
 
-        def bad(column: str, code: str, value: object, line: int = line, headers: dict = headers,
-                severity: str = "error", **params: object) -> None:
-            problems.append(Problem(file_name, code, row=line, column=headers.get(column) or column,
-                                    value=clean(value), params=params, severity=severity))
+    def bad(column: str, code: str, value: object, **params: object) -> None:
+        problems.append(Problem(file_name, code, row=line, column=headers.get(column) or column,
+                                value=clean(value), params=params))
 
-        before = len(problems)
-        period = parse_period(rec["period"])
-        if period is None:
-            bad("period", "err_period", rec["period"])
-        elif context is not None:
-            if period > (context.today.year, context.today.month):
-                bad("period", "err_future", rec["period"])
-            elif period[0] not in context.years:
-                bad("period", "err_year", rec["period"], years="、".join(map(str, sorted(context.years))))
-        indicator = catalog.resolve_indicator(clean(rec["indicator"]))
-        if indicator is None:
-            hint = catalog.suggest_indicators(clean(rec["indicator"]))
-            if hint:
-                bad("indicator", "err_indicator_hint", rec["indicator"], names="、".join(hint))
-            else:
-                bad("indicator", "err_indicator", rec["indicator"])
-        value = parse_number(rec["value"])
-        if value is None:
-            bad("value", "err_number", rec["value"])
-        region = catalog.normalize_region(clean(rec["region"]))
-        if region is None:
-            bad("region", "err_region", rec["region"], allowed="、".join(["全市", *catalog.region_names()]))
-        basis = BASIS_WORDS.get(clean(rec["basis"]).lower())
-        if basis is None:
-            bad("basis", "err_basis", rec["basis"])
-        if indicator is not None and value is not None:
-            target_unit = catalog.indicator(indicator)["unit"]
-            unit = units.canonical_unit(clean(rec["unit"]))
-            if unit is None or (unit and not units.convertible(unit, target_unit)):
-                bad("unit", "err_unit", rec["unit"], allowed="、".join(units.same_family_units(target_unit)))
-            else:
-                if unit:
-                    value = value * units.factor(unit, target_unit)
-                if value < 0:
-                    bad("value", "err_negative", rec["value"])
-                elif target_unit == "%" and value > 100:
-                    bad("value", "err_over_100", rec["value"])
-        if len(problems) > before:
-            continue
-        key = (indicator, region, period)
-        if key in seen:
-            bad("period", "err_duplicate", rec["period"], other=seen[key])
-            continue
-        seen[key] = line
-        rows.append({"indicator": indicator, "region": region, "year": period[0], "month": period[1],
-                     "value": value, "basis": basis, "note": str(rec["note"] or "").strip(),
-                     "source_file": file_name, "source_row": line, "_names": headers})
-    problems += _ytd_going_down(rows, catalog, file_name)
+    period = parse_period(rec["period"])
+    if period is None:
+        bad("period", "err_period", rec["period"])
+    elif context is not None:
+        if period > (context.today.year, context.today.month):
+            bad("period", "err_future", rec["period"])
+        elif period[0] not in context.years:
+            bad("period", "err_year", rec["period"], years="、".join(map(str, sorted(context.years))))
+    indicator = catalog.resolve_indicator(clean(rec["indicator"]))
+    if indicator is None:
+        hint = catalog.suggest_indicators(clean(rec["indicator"]))
+        if hint:
+            bad("indicator", "err_indicator_hint", rec["indicator"], names="、".join(hint))
+        else:
+            bad("indicator", "err_indicator", rec["indicator"])
+    value = parse_number(rec["value"])
+    if value is None:
+        bad("value", "err_number", rec["value"])
+    region = catalog.normalize_region(clean(rec["region"]))
+    if region is None:
+        bad("region", "err_region", rec["region"], allowed="、".join(["全市", *catalog.region_names()]))
+    basis = BASIS_WORDS.get(clean(rec["basis"]).lower())
+    if basis is None:
+        bad("basis", "err_basis", rec["basis"])
+    if indicator is not None and value is not None:
+        target_unit = catalog.indicator(indicator)["unit"]
+        unit = units.canonical_unit(clean(rec["unit"]))
+        if unit is None or (unit and not units.convertible(unit, target_unit)):
+            bad("unit", "err_unit", rec["unit"], allowed="、".join(units.same_family_units(target_unit)))
+        else:
+            if unit:
+                value = value * units.factor(unit, target_unit)
+            if value < 0:
+                bad("value", "err_negative", rec["value"])
+            elif target_unit == "%" and value > 100:
+                bad("value", "err_over_100", rec["value"])
+    if problems:
+        return None, problems
+    return {"pos": rec["pos"], "indicator": indicator, "region": region, "year": period[0], "month": period[1],
+            "value": value, "basis": basis, "note": str(rec["note"] or "").strip(), "value_col": rec["value_col"]}, []
+
+
+def normalize(raw: pd.DataFrame, names_by_col: dict[int, dict], catalog: Catalog, file_name: str,
+              context: Context | None = None) -> tuple[pd.DataFrame, list[Problem]]:
+    """Return canonical rows and the problems of every raw record (all of them, located)."""
+    n = len(raw)
+    codes, found = _per_unique(raw["period"], parse_period)
+    year = np.array([p[0] if p else 0 for p in found], dtype=np.int64)[codes] if n else np.zeros(0, np.int64)
+    month = np.array([p[1] if p else 0 for p in found], dtype=np.int64)[codes] if n else np.zeros(0, np.int64)
+    failing = year == 0
     if context is not None:
-        problems += _against_loaded(rows, catalog, file_name, context)
-    frame = pd.DataFrame([{k: v for k, v in r.items() if k != "_names"} for r in rows], columns=ROW_COLUMNS)
-    return (frame if rows else empty_rows()), problems
+        failing |= (year * 12 + month > context.today.year * 12 + context.today.month) \
+            | ~np.isin(year, sorted(context.years))
+    codes, found = _per_unique(raw["indicator"], lambda s: catalog.resolve_indicator(clean(s)))
+    indicator, indicator_key, ids = _text_by_code(found, codes)
+    value = _numbers(raw["value"])
+    codes, found = _per_unique(raw["region"], lambda s: catalog.normalize_region(clean(s)))
+    region, region_key, _ = _text_by_code(found, codes)
+    codes, found = _per_unique(raw["basis"], lambda s: BASIS_WORDS.get(clean(s).lower()))
+    basis, _, _ = _text_by_code(found, codes)
+    failing |= (indicator.isna() | region.isna() | basis.isna()).to_numpy() | np.isnan(value)
+
+    unit_codes, unit_texts = pd.factorize(raw["unit"], use_na_sentinel=False)
+    pair_codes, pairs = pd.factorize(indicator_key * len(unit_texts) + unit_codes)
+
+    def conversion(pair: int) -> tuple[float, bool]:
+        ind, unit_text = ids[pair // len(unit_texts)], unit_texts[pair % len(unit_texts)]
+        if ind is None:
+            return 1.0, False
+        target_unit = catalog.indicator(ind)["unit"]
+        unit = units.canonical_unit(clean(unit_text))
+        if unit is None or (unit and not units.convertible(unit, target_unit)):
+            return np.nan, False
+        return (units.factor(unit, target_unit) if unit else 1.0), target_unit == "%"
+
+    found = [conversion(int(pair)) for pair in pairs]
+    factor = np.array([f for f, _ in found])[pair_codes]
+    percent = np.array([p for _, p in found], dtype=bool)[pair_codes]
+    value = value * factor
+    failing |= np.isnan(value) | (value < 0) | (percent & (value > 100))
+    # one integer per (indicator, region, year, month), to find duplicates without hashing text
+    row_key = ((indicator_key * (region_key.max(initial=0) + 1) + region_key) * 2200 + year) * 13 + month
+
+    rows = pd.DataFrame({"pos": raw["pos"].to_numpy(dtype=np.int64), "indicator": indicator, "region": region,
+                         "year": year, "month": month, "value": value, "basis": basis,
+                         "note": raw["note"].astype("str").str.strip(),
+                         "value_col": raw["value_col"].to_numpy(dtype=np.int64)})
+    located: list[tuple[int, Problem]] = []
+    rescued = []
+    for rec in raw[failing].to_dict("records"):
+        row, problems = _check_record(rec, names_by_col.get(rec["value_col"], {}), catalog, file_name, context)
+        located += [(rec["pos"], p) for p in problems]
+        if row is not None:  # the column checks flagged a record the reference check accepts: keep it
+            rescued.append(row)
+    good = rows[~failing]
+    if rescued:
+        good = pd.concat([good, pd.DataFrame(rescued)]).sort_values("pos", kind="stable")
+    keys = ["indicator", "region", "year", "month"]
+    key = pd.Series(row_key[~failing]) if not rescued else _row_keys(good, keys)
+    duplicate = key.duplicated(keep="first").to_numpy()
+    if duplicate.any():
+        first_line = good["pos"].groupby(key.to_numpy(), sort=False).transform("first").to_numpy() + 1
+        periods = raw.set_index("pos")["period"]
+        for pos, other, col in zip(good["pos"][duplicate], first_line[duplicate], good["value_col"][duplicate]):
+            headers = names_by_col.get(col, {})
+            located.append((pos, Problem(file_name, "err_duplicate", row=pos + 1,
+                                         column=headers.get("period") or "period", value=clean(periods[pos]),
+                                         params={"other": int(other)})))
+        good = good[~duplicate]
+    problems = [p for _, p in sorted(located, key=lambda item: item[0])]
+    good = good.assign(source_file=file_name, source_row=good["pos"] + 1).reset_index(drop=True)
+    problems += _ytd_going_down(good, catalog, file_name, names_by_col)
+    if context is not None:
+        problems += _against_loaded(good, catalog, file_name, context, names_by_col)
+    if good.empty:
+        return empty_rows(), problems
+    return good[ROW_COLUMNS].astype({"year": "int64", "month": "int64", "value": "float64",
+                                      "source_row": "int64"}), problems
 
 
-def _ytd_going_down(rows: list[dict], catalog: Catalog, file_name: str) -> list[Problem]:
+def _row_keys(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
+    """Return one integer per row that is equal exactly when the rows agree on these columns."""
+    key = np.zeros(len(frame), dtype=np.int64)
+    span = 1
+    for column in columns:
+        codes, uniques = pd.factorize(frame[column])
+        span *= len(uniques) + 1
+        if span >= 2**62:  # too many distinct combinations for one integer: hash the rows instead
+            return pd.Series(pd.util.hash_pandas_object(frame[columns], index=False).to_numpy(), index=frame.index)
+        key = key * (len(uniques) + 1) + codes + 1
+    return pd.Series(key, index=frame.index)
+
+
+def _ytd_going_down(rows: pd.DataFrame, catalog: Catalog, file_name: str,
+                    names_by_col: dict[int, dict]) -> list[Problem]:
     """Return a problem for every year-to-date value lower than the month before it."""
-    problems = []
-    ytd = sorted((r for r in rows if r["basis"] == "ytd" and catalog.indicator(r["indicator"])["aggregation"] == "sum"),
-                 key=lambda r: (r["indicator"], r["region"], r["year"], r["month"]))
-    for prev, cur in itertools.pairwise(ytd):
-        same = (prev["indicator"], prev["region"], prev["year"]) == (cur["indicator"], cur["region"], cur["year"])
-        if same and cur["value"] < prev["value"] - 1e-9:
-            problems.append(Problem(file_name, "err_ytd_down", row=cur["source_row"],
-                                    column=cur["_names"].get("value") or "value", value=f"{cur['value']:g}",
-                                    params={"previous": f"{prev['value']:g}", "prev_row": prev["source_row"]}))
-    return problems
+    summed = {ind for ind in rows["indicator"].unique() if catalog.indicator(ind)["aggregation"] == "sum"}
+    ytd = rows[(rows["basis"] == "ytd") & rows["indicator"].isin(summed)]
+    if ytd.empty:
+        return []
+    ytd = ytd.sort_values(["indicator", "region", "year", "month"], kind="stable")
+    grouped = ytd.groupby(["indicator", "region", "year"], sort=False)
+    previous, previous_row = grouped["value"].shift(), grouped["source_row"].shift()
+    down = ytd[ytd["value"] < previous - 1e-9]
+    return [Problem(file_name, "err_ytd_down", row=int(r.source_row),
+                    column=names_by_col.get(r.value_col, {}).get("value") or "value", value=f"{r.value:g}",
+                    params={"previous": f"{previous[i]:g}", "prev_row": int(previous_row[i])})
+            for i, r in zip(down.index, down.itertuples())]
 
 
-def _against_loaded(rows: list[dict], catalog: Catalog, file_name: str, context: Context) -> list[Problem]:
+def _against_loaded(rows: pd.DataFrame, catalog: Catalog, file_name: str, context: Context,
+                    names_by_col: dict[int, dict]) -> list[Problem]:
     """Return warnings: revisions of months already loaded, and values far from last year's."""
-    problems = []
-    for r in rows:
-        key = (r["indicator"], r["region"], r["year"], r["month"])
-        column = r["_names"].get("value") or "value"
-        unit = catalog.indicator(r["indicator"])["unit"]
-        if key in context.loaded:
-            old, old_basis, source = context.loaded[key]
-            if old_basis != r["basis"] or abs(old - r["value"]) > 1e-9 * max(1.0, abs(old)):
-                problems.append(Problem(file_name, "warn_revision", row=r["source_row"], column=column,
-                                        value=f"{r['value']:g}", severity="warning",
-                                        params={"old": f"{old:g}", "new": f"{r['value']:g}", "unit": unit,
-                                                "source": source}))
-        last = context.last_year.get((r["indicator"], r["region"], r["year"] - 1, r["month"]))
-        if r["basis"] == "month" and last and last > 0 and r["value"] > 0 \
-                and not 1 / config.OUTLIER_FACTOR <= r["value"] / last <= config.OUTLIER_FACTOR:
-            problems.append(Problem(file_name, "warn_outlier", row=r["source_row"], column=column,
-                                    value=f"{r['value']:g}", severity="warning",
-                                    params={"last": f"{last:g}", "unit": unit, "factor": f"{r['value'] / last:.1f}"}))
-    return problems
+    keys = ["indicator", "region", "year", "month"]
+    located: list[tuple[int, int, Problem]] = []
+    if context.loaded and not rows.empty:
+        loaded = pd.DataFrame([(*k, *v) for k, v in context.loaded.items()],
+                              columns=[*keys, "old", "old_basis", "source"]).astype({"year": "int64", "month": "int64"})
+        met = rows.merge(loaded, on=keys, how="inner")
+        changed = met[(met["old_basis"] != met["basis"])
+                      | ((met["old"] - met["value"]).abs() > 1e-9 * met["old"].abs().clip(lower=1.0))]
+        for r in changed.itertuples():
+            located.append((r.source_row, 0, Problem(
+                file_name, "warn_revision", row=r.source_row, column=_value_name(names_by_col, r.value_col),
+                value=f"{r.value:g}", severity="warning", params={
+                    "old": f"{r.old:g}", "new": f"{r.value:g}", "unit": catalog.indicator(r.indicator)["unit"],
+                    "source": r.source})))
+    if context.last_year and not rows.empty:
+        last = pd.DataFrame([(k[0], k[1], k[2] + 1, k[3], v) for k, v in context.last_year.items()],
+                            columns=[*keys, "last"]).astype({"year": "int64", "month": "int64"})
+        met = rows[rows["basis"] == "month"].merge(last, on=keys, how="inner")
+        ratio = met["value"] / met["last"]
+        far = met[(met["last"] > 0) & (met["value"] > 0)
+                  & ~ratio.between(1 / config.OUTLIER_FACTOR, config.OUTLIER_FACTOR)]
+        for r in far.itertuples():
+            located.append((r.source_row, 1, Problem(
+                file_name, "warn_outlier", row=r.source_row, column=_value_name(names_by_col, r.value_col),
+                value=f"{r.value:g}", severity="warning", params={
+                    "last": f"{r.last:g}", "unit": catalog.indicator(r.indicator)["unit"],
+                    "factor": f"{r.value / r.last:.1f}"})))
+    return [p for _, _, p in sorted(located, key=lambda item: item[:2])]
+
+
+def _value_name(names_by_col: dict[int, dict], value_col: int) -> str:
+    """Return the header a row's value problems are reported under."""
+    return names_by_col.get(value_col, {}).get("value") or "value"
 
 
 def parse(name: str, data: bytes, catalog: Catalog, sheet: str | None = None,
@@ -409,19 +591,19 @@ def parse(name: str, data: bytes, catalog: Catalog, sheet: str | None = None,
     if suffix != "xlsx" and b"\x00" in data[:4096]:
         return Parsed(name, empty_rows(), [Problem(name, "err_binary")])
     try:
-        grid, encoding, sheets = read_grid(name, data, sheet)
+        cells, encoding, sheets = read_cells(name, data, sheet)
     except UnicodeDecodeError:
         return Parsed(name, empty_rows(), [Problem(name, "err_encoding")])
     except (ValueError, csv.Error) as exc:
         return Parsed(name, empty_rows(), [Problem(name, "err_unreadable", params={"detail": str(exc)[:200]})])
-    if not any(any(clean(c) for c in row) for row in grid):
+    if _all_blank(cells.head(HEADER_SCAN_ROWS)) and _all_blank(cells):
         return Parsed(name, empty_rows(), [Problem(name, "err_empty")], encoding=encoding, sheets=sheets)
-    records, layout, problems = to_records(grid, catalog, name)
+    raw, names_by_col, layout, problems = to_raw(cells, catalog, name)
     if problems:
         return Parsed(name, empty_rows(), problems, layout, encoding, sheets)
-    if not records:
+    if raw.empty:
         return Parsed(name, empty_rows(), [Problem(name, "err_empty")], layout, encoding, sheets)
-    rows, problems = normalize(records, catalog, name, context)
+    rows, problems = normalize(raw, names_by_col, catalog, name, context)
     if any(p.severity == "error" for p in problems):
         rows = empty_rows()
     return Parsed(name, rows, problems, layout, encoding, sheets)
