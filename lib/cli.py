@@ -106,12 +106,15 @@ def print_report(parsed, lang: str, as_json: bool) -> None:
     if as_json:
         print(json.dumps({"file": parsed.file, "accepted": parsed.accepted, "layout": parsed.layout,
                           "encoding": parsed.encoding, "rows": len(parsed.rows),
-                          "problems": [p.as_dict(lang) for p in parsed.problems]}, ensure_ascii=False, indent=2))
+                          "problems": [p.as_dict(lang) for p in parsed.problems], "unlisted": parsed.unlisted},
+                         ensure_ascii=False, indent=2))
         return
     print(t("intake_summary", lang, file=parsed.file, rows=len(parsed.rows), errors=len(parsed.errors),
             warnings=len(parsed.warnings), layout=parsed.layout or "?", encoding=parsed.encoding or "?"))
     for p in parsed.problems:
         print(("  [!] " if p.severity == "error" else "  [?] ") + p.message(lang))
+    if parsed.unlisted:
+        print("  " + t("problems_unlisted", lang, count=parsed.unlisted, limit=config.MAX_LISTED_PROBLEMS))
 
 
 def _read_input(path_text: str, lang: str) -> tuple[str, bytes]:

@@ -31,6 +31,9 @@ SAMPLE_FILE_PREFIX = "sample_"
 # A monthly value more than this many times (or less than 1/this) the same month last year is flagged.
 OUTLIER_FACTOR = 3.0
 
+# A file's report lists this many problems of each check row by row; the rest are counted.
+MAX_LISTED_PROBLEMS = 1000
+
 # Largest actuals file the loader will read.
 MAX_ACTUALS_FILE_BYTES = 20 * 1024 * 1024
 

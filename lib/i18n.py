@@ -245,6 +245,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "sheet": ("工作表", "Sheet"),
     "preview": ("解析结果预览", "Parsed rows"),
     "problems": ("问题清单", "Problems"),
+    "problems_unlisted": ("另有至少{count}个问题未逐行列出（每项检查只列前{limit}个）。",
+                          "At least {count} more problems are not listed (each check lists its first {limit})."),
     "file_ok": ("校验通过，可以入库。", "The file passed all checks and can be stored."),
     "file_has_errors": ("文件有{count}个错误，未入库。请按清单修改后重新上传。", "The file has {count} error(s) and was not stored. Fix them and upload again."),
     "file_has_warnings": ("有{count}个提醒：数据会入库，但请核对。", "{count} warning(s): the data will be stored, but please check them."),

@@ -59,6 +59,7 @@ class Parsed:
     layout: str | None = None
     encoding: str | None = None
     sheets: list[str] = field(default_factory=list)
+    unlisted: int = 0  # problems found beyond the ones listed (see config.MAX_LISTED_PROBLEMS)
 
     @property
     def errors(self) -> list[Problem]:
@@ -432,8 +433,9 @@ def _check_record(rec: dict, headers: dict, catalog: Catalog, file_name: str,
 
 
 def normalize(raw: pd.DataFrame, names_by_col: dict[int, dict], catalog: Catalog, file_name: str,
-              context: Context | None = None) -> tuple[pd.DataFrame, list[Problem]]:
-    """Return canonical rows and the problems of every raw record (all of them, located)."""
+              context: Context | None = None) -> tuple[pd.DataFrame, list[Problem], int]:
+    """Return canonical rows, the problems of the raw records (located; the first
+    config.MAX_LISTED_PROBLEMS of each kind of check) and how many more were found but not listed."""
     n = len(raw)
     codes, found = _per_unique(raw["period"], parse_period)
     year = np.array([p[0] if p else 0 for p in found], dtype=np.int64)[codes] if n else np.zeros(0, np.int64)
@@ -476,13 +478,19 @@ def normalize(raw: pd.DataFrame, names_by_col: dict[int, dict], catalog: Catalog
                          "year": year, "month": month, "value": value, "basis": basis,
                          "note": raw["note"].astype("str").str.strip(),
                          "value_col": raw["value_col"].to_numpy(dtype=np.int64)})
+    # A file with a million bad rows gets its first problems listed row by row and the rest counted:
+    # checking every record one at a time would take minutes and the list could not be read anyway.
+    limit = config.MAX_LISTED_PROBLEMS
+    flagged = raw[failing]
+    cutoff = int(flagged["pos"].iloc[limit]) if len(flagged) > limit else None
     located: list[tuple[int, Problem]] = []
     rescued = []
-    for rec in raw[failing].to_dict("records"):
+    for rec in flagged.head(limit).to_dict("records"):
         row, problems = _check_record(rec, names_by_col.get(rec["value_col"], {}), catalog, file_name, context)
         located += [(rec["pos"], p) for p in problems]
         if row is not None:  # the column checks flagged a record the reference check accepts: keep it
             rescued.append(row)
+    unlisted = max(0, len(flagged) - limit)
     good = rows[~failing]
     if rescued:
         good = pd.concat([good, pd.DataFrame(rescued)]).sort_values("pos", kind="stable")
@@ -492,21 +500,30 @@ def normalize(raw: pd.DataFrame, names_by_col: dict[int, dict], catalog: Catalog
     if duplicate.any():
         first_line = good["pos"].groupby(key.to_numpy(), sort=False).transform("first").to_numpy() + 1
         periods = raw.set_index("pos")["period"]
-        for pos, other, col in zip(good["pos"][duplicate], first_line[duplicate], good["value_col"][duplicate]):
+        listed = duplicate & (good["pos"].to_numpy() < (cutoff if cutoff is not None else np.inf))
+        listed &= np.cumsum(listed) <= limit
+        unlisted += int(duplicate.sum() - listed.sum())
+        for pos, other, col in zip(good["pos"][listed], first_line[listed], good["value_col"][listed]):
             headers = names_by_col.get(col, {})
             located.append((pos, Problem(file_name, "err_duplicate", row=pos + 1,
                                          column=headers.get("period") or "period", value=clean(periods[pos]),
                                          params={"other": int(other)})))
         good = good[~duplicate]
-    problems = [p for _, p in sorted(located, key=lambda item: item[0])]
+    located.sort(key=lambda item: item[0])
+    unlisted += max(0, len(located) - limit)
+    problems = [p for _, p in located[:limit]]
     good = good.assign(source_file=file_name, source_row=good["pos"] + 1).reset_index(drop=True)
-    problems += _ytd_going_down(good, catalog, file_name, names_by_col)
+    more, more_unlisted = _ytd_going_down(good, catalog, file_name, names_by_col)
+    problems += more
+    unlisted += more_unlisted
     if context is not None:
-        problems += _against_loaded(good, catalog, file_name, context, names_by_col)
+        more, more_unlisted = _against_loaded(good, catalog, file_name, context, names_by_col)
+        problems += more
+        unlisted += more_unlisted
     if good.empty:
-        return empty_rows(), problems
+        return empty_rows(), problems, unlisted
     return good[ROW_COLUMNS].astype({"year": "int64", "month": "int64", "value": "float64",
-                                      "source_row": "int64"}), problems
+                                      "source_row": "int64"}), problems, unlisted
 
 
 def _row_keys(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
@@ -523,25 +540,29 @@ def _row_keys(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
 
 
 def _ytd_going_down(rows: pd.DataFrame, catalog: Catalog, file_name: str,
-                    names_by_col: dict[int, dict]) -> list[Problem]:
-    """Return a problem for every year-to-date value lower than the month before it."""
+                    names_by_col: dict[int, dict]) -> tuple[list[Problem], int]:
+    """Return a problem for every year-to-date value lower than the month before it (the first
+    config.MAX_LISTED_PROBLEMS), and how many more there are."""
     summed = {ind for ind in rows["indicator"].unique() if catalog.indicator(ind)["aggregation"] == "sum"}
     ytd = rows[(rows["basis"] == "ytd") & rows["indicator"].isin(summed)]
     if ytd.empty:
-        return []
+        return [], 0
     ytd = ytd.sort_values(["indicator", "region", "year", "month"], kind="stable")
     grouped = ytd.groupby(["indicator", "region", "year"], sort=False)
     previous, previous_row = grouped["value"].shift(), grouped["source_row"].shift()
-    down = ytd[ytd["value"] < previous - 1e-9]
+    down = ytd[ytd["value"] < previous - 1e-9].sort_values("source_row")
+    unlisted = max(0, len(down) - config.MAX_LISTED_PROBLEMS)
+    down = down.head(config.MAX_LISTED_PROBLEMS)
     return [Problem(file_name, "err_ytd_down", row=int(r.source_row),
                     column=names_by_col.get(r.value_col, {}).get("value") or "value", value=f"{r.value:g}",
                     params={"previous": f"{previous[i]:g}", "prev_row": int(previous_row[i])})
-            for i, r in zip(down.index, down.itertuples())]
+            for i, r in zip(down.index, down.itertuples())], unlisted
 
 
 def _against_loaded(rows: pd.DataFrame, catalog: Catalog, file_name: str, context: Context,
-                    names_by_col: dict[int, dict]) -> list[Problem]:
-    """Return warnings: revisions of months already loaded, and values far from last year's."""
+                    names_by_col: dict[int, dict]) -> tuple[list[Problem], int]:
+    """Return warnings: revisions of months already loaded, and values far from last year's (the first
+    config.MAX_LISTED_PROBLEMS), and how many more there are."""
     keys = ["indicator", "region", "year", "month"]
     located: list[tuple[int, int, Problem]] = []
     if context.loaded and not rows.empty:
@@ -569,7 +590,8 @@ def _against_loaded(rows: pd.DataFrame, catalog: Catalog, file_name: str, contex
                 value=f"{r.value:g}", severity="warning", params={
                     "last": f"{r.last:g}", "unit": catalog.indicator(r.indicator)["unit"],
                     "factor": f"{r.value / r.last:.1f}"})))
-    return [p for _, _, p in sorted(located, key=lambda item: item[:2])]
+    located.sort(key=lambda item: item[:2])
+    return [p for _, _, p in located[:config.MAX_LISTED_PROBLEMS]], max(0, len(located) - config.MAX_LISTED_PROBLEMS)
 
 
 def _value_name(names_by_col: dict[int, dict], value_col: int) -> str:
@@ -603,7 +625,7 @@ def parse(name: str, data: bytes, catalog: Catalog, sheet: str | None = None,
         return Parsed(name, empty_rows(), problems, layout, encoding, sheets)
     if raw.empty:
         return Parsed(name, empty_rows(), [Problem(name, "err_empty")], layout, encoding, sheets)
-    rows, problems = normalize(raw, names_by_col, catalog, name, context)
+    rows, problems, unlisted = normalize(raw, names_by_col, catalog, name, context)
     if any(p.severity == "error" for p in problems):
         rows = empty_rows()
-    return Parsed(name, rows, problems, layout, encoding, sheets)
+    return Parsed(name, rows, problems, layout, encoding, sheets, unlisted)

@@ -183,7 +183,8 @@ def keep_rejected(data_dir: Path, original: str, data: bytes, parsed: Parsed, us
     rejected = data_dir / "rejected" / f"{stamp}_{original}"
     atomic_write(rejected, data)
     report = {"file": original, "user": user, "at": now.isoformat(),
-              "problems": [p.as_dict("zh") | {"message_en": p.message("en")} for p in parsed.problems]}
+              "problems": [p.as_dict("zh") | {"message_en": p.message("en")} for p in parsed.problems],
+              "unlisted": parsed.unlisted}
     atomic_write(rejected.with_name(rejected.name + ".json"),
                  json.dumps(report, ensure_ascii=False, indent=2).encode("utf-8"))
     return rejected.name

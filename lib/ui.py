@@ -241,6 +241,8 @@ def intake_report(parsed, catalog) -> None:
     if parsed.problems:
         st.markdown(f"**{t('problems', language)}**")
         st.dataframe(problems_frame(parsed.problems, language), hide_index=True)
+        if parsed.unlisted:
+            st.caption(t("problems_unlisted", language, count=parsed.unlisted, limit=config.MAX_LISTED_PROBLEMS))
     if not parsed.rows.empty:
         st.markdown(f"**{t('preview', language)}**")
         st.dataframe(preview_frame(parsed.rows, catalog, language), hide_index=True)

@@ -73,7 +73,7 @@ def test_columns_agree_with_one_record_at_a_time(sample_dir, monkeypatch, seed, 
         return row, found
 
     monkeypatch.setattr(intake, "_check_record", counting)
-    frame, problems = intake.normalize(raw, names, catalog, "f.csv", context)
+    frame, problems, unlisted = intake.normalize(raw, names, catalog, "f.csv", context)
     monkeypatch.setattr(intake, "_check_record", check)
     want_rows, want_problems = reference(raw, names, catalog, context)
 
@@ -83,6 +83,7 @@ def test_columns_agree_with_one_record_at_a_time(sample_dir, monkeypatch, seed, 
                     .itertuples(index=False, name=None))
     assert got_rows == want_rows
     assert accepted_by_reference_only == [], "the column checks flagged records that are fine"
+    assert unlisted == 0
     assert len(want_rows) > 10 and len(want_problems) > 50  # the mix exercises both sides
 
 
@@ -109,3 +110,26 @@ def test_row_numbers_count_records_not_physical_lines(sample_dir):
     text = 'period,indicator,value,note\n2021-11,green_outlets,28,"two\nlines"\n2021-10,green_outlets,x,\n'
     parsed = intake.parse("f.csv", text.encode(), catalog)
     assert [(p.code, p.row) for p in parsed.errors] == [("err_number", 3)]
+
+
+def test_a_file_with_many_bad_rows_lists_the_first_and_counts_the_rest(sample_dir, monkeypatch):
+    monkeypatch.setattr(intake.config, "MAX_LISTED_PROBLEMS", 5)
+    bad_months = "".join(f"2021-13,green_outlets,{i},,,,\n" for i in range(10))  # rows 2-11
+    duplicates = "".join(f"2021-11,green_outlets,{i},,,,\n" for i in range(11))  # rows 12-22: 10 duplicates
+    parsed = intake.parse("f.csv", (BAD_HEADER + bad_months + duplicates).encode(), load_catalog(sample_dir))
+    assert [(p.code, p.row) for p in parsed.problems] == [("err_period", r) for r in range(2, 7)]
+    assert parsed.unlisted == 5 + 10
+    assert not parsed.accepted and parsed.rows.empty
+
+
+def test_duplicates_before_the_cut_are_listed_in_row_order(sample_dir, monkeypatch):
+    monkeypatch.setattr(intake.config, "MAX_LISTED_PROBLEMS", 3)
+    text = BAD_HEADER + "2021-11,green_outlets,1,,,,\n2021-11,green_outlets,2,,,,\n2021-13,green_outlets,3,,,,\n" \
+        + "2021-11,green_outlets,4,,,,\n2021-13,green_outlets,5,,,,\n2021-13,green_outlets,6,,,,\n"
+    parsed = intake.parse("f.csv", text.encode(), load_catalog(sample_dir))
+    assert [(p.code, p.row) for p in parsed.problems] == [("err_duplicate", 3), ("err_period", 4),
+                                                          ("err_duplicate", 5)]
+    assert parsed.unlisted == 2  # rows 6 and 7 (the second duplicate on row 5 was listed)
+
+
+BAD_HEADER = "period,indicator,value,region,unit,basis,note\n"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -135,3 +136,16 @@ def test_password_hashes_and_accounts():
     assert check("zhang", "correct horse", known)
     assert not check("zhang", "wrong", known)
     assert not check("nobody", "correct horse", known)
+
+
+def test_a_huge_bad_file_is_refused_with_a_readable_report(sample_dir, tmp_path):
+    bad = tmp_path / "huge.csv"
+    bad.write_text(HEADER + "".join(f"2021-13,green_outlets,{i},,,,\n" for i in range(1250)), encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "lib.cli", "import", str(bad), "--data-dir", str(sample_dir),
+                             "--lang", "en"], cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    assert result.stdout.count("is not a month; expected a period like 2021-03") == 1000
+    assert "At least 250 more problems are not listed (each check lists its first 1000)." in result.stdout
+    [report] = (sample_dir / "rejected").glob("*_huge.csv.json")
+    saved = json.loads(report.read_text(encoding="utf-8"))
+    assert (len(saved["problems"]), saved["unlisted"]) == (1000, 250)
