@@ -222,17 +222,17 @@ def _period_from_context(title_rows: list[list[str]], file_name: str) -> tuple[i
 # Column operations below work on whole columns (Arrow-backed strings); values that need Python
 # (non-ASCII text, odd numbers, rows with a problem) go through the same per-cell functions as above,
 # so a file gives the same rows and problems however it is processed, only faster.
-_PLAIN_ASCII = r"[ -~]*"  # printable ASCII: clean() only strips it
+_ASCII_SPACE = " \t\n\x0b\x0c\r\x1c\x1d\x1e\x1f"
 _PLAIN_NUMBER = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")
 RAW_COLUMNS = ["pos", "period", "indicator", "value", "region", "unit", "basis", "note", "value_col"]
 
 
 def _clean_column(s: pd.Series) -> pd.Series:
-    """Return clean() of every cell of a text column: vectorised for printable ASCII, per cell otherwise."""
-    plain = s.str.fullmatch(_PLAIN_ASCII)
-    out = s.str.strip()
-    if not plain.all():
-        out[~plain] = s[~plain].map(clean)
+    """Return clean() of every cell of a text column: vectorised for ASCII, per cell otherwise."""
+    out = s.str.strip(_ASCII_SPACE)  # NFKC leaves ASCII alone; these are what str.strip() removes in ASCII
+    ascii_cells = s.str.isascii()
+    if not ascii_cells.all():
+        out[~ascii_cells] = s[~ascii_cells].map(clean)
     return out
 
 
@@ -253,13 +253,19 @@ def _text_by_code(found: list[str | None], codes: np.ndarray) -> tuple[pd.Series
 
 def _numbers(s: pd.Series) -> np.ndarray:
     """Return parse_number() of every cell as floats, NaN where the cell is not a number."""
-    # a cell that is a plain number once commas, spaces and % are gone is printable ASCII, which
-    # clean() leaves alone; every other cell goes through parse_number itself
-    cleaned = s.str.replace(",", "", regex=False).str.replace(" ", "", regex=False).str.rstrip("%")
-    plain = cleaned.str.fullmatch(_PLAIN_NUMBER.pattern).to_numpy(dtype=bool)
     out = np.full(len(s), np.nan)
+    plain = np.array(s.str.fullmatch(_PLAIN_NUMBER.pattern), dtype=bool)
+    if not plain.all():
+        # a cell that is a plain number once commas, spaces and % are gone is ASCII, which clean()
+        # only strips; every other cell goes through parse_number itself
+        rest = np.flatnonzero(~plain)
+        tidy = s.iloc[rest].str.replace(",", "", regex=False).str.replace(" ", "", regex=False).str.rstrip("%")
+        tidy_plain = tidy.str.fullmatch(_PLAIN_NUMBER.pattern).to_numpy(dtype=bool)
+        s = s.copy()
+        s.iloc[rest[tidy_plain]] = tidy[tidy_plain].to_numpy()
+        plain[rest[tidy_plain]] = True
     if plain.any():
-        out[plain] = pc.cast(pa.array(cleaned[plain]), pa.float64()).to_numpy(zero_copy_only=False)
+        out[plain] = pc.cast(pa.array(s[plain]), pa.float64()).to_numpy(zero_copy_only=False)
     slow = ~plain | ~np.isfinite(out)
     if slow.any():
         out[slow] = [np.nan if (v := parse_number(c)) is None else v for c in s[slow]]
@@ -277,7 +283,7 @@ def _read_csv_columns(utf8: bytes) -> pd.DataFrame:
     """Return a rectangular UTF-8 CSV as text columns 0..n-1 via Arrow; raise pa.ArrowInvalid otherwise."""
     table = pacsv.read_csv(
         io.BytesIO(utf8),
-        read_options=pacsv.ReadOptions(autogenerate_column_names=True, block_size=1 << 22),
+        read_options=pacsv.ReadOptions(autogenerate_column_names=True, block_size=1 << 20),
         parse_options=pacsv.ParseOptions(newlines_in_values=b'"' in utf8, ignore_empty_lines=False),
         convert_options=pacsv.ConvertOptions(column_types={f"f{i}": pa.string() for i in range(_MAX_FAST_COLUMNS)},
                                              strings_can_be_null=False, quoted_strings_can_be_null=False))
@@ -296,15 +302,18 @@ def read_cells(name: str, data: bytes, sheet: str | None = None) -> tuple[pd.Dat
     if data[:4] == b"PK\x03\x04":
         grid, encoding, sheets = read_grid(name, data, sheet)
         return _grid_frame(grid), encoding, sheets
-    text, encoding = decode_bytes(data)
-    if encoding == "utf-8-sig":
-        utf8 = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
-    else:
-        utf8 = text.encode("utf-8")
+    utf8 = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
     try:
-        return _read_csv_columns(utf8), encoding, []
-    except pa.ArrowInvalid:  # ragged rows (a short title row, say): read it the slow way
-        return _grid_frame([list(row) for row in csv.reader(io.StringIO(text))]), encoding, []
+        return _read_csv_columns(utf8), "utf-8-sig", []  # the Arrow reader checks that the bytes are UTF-8
+    except pa.ArrowInvalid:
+        pass  # not UTF-8 (GBK from Chinese Excel), or ragged rows: decode, then try again
+    text, encoding = decode_bytes(data)
+    try:
+        if encoding != "utf-8-sig":
+            return _read_csv_columns(text.encode("utf-8")), encoding, []
+    except pa.ArrowInvalid:
+        pass
+    return _grid_frame([list(row) for row in csv.reader(io.StringIO(text))]), encoding, []
 
 
 def _all_blank(cells: pd.DataFrame) -> bool:
@@ -491,7 +500,7 @@ def normalize(raw: pd.DataFrame, names_by_col: dict[int, dict], catalog: Catalog
         if row is not None:  # the column checks flagged a record the reference check accepts: keep it
             rescued.append(row)
     unlisted = max(0, len(flagged) - limit)
-    good = rows[~failing]
+    good = rows[~failing] if failing.any() else rows
     if rescued:
         good = pd.concat([good, pd.DataFrame(rescued)]).sort_values("pos", kind="stable")
     keys = ["indicator", "region", "year", "month"]
@@ -512,7 +521,9 @@ def normalize(raw: pd.DataFrame, names_by_col: dict[int, dict], catalog: Catalog
     located.sort(key=lambda item: item[0])
     unlisted += max(0, len(located) - limit)
     problems = [p for _, p in located[:limit]]
-    good = good.assign(source_file=file_name, source_row=good["pos"] + 1).reset_index(drop=True)
+    good = good.reset_index(drop=True)
+    good = good.assign(source_file=_text_by_code([file_name], np.zeros(len(good), dtype=np.int64))[0],
+                       source_row=good["pos"] + 1)
     more, more_unlisted = _ytd_going_down(good, catalog, file_name, names_by_col)
     problems += more
     unlisted += more_unlisted
