@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import itertools
 import re
 import unicodedata
 import zipfile
@@ -224,6 +225,10 @@ def _period_from_context(title_rows: list[list[str]], file_name: str) -> tuple[i
 # so a file gives the same rows and problems however it is processed, only faster.
 _ASCII_SPACE = " \t\n\x0b\x0c\r\x1c\x1d\x1e\x1f"
 _PLAIN_NUMBER = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")
+# Files with fewer records than this are checked record by record (the column path's set-up costs
+# more than it saves on a small file); larger ones column by column. Both give the same result.
+COLUMN_PATH_MIN_RECORDS = 2000
+SMALL_FILE_BYTES = 64 * 1024  # ... and read with the csv module rather than the Arrow reader
 RAW_COLUMNS = ["pos", "period", "indicator", "value", "region", "unit", "basis", "note", "value_col"]
 
 
@@ -302,6 +307,9 @@ def read_cells(name: str, data: bytes, sheet: str | None = None) -> tuple[pd.Dat
     if data[:4] == b"PK\x03\x04":
         grid, encoding, sheets = read_grid(name, data, sheet)
         return _grid_frame(grid), encoding, sheets
+    if len(data) < SMALL_FILE_BYTES:
+        text, encoding = decode_bytes(data)
+        return _grid_frame([list(row) for row in csv.reader(io.StringIO(text))]), encoding, []
     utf8 = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
     try:
         return _read_csv_columns(utf8), "utf-8-sig", []  # the Arrow reader checks that the bytes are UTF-8
@@ -445,6 +453,88 @@ def normalize(raw: pd.DataFrame, names_by_col: dict[int, dict], catalog: Catalog
               context: Context | None = None) -> tuple[pd.DataFrame, list[Problem], int]:
     """Return canonical rows, the problems of the raw records (located; the first
     config.MAX_LISTED_PROBLEMS of each kind of check) and how many more were found but not listed."""
+    if len(raw) < COLUMN_PATH_MIN_RECORDS:
+        return _normalize_records(raw, names_by_col, catalog, file_name, context)
+    return _normalize_columns(raw, names_by_col, catalog, file_name, context)
+
+
+def _normalize_records(raw: pd.DataFrame, names_by_col: dict[int, dict], catalog: Catalog, file_name: str,
+                       context: Context | None) -> tuple[pd.DataFrame, list[Problem], int]:
+    """Return what normalize returns, checking one record at a time (the reference the column path is held to)."""
+    problems: list[Problem] = []
+    rows: list[dict] = []
+    seen: dict[tuple, int] = {}
+    for rec in raw.to_dict("records"):
+        headers = names_by_col.get(rec["value_col"], {})
+        row, found = _check_record(rec, headers, catalog, file_name, context)
+        problems += found
+        if row is None:
+            continue
+        key = (row["indicator"], row["region"], row["year"], row["month"])
+        if key in seen:
+            problems.append(Problem(file_name, "err_duplicate", row=rec["pos"] + 1,
+                                    column=headers.get("period") or "period", value=clean(rec["period"]),
+                                    params={"other": seen[key]}))
+            continue
+        seen[key] = rec["pos"] + 1
+        rows.append(row | {"source_file": file_name, "source_row": rec["pos"] + 1})
+    limit = config.MAX_LISTED_PROBLEMS
+    unlisted = max(0, len(problems) - limit)
+    problems = problems[:limit]
+    found, more = _ytd_going_down_records(rows, catalog, file_name, names_by_col)
+    problems += found
+    unlisted += more
+    if context is not None:
+        found, more = _against_loaded_records(rows, catalog, file_name, context, names_by_col)
+        problems += found
+        unlisted += more
+    if not rows:
+        return empty_rows(), problems, unlisted
+    return pd.DataFrame(rows, columns=ROW_COLUMNS), problems, unlisted
+
+
+def _ytd_going_down_records(rows: list[dict], catalog: Catalog, file_name: str,
+                            names_by_col: dict[int, dict]) -> tuple[list[Problem], int]:
+    """Return what _ytd_going_down returns, for rows as dicts."""
+    ytd = sorted((r for r in rows if r["basis"] == "ytd" and catalog.indicator(r["indicator"])["aggregation"] == "sum"),
+                 key=lambda r: (r["indicator"], r["region"], r["year"], r["month"]))
+    problems = [Problem(file_name, "err_ytd_down", row=cur["source_row"],
+                        column=_value_name(names_by_col, cur["value_col"]), value=f"{cur['value']:g}",
+                        params={"previous": f"{prev['value']:g}", "prev_row": prev["source_row"]})
+                for prev, cur in itertools.pairwise(ytd)
+                if (prev["indicator"], prev["region"], prev["year"]) == (cur["indicator"], cur["region"], cur["year"])
+                and cur["value"] < prev["value"] - 1e-9]
+    problems.sort(key=lambda p: p.row)
+    return problems[:config.MAX_LISTED_PROBLEMS], max(0, len(problems) - config.MAX_LISTED_PROBLEMS)
+
+
+def _against_loaded_records(rows: list[dict], catalog: Catalog, file_name: str, context: Context,
+                            names_by_col: dict[int, dict]) -> tuple[list[Problem], int]:
+    """Return what _against_loaded returns, for rows as dicts."""
+    problems = []
+    for r in rows:
+        key = (r["indicator"], r["region"], r["year"], r["month"])
+        column = _value_name(names_by_col, r["value_col"])
+        unit = catalog.indicator(r["indicator"])["unit"]
+        if key in context.loaded:
+            old, old_basis, source = context.loaded[key]
+            if old_basis != r["basis"] or abs(old - r["value"]) > 1e-9 * max(1.0, abs(old)):
+                problems.append(Problem(file_name, "warn_revision", row=r["source_row"], column=column,
+                                        value=f"{r['value']:g}", severity="warning",
+                                        params={"old": f"{old:g}", "new": f"{r['value']:g}", "unit": unit,
+                                                "source": source}))
+        last = context.last_year.get((r["indicator"], r["region"], r["year"] - 1, r["month"]))
+        if r["basis"] == "month" and last and last > 0 and r["value"] > 0 \
+                and not 1 / config.OUTLIER_FACTOR <= r["value"] / last <= config.OUTLIER_FACTOR:
+            problems.append(Problem(file_name, "warn_outlier", row=r["source_row"], column=column,
+                                    value=f"{r['value']:g}", severity="warning",
+                                    params={"last": f"{last:g}", "unit": unit, "factor": f"{r['value'] / last:.1f}"}))
+    return problems[:config.MAX_LISTED_PROBLEMS], max(0, len(problems) - config.MAX_LISTED_PROBLEMS)
+
+
+def _normalize_columns(raw: pd.DataFrame, names_by_col: dict[int, dict], catalog: Catalog, file_name: str,
+                       context: Context | None) -> tuple[pd.DataFrame, list[Problem], int]:
+    """Return what normalize returns, checking whole columns (per record only for records with a problem)."""
     n = len(raw)
     codes, found = _per_unique(raw["period"], parse_period)
     year = np.array([p[0] if p else 0 for p in found], dtype=np.int64)[codes] if n else np.zeros(0, np.int64)
@@ -629,9 +719,9 @@ def parse(name: str, data: bytes, catalog: Catalog, sheet: str | None = None,
         return Parsed(name, empty_rows(), [Problem(name, "err_encoding")])
     except (ValueError, csv.Error) as exc:
         return Parsed(name, empty_rows(), [Problem(name, "err_unreadable", params={"detail": str(exc)[:200]})])
-    if _all_blank(cells.head(HEADER_SCAN_ROWS)) and _all_blank(cells):
-        return Parsed(name, empty_rows(), [Problem(name, "err_empty")], encoding=encoding, sheets=sheets)
     raw, names_by_col, layout, problems = to_raw(cells, catalog, name)
+    if layout is None and _all_blank(cells):
+        return Parsed(name, empty_rows(), [Problem(name, "err_empty")], encoding=encoding, sheets=sheets)
     if problems:
         return Parsed(name, empty_rows(), problems, layout, encoding, sheets)
     if raw.empty:

@@ -9,7 +9,7 @@ from streamlit.errors import StreamlitSecretNotFoundError
 
 from lib import auth, charts, config, deepdive, intake, plan, progress, store
 from lib.dataset import Dataset, data_signature, files_signature, open_dataset
-from lib.engine import Score, default_period, scorecard
+from lib.engine import Score, default_period, scorecard, scorecard_frame
 from lib.fmt import format_month_range, format_pct, format_period, format_value
 from lib.i18n import DEFAULT_LANG, department_label, t
 from lib.problems import InputError
@@ -63,6 +63,17 @@ def _scorecard(signature: tuple, year: int, as_of: int) -> list[Score]:
 def _overview_chart(signature: tuple, year: int, as_of: int, language: str) -> dict:
     """Return the overview's completion chart as a figure dict (building it costs ~60 ms; a dict is free to copy)."""
     return charts.completion_chart(_scorecard(signature, year, as_of), language).to_dict()
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _scorecard_table(signature: tuple, year: int, as_of: int):
+    """Return the scorecard as a table for one state of the data files, year and as-of month."""
+    return scorecard_frame(_scorecard(signature, year, as_of))
+
+
+def cached_scorecard_table(year: int, as_of: int):
+    """Return the scorecard table (one row per target) for the current data, year and month."""
+    return _scorecard_table(data_signature(config.data_dir()), year, as_of)
 
 
 def cached_overview_chart(year: int, as_of: int) -> dict:

@@ -5,7 +5,7 @@ import streamlit as st
 from lib import ui
 from lib.cards import build_card
 from lib.config import PACE_YELLOW_BAND_POINTS
-from lib.engine import scorecard_frame, status_counts
+from lib.engine import status_counts
 from lib.fmt import format_period
 from lib.i18n import category_label, status_label, t
 
@@ -33,8 +33,8 @@ for category in dict.fromkeys(s.category for s in scores):
                 ui.score_card(build_card(score, year, as_of, lang), link_id=score.indicator)
 
 with st.expander(t("table_title", lang)):
-    frame = scorecard_frame(scores)
+    frame = ui.cached_scorecard_table(year, as_of)
     st.dataframe(frame, hide_index=True)
-    st.download_button(t("download_csv", lang), ui.csv_bytes(frame), file_name=f"scorecard_{year}-{as_of:02d}.csv",
-                       mime="text/csv")
+    st.download_button(t("download_csv", lang), lambda: ui.csv_bytes(frame),
+                       file_name=f"scorecard_{year}-{as_of:02d}.csv", mime="text/csv")
 st.caption(t("footer_source", lang, source=ds.data_dir))
