@@ -132,8 +132,8 @@ def load_targets(path: Path, regions: pd.DataFrame) -> tuple[pd.DataFrame, pd.Da
         problems.append(Problem(name, "err_targets", row=i + 2, column=column,
                                 value=raw.at[i, column], params={"row": i + 2, "column": column, "detail": detail}))
 
-    def number(i: int, column: str) -> float | None:
-        text = raw.at[i, column]
+    def number(row: dict, i: int, column: str) -> float | None:
+        text = row[column]
         if text == "":
             return None
         try:
@@ -143,7 +143,7 @@ def load_targets(path: Path, regions: pd.DataFrame) -> tuple[pd.DataFrame, pd.Da
             return None
 
     records = []
-    for i, row in raw.iterrows():
+    for i, row in enumerate(raw.to_dict("records")):  # iterrows costs ~1 ms a row
         rec = dict(row)
         if not _ID_PATTERN.match(row["id"]):
             bad(i, "id", "ids are lower-case letters, digits and _")
@@ -156,9 +156,9 @@ def load_targets(path: Path, regions: pd.DataFrame) -> tuple[pd.DataFrame, pd.Da
         rec["indicator"] = row["indicator"] or row["id"]
         rec["comparator"] = {">=": "≥", "<=": "≤"}.get(row["comparator"], row["comparator"])
         for col in ("target_value", "stretch_value", "growth_target_pct"):
-            rec[col] = number(i, col)
+            rec[col] = number(row, i, col)
         for col in ("year", "baseline_year"):
-            value = number(i, col)
+            value = number(row, i, col)
             rec[col] = int(value) if value is not None else None
         if row["kind"] != "indicator":
             if rec["year"] is None:
@@ -189,7 +189,7 @@ def load_targets(path: Path, regions: pd.DataFrame) -> tuple[pd.DataFrame, pd.Da
         bad(i, "id", "an indicator is defined twice")
 
     indicators = _indicator_table(frame)
-    for i, row in frame.iterrows():
+    for i, row in zip(frame.index, frame.to_dict("records"), strict=True):
         for col in ("indicator", "numerator", "denominator"):
             ref = row[col]
             if ref and ref not in indicators.index:
@@ -210,7 +210,7 @@ def load_targets(path: Path, regions: pd.DataFrame) -> tuple[pd.DataFrame, pd.Da
 def _indicator_table(frame: pd.DataFrame) -> pd.DataFrame:
     """Return one definition per indicator: its indicator row, or its latest target row."""
     rows = {}
-    for _, row in frame.sort_values("year", na_position="first").iterrows():
+    for row in frame.sort_values("year", na_position="first").to_dict("records"):
         if row["kind"] == "indicator" or row["indicator"] == row["id"]:
             rows[row["id"]] = {
                 "name_zh": row["name_zh"], "name_en": row["name_en"], "unit": row["unit"],

@@ -102,7 +102,8 @@ def indicator_view(ds: Dataset, year: int, as_of: int, target_id: str) -> Indica
     target = _target_row(ds, year, target_id)
     score = next(s for s in scorecard(ds, year, as_of) if s.indicator == target_id)
     years = [year] + ([score.baseline_year] if score.baseline_year else [])
-    lookup = load_series(ds, years)
+    lookup = load_series(ds, years, [(target[col], target["region"]) for col in ("indicator", "numerator",
+                                                                                  "denominator")])
     cur = lookup.get((target["indicator"], target["region"], year), EMPTY)
     base = lookup.get((target["indicator"], target["region"], score.baseline_year), EMPTY)
     if target["kind"] == "ratio" and target["numerator"]:

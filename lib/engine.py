@@ -259,16 +259,19 @@ def _series_lookup(frame: pd.DataFrame) -> dict[tuple, Series]:
     return out
 
 
-def load_series(ds: Dataset, years: list[int]) -> dict[tuple, Series]:
-    """Return every series of the given years, keyed by (indicator, region, year)."""
-    return _series_lookup(ds.query(queries.SERIES_FOR_YEARS, {"years": sorted(set(years))}))
+def load_series(ds: Dataset, years: list[int], series: list[tuple[str, str]]) -> dict[tuple, Series]:
+    """Return the given (indicator, region) series ('' the city) of the given years, keyed by
+    (indicator, region, year): a page reads only the series it shows."""
+    return _series_lookup(ds.query(queries.SERIES_FOR_YEARS, {
+        "years": sorted(set(years)), "series": sorted({f"{ind}|{region}" for ind, region in series if ind})}))
 
 
 def scorecard(ds: Dataset, year: int, as_of: int) -> list[Score]:
     """Return one Score per target of the year, as of the given month (1–12)."""
     targets = ds.catalog.targets_for(year)
     years = {year} | {int(y) for y in targets["baseline_year"].dropna()}
-    lookup = load_series(ds, sorted(years))
+    lookup = load_series(ds, sorted(years), [(t[col], t["region"]) for t in targets.to_dict("records")
+                                             for col in ("indicator", "numerator", "denominator")])
     scores = []
     for t in targets.to_dict("records"):
         score = Score(

@@ -227,7 +227,7 @@ _ASCII_SPACE = " \t\n\x0b\x0c\r\x1c\x1d\x1e\x1f"
 _PLAIN_NUMBER = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")
 # Files with fewer records than this are checked record by record (the column path's set-up costs
 # more than it saves on a small file); larger ones column by column. Both give the same result.
-COLUMN_PATH_MIN_RECORDS = 2000
+COLUMN_PATH_MIN_RECORDS = 600
 SMALL_FILE_BYTES = 64 * 1024  # ... and read with the csv module rather than the Arrow reader
 RAW_COLUMNS = ["pos", "period", "indicator", "value", "region", "unit", "basis", "note", "value_col"]
 
@@ -644,20 +644,23 @@ def _ytd_going_down(rows: pd.DataFrame, catalog: Catalog, file_name: str,
                     names_by_col: dict[int, dict]) -> tuple[list[Problem], int]:
     """Return a problem for every year-to-date value lower than the month before it (the first
     config.MAX_LISTED_PROBLEMS), and how many more there are."""
-    summed = {ind for ind in rows["indicator"].unique() if catalog.indicator(ind)["aggregation"] == "sum"}
-    ytd = rows[(rows["basis"] == "ytd") & rows["indicator"].isin(summed)]
-    if ytd.empty:
+    summed = [ind for ind in rows["indicator"].unique() if catalog.indicator(ind)["aggregation"] == "sum"]
+    ytd = rows[((rows["basis"] == "ytd") & rows["indicator"].isin(summed)).to_numpy()]
+    if len(ytd) < 2:
         return [], 0
-    ytd = ytd.sort_values(["indicator", "region", "year", "month"], kind="stable")
-    grouped = ytd.groupby(["indicator", "region", "year"], sort=False)
-    previous, previous_row = grouped["value"].shift(), grouped["source_row"].shift()
-    down = ytd[ytd["value"] < previous - 1e-9].sort_values("source_row")
-    unlisted = max(0, len(down) - config.MAX_LISTED_PROBLEMS)
-    down = down.head(config.MAX_LISTED_PROBLEMS)
-    return [Problem(file_name, "err_ytd_down", row=int(r.source_row),
-                    column=names_by_col.get(r.value_col, {}).get("value") or "value", value=f"{r.value:g}",
-                    params={"previous": f"{previous[i]:g}", "prev_row": int(previous_row[i])})
-            for i, r in zip(down.index, down.itertuples())], unlisted
+    indicator, region = pd.factorize(ytd["indicator"])[0], pd.factorize(ytd["region"])[0]
+    year, month = ytd["year"].to_numpy(), ytd["month"].to_numpy()
+    order = np.lexsort((month, year, region, indicator))  # months in order within each series and year
+    indicator, region, year = indicator[order], region[order], year[order]
+    value, line = ytd["value"].to_numpy()[order], ytd["source_row"].to_numpy()[order]
+    value_col = ytd["value_col"].to_numpy()[order]
+    same = (indicator[1:] == indicator[:-1]) & (region[1:] == region[:-1]) & (year[1:] == year[:-1])
+    down = np.flatnonzero(same & (value[1:] < value[:-1] - 1e-9)) + 1
+    down = down[np.argsort(line[down], kind="stable")]
+    problems = [Problem(file_name, "err_ytd_down", row=int(line[i]), column=_value_name(names_by_col, value_col[i]),
+                        value=f"{value[i]:g}", params={"previous": f"{value[i - 1]:g}", "prev_row": int(line[i - 1])})
+                for i in down[:config.MAX_LISTED_PROBLEMS]]
+    return problems, max(0, len(down) - config.MAX_LISTED_PROBLEMS)
 
 
 def _against_loaded(rows: pd.DataFrame, catalog: Catalog, file_name: str, context: Context,

@@ -12,7 +12,9 @@ CREATE TABLE actuals_raw AS
     FROM actuals_frame;
 
 -- A later file's row for the same indicator, region and month supersedes an earlier one.
-CREATE VIEW actuals AS
+-- actuals and series are computed once when the data is loaded (a Dataset never changes), so
+-- each page's queries only filter them, however many years of data there are.
+CREATE TABLE actuals AS
     SELECT * FROM actuals_raw
     QUALIFY row_number() OVER (
         PARTITION BY indicator, region, year, month ORDER BY file_order DESC, source_row DESC) = 1;
@@ -60,7 +62,7 @@ SELECT * FROM city_sums c WHERE NOT EXISTS (
 -- For 'sum' indicators a ytd row anchors the running total and month rows add to it;
 -- the year to date is unknown (NULL) after a missing month until the next ytd row.
 -- Month values of ytd rows are derived by difference with the previous month.
-CREATE VIEW series AS
+CREATE TABLE series AS
 WITH obs AS (
     SELECT a.*, i.aggregation FROM actuals_rolled a JOIN indicators i USING (indicator)
 ), anchored AS (
@@ -91,13 +93,14 @@ SELECT indicator, region, year, month, basis, value,
     ytd_value, note, source_file, source_row
 FROM cumulative
 WINDOW s AS (PARTITION BY indicator, region, year ORDER BY month);
+DROP VIEW actuals_rolled;
 """
 
 SERIES_FOR_YEARS = """
 SELECT indicator, region, year, month, basis, value, month_value, ytd_value, note,
        source_file, source_row
 FROM series
-WHERE list_contains($years, year)
+WHERE list_contains($years, year) AND list_contains($series, indicator || '|' || region)
 ORDER BY indicator, region, year, month
 """
 

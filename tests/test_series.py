@@ -11,7 +11,7 @@ from tests.conftest import add_actuals, monthly
 
 def series(data_dir, indicator, year=2021, region=""):
     """Return one series from the dataset."""
-    return load_series(open_dataset(data_dir), [year])[(indicator, region, year)]
+    return load_series(open_dataset(data_dir), [year], [(indicator, region)])[(indicator, region, year)]
 
 
 def test_ytd_rows_in_wan_jian_become_monthly_values_in_yi_jian(mini_dir):
@@ -85,4 +85,4 @@ def test_rates_are_never_summed_across_regions(mini_dir):
     regions = ["市区", "常熟市", "张家港市", "昆山市", "太仓市"]
     add_actuals(mini_dir, "a.csv", [dict(period="2021-01", indicator="coverage", value=90, region=r) for r in regions])
     ds = open_dataset(mini_dir)
-    assert ("coverage", "", 2021) not in load_series(ds, [2021])
+    assert ("coverage", "", 2021) not in load_series(ds, [2021], [("coverage", "")])
