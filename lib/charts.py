@@ -51,54 +51,74 @@ def base_layout(height: int) -> dict:
 
 def completion_chart(scores: list[Score], lang: str = "zh") -> go.Figure:
     """Return horizontal completion bars per target, one panel per category, with expected progress."""
+    # Built as a plain figure dict: plotly's make_subplots and update_* calls cost ~60 ms here,
+    # building from a dict ~7 ms (the figure is the same, panel for panel).
     rows = [s for s in scores if s.kind in CHARTED_KINDS]
     categories = list(dict.fromkeys(s.category for s in rows))
     groups = [[s for s in rows if s.category == c] for c in categories]
-    fig = make_subplots(
-        rows=max(1, len(groups)), cols=1, shared_xaxes=True, vertical_spacing=0.35 / max(1, len(groups)),
-        row_heights=[len(g) for g in groups] or [1], subplot_titles=[category_label(c, lang) for c in categories],
-    )
-    for r, group in enumerate(groups, start=1):
+    panels = max(1, len(groups))
+    spacing = 0.35 / panels
+    heights = [len(g) for g in groups] or [1]
+    usable = 1 - (panels - 1) * spacing
+    last_x = f"x{panels}" if panels > 1 else "x"
+    data: list[dict] = []
+    layout = base_layout(height=ROW_HEIGHT_PX * len(rows) + 60 * len(groups) + 120) | dict(
+        barmode="overlay", bargap=0.3, annotations=[], shapes=[])
+    top = 1.0
+    for r in range(1, panels + 1):
+        suffix = str(r) if r > 1 else ""
+        x_axis, y_axis = f"x{suffix}", f"y{suffix}"
+        group = groups[r - 1] if groups else []
         names = [wrap_label(s.name_en if lang == "en" else s.name) for s in group]
+        bottom = top - heights[r - 1] / sum(heights) * usable
+        layout[f"xaxis{suffix}"] = dict(anchor=y_axis, domain=[0.0, 1.0], range=[0, DISPLAY_CAP_PCT + 15],
+                                        ticksuffix="%", gridcolor="#e5e5e5")
+        if r < panels:  # panels share the bottom panel's axis: ticks only once, at the bottom
+            layout[f"xaxis{suffix}"] |= dict(matches=last_x, showticklabels=False)
+        else:
+            layout[f"xaxis{suffix}"]["title"] = dict(text=t("completion_axis", lang))
+        layout[f"yaxis{suffix}"] = dict(anchor=x_axis, domain=[max(bottom, 0.0), top], autorange="reversed",
+                                        categoryorder="array", categoryarray=names)
+        if group:
+            layout["annotations"].append(dict(
+                text=category_label(categories[r - 1], lang), showarrow=False, x=0, xanchor="left", xref="paper",
+                y=top, yanchor="bottom", yref="paper", font=dict(size=15, color="#222222")))
+        layout["shapes"].append(dict(type="line", x0=100, x1=100, xref=x_axis, y0=0, y1=1, yref=f"{y_axis} domain",
+                                     line=dict(color="#555555", width=1, dash="dot")))
+        top = bottom - spacing
+        if not group:
+            continue
         completion = [s.completion_pct or 0.0 for s in group]
         labels = [format_pct(s.completion_pct) if s.completion_pct is not None else "—" for s in group]
-        fig.add_bar(
-            row=r, col=1, orientation="h", y=names, x=[min(c, DISPLAY_CAP_PCT) for c in completion],
+        on_panel = dict(xaxis=x_axis, yaxis=y_axis, showlegend=False)
+        data.append(dict(
+            type="bar", orientation="h", y=names, x=[min(c, DISPLAY_CAP_PCT) for c in completion],
             marker=dict(color=[STATUS_COLORS[s.status] for s in group],
                         pattern=dict(shape=[STATUS_PATTERNS[s.status] for s in group])),
             customdata=[[s.indicator, label] for s, label in zip(group, labels)],
-            hovertemplate="%{y}<br>" + t("completion", lang) + " %{customdata[1]}<extra></extra>",
-            showlegend=False,
-        )
+            hovertemplate="%{y}<br>" + t("completion", lang) + " %{customdata[1]}<extra></extra>", **on_panel))
         expected = [(n, s.expected_pct_seasonal) for n, s in zip(names, group) if s.expected_pct_seasonal is not None]
         if expected:
-            fig.add_scatter(
-                row=r, col=1, y=[n for n, _ in expected], x=[e for _, e in expected], mode="markers",
-                name=t("expected_marker", lang), legendgroup="expected", showlegend=False,
+            data.append(dict(
+                type="scatter", y=[n for n, _ in expected], x=[e for _, e in expected], mode="markers",
+                name=t("expected_marker", lang), legendgroup="expected",
                 marker=dict(symbol="line-ns", size=22, line=dict(width=3, color="#222222")),
-                hovertemplate=t("expected_seasonal", lang) + " %{x:.1f}%<extra></extra>",
-            )
+                hovertemplate=t("expected_seasonal", lang) + " %{x:.1f}%<extra></extra>", **on_panel))
         # Value labels sit right of both the bar and the expected mark, so neither hides them.
-        fig.add_scatter(
-            row=r, col=1, y=names, mode="text", text=labels, textposition="middle right",
+        data.append(dict(
+            type="scatter", y=names, mode="text", text=labels, textposition="middle right",
             x=[min(max(c, s.expected_pct_seasonal or 0.0), DISPLAY_CAP_PCT) + 1.5 for c, s in zip(completion, group)],
-            showlegend=False, hoverinfo="skip", textfont=dict(size=13),
-        )
-        fig.update_yaxes(row=r, col=1, autorange="reversed", categoryorder="array", categoryarray=names)
-    for status in STATUS_COLORS:
+            hoverinfo="skip", textfont=dict(size=13), **on_panel))
+    for status in STATUS_COLORS:  # legend entries: one per status shown, then the expected mark
         if any(s.status == status for s in rows):
-            fig.add_bar(x=[None], y=[None], orientation="h", name=status_label(status, lang), row=1, col=1,
-                        marker=dict(color=STATUS_COLORS[status], pattern=dict(shape=STATUS_PATTERNS[status])))
+            data.append(dict(type="bar", x=[None], y=[None], orientation="h", name=status_label(status, lang),
+                             xaxis="x", yaxis="y",
+                             marker=dict(color=STATUS_COLORS[status], pattern=dict(shape=STATUS_PATTERNS[status]))))
     if any(s.expected_pct_seasonal is not None for s in rows):
-        fig.add_scatter(x=[None], y=[None], mode="markers", name=t("expected_marker", lang), row=1, col=1,
-                        marker=dict(symbol="line-ns", size=16, line=dict(width=3, color="#222222")))
-    fig.add_vline(x=100, line=dict(color="#555555", width=1, dash="dot"))
-    fig.update_layout(**base_layout(height=ROW_HEIGHT_PX * len(rows) + 60 * len(groups) + 120),
-                      barmode="overlay", bargap=0.3)
-    fig.update_xaxes(range=[0, DISPLAY_CAP_PCT + 15], ticksuffix="%", gridcolor="#e5e5e5")
-    fig.update_xaxes(title=t("completion_axis", lang), row=len(groups) or 1, col=1)
-    fig.update_annotations(font=dict(size=15, color="#222222"), xanchor="left", x=0)
-    return fig
+        data.append(dict(type="scatter", x=[None], y=[None], mode="markers", name=t("expected_marker", lang),
+                         xaxis="x", yaxis="y", marker=dict(symbol="line-ns", size=16, line=dict(width=3,
+                                                                                                 color="#222222"))))
+    return go.Figure(dict(data=data, layout=layout))
 
 
 def month_labels(lang: str) -> list[str]:
