@@ -27,6 +27,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
 import duckdb  # noqa: E402
 import pandas as pd  # noqa: E402
@@ -247,6 +248,27 @@ def rss_mb(pid: int) -> float:
     return float("nan")
 
 
+def sessions(base: Path) -> dict:
+    """Return server-side run times and memory for 1 and 20 concurrent websocket sessions rerunning the overview."""
+    from load import run_sessions
+
+    proc, url = serve(ROOT / "app.py", base)
+    try:
+        one = run_sessions(url, sessions=1, seconds=10)
+        rss_1 = rss_mb(proc.pid)
+        twenty = run_sessions(url, sessions=20, seconds=30)
+        rss_20 = rss_mb(proc.pid)
+        again = run_sessions(url, sessions=20, seconds=30)  # memory must not grow from one round to the next
+        rss_again = rss_mb(proc.pid)
+        time.sleep(3)
+        return {"one": one | {"errors": len(one["errors"])}, "twenty": twenty | {"errors": len(twenty["errors"])},
+                "again": again | {"errors": len(again["errors"])}, "rss_1_mb": rss_1, "rss_20_mb": rss_20,
+                "rss_20_again_mb": rss_again, "rss_after_mb": rss_mb(proc.pid)}
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
 def browser(base: Path, repeat: int) -> dict:
     """Return browser times to all charts drawn (ours vs floor), and server memory with 1 and 20 sessions."""
     from playwright.sync_api import sync_playwright
@@ -361,6 +383,18 @@ def report(results: dict) -> str:
                          f"refused: {r['import_listed']} problems listed, {r['import_unlisted']:,} more counted") + " |"
                       for r in results["intake"]]
         lines.append("")
+    w = results.get("sessions")
+    if w:
+        lines += ["## Concurrent sessions (Streamlit's websocket, no browser)", "",
+                  "Each session asks for an overview run, waits for it to finish, and asks again until the time is "
+                  "up; the time is the server's, from request to the run's end (`bench/load.py`).", "",
+                  "| sessions | time | runs | median run | p95 run | errors | server RSS |",
+                  "|---|---|---|---|---|---|---|"]
+        for label, r, rss in (("1", w["one"], w["rss_1_mb"]), ("20", w["twenty"], w["rss_20_mb"]),
+                              ("20, again", w["again"], w["rss_20_again_mb"])):
+            lines.append(f"| {label} | {r['seconds']:.0f} s | {r['runs']} | {r['median_s']:.3f} s | "
+                         f"{r['p95_s']:.3f} s | {r['errors']} | {rss:.0f} MB |")
+        lines += ["", f"Server RSS 3 s after the sessions closed: {w['rss_after_mb']:.0f} MB.", ""]
     b = results.get("browser")
     if b:
         lines += ["## Browser (Chromium): navigation to all charts drawn", "",
@@ -379,7 +413,7 @@ def report(results: dict) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--only", nargs="*", help="sections to run: script scale intake browser export")
+    parser.add_argument("--only", nargs="*", help="sections to run: script scale intake sessions browser export")
     args = parser.parse_args()
     repeat = 3 if args.quick else 5
     base = ROOT / "data"
@@ -388,12 +422,13 @@ def main() -> None:
     results: dict = json.loads(saved.read_text(encoding="utf-8")) if saved.exists() and args.only else {}
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        wanted = set(args.only or ["script", "scale", "intake", "browser", "export"])
+        wanted = set(args.only or ["script", "scale", "intake", "sessions", "browser", "export"])
         if args.quick:
             wanted.discard("browser")
         sizes = [1_000, 100_000] + ([] if args.quick else [1_000_000])
         sections = {"script": lambda: script_runs(base, repeat), "scale": lambda: scale(base, tmp, repeat),
-                    "intake": lambda: intake_speed(base, tmp, sizes, repeat), "browser": lambda: browser(base, repeat),
+                    "intake": lambda: intake_speed(base, tmp, sizes, repeat), "sessions": lambda: sessions(base),
+                    "browser": lambda: browser(base, repeat),
                     "export": lambda: exports(base, repeat)}
         for name, run in sections.items():
             if name in wanted:

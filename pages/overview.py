@@ -32,9 +32,11 @@ for category in dict.fromkeys(s.category for s in scores):
             with col:
                 ui.score_card(build_card(score, year, as_of, lang), link_id=score.indicator)
 
-with st.expander(t("table_title", lang)):
-    frame = ui.cached_scorecard_table(year, as_of)
-    st.dataframe(frame, hide_index=True)
-    st.download_button(t("download_csv", lang), lambda: ui.csv_bytes(frame),
-                       file_name=f"scorecard_{year}-{as_of:02d}.csv", mime="text/csv")
+table = st.expander(t("table_title", lang), key="overview_table", on_change="rerun")
+with table:
+    if table.open:  # the table is drawn only while it is open: most reruns never show it
+        frame = ui.cached_scorecard_table(year, as_of)
+        st.dataframe(frame, hide_index=True)
+        st.download_button(t("download_csv", lang), lambda: ui.csv_bytes(frame),
+                           file_name=f"scorecard_{year}-{as_of:02d}.csv", mime="text/csv")
 st.caption(t("footer_source", lang, source=ds.data_dir))

@@ -212,3 +212,15 @@ def test_indicator_page_exports_png_and_deck(monkeypatch, sample_dir):
     at.button(key="build_pptx").click().run()
     assert not at.exception
     assert "下载 PPTX" in [b.proto.label for b in at.get("download_button")]
+
+
+def test_a_file_with_too_many_problems_lists_the_first_and_counts_the_rest(monkeypatch, sample_dir):
+    from lib import config
+
+    monkeypatch.setattr(config, "MAX_LISTED_PROBLEMS", 3)
+    at = upload_page(monkeypatch, sample_dir)
+    data = (HEADER + "".join(f"2021-13,green_outlets,{i},,,,\n" for i in range(10))).encode()
+    at.file_uploader(key="upload").set_value(("many.csv", data, "text/csv")).run()
+    assert not at.exception
+    assert at.dataframe[0].value["行"].tolist() == [2, 3, 4]
+    assert "另有至少7个问题未逐行列出（每项检查只列前3个）。" in [c.value for c in at.caption]

@@ -198,6 +198,22 @@ def test_overview_card_links_to_the_indicator(browser, server):
     page.close()
 
 
+def test_overview_table_downloads_as_csv_for_excel(browser, server, tmp_path):
+    page = open_page(browser, server, 1440, 4400)
+    page.get_by_text("明细表", exact=True).click()
+    with page.expect_download(timeout=30_000) as download:
+        page.get_by_role("button", name="下载明细（CSV）").click()  # the CSV is built on click
+    path = tmp_path / "scorecard.csv"
+    download.value.save_as(path)
+    data = path.read_bytes()
+    assert download.value.suggested_filename == "scorecard_2021-10.csv"
+    assert data.startswith(b"\xef\xbb\xbf")  # the BOM Chinese Excel needs to read UTF-8
+    lines = data.decode("utf-8-sig").splitlines()
+    assert len(lines) == 1 + 24 and lines[0].startswith("indicator,")
+    assert any(line.startswith("express_volume,快递业务量,") for line in lines)
+    page.close()
+
+
 def test_departments_page(browser, server):
     page = browser.new_page(viewport={"width": 1440, "height": 2000})
     page.goto(server + "/departments")

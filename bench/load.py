@@ -1,0 +1,75 @@
+"""Concurrent sessions over Streamlit's own websocket protocol, without browsers.
+
+Each session connects to /_stcore/stream as the browser does, asks for a script run, and
+reads messages until the run finishes; then asks again, until the time is up. What is
+measured is the server: a run's time from request to `script_finished`, and any exception
+the page drew. (Browsers add their own rendering on top, measured in bench/run.py.)
+"""
+
+from __future__ import annotations
+
+import statistics
+import threading
+import time
+
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from websockets.sync.client import connect
+
+
+def one_run(ws, page: str) -> tuple[float, list[str]]:
+    """Return (seconds until the script run of a page finished, exception messages the page drew)."""
+    request = BackMsg()
+    request.rerun_script.query_string = ""
+    request.rerun_script.page_script_hash = ""
+    request.rerun_script.page_name = page
+    start = time.perf_counter()
+    ws.send(request.SerializeToString())
+    exceptions = []
+    while True:
+        msg = ForwardMsg()
+        msg.ParseFromString(ws.recv(timeout=120))
+        kind = msg.WhichOneof("type")
+        if kind == "delta" and msg.delta.WhichOneof("type") == "new_element" \
+                and msg.delta.new_element.WhichOneof("type") == "exception":
+            exceptions.append(msg.delta.new_element.exception.message)
+        if kind == "script_finished":
+            return time.perf_counter() - start, exceptions
+
+
+def run_sessions(url: str, sessions: int = 20, seconds: float = 15.0, path: str = "overview") -> dict:
+    """Return run times (s), errors and counts of `sessions` websocket sessions rerunning a page for `seconds`."""
+    stream = url.replace("http://", "ws://").rstrip("/") + "/_stcore/stream"
+    first, later, errors = [], [], []
+    lock = threading.Lock()
+    deadline = time.perf_counter() + seconds
+    ready = threading.Barrier(sessions)
+
+    def session() -> None:
+        try:
+            with connect(stream, subprotocols=["streamlit"], max_size=None, open_timeout=60) as ws:
+                ready.wait(timeout=60)  # every session starts its first run together
+                n = 0
+                while n == 0 or time.perf_counter() < deadline:
+                    took, exceptions = one_run(ws, path)
+                    with lock:
+                        (first if n == 0 else later).append(took)
+                        errors.extend(exceptions)
+                    n += 1
+        except Exception as exc:  # a refused or dropped connection is an error of the load test
+            with lock:
+                errors.append(f"{type(exc).__name__}: {exc}")
+
+    threads = [threading.Thread(target=session) for _ in range(sessions)]
+    start = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    runs = first + later
+
+    def p95(values: list[float]) -> float | None:
+        return sorted(values)[int(0.95 * (len(values) - 1))] if values else None
+
+    return {"sessions": sessions, "seconds": time.perf_counter() - start, "runs": len(runs), "errors": errors,
+            "first_p95_s": p95(first), "p95_s": p95(runs), "median_s": statistics.median(runs) if runs else None}
