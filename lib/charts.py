@@ -58,12 +58,19 @@ def completion_chart(scores: list[Score], lang: str = "zh") -> go.Figure:
     groups = [[s for s in rows if s.category == c] for c in categories]
     panels = max(1, len(groups))
     spacing = 0.35 / panels
-    heights = [len(g) for g in groups] or [1]
+    # A label wrapped onto more lines needs a taller row (long English names wrap to two or three).
+    units = [[1 + 0.5 * wrap_label(s.name_en if lang == "en" else s.name).count("<br>") for s in g] for g in groups]
+    heights = [sum(u) for u in units] or [1]
     usable = 1 - (panels - 1) * spacing
     last_x = f"x{panels}" if panels > 1 else "x"
     data: list[dict] = []
-    layout = base_layout(height=ROW_HEIGHT_PX * len(rows) + 60 * len(groups) + 120) | dict(
-        barmode="overlay", bargap=0.3, annotations=[], shapes=[])
+    layout = base_layout(height=round(ROW_HEIGHT_PX * sum(heights)) + 60 * len(groups) + 140) | dict(
+        barmode="overlay", bargap=0.3, annotations=[], shapes=[],
+        # the legend (status patterns, expected-progress mark) across the top, above the first panel
+        # ("normal" order: grouped order would stack the entries one per line)
+        legend=dict(orientation="h", yanchor="top", y=1.0, xanchor="left", x=0, yref="container", xref="container",
+                    traceorder="normal"),
+        margin=dict(l=10, r=30, t=80, b=50))
     top = 1.0
     for r in range(1, panels + 1):
         suffix = str(r) if r > 1 else ""

@@ -508,6 +508,8 @@ def presentation_figure(fig, height: int):
     fig.update_layout(height=height, font=dict(size=17), margin=dict(l=10, r=20, t=40, b=40))
     if fig.layout.legend.y is not None and fig.layout.legend.y < 0:  # a legend under the plot needs room
         fig.update_layout(margin=dict(b=95), legend=dict(y=-0.2, font=dict(size=13)))
+    elif fig.layout.legend.yref == "container":  # the overview's legend at the top: the slide's footer has one
+        fig.update_layout(showlegend=False)
     fig.update_annotations(font_size=16)
     fig.update_xaxes(tickfont_size=15)
     fig.update_yaxes(tickfont_size=15)
