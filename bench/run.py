@@ -252,8 +252,17 @@ def sessions(base: Path) -> dict:
     """Return server-side run times and memory for 1 and 20 concurrent websocket sessions rerunning the overview."""
     from load import run_sessions
 
+    write_floor_data(base)
+    proc, url = serve(ROOT / "bench" / "floor_app.py", base)
+    try:
+        run_sessions(url, sessions=1, seconds=3, path="")  # warm-up
+        floor = run_sessions(url, sessions=1, seconds=10, path="")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
     proc, url = serve(ROOT / "app.py", base)
     try:
+        run_sessions(url, sessions=1, seconds=3)  # warm-up
         one = run_sessions(url, sessions=1, seconds=10)
         rss_1 = rss_mb(proc.pid)
         twenty = run_sessions(url, sessions=20, seconds=30)
@@ -261,9 +270,10 @@ def sessions(base: Path) -> dict:
         again = run_sessions(url, sessions=20, seconds=30)  # memory must not grow from one round to the next
         rss_again = rss_mb(proc.pid)
         time.sleep(3)
-        return {"one": one | {"errors": len(one["errors"])}, "twenty": twenty | {"errors": len(twenty["errors"])},
-                "again": again | {"errors": len(again["errors"])}, "rss_1_mb": rss_1, "rss_20_mb": rss_20,
-                "rss_20_again_mb": rss_again, "rss_after_mb": rss_mb(proc.pid)}
+        counted = {name: r | {"errors": len(r["errors"])}
+                   for name, r in (("floor", floor), ("one", one), ("twenty", twenty), ("again", again))}
+        return counted | {"rss_1_mb": rss_1, "rss_20_mb": rss_20, "rss_20_again_mb": rss_again,
+                          "rss_after_mb": rss_mb(proc.pid)}
     finally:
         proc.terminate()
         proc.wait(timeout=20)
@@ -395,6 +405,10 @@ def report(results: dict) -> str:
             lines.append(f"| {label} | {r['seconds']:.0f} s | {r['runs']} | {r['median_s']:.3f} s | "
                          f"{r['p95_s']:.3f} s | {r['errors']} | {rss:.0f} MB |")
         lines += ["", f"Server RSS 3 s after the sessions closed: {w['rss_after_mb']:.0f} MB.", ""]
+        if "floor" in w:
+            lines += [f"One session rerunning the floor page on a real server: median {w['floor']['median_s']:.3f} s; "
+                      f"the overview {w['one']['median_s']:.3f} s: "
+                      f"{w['one']['median_s'] / w['floor']['median_s']:.2f}× (warm, aim ≤ 1.2×).", ""]
     b = results.get("browser")
     if b:
         lines += ["## Browser (Chromium): navigation to all charts drawn", "",
