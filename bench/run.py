@@ -436,6 +436,8 @@ WHY_NOT = {
             "actuals file through the intake checks (~70 ms for the 12 sample files), a DuckDB connection "
             "(~12 ms) and its tables (~40 ms), then the scorecard and the chart. It is paid once per state of "
             "the data files and shared by every session.",
+    "warm_server": "On a real server the rerun also pays for Streamlit's messaging, equally for both pages; "
+                   "the overview's extra elements are what remains.",
     "scale": "Scorecard time grows with the rows read for the year shown; the series of other years stay in DuckDB.",
     "intake": "The Arrow CSV reader and the per-distinct-value checks set the pace; DuckDB's count(*) does not "
               "materialise the rows at all.",
@@ -456,11 +458,14 @@ def aims(results: dict) -> list[str]:
         worst = max(r["ratio"] for r in results["intake"])
         rows.append(("intake", "intake ≤ 5× DuckDB's read_csv (count)", worst, 5.0))
     w = results.get("sessions")
+    if w and "floor" in w:
+        rows.append(("warm_server", "warm overview ≤ 1.2× the floor, on a real server (websocket)",
+                     w["one"]["median_s"] / w["floor"]["median_s"], 1.2))
     out = ["## Aims", "", "| aim | measured | met |", "|---|---|---|"]
     out += [f"| {label} | {value:.2f}× | {'yes' if value <= limit else 'no'} |" for _, label, value, limit in rows]
     if w:
-        growth = w["rss_20_again_mb"] - w["rss_20_mb"]
-        out.append(f"| no memory growth across sessions | {growth:+.0f} MB from one round of 20 sessions to "
+        growth = round(w["rss_20_again_mb"] - w["rss_20_mb"]) + 0  # + 0 turns -0 into 0
+        out.append(f"| no memory growth across sessions | {growth:+d} MB from one round of 20 sessions to "
                    f"the next | {'yes' if growth <= 5 else 'no'} |")
     missed = [key for key, _, value, limit in rows if value > limit]
     if missed:
