@@ -90,11 +90,11 @@ def completion_chart(scores: list[Score], lang: str = "zh") -> go.Figure:
             layout["annotations"].append(dict(
                 text=category_label(categories[r - 1], lang), showarrow=False, x=0, xanchor="left", xref="paper",
                 y=top, yanchor="bottom", yref="paper", font=dict(size=15, color="#222222")))
-        layout["shapes"].append(dict(type="line", x0=100, x1=100, xref=x_axis, y0=0, y1=1, yref=f"{y_axis} domain",
-                                     line=dict(color="#555555", width=1, dash="dot")))
         top = bottom - spacing
         if not group:
             continue
+        layout["shapes"].append(dict(type="line", x0=100, x1=100, xref=x_axis, y0=0, y1=1, yref=f"{y_axis} domain",
+                                     line=dict(color="#555555", width=1, dash="dot")))
         completion = [s.completion_pct or 0.0 for s in group]
         labels = [format_pct(s.completion_pct) if s.completion_pct is not None else "—" for s in group]
         on_panel = dict(xaxis=x_axis, yaxis=y_axis, showlegend=False)

@@ -262,8 +262,10 @@ def _series_lookup(frame: pd.DataFrame) -> dict[tuple, Series]:
 def load_series(ds: Dataset, years: list[int], series: list[tuple[str, str]]) -> dict[tuple, Series]:
     """Return the given (indicator, region) series ('' the city) of the given years, keyed by
     (indicator, region, year): a page reads only the series it shows."""
-    return _series_lookup(ds.query(queries.SERIES_FOR_YEARS, {
-        "years": sorted(set(years)), "series": sorted({f"{ind}|{region}" for ind, region in series if ind})}))
+    keys = sorted({f"{ind}|{region}" for ind, region in series if ind})
+    if not keys or not years:
+        return {}
+    return _series_lookup(ds.query(queries.SERIES_FOR_YEARS, {"years": sorted(set(years)), "series": keys}))
 
 
 def scorecard(ds: Dataset, year: int, as_of: int) -> list[Score]:

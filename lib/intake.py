@@ -182,7 +182,12 @@ def read_grid(name: str, data: bytes, sheet: str | None = None) -> tuple[list[li
             book.close()
         return grid, "xlsx", sheets
     text, encoding = decode_bytes(data)
-    return [list(row) for row in csv.reader(io.StringIO(text))], encoding, []
+    return _csv_rows(text), encoding, []
+
+
+def _csv_rows(text: str) -> list[list[str]]:
+    """Return the rows of CSV text; lines may end in \\n, \\r\\n or \\r (old Mac Excel), as Arrow reads them."""
+    return [list(row) for row in csv.reader(io.StringIO(text, newline=None))]
 
 
 def _find_header(grid: list[list[str]], catalog: Catalog) -> int | None:
@@ -309,7 +314,7 @@ def read_cells(name: str, data: bytes, sheet: str | None = None) -> tuple[pd.Dat
         return _grid_frame(grid), encoding, sheets
     if len(data) < SMALL_FILE_BYTES:
         text, encoding = decode_bytes(data)
-        return _grid_frame([list(row) for row in csv.reader(io.StringIO(text))]), encoding, []
+        return _grid_frame(_csv_rows(text)), encoding, []
     utf8 = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
     try:
         return _read_csv_columns(utf8), "utf-8-sig", []  # the Arrow reader checks that the bytes are UTF-8
@@ -321,7 +326,7 @@ def read_cells(name: str, data: bytes, sheet: str | None = None) -> tuple[pd.Dat
             return _read_csv_columns(text.encode("utf-8")), encoding, []
     except pa.ArrowInvalid:
         pass
-    return _grid_frame([list(row) for row in csv.reader(io.StringIO(text))]), encoding, []
+    return _grid_frame(_csv_rows(text)), encoding, []
 
 
 def _all_blank(cells: pd.DataFrame) -> bool:
@@ -461,26 +466,38 @@ def normalize(raw: pd.DataFrame, names_by_col: dict[int, dict], catalog: Catalog
 def _normalize_records(raw: pd.DataFrame, names_by_col: dict[int, dict], catalog: Catalog, file_name: str,
                        context: Context | None) -> tuple[pd.DataFrame, list[Problem], int]:
     """Return what normalize returns, checking one record at a time (the reference the column path is held to)."""
-    problems: list[Problem] = []
+    limit = config.MAX_LISTED_PROBLEMS
+    listed: list[Problem] = []
     rows: list[dict] = []
     seen: dict[tuple, int] = {}
+    flagged = duplicates = unlisted = 0
+    cutoff = None  # (row, column) of the first record with problems past the limit: none after it are listed
     for rec in raw.to_dict("records"):
+        here = (rec["pos"], rec["value_col"])
         headers = names_by_col.get(rec["value_col"], {})
         row, found = _check_record(rec, headers, catalog, file_name, context)
-        problems += found
         if row is None:
+            flagged += 1
+            if flagged <= limit:
+                listed += found
+            else:  # counted, not checked further: one problem at least
+                unlisted += 1
+                cutoff = cutoff or here
             continue
         key = (row["indicator"], row["region"], row["year"], row["month"])
         if key in seen:
-            problems.append(Problem(file_name, "err_duplicate", row=rec["pos"] + 1,
-                                    column=headers.get("period") or "period", value=clean(rec["period"]),
-                                    params={"other": seen[key]}))
+            if (cutoff is None or here < cutoff) and duplicates < limit:
+                duplicates += 1
+                listed.append(Problem(file_name, "err_duplicate", row=rec["pos"] + 1,
+                                      column=headers.get("period") or "period", value=clean(rec["period"]),
+                                      params={"other": seen[key]}))
+            else:
+                unlisted += 1
             continue
         seen[key] = rec["pos"] + 1
         rows.append(row | {"source_file": file_name, "source_row": rec["pos"] + 1})
-    limit = config.MAX_LISTED_PROBLEMS
-    unlisted = max(0, len(problems) - limit)
-    problems = problems[:limit]
+    unlisted += max(0, len(listed) - limit)
+    problems = listed[:limit]
     found, more = _ytd_going_down_records(rows, catalog, file_name, names_by_col)
     problems += found
     unlisted += more
@@ -498,14 +515,15 @@ def _ytd_going_down_records(rows: list[dict], catalog: Catalog, file_name: str,
     """Return what _ytd_going_down returns, for rows as dicts."""
     ytd = sorted((r for r in rows if r["basis"] == "ytd" and catalog.indicator(r["indicator"])["aggregation"] == "sum"),
                  key=lambda r: (r["indicator"], r["region"], r["year"], r["month"]))
+    down = [(prev, cur) for prev, cur in itertools.pairwise(ytd)
+            if (prev["indicator"], prev["region"], prev["year"]) == (cur["indicator"], cur["region"], cur["year"])
+            and cur["value"] < prev["value"] - 1e-9]
+    down.sort(key=lambda pair: (pair[1]["source_row"], pair[1]["value_col"]))  # by row, then column
     problems = [Problem(file_name, "err_ytd_down", row=cur["source_row"],
                         column=_value_name(names_by_col, cur["value_col"]), value=f"{cur['value']:g}",
                         params={"previous": f"{prev['value']:g}", "prev_row": prev["source_row"]})
-                for prev, cur in itertools.pairwise(ytd)
-                if (prev["indicator"], prev["region"], prev["year"]) == (cur["indicator"], cur["region"], cur["year"])
-                and cur["value"] < prev["value"] - 1e-9]
-    problems.sort(key=lambda p: p.row)
-    return problems[:config.MAX_LISTED_PROBLEMS], max(0, len(problems) - config.MAX_LISTED_PROBLEMS)
+                for prev, cur in down[:config.MAX_LISTED_PROBLEMS]]
+    return problems, max(0, len(down) - config.MAX_LISTED_PROBLEMS)
 
 
 def _against_loaded_records(rows: list[dict], catalog: Catalog, file_name: str, context: Context,
@@ -581,36 +599,41 @@ def _normalize_columns(raw: pd.DataFrame, names_by_col: dict[int, dict], catalog
     # checking every record one at a time would take minutes and the list could not be read anyway.
     limit = config.MAX_LISTED_PROBLEMS
     flagged = raw[failing]
-    cutoff = int(flagged["pos"].iloc[limit]) if len(flagged) > limit else None
-    located: list[tuple[int, Problem]] = []
-    rescued = []
-    for rec in flagged.head(limit).to_dict("records"):
+    cutoff = (int(flagged["pos"].iloc[limit]), int(flagged["value_col"].iloc[limit])) if len(flagged) > limit else None
+    located: list[tuple[int, int, Problem]] = []  # (row, column, problem): sorted into the record path's order
+    rescued, rescued_at = [], []
+    checked = flagged.head(limit)
+    for at, rec in zip(checked.index, checked.to_dict("records"), strict=True):
         row, problems = _check_record(rec, names_by_col.get(rec["value_col"], {}), catalog, file_name, context)
-        located += [(rec["pos"], p) for p in problems]
+        located += [(rec["pos"], rec["value_col"], p) for p in problems]
         if row is not None:  # the column checks flagged a record the reference check accepts: keep it
             rescued.append(row)
+            rescued_at.append(at)
     unlisted = max(0, len(flagged) - limit)
     good = rows[~failing] if failing.any() else rows
-    if rescued:
-        good = pd.concat([good, pd.DataFrame(rescued)]).sort_values("pos", kind="stable")
+    if rescued:  # (kept on their own index, which is raw's)
+        good = pd.concat([good, pd.DataFrame(rescued, index=rescued_at)]).sort_index(kind="stable")
     keys = ["indicator", "region", "year", "month"]
     key = pd.Series(row_key[~failing]) if not rescued else _row_keys(good, keys)
     duplicate = key.duplicated(keep="first").to_numpy()
     if duplicate.any():
         first_line = good["pos"].groupby(key.to_numpy(), sort=False).transform("first").to_numpy() + 1
-        periods = raw.set_index("pos")["period"]
-        listed = duplicate & (good["pos"].to_numpy() < (cutoff if cutoff is not None else np.inf))
+        pos, col = good["pos"].to_numpy(), good["value_col"].to_numpy()
+        listed = duplicate.copy()
+        if cutoff is not None:
+            listed &= (pos < cutoff[0]) | ((pos == cutoff[0]) & (col < cutoff[1]))
         listed &= np.cumsum(listed) <= limit
         unlisted += int(duplicate.sum() - listed.sum())
-        for pos, other, col in zip(good["pos"][listed], first_line[listed], good["value_col"][listed]):
-            headers = names_by_col.get(col, {})
-            located.append((pos, Problem(file_name, "err_duplicate", row=pos + 1,
-                                         column=headers.get("period") or "period", value=clean(periods[pos]),
-                                         params={"other": int(other)})))
+        periods = raw.loc[good.index[listed], "period"]
+        for p, c, other, period in zip(pos[listed], col[listed], first_line[listed], periods, strict=True):
+            headers = names_by_col.get(c, {})
+            located.append((p, c, Problem(file_name, "err_duplicate", row=int(p) + 1,
+                                          column=headers.get("period") or "period", value=clean(period),
+                                          params={"other": int(other)})))
         good = good[~duplicate]
-    located.sort(key=lambda item: item[0])
+    located.sort(key=lambda item: (item[0], item[1]))
     unlisted += max(0, len(located) - limit)
-    problems = [p for _, p in located[:limit]]
+    problems = [p for _, _, p in located[:limit]]
     good = good.reset_index(drop=True)
     good = good.assign(source_file=_text_by_code([file_name], np.zeros(len(good), dtype=np.int64))[0],
                        source_row=good["pos"] + 1)
@@ -656,7 +679,7 @@ def _ytd_going_down(rows: pd.DataFrame, catalog: Catalog, file_name: str,
     value_col = ytd["value_col"].to_numpy()[order]
     same = (indicator[1:] == indicator[:-1]) & (region[1:] == region[:-1]) & (year[1:] == year[:-1])
     down = np.flatnonzero(same & (value[1:] < value[:-1] - 1e-9)) + 1
-    down = down[np.argsort(line[down], kind="stable")]
+    down = down[np.lexsort((value_col[down], line[down]))]  # by row, then column, as the record path lists them
     problems = [Problem(file_name, "err_ytd_down", row=int(line[i]), column=_value_name(names_by_col, value_col[i]),
                         value=f"{value[i]:g}", params={"previous": f"{value[i - 1]:g}", "prev_row": int(line[i - 1])})
                 for i in down[:config.MAX_LISTED_PROBLEMS]]
@@ -668,7 +691,7 @@ def _against_loaded(rows: pd.DataFrame, catalog: Catalog, file_name: str, contex
     """Return warnings: revisions of months already loaded, and values far from last year's (the first
     config.MAX_LISTED_PROBLEMS), and how many more there are."""
     keys = ["indicator", "region", "year", "month"]
-    located: list[tuple[int, int, Problem]] = []
+    located: list[tuple[int, int, int, Problem]] = []
     if context.loaded and not rows.empty:
         loaded = pd.DataFrame([(*k, *v) for k, v in context.loaded.items()],
                               columns=[*keys, "old", "old_basis", "source"]).astype({"year": "int64", "month": "int64"})
@@ -676,7 +699,7 @@ def _against_loaded(rows: pd.DataFrame, catalog: Catalog, file_name: str, contex
         changed = met[(met["old_basis"] != met["basis"])
                       | ((met["old"] - met["value"]).abs() > 1e-9 * met["old"].abs().clip(lower=1.0))]
         for r in changed.itertuples():
-            located.append((r.source_row, 0, Problem(
+            located.append((r.source_row, r.value_col, 0, Problem(
                 file_name, "warn_revision", row=r.source_row, column=_value_name(names_by_col, r.value_col),
                 value=f"{r.value:g}", severity="warning", params={
                     "old": f"{r.old:g}", "new": f"{r.value:g}", "unit": catalog.indicator(r.indicator)["unit"],
@@ -689,13 +712,14 @@ def _against_loaded(rows: pd.DataFrame, catalog: Catalog, file_name: str, contex
         far = met[(met["last"] > 0) & (met["value"] > 0)
                   & ~ratio.between(1 / config.OUTLIER_FACTOR, config.OUTLIER_FACTOR)]
         for r in far.itertuples():
-            located.append((r.source_row, 1, Problem(
+            located.append((r.source_row, r.value_col, 1, Problem(
                 file_name, "warn_outlier", row=r.source_row, column=_value_name(names_by_col, r.value_col),
                 value=f"{r.value:g}", severity="warning", params={
                     "last": f"{r.last:g}", "unit": catalog.indicator(r.indicator)["unit"],
                     "factor": f"{r.value / r.last:.1f}"})))
-    located.sort(key=lambda item: item[:2])
-    return [p for _, _, p in located[:config.MAX_LISTED_PROBLEMS]], max(0, len(located) - config.MAX_LISTED_PROBLEMS)
+    located.sort(key=lambda item: item[:3])  # by row, column, then revision before outlier: the record path's order
+    return ([p for *_, p in located[:config.MAX_LISTED_PROBLEMS]],
+            max(0, len(located) - config.MAX_LISTED_PROBLEMS))
 
 
 def _value_name(names_by_col: dict[int, dict], value_col: int) -> str:

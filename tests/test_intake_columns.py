@@ -40,18 +40,52 @@ def as_tuples(frame: pd.DataFrame, problems: list, unlisted: int) -> tuple:
             [(p.code, p.row, p.column, p.value, p.severity, sorted(p.params.items())) for p in problems], unlisted)
 
 
+WIDE_VALUES = ["1", "2.5", "", "", "x", "-1", "25,000", "0"]
+
+
+def messy_wide_csv(seed: int, rows: int) -> str:
+    """Return a wide sheet: a period and region per row, one column per indicator, blanks unreported."""
+    rng = random.Random(seed)
+    out = io.StringIO()
+    out.write("月份,地区,口径,快递业务量（万件）,快递业务收入（亿元）,快递绿色网点,邮政业务总量\n")
+    for _ in range(rows):
+        cells = [rng.choice(PERIODS[:8]), rng.choice(REGIONS[:5]), rng.choice(["", "", "累计", "x"]),
+                 *(rng.choice(WIDE_VALUES) for _ in range(4))]
+        out.write(",".join(f'"{c}"' if "," in c else c for c in cells) + "\n")
+    return out.getvalue()
+
+
+CONTEXT = dict(loaded={("express_volume", "", 2021, 11): (2.5, "month", "a.csv"),
+                       ("green_outlets", "", 2021, 3): (28.0, "month", "b.csv"),
+                       ("express_volume", "昆山市", 2021, 7): (0.1, "ytd", "c.csv")},
+               last_year={("express_volume", "", 2020, 11): 0.2, ("green_outlets", "", 2020, 3): 5.0,
+                          ("express_volume", "", 2020, 5): 1.0})
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("limit", [1000, 7])
+def test_column_path_agrees_on_wide_sheets_and_with_a_low_problem_cap(sample_dir, monkeypatch, seed, limit):
+    monkeypatch.setattr(intake.config, "MAX_LISTED_PROBLEMS", limit)
+    catalog = load_catalog(sample_dir)
+    context = Context(today=dt.date(2021, 12, 15), years={2020, 2021}, **CONTEXT)
+    for text, layout in ((messy_wide_csv(seed, 300), "wide"), (messy_long_csv(seed, 400), "long")):
+        cells, _, _ = intake.read_cells("f.csv", text.encode("utf-8"))
+        raw, names, found_layout, _ = intake.to_raw(cells, catalog, "f.csv")
+        assert found_layout == layout
+        records = as_tuples(*intake._normalize_records(raw, names, catalog, "f.csv", context))
+        columns = as_tuples(*intake._normalize_columns(raw, names, catalog, "f.csv", context))
+        assert columns == records
+        if limit == 7:
+            assert len(records[1]) >= 7 and records[2] > 0  # the cap was reached and the rest counted
+
+
 @pytest.mark.parametrize("seed", range(6))
 @pytest.mark.parametrize("with_context", [False, True])
 def test_column_path_agrees_with_the_record_path(sample_dir, monkeypatch, seed, with_context):
     catalog = load_catalog(sample_dir)
     context = None
     if with_context:  # months already loaded (revisions) and last year's values (outliers)
-        context = Context(today=dt.date(2021, 12, 15), years={2020, 2021},
-                          loaded={("express_volume", "", 2021, 11): (2.5, "month", "a.csv"),
-                                  ("green_outlets", "", 2021, 3): (28.0, "month", "b.csv"),
-                                  ("express_volume", "昆山市", 2021, 7): (0.1, "ytd", "c.csv")},
-                          last_year={("express_volume", "", 2020, 11): 0.2, ("green_outlets", "", 2020, 3): 5.0,
-                                     ("express_volume", "", 2020, 5): 1.0})
+        context = Context(today=dt.date(2021, 12, 15), years={2020, 2021}, **CONTEXT)
     cells, _, _ = intake.read_cells("f.csv", messy_long_csv(seed, 400).encode("utf-8"))
     raw, names, layout, file_problems = intake.to_raw(cells, catalog, "f.csv")
     assert layout == "long" and not file_problems
@@ -94,6 +128,19 @@ def test_fast_reader_and_line_by_line_reader_give_the_same_cells(text, monkeypat
     slow, _, _ = intake.read_cells("f.csv", data)
     assert encoding == "gb18030"
     assert fast.values.tolist() == slow.values.tolist()
+
+
+@pytest.mark.parametrize("newline", ["\r", "\r\n", "\n"])
+def test_line_endings_of_every_excel_read_alike(sample_dir, monkeypatch, newline):
+    catalog = load_catalog(sample_dir)
+    text = newline.join(["period,indicator,value", "2021-11,green_outlets,28", "2021-10,green_outlets,27", ""])
+    results = []
+    for small in (10**9, 0):  # the csv module, then the Arrow reader
+        monkeypatch.setattr(intake, "SMALL_FILE_BYTES", small)
+        parsed = intake.parse("f.csv", text.encode("gbk"), catalog)
+        assert parsed.accepted, [p.code for p in parsed.problems]
+        results.append(parsed.rows[["indicator", "year", "month", "value", "source_row"]].values.tolist())
+    assert results[0] == results[1] == [["green_outlets", 2021, 11, 28.0, 2], ["green_outlets", 2021, 10, 27.0, 3]]
 
 
 def test_row_numbers_count_records_not_physical_lines(sample_dir):
