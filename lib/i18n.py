@@ -249,6 +249,8 @@ TEXT: dict[str, tuple[str, str]] = {
                           "At least {count} more problems are not listed (each check lists its first {limit})."),
     "file_ok": ("校验通过，可以入库。", "The file passed all checks and can be stored."),
     "file_has_errors": ("文件有{count}个错误，未入库。请按清单修改后重新上传。", "The file has {count} error(s) and was not stored. Fix them and upload again."),
+    "file_has_errors_at_least": ("文件至少有{count}个错误，未入库。请按清单修改后重新上传。",
+                                 "The file has at least {count} errors and was not stored. Fix them and upload again."),
     "file_has_warnings": ("有{count}个提醒：数据会入库，但请核对。", "{count} warning(s): the data will be stored, but please check them."),
     "confirm_store": ("确认入库", "Store these rows"),
     "sign_in_to_store": ("登录分析员账号后可入库。", "Sign in as an analyst to store the data."),

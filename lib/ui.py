@@ -244,7 +244,10 @@ def intake_report(parsed, catalog) -> None:
     st.caption(t("intake_summary", language, file=parsed.file, rows=len(parsed.rows), errors=len(errors),
                  warnings=len(warnings), layout=parsed.layout or "?", encoding=parsed.encoding or "?"))
     if errors:
-        st.error(t("file_has_errors", language, count=len(errors)))
+        if parsed.unlisted:  # more than the report lists: say how many at least
+            st.error(t("file_has_errors_at_least", language, count=len(errors) + parsed.unlisted))
+        else:
+            st.error(t("file_has_errors", language, count=len(errors)))
     else:
         st.success(t("file_ok", language))
         if warnings:

@@ -222,5 +222,6 @@ def test_a_file_with_too_many_problems_lists_the_first_and_counts_the_rest(monke
     data = (HEADER + "".join(f"2021-13,green_outlets,{i},,,,\n" for i in range(10))).encode()
     at.file_uploader(key="upload").set_value(("many.csv", data, "text/csv")).run()
     assert not at.exception
+    assert "文件至少有10个错误，未入库。请按清单修改后重新上传。" in [e.value for e in at.error]
     assert at.dataframe[0].value["行"].tolist() == [2, 3, 4]
     assert "另有至少7个问题未逐行列出（每项检查只列前3个）。" in [c.value for c in at.caption]
