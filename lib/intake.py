@@ -229,11 +229,12 @@ def _period_from_context(title_rows: list[list[str]], file_name: str) -> tuple[i
 # (non-ASCII text, odd numbers, rows with a problem) go through the same per-cell functions as above,
 # so a file gives the same rows and problems however it is processed, only faster.
 _ASCII_SPACE = " \t\n\x0b\x0c\r\x1c\x1d\x1e\x1f"
-_PLAIN_NUMBER = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")
+_PLAIN_NUMBER = r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?"  # what float() reads the same way
 # Files with fewer records than this are checked record by record (the column path's set-up costs
 # more than it saves on a small file); larger ones column by column. Both give the same result.
 COLUMN_PATH_MIN_RECORDS = 600
 SMALL_FILE_BYTES = 64 * 1024  # ... and read with the csv module rather than the Arrow reader
+_MAX_FAST_COLUMNS = 512  # wider files go through the csv module
 RAW_COLUMNS = ["pos", "period", "indicator", "value", "region", "unit", "basis", "note", "value_col"]
 
 
@@ -264,13 +265,13 @@ def _text_by_code(found: list[str | None], codes: np.ndarray) -> tuple[pd.Series
 def _numbers(s: pd.Series) -> np.ndarray:
     """Return parse_number() of every cell as floats, NaN where the cell is not a number."""
     out = np.full(len(s), np.nan)
-    plain = np.array(s.str.fullmatch(_PLAIN_NUMBER.pattern), dtype=bool)
+    plain = np.array(s.str.fullmatch(_PLAIN_NUMBER), dtype=bool)
     if not plain.all():
         # a cell that is a plain number once commas, spaces and % are gone is ASCII, which clean()
         # only strips; every other cell goes through parse_number itself
         rest = np.flatnonzero(~plain)
         tidy = s.iloc[rest].str.replace(",", "", regex=False).str.replace(" ", "", regex=False).str.rstrip("%")
-        tidy_plain = tidy.str.fullmatch(_PLAIN_NUMBER.pattern).to_numpy(dtype=bool)
+        tidy_plain = tidy.str.fullmatch(_PLAIN_NUMBER).to_numpy(dtype=bool)
         s = s.copy()
         s.iloc[rest[tidy_plain]] = tidy[tidy_plain].to_numpy()
         plain[rest[tidy_plain]] = True
@@ -302,9 +303,6 @@ def _read_csv_columns(utf8: bytes) -> pd.DataFrame:
     frame = table.to_pandas()
     frame.columns = range(table.num_columns)
     return frame
-
-
-_MAX_FAST_COLUMNS = 512
 
 
 def read_cells(name: str, data: bytes, sheet: str | None = None) -> tuple[pd.DataFrame, str | None, list[str]]:
