@@ -61,7 +61,8 @@ elif view.kind == "workplan":
                                                     "col_progress")])
 elif view.kind == "category":
     group = [s for s in scores if s.category == view.category]
-    st.plotly_chart(ui.presentation_figure(completion_chart(group, lang), height=190), key="slide_chart")
+    height = 190 if ui.slide_chart_height() < 600 else 330  # a 1080p projector has room for taller bars
+    st.plotly_chart(ui.presentation_figure(completion_chart(group, lang), height=height), key="slide_chart")
     for col, score in zip(st.columns(len(group) or 1), group, strict=False):
         with col:
             ui.slide_card(build_card(score, year, as_of, lang))
