@@ -8,12 +8,13 @@ from lib.deepdive import explain, gap_sentence, provenance
 from lib.fmt import format_period
 from lib.i18n import t
 
+title = st.empty()  # the title is the chosen indicator's, known only after the sidebar; it still comes first
 lang, ds, year, as_of = ui.page_start()
 target_id = ui.target_selector(ds, year)
 view = ui.cached_indicator_view(year, as_of, target_id)
 score, card = view.score, build_card(view.score, year, as_of, lang)
 
-st.title(card.title)
+title.title(card.title)
 st.caption(f"{format_period(year, as_of, lang)} · {t('kind_' + score.kind, lang)} · {card.target_text}")
 ui.status_badge(card.status, card.status_text)
 st.subheader(gap_sentence(score, lang))
