@@ -19,6 +19,7 @@ class Card:
     value: str
     target_text: str
     delta: str | None = None
+    delta_note: str | None = None  # what the delta is measured against, shown beside it
     progress: float | None = None
     lines: list[str] = field(default_factory=list)
 
@@ -40,7 +41,7 @@ def build_card(s: Score, year: int, as_of: int, lang: str = "zh") -> Card:
         if s.gap_points is not None:
             change = format_points(s.gap_points, lang) if unit == "%" else \
                 ("+" if s.gap_points >= 0 else "") + format_value(s.gap_points, unit, lang)
-            card.delta = f"{change} vs last year" if en else f"较去年同期{change}"
+            card.delta, card.delta_note = change, t("vs_last_year", lang)
     elif s.kind == "zero_tolerance":
         card.target_text = f"{t('target', lang)}{sep}{t('zero_target', lang)}"
     else:
@@ -52,9 +53,9 @@ def build_card(s: Score, year: int, as_of: int, lang: str = "zh") -> Card:
             line += f" · {t('expected_seasonal', lang)} {format_pct(s.expected_pct_seasonal)}"
             if s.seasonal_basis == "baseline":
                 line += f" · {t('expected_linear', lang)} {format_pct(s.expected_pct_linear)}"
-            card.delta = format_points(s.gap_points, lang)
+            card.delta, card.delta_note = format_points(s.gap_points, lang), t("vs_expected", lang)
         elif s.kind == "ratio" and s.gap_points is not None:
-            card.delta = format_points(s.gap_points, lang)
+            card.delta, card.delta_note = format_points(s.gap_points, lang), t("vs_target", lang)
         card.lines.append(line)
     if s.stretch_completion_pct is not None:
         card.lines.append(f"{t('stretch', lang)} {format_value(s.stretch, unit, lang)}{sep}"

@@ -311,11 +311,6 @@ def _none(value: object) -> float | None:
     return None if value is None or pd.isna(value) else float(value)
 
 
-def scorecard_frame(scores: list[Score]) -> pd.DataFrame:
-    """Return the scores as a DataFrame, one row per target."""
-    return pd.DataFrame([asdict(s) for s in scores])
-
-
 def status_counts(scores: list[Score]) -> dict[str, int]:
     """Return how many targets have each status."""
     counts = dict.fromkeys(STATUSES, 0)

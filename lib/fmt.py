@@ -70,6 +70,22 @@ def _format_en(base_value: float, family: str, unit: str, compact: bool = False)
     return f"{number} {noun}".strip()
 
 
+def unit_label(unit: str, lang: str = "zh") -> str:
+    """Return a unit as readers of lang know it: 亿元 stays 亿元 in Chinese and is CNY 100m in English."""
+    canonical = canonical_unit(unit) or unit
+    if lang != "en" or canonical not in UNITS:
+        return unit
+    family, factor = UNITS[canonical]
+    if family == "percent":
+        return "%"
+    if family == "score":
+        return "pts"
+    scale = {1e8: "100m", 1e4: "10k"}.get(factor, "")
+    if family == "money":
+        return f"CNY {scale}".strip()
+    return f"{scale} {_EN_NOUN.get(family) or family}".strip()
+
+
 def format_pct(value: float | None, signed: bool = False) -> str:
     """Return a percentage like 76.4% (or +14.5% when signed)."""
     if is_missing(value):

@@ -2,24 +2,20 @@
 
 from __future__ import annotations
 
-import re
-
 import plotly.graph_objects as go
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
-from lib import auth, charts, config, deepdive, intake, plan, progress, store
+from lib import auth, charts, config, deepdive, plan, progress, store
 from lib.dataset import Dataset, data_signature, files_signature, open_dataset
-from lib.engine import Score, default_period, scorecard, scorecard_frame
+from lib.display import STATUS_BADGE, badge_markdown, md, preview_frame, problems_frame, scorecard_table
+from lib.engine import Score, default_period, scorecard
 from lib.fmt import format_month_range, format_pct, format_period, format_value
 from lib.i18n import DEFAULT_LANG, department_label, t
 from lib.problems import InputError
-from lib.safety import neutralise_frame
 
 LANG_KEY = "lang"
 NAVIGATION_SEEN = "navigation_seen"
-STATUS_BADGE = {"green": ("green", ":material/check_circle:"), "yellow": ("orange", ":material/error:"),
-                "red": ("red", ":material/cancel:"), "grey": ("gray", ":material/help:")}
 
 
 def lang() -> str:
@@ -69,14 +65,14 @@ def _overview_chart(signature: tuple, year: int, as_of: int, language: str) -> g
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _scorecard_table(signature: tuple, year: int, as_of: int):
-    """Return the scorecard as a table for one state of the data files, year and as-of month."""
-    return scorecard_frame(_scorecard(signature, year, as_of))
+def _scorecard_table(signature: tuple, year: int, as_of: int, language: str):
+    """Return the readable scorecard table for one state of the data files, year, month and language."""
+    return scorecard_table(_scorecard(signature, year, as_of), year, language)
 
 
 def cached_scorecard_table(year: int, as_of: int):
     """Return the scorecard table (one row per target) for the current data, year and month."""
-    return _scorecard_table(data_signature(config.data_dir()), year, as_of)
+    return _scorecard_table(data_signature(config.data_dir()), year, as_of, lang())
 
 
 def cached_overview_chart(year: int, as_of: int) -> go.Figure:
@@ -147,34 +143,19 @@ def status_badge(status: str, label: str) -> None:
     st.badge(label, color=color, icon=icon)
 
 
-def badge_markdown(status: str, label: str) -> str:
-    """Return a status badge as Markdown (colour and icon), for use inside another text element."""
-    color, icon = STATUS_BADGE[status]
-    return f":{color}-badge[{icon} {md(label)}]"
-
-
-def md(text: object) -> str:
-    """Return text with Markdown control characters escaped, so data shows as typed."""
-    return re.sub(r"([\\`*_\[\]<>|~$#])", r"\\\1", str(text))
-
-
 def score_card(card, link_id: str | None = None) -> None:
     """Draw one target's card: title, status, value, progress bar, detail lines and a link to its page."""
     with st.container(border=True):
         # Title and status in one Markdown element: 24 cards make every element count on a rerun.
         st.markdown(f"**{md(card.title)}**  \n{badge_markdown(card.status, card.status_text)}")
-        st.metric(card.target_text, card.value, delta=card.delta, delta_color="normal" if card.delta else "off")
+        st.metric(card.target_text, card.value, delta=card.delta, delta_color="normal" if card.delta else "off",
+                  delta_description=card.delta_note)
         if card.progress is not None:
             st.progress(card.progress)
         st.caption("  \n".join(md(line) for line in card.lines))
         if link_id:
             st.page_link("pages/indicator.py", label=t("open_detail", lang()), icon=":material/arrow_forward:",
                          query_params={"id": link_id})
-
-
-def csv_bytes(frame) -> bytes:
-    """Return a frame as UTF-8 CSV with BOM (opens correctly in Chinese Excel), formulas neutralised."""
-    return neutralise_frame(frame).to_csv(index=False).encode("utf-8-sig")
 
 
 def _secret_accounts() -> dict:
@@ -222,24 +203,6 @@ def analyst_panel() -> str | None:
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def xlsx_sheet_names(data: bytes) -> list[str]:
-    """Return the sheets of an uploaded workbook (none when it cannot be opened)."""
-    try:
-        return intake.xlsx_sheets(data)
-    except Exception:  # the intake report explains an unreadable workbook
-        return []
-
-
-def next_period(ds: Dataset) -> tuple[int, int]:
-    """Return the month after the latest with data (the one analysts report next)."""
-    latest = default_period(ds)
-    if latest is None:
-        year = ds.catalog.years()[-1] if ds.catalog.years() else 2021
-        return year, 1
-    year, month = latest
-    return (year, month + 1) if month < 12 else (year + 1, 1)
-
-
 def intake_report(parsed, catalog) -> None:
     """Draw what validation found: verdict, problems table and the parsed rows."""
     language = lang()
@@ -263,35 +226,6 @@ def intake_report(parsed, catalog) -> None:
     if not parsed.rows.empty:
         st.markdown(f"**{t('preview', language)}**")
         st.dataframe(preview_frame(parsed.rows, catalog, language), hide_index=True)
-
-
-def problems_frame(problems, language: str):
-    """Return problems as a table: severity, row, column, value, message."""
-    import pandas as pd
-
-    return pd.DataFrame([{
-        t("col_severity", language): t(f"severity_{p.severity}", language),
-        t("col_row", language): p.row, t("col_column", language): p.column,
-        t("col_value", language): p.value, t("col_message", language): p.message(language),
-    } for p in problems])
-
-
-def preview_frame(rows, catalog, language: str):
-    """Return parsed rows with indicator names and units, as they will be stored."""
-    import pandas as pd
-
-    return pd.DataFrame({
-        t("col_row", language): rows["source_row"],
-        t("col_period", language): [format_period(int(y), int(m), language)
-                                    for y, m in zip(rows["year"], rows["month"])],
-        t("col_target_name", language): [catalog.indicators.at[i, "name_en" if language == "en" else "name_zh"]
-                                         for i in rows["indicator"]],
-        t("col_region", language): rows["region"].replace("", t("city", language)),
-        t("col_value", language): rows["value"],
-        t("col_unit", language): [catalog.indicators.at[i, "unit"] for i in rows["indicator"]],
-        t("col_basis", language): [t(f"basis_{b}", language) for b in rows["basis"]],
-        t("col_note", language): rows["note"],
-    })
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -327,7 +261,7 @@ def headline_metrics(score: Score, card, language: str) -> None:
     """Draw the key numbers of one target in a row of metrics."""
     cols = st.columns(4)
     cols[0].metric(t("actual", language), card.value, delta=card.delta, border=True,
-                   delta_color="normal" if card.delta else "off")
+                   delta_color="normal" if card.delta else "off", delta_description=card.delta_note)
     cols[1].metric(t("completion", language), format_pct(score.completion_pct), border=True)
     cols[2].metric(t("expected_seasonal", language), format_pct(score.expected_pct_seasonal), border=True)
     cols[3].metric(t("projection", language), format_value(score.projection_year_end, score.unit, language,
@@ -353,38 +287,6 @@ def region_section(view, language: str) -> None:
         t("col_completion", language): [format_pct(v) for v in frame["completion_pct"]],
     })
     st.dataframe(table, hide_index=True)
-
-
-def provenance_frame(frame, unit: str, language: str):
-    """Return the provenance table with translated headers and formatted values."""
-    import pandas as pd
-
-    if frame.empty:
-        return frame
-    return pd.DataFrame({
-        t("col_month", language): frame["month"],
-        t("col_value", language): [format_value(v, unit, language) for v in frame["value"]],
-        t("col_ytd", language): [format_value(v, unit, language) for v in frame["ytd"]],
-        t("col_file", language): frame["file"],
-        t("col_row", language): [int(r) if r == r and r is not None else "" for r in frame["row"]],
-        t("col_submitted", language): frame["submitted"],
-        t("col_note", language): frame["note"],
-    })
-
-
-def league_frame(frame, language: str):
-    """Return the department league table with translated headers."""
-    import pandas as pd
-
-    return pd.DataFrame({
-        t("col_department", language): frame["label"],
-        t("col_targets", language): frame["targets"],
-        t("status_green", language): frame["green"],
-        t("status_yellow", language): frame["yellow"],
-        t("status_red", language): frame["red"],
-        t("status_grey", language): frame["grey"],
-        t("col_on_pace", language): [format_pct(v) for v in frame["on_pace_pct"]],
-    })
 
 
 def require_app_navigation() -> None:
@@ -476,19 +378,13 @@ def slide_footer(ds: Dataset, year: int, as_of: int, index: int, total: int) -> 
     leave.page_link("pages/overview.py", label=t("exit_present", language), icon=":material/close:")
 
 
-def status_count_badges(counts: dict[str, int], language: str) -> str:
-    """Return the status counts as one line of coloured Markdown badges."""
-    symbols = {"green": "●", "yellow": "▲", "red": "✕", "grey": "○"}
-    return "#### " + "　".join(
-        f":{STATUS_BADGE[s][0]}-badge[{symbols[s]} {t('status_' + s, language)} {n}]" for s, n in counts.items())
-
-
 def slide_card(card, details: bool = False) -> None:
     """Draw a card for a slide: title, status, big value, and (with details) progress and one line."""
     with st.container(border=True):
         st.markdown(f"**{md(card.title)}**")
         status_badge(card.status, card.status_text)
-        st.metric(card.target_text, card.value, delta=card.delta, delta_color="normal" if card.delta else "off")
+        st.metric(card.target_text, card.value, delta=card.delta, delta_color="normal" if card.delta else "off",
+                  delta_description=card.delta_note)
         if details and card.progress is not None:
             st.progress(card.progress)
         if details and card.lines:
@@ -507,20 +403,6 @@ def headline_numbers(score: Score, language: str) -> None:
 def slide_chart_height() -> int:
     """Return the chart height of a slide: 410 px fits 1280×720; ?screen=1080 gives a 1920×1080 projector more."""
     return 640 if st.query_params.get("screen") == "1080" else 410
-
-
-def presentation_figure(fig, height: int):
-    """Return a figure restyled for the back of a room: larger type, fixed height."""
-    fig.update_layout(height=height, font=dict(size=17), margin=dict(l=10, r=20, t=40, b=40))
-    if fig.layout.legend.y is not None and fig.layout.legend.y < 0:  # a legend under the plot needs room
-        fig.update_layout(margin=dict(b=95), legend=dict(y=-0.2, font=dict(size=13)))
-    elif fig.layout.legend.yref == "container":  # the overview's legend at the top: the slide's footer has one
-        fig.update_layout(showlegend=False)
-    fig.update_annotations(font_size=16)
-    fig.update_xaxes(tickfont_size=15)
-    fig.update_yaxes(tickfont_size=15)
-    fig.update_traces(textfont_size=16, selector=dict(mode="text"))
-    return fig
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -567,12 +449,6 @@ def cached_progress():
     return _progress_rows(progress_signature(config.data_dir()))
 
 
-def progress_count_badges(counts: dict[str, int], language: str) -> str:
-    """Return the progress counts as one line of coloured Markdown badges."""
-    colors = {"behind": "red", "not_started": "orange", "in_progress": "blue", "done": "green", "none": "gray"}
-    return "#### " + "　".join(f":{colors[s]}-badge[{t('prog_' + s, language)} {n}]" for s, n in counts.items())
-
-
 def tracker_filters(table, language: str):
     """Draw department, status and search filters; return the rows that pass them."""
     departments = sorted({d for ds_ in table["lead_departments"] for d in ds_.split("、") if d})
@@ -590,37 +466,6 @@ def tracker_filters(table, language: str):
     if query:
         mask &= table["text"].str.contains(query, regex=False) | table["narrative"].str.contains(query, regex=False)
     return table[mask]
-
-
-def tracker_frame(rows, scores, language: str):
-    """Return tracker rows for display: light, number, section, text, lead, progress, linked targets."""
-    import pandas as pd
-
-    symbols = {"green": "●", "yellow": "▲", "red": "✕", "grey": "○"}
-    by_id = {s.indicator: s for s in scores}
-
-    def linked(ids: str) -> str:
-        names = []
-        for i in filter(None, ids.split(";")):
-            if i in by_id:
-                s = by_id[i]
-                names.append(f"{symbols[s.status]} {s.name_en if language == 'en' else s.name}")
-        return "；".join(names)
-
-    return pd.DataFrame({
-        t("filter_progress_status", language): [t("prog_" + s, language) for s in rows["status"]],
-        t("col_number", language): rows["number"],
-        t("col_section", language): [f"{s.split('·')[-1]}、{title}" if s else "" for s, title in
-                                     zip(rows["section"], rows["section_title"])],
-        t("col_item", language): rows["text"],
-        t("col_lead", language): [("、" if language != "en" else ", ").join(department_label(d, language)
-                                  for d in v.split("、") if d) for v in rows["lead_departments"]],
-        t("col_progress", language): rows["narrative"],
-        t("col_updated", language): [f"{int(m)}月" if language != "en" and m == m else (int(m) if m == m else "")
-                                     for m in rows["updated_month"]],
-        t("col_done_date", language): rows["completion_date"],
-        t("col_linked_targets", language): [linked(v) for v in rows["target_ids"]],
-    })
 
 
 def department_kpis(scores, department: str, language: str) -> None:

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from lib import ui
+from lib import display, ui
 from lib.cards import build_card
 from lib.deepdive import department_scores, league_table
 from lib.i18n import department_label, t
@@ -11,7 +11,7 @@ lang, ds, year, as_of = ui.page_start("departments_title")
 scores = ui.cached_scorecard(year, as_of)
 
 st.subheader(t("league_title", lang))
-st.dataframe(ui.league_frame(league_table(scores, lang), lang), hide_index=True)
+st.dataframe(display.league_frame(league_table(scores, lang), lang), hide_index=True)
 
 by_department = department_scores(scores)
 department = st.segmented_control(t("pick_department", lang), list(by_department), key="department",

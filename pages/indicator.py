@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from lib import store, ui
+from lib import display, store, ui
 from lib.cards import build_card
 from lib.deepdive import explain, gap_sentence, provenance
 from lib.fmt import format_period
@@ -25,7 +25,7 @@ st.plotly_chart(figure, key="detail_chart",
 ui.export_panel(year, as_of, figure=figure, slug=target_id)
 
 with st.expander(t("explain_title", lang), icon=":material/calculate:", expanded=True):
-    st.markdown("\n".join(f"- {ui.md(line)}" for line in explain(score, lang)))
+    st.markdown("\n".join(f"- {display.md(line)}" for line in explain(score, lang)))
 
 if not view.regions.empty:
     st.subheader(t("regions_title", lang))
@@ -33,5 +33,5 @@ if not view.regions.empty:
     ui.region_section(view, lang)
 
 st.subheader(t("provenance_title", lang))
-st.dataframe(ui.provenance_frame(provenance(view, store.read_log(ds.data_dir), lang), score.unit, lang),
+st.dataframe(display.provenance_frame(provenance(view, store.read_log(ds.data_dir), lang), score.unit, lang),
              hide_index=True)

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from lib import ui
+from lib import display, ui
 from lib.cards import build_card
 from lib.config import PACE_YELLOW_BAND_POINTS
 from lib.engine import status_counts
@@ -37,6 +37,6 @@ with table:
     if table.open:  # the table is drawn only while it is open: most reruns never show it
         frame = ui.cached_scorecard_table(year, as_of)
         st.dataframe(frame, hide_index=True)
-        st.download_button(t("download_csv", lang), lambda: ui.csv_bytes(frame),
+        st.download_button(t("download_csv", lang), lambda: display.csv_bytes(frame),
                            file_name=f"scorecard_{year}-{as_of:02d}.csv", mime="text/csv")
 st.caption(t("footer_source", lang, source=ds.data_dir))

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from lib import ui
+from lib import display, ui
 from lib.cards import build_card
 from lib.charts import completion_chart, indicator_detail_chart
 from lib.deepdive import gap_sentence
@@ -30,11 +30,11 @@ index = ui.slide_index(len(views))
 view = views[index]
 
 head, where = st.columns([4, 1], vertical_alignment="bottom")
-head.markdown(f"# {ui.md(view.title)}")
+head.markdown(f"# {display.md(view.title)}")
 where.markdown(f"**{format_period(year, as_of, lang)}** · {t('slide_of', lang, n=index + 1, total=len(views))}")
 
 if view.kind == "scorecard":
-    st.markdown(ui.status_count_badges(status_counts(scores), lang))
+    st.markdown(display.status_count_badges(status_counts(scores), lang))
     by_id = {s.indicator: s for s in scores}
     headline = [by_id[v.target_id] for v in views if v.kind == "indicator"]
     for col, score in zip(st.columns(len(headline) or 1), headline, strict=False):
@@ -46,23 +46,24 @@ elif view.kind == "indicator":
     left, right = st.columns([1, 2.8])
     with left:
         ui.status_badge(card.status, card.status_text)
-        st.metric(card.target_text, card.value, delta=card.delta, delta_color="normal" if card.delta else "off")
+        st.metric(card.target_text, card.value, delta=card.delta, delta_color="normal" if card.delta else "off",
+                  delta_description=card.delta_note)
         ui.headline_numbers(detail.score, lang)
     with right:
-        st.markdown(f"### {ui.md(gap_sentence(detail.score, lang))}")
-        st.plotly_chart(ui.presentation_figure(indicator_detail_chart(detail, lang), height=ui.slide_chart_height()),
-                        key="slide_chart")
+        st.markdown(f"### {display.md(gap_sentence(detail.score, lang))}")
+        figure = indicator_detail_chart(detail, lang)
+        st.plotly_chart(display.presentation_figure(figure, height=ui.slide_chart_height()), key="slide_chart")
 elif view.kind == "workplan":
     table = ui.cached_tracker(year, as_of)
-    st.markdown(ui.progress_count_badges(progress_counts(table), lang))
+    st.markdown(display.progress_count_badges(progress_counts(table), lang))
     attention = table[table["status"].isin(["behind", "not_started"])].head(8)
-    st.dataframe(ui.tracker_frame(attention, scores, lang), hide_index=True, height=330,
+    st.dataframe(display.tracker_frame(attention, scores, lang), hide_index=True, height=330,
                  column_order=[t(k, lang) for k in ("filter_progress_status", "col_number", "col_item", "col_lead",
                                                     "col_progress")])
 elif view.kind == "category":
     group = [s for s in scores if s.category == view.category]
     height = 190 if ui.slide_chart_height() < 600 else 330  # a 1080p projector has room for taller bars
-    st.plotly_chart(ui.presentation_figure(completion_chart(group, lang), height=height), key="slide_chart")
+    st.plotly_chart(display.presentation_figure(completion_chart(group, lang), height=height), key="slide_chart")
     for col, score in zip(st.columns(len(group) or 1), group, strict=False):
         with col:
             ui.slide_card(build_card(score, year, as_of, lang))

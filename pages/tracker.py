@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from lib import ui
+from lib import display, ui
 from lib.fmt import format_period
 from lib.i18n import department_label, t
 from lib.progress import status_counts
@@ -23,7 +23,7 @@ table = ui.cached_tracker(year, as_of)
 ui.refused_progress_notice()
 counts = status_counts(table)
 st.caption(t("tracker_caption", lang, period=format_period(year, as_of, lang), total=len(table), **counts))
-st.markdown(ui.progress_count_badges(counts, lang))
+st.markdown(display.progress_count_badges(counts, lang))
 
 filtered = ui.tracker_filters(table, lang)
 sizes = filtered["list_type"].value_counts()
@@ -33,7 +33,7 @@ tabs = st.tabs([t("tab_work_items", lang, n=sizes.get("work_item", 0)),
 scores = ui.cached_scorecard(year, as_of)
 for tab, list_type in zip(tabs[:3], ("work_item", "livelihood", "key_work"), strict=True):
     with tab:
-        st.dataframe(ui.tracker_frame(filtered[filtered["list_type"] == list_type], scores, lang), hide_index=True,
+        st.dataframe(display.tracker_frame(filtered[filtered["list_type"] == list_type], scores, lang), hide_index=True,
                      key=f"tracker_{list_type}", height=560)
 with tabs[3]:
     departments = sorted({d for ds_ in table["lead_departments"] for d in ds_.split("、") if d})
@@ -43,7 +43,7 @@ with tabs[3]:
     with left:
         st.markdown(f"**{t('dept_items', lang)}**")
         mine = table[table["lead_departments"].str.split("、").map(lambda ds_: dept in ds_)]
-        st.dataframe(ui.tracker_frame(mine, scores, lang), hide_index=True, key="tracker_dept_items")
+        st.dataframe(display.tracker_frame(mine, scores, lang), hide_index=True, key="tracker_dept_items")
     with right:
         st.markdown(f"**{t('dept_kpis', lang)}**")
         ui.department_kpis(scores, dept, lang)

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from lib import config, store, templates, ui
+from lib import config, display, store, templates, ui
 from lib.fmt import format_period
 from lib.i18n import t
 
@@ -22,7 +22,7 @@ with tab_upload:
     upload = st.file_uploader(t("uploader", lang), type=["csv", "xlsx"], key="upload")
     if upload is not None:
         data = upload.getvalue()
-        sheets = ui.xlsx_sheet_names(data) if upload.name.lower().endswith(".xlsx") else []
+        sheets = display.xlsx_sheet_names(data) if upload.name.lower().endswith(".xlsx") else []
         sheet = st.selectbox(t("sheet", lang), sheets, key="sheet") if len(sheets) > 1 else None
         parsed = store.validate(data_dir, upload.name, data, sheet=sheet)
         ui.intake_report(parsed, ds.catalog)
@@ -42,7 +42,7 @@ with tab_upload:
 
 with tab_templates:
     st.caption(t("templates_intro", lang))
-    year, month = ui.next_period(ds)
+    year, month = display.next_period(ds)
     long_frame = templates.long_template(ds.catalog, f"{year}-{month:02d}")
     wide_frame = templates.wide_template(ds.catalog, year)
     cols = st.columns(4)

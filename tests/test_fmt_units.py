@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from lib import units
-from lib.fmt import format_period, format_points, format_value
+from lib.fmt import format_period, format_points, format_value, unit_label
 
 
 @pytest.mark.parametrize("value, src, dst, expected", [
@@ -38,3 +38,13 @@ def test_format_period_and_points():
     assert format_period(2021, 10, "en") == "Oct 2021"
     assert format_points(-2.74) == "-2.7个百分点"
     assert format_points(0.55, "en") == "+0.6 pts"
+
+
+@pytest.mark.parametrize(("unit", "en"), [
+    ("亿元", "CNY 100m"), ("万元", "CNY 10k"), ("元", "CNY"), ("亿件", "100m parcels"), ("万件", "10k parcels"),
+    ("万个", "10k items"), ("个", "items"), ("人次", "person-times"), ("家", "sites"), ("例", "cases"),
+    ("起", "incidents"), ("%", "%"), ("分", "pts"), ("％", "%"),
+])
+def test_unit_label_in_english_names_the_scale(unit, en):
+    assert unit_label(unit, "en") == en
+    assert unit_label(unit, "zh") == unit

@@ -1,0 +1,211 @@
+"""What the pages show, built without Streamlit: escaped Markdown, badges, display tables, slide figures."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from lib import intake
+from lib.dataset import Dataset
+from lib.engine import Score, default_period
+from lib.fmt import format_month_range, format_pct, format_period, format_value, trim_number, unit_label
+from lib.i18n import category_label, department_label, status_label, t
+from lib.safety import neutralise_frame
+
+# Status colour and icon for Streamlit's badges; a symbol tells statuses apart without colour.
+STATUS_BADGE = {"green": ("green", ":material/check_circle:"), "yellow": ("orange", ":material/error:"),
+                "red": ("red", ":material/cancel:"), "grey": ("gray", ":material/help:")}
+STATUS_SYMBOLS = {"green": "●", "yellow": "▲", "red": "✕", "grey": "○"}
+
+
+def md(text: object) -> str:
+    """Return text with Markdown control characters escaped, so data shows as typed."""
+    return re.sub(r"([\\`*_\[\]<>|~$#])", r"\\\1", str(text))
+
+
+def badge_markdown(status: str, label: str) -> str:
+    """Return a status badge as Markdown (colour and icon), for use inside another text element."""
+    color, icon = STATUS_BADGE[status]
+    return f":{color}-badge[{icon} {md(label)}]"
+
+
+def status_count_badges(counts: dict[str, int], language: str) -> str:
+    """Return the status counts as one line of coloured Markdown badges."""
+    return "#### " + "　".join(
+        f":{STATUS_BADGE[s][0]}-badge[{STATUS_SYMBOLS[s]} {t('status_' + s, language)} {n}]"
+        for s, n in counts.items())
+
+
+def progress_count_badges(counts: dict[str, int], language: str) -> str:
+    """Return the progress counts as one line of coloured Markdown badges."""
+    colors = {"behind": "red", "not_started": "orange", "in_progress": "blue", "done": "green", "none": "gray"}
+    return "#### " + "　".join(f":{colors[s]}-badge[{t('prog_' + s, language)} {n}]" for s, n in counts.items())
+
+
+def csv_bytes(frame) -> bytes:
+    """Return a frame as UTF-8 CSV with BOM (opens correctly in Chinese Excel), formulas neutralised."""
+    return neutralise_frame(frame).to_csv(index=False).encode("utf-8-sig")
+
+
+def xlsx_sheet_names(data: bytes) -> list[str]:
+    """Return the sheets of an uploaded workbook (none when it cannot be opened)."""
+    try:
+        return intake.xlsx_sheets(data)
+    except Exception:  # the intake report explains an unreadable workbook
+        return []
+
+
+def next_period(ds: Dataset) -> tuple[int, int]:
+    """Return the month after the latest with data (the one analysts report next)."""
+    latest = default_period(ds)
+    if latest is None:
+        year = ds.catalog.years()[-1] if ds.catalog.years() else 2021
+        return year, 1
+    year, month = latest
+    return (year, month + 1) if month < 12 else (year + 1, 1)
+
+
+def _rounded(value: float | None, digits: int) -> float | None:
+    """Return a number rounded for reading, or None when it is missing."""
+    return None if value is None or value != value else round(value, digits)
+
+
+def requirement_text(score: Score, language: str) -> str:
+    """Return what a target asks for, in the table's unit: ≥24亿件, 零发生, ≥10万个（挑战值 15万个）; ≥24 in English."""
+    if score.kind == "zero_tolerance":
+        return t("zero_target", language)
+
+    def amount(value: float) -> str:
+        unit = "" if language == "en" and score.unit != "%" else score.unit  # English names the unit in its column
+        return f"{trim_number(value)}{unit}"
+
+    if score.kind == "not_below_last_year":
+        text = t("not_below_target", language)
+        if score.target is None:
+            return text
+        return f"{text} ({amount(score.target)})" if language == "en" else f"{text}（{amount(score.target)}）"
+    text = f"{score.comparator}{amount(score.target)}"
+    if score.stretch is not None and score.stretch == score.stretch:
+        stretch = f"{t('stretch', language)} {amount(score.stretch)}"
+        text += f" ({stretch})" if language == "en" else f"（{stretch}）"
+    return text
+
+
+def scorecard_table(scores: list[Score], year: int, language: str) -> pd.DataFrame:
+    """Return the scorecard as a table for reading and for Excel: one row per target, numbers left as numbers."""
+    sep = ", " if language == "en" else "、"
+    return pd.DataFrame({
+        t("col_target_name", language): [s.name_en if language == "en" else s.name for s in scores],
+        t("col_category", language): [category_label(s.category, language) for s in scores],
+        t("col_lead", language): [sep.join(department_label(d, language) for d in s.lead_departments)
+                                  for s in scores],
+        t("col_status", language): [status_label(s.status, language) for s in scores],
+        t("col_requirement", language): [requirement_text(s, language) for s in scores],
+        t("col_actual_ytd", language): [_rounded(s.actual_ytd, 2) for s in scores],
+        t("col_unit", language): [unit_label(s.unit, language) for s in scores],
+        t("col_completion_pct", language): [_rounded(s.completion_pct, 1) for s in scores],
+        t("col_expected_pct", language): [_rounded(s.expected_pct_seasonal, 1) for s in scores],
+        t("col_gap_points", language): [_rounded(s.gap_points, 1) for s in scores],
+        t("col_yoy_pct", language): [_rounded(s.yoy_growth_pct, 1) for s in scores],
+        t("col_growth_target_pct", language): [_rounded(s.growth_target_pct, 1) for s in scores],
+        t("col_projection", language): [_rounded(s.projection_year_end, 2) for s in scores],
+        t("col_data_through", language): [format_period(year, s.data_month, language) if s.data_month else ""
+                                          for s in scores],
+        t("col_sources", language): ["; ".join(s.sources) for s in scores],
+    })
+
+
+def problems_frame(problems, language: str):
+    """Return problems as a table: severity, row, column, value, message."""
+    return pd.DataFrame([{
+        t("col_severity", language): t(f"severity_{p.severity}", language),
+        t("col_row", language): p.row, t("col_column", language): p.column,
+        t("col_value", language): p.value, t("col_message", language): p.message(language),
+    } for p in problems])
+
+
+def preview_frame(rows, catalog, language: str):
+    """Return parsed rows with indicator names and units, as they will be stored."""
+    return pd.DataFrame({
+        t("col_row", language): rows["source_row"],
+        t("col_period", language): [format_period(int(y), int(m), language)
+                                    for y, m in zip(rows["year"], rows["month"])],
+        t("col_target_name", language): [catalog.indicators.at[i, "name_en" if language == "en" else "name_zh"]
+                                         for i in rows["indicator"]],
+        t("col_region", language): rows["region"].replace("", t("city", language)),
+        t("col_value", language): rows["value"],
+        t("col_unit", language): [catalog.indicators.at[i, "unit"] for i in rows["indicator"]],
+        t("col_basis", language): [t(f"basis_{b}", language) for b in rows["basis"]],
+        t("col_note", language): rows["note"],
+    })
+
+
+def provenance_frame(frame, unit: str, language: str):
+    """Return the provenance table with translated headers and formatted values."""
+    if frame.empty:
+        return frame
+    return pd.DataFrame({
+        t("col_month", language): frame["month"],
+        t("col_value", language): [format_value(v, unit, language) for v in frame["value"]],
+        t("col_ytd", language): [format_value(v, unit, language) for v in frame["ytd"]],
+        t("col_file", language): frame["file"],
+        t("col_row", language): [int(r) if r == r and r is not None else "" for r in frame["row"]],
+        t("col_submitted", language): frame["submitted"],
+        t("col_note", language): frame["note"],
+    })
+
+
+def league_frame(frame, language: str):
+    """Return the department league table with translated headers."""
+    return pd.DataFrame({
+        t("col_department", language): frame["label"],
+        t("col_targets", language): frame["targets"],
+        t("status_green", language): frame["green"],
+        t("status_yellow", language): frame["yellow"],
+        t("status_red", language): frame["red"],
+        t("status_grey", language): frame["grey"],
+        t("col_on_pace", language): [format_pct(v) for v in frame["on_pace_pct"]],
+    })
+
+
+def tracker_frame(rows, scores, language: str):
+    """Return tracker rows for display: light, number, section, text, lead, progress, linked targets."""
+    by_id = {s.indicator: s for s in scores}
+
+    def linked(ids: str) -> str:
+        names = []
+        for i in filter(None, ids.split(";")):
+            if i in by_id:
+                s = by_id[i]
+                names.append(f"{STATUS_SYMBOLS[s.status]} {s.name_en if language == 'en' else s.name}")
+        return "；".join(names)
+
+    return pd.DataFrame({
+        t("filter_progress_status", language): [t("prog_" + s, language) for s in rows["status"]],
+        t("col_number", language): rows["number"],
+        t("col_section", language): [f"{s.split('·')[-1]}、{title}" if s else "" for s, title in
+                                     zip(rows["section"], rows["section_title"])],
+        t("col_item", language): rows["text"],
+        t("col_lead", language): [("、" if language != "en" else ", ").join(department_label(d, language)
+                                  for d in v.split("、") if d) for v in rows["lead_departments"]],
+        t("col_progress", language): rows["narrative"],
+        t("col_updated", language): [format_month_range(int(m), int(m), language) if m == m else ""
+                                     for m in rows["updated_month"]],
+        t("col_done_date", language): rows["completion_date"],
+        t("col_linked_targets", language): [linked(v) for v in rows["target_ids"]],
+    })
+
+
+def presentation_figure(fig, height: int):
+    """Return a figure restyled for the back of a room: larger type, fixed height."""
+    fig.update_layout(height=height, font=dict(size=17), margin=dict(l=10, r=20, t=40, b=40))
+    if fig.layout.legend.y is not None and fig.layout.legend.y < 0:  # a legend under the plot needs room
+        fig.update_layout(margin=dict(b=95), legend=dict(y=-0.2, font=dict(size=13)))
+    elif fig.layout.legend.yref == "container":  # the overview's legend at the top: the slide's footer has one
+        fig.update_layout(showlegend=False)
+    fig.update_annotations(font_size=16)
+    fig.update_xaxes(tickfont_size=15)
+    fig.update_yaxes(tickfont_size=15)
+    fig.update_traces(textfont_size=16, selector=dict(mode="text"))
+    return fig

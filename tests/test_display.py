@@ -1,0 +1,200 @@
+"""What the pages show, built without Streamlit: escaping, badges, display tables and slide figures."""
+
+from __future__ import annotations
+
+import io
+import math
+from types import SimpleNamespace
+
+import pandas as pd
+import pytest
+
+from lib import display
+from lib.charts import completion_chart, indicator_detail_chart
+from lib.dataset import open_dataset
+from lib.deepdive import indicator_view
+from lib.engine import Score, scorecard
+from lib.problems import Problem
+from tests.conftest import add_actuals, monthly
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("**bold** _it_", r"\*\*bold\*\* \_it\_"),
+    ("<script>alert(1)</script>", r"\<script\>alert(1)\</script\>"),
+    ("[link](http://x)", r"\[link\](http://x)"),
+    ("a|b ~c~ $x$ #h `code`", r"a\|b \~c\~ \$x\$ \#h \`code\`"),
+    ("C:\\data", "C:\\\\data"),
+    ("快递业务量 24亿件", "快递业务量 24亿件"),
+    (12.5, "12.5"),
+])
+def test_md_escapes_every_markdown_control_character(text, expected):
+    assert display.md(text) == expected
+
+
+def test_badge_markdown_has_colour_icon_and_escaped_label():
+    assert display.badge_markdown("red", "滞后*") == r":red-badge[:material/cancel: 滞后\*]"
+    assert display.badge_markdown("yellow", "Watch") == ":orange-badge[:material/error: Watch]"
+
+
+def test_status_count_badges_tell_statuses_apart_by_symbol():
+    line = display.status_count_badges({"green": 17, "yellow": 3, "red": 4, "grey": 0}, "zh")
+    assert line == ("#### :green-badge[● 进度正常 17]　:orange-badge[▲ 需关注 3]　"
+                    ":red-badge[✕ 滞后 4]　:gray-badge[○ 无数据 0]")
+
+
+def test_progress_count_badges_in_english():
+    line = display.progress_count_badges({"behind": 2, "done": 5}, "en")
+    assert line == "#### :red-badge[✕ Behind 2]　:green-badge[● Done 5]"
+
+
+def test_csv_bytes_opens_in_chinese_excel_and_neutralises_formulas():
+    frame = pd.DataFrame({"指标": ["快递业务量", "=HYPERLINK(\"http://x\")", "@SUM(A1)"], "数值": [24.0, -1.5, 3.0]})
+    data = display.csv_bytes(frame)
+    assert data.startswith(b"\xef\xbb\xbf")  # the BOM Excel needs to read UTF-8
+    back = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig")
+    assert list(back["指标"]) == ["快递业务量", "'=HYPERLINK(\"http://x\")", "'@SUM(A1)"]
+    assert list(back["数值"]) == [24.0, -1.5, 3.0]  # numbers are numbers, not text with an apostrophe
+
+
+def test_xlsx_sheet_names_of_a_broken_workbook_is_empty():
+    assert display.xlsx_sheet_names(b"PK\x03\x04 not really a workbook") == []
+
+
+@pytest.mark.parametrize(("months", "expected"), [(3, (2021, 4)), (12, (2022, 1))])
+def test_next_period_is_the_month_after_the_latest_with_data(mini_dir, months, expected):
+    add_actuals(mini_dir, "a.csv", monthly("parcels", 2021, [1.0] * months))
+    assert display.next_period(open_dataset(mini_dir)) == expected
+
+
+def test_next_period_without_data_is_january_of_the_last_target_year(mini_dir):
+    assert display.next_period(open_dataset(mini_dir)) == (2021, 1)
+
+
+def test_problems_frame_lists_severity_location_and_message():
+    problems = [Problem("a.csv", "err_number", row=3, column="value", value="abc"),
+                Problem("a.csv", "err_empty", severity="warning")]
+    frame = display.problems_frame(problems, "en")
+    assert list(frame.columns) == ["Type", "Row", "Column", "Value", "Message"]
+    assert list(frame["Type"]) == ["error", "warning"]
+    assert frame["Row"].iloc[0] == 3 and math.isnan(frame["Row"].iloc[1])
+    assert frame["Message"].iloc[0].startswith("a.csv row 3, column 'value': ")
+
+
+def test_preview_frame_names_the_indicator_city_and_basis(mini_dir):
+    from lib.catalog import load_catalog
+
+    rows = pd.DataFrame({"source_row": [2, 3], "year": [2021, 2021], "month": [10, 11],
+                         "indicator": ["parcels", "outlets"], "region": ["", "昆山市"], "value": [1.5, 31.0],
+                         "basis": ["month", "ytd"], "note": ["", "新增"]})
+    zh = display.preview_frame(rows, load_catalog(mini_dir), "zh")
+    assert list(zh["月份"]) == ["2021年10月", "2021年11月"]
+    assert list(zh["指标"]) == ["快递业务量", "绿色网点"]
+    assert list(zh["地区"]) == ["全市", "昆山市"]
+    assert list(zh["单位"]) == ["亿件", "个"]
+    assert list(zh["口径"]) == ["当月", "累计"]
+    en = display.preview_frame(rows, load_catalog(mini_dir), "en")
+    assert list(en["Period"]) == ["Oct 2021", "Nov 2021"]
+    assert list(en["Target"]) == ["Parcels", "Green outlets"]
+    assert list(en["Region"]) == ["Whole city", "昆山市"]
+
+
+def test_provenance_frame_formats_values_in_their_unit():
+    frame = pd.DataFrame({"month": [1, 2], "value": [150_000.0, float("nan")], "ytd": [150_000.0, 2.5e8],
+                          "file": ["a.csv", "b.csv"], "row": [2.0, float("nan")], "submitted": ["", ""],
+                          "note": ["", ""]})
+    out = display.provenance_frame(frame, "件", "zh")
+    assert list(out["数值"]) == ["15万件", "—"]
+    assert list(out["累计"]) == ["15万件", "2.5亿件"]
+    assert list(out["行"]) == [2, ""]
+
+
+def test_league_frame_translates_headers_and_formats_the_share():
+    frame = pd.DataFrame({"label": ["Market Supervision Division"], "targets": [8], "green": [5], "yellow": [1],
+                          "red": [2], "grey": [0], "on_pace_pct": [62.5]})
+    out = display.league_frame(frame, "en")
+    # The share's header differs from the green count's ("On pace"): a shared header dropped a column.
+    assert list(out.columns) == ["Department", "Targets", "On pace", "Watch", "Behind", "No data", "Share on pace"]
+    assert list(out.iloc[0]) == ["Market Supervision Division", 8, 5, 1, 2, 0, "62.5%"]
+    assert len(display.league_frame(frame, "zh").columns) == 7
+
+
+def test_tracker_frame_links_targets_with_their_status_symbol():
+    rows = pd.DataFrame({"status": ["done", "behind"], "number": ["1", "2"], "section": ["一·1", ""],
+                         "section_title": ["行业发展", ""], "text": ["事项甲", "事项乙"],
+                         "lead_departments": ["市场监管处、普遍服务处", "普遍服务处"], "narrative": ["", "推进中"],
+                         "updated_month": [10.0, float("nan")], "completion_date": ["2021-09", ""],
+                         "target_ids": ["parcels;unknown", ""]})
+    scores = [SimpleNamespace(indicator="parcels", status="red", name="快递业务量", name_en="Parcels")]
+    zh = display.tracker_frame(rows, scores, "zh")
+    assert list(zh["板块"]) == ["1、行业发展", ""]
+    assert list(zh["牵头"]) == ["市场监管处、普遍服务处", "普遍服务处"]
+    assert list(zh["更新月份"]) == ["10月", ""]
+    assert list(zh["关联指标"]) == ["✕ 快递业务量", ""]  # an unknown id is left out
+    en = display.tracker_frame(rows, scores, "en")
+    assert list(en["Lead"]) == ["Market Supervision Division, Universal Service Division", "Universal Service Division"]
+    assert list(en["Updated"]) == ["Oct", ""]
+    assert list(en["Linked targets"]) == ["✕ Parcels", ""]
+
+
+def test_presentation_figure_hides_the_overview_legend_and_makes_room_for_one_below(sample_dir):
+    ds = open_dataset(sample_dir)
+    overview = display.presentation_figure(completion_chart(scorecard(ds, 2021, 10), "zh"), height=600)
+    assert overview.layout.height == 600 and overview.layout.font.size == 17
+    assert overview.layout.showlegend is False  # the slide's footer explains the colours
+    detail = indicator_detail_chart(indicator_view(ds, 2021, 10, "express_volume"), "zh")
+    assert detail.layout.legend.y is not None and detail.layout.legend.y < 0
+    slide = display.presentation_figure(detail, height=500)
+    assert slide.layout.margin.b == 95 and slide.layout.legend.y == -0.2
+    assert slide.layout.showlegend is not False
+
+
+def a_score(**fields) -> Score:
+    """Return a score with plain defaults, changed by fields."""
+    base = dict(indicator="express_volume", name="快递业务量", name_en="Express parcel volume", category="headline",
+                kind="flow", unit="亿件", comparator="≥", region="", lead_departments=["市场监管处"], target=24.0)
+    return Score(**(base | fields))
+
+
+@pytest.mark.parametrize(("fields", "zh", "en"), [
+    ({}, "≥24亿件", "≥24"),
+    ({"unit": "%", "target": 95.0, "kind": "ratio"}, "≥95%", "≥95%"),
+    ({"unit": "万个", "target": 10.0, "stretch": 15.0, "kind": "level"}, "≥10万个（挑战值 15万个）",
+     "≥10 (Stretch 15)"),
+    ({"unit": "人次", "target": 2000.0, "comparator": ">"}, ">2,000人次", ">2,000"),
+    ({"kind": "zero_tolerance", "unit": "起", "target": 0.0, "comparator": "≤"}, "零发生", "Zero"),
+    ({"kind": "not_below_last_year", "unit": "分", "target": 78.2}, "不低于去年同期（78.2分）",
+     "Not below last year (78.2)"),
+    ({"kind": "not_below_last_year", "unit": "分", "target": None}, "不低于去年同期", "Not below last year"),
+])
+def test_requirement_text_in_the_tables_unit(fields, zh, en):
+    score = a_score(**fields)
+    assert display.requirement_text(score, "zh") == zh
+    assert display.requirement_text(score, "en") == en
+
+
+def test_scorecard_table_reads_without_a_glossary_and_keeps_numbers_for_excel():
+    scores = [
+        a_score(actual_ytd=19.2468, data_month=10, completion_pct=80.195, expected_pct_seasonal=78.8149,
+                gap_points=1.3801, status="green", yoy_growth_pct=16.8849, growth_target_pct=15.0,
+                projection_year_end=24.4321, sources=["a.csv", "b.csv"]),
+        a_score(indicator="incidents", name="机要通信安全事故", name_en="Incidents", category="safety",
+                kind="zero_tolerance", unit="起", comparator="≤", target=0.0, actual_ytd=None,
+                lead_departments=["普遍服务处", "市场监管处"]),
+    ]
+    zh = display.scorecard_table(scores, 2021, "zh")
+    assert list(zh.columns) == ["指标", "类别", "牵头", "状态", "目标要求", "实际（累计）", "单位", "完成率（%）",
+                                "序时进度（%）", "快慢（百分点）", "同比（%）", "目标增幅（%）", "预计全年", "数据截至",
+                                "来源文件"]
+    first = zh.iloc[0]
+    assert (first["状态"], first["目标要求"], first["单位"]) == ("进度正常", "≥24亿件", "亿件")
+    assert (first["实际（累计）"], first["完成率（%）"], first["序时进度（%）"], first["快慢（百分点）"]) == \
+        (19.25, 80.2, 78.8, 1.4)
+    assert (first["同比（%）"], first["目标增幅（%）"], first["预计全年"]) == (16.9, 15.0, 24.43)
+    assert (first["数据截至"], first["来源文件"]) == ("2021年10月", "a.csv; b.csv")
+    second = zh.iloc[1]
+    assert second["牵头"] == "普遍服务处、市场监管处" and second["状态"] == "无数据" and second["目标要求"] == "零发生"
+    assert pd.isna(second["实际（累计）"]) and second["数据截至"] == ""
+    en = display.scorecard_table(scores, 2021, "en")
+    assert list(en.iloc[0][["Target", "Unit", "Data through"]]) == ["Express parcel volume", "100m parcels", "Oct 2021"]
+    assert en.iloc[1]["Lead"] == "Universal Service Division, Market Supervision Division"
+    assert len(set(en.columns)) == len(en.columns) == len(zh.columns)
