@@ -198,3 +198,37 @@ def test_scorecard_table_reads_without_a_glossary_and_keeps_numbers_for_excel():
     assert list(en.iloc[0][["Target", "Unit", "Data through"]]) == ["Express parcel volume", "100m parcels", "Oct 2021"]
     assert en.iloc[1]["Lead"] == "Universal Service Division, Market Supervision Division"
     assert len(set(en.columns)) == len(en.columns) == len(zh.columns)
+
+
+def _tables(language: str, catalog) -> dict[str, pd.DataFrame]:
+    """Return every display table built from one small input, in one language."""
+    rows = pd.DataFrame({"source_row": [2], "year": [2021], "month": [10], "indicator": ["parcels"], "region": [""],
+                         "value": [1.5], "basis": ["month"], "note": [""]})
+    provenance = pd.DataFrame({"month": [1], "value": [1.0], "ytd": [1.0], "file": ["a.csv"], "row": [2.0],
+                               "submitted": [""], "note": [""]})
+    league = pd.DataFrame({"label": ["x"], "targets": [1], "green": [1], "yellow": [0], "red": [0], "grey": [0],
+                           "on_pace_pct": [100.0]})
+    tracker = pd.DataFrame({"status": ["done"], "number": ["1"], "section": [""], "section_title": [""],
+                            "text": ["x"], "lead_departments": ["办公室"], "narrative": [""], "updated_month": [10.0],
+                            "completion_date": [""], "target_ids": [""]})
+    return {
+        "problems": display.problems_frame([Problem("a.csv", "err_empty")], language),
+        "preview": display.preview_frame(rows, catalog, language),
+        "provenance": display.provenance_frame(provenance, "件", language),
+        "league": display.league_frame(league, language),
+        "tracker": display.tracker_frame(tracker, [], language),
+        "scorecard": display.scorecard_table([a_score()], 2021, language),
+    }
+
+
+def test_every_display_table_keeps_all_its_columns_in_both_languages(mini_dir):
+    """Headers are dict keys: two columns whose headers translate alike would silently become one."""
+    from lib.catalog import load_catalog
+
+    catalog = load_catalog(mini_dir)
+    expected = {"problems": 5, "preview": 8, "provenance": 7, "league": 7, "tracker": 9, "scorecard": 15}
+    for language in ("zh", "en"):
+        tables = _tables(language, catalog)
+        assert {name: len(frame.columns) for name, frame in tables.items()} == expected, language
+        for name, frame in tables.items():
+            assert frame.columns.is_unique, (name, language)
