@@ -436,11 +436,12 @@ WHY_NOT = {
     "warm": "The overview draws six elements per card where the floor draws three (title with status badge, "
             "progress bar and link to the indicator page on top of the value and detail lines: 72 more for 24 "
             "cards), plus the sidebar's language, year and month controls, the navigation and the notices; "
-            "AppTest times each element (~0.08 ms). Measured by hand: without each card's detail lines the "
-            "rerun is ~1.3× the floor, without the link as well ~1.1×; we keep both, they are what a card is "
-            "for. The chart is no longer a cost: it is cached as a figure, which Streamlit only copies, where "
-            "a figure dict is re-validated on every rerun (~7 ms; the floor still passes a dict, as a bare page "
-            "would). On a real server (the sessions section) the same rerun is within the aim.",
+            "AppTest times each element (~0.08 ms). Measured by hand, alternating with the floor (~17 ms a "
+            "rerun then): the cards' detail lines cost ~2 ms and their links ~2.5 ms, a quarter of the floor "
+            "between them; we keep both, they are what a card is for. The chart is no longer a cost: it is "
+            "cached as a figure, which Streamlit only copies, where a figure dict is re-validated on every "
+            "rerun (~7 ms; the floor still passes a dict, as a bare page would). On a real server (the sessions "
+            "section) the same rerun is within the aim.",
     "cold": "The floor reads one JSON file. The overview's first run loads the data: targets.csv (~16 ms), "
             "every actuals file through the intake checks (~50 ms for the 12 sample files, mostly pandas' "
             "fixed cost per small frame), a DuckDB connection (~11 ms) and its tables (~45 ms, of which "
@@ -488,16 +489,17 @@ def aims(results: dict) -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--only", nargs="*", help="sections to run: script scale intake sessions browser export")
+    parser.add_argument("--only", nargs="*", help="sections to run: script scale intake sessions browser export "
+                                                  "(none named: rewrite RESULTS.md from results.json)")
     args = parser.parse_args()
     repeat = 3 if args.quick else 5
     base = ROOT / "data"
     # Sections run with --only replace theirs in results.json; the report covers all measured so far.
     saved = ROOT / "bench" / "results.json"
-    results: dict = json.loads(saved.read_text(encoding="utf-8")) if saved.exists() and args.only else {}
+    results: dict = json.loads(saved.read_text(encoding="utf-8")) if saved.exists() and args.only is not None else {}
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        wanted = set(args.only or ["script", "scale", "intake", "sessions", "browser", "export"])
+        wanted = set(["script", "scale", "intake", "sessions", "browser", "export"] if args.only is None else args.only)
         if args.quick:
             wanted.discard("browser")
         sizes = [1_000, 100_000] + ([] if args.quick else [1_000_000])
