@@ -137,6 +137,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "err_year": ("「{value}」所在年度没有目标（可用年度：{years}）", "'{value}' is in a year without targets (years in use: {years})"),
     "err_ytd_down": ("累计值「{value}」小于第{prev_row}行的上月累计值「{previous}」", "year-to-date value '{value}' is below the previous month's {previous} (row {prev_row})"),
     "warn_revision": ("修订已入库数据：{old} → {new}{unit}（原来源：{source}）", "revises loaded data: {old} → {new} {unit} (was from {source})"),
+    "warn_ytd_month_outlier": ("累计值减去上月累计（{prev}{unit}），当月为{implied}{unit}，与去年同月（{last}{unit}）相差过大，请核对", "this year to date less the previous month's ({prev} {unit}) leaves {implied} {unit} for the month, far from the same month last year ({last} {unit}): please check"),
+    "warn_ytd_below_loaded": ("累计值低于已入库的上月累计（{prev}{unit}），当月将为{implied}{unit}，请核对", "below the previous month's year to date already loaded ({prev} {unit}): the month would be {implied} {unit}; please check"),
     "warn_outlier": ("数值与去年同月（{last}{unit}）相差过大（{factor}倍），请核对", "far from the same month last year ({last} {unit}; ×{factor}): please check"),
     "err_missing_columns": ("缺少必需的列：{columns}（现有列：{found}）", "missing required column(s): {columns} (found: {found})"),
     "err_period": ("「{value}」不是有效的月份，应为如 2021-03 的年月", "'{value}' is not a month; expected a period like 2021-03"),

@@ -85,7 +85,8 @@ class Context:
     today: dt.date
     years: set[int]
     loaded: dict[tuple, tuple[float, str, str]] = field(default_factory=dict)  # value, basis, source file
-    last_year: dict[tuple, float] = field(default_factory=dict)
+    last_year: dict[tuple, float] = field(default_factory=dict)  # month values of loaded series
+    ytd: dict[tuple, float] = field(default_factory=dict)  # year-to-date values of loaded series
 
 
 def empty_rows() -> pd.DataFrame:
@@ -528,6 +529,7 @@ def _against_loaded_records(rows: list[dict], catalog: Catalog, file_name: str, 
                             names_by_col: dict[int, dict]) -> tuple[list[Problem], int]:
     """Return what _against_loaded returns, for rows as dicts."""
     problems = []
+    own_ytd = {(r["indicator"], r["region"], r["year"], r["month"]): r["value"] for r in rows if r["basis"] == "ytd"}
     for r in rows:
         key = (r["indicator"], r["region"], r["year"], r["month"])
         column = _value_name(names_by_col, r["value_col"])
@@ -545,7 +547,36 @@ def _against_loaded_records(rows: list[dict], catalog: Catalog, file_name: str, 
             problems.append(Problem(file_name, "warn_outlier", row=r["source_row"], column=column,
                                     value=f"{r['value']:g}", severity="warning",
                                     params={"last": f"{last:g}", "unit": unit, "factor": f"{r['value'] / last:.1f}"}))
+        if r["basis"] == "ytd" and catalog.indicator(r["indicator"])["aggregation"] == "sum":
+            before = (r["indicator"], r["region"], r["year"], r["month"] - 1)
+            own, loaded = own_ytd.get(before), context.ytd.get(before)
+            prev = 0.0 if r["month"] == 1 else (own if own is not None else loaded)
+            code = _implied_month_check(r["value"], prev, last, from_file=own is not None or r["month"] == 1)
+            if code:
+                problems.append(Problem(file_name, code, row=r["source_row"], column=column, value=f"{r['value']:g}",
+                                        severity="warning", params=_implied_month_params(r["value"], prev, last, unit)))
     return problems[:config.MAX_LISTED_PROBLEMS], max(0, len(problems) - config.MAX_LISTED_PROBLEMS)
+
+
+def _implied_month_check(value: float, prev: float | None, last: float | None, from_file: bool) -> str | None:
+    """Return the warning a year-to-date value earns from the month it implies (value minus the previous
+    month's year to date), or None: below the loaded previous month (a decrease within the file is an
+    error of its own), or beyond OUTLIER_FACTOR of last year's month, an unchanged total included."""
+    if prev is None:
+        return None
+    implied = value - prev
+    if implied < -1e-9:
+        return None if from_file else "warn_ytd_below_loaded"
+    if last and last > 0 and not 1 / config.OUTLIER_FACTOR <= max(implied, 0.0) / last <= config.OUTLIER_FACTOR:
+        return "warn_ytd_month_outlier"
+    return None
+
+
+def _implied_month_params(value: float, prev: float, last: float | None, unit: str) -> dict:
+    """Return the message parameters of an implied-month warning."""
+    implied = value - prev
+    return {"prev": f"{prev:g}", "implied": f"{0.0 if abs(implied) < 1e-9 else implied:g}", "unit": unit,
+            "last": f"{last:g}" if last else "—"}
 
 
 def _normalize_columns(raw: pd.DataFrame, names_by_col: dict[int, dict], catalog: Catalog, file_name: str,
@@ -715,7 +746,35 @@ def _against_loaded(rows: pd.DataFrame, catalog: Catalog, file_name: str, contex
                 value=f"{r.value:g}", severity="warning", params={
                     "last": f"{r.last:g}", "unit": catalog.indicator(r.indicator)["unit"],
                     "factor": f"{r.value / r.last:.1f}"})))
-    located.sort(key=lambda item: item[:3])  # by row, column, then revision before outlier: the record path's order
+    summed = [ind for ind in rows["indicator"].unique() if catalog.indicator(ind)["aggregation"] == "sum"] \
+        if not rows.empty else []
+    ytd = rows[((rows["basis"] == "ytd") & rows["indicator"].isin(summed)).to_numpy()]
+    if not ytd.empty:
+        own = ytd[[*keys, "value"]].rename(columns={"value": "own"}).assign(month=lambda f: f["month"] + 1)
+        met = ytd.merge(own, on=keys, how="left")
+        loaded_ytd = pd.DataFrame([(*k, v) for k, v in context.ytd.items()], columns=[*keys, "loaded"]) \
+            .astype({"year": "int64", "month": "int64"}).assign(month=lambda f: f["month"] + 1)
+        met = met.merge(loaded_ytd, on=keys, how="left")
+        last = pd.DataFrame([(k[0], k[1], k[2] + 1, k[3], v) for k, v in context.last_year.items()],
+                            columns=[*keys, "last"]).astype({"year": "int64", "month": "int64"})
+        met = met.merge(last, on=keys, how="left")
+        first = met["month"] == 1
+        prev = met["own"].where(met["own"].notna(), met["loaded"]).mask(first, 0.0)
+        implied = met["value"] - prev
+        from_file = met["own"].notna() | first
+        below = (implied < -1e-9) & ~from_file
+        ratio = implied.clip(lower=0.0) / met["last"]
+        far = (implied >= -1e-9) & (met["last"] > 0) & ~ratio.between(1 / config.OUTLIER_FACTOR, config.OUTLIER_FACTOR)
+        flagged = met.assign(prev=prev)[(below | far).to_numpy()]
+        for r in flagged.itertuples():
+            last_value = None if pd.isna(r.last) else r.last
+            code = _implied_month_check(r.value, r.prev, last_value, from_file=not pd.isna(r.own) or r.month == 1)
+            located.append((r.source_row, r.value_col, 2, Problem(
+                file_name, code, row=r.source_row, column=_value_name(names_by_col, r.value_col),
+                value=f"{r.value:g}", severity="warning",
+                params=_implied_month_params(r.value, r.prev, last_value, catalog.indicator(r.indicator)["unit"]))))
+    # by row, column, then revision, outlier, implied month: the record path's order
+    located.sort(key=lambda item: item[:3])
     return ([p for *_, p in located[:config.MAX_LISTED_PROBLEMS]],
             max(0, len(located) - config.MAX_LISTED_PROBLEMS))
 

@@ -127,6 +127,10 @@ MONTH_VALUES = """
 SELECT indicator, region, year, month, month_value FROM series WHERE month_value IS NOT NULL
 """
 
+YTD_VALUES = """
+SELECT indicator, region, year, month, ytd_value FROM series WHERE ytd_value IS NOT NULL
+"""
+
 REGION_SERIES = """
 SELECT s.region, r.parent, s.month, s.month_value, s.ytd_value, s.source_file
 FROM series s JOIN regions r ON s.region = r.region

@@ -142,6 +142,8 @@ def build_context(data_dir: Path, today: dt.date | None = None) -> tuple[Catalog
                 for r in loaded.itertuples(index=False)},
         last_year={(r.indicator, r.region, int(r.year), int(r.month)): float(r.month_value)
                    for r in series.itertuples(index=False)},
+        ytd={(r.indicator, r.region, int(r.year), int(r.month)): float(r.ytd_value)
+             for r in ds.query(queries.YTD_VALUES).itertuples(index=False)},
     )
 
 

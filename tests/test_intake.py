@@ -185,3 +185,39 @@ def test_parse_without_context_checks_the_file_alone(sample_dir):
 
     parsed = parse("f.csv", (BAD + "2099-01,green_outlets,28,,,,\n").encode(), load_catalog(sample_dir))
     assert parsed.accepted
+
+
+def _loaded_through_october(mini_dir):
+    """Load 2020 by month (Nov 14, Dec 12) and Jan–Oct 2021 at 9 a month: October's year to date is 90."""
+    from tests.conftest import add_actuals, monthly
+
+    add_actuals(mini_dir, "a.csv", monthly("parcels", 2020, [4, 6, 8, 8, 8, 8, 8, 8, 8, 8, 14, 12])
+                + monthly("parcels", 2021, [9] * 10))
+
+
+@pytest.mark.parametrize(("lines", "expected"), [
+    # October's total again: November would be 0 against last November's 14
+    (["2021-11,parcels,90,,,累计,"], [(2, "warn_ytd_month_outlier", {"prev": "90", "implied": "0", "last": "14"})]),
+    (["2021-11,parcels,104,,,累计,"], []),  # 104 − 90 = 14, as last November
+    (["2021-11,parcels,80,,,累计,"], [(2, "warn_ytd_below_loaded", {"prev": "90", "implied": "-10", "last": "14"})]),
+    # December from November in the same file: 104 − 104 = 0 against last December's 12
+    (["2021-11,parcels,104,,,累计,", "2021-12,parcels,104,,,累计,"],
+     [(3, "warn_ytd_month_outlier", {"prev": "104", "implied": "0", "last": "12"})]),
+    (["2021-11,parcels,150,,,累计,"], [(2, "warn_ytd_month_outlier", {"prev": "90", "implied": "60", "last": "14"})]),
+])
+def test_year_to_date_is_checked_by_the_month_it_implies(mini_dir, lines, expected):
+    _loaded_through_october(mini_dir)
+    text = "period,indicator,value,region,unit,basis,note\n" + "\n".join(lines) + "\n"
+    parsed = store.validate(mini_dir, "nov.csv", text.encode(), today=TODAY)
+    assert parsed.accepted
+    found = [(p.row, p.code, {k: p.params[k] for k in ("prev", "implied", "last")}) for p in parsed.warnings]
+    assert found == expected
+
+
+def test_implied_month_warning_reads_in_both_languages(mini_dir):
+    _loaded_through_october(mini_dir)
+    text = "period,indicator,value,region,unit,basis,note\n2021-11,parcels,90,,,累计,\n"
+    warning = store.validate(mini_dir, "nov.csv", text.encode(), today=TODAY).warnings[0]
+    assert warning.message("zh") == ("nov.csv 第2行「value」：累计值减去上月累计（90亿件），当月为0亿件，"
+                                     "与去年同月（14亿件）相差过大，请核对")
+    assert "leaves 0 亿件 for the month, far from the same month last year (14 亿件)" in warning.message("en")

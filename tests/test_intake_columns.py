@@ -59,7 +59,12 @@ CONTEXT = dict(loaded={("express_volume", "", 2021, 11): (2.5, "month", "a.csv")
                        ("green_outlets", "", 2021, 3): (28.0, "month", "b.csv"),
                        ("express_volume", "昆山市", 2021, 7): (0.1, "ytd", "c.csv")},
                last_year={("express_volume", "", 2020, 11): 0.2, ("green_outlets", "", 2020, 3): 5.0,
-                          ("express_volume", "", 2020, 5): 1.0})
+                          ("express_volume", "", 2020, 5): 1.0, ("express_volume", "", 2020, 8): 2.0,
+                          ("express_volume", "", 2020, 10): 1.5, ("express_volume", "昆山市", 2020, 8): 0.3},
+               # loaded years to date: the month a year-to-date row implies is checked against last year's
+               ytd={("express_volume", "", 2021, 10): 2.0, ("express_volume", "", 2021, 4): 0.5,
+                    ("express_volume", "", 2021, 7): 1.0, ("express_volume", "", 2021, 9): 30.0,
+                    ("express_volume", "昆山市", 2021, 7): 0.1})
 
 
 @pytest.mark.parametrize("seed", range(4))
