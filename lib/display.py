@@ -116,6 +116,32 @@ def scorecard_table(scores: list[Score], year: int, language: str) -> pd.DataFra
     })
 
 
+def format_timestamp(text: str, language: str) -> str:
+    """Return an ISO timestamp from the logs as 2021年11月29日 09:52 (zh) or 29 Nov 2021 09:52 (en); '' stays ''."""
+    if not text:
+        return ""
+    moment = pd.Timestamp(text)
+    if language == "en":
+        return f"{moment.day} {moment.strftime('%b')} {moment.year} {moment.strftime('%H:%M')}"
+    return f"{moment.year}年{moment.month}月{moment.day}日 {moment.strftime('%H:%M')}"
+
+
+def submissions_frame(log: pd.DataFrame, language: str) -> pd.DataFrame:
+    """Return the submissions log for reading: who stored which file when, its rows, and whether it still counts."""
+    return pd.DataFrame({
+        t("col_submission_id", language): log["id"],
+        t("col_submitted_at", language): [format_timestamp(v, language) for v in log["submitted_at"]],
+        t("col_user", language): log["user"],
+        t("col_original_name", language): log["original_name"],
+        t("col_rows", language): pd.to_numeric(log["rows"], errors="coerce"),
+        t("col_warning_count", language): pd.to_numeric(log["warnings"], errors="coerce"),
+        t("col_submission_status", language): [t(f"submission_{s}", language) for s in log["status"]],
+        t("col_reverted", language): [f"{format_timestamp(at, language)} · {by}" if at else ""
+                                      for at, by in zip(log["reverted_at"], log["reverted_by"])],
+        t("col_checksum", language): [v[:12] for v in log["sha256"]],
+    })
+
+
 def problems_frame(problems, language: str):
     """Return problems as a table: severity, row, column, value, message."""
     return pd.DataFrame([{

@@ -125,6 +125,13 @@ def read_log(data_dir: Path, ledger: Ledger = ACTUALS) -> pd.DataFrame:
     return frame.iloc[::-1].reset_index(drop=True)
 
 
+def active_submission(data_dir: Path, data: bytes, ledger: Ledger = ACTUALS) -> dict | None:
+    """Return the newest active submission of exactly these bytes (its log entry), or None."""
+    log = read_log(data_dir, ledger)
+    same = log[(log["sha256"] == hashlib.sha256(data).hexdigest()) & (log["status"] == "active")]
+    return None if same.empty else same.iloc[0].to_dict()
+
+
 def _write_log(data_dir: Path, frame: pd.DataFrame, ledger: Ledger = ACTUALS) -> None:
     atomic_write(log_path(data_dir, ledger), frame[LOG_COLUMNS].to_csv(index=False).encode("utf-8"))
 

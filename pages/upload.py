@@ -19,14 +19,22 @@ tab_upload, tab_templates, tab_history = st.tabs([t("tab_upload", lang), t("tab_
                                                   t("tab_history", lang)])
 
 with tab_upload:
-    upload = st.file_uploader(t("uploader", lang), type=["csv", "xlsx"], key="upload")
+    if "upload_stored" in st.session_state:  # the message of the file just stored, shown once over a fresh uploader
+        st.success(st.session_state.pop("upload_stored"))
+    # A new key after each stored file empties the uploader, so the same file is not offered for storing again.
+    upload = st.file_uploader(t("uploader", lang), type=["csv", "xlsx"],
+                              key=f"upload_{st.session_state.get('upload_round', 0)}")
     if upload is not None:
         data = upload.getvalue()
         sheets = display.xlsx_sheet_names(data) if upload.name.lower().endswith(".xlsx") else []
         sheet = st.selectbox(t("sheet", lang), sheets, key="sheet") if len(sheets) > 1 else None
         parsed = store.validate(data_dir, upload.name, data, sheet=sheet)
         ui.intake_report(parsed, ds.catalog)
-        if parsed.accepted and user:
+        earlier = store.active_submission(data_dir, data) if len(sheets) <= 1 else None
+        if parsed.accepted and earlier:
+            st.info(t("already_stored", lang, id=earlier["id"], user=earlier["user"],
+                      time=display.format_timestamp(earlier["submitted_at"], lang)))
+        elif parsed.accepted and user:
             if st.button(t("confirm_store", lang), type="primary", key="confirm_store"):
                 try:
                     outcome = store.import_file(data_dir, upload.name, data, user=user, sheet=sheet)
@@ -34,9 +42,11 @@ with tab_upload:
                     st.error(t("import_failed", lang, detail=exc))
                     st.stop()
                 if outcome.submission_id:
-                    st.success(t("stored_ok", lang, id=outcome.submission_id, rows=len(outcome.parsed.rows)))
-                else:
-                    ui.intake_report(outcome.parsed, ds.catalog)
+                    st.session_state["upload_stored"] = t("stored_ok", lang, id=outcome.submission_id,
+                                                          rows=len(outcome.parsed.rows))
+                    st.session_state["upload_round"] = st.session_state.get("upload_round", 0) + 1
+                    st.rerun()
+                ui.intake_report(outcome.parsed, ds.catalog)
         elif parsed.accepted:
             st.info(t("sign_in_to_store", lang))
 
@@ -60,7 +70,7 @@ with tab_history:
     if log.empty:
         st.caption(t("no_submissions", lang))
     else:
-        st.dataframe(log, hide_index=True)
+        st.dataframe(display.submissions_frame(log, lang), hide_index=True)
         active = log[log["status"] == "active"]["id"].tolist()
         if user and active:
             chosen = st.selectbox(t("revert_pick", lang), active, key="revert_pick")

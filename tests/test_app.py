@@ -119,7 +119,7 @@ def test_viewer_can_check_a_gbk_file_but_never_sees_store_buttons(monkeypatch, s
     at = upload_page(monkeypatch, sample_dir)
     assert "尚未配置分析员账号" in all_text(at)
     data = "月份,指标名称,数值,单位\n2021年11月,快递绿色网点,28,个\n".encode("gbk")
-    at.file_uploader(key="upload").set_value(("十一月.csv", data, "text/csv")).run()
+    at.file_uploader(key="upload_0").set_value(("十一月.csv", data, "text/csv")).run()
     assert not at.exception
     assert "校验通过，可以入库。" in [e.value for e in at.success]
     assert "登录分析员账号后可入库。" in [e.value for e in at.info]
@@ -140,11 +140,20 @@ def test_analyst_signs_in_stores_and_reverts(monkeypatch, sample_dir):
     at.button[0].click().run()
     assert "分析员：**zhang**" in all_text(at)
     data = (HEADER + "2021-11,green_outlets,28,,,,\n").encode()
-    at.file_uploader(key="upload").set_value(("n.csv", data, "text/csv")).run()
+    at.file_uploader(key="upload_0").set_value(("n.csv", data, "text/csv")).run()
     at.button(key="confirm_store").click().run()
     assert not at.exception
     assert "已入库：提交编号 000001，共1行。总览已更新。" in [e.value for e in at.success]
     assert (sample_dir / "actuals" / "sub-000001.csv").exists()
+    assert at.file_uploader(key="upload_1").value is None  # a fresh uploader: the stored file is not offered again
+    history = at.dataframe[-1].value  # the submissions tab, after the templates'
+    assert list(history.columns[:7]) == ["提交编号", "提交时间", "提交人", "原文件名", "行数", "提醒", "状态"]
+    assert history.iloc[0][["提交编号", "提交人", "原文件名", "行数", "状态"]].tolist() == \
+        ["000001", "zhang", "n.csv", 1, "有效"]
+    at.file_uploader(key="upload_1").set_value(("again.csv", data, "text/csv")).run()  # the same bytes again
+    assert not [b for b in at.button if b.key == "confirm_store"]
+    assert any(i.value.startswith("此文件已于") and "由zhang入库（提交编号 000001），无需重复提交。" in i.value
+               for i in at.info)
     at.button(key="revert").click().run()
     assert not at.exception
     assert not (sample_dir / "actuals" / "sub-000001.csv").exists()
@@ -155,7 +164,7 @@ def test_analyst_signs_in_stores_and_reverts(monkeypatch, sample_dir):
 def test_bad_upload_lists_every_problem(monkeypatch, sample_dir):
     at = upload_page(monkeypatch, sample_dir)
     data = (HEADER + "2021-13,green_outlets,1,,,,\n2021-11,快递业务,1,,,,\n").encode("gbk")
-    at.file_uploader(key="upload").set_value(("bad.csv", data, "text/csv")).run()
+    at.file_uploader(key="upload_0").set_value(("bad.csv", data, "text/csv")).run()
     assert "文件有2个错误，未入库。请按清单修改后重新上传。" in [e.value for e in at.error]
     problems = at.dataframe[0].value
     assert problems["行"].tolist() == [2, 3]
@@ -220,7 +229,7 @@ def test_a_file_with_too_many_problems_lists_the_first_and_counts_the_rest(monke
     monkeypatch.setattr(config, "MAX_LISTED_PROBLEMS", 3)
     at = upload_page(monkeypatch, sample_dir)
     data = (HEADER + "".join(f"2021-13,green_outlets,{i},,,,\n" for i in range(10))).encode()
-    at.file_uploader(key="upload").set_value(("many.csv", data, "text/csv")).run()
+    at.file_uploader(key="upload_0").set_value(("many.csv", data, "text/csv")).run()
     assert not at.exception
     assert "文件至少有10个错误，未入库。请按清单修改后重新上传。" in [e.value for e in at.error]
     assert at.dataframe[0].value["行"].tolist() == [2, 3, 4]

@@ -169,7 +169,13 @@ def test_analyst_uploads_a_gbk_csv_and_a_wrong_file(browser, server, tmp_path):
     shot(page, "upload_gbk_preview.png")
     page.get_by_role("button", name="确认入库").click()
     page.get_by_text("已入库：提交编号 000001").wait_for(timeout=30_000)
+    page.get_by_role("button", name="确认入库").wait_for(state="detached", timeout=30_000)  # the page starts afresh
+    assert page.get_by_text("解析结果预览").count() == 0
     shot(page, "upload_stored.png")
+    # The uploader is empty again; the same file a second time is recognised, not stored twice
+    page.set_input_files('[data-testid="stFileUploader"] input[type="file"]', str(gbk))
+    page.get_by_text("无需重复提交").wait_for(timeout=30_000)
+    assert page.get_by_role("button", name="确认入库").count() == 0
 
     page.goto(server + "/overview")
     wait_for_app(page)

@@ -232,3 +232,21 @@ def test_every_display_table_keeps_all_its_columns_in_both_languages(mini_dir):
         assert {name: len(frame.columns) for name, frame in tables.items()} == expected, language
         for name, frame in tables.items():
             assert frame.columns.is_unique, (name, language)
+
+
+def test_timestamps_read_the_chinese_way():
+    assert display.format_timestamp("2026-11-29T09:52:30", "zh") == "2026年11月29日 09:52"
+    assert display.format_timestamp("2026-11-29T09:52:30", "en") == "29 Nov 2026 09:52"
+    assert display.format_timestamp("", "zh") == ""
+
+
+def test_submissions_frame_says_who_stored_what_and_whether_it_counts():
+    log = pd.DataFrame({"id": ["000002", "000001"], "submitted_at": ["2021-12-02T10:00:00", "2021-12-01T09:05:00"],
+                        "user": ["li", "zhang"], "original_name": ["b.csv", "a.csv"], "stored_file": ["x", "y"],
+                        "rows": ["3", "12"], "warnings": ["0", "2"], "sha256": ["ab" * 32, "cd" * 32],
+                        "status": ["active", "reverted"], "reverted_at": ["", "2021-12-03T08:00:00"],
+                        "reverted_by": ["", "li"]})
+    zh = display.submissions_frame(log, "zh")
+    assert zh.iloc[1].tolist() == ["000001", "2021年12月1日 09:05", "zhang", "a.csv", 12, 2, "已撤回",
+                                   "2021年12月3日 08:00 · li", "cdcdcdcdcdcd"]
+    assert display.submissions_frame(log, "en").iloc[0]["Status"] == "in use"

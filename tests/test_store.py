@@ -149,3 +149,13 @@ def test_a_huge_bad_file_is_refused_with_a_readable_report(sample_dir, tmp_path)
     [report] = (sample_dir / "rejected").glob("*_huge.csv.json")
     saved = json.loads(report.read_text(encoding="utf-8"))
     assert (len(saved["problems"]), saved["unlisted"]) == (1000, 250)
+
+
+def test_active_submission_finds_the_same_bytes_until_reverted(sample_dir):
+    data = (HEADER + "2021-11,green_outlets,28,,,,\n").encode()
+    assert store.active_submission(sample_dir, data) is None
+    store.import_file(sample_dir, "a.csv", data, "zhang")
+    assert store.active_submission(sample_dir, data)["id"] == "000001"
+    assert store.active_submission(sample_dir, data + b"2021-11,village_coverage,99,,,,\n") is None
+    store.revert(sample_dir, "000001", "zhang")
+    assert store.active_submission(sample_dir, data) is None
