@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import textwrap
 
+import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 from plotly.subplots import make_subplots
 
 from lib.engine import Score
-from lib.fmt import format_pct
+from lib.fmt import format_pct, unit_label
 from lib.i18n import category_label, status_label, t
 
 FONT_FAMILY = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
@@ -168,7 +169,8 @@ def indicator_detail_chart(view, lang: str = "zh") -> go.Figure:
         if s.target is not None:
             fig.add_scatter(x=[x[0], x[-1]], y=[s.target, s.target], mode="lines", name=t("chart_target", lang),
                             line=dict(color=STATUS_COLORS["red"], width=2), row=1, col=1)
-        fig.add_scatter(x=hx, y=have["actual_ytd"], name=t("chart_cumulative", lang), mode="lines+markers",
+        actual = t("chart_cumulative" if kind == "flow" else "chart_level", lang)
+        fig.add_scatter(x=hx, y=have["actual_ytd"], name=actual, mode="lines+markers",
                         line=dict(color="#0072B2", width=3.5), marker=dict(size=8), row=1, col=1)
         if kind == "flow":
             fig.add_bar(x=x, y=months["baseline_month"], name=t("chart_monthly_last_year", lang),
@@ -188,7 +190,8 @@ def indicator_detail_chart(view, lang: str = "zh") -> go.Figure:
         if s.target is not None and kind in ("ratio", "not_below_last_year"):
             fig.add_scatter(x=[x[0], x[-1]], y=[s.target, s.target], mode="lines", name=t("chart_target", lang),
                             line=dict(color=STATUS_COLORS["red"], width=2), row=1, col=1)
-        label = t("chart_rate", lang) if kind == "ratio" else t("chart_cumulative", lang)
+        label = t("chart_rate" if kind == "ratio" else
+                  "chart_cumulative" if view.target["aggregation"] == "sum" else "chart_level", lang)
         fig.add_scatter(x=hx, y=have["actual_ytd"], name=label, mode="lines+markers",
                         line=dict(color="#0072B2", width=3.5), marker=dict(size=8), row=1, col=1)
         fig.add_bar(x=x, y=months["actual_month"], name=t("chart_rate_month" if kind == "ratio" else "chart_monthly",
@@ -204,6 +207,11 @@ def indicator_detail_chart(view, lang: str = "zh") -> go.Figure:
     fig.update_layout(**base_layout(height=640), barmode="group", hovermode="x unified")
     fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.08, xanchor="left", x=0, yref="paper"))
     fig.update_xaxes(categoryorder="array", categoryarray=x)  # months in calendar order whatever trace comes first
-    fig.update_yaxes(title_text=s.unit, gridcolor="#e5e5e5", row=1, col=1)
-    fig.update_yaxes(title_text=s.unit, gridcolor="#e5e5e5", row=2, col=1, secondary_y=False)
+    unit = unit_label(s.unit, lang)
+    # Counts that cannot go below zero get an axis from zero (all-zero incidents would show -1 to 1).
+    drawn = pd.concat([months[c] for c in ("actual_month", "actual_ytd", "baseline_month", "baseline_ytd")
+                       if c in months]).dropna()
+    floor = "nonnegative" if drawn.empty or drawn.min() >= 0 else "normal"
+    fig.update_yaxes(title_text=unit, gridcolor="#e5e5e5", rangemode=floor, row=1, col=1)
+    fig.update_yaxes(title_text=unit, gridcolor="#e5e5e5", rangemode=floor, row=2, col=1, secondary_y=False)
     return fig

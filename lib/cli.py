@@ -17,6 +17,7 @@ import pandas as pd
 
 from lib import config, intake, store
 from lib.dataset import open_dataset
+from lib.display import intake_summary
 from lib.engine import Score, default_period, scorecard
 from lib.fmt import format_pct, format_period, format_value
 from lib.i18n import status_label, t
@@ -109,8 +110,7 @@ def print_report(parsed, lang: str, as_json: bool) -> None:
                           "problems": [p.as_dict(lang) for p in parsed.problems], "unlisted": parsed.unlisted},
                          ensure_ascii=False, indent=2))
         return
-    print(t("intake_summary", lang, file=parsed.file, rows=len(parsed.rows), errors=len(parsed.errors),
-            warnings=len(parsed.warnings), layout=parsed.layout or "?", encoding=parsed.encoding or "?"))
+    print(intake_summary(parsed, lang))
     for p in parsed.problems:
         print(("  [!] " if p.severity == "error" else "  [?] ") + p.message(lang))
     if parsed.unlisted:

@@ -142,6 +142,16 @@ def submissions_frame(log: pd.DataFrame, language: str) -> pd.DataFrame:
     })
 
 
+def intake_summary(parsed, language: str) -> str:
+    """Return one line on a checked file: rows or errors, warnings, and how it was read (layout, encoding)."""
+    how = [t(f"layout_{parsed.layout}", language)] if parsed.layout else []
+    how += [t(f"encoding_{parsed.encoding}", language)] if parsed.encoding else []
+    sep = ", " if language == "en" else "，"
+    params = dict(file=parsed.file, rows=len(parsed.rows), errors=len(parsed.errors), warnings=len(parsed.warnings),
+                  how=sep.join(how) or "—")
+    return t("intake_summary_refused" if parsed.errors else "intake_summary_ok", language, **params)
+
+
 def problems_frame(problems, language: str):
     """Return problems as a table: severity, row, column, value, message."""
     return pd.DataFrame([{

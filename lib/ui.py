@@ -8,7 +8,7 @@ from streamlit.errors import StreamlitSecretNotFoundError
 
 from lib import auth, charts, config, deepdive, plan, progress, store
 from lib.dataset import Dataset, data_signature, files_signature, open_dataset
-from lib.display import STATUS_BADGE, badge_markdown, md, preview_frame, problems_frame, scorecard_table
+from lib.display import STATUS_BADGE, badge_markdown, intake_summary, md, preview_frame, problems_frame, scorecard_table
 from lib.engine import Score, default_period, scorecard
 from lib.fmt import format_month_range, format_pct, format_period, format_value
 from lib.i18n import DEFAULT_LANG, department_label, t
@@ -207,8 +207,7 @@ def intake_report(parsed, catalog) -> None:
     """Draw what validation found: verdict, problems table and the parsed rows."""
     language = lang()
     errors, warnings = parsed.errors, parsed.warnings
-    st.caption(t("intake_summary", language, file=parsed.file, rows=len(parsed.rows), errors=len(errors),
-                 warnings=len(warnings), layout=parsed.layout or "?", encoding=parsed.encoding or "?"))
+    st.caption(intake_summary(parsed, language))
     if errors:
         if parsed.unlisted:  # more than the report lists: say how many at least
             st.error(t("file_has_errors_at_least", language, count=len(errors) + parsed.unlisted))
@@ -220,7 +219,8 @@ def intake_report(parsed, catalog) -> None:
             st.warning(t("file_has_warnings", language, count=len(warnings)))
     if parsed.problems:
         st.markdown(f"**{t('problems', language)}**")
-        st.dataframe(problems_frame(parsed.problems, language), hide_index=True)
+        st.dataframe(problems_frame(parsed.problems, language), hide_index=True,
+                     column_config={t("col_message", language): st.column_config.TextColumn(width="large")})
         if parsed.unlisted:
             st.caption(t("problems_unlisted", language, count=parsed.unlisted, limit=config.MAX_LISTED_PROBLEMS))
     if not parsed.rows.empty:

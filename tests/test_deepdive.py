@@ -155,3 +155,27 @@ def test_months_stay_in_calendar_order_for_every_kind(sample_dir):
         assert list(fig.layout.xaxis.categoryarray) == ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug",
                                                         "Sep", "Oct", "Nov", "Dec"]
         assert fig.layout.xaxis.categoryorder == "array"
+
+
+@pytest.mark.parametrize(("target_id", "lang", "unit", "legend"), [
+    ("express_volume", "en", "100m parcels", "Year to date"),
+    ("express_volume", "zh", "亿件", "累计完成"),
+    ("green_outlets", "en", "items", "Value"),  # a count at a point in time, not a running total
+    ("express_satisfaction", "zh", "分", "实际值"),
+    ("industry_infections", "zh", "例", "累计完成"),  # incidents add up over the year
+])
+def test_detail_chart_names_its_unit_and_line_in_the_readers_language(sample_dir, target_id, lang, unit, legend):
+    from lib.charts import indicator_detail_chart
+
+    fig = indicator_detail_chart(indicator_view(open_dataset(sample_dir), 2021, 10, target_id), lang)
+    assert fig.layout.yaxis.title.text == unit and fig.layout.yaxis2.title.text == unit
+    assert legend in [trace.name for trace in fig.data]
+
+
+def test_zero_incidents_are_drawn_from_zero_up(sample_dir):
+    from lib.charts import indicator_detail_chart
+
+    view = indicator_view(open_dataset(sample_dir), 2021, 10, "industry_infections")
+    assert view.months["actual_ytd"].dropna().eq(0).all()  # the sample has none: an axis from -1 to 1 showed
+    fig = indicator_detail_chart(view, "zh")
+    assert fig.layout.yaxis.rangemode == "nonnegative" and fig.layout.yaxis2.rangemode == "nonnegative"

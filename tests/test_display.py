@@ -182,18 +182,18 @@ def test_scorecard_table_reads_without_a_glossary_and_keeps_numbers_for_excel():
                 lead_departments=["普遍服务处", "市场监管处"]),
     ]
     zh = display.scorecard_table(scores, 2021, "zh")
-    assert list(zh.columns) == ["指标", "类别", "牵头", "状态", "目标要求", "实际（累计）", "单位", "完成率（%）",
+    assert list(zh.columns) == ["指标", "类别", "牵头", "状态", "目标要求", "实际完成", "单位", "完成率（%）",
                                 "序时进度（%）", "快慢（百分点）", "同比（%）", "目标增幅（%）", "预计全年", "数据截至",
                                 "来源文件"]
     first = zh.iloc[0]
     assert (first["状态"], first["目标要求"], first["单位"]) == ("进度正常", "≥24亿件", "亿件")
-    assert (first["实际（累计）"], first["完成率（%）"], first["序时进度（%）"], first["快慢（百分点）"]) == \
+    assert (first["实际完成"], first["完成率（%）"], first["序时进度（%）"], first["快慢（百分点）"]) == \
         (19.25, 80.2, 78.8, 1.4)
     assert (first["同比（%）"], first["目标增幅（%）"], first["预计全年"]) == (16.9, 15.0, 24.43)
     assert (first["数据截至"], first["来源文件"]) == ("2021年10月", "a.csv; b.csv")
     second = zh.iloc[1]
     assert second["牵头"] == "普遍服务处、市场监管处" and second["状态"] == "无数据" and second["目标要求"] == "零发生"
-    assert pd.isna(second["实际（累计）"]) and second["数据截至"] == ""
+    assert pd.isna(second["实际完成"]) and second["数据截至"] == ""
     en = display.scorecard_table(scores, 2021, "en")
     assert list(en.iloc[0][["Target", "Unit", "Data through"]]) == ["Express parcel volume", "100m parcels", "Oct 2021"]
     assert en.iloc[1]["Lead"] == "Universal Service Division, Market Supervision Division"
@@ -250,3 +250,13 @@ def test_submissions_frame_says_who_stored_what_and_whether_it_counts():
     assert zh.iloc[1].tolist() == ["000001", "2021年12月1日 09:05", "zhang", "a.csv", 12, 2, "已撤回",
                                    "2021年12月3日 08:00 · li", "cdcdcdcdcdcd"]
     assert display.submissions_frame(log, "en").iloc[0]["Status"] == "in use"
+
+
+def test_intake_summary_says_how_the_file_was_read(sample_dir):
+    from lib import store
+
+    good = store.validate(sample_dir, "nov.csv", "月份,指标名称,数值\n2021年11月,快递绿色网点,29\n".encode("gbk"))
+    assert display.intake_summary(good, "zh") == "nov.csv：1行数据，0个提醒（长表：每行一个指标，GBK编码）"
+    bad = store.validate(sample_dir, "bad.csv", "月份,指标名称,数值\n2021年13月,快递绿色网点,29\n".encode())
+    assert display.intake_summary(bad, "en") == \
+        "bad.csv: 1 error(s), 0 warning(s), not stored (long: one indicator per row, UTF-8)"
