@@ -157,7 +157,7 @@ def problems_frame(problems, language: str):
     return pd.DataFrame([{
         t("col_severity", language): t(f"severity_{p.severity}", language),
         t("col_row", language): p.row, t("col_column", language): p.column,
-        t("col_value", language): p.value, t("col_message", language): p.message(language),
+        t("col_value", language): p.value, t("col_message", language): p.detail(language),
     } for p in problems])
 
 

@@ -26,9 +26,12 @@ class Problem:
             if self.row is not None
             else t("problem_file", lang, file=self.file)
         )
-        params = {"value": self.value, **self.params}
         colon = ": " if lang == "en" else "："
-        return f"{where}{colon}{t(self.code, lang, **params)}"
+        return f"{where}{colon}{self.detail(lang)}"
+
+    def detail(self, lang: str = "zh") -> str:
+        """Return what is wrong, without the location (for tables that show file, row and column apart)."""
+        return t(self.code, lang, **{"value": self.value, **self.params})
 
     def as_dict(self, lang: str = "zh") -> dict:
         """Return the problem as plain data for JSON and tables."""

@@ -77,7 +77,9 @@ def test_problems_frame_lists_severity_location_and_message():
     assert list(frame.columns) == ["Type", "Row", "Column", "Value", "Message"]
     assert list(frame["Type"]) == ["error", "warning"]
     assert frame["Row"].iloc[0] == 3 and math.isnan(frame["Row"].iloc[1])
-    assert frame["Message"].iloc[0].startswith("a.csv row 3, column 'value': ")
+    # row and column have columns of their own: the message says only what is wrong
+    assert frame["Message"].iloc[0] == problems[0].message("en").removeprefix("a.csv row 3, column 'value': ")
+    assert not frame["Message"].iloc[0].startswith("a.csv")
 
 
 def test_preview_frame_names_the_indicator_city_and_basis(mini_dir):
