@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import pandas as pd
 
@@ -233,15 +234,30 @@ def tracker_frame(rows, scores, language: str):
     })
 
 
+def slide_heading(text: str) -> str:
+    """Return a slide's headline as Markdown, its heading level chosen so it fits one line beside the chart
+    of a 1280-wide slide (width counted in Latin letters, a Chinese character two): a second line would push
+    the footer off the screen."""
+    width = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    level = "###" if width <= 56 else "####" if width <= 68 else "#####"
+    return f"{level} {md(text)}"
+
+
 def presentation_figure(fig, height: int):
-    """Return a figure restyled for the back of a room: larger type, fixed height."""
-    fig.update_layout(height=height, font=dict(size=17), margin=dict(l=10, r=20, t=40, b=40))
+    """Return a figure restyled for the back of a room: larger type, fixed height; a taller chart (a 1080p
+    screen) gets type larger in proportion, since the room is as far away."""
+    scale = max(1.0, height / 480)
+
+    def size(points: int) -> int:
+        return round(points * scale)
+
+    fig.update_layout(height=height, font=dict(size=size(17)), margin=dict(l=10, r=20, t=40, b=size(40)))
     if fig.layout.legend.y is not None and fig.layout.legend.y < 0:  # a legend under the plot needs room
-        fig.update_layout(margin=dict(b=95), legend=dict(y=-0.2, font=dict(size=13)))
+        fig.update_layout(margin=dict(b=size(95)), legend=dict(y=-0.2, font=dict(size=size(13))))
     elif fig.layout.legend.yref == "container":  # the overview's legend at the top: the slide's footer has one
         fig.update_layout(showlegend=False)
-    fig.update_annotations(font_size=16)
-    fig.update_xaxes(tickfont_size=15)
-    fig.update_yaxes(tickfont_size=15)
-    fig.update_traces(textfont_size=16, selector=dict(mode="text"))
+    fig.update_annotations(font_size=size(16))
+    fig.update_xaxes(tickfont_size=size(15), title_font_size=size(15))
+    fig.update_yaxes(tickfont_size=size(15), title_font_size=size(15))
+    fig.update_traces(textfont_size=size(16), selector=dict(mode="text"))
     return fig

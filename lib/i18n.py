@@ -233,7 +233,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "exit_present": ("退出演示", "Exit"),
     "legend": ("图例：● 进度正常　▲ 需关注　✕ 滞后　○ 无数据", "Legend: ● on pace  ▲ watch  ✕ behind  ○ no data"),
     "slide_footer": ("截至{period} · {source}", "As of {period} · {source}"),
-    "slide_source": ("数据来源：{source}；目标依据：苏邮管〔2021〕21号", "Source: {source}; targets: 苏邮管〔2021〕21号"),
+    "slide_source": ("数据来源：{source}；目标依据：苏邮管〔2021〕21号", "{source} · plan 苏邮管〔2021〕21号"),
     # exports
     "export_unavailable": ("无法生成图片：需要 Chromium 浏览器和中文字体。请安装：apt-get install chromium fonts-noto-cjk（并 pip install kaleido）。页面其他功能不受影响。", "Cannot render images: Chromium and CJK fonts are needed. Install them: apt-get install chromium fonts-noto-cjk (and pip install kaleido). Everything else keeps working."),
     "export_title": ("导出", "Export"),

@@ -50,7 +50,7 @@ elif view.kind == "indicator":
                   delta_description=card.delta_note)
         ui.headline_numbers(detail.score, lang)
     with right:
-        st.markdown(f"### {display.md(gap_sentence(detail.score, lang))}")
+        st.markdown(display.slide_heading(gap_sentence(detail.score, lang)))
         figure = indicator_detail_chart(detail, lang)
         st.plotly_chart(display.presentation_figure(figure, height=ui.slide_chart_height()), key="slide_chart")
 elif view.kind == "workplan":

@@ -140,12 +140,12 @@ def test_tracker_frame_links_targets_with_their_status_symbol():
 
 def test_presentation_figure_hides_the_overview_legend_and_makes_room_for_one_below(sample_dir):
     ds = open_dataset(sample_dir)
-    overview = display.presentation_figure(completion_chart(scorecard(ds, 2021, 10), "zh"), height=600)
-    assert overview.layout.height == 600 and overview.layout.font.size == 17
+    overview = display.presentation_figure(completion_chart(scorecard(ds, 2021, 10), "zh"), height=410)
+    assert overview.layout.height == 410 and overview.layout.font.size == 17
     assert overview.layout.showlegend is False  # the slide's footer explains the colours
     detail = indicator_detail_chart(indicator_view(ds, 2021, 10, "express_volume"), "zh")
     assert detail.layout.legend.y is not None and detail.layout.legend.y < 0
-    slide = display.presentation_figure(detail, height=500)
+    slide = display.presentation_figure(detail, height=410)
     assert slide.layout.margin.b == 95 and slide.layout.legend.y == -0.2
     assert slide.layout.showlegend is not False
 
@@ -262,3 +262,22 @@ def test_intake_summary_says_how_the_file_was_read(sample_dir):
     bad = store.validate(sample_dir, "bad.csv", "月份,指标名称,数值\n2021年13月,快递绿色网点,29\n".encode())
     assert display.intake_summary(bad, "en") == \
         "bad.csv: 1 error(s), 0 warning(s), not stored (long: one indicator per row, UTF-8)"
+
+
+def test_a_1080p_slide_chart_gets_type_larger_in_proportion(sample_dir):
+    view = indicator_view(open_dataset(sample_dir), 2021, 10, "express_volume")
+    small = display.presentation_figure(indicator_detail_chart(view, "zh"), height=410)
+    big = display.presentation_figure(indicator_detail_chart(view, "zh"), height=640)  # 640 / 480 = 4/3
+    assert (small.layout.font.size, small.layout.xaxis.tickfont.size, small.layout.legend.font.size) == (17, 15, 13)
+    assert (big.layout.font.size, big.layout.xaxis.tickfont.size, big.layout.legend.font.size) == (23, 20, 17)
+    assert big.layout.margin.b == 127  # 95 × 4/3, room for the larger legend
+
+
+@pytest.mark.parametrize(("text", "level"), [
+    ("11–12月还需月均完成2.38亿件，比去年同期月均高7.2%", "###"),  # 49 wide: one line at level 3
+    ("Nov–Dec: 2.38 bn parcels needed per month, 7.2% above", "###"),
+    ("Nov–Dec: CNY 3.86 bn needed per month, 42.3% above last year", "####"),
+    ("Nov–Dec: CNY 3.86 bn needed per month, 42.3% above the same months last year", "#####"),
+])
+def test_slide_heading_level_keeps_the_headline_on_one_line(text, level):
+    assert display.slide_heading(text) == f"{level} {text}"
