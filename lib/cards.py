@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from lib.engine import Score
-from lib.fmt import format_month_range, format_pct, format_period, format_points, format_value
+from lib.fmt import estimate, format_month_range, format_pct, format_period, format_points, format_value
 from lib.i18n import department_label, status_label, t
 
 
@@ -67,7 +67,7 @@ def build_card(s: Score, year: int, as_of: int, lang: str = "zh") -> Card:
                 else f" ({t('growth_target', lang)} {format_pct(s.growth_target_pct, signed=True)})"
         card.lines.append(line)
     if s.kind in ("flow", "level") and s.projection_year_end is not None:
-        line = f"{t('projection', lang)} {format_value(s.projection_year_end, unit, lang)}"
+        line = f"{t('projection', lang)} {format_value(estimate(s.projection_year_end, unit), unit, lang)}"
         if not s.projection_reliable:
             line += f"（{t('projection_unreliable', lang)}）" if not en else f" ({t('projection_unreliable', lang)})"
         card.lines.append(line)

@@ -10,7 +10,7 @@ import pandas as pd
 from lib import intake
 from lib.dataset import Dataset
 from lib.engine import Score, default_period
-from lib.fmt import format_month_range, format_pct, format_period, format_value, trim_number, unit_label
+from lib.fmt import estimate, format_month_range, format_pct, format_period, format_value, trim_number, unit_label
 from lib.i18n import category_label, department_label, status_label, t
 from lib.safety import neutralise_frame
 
@@ -110,7 +110,7 @@ def scorecard_table(scores: list[Score], year: int, language: str) -> pd.DataFra
         t("col_gap_points", language): [_rounded(s.gap_points, 1) for s in scores],
         t("col_yoy_pct", language): [_rounded(s.yoy_growth_pct, 1) for s in scores],
         t("col_growth_target_pct", language): [_rounded(s.growth_target_pct, 1) for s in scores],
-        t("col_projection", language): [_rounded(s.projection_year_end, 2) for s in scores],
+        t("col_projection", language): [_rounded(estimate(s.projection_year_end, s.unit), 2) for s in scores],
         t("col_data_through", language): [format_period(year, s.data_month, language) if s.data_month else ""
                                           for s in scores],
         t("col_sources", language): ["; ".join(s.sources) for s in scores],

@@ -70,6 +70,18 @@ def _format_en(base_value: float, family: str, unit: str, compact: bool = False)
     return f"{number} {noun}".strip()
 
 
+COUNT_FAMILIES = {"pieces", "items", "person_times", "sites", "cases", "incidents"}
+
+
+def estimate(value: float | None, unit: str) -> float | None:
+    """Return an estimate as readers take it: whole numbers for counts of things (31个, not 31.2个)."""
+    canonical = canonical_unit(unit) or unit
+    family, factor = UNITS.get(canonical, ("", 1.0))
+    if is_missing(value) or family not in COUNT_FAMILIES or factor != 1.0:
+        return value
+    return float(round(value))
+
+
 def unit_label(unit: str, lang: str = "zh") -> str:
     """Return a unit as readers of lang know it: 亿元 stays 亿元 in Chinese and is CNY 100m in English."""
     canonical = canonical_unit(unit) or unit

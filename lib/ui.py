@@ -10,7 +10,7 @@ from lib import auth, charts, config, deepdive, plan, progress, store
 from lib.dataset import Dataset, data_signature, files_signature, open_dataset
 from lib.display import STATUS_BADGE, badge_markdown, intake_summary, md, preview_frame, problems_frame, scorecard_table
 from lib.engine import Score, default_period, scorecard
-from lib.fmt import format_month_range, format_pct, format_period, format_value
+from lib.fmt import estimate, format_month_range, format_pct, format_period, format_value
 from lib.i18n import DEFAULT_LANG, department_label, t
 from lib.problems import InputError
 
@@ -264,8 +264,8 @@ def headline_metrics(score: Score, card, language: str) -> None:
                    delta_color="normal" if card.delta else "off", delta_description=card.delta_note)
     cols[1].metric(t("completion", language), format_pct(score.completion_pct), border=True)
     cols[2].metric(t("expected_seasonal", language), format_pct(score.expected_pct_seasonal), border=True)
-    cols[3].metric(t("projection", language), format_value(score.projection_year_end, score.unit, language,
-                                                           compact=True), border=True)
+    projection = format_value(estimate(score.projection_year_end, score.unit), score.unit, language, compact=True)
+    cols[3].metric(t("projection", language), projection, border=True)
 
 
 def region_section(view, language: str) -> None:
@@ -396,8 +396,8 @@ def headline_numbers(score: Score, language: str) -> None:
     st.metric(t("completion", language), format_pct(score.completion_pct))
     st.metric(t("expected_seasonal", language), format_pct(score.expected_pct_seasonal))
     if score.projection_year_end is not None and score.kind in ("flow", "level"):
-        st.metric(t("projection", language), format_value(score.projection_year_end, score.unit, language,
-                                                          compact=True))
+        projection = format_value(estimate(score.projection_year_end, score.unit), score.unit, language, compact=True)
+        st.metric(t("projection", language), projection)
 
 
 def slide_chart_height() -> int:

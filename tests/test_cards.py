@@ -78,3 +78,11 @@ def test_stretch_and_old_data_are_said():
                               gap_points=-1.8, data_month=9), 2021, 10, "zh")
     assert "挑战值 15万个：完成率 54.3%" in card.lines  # 8.15 / 15
     assert "数据截至2021年9月" in card.lines  # the as-of month is October
+
+
+def test_a_count_is_projected_in_whole_things():
+    card = build_card(a_score(kind="level", unit="个", target=30.0, actual_ytd=26.0, completion_pct=86.7,
+                              expected_pct_seasonal=83.3, gap_points=3.4, data_month=10, projection_year_end=31.2,
+                              projection_reliable=True),
+                      2021, 10, "zh")
+    assert "预计全年 31个" in card.lines  # not 31.2个

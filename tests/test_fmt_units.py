@@ -48,3 +48,14 @@ def test_format_period_and_points():
 def test_unit_label_in_english_names_the_scale(unit, en):
     assert unit_label(unit, "en") == en
     assert unit_label(unit, "zh") == unit
+
+
+@pytest.mark.parametrize(("value", "unit", "expected"), [
+    (31.2, "个", 31.0), (2212.24, "人次", 2212.0), (2.4, "家", 2.0), (2.6, "家", 3.0),
+    (9.78, "万个", 9.78),  # 9.78万个 is 97,800 boxes: already whole enough
+    (543.75, "亿元", 543.75), (96.17, "%", 96.17), (79.4, "分", 79.4), (None, "个", None),
+])
+def test_estimates_of_counts_are_whole(value, unit, expected):
+    from lib.fmt import estimate
+
+    assert estimate(value, unit) == expected
