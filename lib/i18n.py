@@ -90,8 +90,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "table_title": ("明细表", "Detail table"),
     "download_csv": ("下载明细（CSV）", "Download table (CSV)"),
     "footer_source": (
-        "数据来源：{source}；目标依据：苏邮管〔2021〕21号《2021年工作要点》及民生实事分工安排。",
-        "Source: {source}; targets: Suzhou Postal Administration work plan 2021 (苏邮管〔2021〕21号).",
+        "数据来源：{source}（{files}个文件）；目标依据：苏邮管〔2021〕21号《2021年工作要点》及民生实事分工安排。",
+        "Source: {source} ({files} files); targets: Suzhou Postal Administration work plan 2021 "
+        "(苏邮管〔2021〕21号).",
     ),
     "how_status_title": ("状态如何判定", "How the status is decided"),
     "how_status": (

@@ -39,4 +39,4 @@ with table:
         st.dataframe(frame, hide_index=True)
         st.download_button(t("download_csv", lang), lambda: display.csv_bytes(frame),
                            file_name=f"scorecard_{year}-{as_of:02d}.csv", mime="text/csv")
-st.caption(t("footer_source", lang, source=ds.data_dir))
+st.caption(t("footer_source", lang, source=f"{ds.data_dir.name}/actuals", files=sum(r.accepted for r in ds.reports)))
