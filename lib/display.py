@@ -206,6 +206,12 @@ def league_frame(frame, language: str):
     })
 
 
+def item_label(list_type: str, number: str, text: str, language: str) -> str:
+    """Return how a work-plan item is named in a picker: its list, number and the start of its text."""
+    short = text if len(text) <= 40 else text[:40] + "…"
+    return f"{t('list_' + list_type, language)} {number} · {short}"
+
+
 def tracker_frame(rows, scores, language: str):
     """Return tracker rows for display: light, number, section, text, lead, progress, linked targets."""
     by_id = {s.indicator: s for s in scores}

@@ -8,7 +8,16 @@ from streamlit.errors import StreamlitSecretNotFoundError
 
 from lib import auth, charts, config, deepdive, plan, progress, store
 from lib.dataset import Dataset, data_signature, files_signature, open_dataset
-from lib.display import STATUS_BADGE, badge_markdown, intake_summary, md, preview_frame, problems_frame, scorecard_table
+from lib.display import (
+    STATUS_BADGE,
+    badge_markdown,
+    intake_summary,
+    item_label,
+    md,
+    preview_frame,
+    problems_frame,
+    scorecard_table,
+)
 from lib.engine import Score, default_period, scorecard
 from lib.fmt import estimate, format_month_range, format_pct, format_period, format_value
 from lib.i18n import DEFAULT_LANG, department_label, t
@@ -488,7 +497,8 @@ def item_history(table, language: str) -> None:
 
     with st.expander(t("item_history", language)):
         keys = table["key"].tolist()
-        labels = dict(zip(table["key"], [f"{k} · {txt[:40]}" for k, txt in zip(table["key"], table["text"])]))
+        labels = {k: item_label(kind, number, text, language) for k, kind, number, text
+                  in zip(table["key"], table["list_type"], table["number"], table["text"])}
         key = st.selectbox(t("pick_item", language), keys, key="history_item", format_func=labels.get)
         rows, _ = cached_progress()
         history = rows[rows["key"] == key].sort_values(["year", "month", "file_order"])
