@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -168,6 +169,7 @@ def explain(s: Score, lang: str = "zh") -> list[str]:
         lines.append(t("explain_linear", lang, m=s.data_month, pct=format_pct(s.expected_pct_linear)))
         if s.seasonal_basis == "baseline":
             lines.append(t("explain_seasonal", lang, year=s.baseline_year, m=s.data_month,
+                           mon=calendar.month_abbr[s.data_month],
                            base=v(s.baseline_same_period), total=v(s.baseline_total),
                            pct=format_pct(s.expected_pct_seasonal)))
         else:

@@ -174,7 +174,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "explain_actual_level": ("实际 = 截至{month}最新上报值 = {value}", "Actual = latest reported value to {month} = {value}"),
     "explain_completion": ("完成率 = 实际 ÷ 目标 = {actual} ÷ {target} = {pct}", "Completion = actual ÷ target = {actual} ÷ {target} = {pct}"),
     "explain_linear": ("线性进度 = {m} ÷ 12 = {pct}", "Linear expected progress = {m} ÷ 12 = {pct}"),
-    "explain_seasonal": ("季节序时进度 = {year}年1–{m}月累计 ÷ {year}年全年 = {base} ÷ {total} = {pct}", "Seasonal expected progress = {year} Jan–month {m} ÷ {year} total = {base} ÷ {total} = {pct}"),
+    "explain_seasonal": ("季节序时进度 = {year}年1–{m}月累计 ÷ {year}年全年 = {base} ÷ {total} = {pct}", "Seasonal expected progress = {year} Jan–{mon} ÷ {year} total = {base} ÷ {total} = {pct}"),
     "explain_seasonal_linear": ("无完整基期数据，序时进度按线性计算。", "No complete baseline year: expected progress is linear."),
     "explain_status_pace": ("状态：完成率 − 序时进度 = {gap}；≥0 为进度正常，{band}个百分点以内为需关注，否则滞后 → {status}", "Status: completion − expected = {gap}; ≥ 0 on pace, within {band} points watch, else behind → {status}"),
     "explain_projection_flow": ("预计全年 = 累计 ÷ 季节占比 = {actual} ÷ {pct} = {value}（估算）", "Year-end projection = year to date ÷ seasonal share = {actual} ÷ {pct} = {value} (estimate)"),
