@@ -109,7 +109,7 @@ def format_points(value: float | None, lang: str = "zh") -> str:
     """Return a difference in percentage points, e.g. +3.2个百分点."""
     if is_missing(value):
         return DASH
-    return f"{value:+.1f}个百分点" if lang != "en" else f"{value:+.1f} pts"
+    return f"{value:+.1f}个百分点" if lang != "en" else f"{value:+.1f} pp"  # pts are a score's
 
 
 def format_period(year: int, month: int, lang: str = "zh") -> str:

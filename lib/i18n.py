@@ -43,7 +43,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "col_actual_ytd": ("实际完成", "Actual"),
     "col_completion_pct": ("完成率（%）", "Completion (%)"),
     "col_expected_pct": ("序时进度（%）", "Expected (%)"),
-    "col_gap_points": ("快慢（百分点）", "Ahead / behind (points)"),
+    "col_gap_points": ("快慢（百分点）", "Ahead / behind (pp)"),
     "col_yoy_pct": ("同比（%）", "YoY (%)"),
     "col_growth_target_pct": ("目标增幅（%）", "Growth target (%)"),
     "col_projection": ("预计全年", "Year-end projection"),

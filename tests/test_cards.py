@@ -27,7 +27,7 @@ def test_flow_card_compares_with_the_expected_progress():
     assert "11–12月还需月均 2.38亿件" in card.lines
     assert card.lines[-1] == "牵头：市场监管处"
     en = build_card(score, 2021, 10, "en")
-    assert (en.delta, en.delta_note) == ("+1.4 pts", "vs expected")
+    assert (en.delta, en.delta_note) == ("+1.4 pp", "vs expected")
     assert "Needed per month (Nov–Dec): 237.66 m parcels" in en.lines  # 2.3766亿 = 237.66 million
 
 
@@ -46,7 +46,7 @@ def test_progress_bar_is_capped_at_full():
 @pytest.mark.parametrize(("unit", "target", "actual", "gap", "zh", "en"), [
     ("分", 86.0, 85.7, -0.3, "-0.3分", "-0.3 pts"),
     ("分", 78.2, 79.4, 1.2, "+1.2分", "+1.2 pts"),
-    ("%", 99.3, 99.5, 0.2, "+0.2个百分点", "+0.2 pts"),
+    ("%", 99.3, 99.5, 0.2, "+0.2个百分点", "+0.2 pp"),  # percentage points, not a score's points
 ])
 def test_not_below_last_year_delta_leads_with_its_sign(unit, target, actual, gap, zh, en):
     score = a_score(kind="not_below_last_year", unit=unit, target=target, actual_ytd=actual, gap_points=gap,

@@ -37,7 +37,7 @@ def test_format_period_and_points():
     assert format_period(2021, 10) == "2021年10月"
     assert format_period(2021, 10, "en") == "Oct 2021"
     assert format_points(-2.74) == "-2.7个百分点"
-    assert format_points(0.55, "en") == "+0.6 pts"
+    assert format_points(0.55, "en") == "+0.6 pp"
 
 
 @pytest.mark.parametrize(("unit", "en"), [
