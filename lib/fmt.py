@@ -33,7 +33,7 @@ def trim_number(value: float, decimals: int = 2) -> str:
 
 
 def format_value(value: float | None, unit: str, lang: str = "zh", compact: bool = False) -> str:
-    """Return a value in its unit, e.g. 412.35亿元 or 8.1万个 (zh), CNY 41.24 bn (en; compact: ¥41.24 bn)."""
+    """Return a value in its unit, e.g. 412.35亿元 or 8.1万个 (zh), ¥41.24 bn (en)."""
     if is_missing(value):
         return DASH
     unit = canonical_unit(unit) or unit
@@ -60,8 +60,8 @@ def _format_en(base_value: float, family: str, unit: str, compact: bool = False)
         number = f"{trim_number(base_value / 1e6)} m"
     else:
         number = trim_number(base_value)
-    if family == "money":
-        return f"¥{number}" if compact else f"CNY {number}"
+    if family == "money":  # ¥ everywhere: cards, sentences and tables read alike
+        return f"¥{number}"
     if compact:
         return number
     noun = _EN_NOUN.get(family, unit)
@@ -83,7 +83,7 @@ def estimate(value: float | None, unit: str) -> float | None:
 
 
 def unit_label(unit: str, lang: str = "zh") -> str:
-    """Return a unit as readers of lang know it: 亿元 stays 亿元 in Chinese and is CNY 100m in English."""
+    """Return a unit as readers of lang know it: 亿元 stays 亿元 in Chinese and is ¥100m in English."""
     canonical = canonical_unit(unit) or unit
     if lang != "en" or canonical not in UNITS:
         return unit
@@ -94,7 +94,7 @@ def unit_label(unit: str, lang: str = "zh") -> str:
         return "pts"
     scale = {1e8: "100m", 1e4: "10k"}.get(factor, "")
     if family == "money":
-        return f"CNY {scale}".strip()
+        return f"¥{scale}"
     return f"{scale} {_EN_NOUN.get(family) or family}".strip()
 
 

@@ -26,7 +26,7 @@ def test_incompatible_units_raise(src, dst):
     (434.4598, "亿元", "zh", "434.46亿元"), (540, "亿元", "zh", "540亿元"), (8.15, "万个", "zh", "8.15万个"),
     (81500, "个", "zh", "8.15万个"), (1710, "人次", "zh", "1,710人次"), (96.17, "%", "zh", "96.2%"),
     (79.4, "分", "zh", "79.4分"), (None, "亿元", "zh", "—"),
-    (434.4598, "亿元", "en", "CNY 43.45 bn"), (19.25, "亿件", "en", "1.93 bn parcels"),
+    (434.4598, "亿元", "en", "¥43.45 bn"), (19.25, "亿件", "en", "1.93 bn parcels"),
     (8.15, "万个", "en", "81,500"), (1710, "人次", "en", "1,710 person-times"),
 ])
 def test_format_value(value, unit, lang, expected):
@@ -41,7 +41,7 @@ def test_format_period_and_points():
 
 
 @pytest.mark.parametrize(("unit", "en"), [
-    ("亿元", "CNY 100m"), ("万元", "CNY 10k"), ("元", "CNY"), ("亿件", "100m parcels"), ("万件", "10k parcels"),
+    ("亿元", "¥100m"), ("万元", "¥10k"), ("元", "¥"), ("亿件", "100m parcels"), ("万件", "10k parcels"),
     ("万个", "10k items"), ("个", "items"), ("人次", "person-times"), ("家", "sites"), ("例", "cases"),
     ("起", "incidents"), ("%", "%"), ("分", "pts"), ("％", "%"),
 ])
