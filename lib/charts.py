@@ -184,7 +184,8 @@ def indicator_detail_chart(view, lang: str = "zh") -> go.Figure:
                 fig.add_scatter(x=[x[0], x[-1]], y=[s.growth_target_pct] * 2, name=t("chart_growth_target", lang),
                                 mode="lines", line=dict(color=STATUS_COLORS["yellow"], dash="dash", width=1.5),
                                 row=2, col=1, secondary_y=True)
-            fig.update_yaxes(title_text="%", ticksuffix="%", tickformat=".0f", rangemode="tozero", showgrid=False,
+            # No rounding tick format: with a fractional step (a short slide chart) it printed 13% for 12.5%.
+            fig.update_yaxes(title_text="%", ticksuffix="%", nticks=4, rangemode="tozero", showgrid=False,
                              row=2, col=1, secondary_y=True)
     else:
         if s.target is not None and kind in ("ratio", "not_below_last_year"):
