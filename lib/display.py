@@ -212,7 +212,14 @@ def item_label(list_type: str, number: str, text: str, language: str) -> str:
     return f"{t('list_' + list_type, language)} {number} · {short}"
 
 
-def tracker_frame(rows, scores, language: str):
+def tracker_widths(language: str) -> dict[str, str]:
+    """Return the tracker table's column widths: the item and its progress are the texts that matter."""
+    return {t("col_item", language): "large", t("col_progress", language): "large",
+            t("col_linked_targets", language): "medium", t("col_lead", language): "medium",
+            t("col_section", language): "small"}
+
+
+def tracker_frame(rows, scores, language: str, with_list: bool = False):
     """Return tracker rows for display: light, number, section, text, lead, progress, linked targets."""
     by_id = {s.indicator: s for s in scores}
 
@@ -226,7 +233,9 @@ def tracker_frame(rows, scores, language: str):
 
     return pd.DataFrame({
         t("filter_progress_status", language): [t("prog_" + s, language) for s in rows["status"]],
-        t("col_number", language): rows["number"],
+        # Numbers restart in each list: where lists mix (a department's items) the list is named too.
+        t("col_number", language): [f"{t('list_' + kind, language)} {n}" for kind, n in
+                                    zip(rows["list_type"], rows["number"])] if with_list else rows["number"],
         t("col_section", language): [f"{s.split('·')[-1]}、{title}" if s else "" for s, title in
                                      zip(rows["section"], rows["section_title"])],
         t("col_item", language): rows["text"],

@@ -17,6 +17,7 @@ from lib.display import (
     preview_frame,
     problems_frame,
     scorecard_table,
+    tracker_widths,
 )
 from lib.engine import Score, default_period, scorecard
 from lib.fmt import estimate, format_month_range, format_pct, format_period, format_value
@@ -456,6 +457,12 @@ def _progress_rows(signature: tuple):
 def cached_progress():
     """Return the progress rows and refused files, read once per state of the files."""
     return _progress_rows(progress_signature(config.data_dir()))
+
+
+def tracker_table(frame, language: str, **kwargs) -> None:
+    """Draw a tracker table with room for the long texts (the item and its progress)."""
+    st.dataframe(frame, hide_index=True, column_config={
+        name: st.column_config.TextColumn(width=width) for name, width in tracker_widths(language).items()}, **kwargs)
 
 
 def tracker_filters(table, language: str):

@@ -33,8 +33,8 @@ tabs = st.tabs([t("tab_work_items", lang, n=sizes.get("work_item", 0)),
 scores = ui.cached_scorecard(year, as_of)
 for tab, list_type in zip(tabs[:3], ("work_item", "livelihood", "key_work"), strict=True):
     with tab:
-        st.dataframe(display.tracker_frame(filtered[filtered["list_type"] == list_type], scores, lang), hide_index=True,
-                     key=f"tracker_{list_type}", height=560)
+        ui.tracker_table(display.tracker_frame(filtered[filtered["list_type"] == list_type], scores, lang), lang,
+                         key=f"tracker_{list_type}", height=560)
 with tabs[3]:
     departments = sorted({d for ds_ in table["lead_departments"] for d in ds_.split("、") if d})
     dept = st.selectbox(t("filter_department", lang), departments, key="tracker_dept",
@@ -43,7 +43,7 @@ with tabs[3]:
     with left:
         st.markdown(f"**{t('dept_items', lang)}**")
         mine = table[table["lead_departments"].str.split("、").map(lambda ds_: dept in ds_)]
-        st.dataframe(display.tracker_frame(mine, scores, lang), hide_index=True, key="tracker_dept_items")
+        ui.tracker_table(display.tracker_frame(mine, scores, lang, with_list=True), lang, key="tracker_dept_items")
     with right:
         st.markdown(f"**{t('dept_kpis', lang)}**")
         ui.department_kpis(scores, dept, lang)

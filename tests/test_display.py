@@ -281,3 +281,12 @@ def test_a_1080p_slide_chart_gets_type_larger_in_proportion(sample_dir):
 ])
 def test_slide_heading_level_keeps_the_headline_on_one_line(text, level):
     assert display.slide_heading(text) == f"{level} {text}"
+
+
+def test_tracker_frame_names_the_list_where_lists_mix():
+    rows = pd.DataFrame({"status": ["done", "done"], "number": ["1", "1"], "section": ["", ""],
+                         "section_title": ["", ""], "text": ["甲", "乙"], "lead_departments": ["办公室", "办公室"],
+                         "narrative": ["", ""], "updated_month": [float("nan")] * 2, "completion_date": ["", ""],
+                         "target_ids": ["", ""], "list_type": ["work_item", "key_work"]})
+    assert list(display.tracker_frame(rows, [], "zh", with_list=True)["编号"]) == ["工作要点 1", "重点工作 1"]
+    assert list(display.tracker_frame(rows, [], "zh")["编号"]) == ["1", "1"]
