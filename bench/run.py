@@ -259,16 +259,21 @@ def sessions(base: Path) -> dict:
     from load import run_sessions
 
     write_floor_data(base)
-    proc, url = serve(ROOT / "bench" / "floor_app.py", base)
-    try:
-        run_sessions(url, sessions=1, seconds=3, path="")  # warm-up
-        floor = run_sessions(url, sessions=1, seconds=10, path="")
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
+    floor_proc, floor_url = serve(ROOT / "bench" / "floor_app.py", base)
     proc, url = serve(ROOT / "app.py", base)
     try:
-        run_sessions(url, sessions=1, seconds=3)  # warm-up
+        run_sessions(floor_url, sessions=1, seconds=3, path="")  # warm-up
+        run_sessions(url, sessions=1, seconds=3)
+        # One session on each server, in alternating 2-second windows: a slower stretch of this shared
+        # machine hits both pages alike. The ratio compares the medians of the windows' medians.
+        windows: dict[str, list[float]] = {"floor": [], "overview": []}
+        for _ in range(6):
+            windows["floor"].append(run_sessions(floor_url, sessions=1, seconds=2, path="")["median_s"])
+            windows["overview"].append(run_sessions(url, sessions=1, seconds=2)["median_s"])
+        floor_proc.terminate()
+        floor_proc.wait(timeout=20)
+        floor = {"median_s": statistics.median(windows["floor"]), "errors": []}
+        alternated = statistics.median(windows["overview"])
         one = run_sessions(url, sessions=1, seconds=10)
         rss_1 = rss_mb(proc.pid)
         twenty = run_sessions(url, sessions=20, seconds=30)
@@ -278,11 +283,13 @@ def sessions(base: Path) -> dict:
         time.sleep(3)
         counted = {name: r | {"errors": len(r["errors"])}
                    for name, r in (("floor", floor), ("one", one), ("twenty", twenty), ("again", again))}
-        return counted | {"rss_1_mb": rss_1, "rss_20_mb": rss_20, "rss_20_again_mb": rss_again,
-                          "rss_after_mb": rss_mb(proc.pid)}
+        return counted | {"overview_alternated_s": alternated, "rss_1_mb": rss_1, "rss_20_mb": rss_20,
+                          "rss_20_again_mb": rss_again, "rss_after_mb": rss_mb(proc.pid)}
     finally:
-        proc.terminate()
-        proc.wait(timeout=20)
+        for server in (floor_proc, proc):
+            if server.poll() is None:
+                server.terminate()
+                server.wait(timeout=20)
 
 
 def browser(base: Path, repeat: int) -> dict:
@@ -412,9 +419,10 @@ def report(results: dict) -> str:
                          f"{r['p95_s']:.3f} s | {r['errors']} | {rss:.0f} MB |")
         lines += ["", f"Server RSS 3 s after the sessions closed: {w['rss_after_mb']:.0f} MB.", ""]
         if "floor" in w:
-            lines += [f"One session rerunning the floor page on a real server: median {w['floor']['median_s']:.3f} s; "
-                      f"the overview {w['one']['median_s']:.3f} s: "
-                      f"{w['one']['median_s'] / w['floor']['median_s']:.2f}× (warm, aim ≤ 1.2×).", ""]
+            lines += ["One session rerunning each page on a real server, the floor and the overview in alternating "
+                      f"2-second windows (median of six windows each): floor {w['floor']['median_s']:.3f} s, "
+                      f"overview {w['overview_alternated_s']:.3f} s: "
+                      f"{w['overview_alternated_s'] / w['floor']['median_s']:.2f}× (warm, aim ≤ 1.2×).", ""]
     b = results.get("browser")
     if b:
         lines += ["## Browser (Chromium): navigation to all charts drawn", "",
@@ -473,7 +481,7 @@ def aims(results: dict) -> list[str]:
     w = results.get("sessions")
     if w and "floor" in w:
         rows.append(("warm_server", "warm overview ≤ 1.2× the floor, on a real server (websocket)",
-                     w["one"]["median_s"] / w["floor"]["median_s"], 1.2))
+                     w["overview_alternated_s"] / w["floor"]["median_s"], 1.2))
     out = ["## Aims", "", "| aim | measured | met |", "|---|---|---|"]
     out += [f"| {label} | {value:.2f}× | {'yes' if value <= limit else 'no'} |" for _, label, value, limit in rows]
     if w:
