@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+import unicodedata
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -22,9 +23,32 @@ DISPLAY_CAP_PCT = 130.0
 ROW_HEIGHT_PX = 34
 
 
-def wrap_label(text: str, width: int = 34) -> str:
-    """Return an axis label broken into lines of at most `width` characters (Plotly uses <br>)."""
-    return "<br>".join(textwrap.wrap(text, width)) if len(text) > width else text
+def display_width(text: str) -> int:
+    """Return how wide text prints, in Latin letters: a Chinese character counts two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def wrap_label(text: str, width: int = 30) -> str:
+    """Return a label broken into lines (Plotly's <br>) at most about `width` Latin letters wide, a Chinese
+    character counting two: a narrow label column leaves the bars room in a narrow window."""
+    if display_width(text) <= width:
+        return text
+    if " " in text.strip():
+        return "<br>".join(textwrap.wrap(text, width))
+    lines = -(-display_width(text) // width)  # Chinese has no spaces: cut into lines of even width
+    share, out, line = display_width(text) / lines, [], ""
+    if lines == 2:  # one cut: rather beside a quoted term or bracket than through it, if near the middle
+        cuts = [i for i in range(1, len(text)) if text[i] in "“（(《" or text[i - 1] in "”）)》、，"]
+        near = [i for i in cuts if abs(display_width(text[:i]) - share) <= 6]
+        if near:
+            best = min(near, key=lambda i: abs(display_width(text[:i]) - share))
+            return text[:best] + "<br>" + text[best:]
+    for ch in text:
+        if line and display_width(line + ch) > share + 1 and len(out) < lines - 1:
+            out.append(line)
+            line = ""
+        line += ch
+    return "<br>".join([*out, line])
 
 
 TEMPLATE_NAME = "suzhou"
@@ -71,7 +95,7 @@ def completion_chart(scores: list[Score], lang: str = "zh") -> go.Figure:
         # ("normal" order: grouped order would stack the entries one per line)
         legend=dict(orientation="h", yanchor="top", y=1.0, xanchor="left", x=0, yref="container", xref="container",
                     traceorder="normal"),
-        margin=dict(l=10, r=30, t=80, b=50))
+        margin=dict(l=10, r=50, t=80, b=50))
     top = 1.0
     for r in range(1, panels + 1):
         suffix = str(r) if r > 1 else ""
@@ -116,7 +140,7 @@ def completion_chart(scores: list[Score], lang: str = "zh") -> go.Figure:
         data.append(dict(
             type="scatter", y=names, mode="text", text=labels, textposition="middle right",
             x=[min(max(c, s.expected_pct_seasonal or 0.0), DISPLAY_CAP_PCT) + 1.5 for c, s in zip(completion, group)],
-            hoverinfo="skip", textfont=dict(size=13), **on_panel))
+            hoverinfo="skip", textfont=dict(size=13), cliponaxis=False, **on_panel))  # 106.6% past the axis end
     for status in STATUS_COLORS:  # legend entries: one per status shown, then the expected mark
         if any(s.status == status for s in rows):
             data.append(dict(type="bar", x=[None], y=[None], orientation="h", name=status_label(status, lang),
@@ -199,7 +223,7 @@ def indicator_detail_chart(view, lang: str = "zh") -> go.Figure:
                                                           lang), marker=dict(color="#0072B2"), row=2, col=1)
     for r in have.itertuples(index=False):
         if r.note:
-            fig.add_annotation(x=x[r.month - 1], y=r.actual_ytd, text=wrap_label(str(r.note), 14), showarrow=True,
+            fig.add_annotation(x=x[r.month - 1], y=r.actual_ytd, text=wrap_label(str(r.note), 28), showarrow=True,
                                arrowhead=2, ax=0, ay=-42, font=dict(size=12, color="#444444"),
                                bgcolor="rgba(255,255,255,0.85)", row=1, col=1)
     if muted:

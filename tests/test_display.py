@@ -290,3 +290,16 @@ def test_tracker_frame_names_the_list_where_lists_mix():
                          "target_ids": ["", ""], "list_type": ["work_item", "key_work"]})
     assert list(display.tracker_frame(rows, [], "zh", with_list=True)["编号"]) == ["工作要点 1", "重点工作 1"]
     assert list(display.tracker_frame(rows, [], "zh")["编号"]) == ["1", "1"]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("邮政业务总量", "邮政业务总量"),
+    ("主要品牌快递服务建制村通达率", "主要品牌快递服务建制村通达率"),  # 14 characters, 28 wide: one line
+    ("城区普遍服务网点“扫黄打非”工作点覆盖率", "城区普遍服务网点<br>“扫黄打非”工作点覆盖率"),  # cut beside the quote
+    ("进口邮快件及从业人员感染病例数量统计", "进口邮快件及从业人<br>员感染病例数量统计"),  # no good place: even halves
+    ("Outlets with packaging recycling devices", "Outlets with packaging<br>recycling devices"),
+])
+def test_chart_labels_wrap_by_printed_width(text, expected):
+    from lib.charts import wrap_label
+
+    assert wrap_label(text) == expected
