@@ -153,13 +153,18 @@ def status_badge(status: str, label: str) -> None:
     st.badge(label, color=color, icon=icon)
 
 
+def card_metric(card, label: str | None = None, where=None, **kwargs) -> None:
+    """Draw a card's value as a metric, with its delta (sign first: it sets the arrow) and what that compares with."""
+    (where or st).metric(label or card.target_text, card.value, delta=card.delta,
+                         delta_color="normal" if card.delta else "off", delta_description=card.delta_note, **kwargs)
+
+
 def score_card(card, link_id: str | None = None) -> None:
     """Draw one target's card: title, status, value, progress bar, detail lines and a link to its page."""
     with st.container(border=True):
         # Title and status in one Markdown element: 24 cards make every element count on a rerun.
         st.markdown(f"**{md(card.title)}**  \n{badge_markdown(card.status, card.status_text)}")
-        st.metric(card.target_text, card.value, delta=card.delta, delta_color="normal" if card.delta else "off",
-                  delta_description=card.delta_note)
+        card_metric(card)
         if card.progress is not None:
             st.progress(card.progress)
         st.caption("  \n".join(md(line) for line in card.lines))
@@ -270,8 +275,7 @@ def target_selector(ds: Dataset, year: int) -> str:
 def headline_metrics(score: Score, card, language: str) -> None:
     """Draw the key numbers of one target in a row of metrics."""
     cols = st.columns(4)
-    cols[0].metric(t("actual", language), card.value, delta=card.delta, border=True,
-                   delta_color="normal" if card.delta else "off", delta_description=card.delta_note)
+    card_metric(card, t("actual", language), where=cols[0], border=True)
     cols[1].metric(t("completion", language), format_pct(score.completion_pct), border=True)
     cols[2].metric(t("expected_seasonal", language), format_pct(score.expected_pct_seasonal), border=True)
     projection = format_value(estimate(score.projection_year_end, score.unit), score.unit, language, compact=True)
@@ -393,8 +397,7 @@ def slide_card(card, details: bool = False) -> None:
     with st.container(border=True):
         st.markdown(f"**{md(card.title)}**")
         status_badge(card.status, card.status_text)
-        st.metric(card.target_text, card.value, delta=card.delta, delta_color="normal" if card.delta else "off",
-                  delta_description=card.delta_note)
+        card_metric(card)
         if details and card.progress is not None:
             st.progress(card.progress)
         if details and card.lines:

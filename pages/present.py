@@ -46,8 +46,7 @@ elif view.kind == "indicator":
     left, right = st.columns([1, 2.8])
     with left:
         ui.status_badge(card.status, card.status_text)
-        st.metric(card.target_text, card.value, delta=card.delta, delta_color="normal" if card.delta else "off",
-                  delta_description=card.delta_note)
+        ui.card_metric(card)
         ui.headline_numbers(detail.score, lang)
     with right:
         st.markdown(display.slide_heading(gap_sentence(detail.score, lang)))
