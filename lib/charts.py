@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import textwrap
-import unicodedata
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -11,7 +10,7 @@ import plotly.io as pio
 from plotly.subplots import make_subplots
 
 from lib.engine import Score
-from lib.fmt import format_pct, unit_label
+from lib.fmt import display_width, format_pct, unit_label
 from lib.i18n import category_label, status_label, t
 
 FONT_FAMILY = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
@@ -21,11 +20,6 @@ STATUS_PATTERNS = {"green": "", "yellow": "/", "red": "x", "grey": "."}
 CHARTED_KINDS = ("flow", "level", "ratio")
 DISPLAY_CAP_PCT = 130.0
 ROW_HEIGHT_PX = 34
-
-
-def display_width(text: str) -> int:
-    """Return how wide text prints, in Latin letters: a Chinese character counts two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def wrap_label(text: str, width: int = 30) -> str:

@@ -10,7 +10,6 @@ import argparse
 import json
 import os
 import sys
-import unicodedata
 from pathlib import Path
 
 import pandas as pd
@@ -19,7 +18,7 @@ from lib import config, intake, store
 from lib.dataset import open_dataset
 from lib.display import intake_summary
 from lib.engine import Score, default_period, scorecard
-from lib.fmt import format_pct, format_period, format_value
+from lib.fmt import display_width, format_pct, format_period, format_value
 from lib.i18n import status_label, t
 from lib.problems import InputError
 
@@ -36,11 +35,6 @@ def parse_as_of(text: str, lang: str) -> tuple[int, int]:
     if len(parts) == 2 and parts[0].isdigit() and parts[1].isdigit() and 1 <= int(parts[1]) <= 12:
         return int(parts[0]), int(parts[1])
     raise UsageError(t("cli_bad_as_of", lang, value=text))
-
-
-def display_width(text: str) -> int:
-    """Return how many terminal columns text takes (CJK characters take two)."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def pad(text: str, width: int) -> str:

@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 
 import pandas as pd
 
 from lib import intake
 from lib.dataset import Dataset
 from lib.engine import Score, default_period
-from lib.fmt import estimate, format_month_range, format_pct, format_period, format_value, trim_number, unit_label
+from lib.fmt import (
+    display_width,
+    estimate,
+    format_month_range,
+    format_pct,
+    format_period,
+    format_value,
+    trim_number,
+    unit_label,
+)
 from lib.i18n import category_label, department_label, status_label, t
 from lib.safety import neutralise_frame
 
@@ -253,7 +261,7 @@ def slide_heading(text: str) -> str:
     """Return a slide's headline as Markdown, its heading level chosen so it fits one line beside the chart
     of a 1280-wide slide (width counted in Latin letters, a Chinese character two): a second line would push
     the footer off the screen."""
-    width = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    width = display_width(text)
     level = "###" if width <= 56 else "####" if width <= 68 else "#####"
     return f"{level} {md(text)}"
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import math
+import unicodedata
 
 from lib.units import UNITS, canonical_unit
 
@@ -22,6 +23,11 @@ _EN_NOUN = {
 def is_missing(value: object) -> bool:
     """Return whether a value is absent (None or NaN)."""
     return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def display_width(text: str) -> int:
+    """Return how wide text prints, in Latin letters (terminal columns): a Chinese character counts two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def trim_number(value: float, decimals: int = 2) -> str:

@@ -733,9 +733,10 @@ def _against_loaded(rows: pd.DataFrame, catalog: Catalog, file_name: str, contex
                 value=f"{r.value:g}", severity="warning", params={
                     "old": f"{r.old:g}", "new": f"{r.value:g}", "unit": catalog.indicator(r.indicator)["unit"],
                     "source": r.source})))
+    # last year's month values, keyed by the month a year later that they are compared with
+    last = pd.DataFrame([(k[0], k[1], k[2] + 1, k[3], v) for k, v in context.last_year.items()],
+                        columns=[*keys, "last"]).astype({"year": "int64", "month": "int64"})
     if context.last_year and not rows.empty:
-        last = pd.DataFrame([(k[0], k[1], k[2] + 1, k[3], v) for k, v in context.last_year.items()],
-                            columns=[*keys, "last"]).astype({"year": "int64", "month": "int64"})
         met = rows[rows["basis"] == "month"].merge(last, on=keys, how="inner")
         ratio = met["value"] / met["last"]
         far = met[(met["last"] > 0) & (met["value"] > 0)
@@ -754,10 +755,7 @@ def _against_loaded(rows: pd.DataFrame, catalog: Catalog, file_name: str, contex
         met = ytd.merge(own, on=keys, how="left")
         loaded_ytd = pd.DataFrame([(*k, v) for k, v in context.ytd.items()], columns=[*keys, "loaded"]) \
             .astype({"year": "int64", "month": "int64"}).assign(month=lambda f: f["month"] + 1)
-        met = met.merge(loaded_ytd, on=keys, how="left")
-        last = pd.DataFrame([(k[0], k[1], k[2] + 1, k[3], v) for k, v in context.last_year.items()],
-                            columns=[*keys, "last"]).astype({"year": "int64", "month": "int64"})
-        met = met.merge(last, on=keys, how="left")
+        met = met.merge(loaded_ytd, on=keys, how="left").merge(last, on=keys, how="left")
         first = met["month"] == 1
         prev = met["own"].where(met["own"].notna(), met["loaded"]).mask(first, 0.0)
         implied = met["value"] - prev

@@ -123,12 +123,9 @@ LOADED_VALUES = """
 SELECT indicator, region, year, month, value, basis, source_file FROM actuals
 """
 
-MONTH_VALUES = """
-SELECT indicator, region, year, month, month_value FROM series WHERE month_value IS NOT NULL
-"""
-
-YTD_VALUES = """
-SELECT indicator, region, year, month, ytd_value FROM series WHERE ytd_value IS NOT NULL
+SERIES_VALUES = """
+SELECT indicator, region, year, month, month_value, ytd_value FROM series
+WHERE month_value IS NOT NULL OR ytd_value IS NOT NULL
 """
 
 REGION_SERIES = """

@@ -141,16 +141,16 @@ def build_context(data_dir: Path, today: dt.date | None = None) -> tuple[Catalog
     ds = open_dataset(data_dir)
     years = set(ds.catalog.years()) | {int(y) for y in ds.catalog.targets["baseline_year"].dropna()}
     loaded = ds.query(queries.LOADED_VALUES)
-    series = ds.query(queries.MONTH_VALUES)
+    series = ds.query(queries.SERIES_VALUES)
     return ds.catalog, Context(
         today=today or dt.date.today(),
         years=years,
         loaded={(r.indicator, r.region, int(r.year), int(r.month)): (float(r.value), r.basis, r.source_file)
                 for r in loaded.itertuples(index=False)},
         last_year={(r.indicator, r.region, int(r.year), int(r.month)): float(r.month_value)
-                   for r in series.itertuples(index=False)},
+                   for r in series.itertuples(index=False) if pd.notna(r.month_value)},
         ytd={(r.indicator, r.region, int(r.year), int(r.month)): float(r.ytd_value)
-             for r in ds.query(queries.YTD_VALUES).itertuples(index=False)},
+             for r in series.itertuples(index=False) if pd.notna(r.ytd_value)},
     )
 
 
