@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from lib.engine import Score
 from lib.fmt import estimate, format_month_range, format_pct, format_period, format_points, format_value
-from lib.i18n import department_label, status_label, t
+from lib.i18n import departments_label, status_label, t
 
 
 @dataclass
@@ -83,7 +83,6 @@ def build_card(s: Score, year: int, as_of: int, lang: str = "zh") -> Card:
             "baseline_warning", lang, target=format_value(s.target, unit, lang), growth=f"{s.growth_target_pct:g}",
             implied=format_value(s.implied_baseline, unit, lang), base_year=s.baseline_year,
             actual=format_value(s.baseline_total, unit, lang), gap=f"{s.baseline_gap_pct:+.1f}"))
-    depts = "、".join(department_label(d, lang) for d in s.lead_departments) if not en \
-        else ", ".join(department_label(d, lang) for d in s.lead_departments)
+    depts = departments_label(s.lead_departments, lang)
     card.lines.append(f"{t('lead', lang)}{sep}{depts}")
     return card

@@ -16,10 +16,11 @@ from lib.fmt import (
     format_pct,
     format_period,
     format_value,
+    is_missing,
     trim_number,
     unit_label,
 )
-from lib.i18n import category_label, department_label, status_label, t
+from lib.i18n import category_label, departments_label, status_label, t
 from lib.safety import neutralise_frame
 
 # Status colour and icon for Streamlit's badges; a symbol tells statuses apart without colour.
@@ -77,7 +78,7 @@ def next_period(ds: Dataset) -> tuple[int, int]:
 
 def _rounded(value: float | None, digits: int) -> float | None:
     """Return a number rounded for reading, or None when it is missing."""
-    return None if value is None or value != value else round(value, digits)
+    return None if is_missing(value) else round(value, digits)
 
 
 def requirement_text(score: Score, language: str) -> str:
@@ -103,12 +104,10 @@ def requirement_text(score: Score, language: str) -> str:
 
 def scorecard_table(scores: list[Score], year: int, language: str) -> pd.DataFrame:
     """Return the scorecard as a table for reading and for Excel: one row per target, numbers left as numbers."""
-    sep = ", " if language == "en" else "、"
     return pd.DataFrame({
         t("col_target_name", language): [s.name_en if language == "en" else s.name for s in scores],
         t("col_category", language): [category_label(s.category, language) for s in scores],
-        t("col_lead", language): [sep.join(department_label(d, language) for d in s.lead_departments)
-                                  for s in scores],
+        t("col_lead", language): [departments_label(s.lead_departments, language) for s in scores],
         t("col_status", language): [status_label(s.status, language) for s in scores],
         t("col_requirement", language): [requirement_text(s, language) for s in scores],
         t("col_actual_ytd", language): [_rounded(s.actual_ytd, 2) for s in scores],
@@ -247,8 +246,7 @@ def tracker_frame(rows, scores, language: str, with_list: bool = False):
         t("col_section", language): [f"{s.split('·')[-1]}、{title}" if s else "" for s, title in
                                      zip(rows["section"], rows["section_title"])],
         t("col_item", language): rows["text"],
-        t("col_lead", language): [("、" if language != "en" else ", ").join(department_label(d, language)
-                                  for d in v.split("、") if d) for v in rows["lead_departments"]],
+        t("col_lead", language): [departments_label(v.split("、"), language) for v in rows["lead_departments"]],
         t("col_progress", language): rows["narrative"],
         t("col_updated", language): [format_month_range(int(m), int(m), language) if m == m else ""
                                      for m in rows["updated_month"]],

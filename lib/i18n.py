@@ -382,6 +382,11 @@ def department_label(department: str, lang: str) -> str:
     return t(key, lang) if key in TEXT else department
 
 
+def departments_label(departments, lang: str) -> str:
+    """Return lead departments as one text: 普遍服务处、市场监管处 or "Universal Service Division, …"."""
+    return (", " if lang == "en" else "、").join(department_label(d, lang) for d in departments if d)
+
+
 def status_label(status: str, lang: str) -> str:
     """Return the display name of a status colour."""
     return t(f"status_{status}", lang)
