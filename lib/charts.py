@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import textwrap
 
 import pandas as pd
@@ -20,6 +21,12 @@ STATUS_PATTERNS = {"green": "", "yellow": "/", "red": "x", "grey": "."}
 CHARTED_KINDS = ("flow", "level", "ratio")
 DISPLAY_CAP_PCT = 130.0
 ROW_HEIGHT_PX = 34
+
+
+def nice_step(rough: float) -> float:
+    """Return the axis step of 1, 2 or 5 times a power of ten nearest above rough (at least 1)."""
+    power = 10 ** math.floor(math.log10(max(rough, 1.0)))
+    return next(m * power for m in (1, 2, 5, 10) if m * power >= rough)
 
 
 def wrap_label(text: str, width: int = 30) -> str:
@@ -202,8 +209,11 @@ def indicator_detail_chart(view, lang: str = "zh") -> go.Figure:
                 fig.add_scatter(x=[x[0], x[-1]], y=[s.growth_target_pct] * 2, name=t("chart_growth_target", lang),
                                 mode="lines", line=dict(color=STATUS_COLORS["yellow"], dash="dash", width=1.5),
                                 row=2, col=1, secondary_y=True)
-            # No rounding tick format: with a fractional step (a short slide chart) it printed 13% for 12.5%.
-            fig.update_yaxes(title_text="%", ticksuffix="%", nticks=4, rangemode="tozero", showgrid=False,
+            # A whole-number step chosen here: Plotly's own step on this overlaid axis followed the bars' axis
+            # (8.05%, 4.03%), and rounding its labels printed 13% for 12.5%.
+            shown = [*months["yoy_month_pct"].dropna(), s.growth_target_pct or 0.0]
+            fig.update_yaxes(title_text="%", ticksuffix="%", tickmode="linear", tick0=0,
+                             dtick=nice_step(max(abs(v) for v in shown) / 3), rangemode="tozero", showgrid=False,
                              row=2, col=1, secondary_y=True)
     else:
         if s.target is not None and kind in ("ratio", "not_below_last_year"):

@@ -181,3 +181,18 @@ def test_zero_incidents_are_drawn_from_zero_up(sample_dir):
     assert view.months["actual_ytd"].dropna().eq(0).all()  # the sample has none: an axis from -1 to 1 showed
     fig = indicator_detail_chart(view, "zh")
     assert fig.layout.yaxis.rangemode == "nonnegative" and fig.layout.yaxis2.rangemode == "nonnegative"
+
+
+@pytest.mark.parametrize(("rough", "step"), [(0.2, 1), (1, 1), (2.7, 5), (6.03, 10), (14, 20), (37, 50), (120, 200)])
+def test_axis_steps_are_one_two_or_five_times_a_power_of_ten(rough, step):
+    from lib.charts import nice_step
+
+    assert nice_step(rough) == step
+
+
+def test_yoy_axis_ticks_are_whole_percentages(sample_dir):
+    from lib.charts import indicator_detail_chart
+
+    fig = indicator_detail_chart(indicator_view(open_dataset(sample_dir), 2021, 10, "postal_business_revenue"), "en")
+    # monthly YoY up to ~4.7% and an 11.3% growth target: 11.3 / 3 = 3.8, so a step of 5 (0%, 5%, 10%, 15%)
+    assert (fig.layout.yaxis3.tickmode, fig.layout.yaxis3.dtick) == ("linear", 5)
