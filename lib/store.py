@@ -43,6 +43,7 @@ class Ledger:
 
 
 ACTUALS = Ledger("actuals", "sub-", "log.csv")
+PENDING_PREFIX = ".pending-"  # stored rows not yet counted: readers skip names starting with "."
 # Names sort after the sample files, so a submission supersedes them (files apply in name order).
 PROGRESS = Ledger("progress", "update-", "progress_log.csv")
 
@@ -82,6 +83,7 @@ def locked(data_dir: Path) -> Iterator[None]:
         fcntl.flock(fh, fcntl.LOCK_EX)
         try:
             _remove_stale_temporaries(data_dir)
+            finish_pending(data_dir)
             yield
         finally:
             fcntl.flock(fh, fcntl.LOCK_UN)
@@ -208,20 +210,38 @@ def store_accepted(data_dir: Path, ledger: Ledger, original: str, data: bytes, c
     entry = {"id": sid, "submitted_at": now.isoformat(), "user": user, "original_name": original,
              "stored_file": stored, "rows": str(len(parsed.rows)), "warnings": str(len(parsed.warnings)),
              "sha256": hashlib.sha256(data).hexdigest(), "status": "active", "reverted_at": "", "reverted_by": ""}
-    # The log is written last: a submission counts once all its files are in place. A failure
-    # (disk full, read-only folder) removes whatever this import had written.
+    # The rows wait under a name readers skip (.pending-…) while the log is written; one rename then
+    # makes them count. A writer killed after the log is finished by the next one (finish_pending);
+    # a failure (disk full, read-only folder) removes whatever this import had written.
+    pending = data_dir / ledger.folder / f"{PENDING_PREFIX}{stored}"
     written: list[Path] = []
     try:
         for path, content in ((data_dir / "submissions" / "originals" / f"{ledger.prefix}{sid}_{original}", data),
-                              (data_dir / ledger.folder / stored, canonical)):
+                              (pending, canonical)):
             atomic_write(path, content)
             written.append(path)
         _write_log(data_dir, pd.concat([log, pd.DataFrame([entry])], ignore_index=True), ledger)
+        os.replace(pending, data_dir / ledger.folder / stored)
     except OSError as exc:
         for path in written:
             path.unlink(missing_ok=True)
         raise StoreError(f"{exc.strerror or exc} ({getattr(exc, 'filename', '') or data_dir})") from exc
     return Outcome(parsed, submission_id=sid, stored_file=stored)
+
+
+def finish_pending(data_dir: Path) -> None:
+    """Complete the stores a killed writer had logged, and drop the rows of those it had not (under the lock)."""
+    for ledger in (ACTUALS, PROGRESS):
+        folder = data_dir / ledger.folder
+        if not folder.is_dir():
+            continue
+        logged = set(read_log(data_dir, ledger)["stored_file"])
+        for pending in folder.glob(f"{PENDING_PREFIX}*"):
+            stored = pending.name[len(PENDING_PREFIX):]
+            if stored in logged:
+                os.replace(pending, folder / stored)
+            else:
+                pending.unlink(missing_ok=True)
 
 
 def import_file(data_dir: Path, name: str, data: bytes, user: str, sheet: str | None = None,

@@ -102,3 +102,16 @@ def test_corrupt_file_never_takes_a_page_down(monkeypatch, sample_dir):
     for page in ("pages/indicator.py", "pages/departments.py", "pages/upload.py"):
         at.switch_page(page).run()
         assert not at.exception, page
+
+
+def test_a_store_killed_after_its_log_is_finished_by_the_next_writer(sample_dir):
+    data = (HEADER + "2021-11,green_outlets,28,,,,\n").encode()
+    store.import_file(sample_dir, "a.csv", data, "zhang")
+    actuals = sample_dir / "actuals"
+    # As a writer killed between writing the log and the final rename leaves it, and one killed before the log
+    os.replace(actuals / "sub-000001.csv", actuals / ".pending-sub-000001.csv")
+    (actuals / ".pending-sub-000009.csv").write_bytes(data)
+    assert all(not r.file.startswith(".pending") for r in open_dataset(sample_dir).reports)  # readers skip them
+    store.import_file(sample_dir, "b.csv", (HEADER + "2021-11,village_coverage,99,,,,\n").encode(), "zhang")
+    assert sorted(p.name for p in actuals.glob("sub-*.csv")) == ["sub-000001.csv", "sub-000002.csv"]
+    assert not list(actuals.glob(".pending-*"))  # the logged one finished, the unlogged one dropped
