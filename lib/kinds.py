@@ -118,3 +118,4 @@ _STATUS_LIST = (  # in the order counts, legends and badges list them
     Status("grey", "#999999", ".", "○", "gray", ":material/help:", "status_grey", 2, judged=False),
 )
 STATUSES: dict[str, Status] = {s.name: s for s in _STATUS_LIST}
+WORST_FIRST = tuple(sorted(STATUSES, key=lambda name: STATUSES[name].worst_first))

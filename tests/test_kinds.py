@@ -37,7 +37,7 @@ def test_every_target_kind_has_its_texts_and_a_status_rule(kind):
             k.explain_projection_key]
     for key in filter(None, keys):
         assert key in TEXT and all(TEXT[key]), key
-    assert k.judged_by in deepdive.GAP_SENTENCES and k.judged_by in deepdive.EXPLAIN_STATUS
+    assert k.judged_by in deepdive.GAP_SENTENCES and k.judged_by in deepdive.FORMULA_LINES
     if k.paced:  # the formula lines of a paced kind name its actual and its projection
         assert k.explain_actual_key and k.explain_projection_key
 
