@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from lib.engine import Score
 from lib.fmt import estimate, format_month_range, format_pct, format_period, format_points, format_value
 from lib.i18n import departments_label, status_label, t
+from lib.kinds import KINDS
 
 
 @dataclass
@@ -27,7 +28,7 @@ class Card:
 def build_card(s: Score, year: int, as_of: int, lang: str = "zh") -> Card:
     """Return the card texts of one score."""
     en = lang == "en"
-    unit = s.unit
+    unit, kind = s.unit, KINDS[s.kind]
     card = Card(
         title=s.name_en if en else s.name,
         status=s.status,
@@ -36,37 +37,37 @@ def build_card(s: Score, year: int, as_of: int, lang: str = "zh") -> Card:
         target_text="",
     )
     sep = ": " if en else "："
-    if s.kind == "not_below_last_year":
+    if kind.target_is_last_year:
         card.target_text = f"{t('not_below_target', lang)}{sep}{format_value(s.target, unit, lang)}"
         if s.gap_points is not None:
             change = format_points(s.gap_points, lang) if unit == "%" else \
                 ("+" if s.gap_points >= 0 else "") + format_value(s.gap_points, unit, lang)
-            card.delta, card.delta_note = change, t("vs_last_year", lang)
-    elif s.kind == "zero_tolerance":
+            card.delta, card.delta_note = change, t(kind.gap_note_key, lang)
+    elif kind.target_is_zero:
         card.target_text = f"{t('target', lang)}{sep}{t('zero_target', lang)}"
     else:
         card.target_text = f"{t('target', lang)}{sep}{s.comparator}{format_value(s.target, unit, lang)}"
-    if s.completion_pct is not None and s.kind in ("flow", "level", "ratio"):
+    if s.completion_pct is not None and kind.shows_completion:
         card.progress = max(0.0, min(s.completion_pct, 100.0)) / 100
         line = f"{t('completion', lang)} {format_pct(s.completion_pct)}"
         if s.expected_pct_seasonal is not None:
             line += f" · {t('expected_seasonal', lang)} {format_pct(s.expected_pct_seasonal)}"
             if s.seasonal_basis == "baseline":
                 line += f" · {t('expected_linear', lang)} {format_pct(s.expected_pct_linear)}"
-            card.delta, card.delta_note = format_points(s.gap_points, lang), t("vs_expected", lang)
-        elif s.kind == "ratio" and s.gap_points is not None:
-            card.delta, card.delta_note = format_points(s.gap_points, lang), t("vs_target", lang)
+            card.delta, card.delta_note = format_points(s.gap_points, lang), t(kind.gap_note_key, lang)
+        elif not kind.paced and s.gap_points is not None:  # a rate: against the target rate
+            card.delta, card.delta_note = format_points(s.gap_points, lang), t(kind.gap_note_key, lang)
         card.lines.append(line)
     if s.stretch_completion_pct is not None:
         card.lines.append(f"{t('stretch', lang)} {format_value(s.stretch, unit, lang)}{sep}"
                           f"{t('completion', lang)} {format_pct(s.stretch_completion_pct)}")
-    if s.yoy_growth_pct is not None and s.kind in ("flow", "level"):
+    if s.yoy_growth_pct is not None and kind.shows_yoy:
         line = f"{t('yoy', lang)} {format_pct(s.yoy_growth_pct, signed=True)}"
         if s.growth_target_pct is not None:
             line += f"（{t('growth_target', lang)} {format_pct(s.growth_target_pct, signed=True)}）" if not en \
                 else f" ({t('growth_target', lang)} {format_pct(s.growth_target_pct, signed=True)})"
         card.lines.append(line)
-    if s.kind in ("flow", "level") and s.projection_year_end is not None:
+    if kind.shows_projection and s.projection_year_end is not None:
         line = f"{t('projection', lang)} {format_value(estimate(s.projection_year_end, unit), unit, lang)}"
         if not s.projection_reliable:
             line += f"（{t('projection_unreliable', lang)}）" if not en else f" ({t('projection_unreliable', lang)})"

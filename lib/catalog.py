@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from lib import units
+from lib.kinds import KINDS, UNKNOWN_KIND
 from lib.problems import InputError, Problem
 
 TARGET_COLUMNS = [
@@ -18,7 +19,6 @@ TARGET_COLUMNS = [
     "baseline_year", "region", "numerator", "denominator", "source_section", "source_item",
     "source_text",
 ]
-KINDS = {"flow", "level", "ratio", "zero_tolerance", "not_below_last_year", "indicator"}
 COMPARATORS = {"≥", ">", "≤", "=", ">=", "<="}
 AGGREGATIONS = {"sum", "latest"}
 CITY_NAMES = {"", "全市", "苏州", "苏州市", "合计", "全市合计", "city", "total"}
@@ -147,6 +147,7 @@ def load_targets(path: Path, regions: pd.DataFrame) -> tuple[pd.DataFrame, pd.Da
         rec = dict(row)
         if not _ID_PATTERN.match(row["id"]):
             bad(i, "id", "ids are lower-case letters, digits and _")
+        kind = KINDS.get(row["kind"], UNKNOWN_KIND)
         if row["kind"] not in KINDS:
             bad(i, "kind", f"expected one of {sorted(KINDS)}")
         if row["aggregation"] not in AGGREGATIONS:
@@ -160,17 +161,17 @@ def load_targets(path: Path, regions: pd.DataFrame) -> tuple[pd.DataFrame, pd.Da
         for col in ("year", "baseline_year"):
             value = number(row, i, col)
             rec[col] = int(value) if value is not None else None
-        if row["kind"] != "indicator":
+        if kind.is_target:
             if rec["year"] is None:
                 bad(i, "year", "a target needs its year")
             if rec["comparator"] not in COMPARATORS:
                 bad(i, "comparator", "expected ≥ > ≤ or =")
-            if row["kind"] in {"flow", "level", "ratio", "zero_tolerance"} and rec["target_value"] is None \
-                    and not (row["kind"] == "flow" and rec["growth_target_pct"] is not None):
+            if kind.target_value_required and rec["target_value"] is None \
+                    and not (kind.growth_target_sets_target and rec["growth_target_pct"] is not None):
                 bad(i, "target_value", "this kind needs a target value")
             if rec["growth_target_pct"] is not None and rec["baseline_year"] is None:
                 bad(i, "baseline_year", "a growth target needs its baseline year")
-            if row["kind"] == "not_below_last_year" and rec["baseline_year"] is None:
+            if kind.baseline_year_required and rec["baseline_year"] is None:
                 bad(i, "baseline_year", "'not below last year' needs the baseline year")
             if rec["baseline_year"] is not None and rec["year"] is not None and rec["baseline_year"] >= rec["year"]:
                 bad(i, "baseline_year", "the baseline year must be before the target year")
@@ -181,10 +182,11 @@ def load_targets(path: Path, regions: pd.DataFrame) -> tuple[pd.DataFrame, pd.Da
         records.append(rec)
 
     frame = pd.DataFrame(records, columns=TARGET_COLUMNS)
-    keyed = frame[frame["kind"] != "indicator"]
+    is_target = frame["kind"].map(lambda name: KINDS.get(name, UNKNOWN_KIND).is_target).astype(bool)
+    keyed = frame[is_target]
     for i in keyed[keyed.duplicated(["id", "year"], keep="first")].index:
         bad(i, "id", "the same id appears twice for this year")
-    ind_ids = frame[frame["kind"] == "indicator"]["id"]
+    ind_ids = frame[~is_target]["id"]
     for i in ind_ids[ind_ids.duplicated()].index:
         bad(i, "id", "an indicator is defined twice")
 
@@ -201,7 +203,7 @@ def load_targets(path: Path, regions: pd.DataFrame) -> tuple[pd.DataFrame, pd.Da
             bad(i, "unit", f"differs from the unit of indicator '{row['indicator']}'")
     if problems:
         raise InputError(problems)
-    targets = frame[frame["kind"] != "indicator"].reset_index(drop=True)
+    targets = frame[is_target].reset_index(drop=True)
     targets["region"] = targets["region"].fillna("")
     targets["year"] = targets["year"].astype(int)
     return targets, indicators
@@ -211,7 +213,7 @@ def _indicator_table(frame: pd.DataFrame) -> pd.DataFrame:
     """Return one definition per indicator: its indicator row, or its latest target row."""
     rows = {}
     for row in frame.sort_values("year", na_position="first").to_dict("records"):
-        if row["kind"] == "indicator" or row["indicator"] == row["id"]:
+        if not KINDS.get(row["kind"], UNKNOWN_KIND).is_target or row["indicator"] == row["id"]:
             rows[row["id"]] = {
                 "name_zh": row["name_zh"], "name_en": row["name_en"], "unit": row["unit"],
                 "aggregation": row["aggregation"], "category": row["category"],

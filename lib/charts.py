@@ -13,12 +13,11 @@ from plotly.subplots import make_subplots
 from lib.engine import Score
 from lib.fmt import display_width, format_pct, unit_label
 from lib.i18n import category_label, status_label, t
+from lib.kinds import KINDS, STATUSES
 
 FONT_FAMILY = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
-# Okabe–Ito colours, told apart by colour-blind readers; patterns tell them apart in greyscale.
-STATUS_COLORS = {"green": "#009E73", "yellow": "#E69F00", "red": "#D55E00", "grey": "#999999"}
-STATUS_PATTERNS = {"green": "", "yellow": "/", "red": "x", "grey": "."}
-CHARTED_KINDS = ("flow", "level", "ratio")
+# The detail chart's target line in the "behind" colour, YoY and the growth target in the "watch" colour.
+TARGET_COLOR, YOY_COLOR = STATUSES["red"].color, STATUSES["yellow"].color
 DISPLAY_CAP_PCT = 130.0
 ROW_HEIGHT_PX = 34
 
@@ -79,7 +78,7 @@ def completion_chart(scores: list[Score], lang: str = "zh") -> go.Figure:
     """Return horizontal completion bars per target, one panel per category, with expected progress."""
     # Built as a plain figure dict: plotly's make_subplots and update_* calls cost ~60 ms here,
     # building from a dict ~7 ms (the figure is the same, panel for panel).
-    rows = [s for s in scores if s.kind in CHARTED_KINDS]
+    rows = [s for s in scores if KINDS[s.kind].shows_completion]
     categories = list(dict.fromkeys(s.category for s in rows))
     groups = [[s for s in rows if s.category == c] for c in categories]
     panels = max(1, len(groups))
@@ -126,8 +125,8 @@ def completion_chart(scores: list[Score], lang: str = "zh") -> go.Figure:
         on_panel = dict(xaxis=x_axis, yaxis=y_axis, showlegend=False)
         data.append(dict(
             type="bar", orientation="h", y=names, x=[min(c, DISPLAY_CAP_PCT) for c in completion],
-            marker=dict(color=[STATUS_COLORS[s.status] for s in group],
-                        pattern=dict(shape=[STATUS_PATTERNS[s.status] for s in group])),
+            marker=dict(color=[STATUSES[s.status].color for s in group],
+                        pattern=dict(shape=[STATUSES[s.status].pattern for s in group])),
             customdata=[[s.indicator, label] for s, label in zip(group, labels)],
             hovertemplate="%{y}<br>" + t("completion", lang) + " %{customdata[1]}<extra></extra>", **on_panel))
         expected = [(n, s.expected_pct_seasonal) for n, s in zip(names, group) if s.expected_pct_seasonal is not None]
@@ -142,11 +141,10 @@ def completion_chart(scores: list[Score], lang: str = "zh") -> go.Figure:
             type="scatter", y=names, mode="text", text=labels, textposition="middle right",
             x=[min(max(c, s.expected_pct_seasonal or 0.0), DISPLAY_CAP_PCT) + 1.5 for c, s in zip(completion, group)],
             hoverinfo="skip", textfont=dict(size=13), cliponaxis=False, **on_panel))  # 106.6% past the axis end
-    for status in STATUS_COLORS:  # legend entries: one per status shown, then the expected mark
-        if any(s.status == status for s in rows):
-            data.append(dict(type="bar", x=[None], y=[None], orientation="h", name=status_label(status, lang),
-                             xaxis="x", yaxis="y",
-                             marker=dict(color=STATUS_COLORS[status], pattern=dict(shape=STATUS_PATTERNS[status]))))
+    for status in STATUSES.values():  # legend entries: one per status shown, then the expected mark
+        if any(s.status == status.name for s in rows):
+            data.append(dict(type="bar", x=[None], y=[None], orientation="h", name=status_label(status.name, lang),
+                             xaxis="x", yaxis="y", marker=dict(color=status.color, pattern=dict(shape=status.pattern))))
     if any(s.expected_pct_seasonal is not None for s in rows):
         data.append(dict(type="scatter", x=[None], y=[None], mode="markers", name=t("expected_marker", lang),
                          xaxis="x", yaxis="y", marker=dict(symbol="line-ns", size=16, line=dict(width=3,
@@ -163,15 +161,15 @@ def month_labels(lang: str) -> list[str]:
 
 def indicator_detail_chart(view, lang: str = "zh") -> go.Figure:
     """Return the deep-dive figure: cumulative progress, paths and projection above; months and YoY below."""
-    s, months, kind = view.score, view.months, view.target["kind"]
+    s, months, kind = view.score, view.months, KINDS[view.target["kind"]]
     x = month_labels(lang)
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.62, 0.38], vertical_spacing=0.08,
                         specs=[[{}], [{"secondary_y": True}]])
     have = months[months["actual_ytd"].notna()]
     hx = [x[m - 1] for m in have["month"]]
     muted = s.data_month is not None and s.data_month < 3
-    if kind in ("flow", "level"):
-        if months["baseline_ytd"].notna().any() and kind == "flow":
+    if kind.paced:
+        if months["baseline_ytd"].notna().any() and kind.charts_last_year:
             fig.add_scatter(x=x, y=months["baseline_ytd"], name=t("chart_last_year", lang), mode="lines",
                             line=dict(color="#9e9e9e", width=2), row=1, col=1)
         fig.add_scatter(x=x, y=months["expected_linear"], name=t("chart_expected_linear", lang), mode="lines",
@@ -191,23 +189,23 @@ def indicator_detail_chart(view, lang: str = "zh") -> go.Figure:
             fig.add_scatter(x=px_, y=proj["projection_seasonal"], mode="lines+markers", opacity=opacity,
                             name=t("chart_projection", lang), line=dict(color="#0072B2", width=2.5, dash="dash"),
                             row=1, col=1)
-        if s.target is not None:
+        if s.target is not None and kind.chart_target_line:
             fig.add_scatter(x=[x[0], x[-1]], y=[s.target, s.target], mode="lines", name=t("chart_target", lang),
-                            line=dict(color=STATUS_COLORS["red"], width=2), row=1, col=1)
-        actual = t("chart_cumulative" if kind == "flow" else "chart_level", lang)
+                            line=dict(color=TARGET_COLOR, width=2), row=1, col=1)
+        actual = t(kind.chart_actual_key, lang)
         fig.add_scatter(x=hx, y=have["actual_ytd"], name=actual, mode="lines+markers",
                         line=dict(color="#0072B2", width=3.5), marker=dict(size=8), row=1, col=1)
-        if kind == "flow":
+        if kind.charts_last_year:
             fig.add_bar(x=x, y=months["baseline_month"], name=t("chart_monthly_last_year", lang),
                         marker=dict(color="#c7c7c7"), row=2, col=1)
-        fig.add_bar(x=x, y=months["actual_month"], name=t("chart_monthly", lang), marker=dict(color="#0072B2"),
+        fig.add_bar(x=x, y=months["actual_month"], name=t(kind.chart_monthly_key, lang), marker=dict(color="#0072B2"),
                     row=2, col=1)
-        if kind == "flow" and months["yoy_month_pct"].notna().any():
+        if kind.charts_last_year and months["yoy_month_pct"].notna().any():
             fig.add_scatter(x=x, y=months["yoy_month_pct"], name=t("chart_yoy", lang), mode="lines+markers",
-                            line=dict(color=STATUS_COLORS["yellow"], width=2), row=2, col=1, secondary_y=True)
+                            line=dict(color=YOY_COLOR, width=2), row=2, col=1, secondary_y=True)
             if s.growth_target_pct is not None:
                 fig.add_scatter(x=[x[0], x[-1]], y=[s.growth_target_pct] * 2, name=t("chart_growth_target", lang),
-                                mode="lines", line=dict(color=STATUS_COLORS["yellow"], dash="dash", width=1.5),
+                                mode="lines", line=dict(color=YOY_COLOR, dash="dash", width=1.5),
                                 row=2, col=1, secondary_y=True)
             # A whole-number step chosen here: Plotly's own step on this overlaid axis followed the bars' axis
             # (8.05%, 4.03%), and rounding its labels printed 13% for 12.5%.
@@ -216,15 +214,15 @@ def indicator_detail_chart(view, lang: str = "zh") -> go.Figure:
                              dtick=nice_step(max(abs(v) for v in shown) / 3), rangemode="tozero", showgrid=False,
                              row=2, col=1, secondary_y=True)
     else:
-        if s.target is not None and kind in ("ratio", "not_below_last_year"):
+        if s.target is not None and kind.chart_target_line:
             fig.add_scatter(x=[x[0], x[-1]], y=[s.target, s.target], mode="lines", name=t("chart_target", lang),
-                            line=dict(color=STATUS_COLORS["red"], width=2), row=1, col=1)
-        label = t("chart_rate" if kind == "ratio" else
-                  "chart_cumulative" if view.target["aggregation"] == "sum" else "chart_level", lang)
+                            line=dict(color=TARGET_COLOR, width=2), row=1, col=1)
+        label = t(kind.chart_actual_key or
+                  ("chart_cumulative" if view.target["aggregation"] == "sum" else "chart_level"), lang)
         fig.add_scatter(x=hx, y=have["actual_ytd"], name=label, mode="lines+markers",
                         line=dict(color="#0072B2", width=3.5), marker=dict(size=8), row=1, col=1)
-        fig.add_bar(x=x, y=months["actual_month"], name=t("chart_rate_month" if kind == "ratio" else "chart_monthly",
-                                                          lang), marker=dict(color="#0072B2"), row=2, col=1)
+        fig.add_bar(x=x, y=months["actual_month"], name=t(kind.chart_monthly_key, lang), marker=dict(color="#0072B2"),
+                    row=2, col=1)
     for r in have.itertuples(index=False):
         if r.note:
             fig.add_annotation(x=x[r.month - 1], y=r.actual_ytd, text=wrap_label(str(r.note), 28), showarrow=True,

@@ -12,8 +12,8 @@ from lib.dataset import Dataset
 from lib.engine import EMPTY, Score, Series, load_series, scorecard
 from lib.fmt import format_month_range, format_pct, format_period, format_points, format_value
 from lib.i18n import department_label, status_label, t
+from lib.kinds import KINDS, STATUSES, WORST_FIRST, Kind
 
-STATUS_ORDER = {"red": 0, "yellow": 1, "grey": 2, "green": 3}
 MONTH_COLUMNS = ["month", "actual_month", "actual_ytd", "baseline_month", "baseline_ytd", "expected_seasonal",
                  "expected_linear", "projection_seasonal", "projection_linear", "yoy_month_pct", "note",
                  "source_file", "source_row"]
@@ -39,11 +39,11 @@ def _target_row(ds: Dataset, year: int, target_id: str) -> dict:
     return match.iloc[0].to_dict()
 
 
-def month_table(score: Score, cur: Series, base: Series, kind: str) -> pd.DataFrame:
+def month_table(score: Score, cur: Series, base: Series, kind: Kind) -> pd.DataFrame:
     """Return one row per month with actuals, last year, the expected paths and the projection paths."""
     target, d = score.target, score.data_month
     base_total = base.total()
-    seasonal_ok = kind == "flow" and base_total and all(m in base.ytd for m in range(1, 13))
+    seasonal_ok = kind.expected_progress == "seasonal" and base_total and all(m in base.ytd for m in range(1, 13))
     rows = []
     for m in range(1, 13):
         row = {"month": m, "actual_month": cur.month_value.get(m), "actual_ytd": cur.ytd.get(m),
@@ -51,10 +51,10 @@ def month_table(score: Score, cur: Series, base: Series, kind: str) -> pd.DataFr
                "expected_seasonal": None, "expected_linear": None, "projection_seasonal": None,
                "projection_linear": None, "yoy_month_pct": None, "note": cur.notes.get(m, ""),
                "source_file": cur.sources.get(m, ""), "source_row": cur.rows.get(m)}
-        if target is not None and kind in ("flow", "level"):
+        if target is not None and kind.paced:
             row["expected_linear"] = target * m / 12
             row["expected_seasonal"] = target * base.ytd[m] / base_total if seasonal_ok else row["expected_linear"]
-        if d is not None and m >= d and kind in ("flow", "level") and score.actual_ytd is not None:
+        if d is not None and m >= d and kind.paced and score.actual_ytd is not None:
             row["projection_linear"] = score.actual_ytd * m / d
             row["projection_seasonal"] = (score.actual_ytd * base.ytd[m] / base.ytd[d]
                                           if seasonal_ok and base.ytd.get(d) else row["projection_linear"])
@@ -101,16 +101,17 @@ def region_disagreements(ds: Dataset, indicator: str, year: int) -> list[tuple[i
 def indicator_view(ds: Dataset, year: int, as_of: int, target_id: str) -> IndicatorView:
     """Return the deep-dive of one target for a year and as-of month."""
     target = _target_row(ds, year, target_id)
+    kind = KINDS[target["kind"]]
     score = next(s for s in scorecard(ds, year, as_of) if s.indicator == target_id)
     years = [year] + ([score.baseline_year] if score.baseline_year else [])
     lookup = load_series(ds, years, [(target[col], target["region"]) for col in ("indicator", "numerator",
                                                                                   "denominator")])
     cur = lookup.get((target["indicator"], target["region"], year), EMPTY)
     base = lookup.get((target["indicator"], target["region"], score.baseline_year), EMPTY)
-    if target["kind"] == "ratio" and target["numerator"]:
+    if kind.reads_components and target["numerator"]:
         cur = ratio_series(lookup.get((target["numerator"], target["region"], year), EMPTY),
                            lookup.get((target["denominator"], target["region"], year), EMPTY))
-    months = month_table(score, cur, base, target["kind"])
+    months = month_table(score, cur, base, kind)
     regions = region_table(ds, target, year, as_of) if not target["region"] else pd.DataFrame()
     warnings = region_disagreements(ds, target["indicator"], year) if not regions.empty else []
     return IndicatorView(score=score, target=target, months=months, regions=regions, region_warnings=warnings)
@@ -131,77 +132,114 @@ def ratio_series(num: Series, den: Series) -> Series:
 
 def gap_sentence(s: Score, lang: str = "zh") -> str:
     """Return the gap in words, e.g. 11–12月还需月均完成2.38亿件，比去年同期月均高8.4%."""
-    if s.status == "grey" or s.data_month is None:
+    if not STATUSES[s.status].judged or s.data_month is None:
         return t("gap_no_data", lang)
-    if s.kind in ("flow", "level"):
-        if s.data_month == 12:
-            return t("gap_year_done", lang, completion=format_pct(s.completion_pct))
-        if not s.required_monthly_avg:
-            return t("gap_already_met", lang)
-        months = format_month_range(s.data_month + 1, 12, lang)
-        text = t("gap_required", lang, months=months, value=format_value(s.required_monthly_avg, s.unit, lang))
-        if s.baseline_remaining_monthly_avg:
-            diff = (s.required_monthly_avg / s.baseline_remaining_monthly_avg - 1) * 100
-            key = "gap_vs_last_year_higher" if diff >= 0 else "gap_vs_last_year_lower"
-            text += t(key, lang, pct=f"{abs(diff):.1f}%")
-        return text
-    if s.kind == "ratio":
-        return t("gap_rate", lang, rate=format_value(s.actual_ytd, s.unit, lang),
-                 points=format_points(s.gap_points, lang))
-    if s.kind == "zero_tolerance":
-        return t("gap_zero_ok", lang) if s.status == "green" else t(
-            "gap_zero_bad", lang, value=format_value(s.actual_ytd, s.unit, lang))
+    return GAP_SENTENCES[KINDS[s.kind].judged_by](s, lang)
+
+
+def _gap_pace(s: Score, lang: str) -> str:
+    """Return what the remaining months need, against last year's same months."""
+    if s.data_month == 12:
+        return t("gap_year_done", lang, completion=format_pct(s.completion_pct))
+    if not s.required_monthly_avg:
+        return t("gap_already_met", lang)
+    months = format_month_range(s.data_month + 1, 12, lang)
+    text = t("gap_required", lang, months=months, value=format_value(s.required_monthly_avg, s.unit, lang))
+    if s.baseline_remaining_monthly_avg:
+        diff = (s.required_monthly_avg / s.baseline_remaining_monthly_avg - 1) * 100
+        key = "gap_vs_last_year_higher" if diff >= 0 else "gap_vs_last_year_lower"
+        text += t(key, lang, pct=f"{abs(diff):.1f}%")
+    return text
+
+
+def _gap_rate(s: Score, lang: str) -> str:
+    """Return the rate and its distance from the target rate."""
+    return t("gap_rate", lang, rate=format_value(s.actual_ytd, s.unit, lang), points=format_points(s.gap_points, lang))
+
+
+def _gap_no_incident(s: Score, lang: str) -> str:
+    """Return whether the year is still free of incidents."""
+    return t("gap_zero_ok", lang) if STATUSES[s.status].on_pace else t(
+        "gap_zero_bad", lang, value=format_value(s.actual_ytd, s.unit, lang))
+
+
+def _gap_not_below(s: Score, lang: str) -> str:
+    """Return the value beside last year's for the same period."""
     return t("gap_not_below", lang, value=format_value(s.actual_ytd, s.unit, lang),
              base=format_value(s.target, s.unit, lang))
 
 
+# The gap sentence of each status rule (lib/kinds.py, Kind.judged_by).
+GAP_SENTENCES = {"pace": _gap_pace, "rate": _gap_rate, "no_incident": _gap_no_incident,
+                 "not_below_baseline": _gap_not_below}
+
+
 def explain(s: Score, lang: str = "zh") -> list[str]:
     """Return the formula lines behind a score, with its inputs filled in."""
-    v = lambda x: format_value(x, s.unit, lang)  # noqa: E731
-    lines = []
     if s.data_month is None:
         return [t("gap_no_data", lang)]
+    return FORMULA_LINES[KINDS[s.kind].judged_by](s, lang)
+
+
+def _explain_pace(s: Score, lang: str) -> list[str]:
+    """Return the actual, completion, expected progress, status, projection, need, growth and baseline lines."""
+    v = lambda x: format_value(x, s.unit, lang)  # noqa: E731
+    kind = KINDS[s.kind]
     period = format_period(2000, s.data_month, lang).replace("2000年", "").replace(" 2000", "")
-    if s.kind in ("flow", "level"):
-        lines.append(t(f"explain_actual_{s.kind}", lang, month=period, value=v(s.actual_ytd)))
-        lines.append(t("explain_completion", lang, actual=v(s.actual_ytd), target=v(s.target),
-                       pct=format_pct(s.completion_pct)))
-        lines.append(t("explain_linear", lang, m=s.data_month, pct=format_pct(s.expected_pct_linear)))
-        if s.seasonal_basis == "baseline":
-            lines.append(t("explain_seasonal", lang, year=s.baseline_year, m=s.data_month,
-                           mon=calendar.month_abbr[s.data_month],
-                           base=v(s.baseline_same_period), total=v(s.baseline_total),
-                           pct=format_pct(s.expected_pct_seasonal)))
-        else:
-            lines.append(t("explain_seasonal_linear", lang))
-        lines.append(t("explain_status_pace", lang, gap=format_points(s.gap_points, lang),
-                       band=f"{config.PACE_YELLOW_BAND_POINTS:g}", status=status_label(s.status, lang)))
-        if s.projection_year_end is not None:
-            key = "explain_projection_flow" if s.kind == "flow" else "explain_projection_level"
-            lines.append(t(key, lang, actual=v(s.actual_ytd), pct=format_pct(s.expected_pct_seasonal),
-                           m=s.data_month, value=v(s.projection_year_end)))
-        if s.required_monthly_avg is not None:
-            lines.append(t("explain_required", lang, target=v(s.target), actual=v(s.actual_ytd),
-                           n=12 - s.data_month, value=v(s.required_monthly_avg)))
-        if s.growth_target_pct is not None and s.yoy_growth_pct is not None:
-            lines.append(t("explain_growth", lang, actual=v(s.actual_ytd), base=v(s.baseline_same_period),
-                           pct=format_pct(s.yoy_growth_pct, signed=True),
-                           target=format_pct(s.growth_target_pct, signed=True)))
-        if s.implied_baseline is not None:
-            lines.append(t("explain_consistency", lang, target=v(s.target), growth=f"{s.growth_target_pct:g}",
-                           implied=v(s.implied_baseline), actual=v(s.baseline_total),
-                           gap=f"{s.baseline_gap_pct:+.1f}%" if s.baseline_gap_pct is not None else "—",
-                           tol=f"{config.BASELINE_TOLERANCE_PCT:g}"))
-    elif s.kind == "ratio":
-        lines.append(t("explain_ratio", lang, rate=v(s.actual_ytd)))
-        lines.append(t("explain_status_rate", lang, target=f"{s.comparator}{v(s.target)}",
-                       band=f"{config.RATE_YELLOW_BAND_POINTS:g}", status=status_label(s.status, lang)))
-    elif s.kind == "zero_tolerance":
-        lines.append(t("explain_zero", lang, value=v(s.actual_ytd), status=status_label(s.status, lang)))
+    lines = [t(kind.explain_actual_key, lang, month=period, value=v(s.actual_ytd)),
+             t("explain_completion", lang, actual=v(s.actual_ytd), target=v(s.target),
+               pct=format_pct(s.completion_pct)),
+             t("explain_linear", lang, m=s.data_month, pct=format_pct(s.expected_pct_linear))]
+    if s.seasonal_basis == "baseline":
+        lines.append(t("explain_seasonal", lang, year=s.baseline_year, m=s.data_month,
+                       mon=calendar.month_abbr[s.data_month],
+                       base=v(s.baseline_same_period), total=v(s.baseline_total),
+                       pct=format_pct(s.expected_pct_seasonal)))
     else:
-        lines.append(t("explain_not_below", lang, value=v(s.actual_ytd), base=v(s.target),
-                       year=s.baseline_year, status=status_label(s.status, lang)))
+        lines.append(t("explain_seasonal_linear", lang))
+    lines.append(t("explain_status_pace", lang, gap=format_points(s.gap_points, lang),
+                   band=f"{config.PACE_YELLOW_BAND_POINTS:g}", status=status_label(s.status, lang)))
+    if s.projection_year_end is not None:
+        lines.append(t(kind.explain_projection_key, lang, actual=v(s.actual_ytd),
+                       pct=format_pct(s.expected_pct_seasonal), m=s.data_month, value=v(s.projection_year_end)))
+    if s.required_monthly_avg is not None:
+        lines.append(t("explain_required", lang, target=v(s.target), actual=v(s.actual_ytd),
+                       n=12 - s.data_month, value=v(s.required_monthly_avg)))
+    if s.growth_target_pct is not None and s.yoy_growth_pct is not None:
+        lines.append(t("explain_growth", lang, actual=v(s.actual_ytd), base=v(s.baseline_same_period),
+                       pct=format_pct(s.yoy_growth_pct, signed=True),
+                       target=format_pct(s.growth_target_pct, signed=True)))
+    if s.implied_baseline is not None:
+        lines.append(t("explain_consistency", lang, target=v(s.target), growth=f"{s.growth_target_pct:g}",
+                       implied=v(s.implied_baseline), actual=v(s.baseline_total),
+                       gap=f"{s.baseline_gap_pct:+.1f}%" if s.baseline_gap_pct is not None else "—",
+                       tol=f"{config.BASELINE_TOLERANCE_PCT:g}"))
     return lines
+
+
+def _explain_rate(s: Score, lang: str) -> list[str]:
+    """Return how the rate is formed and judged."""
+    rate, target = format_value(s.actual_ytd, s.unit, lang), format_value(s.target, s.unit, lang)
+    return [t("explain_ratio", lang, rate=rate),
+            t("explain_status_rate", lang, target=f"{s.comparator}{target}",
+              band=f"{config.RATE_YELLOW_BAND_POINTS:g}", status=status_label(s.status, lang))]
+
+
+def _explain_no_incident(s: Score, lang: str) -> list[str]:
+    """Return the incidents so far and the zero-tolerance rule."""
+    return [t("explain_zero", lang, value=format_value(s.actual_ytd, s.unit, lang),
+              status=status_label(s.status, lang))]
+
+
+def _explain_not_below(s: Score, lang: str) -> list[str]:
+    """Return the value against the baseline year's same period."""
+    return [t("explain_not_below", lang, value=format_value(s.actual_ytd, s.unit, lang),
+              base=format_value(s.target, s.unit, lang), year=s.baseline_year, status=status_label(s.status, lang))]
+
+
+# The formula lines of each status rule (lib/kinds.py, Kind.judged_by).
+FORMULA_LINES = {"pace": _explain_pace, "rate": _explain_rate, "no_incident": _explain_no_incident,
+                  "not_below_baseline": _explain_not_below}
 
 
 def provenance(view: IndicatorView, log: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
@@ -214,7 +252,8 @@ def provenance(view: IndicatorView, log: pd.DataFrame, lang: str = "zh") -> pd.D
         files = [f for f in str(r.source_file or "").split(";") if f]
         who = [f"{by_file[f]['user']} · {by_file[f]['submitted_at'].replace('T', ' ')} · {by_file[f]['original_name']}"
                for f in files if f in by_file]
-        rows.append({"month": int(r.month), "value": r.actual_month if view.target["kind"] == "flow" else r.actual_ytd,
+        value = r.actual_month if KINDS[view.target["kind"]].provenance_shows_month else r.actual_ytd
+        rows.append({"month": int(r.month), "value": value,
                      "ytd": r.actual_ytd, "file": "、".join(files) if lang != "en" else ", ".join(files),
                      "row": None if pd.isna(r.source_row) else int(r.source_row),
                      "submitted": "; ".join(who) or (t("sample_source", lang) if any(
@@ -230,7 +269,8 @@ def department_scores(scores: list[Score]) -> dict[str, list[Score]]:
         for dept in s.lead_departments:
             out.setdefault(dept, []).append(s)
     for dept in out:
-        out[dept].sort(key=lambda s: (STATUS_ORDER[s.status], s.gap_points if s.gap_points is not None else 0.0))
+        out[dept].sort(key=lambda s: (STATUSES[s.status].worst_first,
+                                      s.gap_points if s.gap_points is not None else 0.0))
     return out
 
 
@@ -238,10 +278,11 @@ def league_table(scores: list[Score], lang: str = "zh") -> pd.DataFrame:
     """Return one row per lead department with its status counts and share on pace, best first."""
     rows = []
     for dept, items in department_scores(scores).items():
-        counts = {k: sum(1 for s in items if s.status == k) for k in STATUS_ORDER}
-        judged = len(items) - counts["grey"]
+        counts = {k: sum(1 for s in items if s.status == k) for k in WORST_FIRST}
+        judged = sum(1 for s in items if STATUSES[s.status].judged)
+        on_pace = sum(1 for s in items if STATUSES[s.status].on_pace)
         rows.append({"department": dept, "label": department_label(dept, lang), "targets": len(items),
-                     **counts, "on_pace_pct": counts["green"] / judged * 100 if judged else None})
+                     **counts, "on_pace_pct": on_pace / judged * 100 if judged else None})
     frame = pd.DataFrame(rows)
     return frame.sort_values(["on_pace_pct", "red", "targets"], ascending=[False, True, False],
                              na_position="last").reset_index(drop=True)

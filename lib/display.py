@@ -21,12 +21,11 @@ from lib.fmt import (
     unit_label,
 )
 from lib.i18n import category_label, departments_label, status_label, t
+from lib.kinds import KINDS, STATUSES
 from lib.safety import neutralise_frame
 
-# Status colour and icon for Streamlit's badges; a symbol tells statuses apart without colour.
-STATUS_BADGE = {"green": ("green", ":material/check_circle:"), "yellow": ("orange", ":material/error:"),
-                "red": ("red", ":material/cancel:"), "grey": ("gray", ":material/help:")}
-STATUS_SYMBOLS = {"green": "●", "yellow": "▲", "red": "✕", "grey": "○"}
+# Status colour and icon of Streamlit's badges, as lib/ui.py reads them (from the table in lib/kinds.py).
+STATUS_BADGE = {name: (s.badge_color, s.badge_icon) for name, s in STATUSES.items()}
 
 
 def md(text: object) -> str:
@@ -36,14 +35,14 @@ def md(text: object) -> str:
 
 def badge_markdown(status: str, label: str) -> str:
     """Return a status badge as Markdown (colour and icon), for use inside another text element."""
-    color, icon = STATUS_BADGE[status]
-    return f":{color}-badge[{icon} {md(label)}]"
+    s = STATUSES[status]
+    return f":{s.badge_color}-badge[{s.badge_icon} {md(label)}]"
 
 
 def status_count_badges(counts: dict[str, int], language: str) -> str:
     """Return the status counts as one line of coloured Markdown badges."""
     return "#### " + "　".join(
-        f":{STATUS_BADGE[s][0]}-badge[{STATUS_SYMBOLS[s]} {t('status_' + s, language)} {n}]"
+        f":{STATUSES[s].badge_color}-badge[{STATUSES[s].symbol} {t(STATUSES[s].words_key, language)} {n}]"
         for s, n in counts.items())
 
 
@@ -83,14 +82,15 @@ def _rounded(value: float | None, digits: int) -> float | None:
 
 def requirement_text(score: Score, language: str) -> str:
     """Return what a target asks for, in the table's unit: ≥24亿件, 零发生, ≥10万个（挑战值 15万个）; ≥24 in English."""
-    if score.kind == "zero_tolerance":
+    kind = KINDS[score.kind]
+    if kind.target_is_zero:
         return t("zero_target", language)
 
     def amount(value: float) -> str:
         unit = "" if language == "en" and score.unit != "%" else score.unit  # English names the unit in its column
         return f"{trim_number(value)}{unit}"
 
-    if score.kind == "not_below_last_year":
+    if kind.target_is_last_year:
         text = t("not_below_target", language)
         if score.target is None:
             return text
@@ -205,10 +205,7 @@ def league_frame(frame, language: str):
     return pd.DataFrame({
         t("col_department", language): frame["label"],
         t("col_targets", language): frame["targets"],
-        t("status_green", language): frame["green"],
-        t("status_yellow", language): frame["yellow"],
-        t("status_red", language): frame["red"],
-        t("status_grey", language): frame["grey"],
+        **{t(s.words_key, language): frame[name] for name, s in STATUSES.items()},
         t("col_on_pace", language): [format_pct(v) for v in frame["on_pace_pct"]],
     })
 
@@ -235,7 +232,7 @@ def tracker_frame(rows, scores, language: str, with_list: bool = False):
         for i in filter(None, ids.split(";")):
             if i in by_id:
                 s = by_id[i]
-                names.append(f"{STATUS_SYMBOLS[s.status]} {s.name_en if language == 'en' else s.name}")
+                names.append(f"{STATUSES[s.status].symbol} {s.name_en if language == 'en' else s.name}")
         return "；".join(names)
 
     return pd.DataFrame({

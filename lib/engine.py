@@ -9,6 +9,7 @@ Meaning of each target kind (see README, "How the numbers are computed"):
   are reported, else the latest reported rate; judged against the target rate itself.
 - zero_tolerance: any incident in the year to date is red.
 - not_below_last_year: the latest value against the baseline year's value for the same period.
+What else a kind changes (catalog columns, card lines, charts) is in lib/kinds.py.
 """
 
 from __future__ import annotations
@@ -20,8 +21,7 @@ import pandas as pd
 
 from lib import config, queries
 from lib.dataset import Dataset
-
-STATUSES = ("green", "yellow", "red", "grey")
+from lib.kinds import KINDS, STATUSES
 
 
 @dataclass
@@ -199,7 +199,8 @@ def _score_level(score: Score, cur: Series, base: Series, as_of: int) -> None:
         score.yoy_growth_pct = (actual / base_value - 1) * 100
 
 
-def _score_ratio(score: Score, cur: Series, num: Series, den: Series, as_of: int) -> None:
+def _score_ratio(score: Score, cur: Series, base: Series, as_of: int, num: Series = EMPTY,
+                 den: Series = EMPTY) -> None:
     both = [mo for mo in num.ytd if mo <= as_of and mo in den.ytd and den.ytd[mo]]
     if both:
         m = max(both)
@@ -286,21 +287,21 @@ def scorecard(ds: Dataset, year: int, as_of: int) -> list[Score]:
         )
         cur = lookup.get((t["indicator"], t["region"], year), EMPTY)
         base = lookup.get((t["indicator"], t["region"], score.baseline_year), EMPTY)
-        if t["kind"] == "ratio":
-            num = lookup.get((t["numerator"], t["region"], year), EMPTY) if t["numerator"] else EMPTY
-            den = lookup.get((t["denominator"], t["region"], year), EMPTY) if t["denominator"] else EMPTY
-            _score_ratio(score, cur, num, den, as_of)
-        else:
-            SCORERS[t["kind"]](score, cur, base, as_of)
+        components = []  # a ratio's numerator and denominator series
+        if KINDS[t["kind"]].reads_components:
+            components = [lookup.get((t[col], t["region"], year), EMPTY) if t[col] else EMPTY
+                          for col in ("numerator", "denominator")]
+        SCORERS[t["kind"]](score, cur, base, as_of, *components)
         if not score.sources and score.data_month is not None:
             score.sources = sorted(set(cur.sources.get(score.data_month, "").split(";")) - {""})
         scores.append(score)
     return scores
 
 
-SCORERS = {
+SCORERS = {  # the one place the engine names kinds: each kind's numbers
     "flow": _score_flow,
     "level": _score_level,
+    "ratio": _score_ratio,
     "zero_tolerance": _score_zero,
     "not_below_last_year": _score_not_below,
 }

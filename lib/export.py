@@ -16,12 +16,13 @@ from typing import Any
 import plotly.graph_objects as go
 
 from lib.cards import build_card
-from lib.charts import FONT_FAMILY, STATUS_COLORS, completion_chart, indicator_detail_chart
+from lib.charts import FONT_FAMILY, completion_chart, indicator_detail_chart
 from lib.dataset import Dataset, open_dataset
 from lib.deepdive import gap_sentence, indicator_view
 from lib.engine import scorecard, status_counts
 from lib.fmt import format_pct, format_period, format_value
 from lib.i18n import category_label, status_label, t
+from lib.kinds import KINDS, STATUSES
 from lib.problems import InputError
 from lib.slides import HEADLINE_IDS
 
@@ -264,7 +265,7 @@ def build_deck(ds: Dataset, year: int, as_of: int, lang: str = "zh",
             png = figure_png(fig, width=int(width * 160), height=int(height * 160), scale=2, lang=lang)
         except ExportUnavailable as exc:
             unavailable[:] = [exc]
-            _text(slide, left, top, width, 1.0, [(str(exc), 14, False, STATUS_COLORS["red"])])
+            _text(slide, left, top, width, 1.0, [(str(exc), 14, False, STATUSES["red"].color)])
             return
         slide.shapes.add_picture(io.BytesIO(png), Inches(left), Inches(top), Inches(width), Inches(height))
 
@@ -292,7 +293,7 @@ def build_deck(ds: Dataset, year: int, as_of: int, lang: str = "zh",
         cell.fill.solid()
         cell.fill.fore_color.rgb = _rgb("#1F4E79")
     for r, s in enumerate(scores, start=1):
-        target = s.target if s.kind != "zero_tolerance" else 0
+        target = 0 if KINDS[s.kind].target_is_zero else s.target
         values = [s.name_en if lang == "en" else s.name, format_value(s.actual_ytd, s.unit, lang),
                   f"{s.comparator}{format_value(target, s.unit, lang)}", format_pct(s.completion_pct),
                   status_label(s.status, lang)]
@@ -303,7 +304,7 @@ def build_deck(ds: Dataset, year: int, as_of: int, lang: str = "zh",
             paragraph.add_run().text = value
             set_run_font(paragraph.runs[0], 9, c == 4, "#FFFFFF" if c == 4 else "#222222")
             cell.fill.solid()
-            cell.fill.fore_color.rgb = _rgb(STATUS_COLORS[s.status] if c == 4 else "#FFFFFF")
+            cell.fill.fore_color.rgb = _rgb(STATUSES[s.status].color if c == 4 else "#FFFFFF")
         table.rows[r].height = Inches(0.22)
     _footer(slide, ds, year, as_of, lang)
     step(t("table_title", lang))
@@ -318,7 +319,7 @@ def build_deck(ds: Dataset, year: int, as_of: int, lang: str = "zh",
         slide = deck.slides.add_slide(blank)
         _title(slide, title, year, as_of, lang)
         picture(slide, fig, 0.4, 1.2, 8.6, 5.6)
-        lines = [(card.status_text, 16, True, STATUS_COLORS[score.status]), (card.value, 30, True, "#222222"),
+        lines = [(card.status_text, 16, True, STATUSES[score.status].color), (card.value, 30, True, "#222222"),
                  (card.target_text, 14, False, "#444444"), (gap_sentence(score, lang), 14, True, "#1F4E79")]
         lines += [(line, 12, False, "#444444") for line in card.lines]
         _text(slide, 9.2, 1.3, 3.8, 5.5, lines)

@@ -17,6 +17,7 @@ import pandas as pd
 
 from lib import config
 from lib.intake import decode_bytes
+from lib.kinds import KINDS, UNKNOWN_KIND
 from lib.safety import neutralise_frame
 
 KEY_WORK, WORK_ITEM, LIVELIHOOD, MAIN_GOAL = "key_work", "work_item", "livelihood", "main_goal"
@@ -402,7 +403,7 @@ def plan_targets(targets: pd.DataFrame, year: int | None) -> list[dict]:
     rows = []
     for row in targets.to_dict("records"):
         other_year = year is not None and row.get("year", "") not in ("", str(year))
-        if row.get("kind", "") != "indicator" and not other_year:
+        if KINDS.get(row.get("kind", ""), UNKNOWN_KIND).is_target and not other_year:
             rows.append(row)
     return rows
 
