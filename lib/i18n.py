@@ -354,10 +354,16 @@ TEXT: dict[str, tuple[str, str]] = {
     "import_stored": ("已入库，提交编号 {id}（{file}）", "stored as submission {id} ({file})"),
     "import_rejected": ("未入库，文件及报告已保存在 rejected/{file}", "not stored; the file and its report are kept as rejected/{file}"),
     "import_failed": ("入库失败，未做任何修改：{detail}", "import failed; nothing was changed: {detail}"),
+    "err_unwritable": ("无法写入：{detail}", "cannot write: {detail}"),
+    "err_plan_no_items": ("没有找到以（…牵头）结尾的编号事项", "no numbered items with （…牵头） found"),
+    "plan_no_targets": ("（未找到 {path}，target_ids 留空）", "({path} not found: target_ids left empty)"),
     "cli_no_file": ("文件不存在：{path}", "file not found: {path}"),
     # CLI
     "cli_bad_as_of": ("截至月份「{value}」无效，应为 YYYY-MM", "as-of month '{value}' is invalid; expected YYYY-MM"),
     "cli_no_year": ("{year}年没有目标", "there are no targets for {year}"),
+    "cli_passwords_differ": ("两次输入的密码不一致", "the two passwords differ"),
+    "cli_password_short": ("密码至少需要8个字符", "use at least 8 characters"),
+    "password_again": ("再次输入密码", "Again"),
     "cli_no_data_dir": ("数据目录不存在：{path}", "data directory not found: {path}"),
 }
 
