@@ -5,11 +5,15 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
+import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+# A missing interface text raises instead of showing its key (lib/i18n.py t()), here and in every subprocess.
+os.environ["KPI_STRICT_I18N"] = "1"
 
 from lib.catalog import TARGET_COLUMNS
 
