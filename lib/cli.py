@@ -1,8 +1,8 @@
 """Command line over the same engine as the app: python -m lib.cli report --data-dir DIR ...
 
-Exit codes: 0 success; 1 data problems (targets.csv unusable, some actuals files not loaded: the report is
-still printed from the rest, a file that cannot be read, imported or written); 2 bad arguments. The library
-raises; only this module prints and chooses the exit code.
+Exit codes: 0 success; 1 data problems (targets.csv unusable; some actuals files not loaded, the report still
+printed from the rest; a file that cannot be read, imported or written); 2 bad arguments. The library raises;
+only this module prints and chooses the exit code.
 """
 
 from __future__ import annotations
