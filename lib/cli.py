@@ -1,7 +1,8 @@
 """Command line over the same engine as the app: python -m lib.cli report --data-dir DIR ...
 
-Exit codes: 0 success; 1 data problems (targets.csv unusable, or some actuals files not
-loaded: the report is still printed from the rest); 2 bad arguments.
+Exit codes: 0 success; 1 data problems (targets.csv unusable; some actuals files not loaded, the report still
+printed from the rest; a file that cannot be read, imported or written); 2 bad arguments. The library raises;
+only this module prints and chooses the exit code.
 """
 
 from __future__ import annotations
@@ -12,15 +13,13 @@ import os
 import sys
 from pathlib import Path
 
-import pandas as pd
-
-from lib import config, intake, store
+from lib import config, store
 from lib.dataset import open_dataset
 from lib.display import intake_summary
 from lib.engine import Score, default_period, scorecard
 from lib.fmt import display_width, format_pct, format_period, format_value
 from lib.i18n import status_label, t
-from lib.problems import InputError
+from lib.problems import ExportError, InputError, PlanError, Problem
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
 
@@ -69,9 +68,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     try:
         ds = open_dataset(data_dir)
     except InputError as exc:
-        print(t("targets_error", lang), file=sys.stderr)
-        for p in exc.problems:
-            print("  " + p.message(lang), file=sys.stderr)
+        print_problems(t("targets_error", lang), exc.problems, lang)
         return EXIT_DATA
     if args.as_of:
         year, month = parse_as_of(args.as_of, lang)
@@ -90,10 +87,15 @@ def cmd_report(args: argparse.Namespace) -> int:
         print(format_period(year, month, lang))
         print(render_table(scores, lang))
     for report in ds.rejected:
-        print(t("file_problems", lang, file=report.file, count=len(report.errors)), file=sys.stderr)
-        for p in report.errors:
-            print("  " + p.message(lang), file=sys.stderr)
+        print_problems(t("file_problems", lang, file=report.file, count=len(report.errors)), report.errors, lang)
     return EXIT_DATA if ds.rejected else EXIT_OK
+
+
+def print_problems(heading: str, problems: list[Problem], lang: str) -> None:
+    """Print a heading and every problem under it to stderr."""
+    print(heading, file=sys.stderr)
+    for p in problems:
+        print("  " + p.message(lang), file=sys.stderr)
 
 
 def print_report(parsed, lang: str, as_json: bool) -> None:
@@ -149,50 +151,56 @@ def cmd_hash_password(args: argparse.Namespace) -> int:
     from lib.auth import hash_password
 
     if sys.stdin.isatty():
-        first, second = getpass.getpass("Password: "), getpass.getpass("Again: ")
-        if first != second:
-            raise UsageError("the two passwords differ")
+        first = getpass.getpass(t("password", args.lang) + ": ")
+        if first != getpass.getpass(t("password_again", args.lang) + ": "):
+            raise UsageError(t("cli_passwords_differ", args.lang))
     else:
         first = sys.stdin.readline().rstrip("\n")
     if len(first) < 8:
-        raise UsageError("use at least 8 characters")
+        raise UsageError(t("cli_password_short", args.lang))
     print(hash_password(first))
     return EXIT_OK
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    """Export the deck or the chart PNGs; return the exit code."""
-    from lib.export import main_export
+    """Export the deck or the chart PNGs and print the files written; return the exit code."""
+    from lib.export import ExportUnavailable, write_export
 
     year, month = parse_as_of(args.as_of, args.lang)
     if year != args.year:
         raise UsageError(t("cli_bad_as_of", args.lang, value=args.as_of) + f" (--year {args.year})")
-    _data_dir(args)
-    return main_export(Path(args.data_dir), year, month, args.format, Path(args.out), args.lang)
+    try:
+        written = write_export(_data_dir(args), year, month, args.format, Path(args.out), args.lang)
+    except InputError as exc:
+        print_problems(t("targets_error", args.lang), exc.problems, args.lang)
+        return EXIT_DATA
+    except ExportError as exc:
+        print(f"error: {exc.message(args.lang)}", file=sys.stderr)
+        return EXIT_DATA
+    except ExportUnavailable as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_DATA
+    for path in written:
+        print(path)
+    return EXIT_OK
 
 
 def cmd_parse_plan(args: argparse.Namespace) -> int:
-    """Parse a work-plan text into tasks.csv and target_candidates.csv; print the summary."""
+    """Parse a work-plan text into tasks.csv and target_candidates.csv; print the summary; return the exit code."""
     from lib import plan
 
     path = Path(args.file)
     if not path.is_file():
-        raise UsageError(t("cli_no_file", "zh", path=path))
+        raise UsageError(t("cli_no_file", args.lang, path=path))
     try:
-        text = intake.decode_bytes(path.read_bytes())[0]
-    except UnicodeDecodeError:
-        print(f"error: {path.name}: not UTF-8 or GBK text", file=sys.stderr)
+        result = plan.parse_plan_file(path, Path(args.out), Path(args.targets))
+    except PlanError as exc:
+        print(f"error: {exc.message(args.lang)}", file=sys.stderr)
         return EXIT_DATA
-    parsed = plan.parse_plan(text)
-    if not parsed.tasks:
-        print(f"error: {path.name}: no numbered items with （…牵头） found", file=sys.stderr)
-        return EXIT_DATA
-    targets_path = Path(args.targets)
-    if targets_path.is_file():
-        plan.link_targets(parsed, pd.read_csv(targets_path, dtype=str, keep_default_na=False, encoding="utf-8-sig"))
-    written = plan.write_outputs(parsed, Path(args.out))
-    print(plan.summary(parsed))
-    print("→ " + ", ".join(str(p) for p in written))
+    print(plan.summary(result.parse))
+    if not result.linked:
+        print(t("plan_no_targets", args.lang, path=result.targets))
+    print("→ " + ", ".join(str(p) for p in result.written))
     return EXIT_OK
 
 
@@ -230,6 +238,7 @@ def build_parser() -> argparse.ArgumentParser:
     parse_plan.add_argument("--out", required=True, help="folder for tasks.csv and target_candidates.csv")
     parse_plan.add_argument("--targets", default=str(config.data_dir() / "targets.csv"),
                             help="targets.csv to link items to (default: the data directory's)")
+    parse_plan.add_argument("--lang", choices=["zh", "en"], default="zh")
     parse_plan.set_defaults(func=cmd_parse_plan)
     export = sub.add_parser("export", help="write the PPTX deck or one PNG per chart")
     export.add_argument("--data-dir", default=str(config.data_dir()), help="folder with targets.csv and actuals/")
@@ -240,7 +249,8 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--lang", choices=["zh", "en"], default="zh")
     export.set_defaults(func=cmd_export)
     hashing = sub.add_parser("hash-password", help="print a password hash for KPI_ANALYSTS or secrets.toml")
-    hashing.set_defaults(func=cmd_hash_password, lang="en")
+    hashing.add_argument("--lang", choices=["zh", "en"], default="zh")
+    hashing.set_defaults(func=cmd_hash_password)
     return parser
 
 

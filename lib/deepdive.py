@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -191,8 +190,8 @@ def _explain_pace(s: Score, lang: str) -> list[str]:
                pct=format_pct(s.completion_pct)),
              t("explain_linear", lang, m=s.data_month, pct=format_pct(s.expected_pct_linear))]
     if s.seasonal_basis == "baseline":
-        lines.append(t("explain_seasonal", lang, year=s.baseline_year, m=s.data_month,
-                       mon=calendar.month_abbr[s.data_month],
+        lines.append(t("explain_seasonal", lang, year=s.baseline_year,
+                       months=format_month_range(1, s.data_month, lang),
                        base=v(s.baseline_same_period), total=v(s.baseline_total),
                        pct=format_pct(s.expected_pct_seasonal)))
     else:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import os
 import shutil
-import sys
 import threading
 import time
 import warnings
@@ -23,7 +22,7 @@ from lib.engine import scorecard, status_counts
 from lib.fmt import format_pct, format_period, format_value
 from lib.i18n import category_label, status_label, t
 from lib.kinds import KINDS, STATUSES
-from lib.problems import InputError
+from lib.problems import ExportError, Problem
 from lib.slides import HEADLINE_IDS
 
 PNG_WIDTH, PNG_HEIGHT, PNG_SCALE = 1600, 900, 2
@@ -346,28 +345,21 @@ def build_deck(ds: Dataset, year: int, as_of: int, lang: str = "zh",
     return buffer.getvalue()
 
 
-def main_export(data_dir: Path, year: int, as_of: int, fmt: str, out: Path, lang: str = "zh") -> int:
-    """Write the PPTX deck (out is a file) or the PNGs (out is a folder); return the exit code."""
-    try:
-        ds = open_dataset(Path(data_dir))
-    except InputError as exc:
-        print(t("targets_error", lang) + " " + "; ".join(p.message(lang) for p in exc.problems), file=sys.stderr)
-        return 1
+def write_export(data_dir: Path, year: int, as_of: int, fmt: str, out: Path, lang: str = "zh") -> list[Path]:
+    """Return the written files: the PPTX deck (out is a file) or one PNG per chart (out is a folder).
+
+    Raises InputError when targets.csv is unusable, ExportError when the year has no targets or a file cannot be
+    written, ExportUnavailable when the pictures cannot be rendered.
+    """
+    ds = open_dataset(Path(data_dir))
     if year not in ds.catalog.years():
-        print(f"error: {t('no_targets_year', lang, year=year)}", file=sys.stderr)
-        return 1
+        raise ExportError(Problem(str(Path(data_dir) / "targets.csv"), "no_targets_year", params={"year": year}))
     try:
         if fmt == "pptx":
             Path(out).parent.mkdir(parents=True, exist_ok=True)
             Path(out).write_bytes(build_deck(ds, year, as_of, lang))
-            print(out)
-        else:
-            for path in export_pngs(ds, year, as_of, lang, Path(out)):
-                print(path)
-    except ExportUnavailable as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+            return [Path(out)]
+        return export_pngs(ds, year, as_of, lang, Path(out))
     except OSError as exc:
-        print(f"error: {exc.strerror or exc}: {getattr(exc, 'filename', '') or out}", file=sys.stderr)
-        return 1
-    return 0
+        raise ExportError(Problem(str(exc.filename or out), "err_unwritable",
+                                  params={"detail": exc.strerror or exc})) from exc

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +17,7 @@ import pandas as pd
 from lib import config
 from lib.intake import decode_bytes
 from lib.kinds import KINDS, UNKNOWN_KIND
+from lib.problems import PlanError, Problem
 from lib.safety import neutralise_frame
 
 KEY_WORK, WORK_ITEM, LIVELIHOOD, MAIN_GOAL = "key_work", "work_item", "livelihood", "main_goal"
@@ -543,28 +543,38 @@ def summary(parse: PlanParse) -> str:
     return "\n".join(lines)
 
 
-def main_parse_plan(file: str | Path, out_dir: str | Path, targets_csv: str | Path | None = None) -> int:
-    """Parse a plan file, link it to targets.csv, write both CSVs and print the summary; return the exit code."""
+@dataclass(frozen=True)
+class PlanFiles:
+    """What reading a plan file did: the parse, the two tables written, and the targets.csv it looked for."""
+
+    parse: PlanParse
+    written: tuple[Path, Path]
+    targets: Path
+    linked: bool  # False when targets.csv was not found: target_ids are left empty
+
+
+def parse_plan_file(file: str | Path, out_dir: str | Path, targets_csv: str | Path | None = None) -> PlanFiles:
+    """Return the parse of a plan file, linked to targets.csv when there is one, after writing both CSVs.
+
+    Raises PlanError when the file cannot be read, has no numbered items, or the tables cannot be written.
+    """
     path = Path(file)
     try:
         text = decode_bytes(path.read_bytes())[0]
-    except (OSError, UnicodeDecodeError) as exc:
-        print(f"error: cannot read {path}: {exc}", file=sys.stderr)
-        return 1
+    except OSError as exc:
+        raise PlanError(Problem(path.name, "err_unreadable", params={"detail": exc.strerror or exc})) from exc
+    except UnicodeDecodeError as exc:
+        raise PlanError(Problem(path.name, "err_encoding")) from exc
     parse = parse_plan(text)
     if not parse.tasks:
-        print(f"error: {path.name}: no numbered items with （…牵头） found", file=sys.stderr)
-        return 1
+        raise PlanError(Problem(path.name, "err_plan_no_items"))
     targets_path = Path(targets_csv) if targets_csv else config.data_dir() / "targets.csv"
-    if targets_path.is_file():
+    linked = targets_path.is_file()
+    if linked:
         link_targets(parse, read_targets(targets_path))
     try:
         written = write_outputs(parse, out_dir)
     except OSError as exc:
-        print(f"error: cannot write to {out_dir}: {exc}", file=sys.stderr)
-        return 1
-    print(summary(parse))
-    if not targets_path.is_file():
-        print(f"（未找到 {targets_path}，target_ids 留空）")
-    print("→ " + ", ".join(str(p) for p in written))
-    return 0
+        raise PlanError(Problem(str(exc.filename or out_dir), "err_unwritable",
+                                params={"detail": exc.strerror or exc})) from exc
+    return PlanFiles(parse, written, targets_path, linked)

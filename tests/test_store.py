@@ -15,7 +15,7 @@ from lib import store
 from lib.auth import accounts, check, hash_password, verify_password
 from lib.dataset import open_dataset
 from lib.engine import scorecard
-from tests.conftest import REPO
+from tests.conftest import REPO, run_cli
 
 TODAY = dt.date(2021, 12, 15)
 HEADER = "period,indicator,value,region,unit,basis,note\n"
@@ -83,6 +83,7 @@ def test_path_traversal_names_never_leave_the_data_dir(name):
 
 
 def test_two_analysts_at_once_both_land(sample_dir, tmp_path):
+    # Processes of their own: the store's lock has to hold between processes (the app and the command line).
     files = []
     for i in range(4):
         path = tmp_path / f"f{i}.csv"
@@ -114,8 +115,7 @@ def test_cli_import_and_validate_exit_codes(sample_dir, tmp_path):
     bad.write_text(HEADER + "2021-10,green_outlets,-1,,,,\n", encoding="utf-8")
 
     def run(*args):
-        return subprocess.run([sys.executable, "-m", "lib.cli", *args, "--data-dir", str(sample_dir)], cwd=REPO,
-                              capture_output=True, text=True, timeout=120)
+        return run_cli(*args, "--data-dir", sample_dir)
 
     assert run("validate", str(good)).returncode == 0
     result = run("validate", str(bad), "--lang", "en")
@@ -141,8 +141,7 @@ def test_password_hashes_and_accounts():
 def test_a_huge_bad_file_is_refused_with_a_readable_report(sample_dir, tmp_path):
     bad = tmp_path / "huge.csv"
     bad.write_text(HEADER + "".join(f"2021-13,green_outlets,{i},,,,\n" for i in range(1250)), encoding="utf-8")
-    result = subprocess.run([sys.executable, "-m", "lib.cli", "import", str(bad), "--data-dir", str(sample_dir),
-                             "--lang", "en"], cwd=REPO, capture_output=True, text=True, timeout=120)
+    result = run_cli("import", bad, "--data-dir", sample_dir, "--lang", "en")
     assert result.returncode == 1
     assert result.stdout.count("is not a month; expected a period like 2021-03") == 1000
     assert "At least 250 more problems are not listed (each check lists its first 1000)." in result.stdout

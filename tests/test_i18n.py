@@ -1,0 +1,198 @@
+"""Interface texts: every key the code uses exists in both languages with the same placeholders, none is unused.
+
+The code is scanned for the expressions that name a key: t()'s first argument, a Problem's code, and the
+arguments that reach them through a function parameter (intake's bad(column, code, …), ui.page_start(title_key)).
+Each such expression must resolve to literal keys ("status_green", "a" if x else "b", a name assigned or looped
+over such literals, a function returning them) or to a prefix (f"status_{s}", "prog_" + s) whose values are listed
+in built_keys; anything else fails the test, so a new way of naming keys has to be taught here, not slip past it.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import string
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from lib import catalog, engine, intake, plan, progress
+from lib.i18n import TEXT, t
+from lib.plan import load_tasks
+from tests.conftest import REPO
+
+CODE = sorted([*(REPO / "lib").glob("*.py"), *(REPO / "pages").glob("*.py"), REPO / "app.py",
+               *(REPO / "bench").glob("*.py"), *(REPO / "scripts").glob("*.py")])
+# (function name, argument position, keyword) of the calls whose argument is a key.
+BASE_SINKS = {("t", 0, "key"), ("Problem", 1, "code")}
+# Keys read back from where a Problem keeps them; the Problem(...) calls that set them are checked as sinks.
+PASS_THROUGH = {("problems.py", "self.code")}
+
+
+class Scan:
+    """The keys and key prefixes the code uses, and the key expressions it could not resolve."""
+
+    def __init__(self, files: list[Path], root: Path = REPO):
+        self.literals: dict[str, list[str]] = {}
+        self.prefixes: dict[str, list[str]] = {}
+        self.unresolved: list[str] = []
+        self.trees = {f: ast.parse(f.read_text(encoding="utf-8")) for f in files}
+        self.parents = {f: {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+                        for f, tree in self.trees.items()}
+        sinks = {(name, pos, kw, None) for name, pos, kw in BASE_SINKS}
+        checked: set = set()
+        while sinks - checked:  # a key passed on through a parameter makes that function a sink too
+            for sink in sinks - checked:
+                checked.add(sink)
+                for f, arg in self._sink_arguments(sink):
+                    sinks |= self._resolve(f, arg, f"{f.relative_to(root)}:{arg.lineno}")
+
+    def _sink_arguments(self, sink):
+        """Yield (file, argument expression) for every call of the sink function."""
+        name, pos, kw, home = sink
+        for f, tree in self.trees.items():
+            for node in ast.walk(tree):
+                if not isinstance(node, ast.Call):
+                    continue
+                func = node.func
+                local = isinstance(func, ast.Name) and func.id == name and (home is None or home == f)
+                qualified = isinstance(func, ast.Attribute) and func.attr == name and (
+                    home is None or (isinstance(func.value, ast.Name) and func.value.id == home.stem))
+                if not (local or qualified):
+                    continue
+                args = [a for a in node.args if not isinstance(a, ast.Starred)]
+                arg = args[pos] if len(args) > pos else next((k.value for k in node.keywords if k.arg == kw), None)
+                if arg is not None:
+                    yield f, arg
+
+    def _resolve(self, f: Path, expr: ast.expr, where: str) -> set:
+        """Record the keys or prefixes expr names; return the new sinks it makes (a parameter passed on)."""
+        if isinstance(expr, ast.Constant) and isinstance(expr.value, str):
+            self.literals.setdefault(expr.value, []).append(where)
+        elif isinstance(expr, ast.Constant) and expr.value is None:
+            pass
+        elif isinstance(expr, ast.IfExp):
+            return self._resolve(f, expr.body, where) | self._resolve(f, expr.orelse, where)
+        elif (isinstance(expr, ast.JoinedStr) and len(expr.values) == 2 and isinstance(expr.values[0], ast.Constant)
+              and isinstance(expr.values[1], ast.FormattedValue)):
+            self.prefixes.setdefault(expr.values[0].value, []).append(where)
+        elif (isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Add) and isinstance(expr.left, ast.Constant)
+              and isinstance(expr.left.value, str)):
+            self.prefixes.setdefault(expr.left.value, []).append(where)
+        elif isinstance(expr, ast.Name):
+            return self._resolve_name(f, expr, where)
+        elif isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and (fn := self._function(f, expr.func.id)):
+            returns = [r.value for r in ast.walk(fn) if isinstance(r, ast.Return) and r.value is not None]
+            return set().union(*(self._resolve(f, r, where) for r in returns)) if returns else set()
+        elif (f.name, ast.unparse(expr)) not in PASS_THROUGH:
+            self.unresolved.append(f"{where}: {ast.unparse(expr)}")
+        return set()
+
+    def _resolve_name(self, f: Path, name: ast.Name, where: str) -> set:
+        """Resolve a name from its assignments and loops in the enclosing function, or pass its parameter on."""
+        scope = self._enclosing_function(f, name) or self.trees[f]
+        found: set = set()
+        bound = False
+        for node in ast.walk(scope):
+            if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                if any(isinstance(x, ast.Name) and x.id == name.id for x in targets):
+                    bound = True
+                    found |= self._resolve(f, node.value, where)
+            elif isinstance(node, (ast.For, ast.comprehension)) and isinstance(node.target, ast.Name) \
+                    and node.target.id == name.id and isinstance(node.iter, (ast.Tuple, ast.List)):
+                bound = True
+                for element in node.iter.elts:
+                    found |= self._resolve(f, element, where)
+        if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            params = [*scope.args.posonlyargs, *scope.args.args]
+            if name.id in [p.arg for p in params]:
+                bound = True
+                position = [p.arg for p in params].index(name.id) - (1 if params[0].arg in ("self", "cls") else 0)
+                found.add((scope.name, position, name.id, f))
+        if not bound:
+            self.unresolved.append(f"{where}: {name.id}")
+        return found
+
+    def _enclosing_function(self, f: Path, node: ast.AST):
+        while (node := self.parents[f].get(node)) is not None:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                return node
+        return None
+
+    def _function(self, f: Path, name: str):
+        return next((n for n in ast.walk(self.trees[f]) if isinstance(n, ast.FunctionDef) and n.name == name), None)
+
+
+@pytest.fixture(scope="module")
+def scan() -> Scan:
+    return Scan(CODE)
+
+
+def built_keys() -> dict[str, set[str]]:
+    """Return, for each prefix the code builds keys from, the keys its values make (from where the values live)."""
+    # A prefix alone cannot say which keys it needs, nor that a key under it is still needed.
+    targets = pd.read_csv(REPO / "data" / "targets.csv", dtype=str, keep_default_na=False)
+    departments = {d for text in [*targets["lead_departments"], *load_tasks(REPO / "data")["lead_departments"]]
+                   for d in text.split("、") if d}
+    values = {"status_": engine.STATUSES, "prog_": (*progress.STATUSES, "none"), "list_": plan.LIST_NAME,
+              "kind_": catalog.KINDS - {"indicator"}, "basis_": set(intake.BASIS_WORDS.values()),
+              "explain_actual_": ("flow", "level"), "submission_": ("active", "reverted"),
+              "severity_": ("error", "warning"), "layout_": ("long", "wide", "bulletin"),
+              "encoding_": ("utf-8-sig", "gb18030", "xlsx"),
+              # category_label and department_label show an unknown value as it is: the bundled plan's values.
+              "cat_": set(targets["category"]), "dept_": departments}
+    return {prefix: {prefix + v for v in vs} for prefix, vs in values.items()}
+
+
+def used_keys(scan: Scan) -> set[str]:
+    """Return every key the code names, literally or built from a prefix."""
+    return set(scan.literals).union(*built_keys().values())
+
+
+def placeholders(text: str) -> set[str]:
+    """Return the {names} a text is formatted with."""
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+
+
+def test_every_key_expression_is_understood(scan):
+    assert scan.unresolved == []
+    assert set(scan.prefixes) == set(built_keys())
+
+
+def test_every_key_the_code_uses_exists(scan):
+    assert {key: scan.literals.get(key, "built from a prefix") for key in used_keys(scan) - set(TEXT)} == {}
+
+
+def test_no_key_is_unused(scan):
+    assert [key for key in TEXT if key not in used_keys(scan)] == []
+
+
+def test_both_languages_have_text_with_the_same_placeholders():
+    assert [key for key, (zh, en) in TEXT.items() if not zh.strip() or not en.strip()] == []
+    assert {key: (placeholders(zh), placeholders(en)) for key, (zh, en) in TEXT.items()
+            if placeholders(zh) != placeholders(en)} == {}
+
+
+def test_the_scanner_follows_names_parameters_and_prefixes(tmp_path):
+    code = tmp_path / "sample.py"
+    code.write_text('def label(key, lang):\n'
+                    '    return t(key, lang)\n'
+                    'def show(kind, lang):\n'
+                    '    key = "gap_rate" if kind else "no_such_key"\n'
+                    '    return t(key, lang) + t(f"status_{kind}", lang) + label("app_title", lang) + t(kind.key)\n',
+                    encoding="utf-8")
+    found = Scan([code], root=tmp_path)
+    assert set(found.literals) == {"gap_rate", "no_such_key", "app_title"} and set(found.prefixes) == {"status_"}
+    assert found.unresolved == ["sample.py:5: kind.key"]
+
+
+def test_a_missing_key_raises_under_strict_mode_and_shows_the_key_otherwise(monkeypatch, caplog):
+    assert os.environ["KPI_STRICT_I18N"] == "1"  # tests/conftest.py, for the whole suite
+    with pytest.raises(KeyError, match="no_such_key"):
+        t("no_such_key")
+    monkeypatch.delenv("KPI_STRICT_I18N")
+    assert t("no_such_key", "en", value=1) == "no_such_key"
+    assert [(r.levelname, r.getMessage()) for r in caplog.records] == \
+        [("WARNING", "no text for 'no_such_key' in lib/i18n.py")]
