@@ -19,6 +19,7 @@ import pytest
 
 from lib import catalog, engine, intake, plan, progress
 from lib.i18n import TEXT, t
+from lib.kinds import KINDS, STATUSES
 from lib.plan import load_tasks
 from tests.conftest import REPO
 
@@ -26,6 +27,10 @@ CODE = sorted([*(REPO / "lib").glob("*.py"), *(REPO / "pages").glob("*.py"), REP
                *(REPO / "bench").glob("*.py"), *(REPO / "scripts").glob("*.py")])
 # (function name, argument position, keyword) of the calls whose argument is a key.
 BASE_SINKS = {("t", 0, "key"), ("Problem", 1, "code")}
+# Keys kept in a field of the kinds and statuses tables (lib/kinds.py): kind.label_key names every value of that field.
+TABLE_ROWS = [*KINDS.values(), *STATUSES.values()]
+TABLE_KEYS = {field: {v for row in TABLE_ROWS if (v := getattr(row, field, None))}
+              for field in {f for row in TABLE_ROWS for f in vars(row) if f.endswith("_key")}}
 # Keys read back from where a Problem keeps them; the Problem(...) calls that set them are checked as sinks.
 PASS_THROUGH = {("problems.py", "self.code")}
 
@@ -72,6 +77,8 @@ class Scan:
             self.literals.setdefault(expr.value, []).append(where)
         elif isinstance(expr, ast.Constant) and expr.value is None:
             pass
+        elif isinstance(expr, ast.BoolOp):  # kind.chart_actual_key or ("a" if ... else "b")
+            return set().union(*(self._resolve(f, v, where) for v in expr.values))
         elif isinstance(expr, ast.IfExp):
             return self._resolve(f, expr.body, where) | self._resolve(f, expr.orelse, where)
         elif (isinstance(expr, ast.JoinedStr) and len(expr.values) == 2 and isinstance(expr.values[0], ast.Constant)
@@ -85,6 +92,9 @@ class Scan:
         elif isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and (fn := self._function(f, expr.func.id)):
             returns = [r.value for r in ast.walk(fn) if isinstance(r, ast.Return) and r.value is not None]
             return set().union(*(self._resolve(f, r, where) for r in returns)) if returns else set()
+        elif isinstance(expr, ast.Attribute) and expr.attr in TABLE_KEYS:
+            for key in TABLE_KEYS[expr.attr]:
+                self.literals.setdefault(key, []).append(where)
         elif (f.name, ast.unparse(expr)) not in PASS_THROUGH:
             self.unresolved.append(f"{where}: {ast.unparse(expr)}")
         return set()
@@ -137,8 +147,8 @@ def built_keys() -> dict[str, set[str]]:
     departments = {d for text in [*targets["lead_departments"], *load_tasks(REPO / "data")["lead_departments"]]
                    for d in text.split("、") if d}
     values = {"status_": engine.STATUSES, "prog_": (*progress.STATUSES, "none"), "list_": plan.LIST_NAME,
-              "kind_": catalog.KINDS - {"indicator"}, "basis_": set(intake.BASIS_WORDS.values()),
-              "explain_actual_": ("flow", "level"), "submission_": ("active", "reverted"),
+              "kind_": {k for k in catalog.KINDS if k != "indicator"}, "basis_": set(intake.BASIS_WORDS.values()),
+              "submission_": ("active", "reverted"),
               "severity_": ("error", "warning"), "layout_": ("long", "wide", "bulletin"),
               "encoding_": ("utf-8-sig", "gb18030", "xlsx"),
               # category_label and department_label show an unknown value as it is: the bundled plan's values.
