@@ -22,7 +22,7 @@ ui.headline_metrics(score, card, lang)
 figure = ui.cached_detail_chart(year, as_of, target_id)
 st.plotly_chart(figure, key="detail_chart",
                 config={"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}})
-ui.export_panel(year, as_of, figure=figure, slug=target_id)
+ui.export_panel(ds, year, as_of, figure=figure, slug=target_id)
 
 with st.expander(t("explain_title", lang), icon=":material/calculate:", expanded=True):
     st.markdown("\n".join(f"- {display.md(line)}" for line in explain(score, lang)))

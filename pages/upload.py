@@ -6,13 +6,7 @@ from lib import config, display, store, templates, ui
 from lib.fmt import format_period
 from lib.i18n import t
 
-ui.require_app_navigation()
-lang = ui.lang()
-st.title(t("upload_title", lang))
-st.caption(t("upload_intro", lang))
-ds = ui.dataset()
-if ds is None:
-    st.stop()
+lang, ds, _, _ = ui.page_start("upload_title", intro_key="upload_intro", notices=False, period=False)
 user = ui.analyst_panel()
 data_dir = config.data_dir()
 tab_upload, tab_templates, tab_history = st.tabs([t("tab_upload", lang), t("tab_templates", lang),
