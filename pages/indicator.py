@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from lib import display, store, ui
+from lib import display, ui
 from lib.cards import build_card
 from lib.deepdive import explain, gap_sentence, provenance
 from lib.fmt import format_period
@@ -33,5 +33,5 @@ if not view.regions.empty:
     ui.region_section(view, lang)
 
 st.subheader(t("provenance_title", lang))
-st.dataframe(display.provenance_frame(provenance(view, store.read_log(ds.data_dir), lang), score.unit, lang),
+st.dataframe(display.provenance_frame(provenance(view, ui.cached_submissions_log(), lang), score.unit, lang),
              hide_index=True)
