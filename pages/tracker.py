@@ -7,7 +7,7 @@ from lib.fmt import format_period
 from lib.i18n import department_label, t
 from lib.progress import status_counts
 
-lang, ds, year, as_of = ui.page_start("tracker_title", notices=False, needs_workplan=True)
+lang, _, year, as_of = ui.page_start("tracker_title", notices=False, needs_workplan=True)
 table = ui.cached_tracker(year, as_of)
 ui.refused_progress_notice()
 counts = status_counts(table)
