@@ -97,11 +97,13 @@ def region_disagreements(ds: Dataset, indicator: str, year: int) -> list[tuple[i
     return out
 
 
-def indicator_view(ds: Dataset, year: int, as_of: int, target_id: str) -> IndicatorView:
-    """Return the deep-dive of one target for a year and as-of month."""
+def indicator_view(ds: Dataset, year: int, as_of: int, target_id: str,
+                   scores: list[Score] | None = None) -> IndicatorView:
+    """Return the deep-dive of one target for a year and as-of month (its score taken from scores when given)."""
     target = _target_row(ds, year, target_id)
     kind = KINDS[target["kind"]]
-    score = next(s for s in scorecard(ds, year, as_of) if s.indicator == target_id)
+    scores = scorecard(ds, year, as_of) if scores is None else scores
+    score = next(s for s in scores if s.indicator == target_id)
     years = [year] + ([score.baseline_year] if score.baseline_year else [])
     lookup = load_series(ds, years, [(target[col], target["region"]) for col in ("indicator", "numerator",
                                                                                   "denominator")])

@@ -24,9 +24,6 @@ from lib.i18n import category_label, departments_label, status_label, t
 from lib.kinds import KINDS, STATUSES
 from lib.safety import neutralise_frame
 
-# Status colour and icon of Streamlit's badges, as lib/ui.py reads them (from the table in lib/kinds.py).
-STATUS_BADGE = {name: (s.badge_color, s.badge_icon) for name, s in STATUSES.items()}
-
 
 def md(text: object) -> str:
     """Return text with Markdown control characters escaped, so data shows as typed."""

@@ -160,7 +160,7 @@ def chart_set(ds: Dataset, year: int, as_of: int, lang: str = "zh") -> list[tupl
     charts = [("overview", t("completion_chart", lang), completion_chart(scores, lang))]
     for target_id in HEADLINE_IDS:
         if target_id in by_id:
-            view = indicator_view(ds, year, as_of, target_id)
+            view = indicator_view(ds, year, as_of, target_id, scores=scores)
             title = by_id[target_id].name_en if lang == "en" else by_id[target_id].name
             charts.append((target_id, title, indicator_detail_chart(view, lang)))
     green = [s for s in scores if s.category == "green"]

@@ -29,7 +29,7 @@ import pandas as pd
 
 from lib import queries
 from lib.catalog import Catalog
-from lib.dataset import actuals_dir, open_dataset
+from lib.dataset import Dataset, actuals_dir, open_dataset
 from lib.intake import Context, Parsed, parse
 
 
@@ -140,7 +140,11 @@ def _write_log(data_dir: Path, frame: pd.DataFrame, ledger: Ledger = ACTUALS) ->
 
 def build_context(data_dir: Path, today: dt.date | None = None) -> tuple[Catalog, Context]:
     """Return the catalog and what validation compares a new file with (data already loaded)."""
-    ds = open_dataset(data_dir)
+    return context_from(open_dataset(data_dir), today)
+
+
+def context_from(ds: Dataset, today: dt.date | None = None) -> tuple[Catalog, Context]:
+    """Return the catalog and what validation compares a new file with, from a dataset already open."""
     years = set(ds.catalog.years()) | {int(y) for y in ds.catalog.targets["baseline_year"].dropna()}
     loaded = ds.query(queries.LOADED_VALUES)
     series = ds.query(queries.SERIES_VALUES)
@@ -157,9 +161,9 @@ def build_context(data_dir: Path, today: dt.date | None = None) -> tuple[Catalog
 
 
 def validate(data_dir: Path, name: str, data: bytes, sheet: str | None = None,
-             today: dt.date | None = None) -> Parsed:
-    """Return the report of a file as it would be imported; writes nothing."""
-    catalog, context = build_context(Path(data_dir), today)
+             today: dt.date | None = None, dataset: Dataset | None = None) -> Parsed:
+    """Return the report of a file as it would be imported (against dataset: data_dir's, when open); writes nothing."""
+    catalog, context = context_from(dataset, today) if dataset is not None else build_context(Path(data_dir), today)
     return parse(name, data, catalog, sheet=sheet, context=context)
 
 

@@ -2,11 +2,12 @@
 
 import streamlit as st
 
-from lib import display, store, ui
+from lib import display, ui
 from lib.cards import build_card
 from lib.deepdive import explain, gap_sentence, provenance
 from lib.fmt import format_period
 from lib.i18n import t
+from lib.kinds import KINDS
 
 title = st.empty()  # the title is the chosen indicator's, known only after the sidebar; it still comes first
 lang, ds, year, as_of = ui.page_start()
@@ -15,14 +16,14 @@ view = ui.cached_indicator_view(year, as_of, target_id)
 score, card = view.score, build_card(view.score, year, as_of, lang)
 
 title.title(card.title)
-st.caption(f"{format_period(year, as_of, lang)} · {t('kind_' + score.kind, lang)} · {card.target_text}")
+st.caption(f"{format_period(year, as_of, lang)} · {t(KINDS[score.kind].label_key, lang)} · {card.target_text}")
 ui.status_badge(card.status, card.status_text)
 st.subheader(gap_sentence(score, lang))
 ui.headline_metrics(score, card, lang)
 figure = ui.cached_detail_chart(year, as_of, target_id)
 st.plotly_chart(figure, key="detail_chart",
                 config={"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}})
-ui.export_panel(year, as_of, figure=figure, slug=target_id)
+ui.export_panel(ds, year, as_of, figure=figure, slug=target_id)
 
 with st.expander(t("explain_title", lang), icon=":material/calculate:", expanded=True):
     st.markdown("\n".join(f"- {display.md(line)}" for line in explain(score, lang)))
@@ -33,5 +34,5 @@ if not view.regions.empty:
     ui.region_section(view, lang)
 
 st.subheader(t("provenance_title", lang))
-st.dataframe(display.provenance_frame(provenance(view, store.read_log(ds.data_dir), lang), score.unit, lang),
+st.dataframe(display.provenance_frame(provenance(view, ui.cached_submissions_log(), lang), score.unit, lang),
              hide_index=True)

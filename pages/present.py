@@ -6,23 +6,13 @@ from lib import display, ui
 from lib.cards import build_card
 from lib.charts import completion_chart, indicator_detail_chart
 from lib.deepdive import gap_sentence
-from lib.engine import default_period, status_counts
+from lib.engine import status_counts
 from lib.fmt import format_period
 from lib.i18n import t
 from lib.progress import status_counts as progress_counts
 from lib.slides import presentation_views
 
-ui.require_app_navigation()
-lang = ui.lang()
-ui.presentation_style()
-ds = ui.dataset()
-if ds is None:
-    st.stop()
-period = default_period(ds)
-if period is None:
-    st.warning(t("no_data", lang, path=ds.data_dir / "actuals"))
-    st.stop()
-year, as_of = ui.present_period(period)
+lang, ds, year, as_of = ui.page_start(presentation=True)
 scores = ui.cached_scorecard(year, as_of)
 tasks = ui.cached_tasks()
 views = presentation_views(scores, lang, has_workplan=not tasks.empty)

@@ -7,18 +7,7 @@ from lib.fmt import format_period
 from lib.i18n import department_label, t
 from lib.progress import status_counts
 
-ui.require_app_navigation()
-lang = ui.lang()
-st.title(t("tracker_title", lang))
-ds = ui.dataset()
-if ds is None:
-    st.stop()
-tasks = ui.cached_tasks()
-if tasks.empty:
-    st.info(t("no_tasks", lang))
-    st.stop()
-period = ui.period_selectors(ds)
-year, as_of = period if period else (ds.catalog.years()[-1], 12)
+lang, _, year, as_of = ui.page_start("tracker_title", notices=False, needs_workplan=True)
 table = ui.cached_tracker(year, as_of)
 ui.refused_progress_notice()
 counts = status_counts(table)

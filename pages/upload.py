@@ -2,17 +2,11 @@
 
 import streamlit as st
 
-from lib import config, display, store, templates, ui
+from lib import config, display, store, ui
 from lib.fmt import format_period
 from lib.i18n import t
 
-ui.require_app_navigation()
-lang = ui.lang()
-st.title(t("upload_title", lang))
-st.caption(t("upload_intro", lang))
-ds = ui.dataset()
-if ds is None:
-    st.stop()
+lang, ds, _, _ = ui.page_start("upload_title", intro_key="upload_intro", notices=False, period=False)
 user = ui.analyst_panel()
 data_dir = config.data_dir()
 tab_upload, tab_templates, tab_history = st.tabs([t("tab_upload", lang), t("tab_templates", lang),
@@ -26,11 +20,11 @@ with tab_upload:
                               key=f"upload_{st.session_state.get('upload_round', 0)}")
     if upload is not None:
         data = upload.getvalue()
-        sheets = display.xlsx_sheet_names(data) if upload.name.lower().endswith(".xlsx") else []
+        sheets = ui.cached_sheet_names(data) if upload.name.lower().endswith(".xlsx") else []
         sheet = st.selectbox(t("sheet", lang), sheets, key="sheet") if len(sheets) > 1 else None
-        parsed = store.validate(data_dir, upload.name, data, sheet=sheet)
+        parsed = ui.cached_validation(upload.name, data, sheet=sheet)
         ui.intake_report(parsed, ds.catalog)
-        earlier = store.active_submission(data_dir, data) if len(sheets) <= 1 else None
+        earlier = ui.cached_active_submission(data) if parsed.accepted and len(sheets) <= 1 else None
         if parsed.accepted and earlier:
             st.info(t("already_stored", lang, id=earlier["id"], user=earlier["user"],
                       time=display.format_timestamp(earlier["submitted_at"], lang)))
@@ -53,20 +47,19 @@ with tab_upload:
 with tab_templates:
     st.caption(t("templates_intro", lang))
     year, month = display.next_period(ds)
-    long_frame = templates.long_template(ds.catalog, f"{year}-{month:02d}")
-    wide_frame = templates.wide_template(ds.catalog, year)
+    long_frame, files = ui.cached_templates(year, month)
     cols = st.columns(4)
-    cols[0].download_button(t("template_long_csv", lang), templates.to_csv(long_frame), "template_long.csv", "text/csv")
-    cols[1].download_button(t("template_long_xlsx", lang), templates.to_xlsx(long_frame, ds.catalog),
-                            "template_long.xlsx", ui.XLSX_MIME)
-    cols[2].download_button(t("template_wide_csv", lang), templates.to_csv(wide_frame), "template_wide.csv", "text/csv")
-    cols[3].download_button(t("template_wide_xlsx", lang), templates.to_xlsx(wide_frame, ds.catalog),
-                            "template_wide.xlsx", ui.XLSX_MIME)
+    cols[0].download_button(t("template_long_csv", lang), files["template_long.csv"], "template_long.csv", "text/csv")
+    cols[1].download_button(t("template_long_xlsx", lang), files["template_long.xlsx"], "template_long.xlsx",
+                            ui.XLSX_MIME)
+    cols[2].download_button(t("template_wide_csv", lang), files["template_wide.csv"], "template_wide.csv", "text/csv")
+    cols[3].download_button(t("template_wide_xlsx", lang), files["template_wide.xlsx"], "template_wide.xlsx",
+                            ui.XLSX_MIME)
     st.caption(format_period(year, month, lang))
     st.dataframe(long_frame, hide_index=True)
 
 with tab_history:
-    log = store.read_log(data_dir)
+    log = ui.cached_submissions_log()
     if log.empty:
         st.caption(t("no_submissions", lang))
     else:

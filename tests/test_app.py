@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 
@@ -235,3 +236,51 @@ def test_a_file_with_too_many_problems_lists_the_first_and_counts_the_rest(monke
     assert "文件至少有10个错误，未入库。请按清单修改后重新上传。" in [e.value for e in at.error]
     assert at.dataframe[0].value["行"].tolist() == [2, 3, 4]
     assert "另有至少7个问题未逐行列出（每项检查只列前3个）。" in [c.value for c in at.caption]
+
+
+def test_upload_page_checks_a_file_once_against_the_loaded_data(monkeypatch, sample_dir):
+    import lib.store
+    import lib.ui.caches
+
+    opened, parsed = [], []
+    for module in (lib.store, lib.ui.caches):
+        original_open = module.open_dataset
+        monkeypatch.setattr(module, "open_dataset", lambda *a, _o=original_open, **k: opened.append(1) or _o(*a, **k))
+    original_parse = lib.store.parse
+    monkeypatch.setattr(lib.store, "parse", lambda *a, **k: parsed.append(a[0]) or original_parse(*a, **k))
+    at = upload_page(monkeypatch, sample_dir)
+    assert len(opened) == 1  # the app's dataset, opened once
+    at.file_uploader(key="upload_0").set_value(("n.csv", (HEADER + "2021-11,green_outlets,28,,,,\n").encode(),
+                                                "text/csv")).run()
+    at.run()
+    at.run()
+    assert not at.exception
+    assert "校验通过，可以入库。" in [e.value for e in at.success] and not at.warning
+    assert len(opened) == 1 and parsed == ["n.csv"]  # checked once, against the dataset already open
+    (sample_dir / "actuals" / "other.csv").write_text(HEADER + "2021-11,green_outlets,26,,,,\n", encoding="utf-8")
+    at.run()  # another analyst's file for the same month: the check is made again, against the new data
+    assert len(opened) == 2 and parsed == ["n.csv", "n.csv"]
+    assert "有1个提醒：数据会入库，但请核对。" in [e.value for e in at.warning]
+    assert "修订已入库数据：26 → 28个（原来源：other.csv）" in at.dataframe[0].value["说明"].iloc[0]
+
+
+def test_provenance_rereads_the_submissions_log_only_when_it_changes(monkeypatch, sample_dir):
+    import lib.store
+
+    reads = []
+    original = lib.store.read_log
+    monkeypatch.setattr(lib.store, "read_log", lambda *a, **k: reads.append(1) or original(*a, **k))
+    at = run_app(monkeypatch, sample_dir)
+    at.query_params["id"] = "green_outlets"
+    at.switch_page("pages/indicator.py").run()
+    at.run()
+    assert not at.exception
+    assert len(reads) == 1  # read on the first run only
+    lib.store.import_file(sample_dir, "n.csv", (HEADER + "2021-11,green_outlets,28,,,,\n").encode(), user="zhang",
+                          now=dt.datetime(2021, 12, 1, 9, 30))
+    reads.clear()
+    at.run()
+    assert not at.exception
+    assert len(reads) == 1  # the log changed: read again once
+    provenance = at.dataframe[-1].value.set_index("月份")
+    assert provenance.loc[11, "提交人 · 时间 · 原文件"] == "zhang · 2021-12-01 09:30:00 · n.csv"

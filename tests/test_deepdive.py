@@ -196,3 +196,23 @@ def test_yoy_axis_ticks_are_whole_percentages(sample_dir):
     fig = indicator_detail_chart(indicator_view(open_dataset(sample_dir), 2021, 10, "postal_business_revenue"), "en")
     # monthly YoY up to ~4.7% and an 11.3% growth target: 11.3 / 3 = 3.8, so a step of 5 (0%, 5%, 10%, 15%)
     assert (fig.layout.yaxis3.tickmode, fig.layout.yaxis3.dtick) == ("linear", 5)
+
+
+def test_a_given_scorecard_gives_the_same_view_without_scoring_again(monkeypatch, sample_dir):
+    import pandas as pd
+
+    from lib import deepdive
+
+    ds = open_dataset(sample_dir)
+    scores = scorecard(ds, 2021, 10)
+    alone = {s.indicator: indicator_view(ds, 2021, 10, s.indicator) for s in scores}
+    monkeypatch.setattr(deepdive, "scorecard", lambda *a, **k: pytest.fail("scored again"))
+    for target_id, expected in alone.items():
+        view = indicator_view(ds, 2021, 10, target_id, scores=scores)
+        assert view.score.indicator == target_id
+        # repr: the target row has NaN (no stretch value), which never equals itself
+        assert repr((view.score, view.target, view.region_warnings)) == \
+            repr((expected.score, expected.target, expected.region_warnings))
+        pd.testing.assert_frame_equal(view.months, expected.months)
+        pd.testing.assert_frame_equal(view.regions, expected.regions)
+    assert len(alone) == 24

@@ -147,7 +147,7 @@ def built_keys() -> dict[str, set[str]]:
     departments = {d for text in [*targets["lead_departments"], *load_tasks(REPO / "data")["lead_departments"]]
                    for d in text.split("、") if d}
     values = {"status_": engine.STATUSES, "prog_": (*progress.STATUSES, "none"), "list_": plan.LIST_NAME,
-              "kind_": {k for k in catalog.KINDS if k != "indicator"}, "basis_": set(intake.BASIS_WORDS.values()),
+              "basis_": set(intake.BASIS_WORDS.values()),
               "submission_": ("active", "reverted"),
               "severity_": ("error", "warning"), "layout_": ("long", "wide", "bulletin"),
               "encoding_": ("utf-8-sig", "gb18030", "xlsx"),

@@ -158,3 +158,16 @@ def test_active_submission_finds_the_same_bytes_until_reverted(sample_dir):
     assert store.active_submission(sample_dir, data + b"2021-11,village_coverage,99,,,,\n") is None
     store.revert(sample_dir, "000001", "zhang")
     assert store.active_submission(sample_dir, data) is None
+
+
+def test_validating_against_an_open_dataset_opens_nothing_and_finds_the_same(monkeypatch, sample_dir):
+    ds = open_dataset(sample_dir)
+    data = (HEADER + "2021-10,green_outlets,30,,,,\n2021-13,green_outlets,1,,,,\n").encode()
+    from_dir = store.validate(sample_dir, "n.csv", data, today=TODAY)
+    monkeypatch.setattr(store, "open_dataset", lambda *a, **k: pytest.fail("opened the data again"))
+    given = store.validate(sample_dir, "n.csv", data, today=TODAY, dataset=ds)
+    assert [(p.row, p.code, p.severity) for p in given.problems] == \
+        [(p.row, p.code, p.severity) for p in from_dir.problems]
+    assert [(p.row, p.severity) for p in given.problems] == [(3, "error"), (2, "warning")]
+    # October's 26 个 comes from sample_2021-10.csv
+    assert given.problems[1].code == "warn_revision" and given.problems[1].params["old"] == "26"

@@ -1,0 +1,83 @@
+"""The start every page shares: app navigation, title, dataset, notices and the period it shows."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from lib.dataset import Dataset
+from lib.display import md
+from lib.engine import default_period
+from lib.i18n import t
+from lib.problems import InputError
+from lib.ui.caches import cached_dataset, cached_tasks
+from lib.ui.present import present_period, presentation_style
+from lib.ui.state import NAVIGATION_SEEN, lang
+from lib.ui.widgets import data_notices, period_selectors
+
+
+def require_app_navigation() -> None:
+    """Rerun through app.py when Streamlit ran a page script on its own.
+
+    With a pages/ folder, the first session after the server starts on a deep link
+    (/indicator) runs that page directly in the old multipage mode: no page config, no
+    language switch, file names as navigation. Clearing the flag and rerunning makes
+    Streamlit run app.py, whose st.navigation then opens the same page.
+    """
+    try:
+        from streamlit.runtime.pages_manager import PagesManager
+    except ImportError:  # a later Streamlit without the old mode
+        return
+    # Only before app.py has run in this session: the test harness switches pages the old
+    # way on purpose, and a rerun there would drop the widget values it set.
+    if PagesManager.uses_pages_directory and not st.session_state.get(NAVIGATION_SEEN):
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
+def dataset() -> Dataset | None:
+    """Return the current dataset, or show the targets problems and return None."""
+    try:
+        return cached_dataset()
+    except InputError as exc:
+        st.error(t("targets_error", lang()) + "\n\n" + "\n".join(f"- {md(p.message(lang()))}" for p in exc.problems))
+        return None
+
+
+def page_start(title_key: str | None = None, *, intro_key: str | None = None, presentation: bool = False,
+               notices: bool = True, period: bool = True,
+               needs_workplan: bool = False) -> tuple[str, Dataset, int | None, int | None]:
+    """Return (language, dataset, year, as-of month) after the start every page shares; stop when nothing can show.
+
+    In order: rerun through app.py when run on its own; the presentation style (no sidebar or toolbar, large type);
+    the title and intro (when given); the dataset, or the targets' problems and a stop. Then the sample banner and
+    refused actuals files (with notices, never on a slide); a stop with a notice before the plan is imported (with
+    needs_workplan); and the period: chosen in the sidebar, on a slide the one chosen on the other pages (else the
+    latest with data), or none (period=False: year and month are None). A stop with a notice when there is none.
+    """
+    require_app_navigation()
+    language = lang()
+    if presentation:
+        presentation_style()
+    if title_key:
+        st.title(t(title_key, language))
+    if intro_key:
+        st.caption(t(intro_key, language))
+    ds = dataset()
+    if ds is None:
+        st.stop()
+    if notices and not presentation:
+        data_notices(ds)
+    if needs_workplan and cached_tasks().empty:
+        st.info(t("no_tasks", language))
+        st.stop()
+    if not period:
+        return language, ds, None, None
+    if presentation:
+        latest = default_period(ds)
+        chosen = present_period(latest) if latest else None
+    else:
+        chosen = period_selectors(ds)
+    if chosen is None:
+        st.warning(t("no_data", language, path=ds.data_dir / "actuals"))
+        st.stop()
+    return language, ds, chosen[0], chosen[1]

@@ -1,0 +1,61 @@
+"""Widgets of the indicator page: the target picker, the headline numbers and the regions."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from lib.dataset import Dataset
+from lib.deepdive import IndicatorView
+from lib.engine import Score
+from lib.fmt import estimate, format_month_range, format_pct, format_value
+from lib.i18n import t
+from lib.ui.state import lang
+from lib.ui.widgets import card_metric
+
+
+def target_selector(ds: Dataset, year: int) -> str:
+    """Draw the target picker (preset from ?id=); return the chosen target id."""
+    language = lang()
+    targets = ds.catalog.targets_for(year)
+    ids = targets["id"].tolist()
+    names = dict(zip(ids, targets["name_en" if language == "en" else "name_zh"]))
+    wanted = st.query_params.get("id")
+    if wanted in ids and st.session_state.get("chosen_target") != wanted:
+        st.session_state["chosen_target"] = wanted
+    chosen = st.session_state.get("chosen_target", ids[0] if ids else None)
+    target = st.sidebar.selectbox(t("pick_target", language), ids, key=f"target_{language}_{chosen}",
+                                  index=ids.index(chosen) if chosen in ids else 0, format_func=names.get)
+    if target != chosen:
+        st.session_state["chosen_target"] = target
+    st.query_params["id"] = target
+    return target
+
+
+def headline_metrics(score: Score, card, language: str) -> None:
+    """Draw the key numbers of one target in a row of metrics."""
+    cols = st.columns(4)
+    card_metric(card, t("actual", language), where=cols[0], border=True)
+    cols[1].metric(t("completion", language), format_pct(score.completion_pct), border=True)
+    cols[2].metric(t("expected_seasonal", language), format_pct(score.expected_pct_seasonal), border=True)
+    projection = format_value(estimate(score.projection_year_end, score.unit), score.unit, language, compact=True)
+    cols[3].metric(t("projection", language), projection, border=True)
+
+
+def region_section(view: IndicatorView, language: str) -> None:
+    """Draw each region's contribution and own-target completion, and any city/region disagreement."""
+    unit = view.score.unit
+    frame = view.regions
+    for month, city, total in view.region_warnings:
+        st.warning(t("region_disagree", language, period=format_month_range(month, month, language),
+                     city=format_value(city, unit, language),
+                     sum=format_value(total, unit, language), pct=f"{abs(total / city - 1) * 100:.2f}%"))
+    table = pd.DataFrame({
+        t("col_region", language): frame["region"],
+        t("col_month", language): frame["month"],
+        t("actual", language): [format_value(v, unit, language) for v in frame["value"]],
+        t("col_share", language): [format_pct(v) for v in frame["share_pct"]],
+        t("col_target", language): [format_value(v, unit, language) for v in frame["target"]],
+        t("col_completion", language): [format_pct(v) for v in frame["completion_pct"]],
+    })
+    st.dataframe(table, hide_index=True)

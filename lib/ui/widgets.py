@@ -1,0 +1,149 @@
+"""Widgets shared by several pages: status badge, cards, period selectors, data notices, export and sign-in."""
+
+from __future__ import annotations
+
+import streamlit as st
+from streamlit.errors import StreamlitSecretNotFoundError
+
+from lib import auth
+from lib.dataset import Dataset
+from lib.display import badge_markdown, md
+from lib.engine import default_period
+from lib.fmt import format_period
+from lib.i18n import t
+from lib.kinds import STATUSES
+from lib.ui.state import lang
+
+
+def status_badge(status: str, label: str) -> None:
+    """Draw a status badge with a colour and an icon (told apart without colour too)."""
+    st.badge(label, color=STATUSES[status].badge_color, icon=STATUSES[status].badge_icon)
+
+
+def card_metric(card, label: str | None = None, where=None, **kwargs) -> None:
+    """Draw a card's value as a metric, with its delta (sign first: it sets the arrow) and what that compares with."""
+    (where or st).metric(label or card.target_text, card.value, delta=card.delta,
+                         delta_color="normal" if card.delta else "off", delta_description=card.delta_note, **kwargs)
+
+
+def score_card(card, link_id: str | None = None) -> None:
+    """Draw one target's card: title, status, value, progress bar, detail lines and a link to its page."""
+    with st.container(border=True):
+        # Title and status in one Markdown element: 24 cards make every element count on a rerun.
+        st.markdown(f"**{md(card.title)}**  \n{badge_markdown(card.status, card.status_text)}")
+        card_metric(card)
+        if card.progress is not None:
+            st.progress(card.progress)
+        st.caption("  \n".join(md(line) for line in card.lines))
+        if link_id:
+            st.page_link("pages/indicator.py", label=t("open_detail", lang()), icon=":material/arrow_forward:",
+                         query_params={"id": link_id})
+
+
+def period_selectors(ds: Dataset) -> tuple[int, int] | None:
+    """Draw year and as-of month selectors in the sidebar; return the chosen (year, month)."""
+    language = lang()
+    years = ds.catalog.years()
+    if not years:
+        return None
+    latest = default_period(ds)
+    default_year = latest[0] if latest else years[-1]
+    # Widget keys carry the language so labels follow it; the choice itself is kept aside.
+    # (A selectbox keeps its old option text in the browser when only the labels change,
+    # so the year shows plain digits and the month is a slider whose labels are redrawn.)
+    chosen_year = st.session_state.get("chosen_year", default_year)
+    year = st.sidebar.selectbox(t("year", language), years, key=f"year_{language}",
+                                index=years.index(chosen_year) if chosen_year in years else len(years) - 1)
+    st.session_state["chosen_year"] = year
+    periods = ds.periods()
+    row = periods[periods["year"] == year]
+    default_month = int(row["last_month"].iloc[0]) if not row.empty else 12
+    # The choice is remembered per (year, latest month with data): a newly loaded month becomes the default.
+    memory = st.session_state.setdefault("chosen_month", {})
+    month = st.sidebar.select_slider(t("as_of", language), list(range(1, 13)),
+                                     value=memory.get((year, default_month), default_month),
+                                     key=f"as_of_{year}_{default_month}_{language}",
+                                     format_func=lambda m: format_period(year, m, language))
+    memory[(year, default_month)] = month
+    return year, month
+
+
+def data_notices(ds: Dataset) -> None:
+    """Show the sample-data banner and name every actuals file that was not loaded, with its problems."""
+    language = lang()
+    if ds.is_sample:
+        st.info(t("sample_banner", language), icon=":material/science:")
+    rejected = ds.rejected
+    if rejected:
+        with st.expander(t("files_rejected", language, count=len(rejected)), expanded=True, icon=":material/warning:"):
+            for report in rejected:
+                st.markdown(f"**{md(report.file)}**")
+                st.markdown("\n".join(f"- {md(p.message(language))}" for p in report.errors[:50]))
+
+
+def export_panel(ds: Dataset, year: int, as_of: int, figure=None, slug: str = "chart") -> None:
+    """Draw the export buttons: this chart as PNG (when given) and the PPTX deck, with a progress bar."""
+    from lib import export
+
+    language = lang()
+    with st.popover(t("export_title", language), icon=":material/download:"):
+        if figure is not None and st.button(t("export_png", language), key=f"png_{slug}"):
+            try:
+                png = export.figure_png(figure, lang=language)
+            except export.ExportUnavailable as exc:
+                st.error(str(exc))
+            else:
+                st.download_button(t("download_png", language), png, f"{slug}_{year}-{as_of:02d}.png", "image/png",
+                                   key=f"png_download_{slug}")
+        if st.button(t("export_pptx", language), key="build_pptx"):
+            bar = st.progress(0.0)
+
+            def report(fraction: float, label: str) -> None:
+                bar.progress(fraction, text=t("export_building", language, label=label))
+
+            deck = export.build_deck(ds, year, as_of, language, progress=report)
+            st.download_button(t("download_pptx", language), deck, f"scorecard_{year}-{as_of:02d}.pptx",
+                               "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+                               key="pptx_download")
+
+
+def _secret_accounts() -> dict:
+    """Return [analysts] from Streamlit secrets, or nothing when there is no secrets file."""
+    try:
+        return dict(st.secrets.get("analysts", {}))
+    except (FileNotFoundError, KeyError, AttributeError, StreamlitSecretNotFoundError):
+        return {}
+
+
+def analyst_panel() -> str | None:
+    """Draw sign-in (or sign-out) for analysts in the sidebar; return the signed-in name."""
+    language = lang()
+    user = st.session_state.get("analyst")
+    box = st.sidebar.container(border=True)
+    if user:
+        box.markdown(t("signed_in_as", language, name=md(user)))
+        if box.button(t("sign_out", language), key="sign_out"):
+            del st.session_state["analyst"]
+            st.rerun()
+        return user
+    known = auth.accounts(secret_accounts=_secret_accounts())
+    if not known:
+        box.caption(t("no_accounts", language))
+        return None
+    with box.form("sign_in", border=False):
+        st.markdown(f"**{t('sign_in_title', language)}**")
+        name = st.text_input(t("user_name", language), key="sign_in_name")
+        password = st.text_input(t("password", language), type="password", key="sign_in_password")
+        if st.form_submit_button(t("sign_in", language)):
+            name = name.strip()
+            wait = auth.THROTTLE.wait_seconds(name)
+            if wait > 0:
+                st.error(t("sign_in_throttled", language, minutes=max(1, round(wait / 60))))
+            elif auth.check(name, password, known):
+                auth.THROTTLE.succeeded(name)
+                st.session_state["analyst"] = name
+                st.rerun()
+            else:
+                auth.THROTTLE.failed(name)
+                st.error(t("sign_in_failed", language))
+    return None
