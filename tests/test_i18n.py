@@ -17,16 +17,17 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from lib import catalog, engine, intake, plan, progress
+from lib import engine, intake, plan, progress
 from lib.i18n import TEXT, t
 from lib.kinds import KINDS, STATUSES
 from lib.plan import load_tasks
 from tests.conftest import REPO
 
-CODE = sorted([*(REPO / "lib").glob("*.py"), *(REPO / "pages").glob("*.py"), REPO / "app.py",
+CODE = sorted([*(REPO / "lib").rglob("*.py"), *(REPO / "pages").glob("*.py"), REPO / "app.py",
                *(REPO / "bench").glob("*.py"), *(REPO / "scripts").glob("*.py")])
 # (function name, argument position, keyword) of the calls whose argument is a key.
 BASE_SINKS = {("t", 0, "key"), ("Problem", 1, "code")}
+KEYWORD_ONLY = 10**6  # the argument position of a keyword-only parameter: reached by its keyword alone
 # Keys kept in a field of the kinds and statuses tables (lib/kinds.py): kind.label_key names every value of that field.
 TABLE_ROWS = [*KINDS.values(), *STATUSES.values()]
 TABLE_KEYS = {field: {v for row in TABLE_ROWS if (v := getattr(row, field, None))}
@@ -63,7 +64,8 @@ class Scan:
                 func = node.func
                 local = isinstance(func, ast.Name) and func.id == name and (home is None or home == f)
                 qualified = isinstance(func, ast.Attribute) and func.attr == name and (
-                    home is None or (isinstance(func.value, ast.Name) and func.value.id == home.stem))
+                    home is None or (isinstance(func.value, ast.Name)
+                                     and func.value.id in (home.stem, home.parent.name)))  # module or its package
                 if not (local or qualified):
                     continue
                 args = [a for a in node.args if not isinstance(a, ast.Starred)]
@@ -121,6 +123,9 @@ class Scan:
                 bound = True
                 position = [p.arg for p in params].index(name.id) - (1 if params[0].arg in ("self", "cls") else 0)
                 found.add((scope.name, position, name.id, f))
+            elif name.id in [p.arg for p in scope.args.kwonlyargs]:
+                bound = True
+                found.add((scope.name, KEYWORD_ONLY, name.id, f))
         if not bound:
             self.unresolved.append(f"{where}: {name.id}")
         return found

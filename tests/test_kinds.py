@@ -114,7 +114,7 @@ def vocabulary_spelt_outside_the_tables(root: Path) -> list[str]:
     """Return where a module other than lib/kinds.py compares a kind or status with a literal, or lists several
     kinds or statuses in a literal of its own (a second copy of the table)."""
     found = []
-    for path in sorted([*(root / "lib").rglob("*.py"), *(root / "pages").glob("*.py")]):
+    for path in sorted((root / "lib").rglob("*.py")):
         name = path.relative_to(root).as_posix()
         if name == "lib/kinds.py":
             continue
