@@ -10,6 +10,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from lib import config, units
@@ -80,56 +81,121 @@ def parse_number(text: object) -> float | None:
     return None if value != value or value in (float("inf"), float("-inf")) else value
 
 
+def read_indicator(text: object, catalog: Catalog) -> str | None:
+    """Return the indicator id a cell names, or None."""
+    return catalog.resolve_indicator(clean(text))
+
+
+def read_region(text: object, catalog: Catalog) -> str | None:
+    """Return the region a cell names ('' for the whole city), or None."""
+    return catalog.normalize_region(clean(text))
+
+
+def read_basis(text: object) -> str | None:
+    """Return 'month' or 'ytd' for a basis cell, or None."""
+    return BASIS_WORDS.get(clean(text).lower())
+
+
+def period_problem(period: tuple[int, int] | None, context: Context | None) -> tuple[str, dict] | None:
+    """Return (problem code, message parameters) for a record's month as parse_period read it (None: not a
+    month), or None when the month is fine."""
+    if period is None:
+        return "err_period", {}
+    if context is None:
+        return None
+    if period > (context.today.year, context.today.month):
+        return "err_future", {}
+    if period[0] not in context.years:
+        return "err_year", {"years": "、".join(map(str, sorted(context.years)))}
+    return None
+
+
+def unit_conversion(catalog: Catalog, indicator: str, unit_text: object) -> tuple[float, bool] | None:
+    """Return (the factor into the indicator's unit, whether that unit is a percentage) for a unit cell
+    ('' means the indicator's unit), or None when the indicator's unit cannot be reached from it."""
+    target_unit = catalog.indicator(indicator)["unit"]
+    unit = units.canonical_unit(clean(unit_text))
+    if unit is None or (unit and not units.convertible(unit, target_unit)):
+        return None
+    return (units.factor(unit, target_unit) if unit else 1.0), target_unit == "%"
+
+
+# Limits on a value in its indicator's unit, in the order they are reported: (problem code, whether a value
+# breaks it, given whether the unit is a percentage). The rules work on numbers (the record path) and on
+# whole arrays (the column path) alike.
+VALUE_LIMITS = (
+    ("err_negative", lambda value, percent: value < 0),
+    ("err_over_100", lambda value, percent: percent & (value > 100)),
+)
+
+
 def check_record(rec: dict, headers: dict, catalog: Catalog, file_name: str,
                  context: Context | None) -> tuple[dict | None, list[Problem]]:
     """Return one raw record as a canonical row, or None and its problems (the reference check of a record)."""
     problems: list[Problem] = []
-    line = rec["pos"] + 1
 
-    def bad(column: str, code: str, value: object, **params: object) -> None:
-        problems.append(Problem(file_name, code, row=line, column=headers.get(column) or column,
-                                value=clean(value), params=params))
+    def bad(column: str, code: str, **params: object) -> None:
+        problems.append(Problem(file_name, code, row=rec["pos"] + 1, column=headers.get(column) or column,
+                                value=clean(rec[column]), params=params))
 
     period = parse_period(rec["period"])
-    if period is None:
-        bad("period", "err_period", rec["period"])
-    elif context is not None:
-        if period > (context.today.year, context.today.month):
-            bad("period", "err_future", rec["period"])
-        elif period[0] not in context.years:
-            bad("period", "err_year", rec["period"], years="、".join(map(str, sorted(context.years))))
-    indicator = catalog.resolve_indicator(clean(rec["indicator"]))
+    refused = period_problem(period, context)
+    if refused:
+        bad("period", refused[0], **refused[1])
+    indicator = read_indicator(rec["indicator"], catalog)
     if indicator is None:
         hint = catalog.suggest_indicators(clean(rec["indicator"]))
         if hint:
-            bad("indicator", "err_indicator_hint", rec["indicator"], names="、".join(hint))
+            bad("indicator", "err_indicator_hint", names="、".join(hint))
         else:
-            bad("indicator", "err_indicator", rec["indicator"])
+            bad("indicator", "err_indicator")
     value = parse_number(rec["value"])
     if value is None:
-        bad("value", "err_number", rec["value"])
-    region = catalog.normalize_region(clean(rec["region"]))
+        bad("value", "err_number")
+    region = read_region(rec["region"], catalog)
     if region is None:
-        bad("region", "err_region", rec["region"], allowed="、".join(["全市", *catalog.region_names()]))
-    basis = BASIS_WORDS.get(clean(rec["basis"]).lower())
+        bad("region", "err_region", allowed="、".join(["全市", *catalog.region_names()]))
+    basis = read_basis(rec["basis"])
     if basis is None:
-        bad("basis", "err_basis", rec["basis"])
+        bad("basis", "err_basis")
     if indicator is not None and value is not None:
-        target_unit = catalog.indicator(indicator)["unit"]
-        unit = units.canonical_unit(clean(rec["unit"]))
-        if unit is None or (unit and not units.convertible(unit, target_unit)):
-            bad("unit", "err_unit", rec["unit"], allowed="、".join(units.same_family_units(target_unit)))
+        conversion = unit_conversion(catalog, indicator, rec["unit"])
+        if conversion is None:
+            allowed = units.same_family_units(catalog.indicator(indicator)["unit"])
+            bad("unit", "err_unit", allowed="、".join(allowed))
         else:
-            if unit:
-                value = value * units.factor(unit, target_unit)
-            if value < 0:
-                bad("value", "err_negative", rec["value"])
-            elif target_unit == "%" and value > 100:
-                bad("value", "err_over_100", rec["value"])
+            factor, percent = conversion
+            value = value * factor
+            broken = next((code for code, breaks in VALUE_LIMITS if breaks(value, percent)), None)
+            if broken:
+                bad("value", broken)
     if problems:
         return None, problems
     return {"pos": rec["pos"], "indicator": indicator, "region": region, "year": period[0], "month": period[1],
             "value": value, "basis": basis, "note": str(rec["note"] or "").strip(), "value_col": rec["value_col"]}, []
+
+
+def duplicate_problem(file_name: str, headers: dict, pos: int, period_text: object, other_row: int) -> Problem:
+    """Return the error of a record repeating the indicator, region and month of an earlier row (other_row)."""
+    return Problem(file_name, "err_duplicate", row=int(pos) + 1, column=headers.get("period") or "period",
+                   value=clean(period_text), params={"other": int(other_row)})
+
+
+# Checks across rows: the record path runs them over rows as dicts, the column path over whole frames (as
+# frames they would cost a small file more than all its other checks); both with these rules and messages.
+
+
+def beyond_outlier_factor(ratio: float | pd.Series) -> bool | pd.Series:
+    """Return whether a ratio to last year's value (a number, or each of an array) is beyond
+    config.OUTLIER_FACTOR either way."""
+    return np.logical_not((ratio >= 1 / config.OUTLIER_FACTOR) & (ratio <= config.OUTLIER_FACTOR))  # NaN: beyond
+
+
+def is_revision(old: float | pd.Series, old_basis: str | pd.Series, value: float | pd.Series,
+                basis: str | pd.Series) -> bool | pd.Series:
+    """Return whether a value (a number, or each of an array) changes a month already loaded: another basis,
+    or a value that differs beyond rounding."""
+    return (old_basis != basis) | (np.abs(old - value) > 1e-9 * np.maximum(np.abs(old), 1.0))
 
 
 def implied_month_check(value: float, prev: float | None, last: float | None, from_file: bool) -> str | None:
@@ -141,18 +207,48 @@ def implied_month_check(value: float, prev: float | None, last: float | None, fr
     implied = value - prev
     if implied < -1e-9:
         return None if from_file else "warn_ytd_below_loaded"
-    if last and last > 0 and not 1 / config.OUTLIER_FACTOR <= max(implied, 0.0) / last <= config.OUTLIER_FACTOR:
+    if last and last > 0 and beyond_outlier_factor(max(implied, 0.0) / last):
         return "warn_ytd_month_outlier"
     return None
-
-
-def implied_month_params(value: float, prev: float, last: float | None, unit: str) -> dict:
-    """Return the message parameters of an implied-month warning."""
-    implied = value - prev
-    return {"prev": f"{prev:g}", "implied": f"{0.0 if abs(implied) < 1e-9 else implied:g}", "unit": unit,
-            "last": f"{last:g}" if last else "—"}
 
 
 def value_name(names_by_col: dict[int, dict], value_col: int) -> str:
     """Return the header a row's value problems are reported under."""
     return names_by_col.get(value_col, {}).get("value") or "value"
+
+
+def _at_value(file_name: str, code: str, names_by_col: dict[int, dict], row: int, value_col: int, value: float,
+              params: dict, severity: str = "warning") -> Problem:
+    """Return a problem with a stored row's value, located at its row and the header of its value column."""
+    return Problem(file_name, code, row=int(row), column=value_name(names_by_col, value_col), value=f"{value:g}",
+                   severity=severity, params=params)
+
+
+def ytd_down_problem(file_name: str, names_by_col: dict[int, dict], row: int, value_col: int, value: float,
+                     previous: float, previous_row: int) -> Problem:
+    """Return the error of a year-to-date value lower than the month before it (on previous_row)."""
+    return _at_value(file_name, "err_ytd_down", names_by_col, row, value_col, value,
+                     {"previous": f"{previous:g}", "prev_row": int(previous_row)}, severity="error")
+
+
+def revision_problem(file_name: str, names_by_col: dict[int, dict], row: int, value_col: int, value: float,
+                     old: float, unit: str, source: str) -> Problem:
+    """Return the warning of a value changing a month already loaded (from source)."""
+    return _at_value(file_name, "warn_revision", names_by_col, row, value_col, value,
+                     {"old": f"{old:g}", "new": f"{value:g}", "unit": unit, "source": source})
+
+
+def outlier_problem(file_name: str, names_by_col: dict[int, dict], row: int, value_col: int, value: float,
+                    last: float, unit: str) -> Problem:
+    """Return the warning of a month value far from the same month last year."""
+    return _at_value(file_name, "warn_outlier", names_by_col, row, value_col, value,
+                     {"last": f"{last:g}", "unit": unit, "factor": f"{value / last:.1f}"})
+
+
+def implied_month_problem(file_name: str, names_by_col: dict[int, dict], row: int, value_col: int, value: float,
+                          code: str, prev: float, last: float | None, unit: str) -> Problem:
+    """Return the warning (code, from implied_month_check) of a year-to-date value by the month it implies."""
+    implied = value - prev
+    return _at_value(file_name, code, names_by_col, row, value_col, value, {
+        "prev": f"{prev:g}", "implied": f"{0.0 if abs(implied) < 1e-9 else implied:g}", "unit": unit,
+        "last": f"{last:g}" if last else "—"})

@@ -10,21 +10,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from lib import config, units
+from lib import config
 from lib.catalog import Catalog
 from lib.intake import checks
-from lib.intake.checks import (
-    BASIS_WORDS,
-    ROW_COLUMNS,
-    Context,
-    clean,
-    empty_rows,
-    implied_month_check,
-    implied_month_params,
-    parse_number,
-    parse_period,
-    value_name,
-)
 from lib.problems import Problem
 
 _PLAIN_NUMBER = r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?"  # what float() reads the same way
@@ -62,28 +50,26 @@ def _numbers(s: pd.Series) -> np.ndarray:
         out[plain] = pc.cast(pa.array(s[plain]), pa.float64()).to_numpy(zero_copy_only=False)
     slow = ~plain | ~np.isfinite(out)
     if slow.any():
-        out[slow] = [np.nan if (v := parse_number(c)) is None else v for c in s[slow]]
+        out[slow] = [np.nan if (v := checks.parse_number(c)) is None else v for c in s[slow]]
     return out
 
 
 def normalize(raw: pd.DataFrame, names_by_col: dict[int, dict], catalog: Catalog, file_name: str,
-              context: Context | None) -> tuple[pd.DataFrame, list[Problem], int]:
+              context: checks.Context | None) -> tuple[pd.DataFrame, list[Problem], int]:
     """Return what lib.intake.normalize returns, checking whole columns (per record only for records
     with a problem)."""
     n = len(raw)
-    codes, found = _per_unique(raw["period"], parse_period)
+    codes, found = _per_unique(raw["period"], checks.parse_period)
     year = np.array([p[0] if p else 0 for p in found], dtype=np.int64)[codes] if n else np.zeros(0, np.int64)
     month = np.array([p[1] if p else 0 for p in found], dtype=np.int64)[codes] if n else np.zeros(0, np.int64)
-    failing = year == 0
-    if context is not None:
-        failing |= (year * 12 + month > context.today.year * 12 + context.today.month) \
-            | ~np.isin(year, sorted(context.years))
-    codes, found = _per_unique(raw["indicator"], lambda s: catalog.resolve_indicator(clean(s)))
+    refused = [checks.period_problem(p, context) is not None for p in found]
+    failing = np.array(refused, dtype=bool)[codes] if n else np.zeros(0, bool)
+    codes, found = _per_unique(raw["indicator"], lambda s: checks.read_indicator(s, catalog))
     indicator, indicator_key, ids = _text_by_code(found, codes)
     value = _numbers(raw["value"])
-    codes, found = _per_unique(raw["region"], lambda s: catalog.normalize_region(clean(s)))
+    codes, found = _per_unique(raw["region"], lambda s: checks.read_region(s, catalog))
     region, region_key, _ = _text_by_code(found, codes)
-    codes, found = _per_unique(raw["basis"], lambda s: BASIS_WORDS.get(clean(s).lower()))
+    codes, found = _per_unique(raw["basis"], checks.read_basis)
     basis, _, _ = _text_by_code(found, codes)
     failing |= (indicator.isna() | region.isna() | basis.isna()).to_numpy() | np.isnan(value)
 
@@ -94,17 +80,15 @@ def normalize(raw: pd.DataFrame, names_by_col: dict[int, dict], catalog: Catalog
         ind, unit_text = ids[pair // len(unit_texts)], unit_texts[pair % len(unit_texts)]
         if ind is None:
             return 1.0, False
-        target_unit = catalog.indicator(ind)["unit"]
-        unit = units.canonical_unit(clean(unit_text))
-        if unit is None or (unit and not units.convertible(unit, target_unit)):
-            return np.nan, False
-        return (units.factor(unit, target_unit) if unit else 1.0), target_unit == "%"
+        return checks.unit_conversion(catalog, ind, unit_text) or (np.nan, False)
 
     found = [conversion(int(pair)) for pair in pairs]
     factor = np.array([f for f, _ in found])[pair_codes]
     percent = np.array([p for _, p in found], dtype=bool)[pair_codes]
     value = value * factor
-    failing |= np.isnan(value) | (value < 0) | (percent & (value > 100))
+    failing |= np.isnan(value)
+    for _, breaks in checks.VALUE_LIMITS:
+        failing |= breaks(value, percent)
     # one integer per (indicator, region, year, month), to find duplicates without hashing text
     row_key = ((indicator_key * (region_key.max(initial=0) + 1) + region_key) * 2200 + year) * 13 + month
 
@@ -121,7 +105,8 @@ def normalize(raw: pd.DataFrame, names_by_col: dict[int, dict], catalog: Catalog
     rescued, rescued_at = [], []
     checked = flagged.head(limit)
     for at, rec in zip(checked.index, checked.to_dict("records"), strict=True):
-        row, problems = checks.check_record(rec, names_by_col.get(rec["value_col"], {}), catalog, file_name, context)
+        headers = names_by_col.get(rec["value_col"], {})
+        row, problems = checks.check_record(rec, headers, catalog, file_name, context)
         located += [(rec["pos"], rec["value_col"], p) for p in problems]
         if row is not None:  # the column checks flagged a record the reference check accepts: keep it
             rescued.append(row)
@@ -143,10 +128,7 @@ def normalize(raw: pd.DataFrame, names_by_col: dict[int, dict], catalog: Catalog
         unlisted += int(duplicate.sum() - listed.sum())
         periods = raw.loc[good.index[listed], "period"]
         for p, c, other, period in zip(pos[listed], col[listed], first_line[listed], periods, strict=True):
-            headers = names_by_col.get(c, {})
-            located.append((p, c, Problem(file_name, "err_duplicate", row=int(p) + 1,
-                                          column=headers.get("period") or "period", value=clean(period),
-                                          params={"other": int(other)})))
+            located.append((p, c, checks.duplicate_problem(file_name, names_by_col.get(c, {}), p, period, other)))
         good = good[~duplicate]
     located.sort(key=lambda item: (item[0], item[1]))
     unlisted += max(0, len(located) - limit)
@@ -162,9 +144,9 @@ def normalize(raw: pd.DataFrame, names_by_col: dict[int, dict], catalog: Catalog
         problems += more
         unlisted += more_unlisted
     if good.empty:
-        return empty_rows(), problems, unlisted
-    return good[ROW_COLUMNS].astype({"year": "int64", "month": "int64", "value": "float64",
-                                      "source_row": "int64"}), problems, unlisted
+        return checks.empty_rows(), problems, unlisted
+    return good[checks.ROW_COLUMNS].astype({"year": "int64", "month": "int64", "value": "float64",
+                                            "source_row": "int64"}), problems, unlisted
 
 
 def _row_keys(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
@@ -197,44 +179,37 @@ def _ytd_going_down(rows: pd.DataFrame, catalog: Catalog, file_name: str,
     same = (indicator[1:] == indicator[:-1]) & (region[1:] == region[:-1]) & (year[1:] == year[:-1])
     down = np.flatnonzero(same & (value[1:] < value[:-1] - 1e-9)) + 1
     down = down[np.lexsort((value_col[down], line[down]))]  # by row, then column, as the record path lists them
-    problems = [Problem(file_name, "err_ytd_down", row=int(line[i]), column=value_name(names_by_col, value_col[i]),
-                        value=f"{value[i]:g}", params={"previous": f"{value[i - 1]:g}", "prev_row": int(line[i - 1])})
+    problems = [checks.ytd_down_problem(file_name, names_by_col, line[i], value_col[i], value[i],
+                                        value[i - 1], line[i - 1])
                 for i in down[:config.MAX_LISTED_PROBLEMS]]
     return problems, max(0, len(down) - config.MAX_LISTED_PROBLEMS)
 
 
-def _against_loaded(rows: pd.DataFrame, catalog: Catalog, file_name: str, context: Context,
+def _against_loaded(rows: pd.DataFrame, catalog: Catalog, file_name: str, context: checks.Context,
                     names_by_col: dict[int, dict]) -> tuple[list[Problem], int]:
-    """Return warnings: revisions of months already loaded, and values far from last year's (the first
-    config.MAX_LISTED_PROBLEMS), and how many more there are."""
+    """Return warnings: revisions of months already loaded, values far from last year's, and year-to-date
+    values by the month they imply (the first config.MAX_LISTED_PROBLEMS), and how many more there are."""
     keys = ["indicator", "region", "year", "month"]
     located: list[tuple[int, int, int, Problem]] = []
     if context.loaded and not rows.empty:
         loaded = pd.DataFrame([(*k, *v) for k, v in context.loaded.items()],
                               columns=[*keys, "old", "old_basis", "source"]).astype({"year": "int64", "month": "int64"})
         met = rows.merge(loaded, on=keys, how="inner")
-        changed = met[(met["old_basis"] != met["basis"])
-                      | ((met["old"] - met["value"]).abs() > 1e-9 * met["old"].abs().clip(lower=1.0))]
+        changed = met[checks.is_revision(met["old"], met["old_basis"], met["value"], met["basis"])]
         for r in changed.itertuples():
-            located.append((r.source_row, r.value_col, 0, Problem(
-                file_name, "warn_revision", row=r.source_row, column=value_name(names_by_col, r.value_col),
-                value=f"{r.value:g}", severity="warning", params={
-                    "old": f"{r.old:g}", "new": f"{r.value:g}", "unit": catalog.indicator(r.indicator)["unit"],
-                    "source": r.source})))
+            located.append((r.source_row, r.value_col, 0, checks.revision_problem(
+                file_name, names_by_col, r.source_row, r.value_col, r.value, r.old,
+                catalog.indicator(r.indicator)["unit"], r.source)))
     # last year's month values, keyed by the month a year later that they are compared with
     last = pd.DataFrame([(k[0], k[1], k[2] + 1, k[3], v) for k, v in context.last_year.items()],
                         columns=[*keys, "last"]).astype({"year": "int64", "month": "int64"})
     if context.last_year and not rows.empty:
         met = rows[rows["basis"] == "month"].merge(last, on=keys, how="inner")
-        ratio = met["value"] / met["last"]
-        far = met[(met["last"] > 0) & (met["value"] > 0)
-                  & ~ratio.between(1 / config.OUTLIER_FACTOR, config.OUTLIER_FACTOR)]
+        far = met[(met["last"] > 0) & (met["value"] > 0) & checks.beyond_outlier_factor(met["value"] / met["last"])]
         for r in far.itertuples():
-            located.append((r.source_row, r.value_col, 1, Problem(
-                file_name, "warn_outlier", row=r.source_row, column=value_name(names_by_col, r.value_col),
-                value=f"{r.value:g}", severity="warning", params={
-                    "last": f"{r.last:g}", "unit": catalog.indicator(r.indicator)["unit"],
-                    "factor": f"{r.value / r.last:.1f}"})))
+            located.append((r.source_row, r.value_col, 1, checks.outlier_problem(
+                file_name, names_by_col, r.source_row, r.value_col, r.value, r.last,
+                catalog.indicator(r.indicator)["unit"])))
     summed = [ind for ind in rows["indicator"].unique() if catalog.indicator(ind)["aggregation"] == "sum"] \
         if not rows.empty else []
     ytd = rows[((rows["basis"] == "ytd") & rows["indicator"].isin(summed)).to_numpy()]
@@ -250,15 +225,14 @@ def _against_loaded(rows: pd.DataFrame, catalog: Catalog, file_name: str, contex
         from_file = met["own"].notna() | first
         below = (implied < -1e-9) & ~from_file
         ratio = implied.clip(lower=0.0) / met["last"]
-        far = (implied >= -1e-9) & (met["last"] > 0) & ~ratio.between(1 / config.OUTLIER_FACTOR, config.OUTLIER_FACTOR)
+        far = (implied >= -1e-9) & (met["last"] > 0) & checks.beyond_outlier_factor(ratio)
         flagged = met.assign(prev=prev)[(below | far).to_numpy()]
         for r in flagged.itertuples():
             last_value = None if pd.isna(r.last) else r.last
-            code = implied_month_check(r.value, r.prev, last_value, from_file=not pd.isna(r.own) or r.month == 1)
-            located.append((r.source_row, r.value_col, 2, Problem(
-                file_name, code, row=r.source_row, column=value_name(names_by_col, r.value_col),
-                value=f"{r.value:g}", severity="warning",
-                params=implied_month_params(r.value, r.prev, last_value, catalog.indicator(r.indicator)["unit"]))))
+            code = checks.implied_month_check(r.value, r.prev, last_value, from_file=not pd.isna(r.own) or r.month == 1)
+            located.append((r.source_row, r.value_col, 2, checks.implied_month_problem(
+                file_name, names_by_col, r.source_row, r.value_col, r.value, code, r.prev, last_value,
+                catalog.indicator(r.indicator)["unit"])))
     # by row, column, then revision, outlier, implied month: the record path's order
     located.sort(key=lambda item: item[:3])
     return ([p for *_, p in located[:config.MAX_LISTED_PROBLEMS]],
