@@ -191,6 +191,11 @@ def beyond_outlier_factor(ratio: float | pd.Series) -> bool | pd.Series:
     return np.logical_not((ratio >= 1 / config.OUTLIER_FACTOR) & (ratio <= config.OUTLIER_FACTOR))  # NaN: beyond
 
 
+def ytd_went_down(value: float | np.ndarray, previous: float | np.ndarray) -> bool | np.ndarray:
+    """Return whether a year-to-date value (a number, or each of an array) is lower than the month before's."""
+    return value < previous - 1e-9
+
+
 def is_revision(old: float | pd.Series, old_basis: str | pd.Series, value: float | pd.Series,
                 basis: str | pd.Series) -> bool | pd.Series:
     """Return whether a value (a number, or each of an array) changes a month already loaded: another basis,

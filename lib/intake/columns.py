@@ -177,7 +177,7 @@ def _ytd_going_down(rows: pd.DataFrame, catalog: Catalog, file_name: str,
     value, line = ytd["value"].to_numpy()[order], ytd["source_row"].to_numpy()[order]
     value_col = ytd["value_col"].to_numpy()[order]
     same = (indicator[1:] == indicator[:-1]) & (region[1:] == region[:-1]) & (year[1:] == year[:-1])
-    down = np.flatnonzero(same & (value[1:] < value[:-1] - 1e-9)) + 1
+    down = np.flatnonzero(same & checks.ytd_went_down(value[1:], value[:-1])) + 1
     down = down[np.lexsort((value_col[down], line[down]))]  # by row, then column, as the record path lists them
     problems = [checks.ytd_down_problem(file_name, names_by_col, line[i], value_col[i], value[i],
                                         value[i - 1], line[i - 1])

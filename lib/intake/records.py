@@ -67,7 +67,7 @@ def _ytd_going_down(rows: list[dict], catalog: Catalog, file_name: str,
                  key=lambda r: (r["indicator"], r["region"], r["year"], r["month"]))
     down = [(prev, cur) for prev, cur in itertools.pairwise(ytd)
             if (prev["indicator"], prev["region"], prev["year"]) == (cur["indicator"], cur["region"], cur["year"])
-            and cur["value"] < prev["value"] - 1e-9]
+            and checks.ytd_went_down(cur["value"], prev["value"])]
     down.sort(key=lambda pair: (pair[1]["source_row"], pair[1]["value_col"]))  # by row, then column
     problems = [checks.ytd_down_problem(file_name, names_by_col, cur["source_row"], cur["value_col"], cur["value"],
                                         prev["value"], prev["source_row"])
