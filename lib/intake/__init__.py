@@ -62,7 +62,6 @@ class Parsed:
         return not self.errors
 
 
-
 def normalize(raw: pd.DataFrame, names_by_col: dict[int, dict], catalog: Catalog, file_name: str,
               context: Context | None = None, method: str = "auto") -> tuple[pd.DataFrame, list[Problem], int]:
     """Return canonical rows, the problems of the raw records (located; the first
