@@ -8,7 +8,7 @@ import io
 import openpyxl
 import pytest
 
-from lib import config, intake, store
+from lib import config, store
 from lib.intake import parse
 
 TODAY = dt.date(2021, 12, 15)
@@ -18,8 +18,8 @@ TODAY = dt.date(2021, 12, 15)
 def intake_path(request, monkeypatch):
     """Run every test here through both ways of checking a file: they must agree."""
     columns = request.param == "column path"
-    monkeypatch.setattr(intake, "COLUMN_PATH_MIN_RECORDS", 0 if columns else 10**9)
-    monkeypatch.setattr(intake, "SMALL_FILE_BYTES", 0 if columns else 10**9)
+    monkeypatch.setattr(config, "COLUMN_PATH_MIN_RECORDS", 0 if columns else 10**9)
+    monkeypatch.setattr(config, "SMALL_FILE_BYTES", 0 if columns else 10**9)
     return request.param
 # What every good file below says: Nov 2021, 2.5亿件 parcels, 28 green outlets, 1 workstation in 昆山.
 EXPECTED = {

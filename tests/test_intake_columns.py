@@ -9,9 +9,9 @@ import random
 import pandas as pd
 import pytest
 
-from lib import intake
+from lib import config, intake
 from lib.catalog import load_catalog
-from lib.intake import ROW_COLUMNS, Context
+from lib.intake import ROW_COLUMNS, Context, checks
 
 PERIODS = ["2021-11", "2021年3月", "2021/7", "202105", "2021.09", "2021-13", "2022-01", "2019-05", "x", "",
            " 2021-10 ", "２０２１-０８"]
@@ -70,15 +70,15 @@ CONTEXT = dict(loaded={("express_volume", "", 2021, 11): (2.5, "month", "a.csv")
 @pytest.mark.parametrize("seed", range(4))
 @pytest.mark.parametrize("limit", [1000, 7])
 def test_column_path_agrees_on_wide_sheets_and_with_a_low_problem_cap(sample_dir, monkeypatch, seed, limit):
-    monkeypatch.setattr(intake.config, "MAX_LISTED_PROBLEMS", limit)
+    monkeypatch.setattr(config, "MAX_LISTED_PROBLEMS", limit)
     catalog = load_catalog(sample_dir)
     context = Context(today=dt.date(2021, 12, 15), years={2020, 2021}, **CONTEXT)
     for text, layout in ((messy_wide_csv(seed, 300), "wide"), (messy_long_csv(seed, 400), "long")):
         cells, _, _ = intake.read_cells("f.csv", text.encode("utf-8"))
         raw, names, found_layout, _ = intake.to_raw(cells, catalog, "f.csv")
         assert found_layout == layout
-        records = as_tuples(*intake._normalize_records(raw, names, catalog, "f.csv", context))
-        columns = as_tuples(*intake._normalize_columns(raw, names, catalog, "f.csv", context))
+        records = as_tuples(*intake.normalize(raw, names, catalog, "f.csv", context, method="records"))
+        columns = as_tuples(*intake.normalize(raw, names, catalog, "f.csv", context, method="columns"))
         assert columns == records
         if limit == 7:
             assert len(records[1]) >= 7 and records[2] > 0  # the cap was reached and the rest counted
@@ -95,8 +95,8 @@ def test_column_path_agrees_with_the_record_path(sample_dir, monkeypatch, seed, 
     raw, names, layout, file_problems = intake.to_raw(cells, catalog, "f.csv")
     assert layout == "long" and not file_problems
 
-    flagged_but_fine = []
-    check = intake._check_record
+    flagged_but_fine = []  # records the column checks flagged that the reference check (checks.check_record) accepts
+    check = checks.check_record
 
     def counting(rec, *args):
         row, found = check(rec, *args)
@@ -104,9 +104,9 @@ def test_column_path_agrees_with_the_record_path(sample_dir, monkeypatch, seed, 
             flagged_but_fine.append(rec["pos"] + 1)
         return row, found
 
-    records = as_tuples(*intake._normalize_records(raw, names, catalog, "f.csv", context))
-    monkeypatch.setattr(intake, "_check_record", counting)
-    columns = as_tuples(*intake._normalize_columns(raw, names, catalog, "f.csv", context))
+    records = as_tuples(*intake.normalize(raw, names, catalog, "f.csv", context, method="records"))
+    monkeypatch.setattr(checks, "check_record", counting)
+    columns = as_tuples(*intake.normalize(raw, names, catalog, "f.csv", context, method="columns"))
 
     assert columns[1] == records[1]  # every problem, in the same order, with the same details
     assert columns[0] == records[0]  # every row, value for value
@@ -124,12 +124,9 @@ def test_column_path_agrees_with_the_record_path(sample_dir, monkeypatch, seed, 
 ])
 def test_fast_reader_and_line_by_line_reader_give_the_same_cells(text, monkeypatch):
     data = text.replace("green_outlets", "快递绿色网点").encode("gb18030")
+    monkeypatch.setattr(config, "SMALL_FILE_BYTES", 0)  # the Arrow reader (a ragged file falls back to csv)
     fast, encoding, _ = intake.read_cells("f.csv", data)
-
-    def refuse(_utf8):
-        raise intake.pa.ArrowInvalid("forced")
-
-    monkeypatch.setattr(intake, "_read_csv_columns", refuse)
+    monkeypatch.setattr(config, "SMALL_FILE_BYTES", 10**9)  # the csv module
     slow, _, _ = intake.read_cells("f.csv", data)
     assert encoding == "gb18030"
     assert fast.values.tolist() == slow.values.tolist()
@@ -141,7 +138,7 @@ def test_line_endings_of_every_excel_read_alike(sample_dir, monkeypatch, newline
     text = newline.join(["period,indicator,value", "2021-11,green_outlets,28", "2021-10,green_outlets,27", ""])
     results = []
     for small in (10**9, 0):  # the csv module, then the Arrow reader
-        monkeypatch.setattr(intake, "SMALL_FILE_BYTES", small)
+        monkeypatch.setattr(config, "SMALL_FILE_BYTES", small)
         parsed = intake.parse("f.csv", text.encode("gbk"), catalog)
         assert parsed.accepted, [p.code for p in parsed.problems]
         results.append(parsed.rows[["indicator", "year", "month", "value", "source_row"]].values.tolist())
@@ -156,7 +153,7 @@ def test_row_numbers_count_records_not_physical_lines(sample_dir):
 
 
 def test_a_file_with_many_bad_rows_lists_the_first_and_counts_the_rest(sample_dir, monkeypatch):
-    monkeypatch.setattr(intake.config, "MAX_LISTED_PROBLEMS", 5)
+    monkeypatch.setattr(config, "MAX_LISTED_PROBLEMS", 5)
     bad_months = "".join(f"2021-13,green_outlets,{i},,,,\n" for i in range(10))  # rows 2-11
     duplicates = "".join(f"2021-11,green_outlets,{i},,,,\n" for i in range(11))  # rows 12-22: 10 duplicates
     parsed = intake.parse("f.csv", (BAD_HEADER + bad_months + duplicates).encode(), load_catalog(sample_dir))
@@ -166,7 +163,7 @@ def test_a_file_with_many_bad_rows_lists_the_first_and_counts_the_rest(sample_di
 
 
 def test_duplicates_before_the_cut_are_listed_in_row_order(sample_dir, monkeypatch):
-    monkeypatch.setattr(intake.config, "MAX_LISTED_PROBLEMS", 3)
+    monkeypatch.setattr(config, "MAX_LISTED_PROBLEMS", 3)
     text = BAD_HEADER + "2021-11,green_outlets,1,,,,\n2021-11,green_outlets,2,,,,\n2021-13,green_outlets,3,,,,\n" \
         + "2021-11,green_outlets,4,,,,\n2021-13,green_outlets,5,,,,\n2021-13,green_outlets,6,,,,\n"
     parsed = intake.parse("f.csv", text.encode(), load_catalog(sample_dir))

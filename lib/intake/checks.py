@@ -1,0 +1,259 @@
+"""The checks both intake paths share: what a cell means (clean, parse_period, parse_number, BASIS_WORDS), the
+reference check of one record (check_record), the rules and messages of the checks across rows, and the shape of
+a canonical row (ROW_COLUMNS, Context).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from lib import config, units
+from lib.catalog import Catalog
+from lib.problems import Problem
+
+ROW_COLUMNS = ["indicator", "region", "year", "month", "value", "basis", "note", "source_file", "source_row"]
+BASIS_WORDS = {"": "month", "month": "month", "当月": "month", "本月": "month",
+               "ytd": "ytd", "累计": "ytd", "1-n月累计": "ytd", "本年累计": "ytd"}
+PERIOD_PATTERN = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?(?:[-/.]0?1)?(?:\s+00:00:00)?")
+COMPACT_PERIOD_PATTERN = re.compile(r"(\d{4})(\d{2})")
+_ASCII_SPACE = " \t\n\x0b\x0c\r\x1c\x1d\x1e\x1f"
+
+
+@dataclass
+class Context:
+    """What validation compares a file with: today, the years in use, and data already loaded."""
+
+    today: dt.date
+    years: set[int]
+    loaded: dict[tuple, tuple[float, str, str]] = field(default_factory=dict)  # value, basis, source file
+    last_year: dict[tuple, float] = field(default_factory=dict)  # month values of loaded series
+    ytd: dict[tuple, float] = field(default_factory=dict)  # year-to-date values of loaded series
+
+
+def empty_rows() -> pd.DataFrame:
+    """Return an empty frame with the canonical row columns."""
+    return pd.DataFrame({c: pd.Series(dtype="object") for c in ROW_COLUMNS})
+
+
+def clean(text: object) -> str:
+    """Return a cell as text: NFKC-normalised, stripped, '' for empty."""
+    if type(text) is str and text.isascii():  # NFKC leaves ASCII unchanged; most cells are ASCII
+        return text.strip()
+    if text is None or (isinstance(text, float) and pd.isna(text)):
+        return ""
+    return unicodedata.normalize("NFKC", str(text)).strip()
+
+
+def clean_column(s: pd.Series) -> pd.Series:
+    """Return clean() of every cell of a text column: vectorised for ASCII, per cell otherwise."""
+    out = s.str.strip(_ASCII_SPACE)  # NFKC leaves ASCII alone; these are what str.strip() removes in ASCII
+    ascii_cells = s.str.isascii()
+    if not ascii_cells.all():
+        out[~ascii_cells] = s[~ascii_cells].map(clean)
+    return out
+
+
+def parse_period(text: object) -> tuple[int, int] | None:
+    """Return (year, month) from 2021-03, 2021年3月, 2021/3, 202103 or 2021.03; None if not a month."""
+    s = clean(text)
+    m = PERIOD_PATTERN.fullmatch(s) or COMPACT_PERIOD_PATTERN.fullmatch(s)
+    if not m:
+        return None
+    year, month = int(m.group(1)), int(m.group(2))
+    return (year, month) if 1 <= month <= 12 and 1900 < year < 2200 else None
+
+
+def parse_number(text: object) -> float | None:
+    """Return a number from text with thousands separators, full-width digits, % or spaces."""
+    s = clean(text).replace(",", "").replace(" ", "").rstrip("%")
+    if s in ("", "-", "nan"):
+        return None
+    try:
+        value = float(s)
+    except ValueError:
+        return None
+    return None if value != value or value in (float("inf"), float("-inf")) else value
+
+
+def read_indicator(text: object, catalog: Catalog) -> str | None:
+    """Return the indicator id a cell names, or None."""
+    return catalog.resolve_indicator(clean(text))
+
+
+def read_region(text: object, catalog: Catalog) -> str | None:
+    """Return the region a cell names ('' for the whole city), or None."""
+    return catalog.normalize_region(clean(text))
+
+
+def read_basis(text: object) -> str | None:
+    """Return 'month' or 'ytd' for a basis cell, or None."""
+    return BASIS_WORDS.get(clean(text).lower())
+
+
+def period_problem(period: tuple[int, int] | None, context: Context | None) -> tuple[str, dict] | None:
+    """Return (problem code, message parameters) for a record's month as parse_period read it (None: not a
+    month), or None when the month is fine."""
+    if period is None:
+        return "err_period", {}
+    if context is None:
+        return None
+    if period > (context.today.year, context.today.month):
+        return "err_future", {}
+    if period[0] not in context.years:
+        return "err_year", {"years": "、".join(map(str, sorted(context.years)))}
+    return None
+
+
+def unit_conversion(catalog: Catalog, indicator: str, unit_text: object) -> tuple[float, bool] | None:
+    """Return (the factor into the indicator's unit, whether that unit is a percentage) for a unit cell
+    ('' means the indicator's unit), or None when the indicator's unit cannot be reached from it."""
+    target_unit = catalog.indicator(indicator)["unit"]
+    unit = units.canonical_unit(clean(unit_text))
+    if unit is None or (unit and not units.convertible(unit, target_unit)):
+        return None
+    return (units.factor(unit, target_unit) if unit else 1.0), target_unit == "%"
+
+
+# Limits on a value in its indicator's unit, in the order they are reported: (problem code, whether a value
+# breaks it, given whether the unit is a percentage). The rules work on numbers (the record path) and on
+# whole arrays (the column path) alike.
+VALUE_LIMITS = (
+    ("err_negative", lambda value, percent: value < 0),
+    ("err_over_100", lambda value, percent: percent & (value > 100)),
+)
+
+
+def check_record(rec: dict, headers: dict, catalog: Catalog, file_name: str,
+                 context: Context | None) -> tuple[dict | None, list[Problem]]:
+    """Return one raw record as a canonical row, or None and its problems (the reference check of a record)."""
+    problems: list[Problem] = []
+
+    def bad(column: str, code: str, **params: object) -> None:
+        problems.append(Problem(file_name, code, row=rec["pos"] + 1, column=headers.get(column) or column,
+                                value=clean(rec[column]), params=params))
+
+    period = parse_period(rec["period"])
+    refused = period_problem(period, context)
+    if refused:
+        bad("period", refused[0], **refused[1])
+    indicator = read_indicator(rec["indicator"], catalog)
+    if indicator is None:
+        hint = catalog.suggest_indicators(clean(rec["indicator"]))
+        if hint:
+            bad("indicator", "err_indicator_hint", names="、".join(hint))
+        else:
+            bad("indicator", "err_indicator")
+    value = parse_number(rec["value"])
+    if value is None:
+        bad("value", "err_number")
+    region = read_region(rec["region"], catalog)
+    if region is None:
+        bad("region", "err_region", allowed="、".join(["全市", *catalog.region_names()]))
+    basis = read_basis(rec["basis"])
+    if basis is None:
+        bad("basis", "err_basis")
+    if indicator is not None and value is not None:
+        conversion = unit_conversion(catalog, indicator, rec["unit"])
+        if conversion is None:
+            allowed = units.same_family_units(catalog.indicator(indicator)["unit"])
+            bad("unit", "err_unit", allowed="、".join(allowed))
+        else:
+            factor, percent = conversion
+            value = value * factor
+            broken = next((code for code, breaks in VALUE_LIMITS if breaks(value, percent)), None)
+            if broken:
+                bad("value", broken)
+    if problems:
+        return None, problems
+    return {"pos": rec["pos"], "indicator": indicator, "region": region, "year": period[0], "month": period[1],
+            "value": value, "basis": basis, "note": str(rec["note"] or "").strip(), "value_col": rec["value_col"]}, []
+
+
+def duplicate_problem(file_name: str, headers: dict, pos: int, period_text: object, other_row: int) -> Problem:
+    """Return the error of a record repeating the indicator, region and month of an earlier row (other_row)."""
+    return Problem(file_name, "err_duplicate", row=int(pos) + 1, column=headers.get("period") or "period",
+                   value=clean(period_text), params={"other": int(other_row)})
+
+
+# Checks across rows: the record path runs them over rows as dicts, the column path over whole frames (as
+# frames they would cost a small file more than all its other checks); both with these rules and messages.
+
+
+def beyond_outlier_factor(ratio: float | pd.Series) -> bool | pd.Series:
+    """Return whether a ratio to last year's value (a number, or each of an array) is beyond
+    config.OUTLIER_FACTOR either way."""
+    return np.logical_not((ratio >= 1 / config.OUTLIER_FACTOR) & (ratio <= config.OUTLIER_FACTOR))  # NaN: beyond
+
+
+def ytd_went_down(value: float | np.ndarray, previous: float | np.ndarray) -> bool | np.ndarray:
+    """Return whether a year-to-date value (a number, or each of an array) is lower than the month before's."""
+    return value < previous - 1e-9
+
+
+def is_revision(old: float | pd.Series, old_basis: str | pd.Series, value: float | pd.Series,
+                basis: str | pd.Series) -> bool | pd.Series:
+    """Return whether a value (a number, or each of an array) changes a month already loaded: another basis,
+    or a value that differs beyond rounding."""
+    return (old_basis != basis) | (np.abs(old - value) > 1e-9 * np.maximum(np.abs(old), 1.0))
+
+
+def implied_month_check(value: float, prev: float | None, last: float | None, from_file: bool) -> str | None:
+    """Return the warning a year-to-date value earns from the month it implies (value minus the previous
+    month's year to date), or None: below the loaded previous month (a decrease within the file is an
+    error of its own), or beyond OUTLIER_FACTOR of last year's month, an unchanged total included."""
+    if prev is None:
+        return None
+    implied = value - prev
+    if implied < -1e-9:
+        return None if from_file else "warn_ytd_below_loaded"
+    if last and last > 0 and beyond_outlier_factor(max(implied, 0.0) / last):
+        return "warn_ytd_month_outlier"
+    return None
+
+
+def value_name(names_by_col: dict[int, dict], value_col: int) -> str:
+    """Return the header a row's value problems are reported under."""
+    return names_by_col.get(value_col, {}).get("value") or "value"
+
+
+def _at_value(file_name: str, code: str, names_by_col: dict[int, dict], row: int, value_col: int, value: float,
+              params: dict, severity: str = "warning") -> Problem:
+    """Return a problem with a stored row's value, located at its row and the header of its value column."""
+    return Problem(file_name, code, row=int(row), column=value_name(names_by_col, value_col), value=f"{value:g}",
+                   severity=severity, params=params)
+
+
+def ytd_down_problem(file_name: str, names_by_col: dict[int, dict], row: int, value_col: int, value: float,
+                     previous: float, previous_row: int) -> Problem:
+    """Return the error of a year-to-date value lower than the month before it (on previous_row)."""
+    return _at_value(file_name, "err_ytd_down", names_by_col, row, value_col, value,
+                     {"previous": f"{previous:g}", "prev_row": int(previous_row)}, severity="error")
+
+
+def revision_problem(file_name: str, names_by_col: dict[int, dict], row: int, value_col: int, value: float,
+                     old: float, unit: str, source: str) -> Problem:
+    """Return the warning of a value changing a month already loaded (from source)."""
+    return _at_value(file_name, "warn_revision", names_by_col, row, value_col, value,
+                     {"old": f"{old:g}", "new": f"{value:g}", "unit": unit, "source": source})
+
+
+def outlier_problem(file_name: str, names_by_col: dict[int, dict], row: int, value_col: int, value: float,
+                    last: float, unit: str) -> Problem:
+    """Return the warning of a month value far from the same month last year."""
+    return _at_value(file_name, "warn_outlier", names_by_col, row, value_col, value,
+                     {"last": f"{last:g}", "unit": unit, "factor": f"{value / last:.1f}"})
+
+
+def implied_month_problem(file_name: str, names_by_col: dict[int, dict], row: int, value_col: int, value: float,
+                          code: str, prev: float, last: float | None, unit: str) -> Problem:
+    """Return the warning (code, from implied_month_check) of a year-to-date value by the month it implies."""
+    implied = value - prev
+    return _at_value(file_name, code, names_by_col, row, value_col, value, {
+        "prev": f"{prev:g}", "implied": f"{0.0 if abs(implied) < 1e-9 else implied:g}", "unit": unit,
+        "last": f"{last:g}" if last else "—"})

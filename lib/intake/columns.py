@@ -1,0 +1,239 @@
+"""The column path: raw records checked whole columns at a time, for large files (benchmarked at a million
+rows). Each distinct text is read once with the same per-value functions as the record path, and any record
+a column check flags goes through check_record itself, so the rows and problems are the record path's.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from lib import config
+from lib.catalog import Catalog
+from lib.intake import checks
+from lib.problems import Problem
+
+_PLAIN_NUMBER = r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?"  # what float() reads the same way
+
+
+def _per_unique(s: pd.Series, fn) -> tuple[np.ndarray, list]:
+    """Return (codes, fn of each distinct value): columns such as indicator repeat a few values."""
+    codes, uniques = pd.factorize(s, use_na_sentinel=False)
+    return codes, [fn(u) for u in uniques]
+
+
+def _text_by_code(found: list[str | None], codes: np.ndarray) -> tuple[pd.Series, np.ndarray, list]:
+    """Return (the text column built from what was found for each distinct cell and each cell's code,
+    None → NaN; a key per cell, equal exactly when the texts are; the distinct texts in key order)."""
+    distinct, by_found = pd.factorize(np.array(found, dtype=object), use_na_sentinel=False)
+    texts = [t if isinstance(t, str) else None for t in by_found]  # factorize turns None into NaN
+    key = distinct[codes].astype(np.int64)
+    return pd.Series(pa.array(texts, pa.string()).take(key), dtype="str"), key, texts
+
+
+def _numbers(s: pd.Series) -> np.ndarray:
+    """Return parse_number() of every cell as floats, NaN where the cell is not a number."""
+    out = np.full(len(s), np.nan)
+    plain = np.array(s.str.fullmatch(_PLAIN_NUMBER), dtype=bool)
+    if not plain.all():
+        # a cell that is a plain number once commas, spaces and % are gone is ASCII, which clean()
+        # only strips; every other cell goes through parse_number itself
+        rest = np.flatnonzero(~plain)
+        tidy = s.iloc[rest].str.replace(",", "", regex=False).str.replace(" ", "", regex=False).str.rstrip("%")
+        tidy_plain = tidy.str.fullmatch(_PLAIN_NUMBER).to_numpy(dtype=bool)
+        s = s.copy()
+        s.iloc[rest[tidy_plain]] = tidy[tidy_plain].to_numpy()
+        plain[rest[tidy_plain]] = True
+    if plain.any():
+        out[plain] = pc.cast(pa.array(s[plain]), pa.float64()).to_numpy(zero_copy_only=False)
+    slow = ~plain | ~np.isfinite(out)
+    if slow.any():
+        out[slow] = [np.nan if (v := checks.parse_number(c)) is None else v for c in s[slow]]
+    return out
+
+
+def normalize(raw: pd.DataFrame, names_by_col: dict[int, dict], catalog: Catalog, file_name: str,
+              context: checks.Context | None) -> tuple[pd.DataFrame, list[Problem], int]:
+    """Return what lib.intake.normalize returns, checking whole columns (per record only for records
+    with a problem)."""
+    n = len(raw)
+    codes, found = _per_unique(raw["period"], checks.parse_period)
+    year = np.array([p[0] if p else 0 for p in found], dtype=np.int64)[codes] if n else np.zeros(0, np.int64)
+    month = np.array([p[1] if p else 0 for p in found], dtype=np.int64)[codes] if n else np.zeros(0, np.int64)
+    refused = [checks.period_problem(p, context) is not None for p in found]
+    failing = np.array(refused, dtype=bool)[codes] if n else np.zeros(0, bool)
+    codes, found = _per_unique(raw["indicator"], lambda s: checks.read_indicator(s, catalog))
+    indicator, indicator_key, ids = _text_by_code(found, codes)
+    value = _numbers(raw["value"])
+    codes, found = _per_unique(raw["region"], lambda s: checks.read_region(s, catalog))
+    region, region_key, _ = _text_by_code(found, codes)
+    codes, found = _per_unique(raw["basis"], checks.read_basis)
+    basis, _, _ = _text_by_code(found, codes)
+    failing |= (indicator.isna() | region.isna() | basis.isna()).to_numpy() | np.isnan(value)
+
+    unit_codes, unit_texts = pd.factorize(raw["unit"], use_na_sentinel=False)
+    pair_codes, pairs = pd.factorize(indicator_key * len(unit_texts) + unit_codes)
+
+    def conversion(pair: int) -> tuple[float, bool]:
+        ind, unit_text = ids[pair // len(unit_texts)], unit_texts[pair % len(unit_texts)]
+        if ind is None:
+            return 1.0, False
+        return checks.unit_conversion(catalog, ind, unit_text) or (np.nan, False)
+
+    found = [conversion(int(pair)) for pair in pairs]
+    factor = np.array([f for f, _ in found])[pair_codes]
+    percent = np.array([p for _, p in found], dtype=bool)[pair_codes]
+    value = value * factor
+    failing |= np.isnan(value)
+    for _, breaks in checks.VALUE_LIMITS:
+        failing |= breaks(value, percent)
+    # one integer per (indicator, region, year, month), to find duplicates without hashing text
+    row_key = ((indicator_key * (region_key.max(initial=0) + 1) + region_key) * 2200 + year) * 13 + month
+
+    rows = pd.DataFrame({"pos": raw["pos"].to_numpy(dtype=np.int64), "indicator": indicator, "region": region,
+                         "year": year, "month": month, "value": value, "basis": basis,
+                         "note": raw["note"].astype("str").str.strip(),
+                         "value_col": raw["value_col"].to_numpy(dtype=np.int64)})
+    # A file with a million bad rows gets its first problems listed row by row and the rest counted:
+    # checking every record one at a time would take minutes and the list could not be read anyway.
+    limit = config.MAX_LISTED_PROBLEMS
+    flagged = raw[failing]
+    cutoff = (int(flagged["pos"].iloc[limit]), int(flagged["value_col"].iloc[limit])) if len(flagged) > limit else None
+    located: list[tuple[int, int, Problem]] = []  # (row, column, problem): sorted into the record path's order
+    rescued, rescued_at = [], []
+    checked = flagged.head(limit)
+    for at, rec in zip(checked.index, checked.to_dict("records"), strict=True):
+        headers = names_by_col.get(rec["value_col"], {})
+        row, problems = checks.check_record(rec, headers, catalog, file_name, context)
+        located += [(rec["pos"], rec["value_col"], p) for p in problems]
+        if row is not None:  # the column checks flagged a record the reference check accepts: keep it
+            rescued.append(row)
+            rescued_at.append(at)
+    unlisted = max(0, len(flagged) - limit)
+    good = rows[~failing] if failing.any() else rows
+    if rescued:  # (kept on their own index, which is raw's)
+        good = pd.concat([good, pd.DataFrame(rescued, index=rescued_at)]).sort_index(kind="stable")
+    keys = ["indicator", "region", "year", "month"]
+    key = pd.Series(row_key[~failing]) if not rescued else _row_keys(good, keys)
+    duplicate = key.duplicated(keep="first").to_numpy()
+    if duplicate.any():
+        first_line = good["pos"].groupby(key.to_numpy(), sort=False).transform("first").to_numpy() + 1
+        pos, col = good["pos"].to_numpy(), good["value_col"].to_numpy()
+        listed = duplicate.copy()
+        if cutoff is not None:
+            listed &= (pos < cutoff[0]) | ((pos == cutoff[0]) & (col < cutoff[1]))
+        listed &= np.cumsum(listed) <= limit
+        unlisted += int(duplicate.sum() - listed.sum())
+        periods = raw.loc[good.index[listed], "period"]
+        for p, c, other, period in zip(pos[listed], col[listed], first_line[listed], periods, strict=True):
+            located.append((p, c, checks.duplicate_problem(file_name, names_by_col.get(c, {}), p, period, other)))
+        good = good[~duplicate]
+    located.sort(key=lambda item: (item[0], item[1]))
+    unlisted += max(0, len(located) - limit)
+    problems = [p for _, _, p in located[:limit]]
+    good = good.reset_index(drop=True)
+    good = good.assign(source_file=_text_by_code([file_name], np.zeros(len(good), dtype=np.int64))[0],
+                       source_row=good["pos"] + 1)
+    more, more_unlisted = _ytd_going_down(good, catalog, file_name, names_by_col)
+    problems += more
+    unlisted += more_unlisted
+    if context is not None:
+        more, more_unlisted = _against_loaded(good, catalog, file_name, context, names_by_col)
+        problems += more
+        unlisted += more_unlisted
+    if good.empty:
+        return checks.empty_rows(), problems, unlisted
+    return good[checks.ROW_COLUMNS].astype({"year": "int64", "month": "int64", "value": "float64",
+                                            "source_row": "int64"}), problems, unlisted
+
+
+def _row_keys(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
+    """Return one integer per row that is equal exactly when the rows agree on these columns."""
+    key = np.zeros(len(frame), dtype=np.int64)
+    span = 1
+    for column in columns:
+        codes, uniques = pd.factorize(frame[column])
+        span *= len(uniques) + 1
+        if span >= 2**62:  # too many distinct combinations for one integer: hash the rows instead
+            return pd.Series(pd.util.hash_pandas_object(frame[columns], index=False).to_numpy(), index=frame.index)
+        key = key * (len(uniques) + 1) + codes + 1
+    return pd.Series(key, index=frame.index)
+
+
+def _ytd_going_down(rows: pd.DataFrame, catalog: Catalog, file_name: str,
+                    names_by_col: dict[int, dict]) -> tuple[list[Problem], int]:
+    """Return a problem for every year-to-date value lower than the month before it (the first
+    config.MAX_LISTED_PROBLEMS), and how many more there are."""
+    summed = [ind for ind in rows["indicator"].unique() if catalog.indicator(ind)["aggregation"] == "sum"]
+    ytd = rows[((rows["basis"] == "ytd") & rows["indicator"].isin(summed)).to_numpy()]
+    if len(ytd) < 2:
+        return [], 0
+    indicator, region = pd.factorize(ytd["indicator"])[0], pd.factorize(ytd["region"])[0]
+    year, month = ytd["year"].to_numpy(), ytd["month"].to_numpy()
+    order = np.lexsort((month, year, region, indicator))  # months in order within each series and year
+    indicator, region, year = indicator[order], region[order], year[order]
+    value, line = ytd["value"].to_numpy()[order], ytd["source_row"].to_numpy()[order]
+    value_col = ytd["value_col"].to_numpy()[order]
+    same = (indicator[1:] == indicator[:-1]) & (region[1:] == region[:-1]) & (year[1:] == year[:-1])
+    down = np.flatnonzero(same & checks.ytd_went_down(value[1:], value[:-1])) + 1
+    down = down[np.lexsort((value_col[down], line[down]))]  # by row, then column, as the record path lists them
+    problems = [checks.ytd_down_problem(file_name, names_by_col, line[i], value_col[i], value[i],
+                                        value[i - 1], line[i - 1])
+                for i in down[:config.MAX_LISTED_PROBLEMS]]
+    return problems, max(0, len(down) - config.MAX_LISTED_PROBLEMS)
+
+
+def _against_loaded(rows: pd.DataFrame, catalog: Catalog, file_name: str, context: checks.Context,
+                    names_by_col: dict[int, dict]) -> tuple[list[Problem], int]:
+    """Return warnings: revisions of months already loaded, values far from last year's, and year-to-date
+    values by the month they imply (the first config.MAX_LISTED_PROBLEMS), and how many more there are."""
+    keys = ["indicator", "region", "year", "month"]
+    located: list[tuple[int, int, int, Problem]] = []
+    if context.loaded and not rows.empty:
+        loaded = pd.DataFrame([(*k, *v) for k, v in context.loaded.items()],
+                              columns=[*keys, "old", "old_basis", "source"]).astype({"year": "int64", "month": "int64"})
+        met = rows.merge(loaded, on=keys, how="inner")
+        changed = met[checks.is_revision(met["old"], met["old_basis"], met["value"], met["basis"])]
+        for r in changed.itertuples():
+            located.append((r.source_row, r.value_col, 0, checks.revision_problem(
+                file_name, names_by_col, r.source_row, r.value_col, r.value, r.old,
+                catalog.indicator(r.indicator)["unit"], r.source)))
+    # last year's month values, keyed by the month a year later that they are compared with
+    last = pd.DataFrame([(k[0], k[1], k[2] + 1, k[3], v) for k, v in context.last_year.items()],
+                        columns=[*keys, "last"]).astype({"year": "int64", "month": "int64"})
+    if context.last_year and not rows.empty:
+        met = rows[rows["basis"] == "month"].merge(last, on=keys, how="inner")
+        far = met[(met["last"] > 0) & (met["value"] > 0) & checks.beyond_outlier_factor(met["value"] / met["last"])]
+        for r in far.itertuples():
+            located.append((r.source_row, r.value_col, 1, checks.outlier_problem(
+                file_name, names_by_col, r.source_row, r.value_col, r.value, r.last,
+                catalog.indicator(r.indicator)["unit"])))
+    summed = [ind for ind in rows["indicator"].unique() if catalog.indicator(ind)["aggregation"] == "sum"] \
+        if not rows.empty else []
+    ytd = rows[((rows["basis"] == "ytd") & rows["indicator"].isin(summed)).to_numpy()]
+    if not ytd.empty:
+        own = ytd[[*keys, "value"]].rename(columns={"value": "own"}).assign(month=lambda f: f["month"] + 1)
+        met = ytd.merge(own, on=keys, how="left")
+        loaded_ytd = pd.DataFrame([(*k, v) for k, v in context.ytd.items()], columns=[*keys, "loaded"]) \
+            .astype({"year": "int64", "month": "int64"}).assign(month=lambda f: f["month"] + 1)
+        met = met.merge(loaded_ytd, on=keys, how="left").merge(last, on=keys, how="left")
+        first = met["month"] == 1
+        prev = met["own"].where(met["own"].notna(), met["loaded"]).mask(first, 0.0)
+        implied = met["value"] - prev
+        from_file = met["own"].notna() | first
+        below = (implied < -1e-9) & ~from_file
+        ratio = implied.clip(lower=0.0) / met["last"]
+        far = (implied >= -1e-9) & (met["last"] > 0) & checks.beyond_outlier_factor(ratio)
+        flagged = met.assign(prev=prev)[(below | far).to_numpy()]
+        for r in flagged.itertuples():
+            last_value = None if pd.isna(r.last) else r.last
+            code = checks.implied_month_check(r.value, r.prev, last_value, from_file=not pd.isna(r.own) or r.month == 1)
+            located.append((r.source_row, r.value_col, 2, checks.implied_month_problem(
+                file_name, names_by_col, r.source_row, r.value_col, r.value, code, r.prev, last_value,
+                catalog.indicator(r.indicator)["unit"])))
+    # by row, column, then revision, outlier, implied month: the record path's order
+    located.sort(key=lambda item: item[:3])
+    return ([p for *_, p in located[:config.MAX_LISTED_PROBLEMS]],
+            max(0, len(located) - config.MAX_LISTED_PROBLEMS))
