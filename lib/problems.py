@@ -52,3 +52,18 @@ class InputError(Exception):
     def __init__(self, problems: list[Problem]):
         super().__init__("; ".join(p.message("en") for p in problems[:5]))
         self.problems = problems
+
+
+class TranslatedError(Exception):
+    """An error told by a text key and its parameters, so it reads in either language."""
+
+    def __init__(self, code: str, **params: object):
+        super().__init__(code)
+        self.code, self.params = code, params
+
+    def message(self, lang: str = "zh") -> str:
+        """Return the error as one phrase in lang (a code that is no text key is shown as it is)."""
+        return t(self.code, lang, **self.params)
+
+    def __str__(self) -> str:
+        return self.message("en")
