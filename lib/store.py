@@ -106,11 +106,18 @@ def safe_name(name: str) -> str:
 @contextlib.contextmanager
 def locked(data_dir: Path) -> Iterator[None]:
     """Hold the data directory's write lock for the duration of the block (finishing a killed writer's work first)."""
-    data_dir.mkdir(parents=True, exist_ok=True)
-    with open(data_dir / ".lock", "a+") as fh:
+    with contextlib.ExitStack() as stack:
+        try:
+            data_dir.mkdir(parents=True, exist_ok=True)
+            fh = stack.enter_context(open(data_dir / ".lock", "a+"))
+        except OSError as exc:
+            raise _os_failure(exc, data_dir) from exc
         fcntl.flock(fh, fcntl.LOCK_EX)
         try:
-            recover(data_dir)
+            try:
+                recover(data_dir)
+            except OSError as exc:
+                raise _os_failure(exc, data_dir) from exc
             yield
         finally:
             fcntl.flock(fh, fcntl.LOCK_UN)

@@ -332,3 +332,12 @@ def test_two_analysts_reverting_at_once_the_second_is_told_why(sample_dir):
     assert refused.message("en") == f"submission 000001 was already reverted by {winner} at 2021-12-03 09:30:00"
     assert refused.message("zh") == f"提交 000001 已于2021-12-03 09:30:00由{winner}撤回"
     assert store.read_log(sample_dir)[["status", "reverted_by"]].values.tolist() == [["reverted", winner]]
+
+
+def test_a_data_dir_that_cannot_be_locked_gives_a_typed_error(tmp_path):
+    not_a_folder = tmp_path / "data"
+    not_a_folder.write_text("a file where the data folder should be", encoding="utf-8")
+    with pytest.raises(store.StoreError) as caught:
+        store.import_file(not_a_folder, "a.csv", GOOD, "zhang")
+    assert caught.value.code == "store_os_error" and caught.value.params["path"] == str(not_a_folder)
+    assert caught.value.message("zh") == f"File exists（{not_a_folder}）"
