@@ -14,6 +14,7 @@ import secrets
 import threading
 import time
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 ALGORITHM = "pbkdf2_sha256"
 ITERATIONS = 240_000
@@ -60,34 +61,98 @@ def check(name: str, password: str, known: Mapping[str, str]) -> bool:
     return ok and stored is not None
 
 
-class Throttle:
-    """Counts failed sign-ins per name; after too many within the window, refuses for a while."""
+@dataclass(frozen=True)
+class SignIn:
+    """One sign-in attempt's outcome: whether it succeeded, and how long to wait when it was refused unchecked."""
 
-    def __init__(self, max_failures: int = 5, window_s: float = 900.0, lockout_s: float = 300.0):
+    ok: bool
+    wait_s: float = 0.0
+
+
+class Throttle:
+    """Counts wrong sign-ins per name and client, and per name from all clients together.
+
+    A client (a browser's address) that got a name's password wrong max_failures times within window_s waits
+    lockout_s, so a stranger guessing from elsewhere does not lock the analyst out. All clients together get
+    name_max_failures for a name, so guessing from many addresses is slowed as well; a client that signed in
+    as that name within trust_s is exempt from that cap, so the analyst still gets in during such an attack.
+    """
+
+    def __init__(self, max_failures: int = 5, window_s: float = 900.0, lockout_s: float = 300.0,
+                 name_max_failures: int = 25, trust_s: float = 30 * 86400.0):
         self.max_failures, self.window_s, self.lockout_s = max_failures, window_s, lockout_s
-        self._failures: dict[str, list[float]] = {}
+        self.name_max_failures, self.trust_s = name_max_failures, trust_s
+        self._failures: dict[tuple[str, str], list[float]] = {}
+        self._name_failures: dict[str, list[float]] = {}
+        self._trusted: dict[tuple[str, str], float] = {}
         self._lock = threading.Lock()
 
-    def wait_seconds(self, name: str, now: float | None = None) -> float:
-        """Return how long this name must wait before trying again (0 when it may try now)."""
+    def sign_in(self, name: str, password: str, known: Mapping[str, str], client: str = "",
+                now: float | None = None) -> SignIn:
+        """Return the outcome of one attempt, counted as wrong before the slow check so concurrent guesses wait."""
         now = time.monotonic() if now is None else now
         with self._lock:
-            recent = [t for t in self._failures.get(name, []) if now - t < self.window_s]
-            self._failures[name] = recent
-            if len(recent) >= self.max_failures:
-                return max(0.0, recent[-1] + self.lockout_s - now)
-            return 0.0
+            wait = self._wait(name, client, now)
+            if wait == 0:
+                self._record(name, client, now)
+        if wait > 0:
+            return SignIn(False, wait)
+        if check(name, password, known):
+            with self._lock:  # a right password is no guess: take back the attempt counted above
+                everyone = self._name_failures.get(name, [])
+                if now in everyone:
+                    everyone.remove(now)
+            self.succeeded(name, client, now)
+            return SignIn(True)
+        return SignIn(False)
 
-    def failed(self, name: str, now: float | None = None) -> None:
-        """Record a failed attempt for this name."""
+    def wait_seconds(self, name: str, client: str = "", now: float | None = None) -> float:
+        """Return how long this name must wait before trying again from this client (0 when it may try now)."""
         with self._lock:
-            self._failures.setdefault(name, []).append(time.monotonic() if now is None else now)
+            return self._wait(name, client, time.monotonic() if now is None else now)
 
-    def succeeded(self, name: str) -> None:
-        """Forget the failures of this name."""
+    def failed(self, name: str, client: str = "", now: float | None = None) -> None:
+        """Record a wrong attempt for this name from this client."""
         with self._lock:
-            self._failures.pop(name, None)
+            self._record(name, client, time.monotonic() if now is None else now)
+
+    def succeeded(self, name: str, client: str = "", now: float | None = None) -> None:
+        """Forget this client's wrong attempts at this name, and trust the client for the name from now on."""
+        with self._lock:
+            self._failures.pop((name, client), None)
+            self._trusted[(name, client)] = time.monotonic() if now is None else now
+
+    def _wait(self, name: str, client: str, now: float) -> float:
+        """Return the wait for a name and client (hold the lock)."""
+        own = self._recent(self._failures, (name, client), now)
+        wait = own[-1] + self.lockout_s - now if len(own) >= self.max_failures else 0.0
+        trusted_since = self._trusted.get((name, client))
+        if trusted_since is None or now - trusted_since >= self.trust_s:
+            everyone = self._recent(self._name_failures, name, now)
+            if len(everyone) >= self.name_max_failures:
+                wait = max(wait, everyone[-1] + self.lockout_s - now)
+        return max(0.0, wait)
+
+    def _record(self, name: str, client: str, now: float) -> None:
+        """Count one wrong attempt (hold the lock)."""
+        if len(self._failures) > _SWEEP_AT:  # names and clients are the caller's to choose: keep memory bounded
+            for key in list(self._failures):
+                self._recent(self._failures, key, now)
+            for key in list(self._name_failures):
+                self._recent(self._name_failures, key, now)
+        self._failures.setdefault((name, client), []).append(now)
+        self._name_failures.setdefault(name, []).append(now)
+
+    def _recent(self, table: dict, key, now: float) -> list[float]:
+        """Return a key's failures within the window, dropping older ones (and the key when none are left)."""
+        recent = [t for t in table.get(key, []) if now - t < self.window_s]
+        if recent:
+            table[key] = recent
+        else:
+            table.pop(key, None)
+        return recent
 
 
+_SWEEP_AT = 10_000
 # One throttle for the whole server process: sessions share it, so a new tab does not reset it.
 THROTTLE = Throttle()

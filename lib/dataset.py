@@ -58,6 +58,7 @@ def actuals_dir(data_dir: Path) -> Path:
 def data_signature(data_dir: Path) -> tuple:
     """Return a key that changes whenever a definition or actuals file is added, changed or removed."""
     data_dir = Path(data_dir)
+    _settle(data_dir)
     return files_signature(data_dir, [data_dir / "targets.csv", data_dir / "regions.csv",
                                       *actuals_files(actuals_dir(data_dir))])
 
@@ -74,9 +75,17 @@ def files_signature(data_dir: Path, paths: list[Path]) -> tuple:
     return (str(data_dir.resolve()), tuple(entries))
 
 
+def _settle(data_dir: Path) -> None:
+    """Finish a write a killed process left half done, so what is read next is whole (a stat when there is none)."""
+    from lib.store import settle  # lib.store builds on this module
+
+    settle(data_dir)
+
+
 def open_dataset(data_dir: Path) -> Dataset:
     """Return the dataset of a data directory; raise InputError when targets.csv is unusable."""
     data_dir = Path(data_dir)
+    _settle(data_dir)
     catalog = load_catalog(data_dir)
     rows, reports = load_actuals(actuals_dir(data_dir), catalog)
     con = duckdb.connect(":memory:")

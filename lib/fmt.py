@@ -30,12 +30,34 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
+INFINITY = "∞"
+# Beyond this a number written out in full is a row of digits nobody reads (1e308 has 309 of them).
+_SCIENTIFIC_FROM = 1e15
+
+
 def trim_number(value: float, decimals: int = 2) -> str:
-    """Return value with thousands separators and at most `decimals` decimals, zeros trimmed."""
+    """Return value with thousands separators and at most `decimals` decimals, zeros trimmed (∞ or — for no number)."""
+    if math.isnan(value):
+        return DASH
+    if math.isinf(value):
+        return INFINITY if value > 0 else f"-{INFINITY}"
+    if abs(value) >= _SCIENTIFIC_FROM:
+        return f"{value:.3g}"
     text = f"{value:,.{decimals}f}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return "0" if text == "-0" else text
+
+
+def _one_decimal(value: float, signed: bool) -> str:
+    """Return value with one decimal (+ when signed); a value that rounds to zero reads 0.0, never -0.0."""
+    if math.isinf(value) or abs(value) >= _SCIENTIFIC_FROM:
+        text = trim_number(value)
+        return f"+{text}" if signed and value > 0 else text
+    text = f"{value:+.1f}" if signed else f"{value:.1f}"
+    if float(text) == 0:
+        return "+0.0" if signed else "0.0"
+    return text
 
 
 def format_value(value: float | None, unit: str, lang: str = "zh", compact: bool = False) -> str:
@@ -60,7 +82,9 @@ def format_value(value: float | None, unit: str, lang: str = "zh", compact: bool
 def _format_en(base_value: float, family: str, unit: str, compact: bool = False) -> str:
     """Return a base-unit amount in English with bn/m scaling; compact drops the noun."""
     size = abs(base_value)
-    if size >= 1e9:
+    if math.isinf(size):  # a huge value times its unit's factor: no bn or m in front of ∞
+        number = trim_number(base_value)
+    elif size >= 1e9:
         number = f"{trim_number(base_value / 1e9)} bn"
     elif size >= 1e6:
         number = f"{trim_number(base_value / 1e6)} m"
@@ -83,7 +107,7 @@ def estimate(value: float | None, unit: str) -> float | None:
     """Return an estimate as readers take it: whole numbers for counts of things (31个, not 31.2个)."""
     canonical = canonical_unit(unit) or unit
     family, factor = UNITS.get(canonical, ("", 1.0))
-    if is_missing(value) or family not in COUNT_FAMILIES or factor != 1.0:
+    if is_missing(value) or family not in COUNT_FAMILIES or factor != 1.0 or math.isinf(value):
         return value
     return float(round(value))
 
@@ -108,14 +132,15 @@ def format_pct(value: float | None, signed: bool = False) -> str:
     """Return a percentage like 76.4% (or +14.5% when signed)."""
     if is_missing(value):
         return DASH
-    return f"{value:+.1f}%" if signed else f"{value:.1f}%"
+    return f"{_one_decimal(value, signed)}%"
 
 
 def format_points(value: float | None, lang: str = "zh") -> str:
     """Return a difference in percentage points, e.g. +3.2个百分点."""
     if is_missing(value):
         return DASH
-    return f"{value:+.1f}个百分点" if lang != "en" else f"{value:+.1f} pp"  # pts are a score's
+    text = _one_decimal(value, signed=True)
+    return f"{text}个百分点" if lang != "en" else f"{text} pp"  # pts are a score's
 
 
 def format_period(year: int, month: int, lang: str = "zh") -> str:

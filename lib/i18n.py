@@ -363,6 +363,18 @@ TEXT: dict[str, tuple[str, str]] = {
     "cli_password_short": ("密码至少需要8个字符", "use at least 8 characters"),
     "password_again": ("再次输入密码", "Again"),
     "cli_no_data_dir": ("数据目录不存在：{path}", "data directory not found: {path}"),
+    # storing and reverting: what went wrong, told in either language
+    "store_disk_full": ("磁盘空间不足（{path}）", "no space left on the disk ({path})"),
+    "store_os_error": ("{detail}（{path}）", "{detail} ({path})"),
+    "store_unsafe_name": ("文件名不可用：{name}", "unusable file name: {name}"),
+    "store_no_submission": ("没有编号为 {id} 的提交", "there is no submission {id}"),
+    "store_not_active": ("提交 {id} 已于{time}由{user}撤回", "submission {id} was already reverted by {user} at {time}"),
+    "store_not_finite": ("{period} {indicator} 的数值 {value} 不是有限数，不能入库",
+                         "the value {value} of {indicator} for {period} is not a finite number and cannot be stored"),
+    "store_unfinished": ("{detail}；已记入提交记录，将在下次读取或写入数据时自动完成",
+                         "{detail}; it is in the submissions log and completes by itself at the next read or write"),
+    "revert_failed": ("撤回失败，未做任何修改：{detail}", "revert failed; nothing was changed: {detail}"),
+    "submission_missing": ("数据文件缺失", "rows missing"),
 }
 
 

@@ -72,3 +72,18 @@ class PlanError(FileError):
 
 class ExportError(FileError):
     """An export cannot be made: no targets for the year, or the deck or a picture cannot be written."""
+
+
+class TranslatedError(Exception):
+    """An error told by a text key and its parameters, so it reads in either language."""
+
+    def __init__(self, code: str, **params: object):
+        super().__init__(code)
+        self.code, self.params = code, params
+
+    def message(self, lang: str = "zh") -> str:
+        """Return the error as one phrase in lang (a code that is no text key is shown as it is)."""
+        return t(self.code, lang, **self.params)
+
+    def __str__(self) -> str:
+        return self.message("en")

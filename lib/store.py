@@ -7,14 +7,19 @@ Layout inside a data directory:
     submissions/reverted/sub-000012.csv    a reverted submission's rows (no longer loaded)
     submissions/log.csv, progress_log.csv  who, when, which file, how many rows, checksum, status
     rejected/<time>_<name> and .json       refused files with their report (nothing else changes)
+    .lock, .unfinished                     the write lock; a write under way (or killed: recover finishes it)
 Writes happen under an exclusive lock (.lock) and by temporary file + rename, so two
-analysts never interleave and a reader never sees half a file.
+analysts never interleave and a reader never sees half a file. A store or revert is
+committed by writing its log entry: killed before that, the next reader or writer removes
+what it wrote; killed after, it finishes the one rename left. Readers never wait for the
+lock, and see a submission as active only while its rows are loaded.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import fcntl
 import hashlib
 import json
@@ -25,12 +30,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from lib import queries
 from lib.catalog import Catalog
 from lib.dataset import Dataset, actuals_dir, open_dataset
 from lib.intake import Context, Parsed, parse
+from lib.problems import TranslatedError
 
 
 @dataclass(frozen=True)
@@ -46,14 +53,27 @@ ACTUALS = Ledger("actuals", "sub-", "log.csv")
 PENDING_PREFIX = ".pending-"  # stored rows not yet counted: readers skip names starting with "."
 # Names sort after the sample files, so a submission supersedes them (files apply in name order).
 PROGRESS = Ledger("progress", "update-", "progress_log.csv")
+LEDGERS = (ACTUALS, PROGRESS)
+UNFINISHED = ".unfinished"
+# The longest name made from a stored name is rejected/<22-character stamp>_<name>.json: within 255 bytes.
+NAME_BYTES = 200
+_EXTENSION_BYTES = 16
 
 LOG_COLUMNS = ["id", "submitted_at", "user", "original_name", "stored_file", "rows", "warnings", "sha256",
                "status", "reverted_at", "reverted_by"]
 CANONICAL_COLUMNS = ["period", "indicator", "value", "region", "unit", "basis", "note"]
 
 
-class StoreError(Exception):
+class StoreError(TranslatedError):
     """Storing or reverting could not be done; nothing was changed."""
+
+
+class SubmissionNotActive(StoreError):
+    """A revert found its submission no longer active (reverted by someone else a moment before, say)."""
+
+
+class NonFiniteValue(StoreError):
+    """A value to store is infinite or not a number: written out, it would make the stored file unreadable."""
 
 
 @dataclass
@@ -67,23 +87,37 @@ class Outcome:
 
 
 def safe_name(name: str) -> str:
-    """Return a file name with any folder part and unsafe characters removed; raise StoreError if none is left."""
+    """Return a file name without folder part or unsafe characters, its extension kept, within NAME_BYTES (UTF-8).
+
+    Raise StoreError if no name is left."""
     base = re.split(r"[\\/]", name)[-1]
     base = re.sub(r"[^\w.\-()（）\u4e00-\u9fff]", "_", base).lstrip(".")
     if not base or base in {".", ".."} or ".." in name.replace("\\", "/").split("/"):
-        raise StoreError(f"unsafe file name: {name!r}")
-    return base[:120]
+        raise StoreError("store_unsafe_name", name=name)
+    stem, dot, extension = base.rpartition(".")
+    if not dot or len(extension.encode("utf-8")) > _EXTENSION_BYTES:
+        stem, extension = base, ""
+    else:
+        extension = dot + extension
+    room = NAME_BYTES - len(extension.encode("utf-8"))
+    return stem.encode("utf-8")[:room].decode("utf-8", errors="ignore") + extension
 
 
 @contextlib.contextmanager
 def locked(data_dir: Path) -> Iterator[None]:
-    """Hold the data directory's write lock for the duration of the block."""
-    data_dir.mkdir(parents=True, exist_ok=True)
-    with open(data_dir / ".lock", "a+") as fh:
+    """Hold the data directory's write lock for the duration of the block (finishing a killed writer's work first)."""
+    with contextlib.ExitStack() as stack:
+        try:
+            data_dir.mkdir(parents=True, exist_ok=True)
+            fh = stack.enter_context(open(data_dir / ".lock", "a+"))
+        except OSError as exc:
+            raise _os_failure(exc, data_dir) from exc
         fcntl.flock(fh, fcntl.LOCK_EX)
         try:
-            _remove_stale_temporaries(data_dir)
-            finish_pending(data_dir)
+            try:
+                recover(data_dir)
+            except OSError as exc:
+                raise _os_failure(exc, data_dir) from exc
             yield
         finally:
             fcntl.flock(fh, fcntl.LOCK_UN)
@@ -91,7 +125,7 @@ def locked(data_dir: Path) -> Iterator[None]:
 
 def _remove_stale_temporaries(data_dir: Path) -> None:
     """Delete temporary files left by a writer that died (only called while holding the lock)."""
-    for folder in (actuals_dir(data_dir), data_dir / PROGRESS.folder, data_dir / "submissions",
+    for folder in (data_dir, actuals_dir(data_dir), data_dir / PROGRESS.folder, data_dir / "submissions",
                    data_dir / "submissions" / "originals", data_dir / "rejected"):
         if folder.is_dir():
             for tmp in folder.glob(".tmp-*"):
@@ -101,12 +135,13 @@ def _remove_stale_temporaries(data_dir: Path) -> None:
 def atomic_write(path: Path, data: bytes) -> None:
     """Write bytes to path through a temporary file and a rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.parent / f".tmp-{uuid.uuid4().hex}-{path.name}"
+    tmp = path.parent / f".tmp-{uuid.uuid4().hex}"  # not named after path: a name of NAME_BYTES must still fit
     try:
         with open(tmp, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
+        _reached("temporary")
         os.replace(tmp, path)
     finally:
         if tmp.exists():
@@ -119,12 +154,10 @@ def log_path(data_dir: Path, ledger: Ledger = ACTUALS) -> Path:
 
 
 def read_log(data_dir: Path, ledger: Ledger = ACTUALS) -> pd.DataFrame:
-    """Return a submissions log, newest first."""
-    path = log_path(data_dir, ledger)
-    if not path.exists():
-        return pd.DataFrame(columns=LOG_COLUMNS)
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    return frame.iloc[::-1].reset_index(drop=True)
+    """Return a submissions log as readers see it, newest first: active while, and only while, its rows are loaded."""
+    data_dir = Path(data_dir)
+    settle(data_dir)
+    return _as_loaded(data_dir, _raw_log(data_dir, ledger), ledger).iloc[::-1].reset_index(drop=True)
 
 
 def active_submission(data_dir: Path, data: bytes, ledger: Ledger = ACTUALS) -> dict | None:
@@ -167,8 +200,16 @@ def validate(data_dir: Path, name: str, data: bytes, sheet: str | None = None,
     return parse(name, data, catalog, sheet=sheet, context=context)
 
 
+
+
 def canonical_csv(rows: pd.DataFrame, catalog: Catalog) -> bytes:
-    """Return canonical rows as UTF-8 CSV in the indicators' own units."""
+    """Return canonical rows as UTF-8 CSV in the indicators' own units; raise NonFiniteValue for an inf or NaN."""
+    values = rows["value"].to_numpy(dtype=float)
+    unreadable = np.flatnonzero(~np.isfinite(values))
+    if len(unreadable):  # written as "inf", the stored file would be refused on every load
+        i = int(unreadable[0])
+        raise NonFiniteValue("store_not_finite", value=str(values[i]), indicator=rows["indicator"].iloc[i],
+                             period=f"{int(rows['year'].iloc[i])}-{int(rows['month'].iloc[i]):02d}")
     out = pd.DataFrame({
         "period": [f"{int(y)}-{int(m):02d}" for y, m in zip(rows["year"], rows["month"])],
         "indicator": rows["indicator"],
@@ -181,9 +222,160 @@ def canonical_csv(rows: pd.DataFrame, catalog: Catalog) -> bytes:
     return out.to_csv(index=False).encode("utf-8")
 
 
+def _raw_log(data_dir: Path, ledger: Ledger) -> pd.DataFrame:
+    """Return a submissions log as written, oldest first (writers read it under the lock)."""
+    path = log_path(data_dir, ledger)
+    if not path.exists():
+        return pd.DataFrame(columns=LOG_COLUMNS)
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
+
+
+def _names(folder: Path) -> set[str]:
+    """Return the names in a folder (none when it does not exist)."""
+    try:
+        return set(os.listdir(folder))
+    except (FileNotFoundError, NotADirectoryError):
+        return set()
+
+
+def _as_loaded(data_dir: Path, log: pd.DataFrame, ledger: Ledger = ACTUALS) -> pd.DataFrame:
+    """Return log entries with the status their rows have on disk.
+
+    A store whose rows still wait as .pending- is left out, a revert whose rows are still loaded reads active,
+    rows found only under reverted/ read reverted, and rows found nowhere read missing."""
+    names = _names(data_dir / ledger.folder)
+    stored = log["stored_file"]
+    loaded = stored.isin(names)
+    logged_active = log["status"] == "active"
+    waiting = ~loaded & logged_active & (PENDING_PREFIX + stored).isin(names)
+    gone = ~loaded & logged_active & ~waiting
+    view = log.copy()
+    view.loc[loaded & ~logged_active, ["status", "reverted_at", "reverted_by"]] = ["active", "", ""]
+    aside = _names(data_dir / "submissions" / "reverted")
+    view.loc[gone, "status"] = np.where(stored[gone].isin(aside), "reverted", "missing")
+    return view[~waiting].reset_index(drop=True)
+
+
+def settle(data_dir: Path) -> None:
+    """Finish or undo what a killed writer left, unless a writer is at work now; never waits for the lock."""
+    data_dir = Path(data_dir)
+    if not (data_dir / UNFINISHED).exists():
+        return
+    try:
+        with open(data_dir / ".lock", "a+") as fh:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return  # the writer at work finishes its own; until then _as_loaded shows only what is complete
+            try:
+                recover(data_dir)
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+    except OSError:
+        pass  # a read-only data directory, say: _as_loaded still shows only what is complete
+
+
+def recover(data_dir: Path) -> None:
+    """Finish or undo what a killed writer left: temporaries, unlogged rows and originals, logged renames."""
+    _remove_stale_temporaries(data_dir)
+    for ledger in LEDGERS:
+        _recover_ledger(data_dir, ledger)
+    _remove_unreported_rejections(data_dir)
+    (data_dir / UNFINISHED).unlink(missing_ok=True)
+
+
+def _recover_ledger(data_dir: Path, ledger: Ledger) -> None:
+    """Make one ledger's files what its log says, the log being the commit of every store and revert."""
+    log = _raw_log(data_dir, ledger)
+    folder, reverted = data_dir / ledger.folder, data_dir / "submissions" / "reverted"
+    status = dict(zip(log["stored_file"], log["status"]))
+    for name in _names(folder):
+        if name.startswith(PENDING_PREFIX):
+            stored = name[len(PENDING_PREFIX):]
+            if status.get(stored) == "active" and not (folder / stored).exists():  # logged: make it count
+                os.replace(folder / name, folder / stored)
+            else:  # killed before its log entry: never stored
+                (folder / name).unlink(missing_ok=True)
+    for stored, state in status.items():
+        if state == "reverted" and (folder / stored).exists():  # killed after the revert's log entry: finish it
+            reverted.mkdir(parents=True, exist_ok=True)
+            os.replace(folder / stored, reverted / stored)
+        elif state == "active" and not (folder / stored).exists() and (reverted / stored).exists():
+            os.replace(reverted / stored, folder / stored)  # an older revert moved the rows, then failed to log
+    # An original whose store never reached the log goes; one whose rows are there stays, log or not.
+    originals = data_dir / "submissions" / "originals"
+    kept = {f"{ledger.prefix}{i}_{name}" for i, name in zip(log["id"], log["original_name"])}
+    logged, rows = set(log["id"]), _names(folder) | _names(reverted)
+    for name in _names(originals):
+        sid = name[len(ledger.prefix):].partition("_")[0]
+        if (name.startswith(ledger.prefix) and sid.isdigit() and name not in kept
+                and (sid in logged or f"{ledger.prefix}{sid}.csv" not in rows)):
+            (originals / name).unlink(missing_ok=True)
+
+
+def _remove_unreported_rejections(data_dir: Path) -> None:
+    """Delete refused files whose report was never written (a writer killed between the two; hold the lock)."""
+    folder = data_dir / "rejected"
+    names = _names(folder)
+    for name in names:
+        if not name.startswith(".") and not name.endswith(".json") and f"{name}.json" not in names:
+            (folder / name).unlink(missing_ok=True)
+
+
+def _reached(step: str) -> None:
+    """Mark the point between two steps of a write (nothing to do: the kill -9 tests stop the process at each)."""
+
+
+def _os_failure(exc: OSError, where: Path) -> StoreError:
+    """Return the StoreError telling an OS failure: a full disk by name, anything else in the system's words."""
+    path = str(getattr(exc, "filename", "") or where)
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return StoreError("store_disk_full", path=path)
+    return StoreError("store_os_error", detail=exc.strerror or str(exc), path=path)
+
+
+@contextlib.contextmanager
+def _all_or_nothing(data_dir: Path, written: list[Path]) -> Iterator[None]:
+    """Mark a write as under way for the block; on an OS failure remove the files listed and raise StoreError."""
+    marker = data_dir / UNFINISHED
+    try:
+        marker.touch()  # an empty file: there or not, never half there
+        _reached("marked")
+        yield
+    except OSError as exc:
+        with contextlib.suppress(OSError):  # what cannot be removed now, the next reader or writer removes
+            for path in written:
+                path.unlink(missing_ok=True)
+            marker.unlink(missing_ok=True)
+        raise _os_failure(exc, data_dir) from exc
+    with contextlib.suppress(OSError):
+        marker.unlink(missing_ok=True)
+
+
+def _commit(data_dir: Path, ledger: Ledger, after: pd.DataFrame, source: Path, target: Path) -> None:
+    """Write the log (the commit), then the one rename it promises; if the rename fails, put the log back."""
+    path = log_path(data_dir, ledger)
+    before = path.read_bytes() if path.exists() else None
+    _write_log(data_dir, after, ledger)
+    _reached("logged")
+    try:
+        if source.exists():
+            os.replace(source, target)
+    except OSError as exc:
+        try:
+            if before is None:
+                path.unlink()
+            else:
+                atomic_write(path, before)
+        except OSError:  # neither way now: the marker stays, and the next reader or writer makes the rename
+            raise StoreError("store_unfinished", detail=_os_failure(exc, source).message("en")) from exc
+        raise
+    _reached("moved")
+
+
 def _next_id(data_dir: Path, ledger: Ledger) -> str:
     """Return the next submission id of a ledger (call under the lock)."""
-    numbers = [int(i) for i in read_log(data_dir, ledger)["id"] if str(i).isdigit()]
+    numbers = [int(i) for i in _raw_log(data_dir, ledger)["id"] if str(i).isdigit()]
     for folder in (data_dir / ledger.folder, data_dir / "submissions" / "reverted"):
         if folder.is_dir():
             numbers += [int(p.stem[len(ledger.prefix):]) for p in folder.glob(f"{ledger.prefix}*.csv")
@@ -193,15 +385,19 @@ def _next_id(data_dir: Path, ledger: Ledger) -> str:
 
 def keep_rejected(data_dir: Path, original: str, data: bytes, parsed: Parsed, user: str,
                   now: dt.datetime) -> str:
-    """Keep a refused file and its report under rejected/ (nothing else changes); return its name."""
+    """Keep a refused file and its report under rejected/ (nothing else changes); return its name.
+
+    The report is written last: a file without one was never kept, and the next writer removes it."""
     stamp = now.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
     rejected = data_dir / "rejected" / f"{stamp}_{original}"
-    atomic_write(rejected, data)
+    report_path = rejected.with_name(rejected.name + ".json")
     report = {"file": original, "user": user, "at": now.isoformat(),
               "problems": [p.as_dict("zh") | {"message_en": p.message("en")} for p in parsed.problems],
               "unlisted": parsed.unlisted}
-    atomic_write(rejected.with_name(rejected.name + ".json"),
-                 json.dumps(report, ensure_ascii=False, indent=2).encode("utf-8"))
+    with _all_or_nothing(data_dir, [rejected, report_path]):
+        atomic_write(rejected, data)
+        _reached("rejected")
+        atomic_write(report_path, json.dumps(report, ensure_ascii=False, indent=2).encode("utf-8"))
     return rejected.name
 
 
@@ -210,42 +406,22 @@ def store_accepted(data_dir: Path, ledger: Ledger, original: str, data: bytes, c
     """Write an accepted submission (original, canonical rows, log entry) all or nothing (call under the lock)."""
     sid = _next_id(data_dir, ledger)
     stored = f"{ledger.prefix}{sid}.csv"
-    log = read_log(data_dir, ledger).iloc[::-1]
+    log = _raw_log(data_dir, ledger)
     entry = {"id": sid, "submitted_at": now.isoformat(), "user": user, "original_name": original,
              "stored_file": stored, "rows": str(len(parsed.rows)), "warnings": str(len(parsed.warnings)),
              "sha256": hashlib.sha256(data).hexdigest(), "status": "active", "reverted_at": "", "reverted_by": ""}
-    # The rows wait under a name readers skip (.pending-…) while the log is written; one rename then
-    # makes them count. A writer killed after the log is finished by the next one (finish_pending);
-    # a failure (disk full, read-only folder) removes whatever this import had written.
+    original_path = data_dir / "submissions" / "originals" / f"{ledger.prefix}{sid}_{original}"
+    # The rows wait under a name readers skip (.pending-…) until the log entry commits them; one rename then
+    # makes them count.
     pending = data_dir / ledger.folder / f"{PENDING_PREFIX}{stored}"
-    written: list[Path] = []
-    try:
-        for path, content in ((data_dir / "submissions" / "originals" / f"{ledger.prefix}{sid}_{original}", data),
-                              (pending, canonical)):
-            atomic_write(path, content)
-            written.append(path)
-        _write_log(data_dir, pd.concat([log, pd.DataFrame([entry])], ignore_index=True), ledger)
-        os.replace(pending, data_dir / ledger.folder / stored)
-    except OSError as exc:
-        for path in written:
-            path.unlink(missing_ok=True)
-        raise StoreError(f"{exc.strerror or exc} ({getattr(exc, 'filename', '') or data_dir})") from exc
+    with _all_or_nothing(data_dir, [original_path, pending]):
+        atomic_write(original_path, data)
+        _reached("original")
+        atomic_write(pending, canonical)
+        _reached("rows")
+        _commit(data_dir, ledger, pd.concat([log, pd.DataFrame([entry])], ignore_index=True), pending,
+                data_dir / ledger.folder / stored)
     return Outcome(parsed, submission_id=sid, stored_file=stored)
-
-
-def finish_pending(data_dir: Path) -> None:
-    """Complete the stores a killed writer had logged, and drop the rows of those it had not (under the lock)."""
-    for ledger in (ACTUALS, PROGRESS):
-        folder = data_dir / ledger.folder
-        if not folder.is_dir():
-            continue
-        logged = set(read_log(data_dir, ledger)["stored_file"])
-        for pending in folder.glob(f"{PENDING_PREFIX}*"):
-            stored = pending.name[len(PENDING_PREFIX):]
-            if stored in logged:
-                os.replace(pending, folder / stored)
-            else:
-                pending.unlink(missing_ok=True)
 
 
 def import_file(data_dir: Path, name: str, data: bytes, user: str, sheet: str | None = None,
@@ -265,21 +441,26 @@ def import_file(data_dir: Path, name: str, data: bytes, user: str, sheet: str | 
 
 def revert(data_dir: Path, submission_id: str, user: str, now: dt.datetime | None = None,
            ledger: Ledger = ACTUALS) -> None:
-    """Take a submission's rows out of the data (kept under submissions/reverted); raise StoreError."""
+    """Take a submission's rows out of the data (kept under submissions/reverted).
+
+    Raise SubmissionNotActive when it is reverted already (the second of two analysts reverting at once),
+    StoreError when it does not exist or the disk refuses (nothing changed then)."""
     data_dir = Path(data_dir)
     now = now or dt.datetime.now().replace(microsecond=0)
     with locked(data_dir):
-        log = read_log(data_dir, ledger).iloc[::-1].reset_index(drop=True)
+        log = _raw_log(data_dir, ledger)
         match = log.index[log["id"] == submission_id]
         if len(match) == 0:
-            raise StoreError(f"no submission {submission_id}")
+            raise StoreError("store_no_submission", id=submission_id)
         i = match[0]
         if log.at[i, "status"] != "active":
-            raise StoreError(f"submission {submission_id} is already {log.at[i, 'status']}")
-        source = data_dir / ledger.folder / log.at[i, "stored_file"]
-        target = data_dir / "submissions" / "reverted" / log.at[i, "stored_file"]
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if source.exists():
-            os.replace(source, target)
-        log.loc[i, ["status", "reverted_at", "reverted_by"]] = ["reverted", now.isoformat(), user]
-        _write_log(data_dir, log, ledger)
+            raise SubmissionNotActive("store_not_active", id=submission_id, user=log.at[i, "reverted_by"],
+                                      time=log.at[i, "reverted_at"].replace("T", " "))
+        stored = log.at[i, "stored_file"]
+        after = log.copy()
+        after.loc[i, ["status", "reverted_at", "reverted_by"]] = ["reverted", now.isoformat(), user]
+        target = data_dir / "submissions" / "reverted" / stored
+        with _all_or_nothing(data_dir, []):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            # Once the log says reverted, readers still count the rows until the rename takes them out.
+            _commit(data_dir, ledger, after, data_dir / ledger.folder / stored, target)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import math
+import re
+
 import pytest
 
-from lib import units
+from lib import fmt, units
 from lib.fmt import format_period, format_points, format_value, unit_label
 
 
@@ -59,3 +62,45 @@ def test_estimates_of_counts_are_whole(value, unit, expected):
     from lib.fmt import estimate
 
     assert estimate(value, unit) == expected
+
+
+HOSTILE_FLOATS = [math.inf, -math.inf, math.nan, 1e308, -1e308, -0.0, 5e-324, -5e-324]
+# Every fmt function that takes a number, with each way of calling it.
+NUMBER_FORMATTERS = {
+    "trim_number": lambda v, lang: [fmt.trim_number(v), fmt.trim_number(v, 1), fmt.trim_number(v, 0)],
+    "format_value": lambda v, lang: [fmt.format_value(v, unit, lang, compact) for unit in
+                                     [*units.UNITS, *units.UNIT_ALIASES, "公斤", ""] for compact in (False, True)],
+    "format_pct": lambda v, lang: [fmt.format_pct(v), fmt.format_pct(v, signed=True)],
+    "format_points": lambda v, lang: [fmt.format_points(v, lang)],
+    "estimate": lambda v, lang: [fmt.estimate(v, unit) for unit in units.UNITS],
+    "is_missing": lambda v, lang: [fmt.is_missing(v)],
+}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("value", HOSTILE_FLOATS, ids=repr)
+@pytest.mark.parametrize("name", NUMBER_FORMATTERS)
+def test_no_float_makes_a_formatter_raise_or_print_minus_zero(name, value, lang):
+    for out in NUMBER_FORMATTERS[name](value, lang):  # estimate and is_missing: only that they do not raise
+        if isinstance(out, str):
+            assert "inf" not in out.lower() and "nan" not in out.lower(), out
+            if abs(value) < 1e-300:  # -0.0, ±5e-324 read as a plain zero
+                assert "0" in out and not re.search(r"-\s*0", out), out
+
+
+@pytest.mark.parametrize("call, expected", [
+    (lambda: fmt.format_pct(-0.0), "0.0%"), (lambda: fmt.format_pct(-0.04), "0.0%"),
+    (lambda: fmt.format_pct(-0.04, signed=True), "+0.0%"), (lambda: fmt.format_pct(-0.06, signed=True), "-0.1%"),
+    (lambda: fmt.format_points(-0.0), "+0.0个百分点"), (lambda: fmt.format_points(-0.0, "en"), "+0.0 pp"),
+    (lambda: fmt.format_value(-0.0, "亿元"), "0亿元"), (lambda: fmt.format_value(5e-324, "%"), "0%"),
+    (lambda: fmt.format_value(math.inf, "亿元"), "∞亿元"), (lambda: fmt.format_value(-math.inf, "元", "en"), "¥-∞"),
+    (lambda: fmt.format_value(math.inf, "万件", "en"), "∞ parcels"), (lambda: fmt.format_pct(math.inf, True), "+∞%"),
+    (lambda: fmt.format_value(math.nan, "%"), "—"), (lambda: fmt.format_points(math.nan), "—"),
+    (lambda: fmt.format_value(1e308, "个"), "1e+304万个"),  # 1e308 个 is 1e304 万个
+    (lambda: fmt.format_value(-1e308, "亿元"), "-1e+308亿元"),
+    (lambda: fmt.format_value(1e308, "亿元", "en"), "¥∞"),  # 1e316 yuan is past the largest float
+    (lambda: fmt.format_value(2e15, "%"), "2e+15%"), (lambda: fmt.format_value(1e14, "%"), "100,000,000,000,000%"),
+    (lambda: fmt.estimate(math.inf, "个"), math.inf), (lambda: fmt.estimate(-0.4, "个"), 0.0),
+])
+def test_hostile_floats_read_as_expected(call, expected):
+    assert call() == expected

@@ -96,3 +96,22 @@ def test_server_settings_keep_xsrf_on_and_limit_uploads():
     config = tomllib.loads((REPO / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     assert config["server"].get("enableXsrfProtection", True) is True
     assert config["server"]["maxUploadSize"] <= 20
+
+
+@pytest.mark.parametrize("name, kept", [
+    ("a" * 126 + ".csv", "a" * 126 + ".csv"),  # 130 characters: kept whole (it lost its .csv and was refused)
+    ("苏" * 83 + ".csv", "苏" * 65 + ".csv"),  # 87 characters, 253 bytes: "File name too long" once prefixed
+    ("a" * 251 + ".csv", "a" * 196 + ".csv"),  # 255 bytes, the most a file system takes
+    ("数" * 83 + "ab.csv", "数" * 65 + ".csv"),  # 255 bytes: no half character is left at the cut
+    ("月报" * 150 + ".xlsx.csv", "月报" * 32 + "月.csv"),  # longer than any file system takes: browsers send such
+], ids=["130 ASCII characters", "87 Chinese characters", "255 ASCII bytes", "255 Chinese bytes", "903 bytes"])
+def test_a_long_name_keeps_its_extension_and_stores(sample_dir, name, kept):
+    assert store.safe_name(name) == kept and len(kept.encode("utf-8")) <= store.NAME_BYTES
+    data = (HEADER + "2021-10,green_outlets,26,,,,\n").encode()
+    outcome = store.import_file(sample_dir, name, data, "zhang")
+    assert outcome.submission_id == "000001"
+    assert (sample_dir / "submissions" / "originals" / f"sub-000001_{kept}").read_bytes() == data
+    assert store.read_log(sample_dir)["original_name"].tolist() == [kept]
+    refused = store.import_file(sample_dir, name, (HEADER + "2021-10,green_outlets,lots,,,,\n").encode(), "zhang")
+    assert refused.rejected_file.endswith(f"_{kept}")
+    assert (sample_dir / "rejected" / f"{refused.rejected_file}.json").exists()

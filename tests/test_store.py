@@ -5,10 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import math
+import os
 import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from lib import store
@@ -171,3 +174,58 @@ def test_validating_against_an_open_dataset_opens_nothing_and_finds_the_same(mon
     assert [(p.row, p.severity) for p in given.problems] == [(3, "error"), (2, "warning")]
     # October's 26 个 comes from sample_2021-10.csv
     assert given.problems[1].code == "warn_revision" and given.problems[1].params["old"] == "26"
+
+
+def test_a_value_that_is_not_finite_is_refused_before_anything_is_written(sample_dir):
+    from lib.catalog import load_catalog
+
+    rows = pd.DataFrame({"year": [2021, 2021, 2021], "month": [9, 10, 11], "indicator": ["green_outlets"] * 3,
+                         "value": [26.0, math.nan, math.inf], "region": [""] * 3, "basis": ["month"] * 3,
+                         "note": [""] * 3})
+    with pytest.raises(store.NonFiniteValue) as caught:
+        store.canonical_csv(rows, load_catalog(sample_dir))
+    assert caught.value.message("en") == ("the value nan of green_outlets for 2021-10 is not a finite number and "
+                                          "cannot be stored")
+    assert caught.value.message("zh") == "2021-10 green_outlets 的数值 nan 不是有限数，不能入库"
+    before = snapshot(sample_dir)
+    data = (HEADER + "2021-11,green_outlets,1e308,,万个,,\n").encode()  # 1e308 万个 is past the largest float in 个
+    try:
+        outcome = store.import_file(sample_dir, "huge.csv", data, "zhang", today=TODAY)
+        assert outcome.submission_id is None  # refused at intake is as good
+    except store.NonFiniteValue as exc:
+        assert exc.params == {"value": "inf", "indicator": "green_outlets", "period": "2021-11"}
+    assert snapshot(sample_dir) == before
+    assert not open_dataset(sample_dir).rejected
+
+
+def test_a_revert_of_an_unknown_submission_says_so(sample_dir):
+    with pytest.raises(store.StoreError) as caught:
+        store.revert(sample_dir, "000042", "zhang")
+    assert (caught.value.message("zh"), caught.value.message("en")) == ("没有编号为 000042 的提交",
+                                                                        "there is no submission 000042")
+
+
+def test_what_an_older_version_left_is_put_right_by_the_next_writer(sample_dir):
+    data = (HEADER + "2021-11,green_outlets,28,,,,\n").encode()
+    store.import_file(sample_dir, "a.csv", data, "zhang")
+    originals = sample_dir / "submissions" / "originals"
+    # A revert that moved the rows aside, then failed to write the log; originals of imports killed before the log
+    (sample_dir / "submissions" / "reverted").mkdir()
+    os.replace(sample_dir / "actuals" / "sub-000001.csv", sample_dir / "submissions" / "reverted" / "sub-000001.csv")
+    (originals / "sub-000001_b.csv").write_bytes(b"killed, then its id was used again")
+    (originals / "sub-000007_c.csv").write_bytes(b"killed")
+    (originals / "update-000002_d.csv").write_bytes(b"killed, no progress log at all")
+    assert store.read_log(sample_dir)["status"].tolist() == ["reverted"]  # as the rows are: not loaded
+    assert green_outlets(sample_dir) == 26
+    store.import_file(sample_dir, "e.csv", (HEADER + "2021-10,village_coverage,99,,,,\n").encode(), "li")
+    assert store.read_log(sample_dir)["status"].tolist() == ["active", "active"]  # the failed revert undone
+    assert green_outlets(sample_dir) == 28
+    assert sorted(p.name for p in originals.iterdir()) == ["sub-000001_a.csv", "sub-000002_e.csv"]
+
+
+def test_originals_whose_rows_are_stored_stay_even_without_a_log(sample_dir):
+    store.import_file(sample_dir, "a.csv", (HEADER + "2021-11,green_outlets,28,,,,\n").encode(), "zhang")
+    store.log_path(sample_dir).unlink()
+    store.import_file(sample_dir, "b.csv", (HEADER + "2021-10,village_coverage,99,,,,\n").encode(), "li")
+    assert sorted(p.name for p in (sample_dir / "submissions" / "originals").iterdir()) == [
+        "sub-000001_a.csv", "sub-000002_b.csv"]
