@@ -52,3 +52,12 @@ class InputError(Exception):
     def __init__(self, problems: list[Problem]):
         super().__init__("; ".join(p.message("en") for p in problems[:5]))
         self.problems = problems
+
+
+class PlanDocumentError(InputError):
+    """Raised when a plan document cannot be read as text; its message (in Chinese) names the file and the need."""
+
+    def __init__(self, problem: Problem):
+        super().__init__([problem])
+        self.problem = problem
+        self.args = (problem.message("zh"),)
