@@ -86,10 +86,9 @@ STOP_TOKENS = {"", "rate"}
 
 @dataclass
 class Mention:
-    """One figure or numberless target of the new plan, with the item that says it."""
+    """One figure or numberless target of the new plan, with the item (or 主要目标 paragraph) that says it."""
 
-    list_type: str
-    number: int | None
+    item: PlanItem
     phrase: str
     value: float | None
     unit: str
@@ -100,9 +99,9 @@ class Mention:
     wording: str = ""
 
     @property
-    def key(self) -> str:
-        """Return the item's key, e.g. work_item:11."""
-        return f"{self.list_type}:{self.number}"
+    def where(self) -> str:
+        """Return where the plan says it: 主要目标, 工作要点11, 民生实事4."""
+        return _where(self.item.list_type, self.item.number)
 
 
 @dataclass
@@ -172,10 +171,9 @@ def mentions(parse: PlanParse) -> list[Mention]:
             qualifier = re.match(r"^(.+?)业务", in_item[-1].phrase) if in_item else None
             if phrase.startswith("业务") and qualifier:
                 phrase = qualifier.group(1) + phrase  # the list shares its qualifier: 邮政业务总量…，业务收入…
-            in_item.append(Mention(c.list_type, c.number, phrase, c.value, c.unit, c.comparator, c.growth_pct,
-                                   c.clause))
-        in_item += [Mention(s.list_type, s.number, s.subject, None, "", "≤" if s.kind == ZERO else "≥", None,
-                            s.clause, s.kind, s.wording)
+            in_item.append(Mention(item, phrase, c.value, c.unit, c.comparator, c.growth_pct, c.clause))
+        in_item += [Mention(item, s.subject, None, "", "≤" if s.kind == ZERO else "≥", None, s.clause, s.kind,
+                            s.wording)
                     for s in statements_in_text(item.text, item.list_type, item.number)]
         found += in_item
     return found
@@ -251,14 +249,14 @@ def _in_item_text(row: dict, item_text: str) -> bool:
                for fragments in source_text_clauses(row.get("source_text", "")))
 
 
-def _match(mention: Mention, rows: list[dict], phrases: dict[str, str], item_text: str) -> tuple[list[dict], str]:
+def _match(mention: Mention, rows: list[dict], phrases: dict[str, str]) -> tuple[list[dict], str]:
     """Return the earlier rows this mention is (several for one indicator split by region) and a note if unsure."""
     scored = []
     for row in rows:
         if not _fits(mention, row):
             continue
         score = max(similarity(mention.phrase, row["name_zh"]), similarity(mention.phrase, phrases[row["id"]]))
-        if mention.statement_kind and _in_item_text(row, item_text) and score >= 0.5:
+        if mention.statement_kind and _in_item_text(row, mention.item.text) and score >= 0.5:
             score = max(score, 0.95)  # the same words as last year's plan
         if score >= SAME_INDICATOR:
             scored.append((score, row))
@@ -277,11 +275,11 @@ def draft_targets(parse: PlanParse, year: int, earlier_targets: pd.DataFrame) ->
     """Return the draft of year's targets from a parsed plan and the earlier years' targets.csv rows."""
     rows = _earlier_rows(earlier_targets, year)
     phrases = source_phrases(rows)
-    items = {f"{item.list_type}:{item.number}": item for item in [*parse.goals, *parse.tasks]}
+    items = [*parse.goals, *parse.tasks]
     carried: dict[str, list[tuple[Mention, str]]] = {}
     unmatched: list[Mention] = []
     for mention in mentions(parse):
-        matched, note = _match(mention, rows, phrases, items[mention.key].text)
+        matched, note = _match(mention, rows, phrases)
         for row in matched:
             carried.setdefault(row["id"], []).append((mention, note))
         if not matched:
@@ -290,19 +288,19 @@ def draft_targets(parse: PlanParse, year: int, earlier_targets: pd.DataFrame) ->
     # 水平…稳中有升, 切实加强…消毒处置……“零感染”).
     for row in rows:
         if row["id"] not in carried and row.get("kind") in (NOT_BELOW, ZERO):
-            said = [item for item in items.values() if _in_item_text(row, item.text)]
+            said = [item for item in items if _in_item_text(row, item.text)]
             if said:
-                mention = Mention(said[0].list_type, said[0].number, row["name_zh"], None, "",
-                                  "≤" if row["kind"] == ZERO else "≥", None, row["source_text"], row["kind"])
+                mention = Mention(said[0], row["name_zh"], None, "", "≤" if row["kind"] == ZERO else "≥", None,
+                                  row["source_text"], row["kind"])
                 carried[row["id"]] = [(mention, "")]
     covered = {id(m) for found in carried.values() for m, _ in found}
     rows_by_id = {row["id"]: row for row in rows}
-    out = [_carried_row(rows_by_id[i], found, year, items) for i, found in
+    out = [_carried_row(rows_by_id[i], found, year) for i, found in
            sorted(carried.items(), key=lambda pair: list(rows_by_id).index(pair[0]))]
     taken = {row["id"] for row in rows} | set(carried)
     new_rows = []
     for group in _group_new([m for m in unmatched if id(m) not in covered and not _said_by_carried(m, carried)]):
-        new_rows.append(_new_row(group, year, items, taken))
+        new_rows.append(_new_row(group, year, taken))
         taken.add(new_rows[-1]["id"])
     frame = pd.DataFrame(out + new_rows, columns=DRAFT_COLUMNS).fillna("")
     last_year = [row for row in rows if _int(row["year"]) == year - 1]
@@ -314,20 +312,18 @@ def draft_targets(parse: PlanParse, year: int, earlier_targets: pd.DataFrame) ->
 def _said_by_carried(mention: Mention, carried: dict[str, list[tuple[Mention, str]]]) -> bool:
     """Return whether a numberless target restates one carried over from the same item (零感染 in its sentence)."""
     return bool(mention.statement_kind) and any(
-        m.key == mention.key and m.statement_kind == mention.statement_kind
+        m.item is mention.item and m.statement_kind == mention.statement_kind
         and (mention.phrase in m.clause or mention.wording in m.clause) for found in carried.values() for m, _ in found)
 
 
-def _sources(found: list[Mention], items: dict[str, PlanItem]) -> tuple[str, str, str]:
+def _sources(found: list[Mention]) -> tuple[str, str, str]:
     """Return source_section, source_item and source_text for the mentions of one target."""
-    keys = list(dict.fromkeys(m.key for m in found))
-    sections = list(dict.fromkeys(MAIN_GOAL_SECTION if m.list_type == MAIN_GOAL else items[m.key].section
-                                  for m in found))
-    named = [_where(items[k].list_type, items[k].number) for k in keys if items[k].list_type != MAIN_GOAL]
-    clauses = list(dict.fromkeys(m.clause for m in found))
-    text = clauses[0] if len(clauses) == 1 else "；".join(
-        f"{_where(m.list_type, m.number)}：{m.clause}" for m in found if m.clause in clauses)
-    return "；".join(s for s in sections if s), "；".join(named), text
+    sections = dict.fromkeys(m.item.section or LIST_NAME.get(m.item.list_type, MAIN_GOAL_SECTION) for m in found)
+    named = dict.fromkeys(m.where for m in found if m.item.list_type != MAIN_GOAL)
+    clauses = dict.fromkeys(m.clause for m in found)
+    text = next(iter(clauses)) if len(clauses) == 1 else "；".join(dict.fromkeys(f"{m.where}：{m.clause}"
+                                                                                for m in found))
+    return "；".join(sections), "；".join(named), text
 
 
 def _values(found: list[Mention], unit: str, notes: list[str]) -> tuple[float | None, float | None, float | None]:
@@ -358,7 +354,7 @@ def _comparator(found: list[Mention], fallback: str, notes: list[str]) -> str:
     return comparator if comparator in VALID_COMPARATORS else fallback
 
 
-def _carried_row(earlier: dict, found_notes: list[tuple[Mention, str]], year: int, items: dict[str, PlanItem]) -> dict:
+def _carried_row(earlier: dict, found_notes: list[tuple[Mention, str]], year: int) -> dict:
     """Return an earlier target's row for year with the new plan's value, growth, comparator and sources."""
     found = [m for m, _ in found_notes]
     notes = list(dict.fromkeys(note for _, note in found_notes if note))
@@ -380,11 +376,11 @@ def _carried_row(earlier: dict, found_notes: list[tuple[Mention, str]], year: in
     if len({m.phrase for m in found}) > 1 and len({m.value for m in found}) > 1 \
             and min(similarity(a.phrase, b.phrase) for a in found for b in found) < 0.9:
         notes.append("本年计划有两处不同说法对应此目标，请核对")
-    plan_leads = {d for m in found if m.list_type != MAIN_GOAL for d in items[m.key].departments}
+    plan_leads = {d for m in found for d in m.item.departments}
     earlier_leads = {d.strip() for d in re.split(r"[、,，;；]", earlier.get("lead_departments", "")) if d.strip()}
     if plan_leads and plan_leads != earlier_leads:
         notes.append(f"本年计划牵头为{'、'.join(sorted(plan_leads))}，沿用了上年的{earlier['lead_departments']}")
-    row["source_section"], row["source_item"], row["source_text"] = _sources(found, items)
+    row["source_section"], row["source_item"], row["source_text"] = _sources(found)
     row[REVIEW_COLUMN] = "；".join(notes)
     return row
 
@@ -409,8 +405,10 @@ def guess_kind(mention: Mention) -> tuple[str, str]:
     """Return (kind, the words it was guessed from) for a new indicator."""
     if mention.statement_kind:
         return mention.statement_kind, mention.wording
-    if mention.value == 0 or re.search(r"零|不发生", mention.clause):
-        return ZERO, "零" if "零" in mention.clause else "不发生"
+    if mention.value == 0:
+        return ZERO, "0"
+    if found := re.search(r"零|不发生", mention.clause):
+        return ZERO, found.group(0)
     if mention.unit in ("%", "个百分点") or RATE_NOUN.search(mention.phrase):
         found = RATE_NOUN.search(mention.phrase)
         return "ratio", found.group(0) if found else mention.unit
@@ -456,7 +454,7 @@ def new_id(phrase: str, taken: set[str]) -> str:
     return candidate
 
 
-def _new_row(found: list[Mention], year: int, items: dict[str, PlanItem], taken: set[str]) -> dict:
+def _new_row(found: list[Mention], year: int, taken: set[str]) -> dict:
     """Return a new indicator's row with guessed kind, unit, category and names, and the note listing the guesses."""
     first = found[0]
     kind, reason = guess_kind(first)
@@ -469,14 +467,14 @@ def _new_row(found: list[Mention], year: int, items: dict[str, PlanItem], taken:
     notes.append(f"类别按名称推测为{category}" if category else "类别待填")
     if not units.is_known(unit):
         notes.append(f"单位“{unit}”不在单位表中，请改为已知单位" if unit else "单位待填")
-    departments = list(dict.fromkeys(d for m in found if m.list_type != MAIN_GOAL for d in items[m.key].departments))
+    departments = list(dict.fromkeys(d for m in found for d in m.item.departments))
     if not departments:
         notes.append("主要目标未写牵头处室，请填写")
     words = english_words(first.phrase)
     notes.append("英文名按词表拼出，请润色" if words else "英文名待填")
     identifier = new_id(first.phrase, taken)
     row = {c: "" for c in TARGET_COLUMNS}
-    section, source_item, source_text = _sources(found, items)
+    section, source_item, source_text = _sources(found)
     row.update(id=identifier, year=str(year), name_zh=first.phrase,
                name_en=" ".join(words).capitalize(), category=category, lead_departments="、".join(departments),
                unit=unit, target_value=format_number(target), stretch_value=format_number(stretch),
