@@ -17,7 +17,8 @@ from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 
 from lib.plan import candidates_frame, chinese_count, parse_plan, tasks_frame
-from lib.plan.documents import chinese_numeral, format_list_number, read_plan_document
+from lib.plan.documents import read_plan_document
+from lib.plan.word import chinese_numeral, format_list_number
 from lib.problems import PlanDocumentError
 from tests.test_plan import OTHER_CITY
 from tests.test_plan import SEED as SEED_PLAN

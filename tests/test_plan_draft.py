@@ -14,17 +14,12 @@ import pytest
 
 from lib.catalog import TARGET_COLUMNS, load_regions, targets_from_frame
 from lib.plan import PlanItem, parse_plan, read_targets
-from lib.plan.draft import (
-    DRAFT_COLUMNS,
-    Mention,
+from lib.plan.draft import DRAFT_COLUMNS, Mention, draft_targets, guess_kind, new_id, similarity
+from lib.plan.review import (
     draft_csv_bytes,
-    draft_targets,
-    guess_kind,
     is_publishable,
-    new_id,
     published_targets,
     read_draft,
-    similarity,
     targets_csv_bytes,
     validate_draft,
 )

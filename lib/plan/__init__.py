@@ -1,7 +1,8 @@
 """Work plans (工作要点 and 民生实事): documents as they arrive, their tasks and candidate targets, next year's draft.
 
 structure: sections, items and lead departments, linked to targets.csv; candidates: the numbers in the prose;
-documents: .txt, .docx and PDF into plain text; draft: next year's targets drafted from a plan and earlier targets.
+documents (word, pdf): .txt, .docx and PDF into plain text; draft: next year's targets drafted from a plan and the
+earlier targets; review: the draft read back from Excel, checked by targets.csv's rules and published.
 """
 
 from lib.plan.candidates import (
@@ -26,12 +27,9 @@ from lib.plan.candidates import (
     statements_in_text,
 )
 from lib.plan.documents import read_plan_document
-from lib.plan.draft import (
-    DRAFT_COLUMNS,
-    REVIEW_COLUMN,
-    Draft,
+from lib.plan.draft import DRAFT_COLUMNS, REVIEW_COLUMN, Draft, draft_targets
+from lib.plan.review import (
     draft_csv_bytes,
-    draft_targets,
     is_publishable,
     published_targets,
     read_draft,
