@@ -169,20 +169,29 @@ def test_redrafting_2021_plan_reproduces_its_targets(targets_2021):
 
 SMALL_PLAN = """苏州市邮政管理局2022年工作要点
 我市邮政快递业发展的主要目标是：快递业务量完成125000万件左右、同比增长5%；全国快递业务量预计达到1225亿件。
-具体抓好以下1个方面、2项工作：
+具体抓好以下1个方面、4项工作：
 一、测试
-1. 全年培训从业人员力争超0.3万人次。（办公室牵头）
+1. 全年培训从业人员力争超0.3万人次，开展执法检查不少于200次。（办公室牵头）
 2. 快递车辆违规事件低于10起。（市场监管处牵头）
+3. 主要品牌快递服务建制村通达率达到98%。（普遍服务处、市场监管处牵头）
+4. 消费者对申诉处理的满意率不低于90%，建制村快递服务通达率力争达到100%。（市场监管处牵头）
 """
 
 
-def test_units_convert_and_comparators_are_valid(targets_2021):
+def test_units_comparators_reordered_words_and_kind_changes(targets_2021):
     small = draft_targets(parse_plan(SMALL_PLAN), 2022, targets_2021)
     volume = row(small, "express_volume")
     assert (volume["target_value"], volume["unit"], volume["comparator"]) == ("12.5", "亿件", "≥")
     assert volume["needs_review"] == "原文为125000万件，已换算为12.5亿件；原文为“左右”，按≥处理"
     assert row(small, "express_vehicles_violation_incidents")["comparator"] == "≤"  # 低于 is not a targets.csv sign
+    assert (row(small, "inspections")["name_zh"], row(small, "inspections")["kind"]) == ("执法检查", "flow")
     assert [c.phrase for c in small.context] == ["全国快递业务量"]
+    village = row(small, "village_coverage")  # 建制村快递服务通达率 is 主要品牌快递服务建制村通达率, words reordered
+    assert (village["target_value"], village["stretch_value"], village["source_item"]) == ("98", "100",
+                                                                                          "工作要点3；工作要点4")
+    complaints = row(small, "complaint_satisfaction")  # last year 'not below last year', now a value
+    assert (complaints["kind"], complaints["target_value"], complaints["baseline_year"]) == ("ratio", "90", "")
+    assert complaints["needs_review"].startswith("上年为“不低于上年”，本年计划定了目标值，类型改为ratio")
 
 
 def test_matching_helpers():

@@ -133,7 +133,9 @@ def _where(list_type: str, number: int | None) -> str:
 
 
 def similarity(a: str, b: str) -> float:
-    """Return how alike two names are, 0–1: 1 when equal, ~0.9 when one holds the other, else shared pairs (Dice)."""
+    """Return how alike two names are, 0–1: 1 when equal, ~0.9 when one holds the other, else the larger of the shared
+    character pairs and (a little discounted) the shared characters, so reordered words (建制村快递服务通达率,
+    主要品牌快递服务建制村通达率) still meet."""
     a, b = _name_key(a), _name_key(b)
     if not a or not b:
         return 0.0
@@ -142,12 +144,15 @@ def similarity(a: str, b: str) -> float:
     short, long = sorted((a, b), key=len)
     if len(short) >= 3 and short in long:
         return 0.85 + 0.1 * len(short) / len(long)
-    pairs_a = [a[i:i + 2] for i in range(len(a) - 1)]
-    pairs_b = [b[i:i + 2] for i in range(len(b) - 1)]
-    if not pairs_a or not pairs_b:
+    return max(_dice([a[i:i + 2] for i in range(len(a) - 1)], [b[i:i + 2] for i in range(len(b) - 1)]),
+               0.95 * _dice(list(a), list(b)))
+
+
+def _dice(a: list[str], b: list[str]) -> float:
+    if not a or not b:
         return 0.0
-    shared = sum(min(pairs_a.count(p), pairs_b.count(p)) for p in set(pairs_a))
-    return 2 * shared / (len(pairs_a) + len(pairs_b))
+    shared = sum(min(a.count(p), b.count(p)) for p in set(a))
+    return 2 * shared / (len(a) + len(b))
 
 
 def _name_key(text: str) -> str:
@@ -192,7 +197,8 @@ def _int(text: str) -> int | None:
         return None
 
 
-def _float(text: str) -> float | None:
+def as_number(text: str) -> float | None:
+    """Return a cell's number, or None when it is blank or not a number."""
     try:
         return float(text)
     except (TypeError, ValueError):
@@ -363,7 +369,10 @@ def _carried_row(earlier: dict, found_notes: list[tuple[Mention, str]], year: in
         row["baseline_year"] = str(year - 1)
     if earlier["kind"] == "ratio" and found[0].statement_kind == NOT_BELOW:
         notes.append(f"本年计划写作“{found[0].wording}”，上年为比率目标{earlier['target_value']}%，请定类型与目标值")
-    old = _float(earlier.get("target_value", ""))
+    if earlier["kind"] == NOT_BELOW and target is not None:
+        row.update(kind="ratio" if earlier["unit"] == "%" else "level", baseline_year="")
+        notes.append(f"上年为“不低于上年”，本年计划定了目标值，类型改为{row['kind']}，请核对")
+    old = as_number(earlier.get("target_value", ""))
     if old and target is not None and not 0.5 <= target / old <= 2:
         notes.append(f"较上年目标{format_number(old)}{earlier['unit']}变化超过一倍，请核对")
     if len({m.phrase for m in found}) > 1 and len({m.value for m in found}) > 1 \

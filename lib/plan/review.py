@@ -18,16 +18,9 @@ from lib import config, units
 from lib.catalog import TARGET_COLUMNS, load_regions, targets_from_frame
 from lib.intake import read_grid
 from lib.plan.candidates import CSV_ENCODING, format_number
-from lib.plan.draft import DRAFT_COLUMNS, NUMBER_COLUMNS, REVIEW_COLUMN
+from lib.plan.draft import DRAFT_COLUMNS, NUMBER_COLUMNS, REVIEW_COLUMN, as_number
 from lib.problems import InputError, Problem
 from lib.safety import FORMULA_PREFIXES, neutralise_cell
-
-
-def _float(text: str) -> float | None:
-    try:
-        return float(text)
-    except (TypeError, ValueError):
-        return None
 
 
 def draft_csv_bytes(rows: pd.DataFrame) -> bytes:
@@ -77,14 +70,22 @@ def _cell(text: str, column: str) -> str:
         text = text[1:]
     if column in NUMBER_COLUMNS and text:
         plain = text.replace(",", "").replace("，", "")
-        number = _float(plain)
+        number = as_number(plain)
         if number is not None:
             text = format_number(number)
     return text
 
 
-def _year_set(frame: pd.DataFrame) -> set[str]:
-    return {format_number(y) for y in (_float(v) for v in frame["year"]) if y is not None}
+def _year(text: str) -> str:
+    number = as_number(text)
+    return format_number(number) if number is not None else ""
+
+
+def _other_years(existing_targets: pd.DataFrame, draft: pd.DataFrame) -> pd.DataFrame:
+    """Return targets.csv's rows (as text, original index) that the draft does not replace: other years, indicators."""
+    existing = existing_targets.reindex(columns=TARGET_COLUMNS).fillna("").astype(str)
+    years = {_year(y) for y in draft["year"]} - {""}
+    return existing[~existing["year"].map(_year).isin(years)]
 
 
 def validate_draft(frame: pd.DataFrame, existing_targets: pd.DataFrame, regions: pd.DataFrame | None = None,
@@ -95,9 +96,7 @@ def validate_draft(frame: pd.DataFrame, existing_targets: pd.DataFrame, regions:
         return [Problem(name, "err_missing_columns", params={"columns": ", ".join(missing),
                                                               "found": ", ".join(map(str, frame.columns))})]
     draft = frame[TARGET_COLUMNS].fillna("").astype(str).reset_index(drop=True)
-    existing = existing_targets.reindex(columns=TARGET_COLUMNS).fillna("").astype(str)
-    kept = existing[~existing["year"].map(lambda y: format_number(_float(y)) if _float(y) is not None else "")
-                    .isin(_year_set(draft))]
+    kept = _other_years(existing_targets, draft)
     combined = pd.concat([draft, kept], ignore_index=True)
     if regions is None:
         regions = load_regions(config.data_dir() / "regions.csv")
@@ -161,11 +160,7 @@ def is_publishable(problems: list[Problem]) -> bool:
 def published_targets(existing_targets: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame:
     """Return targets.csv with the draft's rows in place of its years' rows, without the needs_review column."""
     draft = frame[TARGET_COLUMNS].fillna("").astype(str)
-    existing = existing_targets.reindex(columns=TARGET_COLUMNS).fillna("").astype(str)
-    years = _year_set(draft)
-    kept = existing[~existing["year"].map(lambda y: format_number(_float(y)) if _float(y) is not None else "")
-                    .isin(years)]
-    return pd.concat([kept, draft], ignore_index=True)
+    return pd.concat([_other_years(existing_targets, draft), draft], ignore_index=True)
 
 
 def targets_csv_bytes(frame: pd.DataFrame) -> bytes:
