@@ -408,6 +408,17 @@ def encrypted_pdf() -> bytes:
                        trailer=b"/Encrypt 5 0 R /ID [<" + b"01" * 16 + b"> <" + b"01" * 16 + b">] ")
 
 
+def unmapped_font_pdf() -> bytes:
+    """Return a PDF whose text is in a CID font without a ToUnicode map: glyphs without a meaning."""
+    font = b"<< /Type /Font /Subtype /Type0 /BaseFont /SimSun /Encoding /Identity-H /DescendantFonts [6 0 R] >>"
+    cid = (b"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /SimSun /FontDescriptor 7 0 R "
+           b"/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> >>")
+    descriptor = (b"<< /Type /FontDescriptor /FontName /SimSun /Flags 4 /FontBBox [0 0 1000 1000] /ItalicAngle 0 "
+                  b"/Ascent 880 /Descent -120 /CapHeight 700 /StemV 80 >>")
+    return minimal_pdf(b"BT /F1 12 Tf 72 700 Td <0F3A12B422C1> Tj ET", b"<< /Font << /F1 5 0 R >> >>",
+                       [font, cid, descriptor])
+
+
 def test_minimal_pdf_with_text_reads():
     font = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"
     data = minimal_pdf(b"BT /F1 12 Tf 72 700 Td (Work plan 2022) Tj ET", b"<< /Font << /F1 5 0 R >> >>", [font])
@@ -427,6 +438,7 @@ def xlsx_bytes() -> bytes:
 @pytest.mark.parametrize("name, data, code, words", [
     ("扫描件.pdf", scanned_pdf(), "plan_doc_scanned", "没有文字层"),
     ("加密.pdf", encrypted_pdf(), "plan_doc_encrypted", "密码"),
+    ("乱码.pdf", unmapped_font_pdf(), "plan_doc_unmapped_font", "乱码"),
     ("损坏.pdf", b"%PDF-1.7\n1 0 obj << /Type /Catalog", "plan_doc_corrupt", "已损坏"),
     ("不是PDF.pdf", b"<html>not a pdf</html>", "plan_doc_corrupt", "PDF"),
     ("损坏.docx", plain_docx("一行")[:300], "plan_doc_corrupt", "Word"),

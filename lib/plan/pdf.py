@@ -17,6 +17,7 @@ from statistics import median
 from lib.plan.documents import LINE_START, SENTENCE_END, PlanDocumentError, document_error
 
 MAX_PDF_PAGES = 300
+UNMAPPED_GLYPH = re.compile(r"\(cid:\d+\)")
 CJK = r"\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f"
 SPACE_BESIDE_CJK = re.compile(rf"(?<=[{CJK}])[ \t\u00a0]+|[ \t\u00a0]+(?=[{CJK}])")
 PAGE_NUMBER = re.compile(r"^(?:[-—–－_·\s]*\d{1,4}[-—–－_·\s]*|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?"
@@ -68,11 +69,11 @@ def read_pdf(name: str, data: bytes) -> str:
         if isinstance(cause, PDFPasswordIncorrect):
             raise document_error(name, "plan_doc_encrypted") from exc
         raise document_error(name, "plan_doc_corrupt", kind="PDF", detail=f"{type(cause).__name__}: {cause}") from exc
-    chars = sum(len(line.text) for page in pages for line in page)
-    if chars == 0:
+    text = "".join(line.text for page in pages for line in page)
+    if not text:
         raise document_error(name, "plan_doc_scanned", pages=len(pages))
-    unmapped = sum(line.text.count("(cid:") for page in pages for line in page)
-    if unmapped * 5 > chars / 6:  # each (cid:N) stands for a glyph without a Unicode meaning
+    unmapped = len(UNMAPPED_GLYPH.findall(text))  # a glyph whose font gives no Unicode meaning
+    if unmapped > 0.2 * (unmapped + len(UNMAPPED_GLYPH.sub("", text))):
         raise document_error(name, "plan_doc_unmapped_font")
     return "\n".join(_paragraphs(_without_headers(pages)))
 

@@ -184,9 +184,9 @@ class _Numbering:
         num_pr = paragraph.find(f"{W}pPr/{W}numPr")
         style = _attr(paragraph, f"{W}pPr/{W}pStyle")
         num_id, ilvl = self.style_numbering.get(style, (None, "0"))
-        if num_pr is not None:
+        if num_pr is not None:  # the paragraph's own numbering overrides its style's; numId 0 switches it off
             num_id = _attr(num_pr, f"{W}numId", num_id)
-            ilvl = _attr(num_pr, f"{W}ilvl", ilvl if num_id else "0")
+            ilvl = _attr(num_pr, f"{W}ilvl", ilvl)
         if not num_id or num_id == "0" or num_id not in self.instances:
             return ""
         abstract_id, starts, overrides = self.instances[num_id]
