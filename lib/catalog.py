@@ -121,6 +121,11 @@ def load_targets(path: Path, regions: pd.DataFrame) -> tuple[pd.DataFrame, pd.Da
     if not path.exists():
         raise InputError([Problem(name, "err_unreadable", params={"detail": f"{path} not found"})])
     raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    return targets_from_frame(raw, name, regions)
+
+
+def targets_from_frame(raw: pd.DataFrame, name: str, regions: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Return (targets, indicators) from targets.csv's rows read as text, or raise InputError listing every problem."""
     missing = [c for c in TARGET_COLUMNS if c not in raw.columns]
     if missing:
         raise InputError([Problem(name, "err_missing_columns", params={

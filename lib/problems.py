@@ -87,3 +87,12 @@ class TranslatedError(Exception):
 
     def __str__(self) -> str:
         return self.message("en")
+
+
+class PlanDocumentError(InputError):
+    """Raised when a plan document cannot be read as text; its message (in Chinese) names the file and the need."""
+
+    def __init__(self, problem: Problem):
+        super().__init__([problem])
+        self.problem = problem
+        self.args = (problem.message("zh"),)

@@ -9,12 +9,14 @@ import pytest
 
 from lib.plan import (
     candidates_in_text,
+    context_figures_in_text,
     link_targets,
     load_tasks,
     parse_plan,
     parse_plan_file,
     read_targets,
     split_lead,
+    statements_in_text,
     summary,
     write_outputs,
 )
@@ -277,6 +279,38 @@ def test_split_lead_variants():
 ])
 def test_candidates_in_text(text, expected):
     assert [(c.phrase, c.value, c.unit, c.comparator, c.growth_pct) for c in candidates_in_text(text)] == expected
+
+
+@pytest.mark.parametrize("text, city, context", [
+    ("快递业务量完成12.5亿件（全国快递业务量1225亿件）、同比增长5%",
+     [("快递业务量", 12.5, "亿件", 5)], [("全国", "全国快递业务量", 1225, None)]),
+    ("2021年全国快递业务量达1083亿件、同比增长29.9%，全市完成23亿件",
+     [("全市", 23, "亿件", None)], [("全国", "2021年全国快递业务量", 1083, 29.9)]),
+    ("据测算，全省重点项目预计达到300个，我市力争建成20个快递服务制造业重点项目",
+     [("快递服务制造业重点项目", 20, "个", None)], [("全省", "全省重点项目", 300, None)]),
+    ("全行业预计完成快递业务量1200亿件；快递业务收入完成260亿元",
+     [("快递业务收入", 260, "亿元", None)], [("全行业预计", "全行业预计完成快递业务量", 1200, None)]),
+    ("力争全市快递业务量占全省比重保持在20%以上", [("全市快递业务量占全省比重", 20, "%", None)], []),
+])
+def test_figures_quoted_for_the_country_or_province_are_context(text, city, context):
+    assert [(c.phrase, c.value, c.unit, c.growth_pct) for c in candidates_in_text(text)] == city
+    assert [(c.scope, c.phrase, c.value, c.growth_pct) for c in context_figures_in_text(text)] == context
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("邮政普遍服务水平和快递服务满意度稳中有升，机要通信确保万无一失",
+     [("快递服务满意度", "not_below_last_year", "稳中有升"), ("机要通信", "zero_tolerance", "万无一失")]),
+    ("进一步提升申诉处理正确率、企业答复准时率和消费者对申诉处理工作的满意率",
+     [("申诉处理正确率", "not_below_last_year", "进一步提升"), ("企业答复准时率", "not_below_last_year", "进一步提升"),
+      ("消费者对申诉处理工作的满意率", "not_below_last_year", "进一步提升")]),
+    ("切实提升行政执法信息的及时公开率", [("行政执法信息的及时公开率", "not_below_last_year", "切实提升")]),
+    ("继续巩固全行业“零感染”成果，确保全年不发生重大寄递安全事故",
+     [("零感染", "zero_tolerance", "“零感染”"), ("重大寄递安全事故", "zero_tolerance", "不发生重大寄递安全事故")]),
+    ("全省快递服务满意度稳中有升", []),  # the province's, not the city's
+    ("进一步提升末端服务水平", []),  # nothing measured
+])
+def test_targets_without_a_number(text, expected):
+    assert [(s.subject, s.kind, s.wording) for s in statements_in_text(text)] == expected
 
 
 def test_exported_cells_cannot_start_a_formula(tmp_path):

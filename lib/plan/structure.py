@@ -17,6 +17,17 @@ import pandas as pd
 from lib import config
 from lib.intake import decode_bytes
 from lib.kinds import KINDS, UNKNOWN_KIND
+from lib.plan.candidates import (
+    CSV_ENCODING,
+    TargetCandidate,
+    candidates_frame,
+    compact_text,
+    find_target_candidates,
+    format_number,
+    match_candidate,
+    read_targets,
+    source_text_clauses,
+)
 from lib.problems import PlanError, Problem
 from lib.safety import neutralise_frame
 
@@ -27,9 +38,6 @@ LIST_NAME = {KEY_WORK: "重点工作", WORK_ITEM: "工作要点", LIVELIHOOD: "�
 MAIN_GOAL_SECTION = "工作要点·主要目标"
 
 TASK_COLUMNS = ["key", "list_type", "section", "section_title", "number", "text", "lead_departments", "target_ids"]
-CANDIDATE_COLUMNS = ["list_type", "number", "phrase", "value", "unit", "comparator", "growth_pct",
-                     "matched_target_id", "clause"]
-CSV_ENCODING = "utf-8-sig"  # the BOM makes Chinese Excel read UTF-8
 
 CN_NUMERALS = "零一二三四五六七八九十百两"
 CN_DIGIT_VALUE = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"两": 2}
@@ -47,34 +55,6 @@ PLAN_TITLE = re.compile(r"\d{4}年.*工作要点$")
 PLAN_YEAR = (re.compile(r"(\d{4})年[^，。\n]{0,20}?工作要点"), re.compile(r"〔(\d{4})〕"))
 TRAILING_BOILERPLATE = re.compile(r"^(?:\d{4}年\d{1,2}月\d{1,2}日|（此件公开发布）|(?:抄送|印发|附件|联系人)[：:].*)")
 SOURCE_ITEM_REFERENCE = re.compile(r"(重点工作|工作要点|民生实事)第?\s*(\d+)")
-SOURCE_TEXT_LABEL = re.compile(r"^(?:重点工作|工作要点|民生实事)\d+[：:]")
-
-# Longest first, so 万人次 wins over 万人 and 个百分点 over 个.
-UNITS = sorted([
-    "%", "％", "个百分点", "亿元", "万元", "元", "亿件", "万件", "件", "万个",
-    "个", "万人次", "人次", "万人", "人", "家", "辆", "台", "套", "组",
-    "条", "座", "所", "批", "场", "次", "项", "起", "公里", "吨",
-    "户", "处", "名", "小时", "万", "亿",
-], key=len, reverse=True)
-QUANTITY = re.compile(r"(?<![\d.．])(\d+(?:,\d{3})*(?:\.\d+)?)\s*(" + "|".join(map(re.escape, UNITS)) + ")")
-# A number followed by these counts the plan itself (60项工作, 7件实事, 6个方面) or its campaigns, not a target.
-NOT_A_TARGET_AFTER = ("工作", "方面", "实事", "周年", "专项")
-AFTER_COMPARATOR = {"及以上": "≥", "以上": "≥", "以下": "≤", "以内": "≤", "左右": "≈"}
-# Stripped from the end of the words before a number; finding one marks the number as a target.
-TARGET_VERBS = sorted([
-    "力争达到", "保持在", "控制在", "不低于", "不少于", "不超过", "不高于", "提升至", "提升到", "提高至",
-    "提高到", "达到", "完成", "建成", "超过", "高于", "低于", "至少", "确保", "实现",
-    "新增", "累计", "力争", "分别", "提高", "提升", "达", "超",
-], key=len, reverse=True)
-VERB_COMPARATOR = {"不超过": "≤", "不高于": "≤", "控制在": "≤", "低于": "<", "超过": ">", "超": ">", "高于": ">"}
-LEADING_WORDS = sorted([
-    "力争", "全年", "年底前", "到年底", "年底", "年内", "今年", "确保", "其中", "并",
-    "同时", "建成", "推动", "推进",
-], key=len, reverse=True)
-GROWTH_WORDS = re.compile(r"(?:同比|比上年|较上年|比去年|年均)?(?:增长|增速|增幅)(?:为|达到|达|超过|超)?$")
-RATE_NOUN = re.compile(r"(?:率|比例|占比|比重)$")
-CLAUSE_BREAK = "，,；;。：:！？!?"
-PHRASE_BREAK = CLAUSE_BREAK + "、"
 
 
 @dataclass
@@ -105,25 +85,6 @@ class PlanItem:
         """Return the item's stable key, e.g. work_item:45."""
         return f"{self.list_type}:{self.number}"
 
-
-@dataclass
-class TargetCandidate:
-    """A number with a unit in the plan's prose that reads like a target."""
-
-    list_type: str
-    number: int | None
-    phrase: str
-    value: float | None
-    unit: str
-    comparator: str
-    growth_pct: float | None
-    clause: str
-    matched_target_ids: list[str] = field(default_factory=list)
-
-    @property
-    def matched_target_id(self) -> str:
-        """Return the ids of the targets.csv rows this number is, joined with ;."""
-        return ";".join(self.matched_target_ids)
 
 
 @dataclass
@@ -310,94 +271,6 @@ def parse_plan(text: str) -> PlanParse:
     return parse
 
 
-def _clause_start(text: str, position: int, breaks: str) -> int:
-    return max(text.rfind(b, 0, position) for b in breaks) + 1
-
-
-def _clause_end(text: str, position: int, breaks: str) -> int:
-    return min((i for i in (text.find(b, position) for b in breaks) if i >= 0), default=len(text))
-
-
-def _strip_words(phrase: str, words: list[str], at_end: bool) -> tuple[str, list[str]]:
-    stripped = []
-    while word := next((w for w in words if (phrase.endswith(w) if at_end else phrase.startswith(w))), None):
-        phrase = phrase[:-len(word)] if at_end else phrase[len(word):]
-        stripped.append(word)
-    return phrase, stripped
-
-
-def _comparator(after_word: str, verbs: list[str]) -> str:
-    if after_word:
-        return AFTER_COMPARATOR[after_word]
-    return next((VERB_COMPARATOR[v] for v in verbs if v in VERB_COMPARATOR), "≥")
-
-
-def candidates_in_text(text: str, list_type: str = "", number: int | None = None) -> list[TargetCandidate]:
-    """Return the numbers with units in a text that read like targets, with comparator and growth rate."""
-    found: list[TargetCandidate] = []
-    last_end = -1
-    for match in QUANTITY.finditer(text):
-        start, end = match.span()
-        after = text[end:]
-        if text[start - 1:start] == "第" or after.startswith(NOT_A_TARGET_AFTER):
-            continue
-        value, unit = float(match.group(1).replace(",", "")), match.group(2).replace("％", "%")
-        after_word = next((w for w in AFTER_COMPARATOR if after.startswith(w)), "")
-        phrase_start = _clause_start(text, start, PHRASE_BREAK)
-        before = text[phrase_start:start].strip()
-        clause = text[_clause_start(text, start, CLAUSE_BREAK):_clause_end(text, end, CLAUSE_BREAK)].strip()
-        growth = GROWTH_WORDS.search(before) if unit == "%" else None
-        if growth:
-            previous = found[-1] if found else None
-            follows_previous = (previous is not None and previous.growth_pct is None and not before[:growth.start()]
-                                and not text[last_end:phrase_start].strip(PHRASE_BREAK))
-            if follows_previous:
-                previous.growth_pct = value  # 540亿元、同比增长13.8%
-            else:
-                name, _ = _strip_words(before[:growth.start()], LEADING_WORDS, at_end=False)
-                found.append(TargetCandidate(list_type, number, name, None, "", _comparator(after_word, []), value,
-                                             clause))
-            last_end = end + len(after_word)
-            continue
-        name, verbs = _strip_words(before, TARGET_VERBS, at_end=True)
-        name, _ = _strip_words(name, LEADING_WORDS, at_end=False)
-        is_rate = unit in ("%", "个百分点") and bool(RATE_NOUN.search(name))
-        if not (verbs or after_word or is_rate):
-            continue
-        # The thing counted may follow the number: 市区建成3家…工作站 names 市区…工作站.
-        tail_start = end + len(after_word)
-        tail = text[tail_start:_clause_end(text, tail_start, PHRASE_BREAK)].strip()
-        found.append(TargetCandidate(list_type, number, name + tail, value, unit, _comparator(after_word, verbs),
-                                     None, clause))
-        last_end = tail_start
-    return found
-
-
-def find_target_candidates(parse: PlanParse) -> list[TargetCandidate]:
-    """Return the target-like numbers of the 主要目标 and of every item, in plan order."""
-    return [c for item in [*parse.goals, *parse.tasks]
-            for c in candidates_in_text(item.text, item.list_type, item.number)]
-
-
-def read_targets(path: str | Path) -> pd.DataFrame:
-    """Return targets.csv as text columns (no NaN)."""
-    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding=CSV_ENCODING)
-
-
-def _compact(text: str) -> str:
-    return re.sub(r"\s+", "", text)
-
-
-def source_text_clauses(source_text: str) -> list[list[str]]:
-    """Return the clauses of a target's source_text, each as the fragments an ellipsis (……) leaves."""
-    clauses = []
-    for clause in re.split(r"[；;]", source_text):
-        clause = SOURCE_TEXT_LABEL.sub("", clause.strip())
-        if fragments := [_compact(f) for f in re.split(r"…+|\.{3,}", clause) if _compact(f)]:
-            clauses.append(fragments)
-    return clauses
-
-
 def plan_targets(targets: pd.DataFrame, year: int | None) -> list[dict]:
     """Return the target rows of the plan's year (every year when unknown), without input-only indicators."""
     rows = []
@@ -406,26 +279,6 @@ def plan_targets(targets: pd.DataFrame, year: int | None) -> list[dict]:
         if KINDS.get(row.get("kind", ""), UNKNOWN_KIND).is_target and not other_year:
             rows.append(row)
     return rows
-
-
-def _same_number(text: str, value: float) -> bool:
-    try:
-        return abs(float(text) - value) < 1e-9
-    except ValueError:
-        return False
-
-
-def match_candidate(candidate: TargetCandidate, linked_rows: list[dict]) -> list[str]:
-    """Return the ids of an item's targets with the candidate's unit and value (or stretch value)."""
-    if candidate.value is None:
-        return []
-    same = [row for row in linked_rows if row.get("unit", "").replace("％", "%") == candidate.unit
-            and (_same_number(row.get("target_value", ""), candidate.value)
-                 or _same_number(row.get("stretch_value", ""), candidate.value))]
-    clause = _compact(candidate.clause)
-    worded_alike = [row for row in same if any(all(f in clause or clause in f for f in fragments)
-                                               for fragments in source_text_clauses(row.get("source_text", "")))]
-    return [row["id"] for row in (worded_alike or same)]
 
 
 def link_targets(parse: PlanParse, targets: pd.DataFrame) -> None:
@@ -441,7 +294,7 @@ def link_targets(parse: PlanParse, targets: pd.DataFrame) -> None:
         keys = {f"{list_of_name[name]}:{int(n)}" for name, n in named}
         clauses = source_text_clauses(row.get("source_text", ""))
         keys |= {item.key for item in items
-                 if any(all(f in _compact(item.text) for f in fragments) for fragments in clauses)}
+                 if any(all(f in compact_text(item.text) for f in fragments) for fragments in clauses)}
         for key in sorted(keys & by_key.keys(), key=list(by_key).index):
             by_key[key].target_ids.append(row["id"])
     rows_by_id = {row["id"]: row for row in rows}
@@ -451,13 +304,6 @@ def link_targets(parse: PlanParse, targets: pd.DataFrame) -> None:
         candidate.matched_target_ids = match_candidate(candidate, linked_rows)
 
 
-def format_number(value: float | None) -> str:
-    """Return a number as the plan prints it (540, 13.8), or '' for None."""
-    if value is None:
-        return ""
-    return str(int(value)) if float(value).is_integer() else str(value)
-
-
 def tasks_frame(parse: PlanParse) -> pd.DataFrame:
     """Return one row per key work, work item and 民生实事 item, with the ids of the targets it sets."""
     return pd.DataFrame([{
@@ -465,15 +311,6 @@ def tasks_frame(parse: PlanParse) -> pd.DataFrame:
         "number": format_number(item.number), "text": item.text, "lead_departments": "、".join(item.departments),
         "target_ids": ";".join(item.target_ids),
     } for item in parse.tasks], columns=TASK_COLUMNS)
-
-
-def candidates_frame(parse: PlanParse) -> pd.DataFrame:
-    """Return the candidate targets as a table for an analyst to confirm into targets.csv."""
-    return pd.DataFrame([{
-        "list_type": c.list_type, "number": format_number(c.number), "phrase": c.phrase,
-        "value": format_number(c.value), "unit": c.unit, "comparator": c.comparator,
-        "growth_pct": format_number(c.growth_pct), "matched_target_id": c.matched_target_id, "clause": c.clause,
-    } for c in parse.candidates], columns=CANDIDATE_COLUMNS)
 
 
 def _write_csv(frame: pd.DataFrame, path: Path) -> None:

@@ -1,0 +1,301 @@
+"""Candidate targets: the numbers with units in a plan's prose that read like targets, and their targets.csv rows."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+if TYPE_CHECKING:
+    from lib.plan.structure import PlanParse
+
+CANDIDATE_COLUMNS = ["list_type", "number", "phrase", "value", "unit", "comparator", "growth_pct",
+                     "matched_target_id", "clause"]
+CSV_ENCODING = "utf-8-sig"  # the BOM makes Chinese Excel read UTF-8
+
+SOURCE_TEXT_LABEL = re.compile(r"^(?:重点工作|工作要点|民生实事)\d+[：:]")
+
+# Longest first, so 万人次 wins over 万人 and 个百分点 over 个.
+UNITS = sorted([
+    "%", "％", "个百分点", "亿元", "万元", "元", "亿件", "万件", "件", "万个",
+    "个", "万人次", "人次", "万人", "人", "家", "辆", "台", "套", "组",
+    "条", "座", "所", "批", "场", "次", "项", "起", "公里", "吨",
+    "户", "处", "名", "小时", "万", "亿",
+], key=len, reverse=True)
+QUANTITY = re.compile(r"(?<![\d.．])(\d+(?:,\d{3})*(?:\.\d+)?)\s*(" + "|".join(map(re.escape, UNITS)) + ")")
+# A number followed by these counts the plan itself (60项工作, 7件实事, 6个方面) or its campaigns, not a target.
+NOT_A_TARGET_AFTER = ("工作", "方面", "实事", "周年", "专项")
+AFTER_COMPARATOR = {"及以上": "≥", "以上": "≥", "以下": "≤", "以内": "≤", "左右": "≈"}
+# Stripped from the end of the words before a number; finding one marks the number as a target.
+TARGET_VERBS = sorted([
+    "力争达到", "保持在", "控制在", "不低于", "不少于", "不超过", "不高于", "提升至", "提升到", "提高至",
+    "提高到", "达到", "完成", "建成", "超过", "高于", "低于", "至少", "确保", "实现",
+    "新增", "累计", "力争", "分别", "提高", "提升", "达", "超", "预计将", "预计", "将", "保持",
+], key=len, reverse=True)
+VERB_COMPARATOR = {"不超过": "≤", "不高于": "≤", "控制在": "≤", "低于": "<", "超过": ">", "超": ">", "高于": ">"}
+LEADING_WORDS = sorted([
+    "力争", "全年", "年底前", "到年底", "年底", "年内", "今年", "确保", "其中", "并",
+    "同时", "建成", "推动", "推进", "我市", "开展",
+], key=len, reverse=True)
+GROWTH_WORDS = re.compile(r"(?:同比|比上年|较上年|比去年|年均)?(?:增长|增速|增幅)(?:为|达到|达|超过|超)?$")
+RATE_NOUN = re.compile(r"(?:率|比例|占比|比重)$")
+CLAUSE_BREAK = "，,；;。：:！？!?"
+PHRASE_BREAK = CLAUSE_BREAK + "、"
+SENTENCE_BREAK = "。；;！？!?"
+CLOSED_ASIDE = re.compile(r"（[^（）]*）|\([^()]*\)")
+# A clause opening with these quotes a figure for more than the city, or a forecast: context, not a target.
+CONTEXT_START = re.compile(r"^(?:据[^，,]{0,15}?(?:预测|预计|统计|测算)[，,]?)?(?:\d{4}年)?(?:预计)?"
+                           r"(全国|全省|全球|国家|江苏省|长三角|全行业预计|行业预计|预计)")
+CITY_START = re.compile(r"^(?:\d{4}年)?(?:我市|全市|本市|市区)")
+NOT_BELOW, ZERO = "not_below_last_year", "zero_tolerance"
+TREND_AFTER = re.compile(r"稳中有升|不低于上年|只升不降|稳步提升")
+TREND_BEFORE = re.compile(r"(?:进一步|切实|持续|不断|稳步|全面)(?:提升|提高)")
+MEASURED_NOUN = re.compile(r"(?:率|满意度|比例|占比|比重|指数)$")
+ZERO_WORDING = re.compile(r"“?零(?:感染|事故|伤亡|差错|死亡)”?|不发生(?P<subject>[^，,。；;]{1,20}?(?:事故|事件|案件))"
+                          r"|(?P<safe>万无一失)")
+
+@dataclass
+class TargetCandidate:
+    """A number with a unit in the plan's prose that reads like a target."""
+
+    list_type: str
+    number: int | None
+    phrase: str
+    value: float | None
+    unit: str
+    comparator: str
+    growth_pct: float | None
+    clause: str
+    matched_target_ids: list[str] = field(default_factory=list)
+    scope: str = ""  # '' for the city's own figure; 全国, 全省… for a figure the plan quotes as context
+
+    @property
+    def matched_target_id(self) -> str:
+        """Return the ids of the targets.csv rows this number is, joined with ;."""
+        return ";".join(self.matched_target_ids)
+
+
+def _clause_start(text: str, position: int, breaks: str) -> int:
+    return max(text.rfind(b, 0, position) for b in breaks) + 1
+
+
+def _clause_end(text: str, position: int, breaks: str) -> int:
+    return min((i for i in (text.find(b, position) for b in breaks) if i >= 0), default=len(text))
+
+
+def _strip_words(phrase: str, words: list[str], at_end: bool) -> tuple[str, list[str]]:
+    stripped = []
+    while word := next((w for w in words if (phrase.endswith(w) if at_end else phrase.startswith(w))), None):
+        phrase = phrase[:-len(word)] if at_end else phrase[len(word):]
+        stripped.append(word)
+    return phrase, stripped
+
+
+def _comparator(after_word: str, verbs: list[str]) -> str:
+    if after_word:
+        return AFTER_COMPARATOR[after_word]
+    return next((VERB_COMPARATOR[v] for v in verbs if v in VERB_COMPARATOR), "≥")
+
+
+def _without_asides(text: str) -> str:
+    """Return text with its closed （…） asides removed (innermost first)."""
+    while (shorter := CLOSED_ASIDE.sub("", text)) != text:
+        text = shorter
+    return text
+
+
+def figure_scope(text: str, position: int) -> str:
+    """Return '' when a number at position is the city's own, else whom the plan quotes it for (全国, 全省, 预计…).
+
+    The scope is set by the start of a clause (全国快递业务量…, 据…预测，全省…, 我市…) and lasts to the end of the
+    sentence (。；), or of the （…） aside the number stands in; a word inside a clause (占全省比重) does not set it.
+    """
+    before = _without_asides(text[:position])
+    opened = max(before.rfind("（"), before.rfind("("))
+    sentence = before[max(opened, *(before.rfind(b) for b in SENTENCE_BREAK)) + 1:]
+    scope = ""
+    for clause in re.split(r"[，,：:]", sentence):
+        clause = clause.strip()
+        if found := CONTEXT_START.match(clause):
+            scope = found.group(1)
+        elif CITY_START.match(clause):
+            scope = ""
+    return scope
+
+
+def _figures_in_text(text: str, list_type: str, number: int | None) -> list[TargetCandidate]:
+    """Return the target-like numbers of a text, and every number quoted for a wider scope (with its scope)."""
+    found: list[TargetCandidate] = []
+    ends: list[int] = []
+    for match in QUANTITY.finditer(text):
+        start, end = match.span()
+        after = text[end:]
+        if text[start - 1:start] == "第" or after.startswith(NOT_A_TARGET_AFTER):
+            continue
+        value, unit = float(match.group(1).replace(",", "")), match.group(2).replace("％", "%")
+        after_word = next((w for w in AFTER_COMPARATOR if after.startswith(w)), "")
+        phrase_start = _clause_start(text, start, PHRASE_BREAK)
+        before = text[phrase_start:start].strip()
+        if (aside := max(before.rfind("（"), before.rfind("("))) > before.rfind("）"):
+            before = before[aside + 1:]  # （全国快递业务量1225亿件） names 全国快递业务量
+        clause = text[_clause_start(text, start, CLAUSE_BREAK):_clause_end(text, end, CLAUSE_BREAK)].strip()
+        scope = figure_scope(text, start)
+        growth = GROWTH_WORDS.search(before) if unit == "%" else None
+        if growth:
+            at = next((i for i in range(len(found) - 1, -1, -1) if found[i].scope == scope), None)
+            previous = found[at] if at is not None else None
+            follows_previous = (previous is not None and previous.growth_pct is None and not before[:growth.start()]
+                                and not _without_asides(text[ends[at]:phrase_start]).strip(PHRASE_BREAK))
+            if follows_previous:
+                previous.growth_pct = value  # 540亿元、同比增长13.8%
+            else:
+                name, _ = _strip_words(before[:growth.start()], LEADING_WORDS, at_end=False)
+                found.append(TargetCandidate(list_type, number, name, None, "", _comparator(after_word, []), value,
+                                             clause, scope=scope))
+                ends.append(end + len(after_word))
+            continue
+        name, verbs = _strip_words(before, TARGET_VERBS, at_end=True)
+        name, _ = _strip_words(name, LEADING_WORDS, at_end=False)
+        is_rate = unit in ("%", "个百分点") and bool(RATE_NOUN.search(name))
+        if not (verbs or after_word or is_rate or scope):
+            continue
+        # The thing counted may follow the number: 市区建成3家…工作站 names 市区…工作站.
+        tail_start = end + len(after_word)
+        tail = text[tail_start:_clause_end(text, tail_start, PHRASE_BREAK)].strip()
+        if tail.startswith(("（", "(", "）", ")")):
+            tail = ""  # an aside, or the end of one, not the thing counted
+        found.append(TargetCandidate(list_type, number, name + tail, value, unit, _comparator(after_word, verbs),
+                                     None, clause, scope=scope))
+        ends.append(tail_start)
+    return found
+
+
+def candidates_in_text(text: str, list_type: str = "", number: int | None = None) -> list[TargetCandidate]:
+    """Return the city's numbers with units in a text that read like targets, with comparator and growth rate."""
+    return [c for c in _figures_in_text(text, list_type, number) if not c.scope]
+
+
+def context_figures_in_text(text: str, list_type: str = "", number: int | None = None) -> list[TargetCandidate]:
+    """Return the numbers a text quotes for the country, the province or a forecast: context, not the city's."""
+    return [c for c in _figures_in_text(text, list_type, number) if c.scope]
+
+
+def find_target_candidates(parse: PlanParse) -> list[TargetCandidate]:
+    """Return the target-like numbers of the 主要目标 and of every item, in plan order."""
+    return [c for item in [*parse.goals, *parse.tasks]
+            for c in candidates_in_text(item.text, item.list_type, item.number)]
+
+
+def find_context_figures(parse: PlanParse) -> list[TargetCandidate]:
+    """Return the figures the 主要目标 and the items quote for the country, the province or a forecast."""
+    return [c for item in [*parse.goals, *parse.tasks]
+            for c in context_figures_in_text(item.text, item.list_type, item.number)]
+
+
+@dataclass
+class Statement:
+    """A target without a number: a rate or score that must not fall, or something that must not happen."""
+
+    list_type: str
+    number: int | None
+    subject: str
+    kind: str  # not_below_last_year or zero_tolerance
+    wording: str  # the words that make it a target: 稳中有升, 进一步提升, 零感染, 万无一失…
+    clause: str
+
+
+def _measured_subjects(words: str) -> list[str]:
+    """Return the rates and scores named in 'A、B和C' (申诉处理正确率、…和…满意率); 及 is not split (及时)."""
+    return [w.strip() for w in re.split(r"[、和]", words) if MEASURED_NOUN.search(w.strip())]
+
+
+def statements_in_text(text: str, list_type: str = "", number: int | None = None) -> list[Statement]:
+    """Return the city's targets without a number in a text: X率稳中有升, 进一步提升X率, 零X, 不发生X事故, X万无一失."""
+    found: list[tuple[int, str, str, str]] = []  # position, subject, kind, wording
+    for match in TREND_AFTER.finditer(text):
+        start = _clause_start(text, match.start(), CLAUSE_BREAK)
+        subjects, _ = _strip_words(text[start:match.start()].strip(), LEADING_WORDS, at_end=False)
+        found += [(match.start(), s, NOT_BELOW, match.group(0)) for s in _measured_subjects(subjects)]
+    for match in TREND_BEFORE.finditer(text):
+        subjects = text[match.end():_clause_end(text, match.end(), CLAUSE_BREAK)]
+        found += [(match.start(), s, NOT_BELOW, match.group(0)) for s in _measured_subjects(subjects)]
+    for match in ZERO_WORDING.finditer(text):
+        subject = match.group("subject") or match.group(0).strip("“”\"'")
+        if match.group("safe"):
+            start = _clause_start(text, match.start(), CLAUSE_BREAK)
+            subject, _ = _strip_words(text[start:match.start()].strip(), TARGET_VERBS, at_end=True)
+            subject, _ = _strip_words(subject, LEADING_WORDS, at_end=False)
+        found.append((match.start(), subject, ZERO, match.group(0)))
+    return [Statement(list_type, number, subject, kind, wording, _clause_around(text, at))
+            for at, subject, kind, wording in sorted(found, key=lambda f: f[0])
+            if subject and not figure_scope(text, at)]
+
+
+def _clause_around(text: str, position: int) -> str:
+    return text[_clause_start(text, position, CLAUSE_BREAK):_clause_end(text, position, CLAUSE_BREAK)].strip()
+
+
+def find_statements(parse: PlanParse) -> list[Statement]:
+    """Return the targets without a number in the 主要目标 and in every item, in plan order."""
+    return [s for item in [*parse.goals, *parse.tasks]
+            for s in statements_in_text(item.text, item.list_type, item.number)]
+
+
+def read_targets(path: str | Path) -> pd.DataFrame:
+    """Return targets.csv as text columns (no NaN)."""
+    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding=CSV_ENCODING)
+
+
+def compact_text(text: str) -> str:
+    """Return text without any whitespace."""
+    return re.sub(r"\s+", "", text)
+
+
+def source_text_clauses(source_text: str) -> list[list[str]]:
+    """Return the clauses of a target's source_text, each as the fragments an ellipsis (……) leaves."""
+    clauses = []
+    for clause in re.split(r"[；;]", source_text):
+        clause = SOURCE_TEXT_LABEL.sub("", clause.strip())
+        if fragments := [compact_text(f) for f in re.split(r"…+|\.{3,}", clause) if compact_text(f)]:
+            clauses.append(fragments)
+    return clauses
+
+
+def _same_number(text: str, value: float) -> bool:
+    try:
+        return abs(float(text) - value) < 1e-9
+    except ValueError:
+        return False
+
+
+def match_candidate(candidate: TargetCandidate, linked_rows: list[dict]) -> list[str]:
+    """Return the ids of an item's targets with the candidate's unit and value (or stretch value)."""
+    if candidate.value is None:
+        return []
+    same = [row for row in linked_rows if row.get("unit", "").replace("％", "%") == candidate.unit
+            and (_same_number(row.get("target_value", ""), candidate.value)
+                 or _same_number(row.get("stretch_value", ""), candidate.value))]
+    clause = compact_text(candidate.clause)
+    worded_alike = [row for row in same if any(all(f in clause or clause in f for f in fragments)
+                                               for fragments in source_text_clauses(row.get("source_text", "")))]
+    return [row["id"] for row in (worded_alike or same)]
+
+
+def format_number(value: float | None) -> str:
+    """Return a number as the plan prints it (540, 13.8), or '' for None."""
+    if value is None:
+        return ""
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def candidates_frame(parse: PlanParse) -> pd.DataFrame:
+    """Return the candidate targets as a table for an analyst to confirm into targets.csv."""
+    return pd.DataFrame([{
+        "list_type": c.list_type, "number": format_number(c.number), "phrase": c.phrase,
+        "value": format_number(c.value), "unit": c.unit, "comparator": c.comparator,
+        "growth_pct": format_number(c.growth_pct), "matched_target_id": c.matched_target_id, "clause": c.clause,
+    } for c in parse.candidates], columns=CANDIDATE_COLUMNS)
+

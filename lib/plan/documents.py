@@ -1,0 +1,86 @@
+"""Plan documents as they arrive (.txt, .docx, PDF with a text layer) read into plain text, one paragraph a line.
+
+The file's first bytes decide how it is read (a PDF named .docx is still read as PDF); text files may be UTF-8 (with or
+without BOM), GBK/GB18030 or UTF-16. What cannot be read raises PlanDocumentError, its message in Chinese naming the
+file and what is needed instead. Word is read in lib/plan/word.py, PDF in lib/plan/pdf.py.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import PurePath
+
+from lib.intake import decode_bytes
+from lib.problems import PlanDocumentError, Problem
+
+MAX_BYTES = 30 * 1024 * 1024
+MAX_UNZIPPED_BYTES = 200 * 1024 * 1024  # a .docx is a zip: refuse one that inflates beyond this
+TEXT_SUFFIXES = {"", ".txt", ".text"}
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .doc, .wps, and a password-protected .docx
+IMAGE_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"II*\x00", b"MM\x00*", b"BM")
+
+# Starts a line of its own: a numbered item, a 一、 heading or a （一） heading.
+CN_NUMERAL_CHARS = "零一二三四五六七八九十百两"
+LINE_START = re.compile(rf"^(?:\d{{1,3}}\s*[.．、](?!\d)|[{CN_NUMERAL_CHARS}]+\s*、|[（(][{CN_NUMERAL_CHARS}\d]+[）)])")
+SENTENCE_END = ("。", "；", ";", "！", "!", "？", "?", "：", ":", "牵头）", "牵头)")
+
+__all__ = ["LINE_START", "SENTENCE_END", "PlanDocumentError", "document_error", "read_plan_document"]
+
+
+def document_error(name: str, code: str, **params: object) -> PlanDocumentError:
+    """Return the error for a document that cannot be read: one problem, an i18n key with its parameters."""
+    return PlanDocumentError(Problem(name, code, params=params))
+
+
+def read_plan_document(name: str, data: bytes) -> str:
+    """Return a plan document's text, one paragraph a line; raise PlanDocumentError naming the file and the need."""
+    if not data:
+        raise document_error(name, "err_empty")
+    if len(data) > MAX_BYTES:
+        raise document_error(name, "err_too_large", size=f"{len(data) / 2**20:.1f} MB",
+                             limit=f"{MAX_BYTES // 2**20} MB")
+    suffix = PurePath(name).suffix.lower()
+    if data.startswith(b"%PDF"):
+        from lib.plan.pdf import read_pdf  # pdfplumber is imported only when a PDF arrives
+
+        text = read_pdf(name, data)
+    elif data.startswith(b"PK\x03\x04"):
+        from lib.plan.word import read_docx  # and python-docx only for Word
+
+        text = read_docx(name, data, suffix)
+    elif data.startswith(OLE2_MAGIC):
+        raise document_error(name, "plan_doc_old_word")
+    elif data.startswith(b"{\\rtf"):
+        raise document_error(name, "plan_doc_rtf")
+    elif data.startswith(IMAGE_MAGIC):
+        raise document_error(name, "plan_doc_image")
+    elif suffix == ".pdf":
+        raise document_error(name, "plan_doc_corrupt", kind="PDF", detail="no %PDF header")
+    elif suffix == ".docx":
+        raise document_error(name, "plan_doc_corrupt", kind="Word (.docx)", detail="not a zip package")
+    elif suffix in TEXT_SUFFIXES:
+        text = _read_txt(name, data)
+    else:
+        raise document_error(name, "plan_doc_type", suffix=suffix.lstrip(".") or "?")
+    if not text.strip():
+        raise document_error(name, "plan_doc_no_text")
+    return text
+
+
+# Text -------------------------------------------------------------------------------------------------------------
+
+def _read_txt(name: str, data: bytes) -> str:
+    """Return a text file's lines: UTF-8 with or without BOM, GBK/GB18030, or UTF-16 with its BOM."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise document_error(name, "err_encoding") from exc
+    else:
+        if b"\x00" in data:
+            raise document_error(name, "plan_doc_binary")
+        try:
+            text = decode_bytes(data)[0]
+        except UnicodeDecodeError as exc:
+            raise document_error(name, "err_encoding") from exc
+    return "\n".join(line.rstrip() for line in text.lstrip("\ufeff").splitlines())

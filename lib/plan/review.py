@@ -1,0 +1,170 @@
+"""A reviewed draft of next year's targets: written for Excel, read back as the analyst saved it, checked by
+targets.csv's own rules (lib/catalog.py) with row problems in Chinese, and published into targets.csv.
+
+The needs_review column is the reviewer's: a note still present is a warning, not an error, and published_targets
+drops the column, so targets.csv keeps exactly its columns.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from lib import config, units
+from lib.catalog import TARGET_COLUMNS, load_regions, targets_from_frame
+from lib.intake import read_grid
+from lib.plan.candidates import CSV_ENCODING, format_number
+from lib.plan.draft import DRAFT_COLUMNS, NUMBER_COLUMNS, REVIEW_COLUMN, as_number
+from lib.problems import InputError, Problem
+from lib.safety import FORMULA_PREFIXES, neutralise_cell
+
+
+def draft_csv_bytes(rows: pd.DataFrame) -> bytes:
+    """Return the draft as CSV for Excel (UTF-8 with BOM); text cells that would start a formula are neutralised."""
+    out = rows.copy()
+    for column in out.columns:
+        if column not in NUMBER_COLUMNS:
+            out[column] = out[column].map(neutralise_cell)
+    return out.to_csv(index=False).encode(CSV_ENCODING)
+
+
+def write_draft(rows: pd.DataFrame, path: str | Path) -> Path:
+    """Write the draft CSV (UTF-8 with BOM) in one step; return its path."""
+    path = Path(path)
+    partial = path.with_name(f".{path.name}.partial")
+    partial.write_bytes(draft_csv_bytes(rows))
+    os.replace(partial, path)
+    return path
+
+
+def read_draft(name: str, data: bytes) -> pd.DataFrame:
+    """Return a draft as edited by hand or saved back from Excel (CSV in UTF-8, BOM or GBK, or XLSX) as text cells."""
+    try:
+        grid = read_grid(name, data)[0]
+    except (UnicodeDecodeError, ValueError) as exc:
+        code = "err_encoding" if isinstance(exc, UnicodeDecodeError) else "err_unreadable"
+        raise InputError([Problem(name, code, params={"detail": str(exc)})]) from exc
+    grid = [row for row in grid if any(cell.strip() for cell in row)]
+    if not grid:
+        raise InputError([Problem(name, "err_empty")])
+    header = [cell.strip().lstrip("\ufeff") for cell in grid[0]]
+    missing = [c for c in TARGET_COLUMNS if c not in header]
+    if missing:
+        raise InputError([Problem(name, "err_missing_columns", params={
+            "columns": ", ".join(missing), "found": ", ".join(header)})])
+    records = [{column: _cell(row[i] if i < len(row) else "", column) for i, column in enumerate(header)
+                if column in DRAFT_COLUMNS} for row in grid[1:]]
+    frame = pd.DataFrame(records, columns=DRAFT_COLUMNS).fillna("")
+    return frame.astype(str)
+
+
+def _cell(text: str, column: str) -> str:
+    """Return a cell as the draft means it: trimmed, a neutralising apostrophe removed, Excel's 2022.0 and 1,200 as
+    2022 and 1200."""
+    text = str(text).strip()
+    if text.startswith("'") and text[1:].startswith(FORMULA_PREFIXES):
+        text = text[1:]
+    if column in NUMBER_COLUMNS and text:
+        plain = text.replace(",", "").replace("，", "")
+        number = as_number(plain)
+        if number is not None:
+            text = format_number(number)
+    return text
+
+
+def _year(text: str) -> str:
+    number = as_number(text)
+    return format_number(number) if number is not None else ""
+
+
+def _other_years(existing_targets: pd.DataFrame, draft: pd.DataFrame) -> pd.DataFrame:
+    """Return targets.csv's rows (as text, original index) that the draft does not replace: other years, indicators."""
+    existing = existing_targets.reindex(columns=TARGET_COLUMNS).fillna("").astype(str)
+    years = {_year(y) for y in draft["year"]} - {""}
+    return existing[~existing["year"].map(_year).isin(years)]
+
+
+def validate_draft(frame: pd.DataFrame, existing_targets: pd.DataFrame, regions: pd.DataFrame | None = None,
+                   name: str = "draft.csv") -> list[Problem]:
+    """Return the draft's problems by targets.csv's own rules (the draft in place of its years' rows), rows numbered
+    as in the draft file, in Chinese; a needs_review note still present is a warning."""
+    if missing := [c for c in TARGET_COLUMNS if c not in frame.columns]:
+        return [Problem(name, "err_missing_columns", params={"columns": ", ".join(missing),
+                                                              "found": ", ".join(map(str, frame.columns))})]
+    draft = frame[TARGET_COLUMNS].fillna("").astype(str).reset_index(drop=True)
+    kept = _other_years(existing_targets, draft)
+    combined = pd.concat([draft, kept], ignore_index=True)
+    if regions is None:
+        regions = load_regions(config.data_dir() / "regions.csv")
+    problems: list[Problem] = []
+    try:
+        targets_from_frame(combined, name, regions)
+    except InputError as exc:
+        for problem in exc.problems:
+            code, params = _chinese(problem)
+            at = (problem.row or 2) - 2
+            in_targets = problem.row is not None and at >= len(draft)  # a kept row of targets.csv
+            problems.append(Problem("targets.csv" if in_targets else name, code,
+                                    row=kept.index[at - len(draft)] + 2 if in_targets else problem.row,
+                                    column=problem.column, value=problem.value, params=params))
+    if REVIEW_COLUMN in frame.columns:
+        for i, note in enumerate(frame[REVIEW_COLUMN].fillna("").astype(str)):
+            if note.strip():
+                problems.append(Problem(name, "draft_needs_review", row=i + 2, column=REVIEW_COLUMN, value=note,
+                                        params={"note": note}, severity="warning"))
+    return problems
+
+
+# catalog.py words its row problems in English; the draft reviewer reads them in Chinese.
+CATALOG_DETAILS = [
+    (r"^ids are lower-case", "draft_bad_id"),
+    (r"^expected one of", "draft_bad_kind"),
+    (r"^expected sum or latest", "draft_bad_aggregation"),
+    (r"^unknown unit", "draft_bad_unit"),
+    (r"is not a number$", "draft_not_a_number"),
+    (r"^a target needs its year", "draft_no_year"),
+    (r"^expected ≥", "draft_bad_comparator"),
+    (r"needs a target value", "draft_no_target_value"),
+    (r"^a growth target needs", "draft_growth_needs_baseline"),
+    (r"^'not below last year' needs", "draft_not_below_needs_baseline"),
+    (r"baseline year must be before", "draft_baseline_after_year"),
+    (r"^unknown region", "draft_bad_region"),
+    (r"appears twice", "draft_duplicate_id"),
+    (r"indicator is defined twice", "draft_duplicate_indicator"),
+    (r"is not defined in targets.csv", "draft_undefined_reference"),
+    (r"needs both numerator and denominator", "draft_numerator_denominator"),
+    (r"differs from the unit of indicator '(?P<indicator>[^']*)'", "draft_unit_differs"),
+]
+
+
+def _chinese(problem: Problem) -> tuple[str, dict]:
+    """Return (i18n key, params) for a catalog problem, its English detail matched to a Chinese sentence."""
+    detail = str(problem.params.get("detail", ""))
+    for pattern, key in CATALOG_DETAILS:
+        if found := re.search(pattern, detail):
+            return key, {"detail": detail, "known": ", ".join(units.UNITS), **found.groupdict()}
+    if problem.code != "err_targets":
+        return problem.code, dict(problem.params)
+    return "draft_row_problem", {"detail": detail}
+
+
+def is_publishable(problems: list[Problem]) -> bool:
+    """Return whether a draft may go into targets.csv: no errors (review notes left are warnings)."""
+    return not any(p.severity == "error" for p in problems)
+
+
+def published_targets(existing_targets: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame:
+    """Return targets.csv with the draft's rows in place of its years' rows, without the needs_review column."""
+    draft = frame[TARGET_COLUMNS].fillna("").astype(str)
+    return pd.concat([_other_years(existing_targets, draft), draft], ignore_index=True)
+
+
+def targets_csv_bytes(frame: pd.DataFrame) -> bytes:
+    """Return targets.csv as written in the repository (UTF-8, no BOM)."""
+    buffer = io.StringIO()
+    frame[TARGET_COLUMNS].to_csv(buffer, index=False, lineterminator="\n")
+    return buffer.getvalue().encode("utf-8")
