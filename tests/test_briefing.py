@@ -182,6 +182,8 @@ def test_docx_page_is_a4_with_the_gb_9704_margins(docx_zh):
     assert [round(x.mm, 1) for x in (section.page_width, section.page_height)] == [210, 297]
     margins = (section.top_margin, section.bottom_margin, section.left_margin, section.right_margin)
     assert [round(x.mm, 1) for x in margins] == [37, 35, 28, 26]
+    assert (docx_zh.core_properties.author, docx_zh.core_properties.title) == (
+        "苏州市邮政管理局", "关于2021年1—10月全市邮政快递业目标任务推进情况的通报")
 
 
 def test_docx_names_an_east_asian_font_and_times_new_roman_on_every_run(docx_zh):

@@ -260,6 +260,9 @@ def render_docx(brief: Briefing, pictures: dict[str, bytes] | None = None) -> by
     figures = [f for f in brief.figures if f.slug in pictures]
     titles = brief.attachments(with_figures=bool(figures))
     doc = Document()
+    props = doc.core_properties  # the template's own would name python-docx as the author
+    props.title, props.author, props.last_modified_by = brief.title, brief.issuer, brief.issuer
+    props.comments = props.subject = props.keywords = ""
     _page_setup(doc)
     _default_fonts(doc)
     doc.settings.odd_and_even_pages_header_footer = True
