@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import sys
 from pathlib import Path
@@ -59,35 +60,52 @@ def render_table(scores: list[Score], lang: str) -> str:
     return "\n".join(lines)
 
 
+def resolve_period(ds, year: int | None, as_of: str | None, lang: str) -> tuple[int, int]:
+    """Return (year, month): --as-of, else the latest month with data (of --year when given); raise UsageError."""
+    if as_of:
+        chosen, month = parse_as_of(as_of, lang)
+        if year is not None and year != chosen:
+            raise UsageError(t("cli_bad_as_of", lang, value=as_of) + f" (--year {year})")
+    else:
+        latest = default_period(ds)
+        chosen = year or (latest[0] if latest else None)
+        periods = ds.periods()
+        months = periods.loc[periods["year"] == chosen, "last_month"]
+        month = int(months.iloc[0]) if not months.empty else 12
+    if chosen not in ds.catalog.years():
+        raise UsageError(t("cli_no_year", lang, year=chosen))
+    return chosen, month
+
+
+def open_or_report(args: argparse.Namespace):
+    """Return the dataset of --data-dir, or None after printing why targets.csv is unusable."""
+    try:
+        return open_dataset(_data_dir(args))
+    except InputError as exc:
+        print_problems(t("targets_error", args.lang), exc.problems, args.lang)
+        return None
+
+
+def print_rejected(ds, lang: str) -> None:
+    """Print every actuals file that was not loaded, with its problems, to stderr."""
+    for report in ds.rejected:
+        print_problems(t("file_problems", lang, file=report.file, count=len(report.errors)), report.errors, lang)
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     """Print the scorecard; return the exit code."""
     lang = args.lang
-    data_dir = Path(args.data_dir)
-    if not data_dir.is_dir():
-        raise UsageError(t("cli_no_data_dir", lang, path=data_dir))
-    try:
-        ds = open_dataset(data_dir)
-    except InputError as exc:
-        print_problems(t("targets_error", lang), exc.problems, lang)
+    ds = open_or_report(args)
+    if ds is None:
         return EXIT_DATA
-    if args.as_of:
-        year, month = parse_as_of(args.as_of, lang)
-        if args.year is not None and args.year != year:
-            raise UsageError(t("cli_bad_as_of", lang, value=args.as_of) + f" (--year {args.year})")
-    else:
-        latest = default_period(ds)
-        year = args.year or (latest[0] if latest else None)
-        month = latest[1] if latest and latest[0] == year else 12
-    if year not in ds.catalog.years():
-        raise UsageError(t("cli_no_year", lang, year=year))
+    year, month = resolve_period(ds, args.year, args.as_of, lang)
     scores = scorecard(ds, year, month)
     if args.format == "json":
         print(json.dumps([s.to_dict() for s in scores], ensure_ascii=False, indent=2))
     else:
         print(format_period(year, month, lang))
         print(render_table(scores, lang))
-    for report in ds.rejected:
-        print_problems(t("file_problems", lang, file=report.file, count=len(report.errors)), report.errors, lang)
+    print_rejected(ds, lang)
     return EXIT_DATA if ds.rejected else EXIT_OK
 
 
@@ -133,8 +151,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     name, data = _read_input(args.file, args.lang)
     try:
         outcome = store.import_file(_data_dir(args), name, data, user=args.user, sheet=args.sheet)
-    except (store.StoreError, OSError) as exc:
-        print(t("import_failed", args.lang, detail=exc), file=sys.stderr)
+    except store.StoreError as exc:
+        print(t("import_failed", args.lang, detail=exc.message(args.lang)), file=sys.stderr)
         return EXIT_DATA
     print_report(outcome.parsed, args.lang, args.format == "json")
     if outcome.submission_id:
@@ -166,6 +184,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     """Export the deck or the chart PNGs and print the files written; return the exit code."""
     from lib.export import ExportUnavailable, write_export
 
+    if args.format == "docx":
+        return cmd_export_docx(args)
     year, month = parse_as_of(args.as_of, args.lang)
     if year != args.year:
         raise UsageError(t("cli_bad_as_of", args.lang, value=args.as_of) + f" (--year {args.year})")
@@ -183,6 +203,72 @@ def cmd_export(args: argparse.Namespace) -> int:
     for path in written:
         print(path)
     return EXIT_OK
+
+
+def cmd_export_docx(args: argparse.Namespace) -> int:
+    """Write the month's briefing (.docx) to --out and print its path; return the exit code."""
+    from lib.briefing import monthly_briefing
+
+    lang = args.lang
+    ds = open_or_report(args)
+    if ds is None:
+        return EXIT_DATA
+    year, month = resolve_period(ds, args.year, args.as_of, lang)
+    out = Path(args.out)
+    briefing = monthly_briefing(ds, year, month, lang, charts=not args.no_charts)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(briefing.data)
+    except OSError as exc:
+        print(f"error: {exc.strerror or exc}: {out}", file=sys.stderr)
+        return EXIT_DATA
+    if briefing.charts_missing:
+        print(t("briefing_charts_missing", lang, detail=briefing.charts_missing), file=sys.stderr)
+    print(out)
+    print_rejected(ds, lang)
+    return EXIT_DATA if ds.rejected else EXIT_OK
+
+
+def cmd_digest(args: argparse.Namespace) -> int:
+    """Write the month's outbox folder, post its summary to the group robot and print it; return the exit code."""
+    from lib import digest
+
+    lang = args.lang
+    logging.basicConfig(level=logging.WARNING, format="%(message)s")  # the retries, on stderr
+    try:
+        secrets = digest.read_secrets(Path(args.secrets))
+        webhook = digest.webhook_settings(args.webhook, args.channel, secrets=secrets, lang=lang)
+    except digest.DigestError as exc:
+        raise UsageError(str(exc)) from None
+    ds = open_or_report(args)
+    if ds is None:
+        return EXIT_DATA
+    year, month = resolve_period(ds, args.year, args.as_of, lang)
+    link = args.link or os.environ.get(digest.ENV_LINK) or str(secrets.get("link") or "")
+    try:
+        result = digest.run_digest(ds, year, month, Path(args.out), lang, webhook=webhook, link=link,
+                                   force=args.force, charts=not args.no_charts)
+    except digest.WebhookError as exc:
+        print(t("digest_failed", lang, detail=exc), file=sys.stderr)
+        return EXIT_DATA
+    except (digest.DigestError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_DATA
+    print(t("digest_written", lang, folder=result.folder))
+    for path in result.files:
+        print(f"  {path}")
+    if result.charts_missing:
+        print(t("briefing_charts_missing", lang, detail=result.charts_missing), file=sys.stderr)
+    if webhook is None:
+        print(t("digest_no_webhook", lang))
+    elif result.skipped:
+        print(result.skipped)
+    else:
+        print(t("digest_posted", lang, where=digest.redact(webhook.url), channel=webhook.channel))
+    print()
+    print(result.summary, end="")
+    print_rejected(ds, lang)
+    return EXIT_DATA if ds.rejected else EXIT_OK
 
 
 def cmd_parse_plan(args: argparse.Namespace) -> int:
@@ -244,14 +330,38 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--data-dir", default=str(config.data_dir()), help="folder with targets.csv and actuals/")
     export.add_argument("--year", type=int, required=True)
     export.add_argument("--as-of", required=True, help="as-of month YYYY-MM")
-    export.add_argument("--format", choices=["pptx", "png"], required=True)
-    export.add_argument("--out", required=True, help="the .pptx file, or the folder for PNGs")
+    export.add_argument("--format", choices=["pptx", "png", "docx"], required=True,
+                        help="pptx: the deck; png: one picture per chart; docx: the monthly briefing (通报)")
+    export.add_argument("--out", required=True, help="the .pptx or .docx file, or the folder for PNGs")
+    export.add_argument("--no-charts", action="store_true", help="docx: leave the charts out")
     export.add_argument("--lang", choices=["zh", "en"], default="zh")
     export.set_defaults(func=cmd_export)
+    add_digest_command(sub)
     hashing = sub.add_parser("hash-password", help="print a password hash for KPI_ANALYSTS or secrets.toml")
     hashing.add_argument("--lang", choices=["zh", "en"], default="zh")
     hashing.set_defaults(func=cmd_hash_password)
     return parser
+
+
+def add_digest_command(sub) -> None:
+    """Add the digest subcommand to the parser."""
+    from lib.digest import CHANNELS, SECRETS_FILE
+
+    cmd = sub.add_parser("digest", help="write the month's briefing, deck and summary and post the summary "
+                                        "to a WeCom / DingTalk / Feishu group robot")
+    cmd.add_argument("--data-dir", default=str(config.data_dir()), help="folder with targets.csv and actuals/")
+    cmd.add_argument("--year", type=int, help="target year (default: the latest with data)")
+    cmd.add_argument("--as-of", help="as-of month YYYY-MM (default: the latest month with data)")
+    cmd.add_argument("--out", required=True, help="outbox folder; the month's files go into OUT/YYYY-MM/")
+    cmd.add_argument("--webhook", help="group robot URL (default: $KPI_DIGEST_WEBHOOK or [digest] webhook in "
+                                       "secrets.toml); without one, files only")
+    cmd.add_argument("--channel", choices=CHANNELS, help="robot kind (default: told from the URL's host)")
+    cmd.add_argument("--link", help="dashboard URL for the message (default: $KPI_DASHBOARD_URL or [digest] link)")
+    cmd.add_argument("--force", action="store_true", help="post even if this month was already posted to this robot")
+    cmd.add_argument("--no-charts", action="store_true", help="leave the charts out of the briefing")
+    cmd.add_argument("--secrets", default=str(SECRETS_FILE), help="secrets.toml with a [digest] table")
+    cmd.add_argument("--lang", choices=["zh", "en"], default="zh")
+    cmd.set_defaults(func=cmd_digest)
 
 
 def main(argv: list[str] | None = None) -> int:

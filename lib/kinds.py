@@ -43,6 +43,10 @@ class Kind:
     # the indicator page's formula lines of a paced kind
     explain_actual_key: str | None = None
     explain_projection_key: str | None = None
+    default_aggregation: str = "latest"  # how a drafted target's months combine: sum, or the latest value
+    sums_months: bool = False  # the actual is the months' amounts summed (a flow): reported as 1–N月累计
+    # the monthly briefing's sentence of a paced kind (a flow reads "1–10月累计完成…", a level "为…")
+    brief_key: str | None = None
 
     @property
     def paced(self) -> bool:
@@ -67,13 +71,15 @@ _KIND_LIST = (
          shows_completion=True, shows_yoy=True, shows_projection=True, gap_note_key="vs_expected",
          chart_actual_key="chart_cumulative", chart_target_line=True, charts_last_year=True,
          provenance_shows_month=True,
-         explain_actual_key="explain_actual_flow", explain_projection_key="explain_projection_flow"),
+         explain_actual_key="explain_actual_flow", explain_projection_key="explain_projection_flow",
+         brief_key="brief_flow", sums_months=True, default_aggregation="sum"),
     # The latest reported count; projection = latest × 12 ÷ months (a steady build-up from zero).
     Kind("level", label_key="kind_level", expected_progress="linear", judged_by="pace",
          target_value_required=True,
          shows_completion=True, shows_yoy=True, shows_projection=True, gap_note_key="vs_expected",
          chart_actual_key="chart_level", chart_target_line=True,
-         explain_actual_key="explain_actual_level", explain_projection_key="explain_projection_level"),
+         explain_actual_key="explain_actual_level", explain_projection_key="explain_projection_level",
+         brief_key="brief_level"),
     # The year-to-date ratio of the components, else the latest reported rate; projection = the current rate.
     Kind("ratio", label_key="kind_ratio", judged_by="rate", reads_components=True,
          target_value_required=True,
@@ -81,7 +87,7 @@ _KIND_LIST = (
          chart_actual_key="chart_rate", chart_monthly_key="chart_rate_month", chart_target_line=True),
     # Incidents in the year to date; any is red.
     Kind("zero_tolerance", label_key="kind_zero_tolerance", judged_by="no_incident",
-         target_value_required=True),
+         target_value_required=True, default_aggregation="sum"),
     # The latest value against the baseline year's value for the same period.
     Kind("not_below_last_year", label_key="kind_not_below_last_year", judged_by="not_below_baseline",
          baseline_year_required=True, gap_note_key="vs_last_year", chart_target_line=True),

@@ -20,6 +20,7 @@ for col, status in zip(st.columns(4), counts):
 st.subheader(t("completion_chart", lang))
 st.plotly_chart(ui.cached_overview_chart(year, as_of), key="completion_chart",
                 config={"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}})
+ui.export_panel(ds, year, as_of)
 with st.expander(t("how_status_title", lang), icon=":material/info:"):
     st.markdown(t("how_status", lang, band=PACE_YELLOW_BAND_POINTS))
 

@@ -32,8 +32,8 @@ with tab_upload:
             if st.button(t("confirm_store", lang), type="primary", key="confirm_store"):
                 try:
                     outcome = store.import_file(data_dir, upload.name, data, user=user, sheet=sheet)
-                except (store.StoreError, OSError) as exc:
-                    st.error(t("import_failed", lang, detail=exc))
+                except store.StoreError as exc:
+                    st.error(t("import_failed", lang, detail=exc.message(lang)))
                     st.stop()
                 if outcome.submission_id:
                     st.session_state["upload_stored"] = t("stored_ok", lang, id=outcome.submission_id,
@@ -68,6 +68,10 @@ with tab_history:
         if user and active:
             chosen = st.selectbox(t("revert_pick", lang), active, key="revert_pick")
             if st.button(t("revert", lang), key="revert"):
-                store.revert(data_dir, chosen, user=user)
-                st.success(t("reverted_ok", lang, id=chosen))
+                try:
+                    store.revert(data_dir, chosen, user=user)
+                except store.StoreError as exc:
+                    st.error(t("revert_failed", lang, detail=exc.message(lang)))
+                else:
+                    st.success(t("reverted_ok", lang, id=chosen))
                 st.rerun()

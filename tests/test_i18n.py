@@ -33,7 +33,7 @@ TABLE_ROWS = [*KINDS.values(), *STATUSES.values()]
 TABLE_KEYS = {field: {v for row in TABLE_ROWS if (v := getattr(row, field, None))}
               for field in {f for row in TABLE_ROWS for f in vars(row) if f.endswith("_key")}}
 # Keys read back from where a Problem keeps them; the Problem(...) calls that set them are checked as sinks.
-PASS_THROUGH = {("problems.py", "self.code")}
+PASS_THROUGH = {("problems.py", "self.code"), ("review.py", "problem.code")}
 
 
 class Scan:
@@ -47,12 +47,23 @@ class Scan:
         self.parents = {f: {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
                         for f, tree in self.trees.items()}
         sinks = {(name, pos, kw, None) for name, pos, kw in BASE_SINKS}
+        sinks |= {(name, 0, "code", None) for name in self._translated_errors()}
         checked: set = set()
         while sinks - checked:  # a key passed on through a parameter makes that function a sink too
             for sink in sinks - checked:
                 checked.add(sink)
                 for f, arg in self._sink_arguments(sink):
                     sinks |= self._resolve(f, arg, f"{f.relative_to(root)}:{arg.lineno}")
+
+    def _translated_errors(self) -> set[str]:
+        """Return TranslatedError and every class derived from it: raised with a text key first."""
+        found = {"TranslatedError"}
+        classes = [n for tree in self.trees.values() for n in ast.walk(tree) if isinstance(n, ast.ClassDef)]
+        while True:
+            more = {c.name for c in classes if any(isinstance(b, ast.Name) and b.id in found for b in c.bases)}
+            if more <= found:
+                return found
+            found |= more
 
     def _sink_arguments(self, sink):
         """Yield (file, argument expression) for every call of the sink function."""
@@ -62,7 +73,8 @@ class Scan:
                 if not isinstance(node, ast.Call):
                     continue
                 func = node.func
-                local = isinstance(func, ast.Name) and func.id == name and (home is None or home == f)
+                local = isinstance(func, ast.Name) and func.id == name and (
+                    home is None or home == f or not self._function(f, name))  # defined here, or imported
                 qualified = isinstance(func, ast.Attribute) and func.attr == name and (
                     home is None or (isinstance(func.value, ast.Name)
                                      and func.value.id in (home.stem, home.parent.name)))  # module or its package
@@ -91,15 +103,82 @@ class Scan:
             self.prefixes.setdefault(expr.left.value, []).append(where)
         elif isinstance(expr, ast.Name):
             return self._resolve_name(f, expr, where)
-        elif isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and (fn := self._function(f, expr.func.id)):
-            returns = [r.value for r in ast.walk(fn) if isinstance(r, ast.Return) and r.value is not None]
-            return set().union(*(self._resolve(f, r, where) for r in returns)) if returns else set()
+        elif (isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and expr.func.id == "next" and expr.args
+              and isinstance(expr.args[0], ast.GeneratorExp)):  # next(code for code, rule in TABLE if ...)
+            return self._resolve_generator(f, expr.args[0], where)
+        elif isinstance(expr, ast.Call) and (found := self._called(f, expr.func)):
+            home, fn = found
+            return set().union(*(self._resolve(home, r, where) for r in self._returns(fn)))
+        elif isinstance(expr, ast.Subscript) and isinstance(expr.slice, ast.Constant) \
+                and isinstance(expr.value, ast.Name):  # refused[0], where refused = a_function(...)
+            return self._resolve_element(f, expr.value, expr.slice.value, where)
         elif isinstance(expr, ast.Attribute) and expr.attr in TABLE_KEYS:
             for key in TABLE_KEYS[expr.attr]:
                 self.literals.setdefault(key, []).append(where)
         elif (f.name, ast.unparse(expr)) not in PASS_THROUGH:
             self.unresolved.append(f"{where}: {ast.unparse(expr)}")
         return set()
+
+    def _called(self, f: Path, func: ast.expr):
+        """Return (file, definition) of a called function: local by name, or module.function anywhere."""
+        if isinstance(func, ast.Name) and (fn := self._function(f, func.id)):
+            return f, fn
+        if isinstance(func, ast.Attribute):
+            for other in self.trees:
+                if fn := self._function(other, func.attr):
+                    return other, fn
+        return None
+
+    @staticmethod
+    def _returns(fn) -> list[ast.expr]:
+        return [r.value for r in ast.walk(fn) if isinstance(r, ast.Return) and r.value is not None]
+
+    def _table(self, f: Path, name: str) -> list[ast.expr]:
+        """Return the rows of a module-level tuple or list assigned to name."""
+        for node in self.trees[f].body:
+            if isinstance(node, ast.Assign) and any(isinstance(x, ast.Name) and x.id == name for x in node.targets) \
+                    and isinstance(node.value, (ast.Tuple, ast.List)):
+                return node.value.elts
+        return []
+
+    def _column(self, f: Path, rows: list[ast.expr], index: int, where: str) -> set:
+        """Resolve the index-th element of every row (a tuple) of a table."""
+        found: set = set()
+        for row in rows:
+            if isinstance(row, ast.Tuple) and len(row.elts) > index:
+                found |= self._resolve(f, row.elts[index], where)
+            else:
+                self.unresolved.append(f"{where}: {ast.unparse(row)}[{index}]")
+        return found
+
+    def _resolve_generator(self, f: Path, gen: ast.GeneratorExp, where: str) -> set:
+        """Resolve next(name for a, name in TABLE ...): the name's column of the module-level table."""
+        loop = gen.generators[0]
+        if isinstance(gen.elt, ast.Name) and isinstance(loop.target, ast.Tuple) and isinstance(loop.iter, ast.Name):
+            names = [x.id if isinstance(x, ast.Name) else None for x in loop.target.elts]
+            if gen.elt.id in names:
+                return self._column(f, self._table(f, loop.iter.id), names.index(gen.elt.id), where)
+        self.unresolved.append(f"{where}: {ast.unparse(gen)}")
+        return set()
+
+    def _element_of(self, f: Path, value: ast.expr, index: int, where: str) -> set:
+        """Resolve the index-th element of what an expression gives: a function's returned tuples."""
+        if isinstance(value, ast.Call) and (found := self._called(f, value.func)):
+            home, fn = found
+            returns = [r for r in self._returns(fn) if not (isinstance(r, ast.Constant) and r.value is None)]
+            return self._column(home, returns, index, where)
+        self.unresolved.append(f"{where}: {ast.unparse(value)}[{index}]")
+        return set()
+
+    def _resolve_element(self, f: Path, name: ast.Name, index: object, where: str) -> set:
+        """Resolve name[index] where name holds what a function returned."""
+        scope = self._enclosing_function(f, name) or self.trees[f]
+        values = [node.value for node in ast.walk(scope) if isinstance(node, ast.Assign)
+                  and any(isinstance(x, ast.Name) and x.id == name.id for x in node.targets)]
+        if not values or not isinstance(index, int):
+            self.unresolved.append(f"{where}: {name.id}[{index}]")
+            return set()
+        return set().union(*(self._element_of(f, v, index, where) for v in values))
 
     def _resolve_name(self, f: Path, name: ast.Name, where: str) -> set:
         """Resolve a name from its assignments and loops in the enclosing function, or pass its parameter on."""
@@ -112,6 +191,17 @@ class Scan:
                 if any(isinstance(x, ast.Name) and x.id == name.id for x in targets):
                     bound = True
                     found |= self._resolve(f, node.value, where)
+                for x in targets:  # key, params = a_function(...)
+                    if isinstance(x, ast.Tuple) and name.id in [e.id for e in x.elts if isinstance(e, ast.Name)]:
+                        bound = True
+                        index = [e.id if isinstance(e, ast.Name) else None for e in x.elts].index(name.id)
+                        found |= self._element_of(f, node.value, index, where)
+            elif isinstance(node, (ast.For, ast.comprehension)) and isinstance(node.target, ast.Tuple) \
+                    and isinstance(node.iter, ast.Name) \
+                    and name.id in [e.id for e in node.target.elts if isinstance(e, ast.Name)]:
+                bound = True  # for pattern, key in TABLE
+                index = [e.id if isinstance(e, ast.Name) else None for e in node.target.elts].index(name.id)
+                found |= self._column(f, self._table(f, node.iter.id), index, where)
             elif isinstance(node, (ast.For, ast.comprehension)) and isinstance(node.target, ast.Name) \
                     and node.target.id == name.id and isinstance(node.iter, (ast.Tuple, ast.List)):
                 bound = True
@@ -152,8 +242,8 @@ def built_keys() -> dict[str, set[str]]:
     departments = {d for text in [*targets["lead_departments"], *load_tasks(REPO / "data")["lead_departments"]]
                    for d in text.split("、") if d}
     values = {"status_": engine.STATUSES, "prog_": (*progress.STATUSES, "none"), "list_": plan.LIST_NAME,
-              "basis_": set(intake.BASIS_WORDS.values()),
-              "submission_": ("active", "reverted"),
+              "basis_": set(intake.checks.BASIS_WORDS.values()),
+              "submission_": ("active", "reverted", "missing"),
               "severity_": ("error", "warning"), "layout_": ("long", "wide", "bulletin"),
               "encoding_": ("utf-8-sig", "gb18030", "xlsx"),
               # category_label and department_label show an unknown value as it is: the bundled plan's values.

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from lib.kinds import KINDS
+
 if TYPE_CHECKING:
     from lib.plan.structure import PlanParse
 
@@ -50,7 +52,9 @@ CLOSED_ASIDE = re.compile(r"（[^（）]*）|\([^()]*\)")
 CONTEXT_START = re.compile(r"^(?:据[^，,]{0,15}?(?:预测|预计|统计|测算)[，,]?)?(?:\d{4}年)?(?:预计)?"
                            r"(全国|全省|全球|国家|江苏省|长三角|全行业预计|行业预计|预计)")
 CITY_START = re.compile(r"^(?:\d{4}年)?(?:我市|全市|本市|市区)")
-NOT_BELOW, ZERO = "not_below_last_year", "zero_tolerance"
+# the kinds a numberless statement names: 稳中有升 (not below last year) and 零感染 (zero tolerance)
+NOT_BELOW = next(k.name for k in KINDS.values() if k.target_is_last_year)
+ZERO = next(k.name for k in KINDS.values() if k.target_is_zero)
 TREND_AFTER = re.compile(r"稳中有升|不低于上年|只升不降|稳步提升")
 TREND_BEFORE = re.compile(r"(?:进一步|切实|持续|不断|稳步|全面)(?:提升|提高)")
 MEASURED_NOUN = re.compile(r"(?:率|满意度|比例|占比|比重|指数)$")

@@ -18,6 +18,7 @@ import pandas as pd
 
 from lib import units
 from lib.catalog import TARGET_COLUMNS
+from lib.kinds import KINDS, UNKNOWN_KIND
 from lib.plan.candidates import (
     NOT_BELOW,
     RATE_NOUN,
@@ -183,11 +184,21 @@ def _earlier_rows(earlier_targets: pd.DataFrame, year: int) -> list[dict]:
     latest: dict[str, dict] = {}
     for row in frame.to_dict("records"):
         row_year = _int(row.get("year", ""))
-        if row.get("kind") == "indicator" or row_year is None or row_year >= year:
+        if not KINDS.get(row.get("kind"), UNKNOWN_KIND).is_target or row_year is None or row_year >= year:
             continue
         if row["id"] not in latest or _int(latest[row["id"]]["year"]) <= row_year:
             latest[row["id"]] = row
     return list(latest.values())
+
+
+def _kind(name: str):
+    """Return a kind's row in the kinds table (a misspelt or blank kind: the table's unknown kind)."""
+    return KINDS.get(name, UNKNOWN_KIND)
+
+
+def _needs_baseline(kind: str) -> bool:
+    """Return whether a target of this kind is measured against the year before (a flow's pace, not below)."""
+    return _kind(kind).sums_months or _kind(kind).target_is_last_year
 
 
 def _int(text: str) -> int | None:
@@ -233,9 +244,9 @@ def _fits(mention: Mention, row: dict) -> bool:
     if mention.statement_kind == ZERO:
         return kind == ZERO
     if mention.statement_kind == NOT_BELOW:
-        return kind in (NOT_BELOW, "ratio")
+        return _kind(kind).target_is_last_year or _kind(kind).judged_by == "rate"
     if mention.value is None:
-        return kind == "flow"  # a growth rate alone
+        return _kind(kind).sums_months  # a growth rate alone
     if kind == ZERO:
         return mention.value == 0
     same_unit = units.canonical_unit(mention.unit) == units.canonical_unit(unit) and units.canonical_unit(unit)
@@ -365,9 +376,9 @@ def _carried_row(earlier: dict, found_notes: list[tuple[Mention, str]], year: in
                growth_target_pct=format_number(growth),
                comparator=_comparator(found, earlier["comparator"], notes) if not found[0].statement_kind
                else earlier["comparator"])
-    if growth is not None or earlier["kind"] in (NOT_BELOW, "flow") or earlier.get("baseline_year"):
+    if growth is not None or _needs_baseline(earlier["kind"]) or earlier.get("baseline_year"):
         row["baseline_year"] = str(year - 1)
-    if earlier["kind"] == "ratio" and found[0].statement_kind == NOT_BELOW:
+    if _kind(earlier["kind"]).judged_by == "rate" and found[0].statement_kind == NOT_BELOW:
         notes.append(f"本年计划写作“{found[0].wording}”，上年为比率目标{earlier['target_value']}%，请定类型与目标值")
     if earlier["kind"] == NOT_BELOW and target is not None:
         row.update(kind="ratio" if earlier["unit"] == "%" else "level", baseline_year="")
@@ -481,8 +492,8 @@ def _new_row(found: list[Mention], year: int, taken: set[str]) -> dict:
                name_en=" ".join(words).capitalize(), category=category, lead_departments="、".join(departments),
                unit=unit, target_value=format_number(target), stretch_value=format_number(stretch),
                comparator=_comparator(found, "≥", notes), kind=kind,
-               aggregation="sum" if kind in ("flow", ZERO) else "latest", growth_target_pct=format_number(growth),
-               baseline_year=str(year - 1) if kind in ("flow", NOT_BELOW) or growth is not None else "",
+               aggregation=_kind(kind).default_aggregation, growth_target_pct=format_number(growth),
+               baseline_year=str(year - 1) if _needs_baseline(kind) or growth is not None else "",
                source_section=section, source_item=source_item, source_text=source_text)
     row[REVIEW_COLUMN] = "；".join(dict.fromkeys(notes))
     return row

@@ -103,8 +103,8 @@ def _store_progress(name: str, data: bytes, user: str, language: str) -> None:
     """Validate and store progress rows, then report the outcome."""
     try:
         outcome = progress.import_progress(config.data_dir(), name, data, cached_tasks(), user)
-    except (store.StoreError, OSError) as exc:
-        st.error(t("import_failed", language, detail=exc))
+    except store.StoreError as exc:
+        st.error(t("import_failed", language, detail=exc.message(language)))
         return
     if outcome.submission_id:
         st.success(t("progress_saved", language, id=outcome.submission_id, rows=len(outcome.parsed.rows)))

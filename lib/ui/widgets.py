@@ -82,8 +82,9 @@ def data_notices(ds: Dataset) -> None:
 
 
 def export_panel(ds: Dataset, year: int, as_of: int, figure=None, slug: str = "chart") -> None:
-    """Draw the export buttons: this chart as PNG (when given) and the PPTX deck, with a progress bar."""
+    """Draw the export buttons: this chart as PNG (when given), the PPTX deck with a progress bar, the briefing."""
     from lib import export
+    from lib.briefing import DOCX_MIME, monthly_briefing
 
     language = lang()
     with st.popover(t("export_title", language), icon=":material/download:"):
@@ -105,6 +106,13 @@ def export_panel(ds: Dataset, year: int, as_of: int, figure=None, slug: str = "c
             st.download_button(t("download_pptx", language), deck, f"scorecard_{year}-{as_of:02d}.pptx",
                                "application/vnd.openxmlformats-officedocument.presentationml.presentation",
                                key="pptx_download")
+        if st.button(t("export_briefing", language), key="build_briefing"):
+            with st.spinner(t("export_building", language, label=t("download_briefing", language))):
+                briefing = monthly_briefing(ds, year, as_of, language)
+            if briefing.charts_missing:
+                st.warning(t("briefing_charts_missing", language, detail=briefing.charts_missing))
+            st.download_button(t("download_briefing", language), briefing.data, briefing.filename, DOCX_MIME,
+                               key="briefing_download")
 
 
 def _secret_accounts() -> dict:
@@ -135,15 +143,21 @@ def analyst_panel() -> str | None:
         name = st.text_input(t("user_name", language), key="sign_in_name")
         password = st.text_input(t("password", language), type="password", key="sign_in_password")
         if st.form_submit_button(t("sign_in", language)):
-            name = name.strip()
-            wait = auth.THROTTLE.wait_seconds(name)
-            if wait > 0:
-                st.error(t("sign_in_throttled", language, minutes=max(1, round(wait / 60))))
-            elif auth.check(name, password, known):
-                auth.THROTTLE.succeeded(name)
-                st.session_state["analyst"] = name
+            outcome = auth.THROTTLE.sign_in(name.strip(), password, known, client=client_id())
+            if outcome.ok:
+                st.session_state["analyst"] = name.strip()
                 st.rerun()
+            elif outcome.wait_s > 0:
+                st.error(t("sign_in_throttled", language, minutes=max(1, round(outcome.wait_s / 60))))
             else:
-                auth.THROTTLE.failed(name)
                 st.error(t("sign_in_failed", language))
     return None
+
+
+def client_id() -> str:
+    """Return who is signing in, as far as the server can tell: the address the request came from.
+
+    Behind a reverse proxy that is the proxy, so the last X-Forwarded-For entry (the one the proxy added) counts.
+    Not the session: every new tab would get a fresh count of tries."""
+    forwarded = (st.context.headers.get("X-Forwarded-For") or "").split(",")[-1].strip()
+    return forwarded or st.context.ip_address or ""

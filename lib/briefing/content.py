@@ -1,0 +1,398 @@
+"""The monthly briefing (通报) as data: its title, sections, sentences, charts and table, built from the engine.
+
+Every number in a sentence comes from a Score (or the work-plan tracker) and is written by lib/fmt as
+the rest of the app writes it; the templates in lib/i18n hold words only. Rendering to Word is
+lib/briefing/word.py; nothing here needs python-docx or a browser.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from lib import config
+from lib.dataset import Dataset
+from lib.engine import Score, scorecard, status_counts
+from lib.fmt import format_pct, format_period, format_points, format_value, is_missing
+from lib.i18n import category_label, department_label, departments_label, status_label, t
+from lib.kinds import KINDS, STATUSES, WORST_FIRST
+from lib.slides import HEADLINE_IDS
+
+CHINESE_DIGITS = "零一二三四五六七八九"
+# what 存在问题 lists, worst first: the statuses judged and not on pace
+PROBLEM_STATUSES = tuple(name for name in WORST_FIRST if STATUSES[name].judged and not STATUSES[name].on_pace)
+ROUNDING = 0.05  # a difference that prints as 0.0 reads as level, not as ahead or behind
+
+
+@dataclass(frozen=True)
+class PlanIdentity:
+    """Who issues the briefing and which plan it reports on."""
+
+    issuer: str
+    plan: str
+
+
+def plan_identity(lang: str = "zh") -> PlanIdentity:
+    """Return the issuing body and the plan (with its 文号) the briefing cites.
+
+    The one place they are read from until the plan's identity moves into the data files: for now the
+    texts brief_issuer and brief_plan of lib/i18n.
+    """
+    return PlanIdentity(issuer=t("brief_issuer", lang), plan=t("brief_plan", lang))
+
+
+@dataclass
+class Para:
+    """One paragraph: an optional run-in lead (（一）快递业务量。 or 1.…) and the text after it."""
+
+    text: str
+    lead: str = ""
+    lead_style: str = "h2"  # h2: a second-level heading (楷体); h3: a third-level one (仿宋, bold)
+
+
+@dataclass
+class Chart:
+    """A figure placed as a picture, with its numbered caption."""
+
+    slug: str
+    caption: str
+    figure: go.Figure
+
+
+@dataclass
+class Section:
+    """A first-level section: its numbered heading (一、总体情况) and its paragraphs."""
+
+    key: str
+    heading: str
+    blocks: list[Para] = field(default_factory=list)
+
+    def paragraphs(self) -> list[str]:
+        """Return the section's paragraphs as plain text, each lead joined to its text."""
+        return [b.lead + b.text for b in self.blocks]
+
+
+@dataclass
+class Briefing:
+    """Everything the briefing says, in order, ready to be rendered."""
+
+    year: int
+    as_of: int
+    lang: str
+    title: str
+    intro: str
+    sections: list[Section]
+    table_title: str
+    table_header: list[str]
+    table_rows: list[list[str]]
+    row_statuses: list[str]
+    table_note: str
+    issuer: str
+    issued: str
+    figures_title: str
+    figures: list[Chart] = field(default_factory=list)
+    notice: str = ""
+
+    def section(self, key: str) -> Section:
+        """Return the section with this key (overall, headline, categories, problems, workplan)."""
+        return next(s for s in self.sections if s.key == key)
+
+    def attachments(self, with_figures: bool = True) -> list[str]:
+        """Return the titles of the attachments: the table, then the charts (when there are any and they are wanted)."""
+        return [self.table_title] + ([self.figures_title] if with_figures and self.figures else [])
+
+
+def chinese_number(n: int) -> str:
+    """Return 1–99 in Chinese numerals, as headings number them: 一, 十, 十二, 二十一."""
+    tens, ones = divmod(n, 10)
+    if tens == 0:
+        return CHINESE_DIGITS[ones]
+    return ("" if tens == 1 else CHINESE_DIGITS[tens]) + "十" + (CHINESE_DIGITS[ones] if ones else "")
+
+
+def month_span(start: int, end: int, lang: str) -> str:
+    """Return a span of months as official documents write it: 1—10月 (zh, 一字线) or Jan–Oct (en)."""
+    names = (calendar.month_abbr[start], calendar.month_abbr[end]) if lang == "en" else (start, end)
+    key = "brief_span_single" if start == end else "brief_span"
+    return t(key, lang, start=names[0], end=names[1])
+
+
+def month_name(month: int, lang: str) -> str:
+    """Return a month alone: 10月 or Oct."""
+    return calendar.month_abbr[month] if lang == "en" else f"{month}月"
+
+
+def issued_text(day: dt.date, lang: str) -> str:
+    """Return the date of issue: 2021年11月5日 (GB/T 9704 writes it in Arabic digits) or 5 Nov 2021."""
+    return t("brief_date", lang, year=day.year, month=day.month, day=day.day, mon=calendar.month_abbr[day.month])
+
+
+def _name(s: Score, lang: str) -> str:
+    return s.name_en if lang == "en" else s.name
+
+
+def _area(s: Score, lang: str) -> str:
+    """Return 全市 before a city-wide target's name in Chinese (a regional target names its region)."""
+    return t("city", lang) if lang != "en" and not s.region else ""
+
+
+def _late(s: Score, year: int, as_of: int, lang: str) -> str:
+    """Return the note that a target's latest data is older than the as-of month, or ''."""
+    if s.data_month is None or s.data_month >= as_of:
+        return ""
+    return t("brief_data_through", lang, period=format_period(year, s.data_month, lang))
+
+
+def _amount(value: float, s: Score, lang: str) -> str:
+    """Return a difference in the target's unit: 个百分点 for percentages, the unit otherwise (0.3分)."""
+    if s.unit == "%":
+        return format_points(abs(value), lang).lstrip("+")
+    return format_value(abs(value), s.unit, lang)
+
+
+def _is_level(value: float) -> bool:
+    return abs(value) < ROUNDING
+
+
+def pace_words(s: Score, lang: str) -> str:
+    """Return 高于/低于序时进度 x 个百分点 (or 与序时进度持平) from a score's gap to expected progress."""
+    if is_missing(s.gap_points) or _is_level(s.gap_points):
+        return t("brief_pace_level", lang)
+    key = "brief_pace_ahead" if s.gap_points > 0 else "brief_pace_behind"
+    return t(key, lang, points=format_points(abs(s.gap_points), lang).lstrip("+"))
+
+
+def rest_of_year(s: Score, lang: str) -> str:
+    """Return what the rest of the year needs: ；11—12月还需月均完成2.38亿件，比去年同期月均高7.2%, or ''."""
+    if s.data_month is None or s.data_month >= 12 or s.required_monthly_avg is None:
+        return ""
+    if not s.required_monthly_avg:
+        return t("brief_met", lang)
+    text = t("gap_required", lang, months=month_span(s.data_month + 1, 12, lang),
+             value=format_value(s.required_monthly_avg, s.unit, lang))
+    if s.baseline_remaining_monthly_avg:
+        diff = (s.required_monthly_avg / s.baseline_remaining_monthly_avg - 1) * 100
+        key = "gap_vs_last_year_higher" if diff >= 0 else "gap_vs_last_year_lower"
+        text += t(key, lang, pct=format_pct(abs(diff)))
+    return t("brief_required", lang, text=text)
+
+
+def _stretch(s: Score, lang: str) -> str:
+    if s.stretch_completion_pct is None:
+        return ""
+    return t("brief_stretch", lang, value=format_value(s.stretch, s.unit, lang),
+             pct=format_pct(s.stretch_completion_pct))
+
+
+def _yoy(s: Score, lang: str) -> str:
+    if s.yoy_growth_pct is None:
+        return ""
+    if _is_level(s.yoy_growth_pct):
+        text = t("brief_yoy_flat", lang)
+    else:
+        key = "brief_yoy_up" if s.yoy_growth_pct > 0 else "brief_yoy_down"
+        text = t(key, lang, pct=format_pct(abs(s.yoy_growth_pct)))
+    if s.growth_target_pct is not None:
+        text += t("brief_growth_target", lang, pct=format_pct(s.growth_target_pct, signed=lang == "en"))
+    return text
+
+
+def _rate_compare(s: Score, lang: str) -> str:
+    target = format_value(s.target, s.unit, lang)
+    if is_missing(s.gap_points) or _is_level(s.gap_points):
+        return t("brief_rate_at", lang, target=target)
+    key = "brief_rate_above" if s.gap_points > 0 else "brief_rate_below"
+    return t(key, lang, target=target, diff=_amount(s.gap_points, s, lang))
+
+
+def _change(s: Score, lang: str) -> str:
+    if _is_level(s.gap_points):
+        return t("brief_change_flat", lang)
+    key = "brief_change_up" if s.gap_points > 0 else "brief_change_down"
+    return t(key, lang, diff=_amount(s.gap_points, s, lang))
+
+
+def target_sentence(s: Score, year: int, as_of: int, lang: str = "zh") -> str:
+    """Return the sentence reporting one target, by its kind; a target without data says so."""
+    common = dict(area=_area(s, lang), name=_name(s, lang), late=_late(s, year, as_of, lang),
+                  actual=format_value(s.actual_ytd, s.unit, lang))
+    if s.data_month is None:
+        return t("brief_no_data", lang, area=common["area"], name=common["name"],
+                 period=format_period(year, as_of, lang))
+    kind = KINDS[s.kind]
+    if kind.paced and s.completion_pct is not None:
+        pace = dict(target=format_value(s.target, s.unit, lang), pct=format_pct(s.completion_pct),
+                    pace=pace_words(s, lang), rest=_stretch(s, lang) + rest_of_year(s, lang))
+        if kind.sums_months:  # "1–10月累计完成", and the months not yet reported
+            late = t("brief_not_reported", lang, month=month_name(as_of, lang)) if s.data_month < as_of else ""
+            return t(kind.brief_key, lang, **(common | pace | dict(late=late, span=month_span(1, s.data_month, lang),
+                                                                    yoy=_yoy(s, lang))))
+        return t(kind.brief_key, lang, **(common | pace))
+    if kind.judged_by == "rate" or kind.paced:  # a flow or level with a target of zero reads as a value
+        return t("brief_ratio", lang, **common, compare=_rate_compare(s, lang))
+    if kind.target_is_zero:
+        key = "gap_zero_ok" if STATUSES[s.status].on_pace else "gap_zero_bad"
+        return t("brief_zero", lang, area=common["area"], name=common["name"], late=common["late"],
+                 text=t(key, lang, value=common["actual"]))
+    if s.target is None:
+        return t("brief_not_below_nobase", lang, **common)
+    verdict = t("brief_nb_met" if STATUSES[s.status].on_pace else "brief_nb_missed", lang)
+    return t("brief_not_below", lang, **common, base=format_value(s.target, s.unit, lang), change=_change(s, lang),
+             verdict=verdict)
+
+
+def gap_clause(s: Score, lang: str = "zh") -> str:
+    """Return how far a target is from where it should be, in words, for the 存在问题 list."""
+    actual = format_value(s.actual_ytd, s.unit, lang)
+    kind = KINDS[s.kind]
+    if kind.paced and s.completion_pct is not None:
+        return t("brief_clause_pace", lang, pct=format_pct(s.completion_pct), pace=pace_words(s, lang),
+                 rest=rest_of_year(s, lang))
+    if kind.target_is_zero:
+        return t("gap_zero_bad", lang, value=actual).rstrip("。.")
+    if kind.target_is_last_year and s.target is not None:
+        return t("brief_clause_not_below", lang, actual=actual, base=format_value(s.target, s.unit, lang),
+                 change=_change(s, lang))
+    return t("brief_clause_value", lang, actual=actual, compare=_rate_compare(s, lang))
+
+
+def requirement(s: Score, lang: str = "zh") -> str:
+    """Return what a target asks for, with its unit: ≥24亿件, ≥10万个（挑战值15万个）, 零发生, 不低于去年同期."""
+    kind = KINDS[s.kind]
+    if kind.target_is_zero:
+        return t("zero_target", lang)
+    open_, close = (" (", ")") if lang == "en" else ("（", "）")
+    if kind.target_is_last_year:
+        base = "" if s.target is None else f"{open_}{format_value(s.target, s.unit, lang)}{close}"
+        return t("not_below_target", lang) + base
+    text = f"{s.comparator}{format_value(s.target, s.unit, lang)}"
+    if s.stretch is not None and not is_missing(s.stretch):
+        space = " " if lang == "en" else ""
+        text += f"{open_}{t('stretch', lang)}{space}{format_value(s.stretch, s.unit, lang)}{close}"
+    return text
+
+
+def table_rows(scores: list[Score], lang: str = "zh") -> list[list[str]]:
+    """Return one row per target: 序号, 指标, 目标, 实际, 完成率, 序时进度, 状态."""
+    return [[str(i), _name(s, lang), requirement(s, lang), format_value(s.actual_ytd, s.unit, lang),
+             format_pct(s.completion_pct), format_pct(s.expected_pct_seasonal), status_label(s.status, lang)]
+            for i, s in enumerate(scores, start=1)]
+
+
+def problems(scores: list[Score], year: int, as_of: int, lang: str = "zh") -> list[Para]:
+    """Return the 存在问题 paragraphs: each red then yellow target with its lead departments and its gap."""
+    period = format_period(year, as_of, lang)
+    flagged = sorted((s for s in scores if s.status in PROBLEM_STATUSES),
+                     key=lambda s: (PROBLEM_STATUSES.index(s.status), s.gap_points if s.gap_points is not None else 0))
+    counts = status_counts(scores)
+    missing = [s for s in scores if not STATUSES[s.status].judged]
+    if not flagged and not missing:
+        return [Para(t("brief_problems_none", lang, period=period))]
+    out = [Para(t("brief_problems_intro", lang, period=period, red=counts["red"], yellow=counts["yellow"]))]
+    for n, s in enumerate(flagged, start=1):
+        lead = t("brief_problem_lead", lang, n=n, name=_name(s, lang),
+                 depts=departments_label(s.lead_departments, lang))
+        out.append(Para(t("brief_problem", lang, status=status_label(s.status, lang), clause=gap_clause(s, lang)),
+                        lead=lead, lead_style="h3"))
+    if missing:
+        sep = ", " if lang == "en" else "、"
+        out.append(Para(t("brief_no_data_list", lang, names=sep.join(_name(s, lang) for s in missing)),
+                        lead=t("brief_no_data_lead", lang, n=len(flagged) + 1), lead_style="h3"))
+    out.append(Para(t("brief_problems_close", lang)))
+    return out
+
+
+def _first_sentence(text: str, limit: int = 40) -> str:
+    """Return an item's first sentence, cut to about `limit` characters."""
+    first = text.split("。")[0].strip()
+    return first if len(first) <= limit else first[:limit] + "……"
+
+
+def workplan(tracker: pd.DataFrame | None, year: int, as_of: int, lang: str = "zh") -> list[Para]:
+    """Return the 工作要点推进 paragraphs: the items' status counts, then the items behind by lead department."""
+    if tracker is None or tracker.empty:
+        return [Para(t("brief_workplan_missing", lang))]
+    counts = tracker["status"].value_counts()
+    present = set(tracker["list_type"])
+    lists = (", " if lang == "en" else "、").join(
+        t(f"list_{kind}", lang) for kind in ("key_work", "work_item", "livelihood") if kind in present)
+    out = [Para(t("brief_workplan_counts", lang, period=format_period(year, as_of, lang), lists=lists,
+                  total=len(tracker), **{s: int(counts.get(s, 0))
+                                         for s in ("done", "in_progress", "not_started", "behind", "none")}))]
+    behind = tracker[tracker["status"] == "behind"]
+    if behind.empty:
+        out.append(Para(t("brief_workplan_none_behind", lang)))
+        return out
+    out.append(Para(t("brief_workplan_behind", lang)))
+    by_dept: dict[str, list[str]] = {}
+    for row in behind.itertuples(index=False):
+        narrative = t("brief_item_narrative", lang, text=row.narrative) if row.narrative else ""
+        item = t("brief_item", lang, list=t(f"list_{row.list_type}", lang), number=row.number,
+                 text=_first_sentence(row.text), narrative=narrative)
+        for dept in [d for d in str(row.lead_departments).split("、") if d] or [""]:
+            by_dept.setdefault(dept, []).append(item)
+    for n, (dept, items) in enumerate(by_dept.items(), start=1):
+        lead = t("brief_dept_lead", lang, n=chinese_number(n), dept=department_label(dept, lang) or "—")
+        out.append(Para(("; " if lang == "en" else "；").join(items) + ("." if lang == "en" else "。"), lead=lead))
+    return out
+
+
+def build_briefing(ds: Dataset, year: int, as_of: int, lang: str = "zh", tracker: pd.DataFrame | None = None,
+                   issued: dt.date | None = None, identity: PlanIdentity | None = None,
+                   charts: dict[str, tuple[str, go.Figure]] | None = None) -> Briefing:
+    """Return the briefing for a year and as-of month: sections of sentences from the scorecard and the work-plan
+    tracker (None when there is no plan), then the table and the charts (slug -> (title, figure); {} for none),
+    the overview and the headline targets', as attachments."""
+    from lib.export import chart_set
+
+    identity = identity or plan_identity(lang)
+    scores = scorecard(ds, year, as_of)
+    if charts is None:
+        charts = {slug: (title, fig) for slug, title, fig in chart_set(ds, year, as_of, lang)}
+    span = month_span(1, as_of, lang)
+    period = format_period(year, as_of, lang)
+    figures = [Chart(slug, t("brief_figure", lang, n=n, title=charts[slug][0]), charts[slug][1])
+               for n, slug in enumerate([s for s in ("overview", *HEADLINE_IDS) if s in charts], start=1)]
+    counts = status_counts(scores)
+    overall = Section("overall", t("brief_h_overall", lang), [Para(t("brief_counts", lang, period=period,
+                                                                     total=len(scores), **counts))])
+
+    headline = Section("headline", t("brief_h_headline", lang))
+    headline_scores = [s for s in scores if s.category == "headline"]
+    for n, s in enumerate(headline_scores, start=1):
+        lead = t("brief_cat_lead", lang, n=chinese_number(n), category=_name(s, lang))
+        headline.blocks.append(Para(target_sentence(s, year, as_of, lang), lead=lead))
+
+    others = Section("categories", t("brief_h_categories", lang))
+    categories = list(dict.fromkeys(s.category for s in scores if s.category != "headline"))
+    sep = " " if lang == "en" else ""
+    for n, category in enumerate(categories, start=1):
+        sentences = [target_sentence(s, year, as_of, lang) for s in scores if s.category == category]
+        lead = t("brief_cat_lead", lang, n=chinese_number(n), category=category_label(category, lang))
+        others.blocks.append(Para(sep.join(sentences), lead=lead))
+
+    sections = [overall, headline, others,
+                Section("problems", t("brief_h_problems", lang), problems(scores, year, as_of, lang)),
+                Section("workplan", t("brief_h_workplan", lang), workplan(tracker, year, as_of, lang))]
+    sections = [s for s in sections if s.blocks]
+    for n, section in enumerate(sections, start=1):
+        section.heading = (f"{n}. {section.heading}" if lang == "en" else f"{chinese_number(n)}、{section.heading}")
+
+    table_title = t("brief_table_title", lang, year=year, span=span)
+    rule = t("how_status", lang, band=config.PACE_YELLOW_BAND_POINTS)
+    header = [t(key, lang) for key in ("brief_col_no", "col_target_name", "brief_col_target", "actual",
+                                       "brief_col_completion", "expected_seasonal", "col_status")]
+    return Briefing(
+        year=year, as_of=as_of, lang=lang,
+        title=t("brief_title", lang, year=year, span=span),
+        intro=t("brief_intro", lang, plan=identity.plan, year=year, span=span),
+        notice=t("brief_sample", lang) if ds.is_sample else "",
+        sections=sections, table_title=table_title, table_header=header, table_rows=table_rows(scores, lang),
+        row_statuses=[s.status for s in scores], table_note=t("brief_table_note", lang, rule=rule),
+        issuer=identity.issuer, issued=issued_text(issued or dt.date.today(), lang),
+        figures_title=t("brief_figures_title", lang, year=year, span=span), figures=figures,
+    )
