@@ -598,6 +598,7 @@ TEXT: dict[str, tuple[str, str]] = {
                         "No actuals for {year} yet: every target shows 'no data'. Upload the monthly figures from "
                         "January {year} on the Data intake page (templates are there)."),
     "go_upload": ("前往数据上报", "Go to data intake"),
+    "cat_other": ("其他目标", "Other targets"),
 }
 
 

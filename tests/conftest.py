@@ -91,7 +91,7 @@ def sample_dir(tmp_path: Path) -> Path:
 def fresh_dir(tmp_path: Path) -> Path:
     """Return a copy of the bundled data directory as a new administration gets it: empty actuals/ and progress/,
     the sample apart in sample/."""
-    dest = tmp_path / "data"
+    dest = tmp_path / "fresh" / "data"
     shutil.copytree(REPO / "data", dest)
     return dest
 
