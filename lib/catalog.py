@@ -86,7 +86,7 @@ class Catalog:
     def normalize_region(self, text: object) -> str | None:
         """Return the canonical region name ('' for the whole city), None if unknown."""
         name = "" if text is None or (isinstance(text, float) and pd.isna(text)) else str(text).strip()
-        if name.lower() in CITY_NAMES or name in self.city_names():
+        if name.lower() in CITY_NAMES or name.lower() in self.city_names():
             return ""
         if not hasattr(self, "_regions"):
             self._regions = {alias: region for region, row in self.regions.iterrows()

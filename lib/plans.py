@@ -49,8 +49,8 @@ class Plan:
 
     @property
     def recorded(self) -> bool:
-        """Return whether plans.csv holds this year's plan."""
-        return bool(self.doc_number or self.title_zh or self.issuer_zh)
+        """Return whether plans.csv holds this year's plan (an unrecorded year only borrows the city and issuer)."""
+        return bool(self.doc_number or self.title_zh or self.document)
 
     def issuer(self, lang: str = "zh") -> str:
         """Return the issuing body (the Chinese name when no English one is recorded)."""
