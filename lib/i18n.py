@@ -599,6 +599,13 @@ TEXT: dict[str, tuple[str, str]] = {
                         "January {year} on the Data intake page (templates are there)."),
     "go_upload": ("前往数据上报", "Go to data intake"),
     "cat_other": ("其他目标", "Other targets"),
+    "col_target_value": ("目标值", "Target value"),
+    "col_comparator": ("比较", "Comparator"),
+    "col_target_id": ("编号", "Id"),
+    "col_kind": ("类型", "Kind"),
+    "col_headline_order": ("主要指标顺序", "Headline order"),
+    "col_baseline_year": ("基期年度", "Baseline year"),
+    "col_name_en": ("英文名称", "English name"),
 }
 
 
@@ -617,7 +624,9 @@ def t(key: str, lang: str = DEFAULT_LANG, **params: object) -> str:
 
 
 def category_label(category: str, lang: str) -> str:
-    """Return the display name of a target category."""
+    """Return the display name of a target category (a blank one: other targets)."""
+    if not category:
+        return t("cat_other", lang)
     return t(f"cat_{category}", lang) if f"cat_{category}" in TEXT else category
 
 

@@ -29,7 +29,6 @@ PLANS_FOLDER = "plans"  # the plan documents, named in plans.csv's document colu
 PLAN_COLUMNS = ["year", "issuer_zh", "issuer_en", "city_zh", "city_en", "doc_number", "title_zh", "title_en",
                 "issued", "document"]
 HEADLINE_CATEGORY = "headline"  # the overview's first group; older targets.csv files mark headline targets by it
-OTHER_CATEGORY = "other"  # the group of targets whose category is still blank (a new indicator not yet classed)
 
 
 @dataclass(frozen=True)
@@ -213,7 +212,7 @@ def headline_scores(scores: list[Score]) -> list[Score]:
 
 def overview_groups(scores: list[Score]) -> list[tuple[str, list[Score]]]:
     """Return the overview's groups: (category, scores), the headline targets first, then each category in order
-    (targets without one last, as other)."""
+    (targets without one last: a new indicator not classed yet)."""
     first = headline_scores(scores)
     taken = {id(s) for s in first}
     rest = [s for s in scores if id(s) not in taken]
@@ -221,7 +220,7 @@ def overview_groups(scores: list[Score]) -> list[tuple[str, list[Score]]]:
     for category in dict.fromkeys(s.category for s in rest if s.category):
         groups.append((category, [s for s in rest if s.category == category]))
     if unclassed := [s for s in rest if not s.category]:
-        groups.append((OTHER_CATEGORY, unclassed))
+        groups.append(("", unclassed))
     return groups
 
 

@@ -26,11 +26,11 @@ parse = document.parse()
 years = ds.catalog.years()
 year = int(st.number_input(t("plan_year_input", lang), min_value=2000, max_value=2100, step=1,
                            value=parse.year or (years[-1] + 1 if years else 2022), key="plan_year"))
-overrides = ui.plan_record_form(document, year, key=f"plan_record_{upload.file_id}")
+overrides = ui.plan_record_form(document, year, prefix=f"plan_record_{upload.file_id}")
 structure, drafted = st.tabs([t("tab_plan_structure", lang), t("tab_plan_draft", lang)])
 with structure:
     ui.plan_structure(parse)
 with drafted:
     draft = ui.cached_plan_draft(document, year)
-    rows, problems = ui.draft_editor(draft, ds, key=f"plan_draft_{upload.file_id}_{year}")
+    rows, problems = ui.draft_editor(draft, ds, editor=f"plan_draft_{upload.file_id}_{year}")
     ui.publish_panel(rows, problems, document, year, overrides, user)

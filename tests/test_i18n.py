@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from lib import engine, intake, plan, plans, progress
+from lib import engine, intake, plan, progress
 from lib.i18n import TEXT, t
 from lib.kinds import KINDS, STATUSES
 from lib.plan import load_tasks
@@ -247,7 +247,7 @@ def built_keys() -> dict[str, set[str]]:
               "severity_": ("error", "warning"), "layout_": ("long", "wide", "bulletin"),
               "encoding_": ("utf-8-sig", "gb18030", "xlsx"),
               # category_label and department_label show an unknown value as it is: the bundled plan's values.
-              "cat_": set(targets["category"]) | {plans.OTHER_CATEGORY}, "dept_": departments}
+              "cat_": set(targets["category"]), "dept_": departments}
     return {prefix: {prefix + v for v in vs} for prefix, vs in values.items()}
 
 

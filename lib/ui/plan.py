@@ -9,7 +9,7 @@ import streamlit as st
 from lib import config, plan, plans, store
 from lib.dataset import Dataset
 from lib.display import format_timestamp, md
-from lib.i18n import department_label, t
+from lib.i18n import department_label, departments_label, t
 from lib.plan.draft import DRAFT_COLUMNS, REVIEW_COLUMN
 from lib.plan.structure import KEY_WORK, LIVELIHOOD, WORK_ITEM
 from lib.problems import InputError
@@ -21,6 +21,7 @@ INCLUDE, PREVIOUS, PROBLEMS = "_include", "_previous", "_problems"  # the editor
 FIRST_COLUMNS = [INCLUDE, "name_zh", PREVIOUS, "target_value", "unit", "comparator", "growth_target_pct", PROBLEMS,
                  REVIEW_COLUMN, "id", "kind", "category", "lead_departments", "headline", "stretch_value",
                  "baseline_year", "name_en"]
+
 
 
 def app_title() -> str:
@@ -95,40 +96,39 @@ def _items_frame(items: list[plan.PlanItem], language: str) -> pd.DataFrame:
         t("col_number", language): [item.number for item in items],
         t("col_section", language): [item.section_title for item in items],
         t("col_item", language): [item.text for item in items],
-        t("col_lead", language): ["、".join(department_label(d, language) for d in item.departments)
-                                  for item in items],
+        t("col_lead", language): [departments_label(item.departments, language) for item in items],
     })
 
 
-def plan_record_form(document: plan.PlanDocument, year: int, key: str) -> dict:
+def plan_record_form(document: plan.PlanDocument, year: int, prefix: str) -> dict:
     """Draw the plan's record as read from the document's header, editable; return what the analyst changed."""
     language = lang()
     header = document.header()
     out = {}
     with st.expander(t("plan_record_title", language), icon=":material/description:"):
         a, b = st.columns(2)
-        out["doc_number"] = a.text_input(t("col_doc_number", language), header.doc_number, key=f"{key}_number")
-        out["issuer_zh"] = b.text_input(t("col_issuer", language), header.issuer, key=f"{key}_issuer")
+        out["doc_number"] = a.text_input(t("col_doc_number", language), header.doc_number, key=f"{prefix}_number")
+        out["issuer_zh"] = b.text_input(t("col_issuer", language), header.issuer, key=f"{prefix}_issuer")
         out["title_zh"] = st.text_input(t("col_plan_title", language), header.title or
-                                        t("plan_title_default", "zh", year=year), key=f"{key}_title")
-        issued = a.date_input(t("col_issued", language), header.issued, key=f"{key}_issued", format="YYYY-MM-DD")
+                                        t("plan_title_default", "zh", year=year), key=f"{prefix}_title")
+        issued = a.date_input(t("col_issued", language), header.issued, key=f"{prefix}_issued", format="YYYY-MM-DD")
         out["issued"] = issued.isoformat() if issued else ""
         out["title_en"] = b.text_input(t("col_plan_title_en", language), t("plan_title_default", "en", year=year),
-                                       key=f"{key}_title_en")
+                                       key=f"{prefix}_title_en")
     return {field: value for field, value in out.items() if value}
 
 
-def _edited(base: pd.DataFrame, key: str) -> pd.DataFrame:
+def _edited(base: pd.DataFrame, editor: str) -> pd.DataFrame:
     """Return the editor's rows as the reviewer has them now: the base with the edits kept in session state."""
     current = base.copy()
-    for row, changes in st.session_state.get(key, {}).get("edited_rows", {}).items():
+    for row, changes in st.session_state.get(editor, {}).get("edited_rows", {}).items():
         for column, value in changes.items():
             if column in current.columns:
                 current.at[current.index[int(row)], column] = value
     return current
 
 
-def draft_editor(draft: plan.Draft, ds: Dataset, key: str) -> tuple[pd.DataFrame, list]:
+def draft_editor(draft: plan.Draft, ds: Dataset, editor: str) -> tuple[pd.DataFrame, list]:
     """Draw the draft in an editable table, each row with last year's target and its problems; return the rows to
     publish (targets.csv's columns and needs_review) and the problems found in them."""
     language = lang()
@@ -136,7 +136,7 @@ def draft_editor(draft: plan.Draft, ds: Dataset, key: str) -> tuple[pd.DataFrame
     base = draft.rows.reindex(columns=DRAFT_COLUMNS).fillna("").astype(str)
     base.insert(0, INCLUDE, True)
     base[PREVIOUS] = plan.previous_targets(draft.rows, existing, language)
-    current = _edited(base, key)
+    current = _edited(base, editor)
     chosen = current[current[INCLUDE].astype(bool)]
     rows = chosen[DRAFT_COLUMNS].reset_index(drop=True)
     problems = plan.validate_draft(rows, existing, ds.catalog.regions, name=f"draft_{draft.year}.csv")
@@ -147,7 +147,7 @@ def draft_editor(draft: plan.Draft, ds: Dataset, key: str) -> tuple[pd.DataFrame
     base[PROBLEMS] = ["；".join(by_row.get(i, [])) for i in base.index]
     st.caption(t("plan_draft_counts", language, carried=len(draft.carried), new=len(draft.new),
                  review=int((draft.rows[REVIEW_COLUMN] != "").sum())))
-    st.data_editor(base, key=key, hide_index=True, num_rows="fixed",
+    st.data_editor(base, key=editor, hide_index=True, num_rows="fixed",
                    column_order=[*FIRST_COLUMNS, *(c for c in DRAFT_COLUMNS if c not in FIRST_COLUMNS)],
                    column_config={
                        INCLUDE: st.column_config.CheckboxColumn(t("col_include", language), width="small"),
@@ -156,11 +156,23 @@ def draft_editor(draft: plan.Draft, ds: Dataset, key: str) -> tuple[pd.DataFrame
                                                              width="large"),
                        "name_zh": st.column_config.TextColumn(t("col_target_name", language), pinned=True),
                        REVIEW_COLUMN: st.column_config.TextColumn(t("col_needs_review", language), width="large"),
+                       **{column: st.column_config.TextColumn(label, help=column)  # help: targets.csv's name
+                          for column, label in _column_labels(language).items()},
                    })
     if draft.context:
         st.caption(t("plan_context", language) + "；".join(
             f"{c.phrase} {plan.format_number(c.value)}{c.unit}" for c in draft.context))
     return rows, problems
+
+
+def _column_labels(language: str) -> dict[str, str]:
+    """Return the editor's headers of targets.csv's columns in the reader's language."""
+    return {"target_value": t("col_target_value", language), "unit": t("col_unit", language),
+            "comparator": t("col_comparator", language), "growth_target_pct": t("col_growth_target_pct", language),
+            "id": t("col_target_id", language), "kind": t("col_kind", language),
+            "category": t("col_category", language), "lead_departments": t("col_lead", language),
+            "headline": t("col_headline_order", language), "stretch_value": t("stretch", language),
+            "baseline_year": t("col_baseline_year", language), "name_en": t("col_name_en", language)}
 
 
 def publish_panel(rows: pd.DataFrame, problems: list, document: plan.PlanDocument, year: int, overrides: dict,
