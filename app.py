@@ -5,7 +5,7 @@ import streamlit as st
 from lib import ui
 from lib.i18n import t
 
-st.set_page_config(page_title=t("app_title"), page_icon=":material/local_shipping:", layout="wide")
+st.set_page_config(page_title=ui.app_title(), page_icon=":material/local_shipping:", layout="wide")
 lang = ui.language_selector()
 # Explicit url_path: titles change with the language, and the page must keep its identity.
 pages = [
@@ -18,5 +18,6 @@ pages = [
     st.Page("pages/tracker.py", title=t("nav_tracker", lang), icon=":material/checklist:", url_path="tracker"),
     st.Page("pages/present.py", title=t("nav_present", lang), icon=":material/slideshow:", url_path="present"),
     st.Page("pages/upload.py", title=t("nav_upload", lang), icon=":material/upload_file:", url_path="upload"),
+    st.Page("pages/plan.py", title=t("nav_plan", lang), icon=":material/assignment:", url_path="plan"),
 ]
 st.navigation(pages).run()

@@ -33,10 +33,11 @@ import duckdb  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from lib import config, intake  # noqa: E402
+from lib.actuals import actuals_files  # noqa: E402
 from lib.cards import build_card  # noqa: E402
 from lib.catalog import load_catalog  # noqa: E402
 from lib.charts import completion_chart  # noqa: E402
-from lib.dataset import open_dataset  # noqa: E402
+from lib.dataset import actuals_source, open_dataset  # noqa: E402
 from lib.deepdive import indicator_view  # noqa: E402
 from lib.engine import scorecard, status_counts  # noqa: E402
 from lib.i18n import status_label, t  # noqa: E402
@@ -111,6 +112,8 @@ def script_runs(data_dir: Path, repeat: int) -> dict:
 def scaled_data(base: Path, out: Path, years: int, regions: bool) -> int:
     """Write a data directory with targets for `years` years and the sample repeated into each; return rows."""
     shutil.copytree(base, out)
+    for path in actuals_files(actuals_source(base)):  # the sample beside the scaled files, as one actuals folder
+        shutil.copy(path, out / "actuals" / path.name)
     targets = pd.read_csv(base / "targets.csv", dtype=str, keep_default_na=False)
     year_rows = targets[targets["year"] == "2021"]
     extra = []
@@ -122,7 +125,7 @@ def scaled_data(base: Path, out: Path, years: int, regions: bool) -> int:
         extra.append(copy)
     pd.concat([targets, *extra]).to_csv(out / "targets.csv", index=False)
     sample = pd.concat([pd.read_csv(p, dtype=str, keep_default_na=False)
-                        for p in sorted((base / "actuals").glob("sample_2021-*.csv"))])
+                        for p in sorted(actuals_source(base).glob("sample_2021-*.csv"))])
     sample = sample[sample["region"] == ""] if regions else sample
     region_names = ["姑苏区", "虎丘区", "吴中区", "相城区", "吴江区", "苏州工业园区", "常熟市", "张家港市", "昆山市",
                     "太仓市", "市区"] if regions else [None]
@@ -153,7 +156,7 @@ def scale(base: Path, tmp: Path, repeat: int) -> list[dict]:
                                   ("100× (100 years × 11 regions)", 100, True)):
         data = tmp / f"scale_{years}" if years else base
         rows = scaled_data(base, data, years, regions) if years else 0
-        rows += sum(len(pd.read_csv(p)) for p in (base / "actuals").glob("*.csv"))
+        rows += sum(len(pd.read_csv(p)) for p in actuals_files(actuals_source(base)))
         load = median_s(lambda data=data: open_dataset(data), repeat)
         tracemalloc.start()
         ds = open_dataset(data)

@@ -1,1 +1,1 @@
-"""Engine of the Suzhou postal and express-delivery target dashboard (no Streamlit here)."""
+"""Engine of the postal and express-delivery target dashboard of a city's postal administration (no Streamlit here)."""

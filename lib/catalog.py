@@ -4,34 +4,38 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from lib import units
 from lib.kinds import KINDS, UNKNOWN_KIND
+from lib.plans import city_names, empty_plans, load_plans
 from lib.problems import InputError, Problem
 
 TARGET_COLUMNS = [
     "id", "year", "indicator", "name_zh", "name_en", "category", "lead_departments", "unit",
     "target_value", "stretch_value", "comparator", "kind", "aggregation", "growth_target_pct",
     "baseline_year", "region", "numerator", "denominator", "source_section", "source_item",
-    "source_text",
+    "source_text", "headline",
 ]
+OPTIONAL_COLUMNS = ("headline",)  # older targets.csv files have no headline column: read as blank
 COMPARATORS = {"≥", ">", "≤", "=", ">=", "<="}
 AGGREGATIONS = {"sum", "latest"}
-CITY_NAMES = {"", "全市", "苏州", "苏州市", "合计", "全市合计", "city", "total"}
+# What an actuals file may call the whole city; the city's own names (无锡市, 无锡) come from plans.csv.
+CITY_NAMES = {"", "全市", "合计", "全市合计", "city", "total"}
 _ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
 @dataclass
 class Catalog:
-    """Targets (one row per target and year), indicators (one row per measured series), regions."""
+    """Targets (one row per target and year), indicators (one row per measured series), regions, plan records."""
 
     targets: pd.DataFrame
     indicators: pd.DataFrame
     regions: pd.DataFrame
+    plans: pd.DataFrame = field(default_factory=empty_plans)
 
     def years(self) -> list[int]:
         """Return the years that have targets, ascending."""
@@ -82,12 +86,18 @@ class Catalog:
     def normalize_region(self, text: object) -> str | None:
         """Return the canonical region name ('' for the whole city), None if unknown."""
         name = "" if text is None or (isinstance(text, float) and pd.isna(text)) else str(text).strip()
-        if name.lower() in CITY_NAMES:
+        if name.lower() in CITY_NAMES or name.lower() in self.city_names():
             return ""
         if not hasattr(self, "_regions"):
             self._regions = {alias: region for region, row in self.regions.iterrows()
                              for alias in (region, *row["aliases"])}
         return self._regions.get(name)
+
+    def city_names(self) -> set[str]:
+        """Return the city's own names, from the plan records (无锡市, 无锡, wuxi)."""
+        if not hasattr(self, "_city_names"):
+            self._city_names = city_names(self.plans)
+        return self._city_names
 
     def region_names(self) -> list[str]:
         """Return the known region names."""
@@ -100,10 +110,10 @@ def _name_key(text: object) -> str:
 
 
 def load_catalog(data_dir: Path) -> Catalog:
-    """Return the catalog read from data_dir/targets.csv and regions.csv; raise InputError."""
+    """Return the catalog read from data_dir/targets.csv, regions.csv and plans.csv; raise InputError."""
     regions = load_regions(Path(data_dir) / "regions.csv")
     targets, indicators = load_targets(Path(data_dir) / "targets.csv", regions)
-    return Catalog(targets=targets, indicators=indicators, regions=regions)
+    return Catalog(targets=targets, indicators=indicators, regions=regions, plans=load_plans(data_dir))
 
 
 def load_regions(path: Path) -> pd.DataFrame:
@@ -126,11 +136,12 @@ def load_targets(path: Path, regions: pd.DataFrame) -> tuple[pd.DataFrame, pd.Da
 
 def targets_from_frame(raw: pd.DataFrame, name: str, regions: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Return (targets, indicators) from targets.csv's rows read as text, or raise InputError listing every problem."""
-    missing = [c for c in TARGET_COLUMNS if c not in raw.columns]
+    missing = [c for c in TARGET_COLUMNS if c not in raw.columns and c not in OPTIONAL_COLUMNS]
     if missing:
         raise InputError([Problem(name, "err_missing_columns", params={
             "columns": ", ".join(missing), "found": ", ".join(raw.columns)})])
-    raw = raw.map(str.strip)
+    raw = raw.reindex(columns=[*raw.columns, *(c for c in OPTIONAL_COLUMNS if c not in raw.columns)],
+                      fill_value="").map(str.strip)
     problems: list[Problem] = []
 
     def bad(i: int, column: str, detail: str) -> None:
@@ -166,6 +177,11 @@ def targets_from_frame(raw: pd.DataFrame, name: str, regions: pd.DataFrame) -> t
         for col in ("year", "baseline_year"):
             value = number(row, i, col)
             rec[col] = int(value) if value is not None else None
+        rec["headline"] = number(row, i, "headline")
+        if rec["headline"] is not None and (rec["headline"] < 1 or rec["headline"] != int(rec["headline"])):
+            bad(i, "headline", "the headline order is a whole number from 1")
+        elif rec["headline"] is not None and not kind.is_target:
+            bad(i, "headline", "only a target can be a headline target")
         if kind.is_target:
             if rec["year"] is None:
                 bad(i, "year", "a target needs its year")
@@ -191,6 +207,9 @@ def targets_from_frame(raw: pd.DataFrame, name: str, regions: pd.DataFrame) -> t
     keyed = frame[is_target]
     for i in keyed[keyed.duplicated(["id", "year"], keep="first")].index:
         bad(i, "id", "the same id appears twice for this year")
+    ranked = keyed[keyed["headline"].notna()]
+    for i in ranked[ranked.duplicated(["year", "headline"], keep="first")].index:
+        bad(i, "headline", "the same headline order appears twice for this year")
     ind_ids = frame[~is_target]["id"]
     for i in ind_ids[ind_ids.duplicated()].index:
         bad(i, "id", "an indicator is defined twice")

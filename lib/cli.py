@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 from lib import config, store
+from lib.cli_plan import add_plan_command
 from lib.dataset import open_dataset
 from lib.display import intake_summary
 from lib.engine import Score, default_period, scorecard
@@ -272,7 +273,7 @@ def cmd_digest(args: argparse.Namespace) -> int:
 
 
 def cmd_parse_plan(args: argparse.Namespace) -> int:
-    """Parse a work-plan text into tasks.csv and target_candidates.csv; print the summary; return the exit code."""
+    """Parse a work-plan document into tasks.csv and target_candidates.csv; print the summary; return the exit code."""
     from lib import plan
 
     path = Path(args.file)
@@ -299,7 +300,7 @@ def _data_dir(args: argparse.Namespace) -> Path:
 
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of every subcommand."""
-    parser = argparse.ArgumentParser(prog="python -m lib.cli", description="Suzhou postal target tracker")
+    parser = argparse.ArgumentParser(prog="python -m lib.cli", description="Postal and express target tracker")
     sub = parser.add_subparsers(dest="command", required=True)
     report = sub.add_parser("report", help="print the scorecard for a year and as-of month")
     report.add_argument("--data-dir", default=str(config.data_dir()), help="folder with targets.csv and actuals/")
@@ -319,8 +320,8 @@ def build_parser() -> argparse.ArgumentParser:
         if name == "import":
             cmd.add_argument("--user", default=os.environ.get("USER") or "cli", help="who submits (for the log)")
         cmd.set_defaults(func=func)
-    parse_plan = sub.add_parser("parse-plan", help="read a work-plan text into tasks.csv and target candidates")
-    parse_plan.add_argument("file", help="the plan as text (UTF-8 or GBK)")
+    parse_plan = sub.add_parser("parse-plan", help="read a work plan into tasks.csv and target candidates")
+    parse_plan.add_argument("file", help="the plan document: .docx, PDF with a text layer, or text (UTF-8 or GBK)")
     parse_plan.add_argument("--out", required=True, help="folder for tasks.csv and target_candidates.csv")
     parse_plan.add_argument("--targets", default=str(config.data_dir() / "targets.csv"),
                             help="targets.csv to link items to (default: the data directory's)")
@@ -337,6 +338,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--lang", choices=["zh", "en"], default="zh")
     export.set_defaults(func=cmd_export)
     add_digest_command(sub)
+    add_plan_command(sub)
     hashing = sub.add_parser("hash-password", help="print a password hash for KPI_ANALYSTS or secrets.toml")
     hashing.add_argument("--lang", choices=["zh", "en"], default="zh")
     hashing.set_defaults(func=cmd_hash_password)

@@ -1,4 +1,8 @@
-"""A loaded data directory: the catalog, every actuals file's report, and a DuckDB database."""
+"""A loaded data directory: the catalog, every actuals file's report, and a DuckDB database.
+
+The bundled sample (data/sample/actuals, data/sample/progress) is read only while the data directory's own folder
+holds no file: the first real file stored replaces the sample whole, so sample and real figures never mix.
+"""
 
 from __future__ import annotations
 
@@ -23,6 +27,7 @@ class Dataset:
     catalog: Catalog
     reports: list[Parsed]
     con: duckdb.DuckDBPyConnection
+    source: Path | None = None  # the folder the actuals were read from: actuals/, or the sample's before any is stored
     _periods: pd.DataFrame | None = field(default=None, repr=False)
 
     def query(self, sql: str, params: dict | None = None) -> pd.DataFrame:
@@ -40,8 +45,23 @@ class Dataset:
 
     @property
     def is_sample(self) -> bool:
-        """Return whether any loaded file is bundled sample data."""
-        return any(r.accepted and r.file.startswith(config.SAMPLE_FILE_PREFIX) for r in self.reports)
+        """Return whether the figures are bundled sample data: read from the sample folder, or a sample_ file."""
+        return any(r.accepted and (self.uses_sample or r.file.startswith(config.SAMPLE_FILE_PREFIX))
+                   for r in self.reports)
+
+    @property
+    def uses_sample(self) -> bool:
+        """Return whether the actuals are the bundled sample's (the data directory's own folder holds none yet)."""
+        return self.source is not None and self.source != actuals_dir(self.data_dir)
+
+    @property
+    def actuals_label(self) -> str:
+        """Return the folder the actuals were read from, as a reader names it: data/actuals or data/sample/actuals."""
+        source = self.source or actuals_dir(self.data_dir)
+        try:
+            return "/".join((self.data_dir.name, *source.relative_to(self.data_dir).parts))
+        except ValueError:
+            return str(source)
 
     def periods(self) -> pd.DataFrame:
         """Return, per year with data, the last month and the number of months reported (computed once)."""
@@ -51,16 +71,42 @@ class Dataset:
 
 
 def actuals_dir(data_dir: Path) -> Path:
-    """Return the folder of actuals files inside a data directory."""
+    """Return the folder of actuals files inside a data directory (where stored files go)."""
     return Path(data_dir) / "actuals"
+
+
+SAMPLE_FOLDER = "sample"
+
+
+def reading_dir(data_dir: Path, folder: str, holds_files) -> Path:
+    """Return the folder files of one kind are read from: data_dir/folder once it holds one (holds_files says),
+    before that the bundled sample's data_dir/sample/folder when it has any."""
+    own = Path(data_dir) / folder
+    sample = Path(data_dir) / SAMPLE_FOLDER / folder
+    return sample if not holds_files(own) and holds_files(sample) else own
+
+
+def actuals_source(data_dir: Path) -> Path:
+    """Return the folder the actuals are read from: actuals/, or the bundled sample's before any file is stored."""
+    return reading_dir(data_dir, "actuals", lambda folder: bool(actuals_files(folder)))
+
+
+def progress_files(folder: Path) -> list[Path]:
+    """Return the work-plan progress files in a folder, in the order they are applied (by name)."""
+    return sorted(p for p in folder.glob("*.csv") if not p.name.startswith(".")) if folder.is_dir() else []
+
+
+def progress_source(data_dir: Path) -> Path:
+    """Return the folder progress files are read from: progress/, or the bundled sample's before any is stored."""
+    return reading_dir(data_dir, "progress", lambda folder: bool(progress_files(folder)))
 
 
 def data_signature(data_dir: Path) -> tuple:
     """Return a key that changes whenever a definition or actuals file is added, changed or removed."""
     data_dir = Path(data_dir)
     _settle(data_dir)
-    return files_signature(data_dir, [data_dir / "targets.csv", data_dir / "regions.csv",
-                                      *actuals_files(actuals_dir(data_dir))])
+    return files_signature(data_dir, [data_dir / "targets.csv", data_dir / "regions.csv", data_dir / "plans.csv",
+                                      *actuals_files(actuals_source(data_dir))])
 
 
 def files_signature(data_dir: Path, paths: list[Path]) -> tuple:
@@ -87,7 +133,8 @@ def open_dataset(data_dir: Path) -> Dataset:
     data_dir = Path(data_dir)
     _settle(data_dir)
     catalog = load_catalog(data_dir)
-    rows, reports = load_actuals(actuals_dir(data_dir), catalog)
+    source = actuals_source(data_dir)
+    rows, reports = load_actuals(source, catalog)
     con = duckdb.connect(":memory:")
     con.register("indicators_frame", catalog.indicators.reset_index())
     con.register("regions_frame", catalog.regions.reset_index())
@@ -95,4 +142,4 @@ def open_dataset(data_dir: Path) -> Dataset:
     con.execute(queries.SCHEMA)
     for name in ("indicators_frame", "regions_frame", "actuals_frame"):
         con.unregister(name)
-    return Dataset(data_dir=data_dir, catalog=catalog, reports=reports, con=con)
+    return Dataset(data_dir=data_dir, catalog=catalog, reports=reports, con=con, source=source)

@@ -35,7 +35,7 @@ from lib.engine import Score, scorecard, status_counts
 from lib.fmt import format_pct, format_period, format_value
 from lib.i18n import departments_label, status_label, t
 from lib.kinds import WORST_FIRST
-from lib.slides import HEADLINE_IDS
+from lib.plans import headline_scores
 from lib.store import atomic_write
 
 log = logging.getLogger(__name__)
@@ -142,13 +142,12 @@ def build_digest(scores: list[Score], year: int, month: int, lang: str = "zh",
     previous = previous or {}
     turned_red = [t("digest_red_line", lang, name=_name(s, lang), depts=departments_label(s.lead_departments, lang))
                   for s in scores if s.status == WORST and previous.get(s.indicator, WORST) != WORST]
-    by_id = {s.indicator: s for s in scores}
     return Digest(
         year=year, month=month, lang=lang,
         title=t("digest_title", lang, year=year, span=month_span(1, month, lang)),
         counts=counts,
         counts_line=t("overview_caption", lang, period=format_period(year, month, lang), total=len(scores), **counts),
-        headline=[headline_line(by_id[i], lang) for i in HEADLINE_IDS if i in by_id],
+        headline=[headline_line(s, lang) for s in headline_scores(scores)],
         turned_red=turned_red, compared_with=compared_with,
         missing=[missing_line(s, year, lang) for s in scores if s.data_month is None or s.data_month < month],
         link=link, statuses={s.indicator: s.status for s in scores},

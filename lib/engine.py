@@ -84,6 +84,7 @@ class Score:
     required_monthly_avg: float | None = None
     baseline_remaining_monthly_avg: float | None = None
     sources: list[str] = field(default_factory=list)
+    headline: int | None = None  # the plan's order of its headline targets (1 first); None for the others
 
     def to_dict(self, digits: int = 4) -> dict:
         """Return the score as plain JSON-ready data, floats rounded."""
@@ -284,6 +285,7 @@ def scorecard(ds: Dataset, year: int, as_of: int) -> list[Score]:
             target=_none(t["target_value"]), stretch=_none(t["stretch_value"]),
             growth_target_pct=_none(t["growth_target_pct"]),
             baseline_year=int(t["baseline_year"]) if pd.notna(t["baseline_year"]) else None,
+            headline=int(t["headline"]) if pd.notna(t["headline"]) else None,
         )
         cur = lookup.get((t["indicator"], t["region"], year), EMPTY)
         base = lookup.get((t["indicator"], t["region"], score.baseline_year), EMPTY)

@@ -22,8 +22,8 @@ from lib.engine import scorecard, status_counts
 from lib.fmt import format_pct, format_period, format_value
 from lib.i18n import category_label, status_label, t
 from lib.kinds import KINDS, STATUSES
+from lib.plans import headline_scores, plan_for, slide_source
 from lib.problems import ExportError, Problem
-from lib.slides import HEADLINE_IDS
 
 PNG_WIDTH, PNG_HEIGHT, PNG_SCALE = 1600, 900, 2
 # The typeface set as both Latin and East-Asian font on every run, so PowerPoint never falls back to boxes.
@@ -158,11 +158,10 @@ def chart_set(ds: Dataset, year: int, as_of: int, lang: str = "zh") -> list[tupl
     scores = scorecard(ds, year, as_of)
     by_id = {s.indicator: s for s in scores}
     charts = [("overview", t("completion_chart", lang), completion_chart(scores, lang))]
-    for target_id in HEADLINE_IDS:
-        if target_id in by_id:
-            view = indicator_view(ds, year, as_of, target_id, scores=scores)
-            title = by_id[target_id].name_en if lang == "en" else by_id[target_id].name
-            charts.append((target_id, title, indicator_detail_chart(view, lang)))
+    for target_id in (s.indicator for s in headline_scores(scores)):
+        view = indicator_view(ds, year, as_of, target_id, scores=scores)
+        title = by_id[target_id].name_en if lang == "en" else by_id[target_id].name
+        charts.append((target_id, title, indicator_detail_chart(view, lang)))
     green = [s for s in scores if s.category == "green"]
     if green:
         charts.append(("green", category_label("green", lang), completion_chart(green, lang)))
@@ -223,7 +222,7 @@ def _text(slide, left: float, top: float, width: float, height: float, lines: li
 
 
 def _footer(slide, ds: Dataset, year: int, as_of: int, lang: str) -> None:
-    source = t("slide_source", lang, source=f"{ds.data_dir.name}/actuals")
+    source = slide_source(ds, year, lang)
     _text(slide, 0.5, 6.95, 12.3, 0.4,
           [(t("slide_footer", lang, period=format_period(year, as_of, lang), source=source) + "　" + t("legend", lang),
             10, False, "#666666")])
@@ -245,7 +244,8 @@ def build_deck(ds: Dataset, year: int, as_of: int, lang: str = "zh",
     blank = deck.slide_layouts[6]
     scores = scorecard(ds, year, as_of)
     charts = {slug: (title, fig) for slug, title, fig in chart_set(ds, year, as_of, lang)}
-    steps = 3 + len([i for i in HEADLINE_IDS if i in charts])
+    headline = [s.indicator for s in headline_scores(scores)]
+    steps = 3 + len([i for i in headline if i in charts])
     done = 0
 
     def step(label: str) -> None:
@@ -269,7 +269,7 @@ def build_deck(ds: Dataset, year: int, as_of: int, lang: str = "zh",
         slide.shapes.add_picture(io.BytesIO(png), Inches(left), Inches(top), Inches(width), Inches(height))
 
     slide = deck.slides.add_slide(blank)
-    _text(slide, 0.8, 2.3, 11.7, 1.2, [(t("app_title", lang), 36, True, "#1F4E79")])
+    _text(slide, 0.8, 2.3, 11.7, 1.2, [(plan_for(ds.catalog, year).app_title(lang), 36, True, "#1F4E79")])
     counts = status_counts(scores)
     summary = "　".join(f"{status_label(s, lang)} {n}" for s, n in counts.items())
     _text(slide, 0.8, 3.6, 11.7, 1.0, [(format_period(year, as_of, lang), 24, False, "#444444"),
@@ -309,7 +309,7 @@ def build_deck(ds: Dataset, year: int, as_of: int, lang: str = "zh",
     step(t("table_title", lang))
 
     by_id = {s.indicator: s for s in scores}
-    for target_id in HEADLINE_IDS:
+    for target_id in headline:
         if target_id not in charts:
             continue
         title, fig = charts[target_id]

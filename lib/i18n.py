@@ -12,7 +12,7 @@ log = logging.getLogger(__name__)
 
 TEXT: dict[str, tuple[str, str]] = {
     # app and navigation
-    "app_title": ("苏州市邮政快递业2021年目标任务跟踪", "Suzhou Postal & Express 2021 Target Tracker"),
+    "app_title": ("{city}邮政快递业{year}年目标任务跟踪", "{city} Postal & Express {year} Target Tracker"),
     "nav_overview": ("总览", "Overview"),
     "language": ("语言 / Language", "语言 / Language"),
     "year": ("年度", "Year"),
@@ -90,9 +90,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "table_title": ("明细表", "Detail table"),
     "download_csv": ("下载明细（CSV）", "Download table (CSV)"),
     "footer_source": (
-        "数据来源：{source}（{files}个文件）；目标依据：苏邮管〔2021〕21号《2021年工作要点》及民生实事分工安排。",
-        "Source: {source} ({files} files); targets: Suzhou Postal Administration work plan 2021 "
-        "(苏邮管〔2021〕21号).",
+        "数据来源：{source}（{files}个文件）；目标依据：{plan}。",
+        "Source: {source} ({files} files); targets: {plan}.",
     ),
     "how_status_title": ("状态如何判定", "How the status is decided"),
     "how_status": (
@@ -233,7 +232,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "exit_present": ("退出演示", "Exit"),
     "legend": ("图例：● 进度正常　▲ 需关注　✕ 滞后　○ 无数据", "Legend: ● on pace  ▲ watch  ✕ behind  ○ no data"),
     "slide_footer": ("截至{period} · {source}", "As of {period} · {source}"),
-    "slide_source": ("数据来源：{source}；目标依据：苏邮管〔2021〕21号", "{source} · plan 苏邮管〔2021〕21号"),
+    "slide_source": ("数据来源：{source}；目标依据：{plan}", "{source} · plan {plan}"),
     # exports
     "export_unavailable": ("无法生成图片：需要 Chromium 浏览器和中文字体。请安装：apt-get install chromium fonts-noto-cjk（并 pip install kaleido）。页面其他功能不受影响。", "Cannot render images: Chromium and CJK fonts are needed. Install them: apt-get install chromium fonts-noto-cjk (and pip install kaleido). Everything else keeps working."),
     "export_title": ("导出", "Export"),
@@ -412,11 +411,8 @@ TEXT: dict[str, tuple[str, str]] = {
     # monthly briefing (通报)
     "download_briefing": ("下载月度通报", "Download monthly briefing"),
     "briefing_charts_missing": ("通报已生成，但未附图表：{detail}", "The briefing was written without its charts: {detail}"),
-    "brief_issuer": ("苏州市邮政管理局", "Suzhou Postal Administration"),
-    "brief_plan": ("苏邮管〔2021〕21号《2021年工作要点》及民生实事分工安排",
-                   "the 2021 work plan and livelihood projects (苏邮管〔2021〕21号)"),
     "brief_title": ("关于{year}年{span}全市邮政快递业目标任务推进情况的通报",
-                    "Progress towards the {year} targets of Suzhou's postal and express industry, {span}"),
+                    "Progress towards the {year} targets of the city's postal and express industry, {span}"),
     "brief_intro": ("为推动{plan}确定的各项目标任务落实，现将{year}年{span}推进情况通报如下。",
                     "This briefing reports progress in {span} {year} towards the targets set by {plan}."),
     "brief_sample": ("（示例数据：本通报由随系统附带的模拟数据生成，并非真实统计数据。）",
@@ -535,6 +531,81 @@ TEXT: dict[str, tuple[str, str]] = {
                           "No webhook configured: files only (--webhook, $KPI_DIGEST_WEBHOOK or [digest] webhook in "
                           "secrets.toml)"),
     "digest_failed": ("推送失败：{detail}", "posting failed: {detail}"),
+    # plans as data, drafting and publishing a year's targets (#13)
+    "app_title_plain": ("邮政快递业目标任务跟踪", "Postal & Express Target Tracker"),
+    "plan_citation": ("《{title}》（{number}）", "{title} ({number})"),
+    "plan_unrecorded": ("{year}年目标（targets.csv）", "the {year} targets (targets.csv)"),
+    "plan_title_default": ("{year}年工作要点", "{year} work plan"),
+    "err_plans_year": ("年度「{value}」无效，应为如 2022 的四位年份", "year '{value}' is invalid; expected e.g. 2022"),
+    "err_plans_twice": ("{value}年已有一条计划记录，每年只能有一条", "{value} already has a plan record; one per year"),
+    "err_plans_date": ("印发日期「{value}」无效，应为如 2022-03-28 的日期", "date of issue '{value}' is invalid; expected e.g. 2022-03-28"),
+    "draft_bad_headline": ("主要指标顺序「{value}」无效：应为从1开始的整数", "headline order '{value}' is invalid: a whole number from 1"),
+    "draft_headline_not_target": ("只有目标行才能列为主要指标", "only a target row can be a headline target"),
+    "draft_duplicate_headline": ("主要指标顺序「{value}」在同一年度重复", "headline order '{value}' appears twice for this year"),
+    "draft_one_year": ("草稿应只包含一个年度的目标（现有年度：{years}）", "a draft holds one year's targets (years found: {years})"),
+    "draft_document_year": ("计划文件是{doc_year}年的，草稿是{year}年的目标", "the plan document is for {doc_year}, the draft's targets for {year}"),
+    "store_revert_later_first": ("发布 {id} 之后还有发布 {later}，请先撤回 {later}", "publication {later} was made after {id}: revert {later} first"),
+    "cli_plan_no_year": ("无法从 {file} 判断年度，请用 --year 指定", "cannot tell the year of {file}: give --year"),
+    "plan_refused": ("草稿 {file} 有{count}处问题，未发布（目标文件未改动）：", "draft {file} has {count} problem(s); nothing was published:"),
+    "plan_unreadable": ("无法读取草稿 {file}：", "cannot read draft {file}:"),
+    "plan_published": ("已发布（编号 {id}）：{year}年目标{rows}项，工作任务{tasks}项", "Published (id {id}): {rows} targets and {tasks} tasks for {year}"),
+    "plan_recorded": ("计划：{plan}，{issuer}", "Plan: {plan}, {issuer}"),
+    "plan_reverted": ("已撤回发布 {id}，目标等文件已恢复为发布前的版本", "Publication {id} reverted: the files are as they were before it"),
+    "plan_no_publications": ("尚无发布记录", "No publications yet"),
+    "plan_log_rows": ("{rows}行", "{rows} rows"),
+    "nav_plan": ("年度计划", "Annual plan"),
+    "plan_title": ("年度计划", "Annual plan"),
+    "plan_intro": ("上传当年的工作要点（.docx、带文字层的 PDF 或文本），查看其结构，核对由它起草的目标，确认后发布为当年目标。",
+                   "Upload the year's work plan (.docx, PDF with a text layer, or text): see its structure, review the "
+                   "targets drafted from it, then publish them as the year's targets."),
+    "plan_uploader": ("计划文件（.docx、PDF 或 .txt）", "Plan document (.docx, PDF or .txt)"),
+    "plan_records_title": ("已有的年度计划", "Plans on record"),
+    "plan_no_records": ("尚无计划记录（plans.csv）", "No plan recorded yet (plans.csv)"),
+    "plan_history_title": ("发布记录", "Publications"),
+    "col_plan_year": ("年度", "Year"),
+    "col_doc_number": ("文号", "Document no."),
+    "col_plan_title": ("标题", "Title"),
+    "col_plan_title_en": ("英文标题", "Title in English"),
+    "col_issuer": ("印发单位", "Issued by"),
+    "col_issued": ("印发日期", "Issued on"),
+    "col_document": ("文件", "Document"),
+    "plan_year_input": ("目标年度", "Target year"),
+    "plan_record_title": ("计划信息（取自文件头，可修改）", "Plan record (read from the document's header; edit if needed)"),
+    "tab_plan_structure": ("计划结构", "Structure"),
+    "tab_plan_draft": ("目标草稿", "Draft targets"),
+    "plan_count_key_works": ("重点工作", "Key works"),
+    "plan_count_work_items": ("工作要点", "Work items"),
+    "plan_count_sections": ("分{n}个方面", "in {n} sections"),
+    "plan_count_livelihood": ("民生实事", "Livelihood projects"),
+    "plan_departments": ("牵头处室", "Lead departments"),
+    "plan_goals": ("主要目标", "Main goals"),
+    "col_items_led": ("牵头事项数", "Items led"),
+    "plan_unplaced": ("{n}行未能归类", "{n} line(s) could not be placed"),
+    "plan_draft_counts": ("沿用上年指标{carried}项，新指标{new}项，待核对{review}行。去掉“收录”勾选的行不会发布。",
+                          "{carried} carried over from last year, {new} new, {review} to review. Rows without "
+                          "'Keep' ticked are not published."),
+    "col_include": ("收录", "Keep"),
+    "col_previous": ("上年目标", "Last year"),
+    "col_problems": ("问题", "Problems"),
+    "col_needs_review": ("待核对", "To review"),
+    "plan_context": ("背景数字（全国、全省等，不列入目标）：", "Context figures (country, province; not targets): "),
+    "plan_problems_count": ("有{errors}处问题须先改正（见“问题”列），另有{warnings}处待核对", "{errors} problem(s) to fix first (see 'Problems'), {warnings} note(s) to review"),
+    "plan_ready": ("草稿可以发布：{rows}项目标，{warnings}处待核对", "The draft can be published: {rows} targets, {warnings} note(s) to review"),
+    "plan_sign_in": ("登录分析员账号后可发布。", "Sign in as an analyst to publish."),
+    "plan_publish": ("发布{year}年目标", "Publish the {year} targets"),
+    "plan_revert_latest": ("撤回最近一次发布（{id}）", "Revert the latest publication ({id})"),
+    "year_no_actuals": ("{year}年还没有实际数据，各项目标暂显示为“无数据”。请在“数据上报”页上传{year}年1月起的月度数据（可先下载模板）。",
+                        "No actuals for {year} yet: every target shows 'no data'. Upload the monthly figures from "
+                        "January {year} on the Data intake page (templates are there)."),
+    "go_upload": ("前往数据上报", "Go to data intake"),
+    "cat_other": ("其他目标", "Other targets"),
+    "col_target_value": ("目标值", "Target value"),
+    "col_comparator": ("比较", "Comparator"),
+    "col_target_id": ("编号", "Id"),
+    "col_kind": ("类型", "Kind"),
+    "col_headline_order": ("主要指标顺序", "Headline order"),
+    "col_baseline_year": ("基期年度", "Baseline year"),
+    "col_name_en": ("英文名称", "English name"),
 }
 
 
@@ -553,7 +624,9 @@ def t(key: str, lang: str = DEFAULT_LANG, **params: object) -> str:
 
 
 def category_label(category: str, lang: str) -> str:
-    """Return the display name of a target category."""
+    """Return the display name of a target category (a blank one: other targets)."""
+    if not category:
+        return t("cat_other", lang)
     return t(f"cat_{category}", lang) if f"cat_{category}" in TEXT else category
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from lib import config, intake, store
+from lib.dataset import progress_files, progress_source
 from lib.intake import Parsed, clean, parse_period, read_grid
 from lib.problems import Problem
 from lib.safety import neutralise_frame
@@ -185,10 +186,8 @@ def editor_csv(frame: pd.DataFrame, year: int, month: int) -> bytes:
 
 def load_progress(data_dir: Path, tasks: pd.DataFrame) -> tuple[pd.DataFrame, list[Parsed]]:
     """Return every stored progress row (later files win per item and month) and the reports of refused files."""
-    folder = Path(data_dir) / store.PROGRESS.folder
     frames, refused = [], []
-    files = sorted(p for p in folder.glob("*.csv") if not p.name.startswith(".")) if folder.is_dir() else []
-    for order, path in enumerate(files):
+    for order, path in enumerate(progress_files(progress_source(Path(data_dir)))):
         parsed = parse_progress(path.name, path.read_bytes(), tasks)
         if parsed.accepted:
             frames.append(parsed.rows.assign(file_order=order))

@@ -6,8 +6,7 @@ from dataclasses import dataclass
 
 from lib.engine import Score
 from lib.i18n import category_label, t
-
-HEADLINE_IDS = ("postal_business_volume", "postal_business_revenue", "express_volume", "express_revenue")
+from lib.plans import headline_scores
 
 
 @dataclass(frozen=True)
@@ -21,11 +20,10 @@ class View:
 
 
 def presentation_views(scores: list[Score], lang: str = "zh", has_workplan: bool = False) -> list[View]:
-    """Return the slides: headline scorecard, each headline indicator, green packaging, work plan if any."""
-    by_id = {s.indicator: s for s in scores}
+    """Return the slides: headline scorecard, each of the plan's headline targets, green packaging, work plan if any."""
     views = [View("scorecard", t("slide_scorecard", lang))]
-    views += [View("indicator", by_id[i].name_en if lang == "en" else by_id[i].name, target_id=i)
-              for i in HEADLINE_IDS if i in by_id]
+    views += [View("indicator", s.name_en if lang == "en" else s.name, target_id=s.indicator)
+              for s in headline_scores(scores)]
     if any(s.category == "green" for s in scores):
         views.append(View("category", category_label("green", lang), category="green"))
     if has_workplan:

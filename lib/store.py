@@ -6,13 +6,17 @@ Layout inside a data directory:
     submissions/originals/sub-000012_<name> the file exactly as the analyst gave it
     submissions/reverted/sub-000012.csv    a reverted submission's rows (no longer loaded)
     submissions/log.csv, progress_log.csv  who, when, which file, how many rows, checksum, status
+    submissions/published/pub-000002.zip  a plan publication: the definition files it replaced, before and after
+    submissions/plans_log.csv              its log (the draft published, who, when, status)
     rejected/<time>_<name> and .json       refused files with their report (nothing else changes)
     .lock, .unfinished                     the write lock; a write under way (or killed: recover finishes it)
 Writes happen under an exclusive lock (.lock) and by temporary file + rename, so two
 analysts never interleave and a reader never sees half a file. A store or revert is
 committed by writing its log entry: killed before that, the next reader or writer removes
-what it wrote; killed after, it finishes the one rename left. Readers never wait for the
-lock, and see a submission as active only while its rows are loaded.
+what it wrote; killed after, it finishes the one rename left. A publication replaces whole definition files
+(targets.csv, tasks.csv, plans.csv, a plan document): their new versions wait beside them as .staged-pub-N-…
+until the log entry commits them, then each is renamed into place (recovery renames what is left).
+Readers never wait for the lock, and see a submission as active only while its rows are loaded.
 """
 
 from __future__ import annotations
@@ -22,10 +26,12 @@ import datetime as dt
 import errno
 import fcntl
 import hashlib
+import io
 import json
 import os
 import re
 import uuid
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,7 +59,11 @@ ACTUALS = Ledger("actuals", "sub-", "log.csv")
 PENDING_PREFIX = ".pending-"  # stored rows not yet counted: readers skip names starting with "."
 # Names sort after the sample files, so a submission supersedes them (files apply in name order).
 PROGRESS = Ledger("progress", "update-", "progress_log.csv")
-LEDGERS = (ACTUALS, PROGRESS)
+PLANS = Ledger("submissions/published", "pub-", "plans_log.csv")
+LEDGERS = (ACTUALS, PROGRESS, PLANS)
+# A publication's file waiting beside the one it replaces (publish) or restores (revert), or a removal (remove).
+STAGED = re.compile(r"^\.staged-pub-(\d+)-(publish|revert|remove)\.(.+)$")
+STAGED_FOLDERS = ("", "plans")  # where definition files live, relative to the data directory
 UNFINISHED = ".unfinished"
 # The longest name made from a stored name is rejected/<22-character stamp>_<name>.json: within 255 bytes.
 NAME_BYTES = 200
@@ -126,7 +136,8 @@ def locked(data_dir: Path) -> Iterator[None]:
 def _remove_stale_temporaries(data_dir: Path) -> None:
     """Delete temporary files left by a writer that died (only called while holding the lock)."""
     for folder in (data_dir, actuals_dir(data_dir), data_dir / PROGRESS.folder, data_dir / "submissions",
-                   data_dir / "submissions" / "originals", data_dir / "rejected"):
+                   data_dir / "submissions" / "originals", data_dir / "rejected", data_dir / PLANS.folder,
+                   *(data_dir / f for f in STAGED_FOLDERS)):
         if folder.is_dir():
             for tmp in folder.glob(".tmp-*"):
                 tmp.unlink(missing_ok=True)
@@ -177,8 +188,12 @@ def build_context(data_dir: Path, today: dt.date | None = None) -> tuple[Catalog
 
 
 def context_from(ds: Dataset, today: dt.date | None = None) -> tuple[Catalog, Context]:
-    """Return the catalog and what validation compares a new file with, from a dataset already open."""
+    """Return the catalog and what validation compares a new file with, from a dataset already open.
+
+    While the figures are the bundled sample's, a new file is compared with nothing: storing it replaces the sample."""
     years = set(ds.catalog.years()) | {int(y) for y in ds.catalog.targets["baseline_year"].dropna()}
+    if ds.uses_sample:
+        return ds.catalog, Context(today=today or dt.date.today(), years=years)
     loaded = ds.query(queries.LOADED_VALUES)
     series = ds.query(queries.SERIES_VALUES)
     return ds.catalog, Context(
@@ -280,6 +295,7 @@ def recover(data_dir: Path) -> None:
     _remove_stale_temporaries(data_dir)
     for ledger in LEDGERS:
         _recover_ledger(data_dir, ledger)
+    _recover_staged(data_dir)
     _remove_unreported_rejections(data_dir)
     (data_dir / UNFINISHED).unlink(missing_ok=True)
 
@@ -311,6 +327,23 @@ def _recover_ledger(data_dir: Path, ledger: Ledger) -> None:
         if (name.startswith(ledger.prefix) and sid.isdigit() and name not in kept
                 and (sid in logged or f"{ledger.prefix}{sid}.csv" not in rows)):
             (originals / name).unlink(missing_ok=True)
+
+
+def _recover_staged(data_dir: Path) -> None:
+    """Put in place the staged files of a committed publication or revert; remove those of one never committed."""
+    log = _raw_log(data_dir, PLANS)
+    status = dict(zip(log["id"], log["status"], strict=True))
+    for folder in (data_dir / f for f in STAGED_FOLDERS):
+        for name in _names(folder):
+            if not (found := STAGED.match(name)):
+                continue
+            sid, action, target = found.groups()
+            committed = status.get(sid) == ("active" if action == "publish" else "reverted")
+            if committed and action == "remove":
+                (folder / target).unlink(missing_ok=True)
+            elif committed:
+                os.replace(folder / name, folder / target)
+            (folder / name).unlink(missing_ok=True)
 
 
 def _remove_unreported_rejections(data_dir: Path) -> None:
@@ -464,3 +497,145 @@ def revert(data_dir: Path, submission_id: str, user: str, now: dt.datetime | Non
             target.parent.mkdir(parents=True, exist_ok=True)
             # Once the log says reverted, readers still count the rows until the rename takes them out.
             _commit(data_dir, ledger, after, data_dir / ledger.folder / stored, target)
+
+
+# Plan publications: whole definition files replaced together ------------------------------------------------------
+
+@dataclass
+class Publication:
+    """What a publication writes: new versions of definition files (path relative to the data directory → bytes),
+    what the log records (rows, warnings) and what its bundle's manifest says besides (the year, say)."""
+
+    files: dict[str, bytes]
+    rows: int
+    warnings: int
+    meta: dict
+
+
+def _staged(data_dir: Path, sid: str, action: str, relative: str) -> Path:
+    """Return where a publication's file waits: beside the file it is for, under a name readers skip."""
+    path = data_dir / relative
+    return path.with_name(f".staged-{PLANS.prefix}{sid}-{action}.{path.name}")
+
+
+def _apply_staged(staged: list[tuple[Path, Path | None]]) -> None:
+    """Rename each staged file onto its target (a removal: delete the target); raise StoreError if the disk refuses
+    (the marker stays, and the next reader or writer finishes what is left)."""
+    try:
+        for waiting, target in staged:
+            if target is None:  # a removal marker: its name says which file goes
+                found = STAGED.match(waiting.name)
+                (waiting.parent / found.group(3)).unlink(missing_ok=True)
+                waiting.unlink()
+            else:
+                os.replace(waiting, target)
+    except OSError as exc:
+        raise StoreError("store_unfinished", detail=_os_failure(exc, waiting).message("en")) from exc
+
+
+def publish_files(data_dir: Path, original: str, data: bytes, build, user: str,
+                  now: dt.datetime | None = None) -> tuple[str, Publication]:
+    """Replace definition files all or nothing under the lock and log it; return (submission id, what was written).
+
+    build(data_dir) runs under the lock, reads the current files and returns the Publication (or raises to refuse:
+    nothing is written then). The files' previous versions and the new ones are kept in the submission's bundle, so
+    revert_publication can put the previous ones back."""
+    data_dir = Path(data_dir)
+    original = safe_name(original)
+    now = now or dt.datetime.now().replace(microsecond=0)
+    with locked(data_dir):
+        publication = build(data_dir)
+        sid = _next_id(data_dir, PLANS)
+        stored = f"{PLANS.prefix}{sid}.zip"
+        bundle = _bundle(data_dir, publication)
+        entry = {"id": sid, "submitted_at": now.isoformat(), "user": user, "original_name": original,
+                 "stored_file": stored, "rows": str(publication.rows), "warnings": str(publication.warnings),
+                 "sha256": hashlib.sha256(data).hexdigest(), "status": "active", "reverted_at": "", "reverted_by": ""}
+        original_path = data_dir / "submissions" / "originals" / f"{PLANS.prefix}{sid}_{original}"
+        pending = data_dir / PLANS.folder / f"{PENDING_PREFIX}{stored}"
+        staged = [(_staged(data_dir, sid, "publish", rel), data_dir / rel) for rel in publication.files]
+        written = [original_path, pending, *(waiting for waiting, _ in staged)]
+        log = _raw_log(data_dir, PLANS)
+        with _all_or_nothing(data_dir, written):
+            atomic_write(original_path, data)
+            atomic_write(pending, bundle)
+            for (waiting, _), content in zip(staged, publication.files.values(), strict=True):
+                atomic_write(waiting, content)
+            _reached("staged")
+            _commit(data_dir, PLANS, pd.concat([log, pd.DataFrame([entry])], ignore_index=True), pending,
+                    data_dir / PLANS.folder / stored)
+            written.clear()  # committed: what is staged now goes into place, never away
+            _apply_staged(staged)
+    return sid, publication
+
+
+def _bundle(data_dir: Path, publication: Publication) -> bytes:
+    """Return a zip of the files a publication replaces as they are now (before/) and as it writes them (after/)."""
+    buffer = io.BytesIO()
+    existed = {}
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as bundle:
+        for rel, content in publication.files.items():
+            path = data_dir / rel
+            existed[rel] = path.is_file()
+            if existed[rel]:
+                bundle.writestr(f"before/{rel}", path.read_bytes())
+            bundle.writestr(f"after/{rel}", content)
+        bundle.writestr("manifest.json", json.dumps({"files": existed, **publication.meta}, ensure_ascii=False))
+    return buffer.getvalue()
+
+
+def publication_manifest(data_dir: Path, stored_file: str) -> dict:
+    """Return a publication's manifest (files it replaced, year…) from its bundle, loaded or reverted; {} if gone."""
+    for folder in (Path(data_dir) / PLANS.folder, Path(data_dir) / "submissions" / "reverted"):
+        try:
+            with zipfile.ZipFile(folder / stored_file) as bundle:
+                return json.loads(bundle.read("manifest.json"))
+        except (OSError, KeyError, zipfile.BadZipFile, ValueError):
+            continue
+    return {}
+
+
+def revert_publication(data_dir: Path, submission_id: str, user: str, now: dt.datetime | None = None) -> None:
+    """Put back the definition files a publication replaced (the latest active one only: a later publication was
+    made on top of it); its bundle moves to submissions/reverted.
+
+    Raise SubmissionNotActive when it is reverted already, StoreError when it does not exist, is not the latest,
+    or the disk refuses (nothing changed then)."""
+    data_dir = Path(data_dir)
+    now = now or dt.datetime.now().replace(microsecond=0)
+    with locked(data_dir):
+        log = _raw_log(data_dir, PLANS)
+        match = log.index[log["id"] == submission_id]
+        if len(match) == 0:
+            raise StoreError("store_no_submission", id=submission_id)
+        i = match[0]
+        if log.at[i, "status"] != "active":
+            raise SubmissionNotActive("store_not_active", id=submission_id, user=log.at[i, "reverted_by"],
+                                      time=log.at[i, "reverted_at"].replace("T", " "))
+        later = [sid for sid, state in zip(log["id"], log["status"], strict=True)
+                 if state == "active" and int(sid) > int(submission_id)]
+        if later:
+            raise StoreError("store_revert_later_first", id=submission_id, later=later[-1])
+        stored = log.at[i, "stored_file"]
+        source = data_dir / PLANS.folder / stored
+        try:
+            with zipfile.ZipFile(source) as bundle:
+                manifest = json.loads(bundle.read("manifest.json"))
+                before = {rel: bundle.read(f"before/{rel}") if existed else None
+                          for rel, existed in manifest["files"].items()}
+        except (OSError, KeyError, zipfile.BadZipFile, ValueError) as exc:
+            raise StoreError("store_os_error", detail=str(exc), path=str(source)) from exc
+        staged = [(_staged(data_dir, submission_id, "revert" if content is not None else "remove", rel),
+                   data_dir / rel if content is not None else None) for rel, content in before.items()]
+        after = log.copy()
+        after.loc[i, ["status", "reverted_at", "reverted_by"]] = ["reverted", now.isoformat(), user]
+        written = [waiting for waiting, _ in staged]
+        with _all_or_nothing(data_dir, written):
+            for (waiting, _), content in zip(staged, before.values(), strict=True):
+                atomic_write(waiting, content or b"")
+            _reached("staged")
+            target = data_dir / "submissions" / "reverted" / stored
+            target.parent.mkdir(parents=True, exist_ok=True)
+            _commit(data_dir, PLANS, after, source, target)
+            written.clear()
+            _apply_staged(staged)

@@ -8,6 +8,7 @@ from lib.config import PACE_YELLOW_BAND_POINTS
 from lib.engine import status_counts
 from lib.fmt import format_period
 from lib.i18n import category_label, status_label, t
+from lib.plans import footer_source, overview_groups
 
 lang, ds, year, as_of = ui.page_start("overview_title")
 scores = ui.cached_scorecard(year, as_of)
@@ -25,9 +26,8 @@ with st.expander(t("how_status_title", lang), icon=":material/info:"):
     st.markdown(t("how_status", lang, band=PACE_YELLOW_BAND_POINTS))
 
 st.subheader(t("cards_title", lang))
-for category in dict.fromkeys(s.category for s in scores):
+for category, group in overview_groups(scores):
     st.markdown(f"#### {category_label(category, lang)}")
-    group = [s for s in scores if s.category == category]
     for start in range(0, len(group), 4):
         for col, score in zip(st.columns(4), group[start:start + 4]):
             with col:
@@ -40,4 +40,4 @@ with table:
         st.dataframe(frame, hide_index=True)
         st.download_button(t("download_csv", lang), lambda: display.csv_bytes(frame),
                            file_name=f"scorecard_{year}-{as_of:02d}.csv", mime="text/csv")
-st.caption(t("footer_source", lang, source=f"{ds.data_dir.name}/actuals", files=sum(r.accepted for r in ds.reports)))
+st.caption(footer_source(ds, year, lang))

@@ -14,7 +14,7 @@ from lib.slides import presentation_views
 
 lang, ds, year, as_of = ui.page_start(presentation=True)
 scores = ui.cached_scorecard(year, as_of)
-tasks = ui.cached_tasks()
+tasks = ui.cached_tasks(year)
 views = presentation_views(scores, lang, has_workplan=not tasks.empty)
 index = ui.slide_index(len(views))
 view = views[index]

@@ -1,4 +1,6 @@
-"""Write the bundled sample actuals (synthetic, realistic) into data/actuals/.
+"""Write the bundled sample (synthetic, realistic) into data/sample/actuals/ and data/sample/progress/.
+
+The app reads the sample only while data/actuals/ (and data/progress/) hold no file of their own.
 
 2020 is the whole baseline year; 2021 runs January to October, one file per month as
 analysts deliver them. Parcels dip at the Spring Festival and peak at Double 11. Some
@@ -143,6 +145,8 @@ def progress_rows(tasks_csv: Path, month: int) -> list[dict]:
     rng = np.random.default_rng(45)
     with tasks_csv.open(encoding="utf-8-sig") as fh:
         for task in csv.DictReader(fh):
+            if task.get("year", "") not in ("", "2021"):
+                continue
             key = (task["list_type"], int(task["number"]))
             status = PROGRESS_STATUSES[int(rng.integers(len(PROGRESS_STATUSES)))]
             day = int(rng.integers(1, 28))
@@ -167,7 +171,7 @@ def write(path: Path, rows: list[dict]) -> None:
 
 def main(data_dir: Path) -> None:
     """Write sample_2020.csv and sample_2021-01.csv … sample_2021-10.csv."""
-    out = data_dir / "actuals"
+    out = data_dir / "sample" / "actuals"
     out.mkdir(parents=True, exist_ok=True)
     series = flows(np.random.default_rng(2021))
     write(out / "sample_2020.csv", rows_2020(series))
@@ -175,8 +179,8 @@ def main(data_dir: Path) -> None:
         write(out / f"sample_2021-{m:02d}.csv", rows_2021_month(series, m))
     write(out / "sample_2021_regions.csv", rows_2021_regions(series))
     if (data_dir / "tasks.csv").exists():
-        progress = data_dir / "progress"
-        progress.mkdir(exist_ok=True)
+        progress = data_dir / "sample" / "progress"
+        progress.mkdir(parents=True, exist_ok=True)
         for month in (9, 10):
             with (progress / f"sample_progress_2021-{month:02d}.csv").open("w", newline="", encoding="utf-8") as fh:
                 writer = csv.DictWriter(fh, fieldnames=["period", "item", "status", "narrative", "completion_date"])

@@ -18,6 +18,7 @@ os.environ["KPI_STRICT_I18N"] = "1"
 from lib.catalog import TARGET_COLUMNS
 
 REPO = Path(__file__).resolve().parent.parent
+SAMPLE = REPO / "data" / "sample"  # the bundled sample: actuals/ and progress/
 
 # A small plan with one target of every kind, numbers chosen so results can be worked by hand.
 MINI_TARGETS = [
@@ -76,8 +77,21 @@ def mini_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def sample_dir(tmp_path: Path) -> Path:
-    """Return a copy of the bundled data directory (real targets, sample actuals)."""
+    """Return a copy of the bundled data directory (real targets) with the sample's files in actuals/ and progress/,
+    as the app showed them before the sample moved apart (their sample_ names keep the banner)."""
     dest = tmp_path / "data"
+    shutil.copytree(REPO / "data", dest, ignore=shutil.ignore_patterns("sample"))
+    for folder in ("actuals", "progress"):
+        for path in (SAMPLE / folder).iterdir():
+            shutil.copy(path, dest / folder / path.name)
+    return dest
+
+
+@pytest.fixture
+def fresh_dir(tmp_path: Path) -> Path:
+    """Return a copy of the bundled data directory as a new administration gets it: empty actuals/ and progress/,
+    the sample apart in sample/."""
+    dest = tmp_path / "fresh" / "data"
     shutil.copytree(REPO / "data", dest)
     return dest
 

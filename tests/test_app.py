@@ -199,7 +199,7 @@ def test_presentation_pages_every_view(monkeypatch, sample_dir):
     for _ in range(8):
         titles.append(at.markdown[1].value if at.markdown[0].value.startswith("<") else at.markdown[0].value)
         footer = " ".join(c.value for c in at.caption)
-        assert "截至2021年10月" in footer and "苏邮管〔2021〕21号" in footer and "图例" in footer
+        assert "截至2021年10月" in footer and "苏州邮管〔2021〕21号" in footer and "图例" in footer
         next_button = at.button(key="slide_next")
         if next_button.disabled:
             break

@@ -17,7 +17,7 @@ from lib.briefing import build_briefing, load_tracker, monthly_briefing
 from lib.briefing.word import render_docx
 from lib.dataset import open_dataset
 from lib.i18n import TEXT
-from tests.conftest import REPO, add_actuals, monthly
+from tests.conftest import REPO, SAMPLE, add_actuals, monthly
 
 ISSUED = dt.date(2021, 11, 5)
 NEEDS_BROWSER = export.chromium_path() is not None
@@ -26,7 +26,7 @@ NEEDS_BROWSER = export.chromium_path() is not None
 def raw_rows(*names: str) -> list[dict]:
     """Return the sample files' rows of an indicator (by id or Chinese name), read with the csv module alone."""
     rows = []
-    for path in sorted((REPO / "data" / "actuals").glob("sample_*.csv")):
+    for path in sorted((SAMPLE / "actuals").glob("sample_*.csv")):
         with path.open(encoding="utf-8-sig") as fh:
             rows += [r for r in csv.DictReader(fh) if r["indicator"] in names and not r.get("region")]
     return rows
@@ -104,7 +104,7 @@ def test_overall_counts_and_the_problem_list_follow_the_status_rules(sample):
 def test_work_plan_section_counts_items_and_lists_those_behind_by_department(sample):
     with (REPO / "data" / "tasks.csv").open(encoding="utf-8-sig") as fh:
         total = sum(1 for _ in csv.DictReader(fh))
-    with (REPO / "data" / "progress" / "sample_progress_2021-10.csv").open(encoding="utf-8-sig") as fh:
+    with (SAMPLE / "progress" / "sample_progress_2021-10.csv").open(encoding="utf-8-sig") as fh:
         statuses = [r["status"] for r in csv.DictReader(fh)]
     assert (total, statuses.count("behind")) == (88, 4)
     paragraphs = sample[1]["zh"].section("workplan").paragraphs()

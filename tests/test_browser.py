@@ -237,7 +237,7 @@ def test_presentation_fits_16_9_windows(browser, server, width, height, screen):
     # Chinese, then English (longer headlines: they once pushed the footer off a 1280×720 window)
     for view, lang in ((1, "zh"), (4, "zh"), (6, "zh"), (7, "zh"), (2, "en"), (3, "en"), (6, "en")):
         page.goto(f"{server}/present?view={view}&screen={screen}&lang={lang}")
-        page.get_by_text("苏邮管〔2021〕21号").first.wait_for(timeout=60_000)
+        page.get_by_text("苏州邮管〔2021〕21号").first.wait_for(timeout=60_000)
         if view in (4, 6):  # the views with a chart
             page.wait_for_selector('[data-testid="stPlotlyChart"] .js-plotly-plot .main-svg', timeout=60_000)
         page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=60_000)

@@ -12,7 +12,7 @@ import sys
 
 import pytest
 
-from tests.conftest import REPO, run_cli
+from tests.conftest import REPO, SAMPLE, run_cli
 
 REQUIRED_KEYS = {"indicator", "name", "unit", "target", "actual_ytd", "completion_pct", "expected_pct_linear",
                  "expected_pct_seasonal", "status", "yoy_growth_pct", "growth_target_pct",
@@ -21,7 +21,7 @@ REQUIRED_KEYS = {"indicator", "name", "unit", "target", "actual_ytd", "completio
 
 def sample_rows(indicator_names: set[str]) -> list[dict]:
     rows = []
-    for path in sorted((REPO / "data" / "actuals").glob("sample_*.csv")):
+    for path in sorted((SAMPLE / "actuals").glob("sample_*.csv")):
         with path.open(encoding="utf-8") as fh:
             rows += [r for r in csv.DictReader(fh) if r["indicator"] in indicator_names]
     return rows

@@ -19,7 +19,7 @@ import pytest
 
 from lib import cli, digest, export
 from lib.dataset import open_dataset
-from tests.conftest import REPO
+from tests.conftest import REPO, SAMPLE
 
 KEY = "5f0c2d1e-7a9b-4c3d-8e2f-SECRETKEY0042"
 LINK = "http://dashboard.example/overview"
@@ -94,7 +94,7 @@ def fast(monkeypatch):
 def raw_latest_month(indicator: str, year: int) -> int:
     """Return the last month of a year with a city row of the indicator in the sample files (csv module only)."""
     months = []
-    for path in (REPO / "data" / "actuals").glob("sample_*.csv"):
+    for path in (SAMPLE / "actuals").glob("sample_*.csv"):
         with path.open(encoding="utf-8-sig") as fh:
             months += [int(r["period"][5:]) for r in csv.DictReader(fh)
                        if r["indicator"] == indicator and r["period"].startswith(f"{year}-") and not r["region"]]
@@ -145,7 +145,7 @@ def test_what_turned_red_is_measured_against_the_last_digest_the_outbox_remember
 def test_without_an_earlier_digest_the_previous_month_is_the_comparison(ds, tmp_path):
     # September 2021 from the files: 邮政业务收入 is within 5 points of its 序时进度, October more than 5 behind.
     rows = []
-    for path in (REPO / "data" / "actuals").glob("sample_*.csv"):
+    for path in (SAMPLE / "actuals").glob("sample_*.csv"):
         with path.open(encoding="utf-8-sig") as fh:
             rows += [r for r in csv.DictReader(fh) if r["indicator"] in ("邮政业务收入", "postal_business_revenue")]
     ytd = {int(r["period"][5:]): float(r["value"]) / 1e4 for r in rows if r["period"][:4] == "2021"}

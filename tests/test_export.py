@@ -62,7 +62,7 @@ def test_deck_is_16_9_with_the_expected_slides(deck_bytes):
     assert "11–12月还需月均完成2.38亿件，比去年同期月均高7.2%" in texts[4]
     assert "绿色包装" in texts[6] and "8.15万个" in texts[6]
     for text in texts:
-        assert "截至2021年10月" in text and "苏邮管〔2021〕21号" in text
+        assert "截至2021年10月" in text and "苏州邮管〔2021〕21号" in text
     table = next(sh.table for sh in deck.slides[1].shapes if sh.has_table)
     assert len(table.rows) == 25 and table.cell(3, 0).text == "快递业务量" and table.cell(3, 1).text == "19.25亿件"
 

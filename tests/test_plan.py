@@ -23,7 +23,7 @@ from lib.plan import (
 from lib.problems import PlanError
 from tests.conftest import REPO, run_cli
 
-SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "000_8562bad6d43fd1f6.txt"
+SEED = REPO / "data" / "plans" / "2021_plan.txt"  # the 2021 plan as issued (a copy of shared/seeds/000_…)
 OTHER_CITY = Path(__file__).parent / "fixtures" / "plan_other_city.txt"
 TARGETS = REPO / "data" / "targets.csv"
 GREEN_TARGETS = ["no_repack_rate", "recyclable_boxes", "recycling_device_coverage", "green_outlets"]

@@ -52,7 +52,7 @@ def briefing_filename(year: int, as_of: int) -> str:
 
 def load_tracker(data_dir: Path, year: int, as_of: int) -> pd.DataFrame | None:
     """Return the work-plan tracker of a data directory as of a month, or None when no plan has been imported."""
-    tasks = plan.load_tasks(data_dir)
+    tasks = plan.load_tasks(data_dir, year)
     if tasks.empty:
         return None
     rows, _refused = progress.load_progress(Path(data_dir), tasks)  # refused files are reported by the pages

@@ -20,7 +20,7 @@ from lib.engine import Score, scorecard, status_counts
 from lib.fmt import format_pct, format_period, format_points, format_value, is_missing
 from lib.i18n import category_label, department_label, departments_label, status_label, t
 from lib.kinds import KINDS, STATUSES, WORST_FIRST
-from lib.slides import HEADLINE_IDS
+from lib.plans import HEADLINE_CATEGORY, overview_groups, plan_for
 
 CHINESE_DIGITS = "零一二三四五六七八九"
 # what 存在问题 lists, worst first: the statuses judged and not on pace
@@ -36,13 +36,10 @@ class PlanIdentity:
     plan: str
 
 
-def plan_identity(lang: str = "zh") -> PlanIdentity:
-    """Return the issuing body and the plan (with its 文号) the briefing cites.
-
-    The one place they are read from until the plan's identity moves into the data files: for now the
-    texts brief_issuer and brief_plan of lib/i18n.
-    """
-    return PlanIdentity(issuer=t("brief_issuer", lang), plan=t("brief_plan", lang))
+def plan_identity(ds: Dataset, year: int, lang: str = "zh") -> PlanIdentity:
+    """Return the issuing body and the plan (with its 文号) the briefing cites: the year's record in plans.csv."""
+    plan = plan_for(ds.catalog, year)
+    return PlanIdentity(issuer=plan.issuer(lang), plan=plan.citation(lang))
 
 
 @dataclass
@@ -349,29 +346,30 @@ def build_briefing(ds: Dataset, year: int, as_of: int, lang: str = "zh", tracker
     the overview and the headline targets', as attachments."""
     from lib.export import chart_set
 
-    identity = identity or plan_identity(lang)
+    identity = identity or plan_identity(ds, year, lang)
     scores = scorecard(ds, year, as_of)
     if charts is None:
         charts = {slug: (title, fig) for slug, title, fig in chart_set(ds, year, as_of, lang)}
     span = month_span(1, as_of, lang)
     period = format_period(year, as_of, lang)
+    groups = overview_groups(scores)
+    first = groups[0][1] if groups and groups[0][0] == HEADLINE_CATEGORY else []
     figures = [Chart(slug, t("brief_figure", lang, n=n, title=charts[slug][0]), charts[slug][1])
-               for n, slug in enumerate([s for s in ("overview", *HEADLINE_IDS) if s in charts], start=1)]
+               for n, slug in enumerate([s for s in ("overview", *(h.indicator for h in first)) if s in charts],
+                                        start=1)]
     counts = status_counts(scores)
     overall = Section("overall", t("brief_h_overall", lang), [Para(t("brief_counts", lang, period=period,
                                                                      total=len(scores), **counts))])
 
     headline = Section("headline", t("brief_h_headline", lang))
-    headline_scores = [s for s in scores if s.category == "headline"]
-    for n, s in enumerate(headline_scores, start=1):
+    for n, s in enumerate(first, start=1):
         lead = t("brief_cat_lead", lang, n=chinese_number(n), category=_name(s, lang))
         headline.blocks.append(Para(target_sentence(s, year, as_of, lang), lead=lead))
 
     others = Section("categories", t("brief_h_categories", lang))
-    categories = list(dict.fromkeys(s.category for s in scores if s.category != "headline"))
     sep = " " if lang == "en" else ""
-    for n, category in enumerate(categories, start=1):
-        sentences = [target_sentence(s, year, as_of, lang) for s in scores if s.category == category]
+    for n, (category, group) in enumerate(groups[1:] if first else groups, start=1):
+        sentences = [target_sentence(s, year, as_of, lang) for s in group]
         lead = t("brief_cat_lead", lang, n=chinese_number(n), category=category_label(category, lang))
         others.blocks.append(Para(sep.join(sentences), lead=lead))
 

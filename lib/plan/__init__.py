@@ -1,8 +1,9 @@
 """Work plans (工作要点 and 民生实事): documents as they arrive, their tasks and candidate targets, next year's draft.
 
 structure: sections, items and lead departments, linked to targets.csv; candidates: the numbers in the prose;
-documents (word, pdf): .txt, .docx and PDF into plain text; draft: next year's targets drafted from a plan and the
-earlier targets; review: the draft read back from Excel, checked by targets.csv's rules and published.
+documents (word, pdf): .txt, .docx and PDF into plain text; header: the document's 文号, issuer, title and date;
+draft: next year's targets drafted from a plan and the earlier targets; review: the draft read back from Excel and
+checked by targets.csv's rules; publish: the reviewed draft, the plan's tasks and record written all or nothing.
 """
 
 from lib.plan.candidates import (
@@ -28,9 +29,12 @@ from lib.plan.candidates import (
 )
 from lib.plan.documents import read_plan_document
 from lib.plan.draft import DRAFT_COLUMNS, REVIEW_COLUMN, Draft, draft_targets
+from lib.plan.header import PlanHeader, read_header
+from lib.plan.publish import DraftRefused, PlanDocument, Published, plan_record, publications, publish_draft
 from lib.plan.review import (
     draft_csv_bytes,
     is_publishable,
+    previous_targets,
     published_targets,
     read_draft,
     targets_csv_bytes,
@@ -60,6 +64,7 @@ from lib.plan.structure import (
     parse_plan_file,
     plan_targets,
     plan_year,
+    read_tasks,
     split_lead,
     summary,
     tasks_frame,
@@ -81,9 +86,13 @@ __all__ = [
     "UNITS",
     "WORK_ITEM",
     "Draft",
+    "DraftRefused",
+    "PlanDocument",
     "PlanFiles",
+    "PlanHeader",
     "PlanItem",
     "PlanParse",
+    "Published",
     "Section",
     "Statement",
     "TargetCandidate",
@@ -109,12 +118,18 @@ __all__ = [
     "numbering_gaps",
     "parse_plan",
     "parse_plan_file",
+    "plan_record",
     "plan_targets",
     "plan_year",
+    "previous_targets",
+    "publications",
+    "publish_draft",
     "published_targets",
     "read_draft",
+    "read_header",
     "read_plan_document",
     "read_targets",
+    "read_tasks",
     "source_text_clauses",
     "split_lead",
     "statements_in_text",

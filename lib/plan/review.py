@@ -15,8 +15,11 @@ from pathlib import Path
 import pandas as pd
 
 from lib import config, units
-from lib.catalog import TARGET_COLUMNS, load_regions, targets_from_frame
+from lib.catalog import OPTIONAL_COLUMNS, TARGET_COLUMNS, load_regions, targets_from_frame
+from lib.fmt import format_value
+from lib.i18n import t
 from lib.intake import read_grid
+from lib.kinds import KINDS, UNKNOWN_KIND
 from lib.plan.candidates import CSV_ENCODING, format_number
 from lib.plan.draft import DRAFT_COLUMNS, NUMBER_COLUMNS, REVIEW_COLUMN, as_number
 from lib.problems import InputError, Problem
@@ -52,7 +55,7 @@ def read_draft(name: str, data: bytes) -> pd.DataFrame:
     if not grid:
         raise InputError([Problem(name, "err_empty")])
     header = [cell.strip().lstrip("\ufeff") for cell in grid[0]]
-    missing = [c for c in TARGET_COLUMNS if c not in header]
+    missing = [c for c in TARGET_COLUMNS if c not in header and c not in OPTIONAL_COLUMNS]
     if missing:
         raise InputError([Problem(name, "err_missing_columns", params={
             "columns": ", ".join(missing), "found": ", ".join(header)})])
@@ -92,10 +95,10 @@ def validate_draft(frame: pd.DataFrame, existing_targets: pd.DataFrame, regions:
                    name: str = "draft.csv") -> list[Problem]:
     """Return the draft's problems by targets.csv's own rules (the draft in place of its years' rows), rows numbered
     as in the draft file, in Chinese; a needs_review note still present is a warning."""
-    if missing := [c for c in TARGET_COLUMNS if c not in frame.columns]:
+    if missing := [c for c in TARGET_COLUMNS if c not in frame.columns and c not in OPTIONAL_COLUMNS]:
         return [Problem(name, "err_missing_columns", params={"columns": ", ".join(missing),
                                                               "found": ", ".join(map(str, frame.columns))})]
-    draft = frame[TARGET_COLUMNS].fillna("").astype(str).reset_index(drop=True)
+    draft = frame.reindex(columns=TARGET_COLUMNS).fillna("").astype(str).reset_index(drop=True)
     kept = _other_years(existing_targets, draft)
     combined = pd.concat([draft, kept], ignore_index=True)
     if regions is None:
@@ -122,6 +125,9 @@ def validate_draft(frame: pd.DataFrame, existing_targets: pd.DataFrame, regions:
 # catalog.py words its row problems in English; the draft reviewer reads them in Chinese.
 CATALOG_DETAILS = [
     (r"^ids are lower-case", "draft_bad_id"),
+    (r"^the headline order is a whole number", "draft_bad_headline"),
+    (r"^only a target can be a headline", "draft_headline_not_target"),
+    (r"^the same headline order appears twice", "draft_duplicate_headline"),
     (r"^expected one of", "draft_bad_kind"),
     (r"^expected sum or latest", "draft_bad_aggregation"),
     (r"^unknown unit", "draft_bad_unit"),
@@ -159,7 +165,7 @@ def is_publishable(problems: list[Problem]) -> bool:
 
 def published_targets(existing_targets: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame:
     """Return targets.csv with the draft's rows in place of its years' rows, without the needs_review column."""
-    draft = frame[TARGET_COLUMNS].fillna("").astype(str)
+    draft = frame.reindex(columns=TARGET_COLUMNS).fillna("").astype(str)
     return pd.concat([_other_years(existing_targets, draft), draft], ignore_index=True)
 
 
@@ -168,3 +174,34 @@ def targets_csv_bytes(frame: pd.DataFrame) -> bytes:
     buffer = io.StringIO()
     frame[TARGET_COLUMNS].to_csv(buffer, index=False, lineterminator="\n")
     return buffer.getvalue().encode("utf-8")
+
+
+def previous_targets(frame: pd.DataFrame, existing_targets: pd.DataFrame, lang: str = "zh") -> list[str]:
+    """Return, for each draft row, the same target in its latest earlier year as a leader asks for it
+    (2021: 24亿件 +15%; 2021: 不低于上年), '' for a target new this year."""
+    earlier: dict[str, list[dict]] = {}
+    existing = existing_targets.reindex(columns=TARGET_COLUMNS).fillna("").astype(str)
+    for row in existing.to_dict("records"):
+        if KINDS.get(row["kind"], UNKNOWN_KIND).is_target and _year(row["year"]):
+            earlier.setdefault(row["id"], []).append(row)
+    out = []
+    for row in frame.fillna("").astype(str).to_dict("records"):
+        year = _year(row.get("year", ""))
+        before = [r for r in earlier.get(row["id"], []) if year and int(_year(r["year"])) < int(year)]
+        if not before:
+            out.append("")
+            continue
+        last = max(before, key=lambda r: int(_year(r["year"])))
+        kind = KINDS.get(last["kind"], UNKNOWN_KIND)
+        value = as_number(last["target_value"])
+        if kind.target_is_last_year:
+            text = t("not_below_target", lang)
+        elif kind.target_is_zero:
+            text = t("zero_target", lang)
+        else:
+            text = format_value(value, last["unit"], lang) if value is not None else ""
+        growth = as_number(last["growth_target_pct"])
+        if growth is not None:
+            text = f"{text} {'+' if growth >= 0 else ''}{format_number(growth)}%".strip()
+        out.append(f"{_year(last['year'])}: {text}")
+    return out

@@ -7,6 +7,7 @@ ends with （X牵头）. Header lines are kept as preamble; any other line that 
 
 from __future__ import annotations
 
+import io
 import os
 import re
 from dataclasses import dataclass, field
@@ -15,7 +16,6 @@ from pathlib import Path
 import pandas as pd
 
 from lib import config
-from lib.intake import decode_bytes
 from lib.kinds import KINDS, UNKNOWN_KIND
 from lib.plan.candidates import (
     CSV_ENCODING,
@@ -28,7 +28,8 @@ from lib.plan.candidates import (
     read_targets,
     source_text_clauses,
 )
-from lib.problems import PlanError, Problem
+from lib.plan.documents import read_plan_document
+from lib.problems import PlanDocumentError, PlanError, Problem
 from lib.safety import neutralise_frame
 
 KEY_WORK, WORK_ITEM, LIVELIHOOD, MAIN_GOAL = "key_work", "work_item", "livelihood", "main_goal"
@@ -37,7 +38,8 @@ KEY_WORK, WORK_ITEM, LIVELIHOOD, MAIN_GOAL = "key_work", "work_item", "livelihoo
 LIST_NAME = {KEY_WORK: "重点工作", WORK_ITEM: "工作要点", LIVELIHOOD: "民生实事"}
 MAIN_GOAL_SECTION = "工作要点·主要目标"
 
-TASK_COLUMNS = ["key", "list_type", "section", "section_title", "number", "text", "lead_departments", "target_ids"]
+TASK_COLUMNS = ["key", "list_type", "section", "section_title", "number", "text", "lead_departments", "target_ids",
+                "year"]
 
 CN_NUMERALS = "零一二三四五六七八九十百两"
 CN_DIGIT_VALUE = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"两": 2}
@@ -309,7 +311,7 @@ def tasks_frame(parse: PlanParse) -> pd.DataFrame:
     return pd.DataFrame([{
         "key": item.key, "list_type": item.list_type, "section": item.section, "section_title": item.section_title,
         "number": format_number(item.number), "text": item.text, "lead_departments": "、".join(item.departments),
-        "target_ids": ";".join(item.target_ids),
+        "target_ids": ";".join(item.target_ids), "year": format_number(parse.year),
     } for item in parse.tasks], columns=TASK_COLUMNS)
 
 
@@ -329,14 +331,25 @@ def write_outputs(parse: PlanParse, out_dir: str | Path) -> tuple[Path, Path]:
     return tasks_path, candidates_path
 
 
-def load_tasks(data_dir: str | Path) -> pd.DataFrame:
-    """Return data_dir/tasks.csv with integer numbers (no rows when the plan has not been parsed)."""
+def load_tasks(data_dir: str | Path, year: int | None = None) -> pd.DataFrame:
+    """Return data_dir/tasks.csv with integer numbers (no rows when the plan has not been parsed): every year's, or
+    one year's. Rows without a year (a tasks.csv from before plans had years) count for a year that has none."""
     path = Path(data_dir) / "tasks.csv"
     if not path.is_file():
         return pd.DataFrame(columns=TASK_COLUMNS)
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding=CSV_ENCODING)
+    frame = read_tasks(path.read_bytes())
     frame["number"] = frame["number"].astype(int)
-    return frame
+    if year is None:
+        return frame
+    own = frame["year"] == str(year)
+    return frame[own if own.any() else frame["year"] == ""].reset_index(drop=True)
+
+
+def read_tasks(data: bytes) -> pd.DataFrame:
+    """Return tasks.csv's rows as text cells, with a year column (blank when the file has none)."""
+    frame = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, encoding=CSV_ENCODING)
+    return frame.reindex(columns=[*frame.columns, *(c for c in TASK_COLUMNS if c not in frame.columns)],
+                         fill_value="")
 
 
 def numbering_gaps(items: list[PlanItem]) -> list[int]:
@@ -391,17 +404,18 @@ class PlanFiles:
 
 
 def parse_plan_file(file: str | Path, out_dir: str | Path, targets_csv: str | Path | None = None) -> PlanFiles:
-    """Return the parse of a plan file, linked to targets.csv when there is one, after writing both CSVs.
+    """Return the parse of a plan document (.txt, .docx or PDF), linked to targets.csv when there is one, after
+    writing both CSVs.
 
     Raises PlanError when the file cannot be read, has no numbered items, or the tables cannot be written.
     """
     path = Path(file)
     try:
-        text = decode_bytes(path.read_bytes())[0]
+        text = read_plan_document(path.name, path.read_bytes())
     except OSError as exc:
         raise PlanError(Problem(path.name, "err_unreadable", params={"detail": exc.strerror or exc})) from exc
-    except UnicodeDecodeError as exc:
-        raise PlanError(Problem(path.name, "err_encoding")) from exc
+    except PlanDocumentError as exc:
+        raise PlanError(exc.problem) from exc
     parse = parse_plan(text)
     if not parse.tasks:
         raise PlanError(Problem(path.name, "err_plan_no_items"))

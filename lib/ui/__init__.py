@@ -10,6 +10,8 @@ from lib.ui.caches import (
     cached_detail_chart,
     cached_indicator_view,
     cached_overview_chart,
+    cached_plan_document,
+    cached_plan_draft,
     cached_scorecard,
     cached_scorecard_table,
     cached_sheet_names,
@@ -21,6 +23,15 @@ from lib.ui.caches import (
 )
 from lib.ui.frame import page_start
 from lib.ui.indicator import headline_metrics, region_section, target_selector
+from lib.ui.plan import (
+    app_title,
+    draft_editor,
+    plan_record_form,
+    plan_records,
+    plan_structure,
+    publications_panel,
+    publish_panel,
+)
 from lib.ui.present import headline_numbers, slide_card, slide_chart_height, slide_footer, slide_index
 from lib.ui.state import language_selector
 from lib.ui.tracker import (
@@ -35,11 +46,12 @@ from lib.ui.upload import XLSX_MIME, intake_report
 from lib.ui.widgets import analyst_panel, card_metric, export_panel, score_card, status_badge
 
 __all__ = [
-    "XLSX_MIME", "analyst_panel", "cached_active_submission", "cached_detail_chart", "cached_indicator_view",
-    "cached_overview_chart", "cached_scorecard", "cached_scorecard_table", "cached_sheet_names",
-    "cached_submissions_log", "cached_tasks", "cached_templates", "cached_tracker", "cached_validation",
-    "card_metric", "department_kpis", "export_panel", "headline_metrics", "headline_numbers", "intake_report",
-    "item_history", "language_selector", "page_start", "progress_editor", "refused_progress_notice", "region_section",
-    "score_card", "slide_card", "slide_chart_height", "slide_footer", "slide_index", "status_badge",
-    "target_selector", "tracker_filters", "tracker_table",
+    "XLSX_MIME", "analyst_panel", "app_title", "cached_active_submission", "cached_detail_chart",
+    "cached_indicator_view", "cached_overview_chart", "cached_plan_document", "cached_plan_draft", "cached_scorecard",
+    "cached_scorecard_table", "cached_sheet_names", "cached_submissions_log", "cached_tasks", "cached_templates",
+    "cached_tracker", "cached_validation", "card_metric", "department_kpis", "draft_editor", "export_panel",
+    "headline_metrics", "headline_numbers", "intake_report", "item_history", "language_selector", "page_start",
+    "plan_record_form", "plan_records", "plan_structure", "progress_editor", "publications_panel", "publish_panel",
+    "refused_progress_notice", "region_section", "score_card", "slide_card", "slide_chart_height", "slide_footer",
+    "slide_index", "status_badge", "target_selector", "tracker_filters", "tracker_table",
 ]

@@ -14,19 +14,18 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from lib import charts, config, deepdive, plan, progress, store, templates
-from lib.dataset import Dataset, data_signature, files_signature, open_dataset
+from lib.dataset import Dataset, data_signature, files_signature, open_dataset, progress_files, progress_source
 from lib.display import scorecard_table, xlsx_sheet_names
 from lib.engine import Score, scorecard
 from lib.intake import Parsed
+from lib.problems import PlanDocumentError, Problem
 from lib.ui.state import lang
 
 
 def progress_signature(data_dir) -> tuple:
     """Return a key that changes when tasks.csv or a progress file changes."""
     data_dir = Path(data_dir)
-    folder = data_dir / "progress"
-    return files_signature(data_dir, [data_dir / "tasks.csv",
-                                      *(sorted(folder.glob("*.csv")) if folder.is_dir() else [])])
+    return files_signature(data_dir, [data_dir / "tasks.csv", *progress_files(progress_source(data_dir))])
 
 
 def log_signature(data_dir) -> tuple:
@@ -171,15 +170,42 @@ def cached_templates(year: int, month: int) -> tuple[pd.DataFrame, dict[str, byt
     return _templates(data_signature(config.data_dir()), year, month)
 
 
+@st.cache_data(max_entries=4, show_spinner=False)
+def _plan_text(digest: str, name: str, _data: bytes) -> tuple[str, Problem | None]:
+    """Return an uploaded plan document's text, or the problem why it cannot be read (its sha256 is the key)."""
+    try:
+        return plan.read_plan_document(name, _data), None
+    except PlanDocumentError as exc:
+        return "", exc.problem
+
+
+def cached_plan_document(name: str, data: bytes) -> tuple[plan.PlanDocument | None, Problem | None]:
+    """Return an uploaded plan document with its text (read once per file), or the problem why it cannot be read."""
+    text, problem = _plan_text(hashlib.sha256(data).hexdigest(), name, data)
+    return (None, problem) if problem else (plan.PlanDocument(name, data, text), None)
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def _plan_draft(signature: tuple, digest: str, year: int, _text: str) -> plan.Draft:
+    """Return the draft of a year's targets from a plan's text against one state of targets.csv."""
+    return plan.draft_targets(plan.parse_plan(_text), year, plan.read_targets(Path(signature[0]) / "targets.csv"))
+
+
+def cached_plan_draft(document: plan.PlanDocument, year: int) -> plan.Draft:
+    """Return the draft of a year's targets from a plan document, drafted once per document, year and targets."""
+    return _plan_draft(data_signature(config.data_dir()), hashlib.sha256(document.data).hexdigest(), year,
+                       document.text)
+
+
 @st.cache_data(max_entries=8, show_spinner=False)
-def _tasks(signature: tuple) -> pd.DataFrame:
-    """Return data/tasks.csv for one state of the data files."""
-    return plan.load_tasks(signature[0])
+def _tasks(signature: tuple, year: int | None) -> pd.DataFrame:
+    """Return data/tasks.csv (every year's, or one year's) for one state of the data files."""
+    return plan.load_tasks(signature[0], year)
 
 
-def cached_tasks() -> pd.DataFrame:
-    """Return the work-plan items (empty before the plan is imported)."""
-    return _tasks(progress_signature(config.data_dir()))
+def cached_tasks(year: int | None = None) -> pd.DataFrame:
+    """Return the work-plan items of every year, or of one (empty before a plan is imported)."""
+    return _tasks(progress_signature(config.data_dir()), year)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -198,7 +224,7 @@ def cached_progress():
 def _tracker(signature: tuple, year: int, as_of: int) -> pd.DataFrame:
     """Return the tracker table for one state of the plan and progress files, year and month."""
     rows, _ = _progress_rows(signature)
-    return progress.tracker_table(plan.load_tasks(signature[0]), rows, year, as_of)
+    return progress.tracker_table(plan.load_tasks(signature[0], year), rows, year, as_of)
 
 
 def cached_tracker(year: int, as_of: int) -> pd.DataFrame:

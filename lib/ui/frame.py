@@ -10,6 +10,7 @@ from lib.engine import default_period
 from lib.i18n import t
 from lib.problems import InputError
 from lib.ui.caches import cached_dataset, cached_tasks
+from lib.ui.plan import year_without_actuals
 from lib.ui.present import present_period, presentation_style
 from lib.ui.state import NAVIGATION_SEEN, lang
 from lib.ui.widgets import data_notices, period_selectors
@@ -80,4 +81,6 @@ def page_start(title_key: str | None = None, *, intro_key: str | None = None, pr
     if chosen is None:
         st.warning(t("no_data", language, path=ds.data_dir / "actuals"))
         st.stop()
+    if notices and not presentation:
+        year_without_actuals(ds, chosen[0])
     return language, ds, chosen[0], chosen[1]

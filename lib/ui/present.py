@@ -10,6 +10,7 @@ from lib.engine import Score
 from lib.fmt import estimate, format_pct, format_period, format_value
 from lib.i18n import t
 from lib.kinds import KINDS
+from lib.plans import slide_source
 from lib.ui.state import lang
 from lib.ui.widgets import card_metric, export_panel, status_badge
 
@@ -70,7 +71,7 @@ def slide_footer(ds: Dataset, year: int, as_of: int, index: int, total: int) -> 
     if big != (st.query_params.get("screen") == "1080"):
         st.query_params["screen"] = "1080" if big else "720"
         st.rerun()
-    source = t("slide_source", language, source=ds.data_dir.name + "/actuals")
+    source = slide_source(ds, year, language)
     info.caption(f"{t('slide_footer', language, period=format_period(year, as_of, language), source=source)}  \n"
                  f"{t('legend', language)}")
     if prev.button(t("prev", language), disabled=index == 0, key="slide_prev", width="stretch"):

@@ -1,0 +1,232 @@
+"""Widgets of the plan page and the plan's texts elsewhere: the app title, a year without actuals, the plans on
+record, a document's structure, the editable draft with each row's problems and last year's target, publishing."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from lib import config, plan, plans, store
+from lib.dataset import Dataset
+from lib.display import format_timestamp, md
+from lib.i18n import department_label, departments_label, t
+from lib.plan.draft import DRAFT_COLUMNS, REVIEW_COLUMN
+from lib.plan.structure import KEY_WORK, LIVELIHOOD, WORK_ITEM
+from lib.problems import InputError
+from lib.ui.caches import cached_dataset
+from lib.ui.state import lang
+
+INCLUDE, PREVIOUS, PROBLEMS = "_include", "_previous", "_problems"  # the editor's own columns, never published
+# The columns a reviewer reads first; the rest follow in targets.csv's order.
+FIRST_COLUMNS = [INCLUDE, "name_zh", PREVIOUS, "target_value", "unit", "comparator", "growth_target_pct", PROBLEMS,
+                 REVIEW_COLUMN, "id", "kind", "category", "lead_departments", "headline", "stretch_value",
+                 "baseline_year", "name_en"]
+
+
+
+def app_title() -> str:
+    """Return the app's title for the year in view: its plan's city and year (a plain title when unknown)."""
+    try:
+        ds = cached_dataset()
+    except InputError:
+        return t("app_title_plain", lang())
+    years = ds.catalog.years()
+    year = st.session_state.get("chosen_year") or (years[-1] if years else None)
+    return plans.plan_for(ds.catalog, year).app_title(lang())
+
+
+def year_without_actuals(ds: Dataset, year: int) -> None:
+    """Say, above grey cards, that the year has no actuals yet and what to upload, with a link to the intake page."""
+    periods = ds.periods()
+    if not periods[periods["year"] == year].empty:
+        return
+    language = lang()
+    st.info(t("year_no_actuals", language, year=year), icon=":material/upload_file:")
+    st.page_link("pages/upload.py", label=t("go_upload", language), icon=":material/arrow_forward:")
+
+
+def plan_records(ds: Dataset) -> None:
+    """Draw the plans on record: year, 文号, title, issuer, date and document."""
+    language = lang()
+    records = ds.catalog.plans
+    st.subheader(t("plan_records_title", language))
+    if records.empty:
+        st.caption(t("plan_no_records", language))
+        return
+    rows = [plans.plan_for(ds.catalog, int(year)) for year in records["year"]]
+    st.dataframe(pd.DataFrame({
+        t("col_plan_year", language): [str(p.year) for p in rows],
+        t("col_doc_number", language): [p.doc_number for p in rows],
+        t("col_plan_title", language): [p.title(language) for p in rows],
+        t("col_issuer", language): [p.issuer(language) for p in rows],
+        t("col_issued", language): [p.issued.isoformat() if p.issued else "" for p in rows],
+        t("col_document", language): [p.document for p in rows],
+    }), hide_index=True)
+
+
+def plan_structure(parse: plan.PlanParse) -> None:
+    """Draw what the document holds: counts, each list's items with section and lead departments, departments."""
+    language = lang()
+    cols = st.columns(4)
+    cols[0].metric(t("plan_count_key_works", language), len(parse.key_works), border=True)
+    cols[1].metric(t("plan_count_work_items", language), len(parse.work_items), border=True,
+                   help=t("plan_count_sections", language, n=len(parse.sections_of(WORK_ITEM))))
+    cols[2].metric(t("plan_count_livelihood", language), len(parse.livelihood), border=True)
+    cols[3].metric(t("plan_departments", language), len(plan.department_counts(parse)), border=True)
+    for goal in parse.goals:
+        st.markdown(f"**{t('plan_goals', language)}**：{md(goal.text)}" if language != "en" else
+                    f"**{t('plan_goals', language)}**: {md(goal.text)}")
+    tabs = st.tabs([t("plan_count_key_works", language), t("plan_count_work_items", language),
+                    t("plan_count_livelihood", language), t("plan_departments", language)])
+    for tab, list_type in zip(tabs[:3], (KEY_WORK, WORK_ITEM, LIVELIHOOD), strict=True):
+        with tab:
+            st.dataframe(_items_frame(parse.of(list_type), language), hide_index=True,
+                         column_config={t("col_item", language): st.column_config.TextColumn(width="large")})
+    with tabs[3]:
+        counts = plan.department_counts(parse)
+        st.dataframe(pd.DataFrame({t("col_lead", language): [department_label(d, language) for d in counts],
+                                   t("col_items_led", language): list(counts.values())}), hide_index=True)
+    if parse.unplaced:
+        with st.expander(t("plan_unplaced", language, n=len(parse.unplaced)), icon=":material/warning:"):
+            st.markdown("\n".join(f"- {n}: {md(line)}" for n, line in parse.unplaced))
+
+
+def _items_frame(items: list[plan.PlanItem], language: str) -> pd.DataFrame:
+    return pd.DataFrame({
+        t("col_number", language): [item.number for item in items],
+        t("col_section", language): [item.section_title for item in items],
+        t("col_item", language): [item.text for item in items],
+        t("col_lead", language): [departments_label(item.departments, language) for item in items],
+    })
+
+
+def plan_record_form(document: plan.PlanDocument, year: int, prefix: str) -> dict:
+    """Draw the plan's record as read from the document's header, editable; return what the analyst changed."""
+    language = lang()
+    header = document.header()
+    out = {}
+    with st.expander(t("plan_record_title", language), icon=":material/description:"):
+        a, b = st.columns(2)
+        out["doc_number"] = a.text_input(t("col_doc_number", language), header.doc_number, key=f"{prefix}_number")
+        out["issuer_zh"] = b.text_input(t("col_issuer", language), header.issuer, key=f"{prefix}_issuer")
+        out["title_zh"] = st.text_input(t("col_plan_title", language), header.title or
+                                        t("plan_title_default", "zh", year=year), key=f"{prefix}_title")
+        issued = a.date_input(t("col_issued", language), header.issued, key=f"{prefix}_issued", format="YYYY-MM-DD")
+        out["issued"] = issued.isoformat() if issued else ""
+        out["title_en"] = b.text_input(t("col_plan_title_en", language), t("plan_title_default", "en", year=year),
+                                       key=f"{prefix}_title_en")
+    return {field: value for field, value in out.items() if value}
+
+
+def _edited(base: pd.DataFrame, editor: str) -> pd.DataFrame:
+    """Return the editor's rows as the reviewer has them now: the base with the edits kept in session state."""
+    current = base.copy()
+    for row, changes in st.session_state.get(editor, {}).get("edited_rows", {}).items():
+        for column, value in changes.items():
+            if column in current.columns:
+                current.at[current.index[int(row)], column] = value
+    return current
+
+
+def draft_editor(draft: plan.Draft, ds: Dataset, editor: str) -> tuple[pd.DataFrame, list]:
+    """Draw the draft in an editable table, each row with last year's target and its problems; return the rows to
+    publish (targets.csv's columns and needs_review) and the problems found in them."""
+    language = lang()
+    existing = plan.read_targets(ds.data_dir / "targets.csv")
+    base = draft.rows.reindex(columns=DRAFT_COLUMNS).fillna("").astype(str)
+    base.insert(0, INCLUDE, True)
+    base[PREVIOUS] = plan.previous_targets(draft.rows, existing, language)
+    current = _edited(base, editor)
+    chosen = current[current[INCLUDE].astype(bool)]
+    rows = chosen[DRAFT_COLUMNS].reset_index(drop=True)
+    problems = plan.validate_draft(rows, existing, ds.catalog.regions, name=f"draft_{draft.year}.csv")
+    by_row: dict[int, list[str]] = {}
+    for p in problems:
+        if p.severity == "error" and p.file != "targets.csv" and p.row is not None:
+            by_row.setdefault(int(chosen.index[p.row - 2]), []).append(p.detail(language))
+    base[PROBLEMS] = ["；".join(by_row.get(i, [])) for i in base.index]
+    st.caption(t("plan_draft_counts", language, carried=len(draft.carried), new=len(draft.new),
+                 review=int((draft.rows[REVIEW_COLUMN] != "").sum())))
+    st.data_editor(base, key=editor, hide_index=True, num_rows="fixed",
+                   column_order=[*FIRST_COLUMNS, *(c for c in DRAFT_COLUMNS if c not in FIRST_COLUMNS)],
+                   column_config={
+                       INCLUDE: st.column_config.CheckboxColumn(t("col_include", language), width="small"),
+                       PREVIOUS: st.column_config.TextColumn(t("col_previous", language), disabled=True),
+                       PROBLEMS: st.column_config.TextColumn(t("col_problems", language), disabled=True,
+                                                             width="large"),
+                       "name_zh": st.column_config.TextColumn(t("col_target_name", language), pinned=True),
+                       REVIEW_COLUMN: st.column_config.TextColumn(t("col_needs_review", language), width="large"),
+                       **{column: st.column_config.TextColumn(label, help=column)  # help: targets.csv's name
+                          for column, label in _column_labels(language).items()},
+                   })
+    if draft.context:
+        st.caption(t("plan_context", language) + "；".join(
+            f"{c.phrase} {plan.format_number(c.value)}{c.unit}" for c in draft.context))
+    return rows, problems
+
+
+def _column_labels(language: str) -> dict[str, str]:
+    """Return the editor's headers of targets.csv's columns in the reader's language."""
+    return {"target_value": t("col_target_value", language), "unit": t("col_unit", language),
+            "comparator": t("col_comparator", language), "growth_target_pct": t("col_growth_target_pct", language),
+            "id": t("col_target_id", language), "kind": t("col_kind", language),
+            "category": t("col_category", language), "lead_departments": t("col_lead", language),
+            "headline": t("col_headline_order", language), "stretch_value": t("stretch", language),
+            "baseline_year": t("col_baseline_year", language), "name_en": t("col_name_en", language)}
+
+
+def publish_panel(rows: pd.DataFrame, problems: list, document: plan.PlanDocument, year: int, overrides: dict,
+                  user: str | None) -> None:
+    """Draw whether the draft can be published, and (for an analyst) the button that publishes it."""
+    language = lang()
+    errors = [p for p in problems if p.severity == "error"]
+    warnings = [p for p in problems if p.severity != "error"]
+    if errors:
+        st.error(t("plan_problems_count", language, errors=len(errors), warnings=len(warnings)))
+        kept = [p for p in errors if p.file == "targets.csv"]  # problems of other years' rows, shown by no row
+        if kept:
+            st.markdown("\n".join(f"- {md(p.message(language))}" for p in kept))
+        return
+    st.success(t("plan_ready", language, rows=len(rows), warnings=len(warnings)))
+    if not user:
+        st.info(t("plan_sign_in", language))
+        return
+    if st.button(t("plan_publish", language, year=year), type="primary", key="plan_publish"):
+        try:
+            published = plan.publish_draft(config.data_dir(), f"draft_{year}.csv", plan.draft_csv_bytes(rows), user,
+                                           document=document, overrides=overrides)
+        except InputError as exc:
+            st.error("\n".join(p.message(language) for p in exc.problems))
+            return
+        except store.StoreError as exc:
+            st.error(t("import_failed", language, detail=exc.message(language)))
+            return
+        st.session_state["plan_published"] = t("plan_published", language, id=published.id, year=published.year,
+                                               rows=published.rows, tasks=published.tasks)
+        st.session_state["plan_round"] = st.session_state.get("plan_round", 0) + 1
+        st.rerun()
+
+
+def publications_panel(user: str | None) -> None:
+    """Draw the publications log and (for an analyst) the revert of the latest one."""
+    language = lang()
+    log = plan.publications(config.data_dir())
+    if log.empty:
+        st.caption(t("plan_no_publications", language))
+        return
+    st.dataframe(pd.DataFrame({
+        t("col_submission_id", language): log["id"], t("col_plan_year", language): log["year"],
+        t("col_submitted_at", language): [format_timestamp(x, language) for x in log["submitted_at"]],
+        t("col_user", language): log["user"], t("col_original_name", language): log["original_name"],
+        t("col_rows", language): log["rows"],
+        t("col_submission_status", language): [t(f"submission_{s}", language) for s in log["status"]],
+    }), hide_index=True)
+    active = log[log["status"] == "active"]["id"].tolist()
+    if user and active and st.button(t("plan_revert_latest", language, id=active[0]), key="plan_revert"):
+        try:
+            store.revert_publication(config.data_dir(), active[0], user=user)
+        except store.StoreError as exc:
+            st.error(t("revert_failed", language, detail=exc.message(language)))
+        else:
+            st.session_state["plan_published"] = t("plan_reverted", language, id=active[0])
+            st.rerun()
