@@ -395,7 +395,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "warn_growth_mismatch": ("文件中{basis}同比 {reported}%，按{year}年同期计算为 {computed}%，请核对口径", "the file says {basis} growth {reported}%; computed from {year} it is {computed}%: check the month, unit and basis"),
     "sheet_all": ("全部工作表", "All sheets"),
     "sheet_report": ("工作表「{sheet}」：{rows}行数据，{errors}个错误，{warnings}个提醒", "Sheet '{sheet}': {rows} rows, {errors} error(s), {warnings} warning(s)"),
-    "file_notes": ("文件说明", "About the file"),
     "col_source_value": ("原值", "As in the file"),
     "col_source_unit": ("原单位", "Unit in the file"),
     "col_sheet": ("工作表", "Sheet"),
