@@ -153,11 +153,11 @@ def _check_zip(data: bytes) -> WorkbookShape:
     names = {m.filename for m in members}
     if "EncryptedPackage" in names:
         raise Refused("err_encrypted")
+    for m in members:
+        _check_member_header(m)
     total = sum(m.file_size for m in members)
     if total > config.MAX_UNZIPPED_BYTES:
         raise Refused("err_limit_unzipped", size=_mb(total), limit=_mb(config.MAX_UNZIPPED_BYTES))
-    for m in members:
-        _check_member_header(m)
     parts = _inflate_all(book, members)
     if "xl/workbook.xml" in parts:
         return _xlsx_shape(parts)

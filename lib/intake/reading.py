@@ -72,9 +72,11 @@ def _open_book(data: bytes):
 
 
 def _reader_detail(exc: BaseException) -> str:
-    """Return what the workbook reader said, short and without server paths."""
-    text = re.sub(r"(/[\w.\-]+)+", "…", str(exc) or type(exc).__name__)
-    return text[:160]
+    """Return what the workbook reader said, short and without server paths: the kind of error first (its XML
+    errors say little more than the tag they stopped at)."""
+    text = re.sub(r"(/[\w.\-]+)+", "…", str(exc))
+    kind = type(exc).__name__.removesuffix("Error") or type(exc).__name__
+    return f"{kind}: {text}"[:160] if text and len(text) > 3 else kind
 
 
 def workbook_sheet_names(data: bytes) -> list[str]:
