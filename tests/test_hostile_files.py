@@ -184,8 +184,9 @@ HOSTILE = {
     "cut_in_half.xlsx": (lambda: BASE[:len(BASE) // 2], "err_corrupt", None),
     "shared_strings_bomb.xlsx": (lambda: with_part(BASE, "xl/sharedStrings.xml", gibibyte_of_a(), 2**30),
                                  "err_limit_member", None),
+    # declared as 1000 bytes: caught by its compression ratio after a few megabytes inflated
     "shared_strings_bomb_lying.xlsx": (lambda: with_part(BASE, "xl/sharedStrings.xml", gibibyte_of_a(), 1000),
-                                       "err_limit_member", None),
+                                       "err_limit_ratio", None),
     "corner_bomb.xlsx": (lambda: corner_cells("XFD1048576"), "err_limit_columns", "Sheet"),
     "row_bomb.xlsx": (lambda: corner_cells("B1048576"), "err_limit_cells", "Sheet"),
     "row_bomb.xls": (xls_far_cell, "err_limit_cells", "数据"),
@@ -223,35 +224,37 @@ def test_the_limit_is_named_in_the_message(sample_dir):
 
 
 def test_hostile_files_cost_bounded_time_and_memory(tmp_path):
-    """Each file is checked in a fresh process: its peak memory (the reader's too, which tracemalloc cannot see)
-    and time are what checking it cost."""
+    """The files are checked in a fresh process, the peak resident memory reset before each (Linux clear_refs): the
+    peak above what the process held is what checking the file cost, the reader's own memory (Rust) included."""
     paths = []
     for name, (make, _, _) in HOSTILE.items():
         path = tmp_path / name
         path.write_bytes(make())
         paths.append(str(path))
     script = (
-        "import json, resource, sys, time\n"
+        "import json, sys, time\n"
         "from pathlib import Path\n"
         "from lib.catalog import load_catalog\n"
         "from lib.intake import parse\n"
+        "def memory_mb(key):\n"
+        "    return next(int(l.split()[1]) / 1024 for l in open('/proc/self/status') if l.startswith(key))\n"
         "catalog = load_catalog(Path('data'))\n"
-        "before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
         "out = {}\n"
         "for p in sys.argv[1:]:\n"
+        "    data = Path(p).read_bytes()\n"
+        "    open('/proc/self/clear_refs', 'w').write('5')\n"  # the peak starts again from what is held now
+        "    before = memory_mb('VmRSS')\n"
         "    start = time.perf_counter()\n"
-        "    parsed = parse(Path(p).name, Path(p).read_bytes(), catalog)\n"
-        "    out[Path(p).name] = [time.perf_counter() - start, parsed.errors[0].code]\n"
-        "peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
-        "print(json.dumps({'files': out, 'before_mb': before / 1024, 'peak_mb': peak / 1024}))\n")
+        "    parsed = parse(Path(p).name, data, catalog)\n"
+        "    out[Path(p).name] = [time.perf_counter() - start, memory_mb('VmHWM') - before, parsed.errors[0].code]\n"
+        "print(json.dumps(out))\n")
     result = subprocess.run([sys.executable, "-c", script, *paths], cwd=REPO, capture_output=True, text=True,
                             timeout=300, env={"PYTHONPATH": str(REPO), "KPI_STRICT_I18N": "1", "PATH": "/usr/bin"})
     assert result.returncode == 0, result.stderr[-2000:]
     measured = json.loads(result.stdout.strip().splitlines()[-1])
-    assert {name: code for name, (_, code) in measured["files"].items()} == {n: c for n, (_, c, _) in HOSTILE.items()}
-    assert max(seconds for seconds, _ in measured["files"].values()) < 5
-    # the lying shared-strings part is inflated, without keeping it, up to the 100 MB part limit and no further
-    assert measured["peak_mb"] - measured["before_mb"] < 300
+    assert {name: code for name, (_, _, code) in measured.items()} == {n: c for n, (_, c, _) in HOSTILE.items()}
+    assert max(seconds for seconds, _, _ in measured.values()) < 5  # generous: this machine is shared
+    assert max(mb for _, mb, _ in measured.values()) < 200  # each file's peak above what the process held
 
 
 def test_a_stale_dimension_loses_no_row(sample_dir):

@@ -253,6 +253,11 @@ def _inflated_chunks(inflater, raw: bytes, member: zipfile.ZipInfo, limit: int):
             chunk = inflater.decompress(data, 1 << 20)
             data = inflater.unconsumed_tail
             produced += len(chunk)
+            consumed = len(raw) - len(data)
+            if produced > config.ZIP_RATIO_MIN_BYTES and produced > config.MAX_ZIP_RATIO * max(consumed, 1):
+                # the ratio a part's directory entry can hide is seen here, after a few megabytes at most
+                raise Refused("err_limit_ratio", part=member.filename, ratio=f"{produced / max(consumed, 1):,.0f}",
+                              limit=f"{config.MAX_ZIP_RATIO}")
             if chunk:
                 yield chunk
             if produced > limit or inflater.eof:
@@ -280,10 +285,16 @@ def _raw_bytes(book: zipfile.ZipFile, member: zipfile.ZipInfo) -> bytes:
 
 _SHEET_TAG = re.compile(rb"<(?:\w+:)?sheet\b([^>]*)>")
 _REL_TAG = re.compile(rb"<(?:\w+:)?Relationship\b([^>]*)>")
-_CELL_REF = re.compile(rb"<(?:\w+:)?c\b[^>]*?\sr=\"([A-Z]{1,4})([0-9]{1,8})\"")
-_ROW_REF = re.compile(rb"<(?:\w+:)?row\b[^>]*?\sr=\"([0-9]{1,8})\"")
-_FORMULA_ONLY = re.compile(rb"<(?:\w+:)?c\b([^>]*)>\s*<(?:\w+:)?f\b[^>]*(?:/>|>[^<]*</(?:\w+:)?f>)\s*"
-                           rb"(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?\s*</(?:\w+:)?c>")
+# A cell's reference, r="AB12": only cells have an r attribute of letters and digits. The common form (after a
+# space) is found fast by its literal start; another whitespace before r= sends the sheet through the slower form.
+_CELL_COLUMNS = re.compile(rb" r=\"([A-Z]{1,4})[0-9]")
+_CELL_ROWS = re.compile(rb" r=\"[A-Z]{1,4}([0-9]{1,8})\"")
+_CELL_COLUMNS_ANY_SPACE = re.compile(rb"\sr=\"([A-Z]{1,4})[0-9]")
+_CELL_ROWS_ANY_SPACE = re.compile(rb"\sr=\"[A-Z]{1,4}([0-9]{1,8})\"")
+_CELL_START = re.compile(rb"<(?:\w+:)?c[\s>/]")
+_ROW_START = re.compile(rb"<(?:\w+:)?row[\s>/]")
+_ROW_REF = re.compile(rb"\sr=\"([0-9]{1,8})\"")
+_VALUE_INSIDE = re.compile(rb"<(?:\w+:)?v>\s*[^<\s]")
 
 
 def _attr(attrs: bytes, name: bytes) -> str | None:
@@ -321,23 +332,48 @@ def _column_number(letters: bytes) -> int:
 
 
 def _xlsx_sheet(name: str, xml: bytes) -> SheetShape:
-    """Return one worksheet's shape from its XML: the furthest cell reference in each direction."""
-    refs = _CELL_REF.findall(xml)
-    cells = max(len(refs), xml.count(b"<c ") + xml.count(b"<c>"))
-    sheet = SheetShape(name, cells=cells)
-    if refs:
-        sheet.columns = max(_column_number(letters) for letters in {c for c, _ in refs})
-        sheet.rows = int(np.array([r for _, r in refs], dtype=np.int64).max())
-    if cells > len(refs):  # cells without a reference are placed by counting: bound them by every row and cell
-        row_refs = [int(r) for r in _ROW_REF.findall(xml)]
-        sheet.rows = max(sheet.rows, xml.count(b"<row ") + xml.count(b"<row>"), max(row_refs, default=0))
-        sheet.columns = max(sheet.columns, cells)
+    """Return one worksheet's shape from its XML: the furthest cell reference in each direction, and room for any
+    cell or row without a reference (the reader places those after the one before)."""
+    odd_space = any(space + b'r="' in xml for space in (b"\t", b"\n", b"\r"))
+    letters = (_CELL_COLUMNS_ANY_SPACE if odd_space else _CELL_COLUMNS).findall(xml)
+    digits = (_CELL_ROWS_ANY_SPACE if odd_space else _CELL_ROWS).findall(xml)
+    refs = min(len(letters), len(digits))
+    plain = b":c" not in xml and b":row" not in xml  # no namespace prefix: starts can be counted as bytes
+    cells = sum(xml.count(b"<c" + end) for end in (b" ", b">", b"/", b"\t", b"\n", b"\r")) if plain \
+        else len(_CELL_START.findall(xml))
+    sheet = SheetShape(name, cells=max(cells, refs))
+    if letters and digits:  # among references of as many characters, the furthest is the last in text order
+        sheet.columns = _column_number(_furthest(letters))
+        sheet.rows = int(_furthest(digits))
+    if cells > refs:
+        rows = sum(xml.count(b"<row" + end) for end in (b" ", b">", b"/", b"\t", b"\n", b"\r")) if plain \
+            else len(_ROW_START.findall(xml))
+        sheet.rows = max(sheet.rows, max((int(r) for r in _ROW_REF.findall(xml)), default=0)) + rows
+        sheet.columns += cells - refs
     if sheet.rows <= config.MAX_ROWS and sheet.columns <= config.MAX_COLUMNS:
-        for formula in _FORMULA_ONLY.finditer(xml):  # a formula with no value saved (an empty text result is one)
-            if _attr(formula.group(1), b"t") not in ("str", "inlineStr"):
-                sheet.formula_without_value = _attr(formula.group(1), b"r") or "?"
-                break
+        sheet.formula_without_value = _formula_without_value(xml)
     return sheet
+
+
+def _furthest(texts: list[bytes]) -> bytes:
+    """Return the greatest of column letters or row digits: the longest, and the last in text order of those."""
+    longest = max(map(len, texts))
+    return max(t for t in texts if len(t) == longest)
+
+
+def _formula_without_value(xml: bytes) -> str | None:
+    """Return the reference of the first cell holding a formula but no value saved with it (an empty text result
+    is a value), or None; only the cells with a formula are looked at, most sheets have none."""
+    pos = xml.find(b"<f")
+    while pos != -1:
+        if xml[pos + 2:pos + 3] in (b">", b" ", b"/"):
+            start, end = xml.rfind(b"<c", 0, pos), xml.find(b"</c>", pos)
+            cell = xml[start:end if end != -1 else len(xml)]
+            attrs = cell[:cell.find(b">")]
+            if not _VALUE_INSIDE.search(cell) and _attr(attrs, b"t") not in ("str", "inlineStr"):
+                return _attr(attrs, b"r") or "?"
+        pos = xml.find(b"<f", pos + 2)
+    return None
 
 
 def _xlsb_shape(parts: dict[str, bytes]) -> WorkbookShape:
