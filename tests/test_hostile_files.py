@@ -356,3 +356,17 @@ def test_the_parser_never_raises(sample_dir, monkeypatch):
     parsed = parse("x.xlsx", BASE, store.build_context(sample_dir)[0])
     assert [(p.code, p.params["detail"]) for p in parsed.errors] == [("err_unreadable", "ZeroDivisionError")]
     assert config.MAX_ROWS >= 1_000_000  # the benchmark's million-row CSV stays within the limits
+
+
+def test_the_upload_page_shows_a_file_name_as_typed_and_a_refused_type_in_full(monkeypatch, sample_dir):
+    from tests.test_app import upload_page
+
+    at = upload_page(monkeypatch, sample_dir)
+    name = "**粗体**_[链接](javascript:alert(1)).docx"
+    at.file_uploader(key="upload_0").set_value((name, b"PK\x03\x04", "application/octet-stream")).run()
+    assert not at.exception
+    summary = next(c.value for c in at.caption if "1个错误" in c.value)
+    assert summary.startswith("\\*\\*粗体\\*\\*\\_\\[链接\\](javascript:alert(1)).docx：1个错误")  # Markdown escaped
+    assert any("可以上传：CSV（.csv、.txt）、Excel 工作簿" in e.value for e in at.error)  # said in full, in Chinese
+    for element in at.markdown:
+        assert not element.proto.allow_html

@@ -42,6 +42,9 @@ def intake_report(parsed: Parsed, catalog: Catalog) -> None:
             st.error(t("file_has_errors_at_least", language, count=len(errors) + parsed.unlisted))
         else:
             st.error(t("file_has_errors", language, count=len(errors)))
+        for problem in errors:
+            if problem.row is None:  # about the whole file (its type, a limit, a damaged workbook): said in full
+                st.error(md(problem.message(language)))
     else:
         st.success(t("file_ok", language))
         if warnings:
