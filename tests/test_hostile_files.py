@@ -370,3 +370,28 @@ def test_the_upload_page_shows_a_file_name_as_typed_and_a_refused_type_in_full(m
     assert any("可以上传：CSV（.csv、.txt）、Excel 工作簿" in e.value for e in at.error)  # said in full, in Chinese
     for element in at.markdown:
         assert not element.proto.allow_html
+
+
+def xlsb_record(kind: int, body: bytes) -> bytes:
+    """Return one .xlsb record: its type and size as base-128 numbers, then its body."""
+    def varint(n: int) -> bytes:
+        out = b""
+        while True:
+            out += bytes([(n & 0x7F) | (0x80 if n > 0x7F else 0)])
+            n >>= 7
+            if not n:
+                return out
+    return varint(kind) + varint(len(body)) + body
+
+
+def test_an_xlsb_sheet_is_measured_from_its_records(sample_dir):
+    """.xlsb (binary Excel): a row header at row 1,048,576 and a number in column 16,384 ask for a grid the guard
+    refuses before the reader builds it."""
+    sheet = (xlsb_record(0, struct.pack("<I", 0) + bytes(8)) + xlsb_record(5, struct.pack("<IId", 0, 0, 1.0))
+             + xlsb_record(0, struct.pack("<I", 1_048_575) + bytes(8))
+             + xlsb_record(5, struct.pack("<IId", 16_383, 0, 1.0)))
+    data = rezip({"[Content_Types].xml": b"<Types/>", "xl/workbook.bin": b"", "xl/worksheets/sheet1.bin": sheet})
+    error = store.validate(sample_dir, "b.xlsb", data, today=TODAY).errors[0]
+    assert (error.code, error.params["count"]) == ("err_limit_columns", "16,384")
+    cut = rezip({"xl/workbook.bin": b"", "xl/worksheets/sheet1.bin": sheet[:-5]})
+    assert store.validate(sample_dir, "c.xlsb", cut, today=TODAY).errors[0].code == "err_corrupt"
