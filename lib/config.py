@@ -43,7 +43,6 @@ MAX_ACTUALS_FILE_BYTES = 20 * 1024 * 1024
 # every region is under 10,000 rows), far below what would hurt a server shared by many sessions.
 MAX_ROWS = 1_048_576  # rows of a sheet or lines of a CSV file (Excel's own limit)
 MAX_COLUMNS = 1_000  # columns of a sheet or fields of a CSV line
-MAX_CELLS = 10_000_000  # rows × columns of a CSV file (read by Arrow: a few bytes a cell)
 MAX_WORKBOOK_CELLS = 1_000_000  # rows × columns of a sheet, empty cells included: the reader builds the full grid
 MAX_CELL_CHARS = 32_767  # characters in one cell (Excel's own limit)
 MAX_ZIP_MEMBERS = 1_000  # parts of a zip workbook (.xlsx, .xlsm, .xlsb, .ods)
