@@ -104,11 +104,13 @@ def check_text(data: bytes) -> None:
         raise Refused("err_limit_columns", count=f"{widest:,}", limit=f"{config.MAX_COLUMNS:,}")
 
 
-def check_workbook(data: bytes) -> WorkbookShape:
-    """Return the shape of a workbook whose every sheet is within config's limits; raise Refused otherwise."""
+def check_workbook(data: bytes, sheets: bool = True) -> WorkbookShape:
+    """Return the shape of a workbook whose every sheet is within config's limits; raise Refused otherwise. With
+    sheets=False only what opening the workbook costs is checked (its parts, inflated within the limits), not the
+    extent of its sheets: enough to list their names."""
     kind = workbook_kind(data)
     if kind == "zip":
-        shape = _check_zip(data)
+        shape = _check_zip(data, sheets)
     elif kind == "ole":
         shape = _check_ole(data)
     else:
@@ -132,7 +134,7 @@ def check_sheet(sheet: SheetShape) -> None:
 
 # --- zip workbooks: .xlsx, .xlsm, .xlsb, .ods -------------------------------------------------------------------
 
-def _check_zip(data: bytes) -> WorkbookShape:
+def _check_zip(data: bytes, sheets: bool = True) -> WorkbookShape:
     """Return the shape of a zip workbook after checking its directory and inflating each part within limits."""
     import io
 
@@ -152,6 +154,8 @@ def _check_zip(data: bytes) -> WorkbookShape:
     if total > config.MAX_UNZIPPED_BYTES:
         raise Refused("err_limit_unzipped", size=_mb(total), limit=_mb(config.MAX_UNZIPPED_BYTES))
     parts = _inflate_all(book, members)
+    if not sheets:
+        return WorkbookShape("zip")
     if "xl/workbook.xml" in parts:
         return _xlsx_shape(parts)
     if "xl/workbook.bin" in parts:
