@@ -38,7 +38,7 @@ from lib.intake.checks import (
     parse_number,
     parse_period,
 )
-from lib.intake.layout import HEADER_SCAN_ROWS, all_blank, is_month_sheet, sheet_period, to_raw
+from lib.intake.layout import HEADER_SCAN_ROWS, all_blank, to_raw
 from lib.intake.reading import (
     Sheet,
     decode_bytes,
@@ -54,8 +54,8 @@ from lib.problems import Problem
 log = logging.getLogger(__name__)
 
 __all__ = ["ACCEPTED_SUFFIXES", "BASIS_WORDS", "HEADER_SCAN_ROWS", "METHODS", "ROW_COLUMNS", "Context", "Parsed",
-           "clean", "decode_bytes", "empty_rows", "is_month_sheet", "normalize", "parse", "parse_number",
-           "parse_period", "read_cells", "read_grid", "sheet_period", "to_raw", "workbook_sheet_names", "xlsx_sheets"]
+           "clean", "decode_bytes", "empty_rows", "normalize", "parse", "parse_number", "parse_period", "read_cells",
+           "read_grid", "read_workbook", "to_raw", "workbook_sheet_names", "xlsx_sheets"]
 
 # How normalize checks raw records: "records" one at a time, "columns" whole columns at a time, "auto" by
 # the file's size (config.COLUMN_PATH_MIN_RECORDS). The two give the same rows and problems.
@@ -145,21 +145,20 @@ def _parse(name: str, data: bytes, catalog: Catalog, sheet: str | None, context:
             sheets, names, encoding = read_workbook(data, [sheet] if sheet else None)
         else:
             cells, encoding, _ = read_cells(name, data)
-            sheets, names = [Sheet("", [])], []
     except guard.Refused as refused:
-        return Parsed(name, empty_rows(), [refused_problem(name, refused)], sheets=[])
+        return Parsed(name, empty_rows(), [_refused_problem(name, refused)])
     except UnicodeDecodeError:
         return Parsed(name, empty_rows(), [Problem(name, "err_encoding")])
     except (ValueError, csv.Error) as exc:
         return Parsed(name, empty_rows(), [Problem(name, "err_unreadable", params={"detail": str(exc)[:200]})])
     if not workbook:
-        return _parse_sheets(name, [("", cells)], catalog, context, encoding, names, [])
+        return _parse_sheets(name, [("", cells)], catalog, context, encoding, [], [])
     chosen, notes = _data_sheets(name, sheets, explicit=sheet is not None)
     return _parse_sheets(name, [(s.name, grid_frame(s.grid)) for s in chosen], catalog, context, encoding, names,
                          notes)
 
 
-def refused_problem(name: str, refused: guard.Refused) -> Problem:
+def _refused_problem(name: str, refused: guard.Refused) -> Problem:
     """Return the problem of a file the guard or the reader refused, located at its sheet."""
     return Problem(name, refused.code, sheet=refused.sheet or None,
                    params={"cell": refused.cell or "", **refused.params})

@@ -225,12 +225,6 @@ def sheet_period(sheet: str, year_hints: str = "") -> tuple[int, int] | None:
     return (int(year), int(m.group(2))) if year else None
 
 
-def is_month_sheet(sheet: str) -> bool:
-    """Return whether a sheet's name is a month (8月, 2021年8月, 8月快报), whatever its year."""
-    name = clean(sheet)
-    return bool(_period_in(name) or MONTH_IN_SHEET.match(name))
-
-
 def _region_from_titles(texts: list[str], catalog: Catalog) -> str | None:
     """Return the region a title or sheet name names (昆山市邮政行业运行情况 → 昆山市; 苏州市 → the city), or None."""
     names = sorted({alias for region, row in catalog.regions.iterrows() for alias in (region, *row["aliases"])},
