@@ -11,7 +11,7 @@ from lib.catalog import Catalog
 from lib.intake import Context, Parsed, empty_rows, parse
 from lib.problems import Problem
 
-ACTUALS_SUFFIXES = (".csv", ".xlsx")
+ACTUALS_SUFFIXES = (".csv", ".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 
 
 def actuals_files(actuals_dir: Path) -> list[Path]:

@@ -312,9 +312,9 @@ def build_parser() -> argparse.ArgumentParser:
     for name, func, text in (("validate", cmd_validate, "check a file without storing it"),
                              ("import", cmd_import, "validate a file, then store it all or nothing")):
         cmd = sub.add_parser(name, help=text)
-        cmd.add_argument("file", help="CSV or XLSX file")
+        cmd.add_argument("file", help="CSV file or workbook (.xlsx, .xlsm, .xls, .xlsb, .ods)")
         cmd.add_argument("--data-dir", default=str(config.data_dir()), help="folder with targets.csv and actuals/")
-        cmd.add_argument("--sheet", help="XLSX sheet (default: the first)")
+        cmd.add_argument("--sheet", help="one sheet of a workbook (default: every sheet that holds data)")
         cmd.add_argument("--format", choices=["text", "json"], default="text")
         cmd.add_argument("--lang", choices=["zh", "en"], default="zh")
         if name == "import":

@@ -37,6 +37,29 @@ MAX_LISTED_PROBLEMS = 1000
 # Largest actuals file the loader will read.
 MAX_ACTUALS_FILE_BYTES = 20 * 1024 * 1024
 
+# What reading one file may cost. Every limit is checked on the file's bytes before anything is inflated, parsed or
+# built (lib/intake/guard.py), so a file over one is refused in well under a second, with a message naming the
+# limit; bench/RESULTS.md measures the worst case. Generous for any real monthly file (a year of every indicator in
+# every region is under 10,000 rows), far below what would hurt a server shared by many sessions.
+MAX_ROWS = 1_048_576  # rows of a sheet or lines of a CSV file (Excel's own limit)
+MAX_COLUMNS = 1_000  # columns of a sheet or fields of a CSV line
+MAX_WORKBOOK_CELLS = 1_000_000  # rows × columns of a sheet, empty cells included: the reader builds the full grid
+MAX_CELL_CHARS = 32_767  # characters in one cell (Excel's own limit)
+MAX_ZIP_MEMBERS = 1_000  # parts of a zip workbook (.xlsx, .xlsm, .xlsb, .ods)
+MAX_UNZIPPED_BYTES = 200 * 1024 * 1024  # all parts together, inflated
+MAX_MEMBER_BYTES = 100 * 1024 * 1024  # one part, inflated
+MAX_ZIP_RATIO = 200  # inflated ÷ compressed size of a part larger than ZIP_RATIO_MIN_BYTES
+ZIP_RATIO_MIN_BYTES = 1024 * 1024
+
+# The largest value an indicator may have, by the family of its unit, in the family's base unit (元, 件, 个, …):
+# beyond it a value is a typing or unit mistake (Suzhou handles about 2 × 10^9 parcels a year). Rates stop at 100%.
+VALUE_CEILING = {"money": 1e14, "pieces": 1e13, "items": 1e12, "person_times": 1e12, "sites": 1e7, "cases": 1e7,
+                 "incidents": 1e7, "percent": 100.0, "score": 1e4}
+
+# A reported year-on-year growth (同比) that differs from the growth computed from the loaded baseline by more than
+# this many percentage points is flagged.
+GROWTH_TOLERANCE_POINTS = 0.5
+
 # Actuals files with fewer records than this are checked record by record (the column-by-column checks
 # cost more to set up than they save on a small file); larger ones column by column. Both give the same result.
 COLUMN_PATH_MIN_RECORDS = 600

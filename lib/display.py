@@ -167,19 +167,29 @@ def problems_frame(problems, language: str):
 
 
 def preview_frame(rows, catalog, language: str):
-    """Return parsed rows with indicator names and units, as they will be stored."""
-    return pd.DataFrame({
+    """Return parsed rows as they will be stored (indicator names, value in the indicator's unit), beside the value
+    and unit as the file wrote them and the sheet they came from, when the rows carry them."""
+    columns = {}
+    if "source_sheet" in rows and rows["source_sheet"].fillna("").astype(bool).any():
+        columns[t("col_sheet", language)] = rows["source_sheet"]
+    columns |= {
         t("col_row", language): rows["source_row"],
         t("col_period", language): [format_period(int(y), int(m), language)
                                     for y, m in zip(rows["year"], rows["month"])],
         t("col_target_name", language): [catalog.indicators.at[i, "name_en" if language == "en" else "name_zh"]
                                          for i in rows["indicator"]],
         t("col_region", language): rows["region"].replace("", t("city", language)),
+    }
+    if "source_value" in rows:
+        columns[t("col_source_value", language)] = rows["source_value"]
+        columns[t("col_source_unit", language)] = rows["source_unit"]
+    columns |= {
         t("col_value", language): rows["value"],
         t("col_unit", language): [catalog.indicators.at[i, "unit"] for i in rows["indicator"]],
         t("col_basis", language): [t(f"basis_{b}", language) for b in rows["basis"]],
         t("col_note", language): rows["note"],
-    })
+    }
+    return pd.DataFrame(columns)
 
 
 def provenance_frame(frame, unit: str, language: str):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from lib.i18n import t
@@ -18,20 +19,31 @@ class Problem:
     value: str | None = None
     params: dict = field(default_factory=dict)
     severity: str = "error"
+    sheet: str | None = None  # the workbook sheet it is in
 
     def message(self, lang: str = "zh") -> str:
-        """Return the problem as one sentence in lang, with its location first."""
-        where = (
-            t("problem_at", lang, file=self.file, row=self.row, column=self.column)
-            if self.row is not None
-            else t("problem_file", lang, file=self.file)
-        )
+        """Return the problem as one sentence in lang, with its location first (file, sheet, row and column)."""
+        if self.row is not None:
+            where = (t("problem_at_sheet", lang, file=self.file, sheet=self.sheet, row=self.row, column=self.column)
+                     if self.sheet else t("problem_at", lang, file=self.file, row=self.row, column=self.column))
+        else:
+            where = (t("problem_in_sheet", lang, file=self.file, sheet=self.sheet) if self.sheet
+                     else t("problem_file", lang, file=self.file))
         colon = ": " if lang == "en" else "："
         return f"{where}{colon}{self.detail(lang)}"
 
     def detail(self, lang: str = "zh") -> str:
-        """Return what is wrong, without the location (for tables that show file, row and column apart)."""
-        return t(self.code, lang, **{"value": self.value, **self.params})
+        """Return what is wrong, without the location (for tables that show file, row and column apart).
+
+        Two kinds of parameter read differently by language: a basis ('month', 'ytd', named basis or *_basis) is
+        said in words (当月, year to date), and a time (a *_at parameter, ISO) as the submissions tab says it."""
+        params = {"value": self.value, **self.params}
+        for key, value in params.items():
+            if (key == "basis" or key.endswith("_basis")) and value in ("month", "ytd"):
+                params[key] = t(f"basis_{value}", lang)
+            elif key.endswith("_at") and value:
+                params[key] = _day(str(value), lang)
+        return t(self.code, lang, **params)
 
     def as_dict(self, lang: str = "zh") -> dict:
         """Return the problem as plain data for JSON and tables."""
@@ -41,9 +53,20 @@ class Problem:
             "column": self.column,
             "value": self.value,
             "severity": self.severity,
+            "sheet": self.sheet,
             "code": self.code,
             "message": self.message(lang),
         }
+
+
+def _day(iso: str, lang: str) -> str:
+    """Return the day of an ISO time as the submissions tab writes it: 2021年9月10日, 10 Sep 2021."""
+    try:
+        moment = dt.datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    return f"{moment.day} {moment.strftime('%b')} {moment.year}" if lang == "en" else \
+        f"{moment.year}年{moment.month}月{moment.day}日"
 
 
 class InputError(Exception):

@@ -1,4 +1,5 @@
-"""Templates analysts fill in: long and wide, CSV and XLSX, pre-filled with ids, names and units."""
+"""Templates analysts fill in: long and wide (CSV and XLSX) and the monthly bulletin (XLSX and XLS), pre-filled with
+ids or names and units."""
 
 from __future__ import annotations
 
@@ -46,4 +47,84 @@ def to_xlsx(frame: pd.DataFrame, catalog: Catalog) -> bytes:
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         neutralise_frame(frame).to_excel(writer, sheet_name="数据", index=False)
         neutralise_frame(guide).to_excel(writer, sheet_name="指标说明", index=False)
+    return buffer.getvalue()
+
+
+# The monthly bulletin as statistics offices lay it out: a title naming the month, a two-row merged header
+# (本月 and 累计, each over 数值 and 同比增长（%）), one row per city-wide indicator with its unit.
+BULLETIN_TITLE = "苏州市邮政行业运行情况（{year}年{month}月）"
+BULLETIN_TOP = ["指标名称", "单位", "本月", "", "累计", ""]
+BULLETIN_SUB = ["", "", "数值", "同比增长（%）", "数值", "同比增长（%）"]
+BULLETIN_MERGES = ((2, 3, 0, 0), (2, 3, 1, 1), (2, 2, 2, 3), (2, 2, 4, 5))  # (first row, last row, first col, last col)
+BULLETIN_NOTE = ("填表说明：本月、累计任填其一（都填时按累计入库）；"
+                 "同比增长（%）按上年同期计算，系统会与已入库的上年数据核对。")
+
+
+def bulletin_frame(catalog: Catalog) -> pd.DataFrame:
+    """Return the bulletin's rows: indicator name and unit of every city-wide indicator, the four figures blank."""
+    rows = [{"指标名称": catalog.indicators.at[ind, "name_zh"], "单位": unit, "本月数值": None, "本月同比": None,
+             "累计数值": None, "累计同比": None} for ind, region, unit in _series(catalog) if region == ""]
+    return neutralise_frame(pd.DataFrame(rows))
+
+
+def to_bulletin_xlsx(frame: pd.DataFrame, year: int, month: int) -> bytes:
+    """Return the bulletin as .xlsx (openpyxl), merged title and header as offices write them."""
+    import openpyxl
+    from openpyxl.styles import Alignment, Font
+
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = f"{month}月"
+    ws.append([BULLETIN_TITLE.format(year=year, month=month)])
+    ws.merge_cells(start_row=1, end_row=1, start_column=1, end_column=6)
+    ws.append([])
+    ws.append([c or None for c in BULLETIN_TOP])
+    ws.append([c or None for c in BULLETIN_SUB])
+    for first_row, last_row, first_col, last_col in BULLETIN_MERGES:
+        ws.merge_cells(start_row=first_row + 1, end_row=last_row + 1, start_column=first_col + 1,
+                       end_column=last_col + 1)
+    for row in frame.itertuples(index=False, name=None):
+        ws.append([None if pd.isna(v) else v for v in row])
+    ws.append([])
+    ws.append(["填报单位："])
+    ws.append(["填报日期："])
+    ws["A1"].font = Font(bold=True, size=14)
+    for cell in (*ws[3], *ws[4]):
+        cell.alignment = Alignment(horizontal="center", vertical="center")
+        cell.font = Font(bold=True)
+    ws.column_dimensions["A"].width = 34
+    notes = book.create_sheet("填表说明")
+    notes.append([BULLETIN_NOTE])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def to_bulletin_xls(frame: pd.DataFrame, year: int, month: int) -> bytes:
+    """Return the bulletin as .xls (Excel 97–2003, xlwt), the same layout as to_bulletin_xlsx."""
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    ws = book.add_sheet(f"{month}月")
+    bold = xlwt.easyxf("font: bold on; align: horiz center, vert center")
+    ws.write_merge(0, 0, 0, 5, BULLETIN_TITLE.format(year=year, month=month), xlwt.easyxf("font: bold on, height 280"))
+    merged = {(first_row, first_col) for first_row, _, first_col, _ in BULLETIN_MERGES}
+    for first_row, last_row, first_col, last_col in BULLETIN_MERGES:
+        text = (BULLETIN_TOP if first_row == 2 else BULLETIN_SUB)[first_col]
+        ws.write_merge(first_row, last_row, first_col, last_col, text, bold)
+    for col, text in enumerate(BULLETIN_SUB):
+        if text and (3, col) not in merged:
+            ws.write(3, col, text, bold)
+    for r, row in enumerate(frame.itertuples(index=False, name=None), start=4):
+        for c, value in enumerate(row):
+            if not pd.isna(value) and value != "":
+                ws.write(r, c, value)
+    last = 4 + len(frame)
+    ws.write(last + 1, 0, "填报单位：")
+    ws.write(last + 2, 0, "填报日期：")
+    ws.col(0).width = 34 * 256
+    notes = book.add_sheet("填表说明")
+    notes.write(0, 0, BULLETIN_NOTE)
+    buffer = io.BytesIO()
+    book.save(buffer)
     return buffer.getvalue()

@@ -16,15 +16,15 @@ with tab_upload:
     if "upload_stored" in st.session_state:  # the message of the file just stored, shown once over a fresh uploader
         st.success(st.session_state.pop("upload_stored"))
     # A new key after each stored file empties the uploader, so the same file is not offered for storing again.
-    upload = st.file_uploader(t("uploader", lang), type=["csv", "xlsx"],
-                              key=f"upload_{st.session_state.get('upload_round', 0)}")
+    # Every type is accepted here: the check says in the reader's language which types can be read (a browser's own
+    # refusal of a type would be an English tooltip).
+    upload = st.file_uploader(t("uploader", lang), key=f"upload_{st.session_state.get('upload_round', 0)}")
     if upload is not None:
         data = upload.getvalue()
-        sheets = ui.cached_sheet_names(data) if upload.name.lower().endswith(".xlsx") else []
-        sheet = st.selectbox(t("sheet", lang), sheets, key="sheet") if len(sheets) > 1 else None
+        sheet = ui.sheet_picker(ui.cached_sheet_names(data))
         parsed = ui.cached_validation(upload.name, data, sheet=sheet)
         ui.intake_report(parsed, ds.catalog)
-        earlier = ui.cached_active_submission(data) if parsed.accepted and len(sheets) <= 1 else None
+        earlier = ui.cached_active_submission(data) if parsed.accepted and sheet is None else None
         if parsed.accepted and earlier:
             st.info(t("already_stored", lang, id=earlier["id"], user=earlier["user"],
                       time=display.format_timestamp(earlier["submitted_at"], lang)))
@@ -48,13 +48,17 @@ with tab_templates:
     st.caption(t("templates_intro", lang))
     year, month = display.next_period(ds)
     long_frame, files = ui.cached_templates(year, month)
-    cols = st.columns(4)
+    cols = st.columns(3)
     cols[0].download_button(t("template_long_csv", lang), files["template_long.csv"], "template_long.csv", "text/csv")
-    cols[1].download_button(t("template_long_xlsx", lang), files["template_long.xlsx"], "template_long.xlsx",
+    cols[0].download_button(t("template_long_xlsx", lang), files["template_long.xlsx"], "template_long.xlsx",
                             ui.XLSX_MIME)
-    cols[2].download_button(t("template_wide_csv", lang), files["template_wide.csv"], "template_wide.csv", "text/csv")
-    cols[3].download_button(t("template_wide_xlsx", lang), files["template_wide.xlsx"], "template_wide.xlsx",
+    cols[1].download_button(t("template_wide_csv", lang), files["template_wide.csv"], "template_wide.csv", "text/csv")
+    cols[1].download_button(t("template_wide_xlsx", lang), files["template_wide.xlsx"], "template_wide.xlsx",
                             ui.XLSX_MIME)
+    cols[2].download_button(t("template_bulletin_xlsx", lang), files["template_bulletin.xlsx"],
+                            "template_bulletin.xlsx", ui.XLSX_MIME)
+    cols[2].download_button(t("template_bulletin_xls", lang), files["template_bulletin.xls"], "template_bulletin.xls",
+                            ui.XLS_MIME)
     st.caption(format_period(year, month, lang))
     st.dataframe(long_frame, hide_index=True)
 

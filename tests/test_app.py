@@ -127,7 +127,8 @@ def test_viewer_can_check_a_gbk_file_but_never_sees_store_buttons(monkeypatch, s
     assert "登录分析员账号后可入库。" in [e.value for e in at.info]
     assert not [b for b in at.button if b.key in ("confirm_store", "revert")]
     preview = at.dataframe[0].value  # no problems, so the first table is the preview
-    assert preview.iloc[0].tolist()[:6] == [2, "2021年11月", "快递绿色网点", "全市", 28.0, "个"]
+    # the value and unit as the file wrote them, then as stored (in the indicator's unit)
+    assert preview.iloc[0].tolist()[:8] == [2, "2021年11月", "快递绿色网点", "全市", "28", "个", 28.0, "个"]
 
 
 def test_analyst_signs_in_stores_and_reverts(monkeypatch, sample_dir):
@@ -261,7 +262,7 @@ def test_upload_page_checks_a_file_once_against_the_loaded_data(monkeypatch, sam
     at.run()  # another analyst's file for the same month: the check is made again, against the new data
     assert len(opened) == 2 and parsed == ["n.csv", "n.csv"]
     assert "有1个提醒：数据会入库，但请核对。" in [e.value for e in at.warning]
-    assert "修订已入库数据：26 → 28个（原来源：other.csv）" in at.dataframe[0].value["说明"].iloc[0]
+    assert "修订已入库的当月数据：26 → 28个（原来源：文件 other.csv）" in at.dataframe[0].value["说明"].iloc[0]
 
 
 def test_provenance_rereads_the_submissions_log_only_when_it_changes(monkeypatch, sample_dir):

@@ -268,3 +268,44 @@ def test_twenty_concurrent_sessions(browser, server):
     assert errors == []
     p95 = sorted(times)[int(0.95 * (len(times) - 1))]
     print(f"20 sessions: p95 {p95:.2f} s")
+
+
+def sign_in(page) -> None:
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    sidebar.get_by_label("用户名").fill(ANALYST)
+    sidebar.get_by_label("密码", exact=True).fill(ANALYST_PASSWORD)
+    sidebar.get_by_role("button", name="登录").click()
+    sidebar.get_by_text(f"分析员：{ANALYST}").wait_for(timeout=30_000)
+
+
+def test_analyst_uploads_an_xls_and_a_merged_header_xlsx(browser, server):
+    """Files as offices make them (#14): LibreOffice's .xls of one sheet per month, then a bulletin with a merged
+    two-row header; each is stored from the 数据上报 page and the overview moves (runs last: it adds December)."""
+    office = REPO / "tests" / "fixtures" / "office"
+    page = browser.new_page(viewport={"width": 1440, "height": 1800})
+    page.goto(server + "/upload")
+    page.get_by_role("heading", name="数据上报").wait_for(timeout=60_000)
+    sign_in(page)
+    page.set_input_files('[data-testid="stFileUploader"] input[type="file"]', str(office / "2021年快报_按月.xls"))
+    page.get_by_text("校验通过，可以入库。").wait_for(timeout=30_000)
+    page.get_by_text("工作表「12月」：1行数据，0个错误").wait_for(timeout=30_000)
+    page.wait_for_timeout(800)
+    shot(page, "upload_xls_months.png")
+    page.get_by_role("button", name="确认入库").click()
+    page.get_by_text("共2行").wait_for(timeout=30_000)
+
+    page.set_input_files('[data-testid="stFileUploader"] input[type="file"]', str(office / "bulletin_2021-11.xlsx"))
+    page.get_by_text("校验通过，可以入库。").wait_for(timeout=30_000)
+    page.get_by_text("个提醒：数据会入库，但请核对。").wait_for(timeout=30_000)
+    page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=60_000)
+    page.wait_for_timeout(1500)
+    shot(page, "upload_merged_header_xlsx.png")
+    page.get_by_role("button", name="确认入库").click()
+    page.get_by_text("共2行").wait_for(timeout=30_000)
+
+    page.goto(server)
+    wait_for_app(page)
+    assert page.get_by_text("截至2021年12月").first.is_visible()
+    assert page.get_by_text("28个", exact=True).first.is_visible()  # green outlets: November's, from the .xlsx
+    shot(page, "overview_after_office_files.png")
+    page.close()

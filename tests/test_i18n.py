@@ -26,14 +26,15 @@ from tests.conftest import REPO
 CODE = sorted([*(REPO / "lib").rglob("*.py"), *(REPO / "pages").glob("*.py"), REPO / "app.py",
                *(REPO / "bench").glob("*.py"), *(REPO / "scripts").glob("*.py")])
 # (function name, argument position, keyword) of the calls whose argument is a key.
-BASE_SINKS = {("t", 0, "key"), ("Problem", 1, "code")}
+BASE_SINKS = {("t", 0, "key"), ("Problem", 1, "code"), ("Refused", 0, "code")}
 KEYWORD_ONLY = 10**6  # the argument position of a keyword-only parameter: reached by its keyword alone
 # Keys kept in a field of the kinds and statuses tables (lib/kinds.py): kind.label_key names every value of that field.
 TABLE_ROWS = [*KINDS.values(), *STATUSES.values()]
 TABLE_KEYS = {field: {v for row in TABLE_ROWS if (v := getattr(row, field, None))}
               for field in {f for row in TABLE_ROWS for f in vars(row) if f.endswith("_key")}}
 # Keys read back from where a Problem keeps them; the Problem(...) calls that set them are checked as sinks.
-PASS_THROUGH = {("problems.py", "self.code"), ("review.py", "problem.code")}
+PASS_THROUGH = {("problems.py", "self.code"), ("review.py", "problem.code"), ("guard.py", "self.code"),
+                ("__init__.py", "refused.code")}
 
 
 class Scan:
@@ -244,8 +245,8 @@ def built_keys() -> dict[str, set[str]]:
     values = {"status_": engine.STATUSES, "prog_": (*progress.STATUSES, "none"), "list_": plan.LIST_NAME,
               "basis_": set(intake.checks.BASIS_WORDS.values()),
               "submission_": ("active", "reverted", "missing"),
-              "severity_": ("error", "warning"), "layout_": ("long", "wide", "bulletin"),
-              "encoding_": ("utf-8-sig", "gb18030", "xlsx"),
+              "severity_": ("error", "warning"), "layout_": ("long", "wide", "bulletin", "mixed"),
+              "encoding_": ("utf-8-sig", "gb18030", "xlsx", "xls", "xlsb", "ods"),
               # category_label and department_label show an unknown value as it is: the bundled plan's values.
               "cat_": set(targets["category"]), "dept_": departments}
     return {prefix: {prefix + v for v in vs} for prefix, vs in values.items()}

@@ -117,8 +117,9 @@ BAD_FILES = [
     ("empty.csv", "", "err_empty", None, None),
     ("header_only.csv", BAD, "err_empty", None, None),
     ("binary.csv", "\x00\x01\x02PNG\x00".encode("latin-1"), "err_binary", None, None),
-    ("old_excel.xls", "whatever", "err_format", None, None),
-    ("broken.xlsx", b"PK\x03\x04 not really a workbook", "err_unreadable", None, None),
+    ("old_excel.xls", "whatever", "err_not_workbook", None, None),
+    ("report.pdf", "%PDF-1.4", "err_format", None, None),
+    ("broken.xlsx", b"PK\x03\x04 not really a workbook", "err_corrupt", None, None),
 ]
 
 

@@ -65,7 +65,9 @@ def test_later_submission_supersedes_and_revert_restores(sample_dir):
                               today=TODAY)
     second = store.import_file(sample_dir, "b.csv", (HEADER + "2021-11,green_outlets,29,,,,\n").encode(), "li",
                                today=TODAY)
-    assert any(p.code == "warn_revision" for p in second.parsed.warnings)
+    revision = next(p for p in second.parsed.warnings if p.code == "warn_revision_submission")
+    assert {k: revision.params[k] for k in ("old", "new", "id", "user", "original")} == {
+        "old": "28", "new": "29", "id": "000001", "user": "zhang", "original": "a.csv"}
     assert green_outlets(sample_dir) == 29
     store.revert(sample_dir, second.submission_id, user="zhang")
     assert green_outlets(sample_dir) == 28

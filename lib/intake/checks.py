@@ -34,6 +34,7 @@ class Context:
     loaded: dict[tuple, tuple[float, str, str]] = field(default_factory=dict)  # value, basis, source file
     last_year: dict[tuple, float] = field(default_factory=dict)  # month values of loaded series
     ytd: dict[tuple, float] = field(default_factory=dict)  # year-to-date values of loaded series
+    submissions: dict[str, dict] = field(default_factory=dict)  # log entry of each stored file, by its name
 
 
 def empty_rows() -> pd.DataFrame:
@@ -96,37 +97,50 @@ def read_basis(text: object) -> str | None:
     return BASIS_WORDS.get(clean(text).lower())
 
 
-def period_problem(period: tuple[int, int] | None, context: Context | None) -> tuple[str, dict] | None:
-    """Return (problem code, message parameters) for a record's month as parse_period read it (None: not a
-    month), or None when the month is fine."""
+def period_problem(period: tuple[int, int] | None, context: Context | None) -> str | None:
+    """Return the problem code of a record's month as parse_period read it (None: not a month), or None when the
+    month is fine."""
     if period is None:
-        return "err_period", {}
+        return "err_period"
     if context is None:
         return None
     if period > (context.today.year, context.today.month):
-        return "err_future", {}
+        return "err_future"
     if period[0] not in context.years:
-        return "err_year", {"years": "、".join(map(str, sorted(context.years)))}
+        return "err_year"
     return None
 
 
-def unit_conversion(catalog: Catalog, indicator: str, unit_text: object) -> tuple[float, bool] | None:
-    """Return (the factor into the indicator's unit, whether that unit is a percentage) for a unit cell
-    ('' means the indicator's unit), or None when the indicator's unit cannot be reached from it."""
+def unit_conversion(catalog: Catalog, indicator: str, unit_text: object) -> tuple[float, bool, float] | None:
+    """Return (the factor into the indicator's unit, whether that unit is a percentage, the largest plausible value
+    in it: config.VALUE_CEILING) for a unit cell ('' means the indicator's unit), or None when the indicator's unit
+    cannot be reached from it."""
     target_unit = catalog.indicator(indicator)["unit"]
     unit = units.canonical_unit(clean(unit_text))
     if unit is None or (unit and not units.convertible(unit, target_unit)):
         return None
-    return (units.factor(unit, target_unit) if unit else 1.0), target_unit == "%"
+    target = units.canonical_unit(target_unit)
+    family, base = units.UNITS[target] if target else ("", 1.0)
+    ceiling = config.VALUE_CEILING.get(family, float("inf")) / base
+    return (units.factor(unit, target_unit) if unit else 1.0), target_unit == "%", ceiling
 
 
 # Limits on a value in its indicator's unit, in the order they are reported: (problem code, whether a value
-# breaks it, given whether the unit is a percentage). The rules work on numbers (the record path) and on
-# whole arrays (the column path) alike.
-VALUE_LIMITS = (
-    ("err_negative", lambda value, percent: value < 0),
-    ("err_over_100", lambda value, percent: percent & (value > 100)),
-)
+# breaks it, given whether the unit is a percentage and the unit's ceiling). The rules work on numbers (the record
+# path) and on whole arrays (the column path) alike; a value converted past the largest float is inf, over any ceiling.
+VALUE_LIMITS = {
+    "err_negative": lambda value, percent, ceiling: value < 0,
+    "err_over_100": lambda value, percent, ceiling: percent & (value > 100),
+    "err_too_big": lambda value, percent, ceiling: value > ceiling,
+}
+
+
+def value_limit(value: float, percent: bool, ceiling: float) -> str | None:
+    """Return the first of VALUE_LIMITS a value breaks, or None."""
+    for code in ("err_negative", "err_over_100", "err_too_big"):
+        if VALUE_LIMITS[code](value, percent, ceiling):
+            return code
+    return None
 
 
 def check_record(rec: dict, headers: dict, catalog: Catalog, file_name: str,
@@ -141,7 +155,7 @@ def check_record(rec: dict, headers: dict, catalog: Catalog, file_name: str,
     period = parse_period(rec["period"])
     refused = period_problem(period, context)
     if refused:
-        bad("period", refused[0], **refused[1])
+        bad("period", refused, years="、".join(map(str, sorted(context.years))) if context else "")
     indicator = read_indicator(rec["indicator"], catalog)
     if indicator is None:
         hint = catalog.suggest_indicators(clean(rec["indicator"]))
@@ -164,11 +178,11 @@ def check_record(rec: dict, headers: dict, catalog: Catalog, file_name: str,
             allowed = units.same_family_units(catalog.indicator(indicator)["unit"])
             bad("unit", "err_unit", allowed="、".join(allowed))
         else:
-            factor, percent = conversion
-            value = value * factor
-            broken = next((code for code, breaks in VALUE_LIMITS if breaks(value, percent)), None)
+            factor, percent, ceiling = conversion
+            value = value * factor + 0.0  # + 0.0: a -0 reads 0
+            broken = value_limit(value, percent, ceiling)
             if broken:
-                bad("value", broken)
+                bad("value", broken, ceiling=f"{ceiling:,.0f}", unit=catalog.indicator(indicator)["unit"])
     if problems:
         return None, problems
     return {"pos": rec["pos"], "indicator": indicator, "region": region, "year": period[0], "month": period[1],
@@ -201,6 +215,17 @@ def is_revision(old: float | pd.Series, old_basis: str | pd.Series, value: float
     """Return whether a value (a number, or each of an array) changes a month already loaded: another basis,
     or a value that differs beyond rounding."""
     return (old_basis != basis) | (np.abs(old - value) > 1e-9 * np.maximum(np.abs(old), 1.0))
+
+
+def revision_check(context: Context, key: tuple, value: float, basis: str) -> tuple[float | None] | None:
+    """Return (the loaded figure of the same basis, None when none can be derived) when a value changes a month
+    already loaded, or None when it does not: a month value is compared with the loaded month value, a year to date
+    with the loaded year to date (either derived from what was loaded), never one with the other."""
+    old, old_basis, _ = context.loaded[key]
+    same = old if old_basis == basis else (context.ytd if basis == "ytd" else context.last_year).get(key)
+    if same is None or is_revision(same, basis, value, basis):
+        return (same,)
+    return None
 
 
 def implied_month_check(value: float, prev: float | None, last: float | None, from_file: bool) -> str | None:
@@ -237,22 +262,50 @@ def ytd_down_problem(file_name: str, names_by_col: dict[int, dict], row: int, va
 
 
 def revision_problem(file_name: str, names_by_col: dict[int, dict], row: int, value_col: int, value: float,
-                     old: float, unit: str, source: str) -> Problem:
-    """Return the warning of a value changing a month already loaded (from source)."""
-    return _at_value(file_name, "warn_revision", names_by_col, row, value_col, value,
-                     {"old": f"{old:g}", "new": f"{value:g}", "unit": unit, "source": source})
+                     basis: str, found: tuple[float | None], unit: str, context: Context, key: tuple) -> Problem:
+    """Return the warning (found: revision_check's) of a value changing a month already loaded, citing where the
+    loaded figure came from: the submission (id, day, who, original file name) or the file dropped in."""
+    (same,) = found
+    _, old_basis, source = context.loaded[key]
+    entry = context.submissions.get(source)
+    params = {"basis": basis, "old_basis": old_basis, "unit": unit, "new": f"{value:g}",
+              "old": "" if same is None else f"{same:g}", "source": source}
+    if entry:
+        params |= {"id": entry["id"], "submitted_at": entry["submitted_at"], "user": entry["user"],
+                   "original": entry["original_name"]}
+        code = "warn_revision_submission" if same is not None else "warn_revision_basis_submission"
+    else:
+        code = "warn_revision" if same is not None else "warn_revision_basis"
+    return _at_value(file_name, code, names_by_col, row, value_col, value, params)
+
+
+def ratio_text(ratio: float) -> str:
+    """Return how many times one value is another, as a reader takes it in: 4.5, 45, 1,250, 0.25, <0.001."""
+    if ratio >= 100:
+        return f"{ratio:,.0f}"
+    if ratio >= 0.1:
+        return f"{ratio:.1f}"
+    return f"{ratio:.3f}" if ratio >= 0.001 else "<0.001"
 
 
 def outlier_problem(file_name: str, names_by_col: dict[int, dict], row: int, value_col: int, value: float,
                     last: float, unit: str) -> Problem:
     """Return the warning of a month value far from the same month last year."""
     return _at_value(file_name, "warn_outlier", names_by_col, row, value_col, value,
-                     {"last": f"{last:g}", "unit": unit, "factor": f"{value / last:.1f}"})
+                     {"last": f"{last:g}", "unit": unit, "factor": ratio_text(value / last)})
+
+
+def growth_problem(file_name: str, row: int, column: str, text: str, reported: float, computed: float, year: int,
+                   basis: str) -> Problem:
+    """Return the warning of a reported year-on-year growth that differs from the one computed from the baseline."""
+    return Problem(file_name, "warn_growth_mismatch", row=int(row), column=column, value=text, severity="warning",
+                   params={"reported": f"{reported:.1f}", "computed": f"{computed:.1f}", "year": year, "basis": basis})
 
 
 def implied_month_problem(file_name: str, names_by_col: dict[int, dict], row: int, value_col: int, value: float,
-                          code: str, prev: float, last: float | None, unit: str) -> Problem:
-    """Return the warning (code, from implied_month_check) of a year-to-date value by the month it implies."""
+                          prev: float, last: float | None, unit: str, from_file: bool) -> Problem:
+    """Return the warning of a year-to-date value by the month it implies (one implied_month_check flags)."""
+    code = implied_month_check(value, prev, last, from_file)
     implied = value - prev
     return _at_value(file_name, code, names_by_col, row, value_col, value, {
         "prev": f"{prev:g}", "implied": f"{0.0 if abs(implied) < 1e-9 else implied:g}", "unit": unit,

@@ -76,19 +76,21 @@ def normalize(raw: pd.DataFrame, names_by_col: dict[int, dict], catalog: Catalog
     unit_codes, unit_texts = pd.factorize(raw["unit"], use_na_sentinel=False)
     pair_codes, pairs = pd.factorize(indicator_key * len(unit_texts) + unit_codes)
 
-    def conversion(pair: int) -> tuple[float, bool]:
+    def conversion(pair: int) -> tuple[float, bool, float]:
         ind, unit_text = ids[pair // len(unit_texts)], unit_texts[pair % len(unit_texts)]
         if ind is None:
-            return 1.0, False
-        return checks.unit_conversion(catalog, ind, unit_text) or (np.nan, False)
+            return 1.0, False, np.inf
+        return checks.unit_conversion(catalog, ind, unit_text) or (np.nan, False, np.inf)
 
     found = [conversion(int(pair)) for pair in pairs]
-    factor = np.array([f for f, _ in found])[pair_codes]
-    percent = np.array([p for _, p in found], dtype=bool)[pair_codes]
-    value = value * factor
+    factor = np.array([f for f, _, _ in found])[pair_codes]
+    percent = np.array([p for _, p, _ in found], dtype=bool)[pair_codes]
+    ceiling = np.array([c for _, _, c in found])[pair_codes]
+    with np.errstate(over="ignore", invalid="ignore"):
+        value = value * factor + 0.0  # + 0.0: a -0 reads 0
     failing |= np.isnan(value)
-    for _, breaks in checks.VALUE_LIMITS:
-        failing |= breaks(value, percent)
+    for breaks in checks.VALUE_LIMITS.values():
+        failing |= breaks(value, percent, ceiling)
     # one integer per (indicator, region, year, month), to find duplicates without hashing text
     row_key = ((indicator_key * (region_key.max(initial=0) + 1) + region_key) * 2200 + year) * 13 + month
 
@@ -194,12 +196,14 @@ def _against_loaded(rows: pd.DataFrame, catalog: Catalog, file_name: str, contex
     if context.loaded and not rows.empty:
         loaded = pd.DataFrame([(*k, *v) for k, v in context.loaded.items()],
                               columns=[*keys, "old", "old_basis", "source"]).astype({"year": "int64", "month": "int64"})
-        met = rows.merge(loaded, on=keys, how="inner")
-        changed = met[checks.is_revision(met["old"], met["old_basis"], met["value"], met["basis"])]
-        for r in changed.itertuples():
-            located.append((r.source_row, r.value_col, 0, checks.revision_problem(
-                file_name, names_by_col, r.source_row, r.value_col, r.value, r.old,
-                catalog.indicator(r.indicator)["unit"], r.source)))
+        met = rows.merge(loaded, on=keys, how="inner")  # few rows: each checked as the record path does
+        for r in met.itertuples():
+            key = (r.indicator, r.region, int(r.year), int(r.month))
+            found = checks.revision_check(context, key, r.value, r.basis)
+            if found:
+                located.append((r.source_row, r.value_col, 0, checks.revision_problem(
+                    file_name, names_by_col, r.source_row, r.value_col, r.value, r.basis, found,
+                    catalog.indicator(r.indicator)["unit"], context, key)))
     # last year's month values, keyed by the month a year later that they are compared with
     last = pd.DataFrame([(k[0], k[1], k[2] + 1, k[3], v) for k, v in context.last_year.items()],
                         columns=[*keys, "last"]).astype({"year": "int64", "month": "int64"})
@@ -229,10 +233,9 @@ def _against_loaded(rows: pd.DataFrame, catalog: Catalog, file_name: str, contex
         flagged = met.assign(prev=prev)[(below | far).to_numpy()]
         for r in flagged.itertuples():
             last_value = None if pd.isna(r.last) else r.last
-            code = checks.implied_month_check(r.value, r.prev, last_value, from_file=not pd.isna(r.own) or r.month == 1)
             located.append((r.source_row, r.value_col, 2, checks.implied_month_problem(
-                file_name, names_by_col, r.source_row, r.value_col, r.value, code, r.prev, last_value,
-                catalog.indicator(r.indicator)["unit"])))
+                file_name, names_by_col, r.source_row, r.value_col, r.value, r.prev, last_value,
+                catalog.indicator(r.indicator)["unit"], from_file=not pd.isna(r.own) or r.month == 1)))
     # by row, column, then revision, outlier, implied month: the record path's order
     located.sort(key=lambda item: item[:3])
     return ([p for *_, p in located[:config.MAX_LISTED_PROBLEMS]],

@@ -86,9 +86,9 @@ def _against_loaded(rows: list[dict], catalog: Catalog, file_name: str, context:
         at = (file_name, names_by_col, r["source_row"], r["value_col"], r["value"])
         unit = catalog.indicator(r["indicator"])["unit"]
         if key in context.loaded:
-            old, old_basis, source = context.loaded[key]
-            if checks.is_revision(old, old_basis, r["value"], r["basis"]):
-                problems.append(checks.revision_problem(*at, old, unit, source))
+            found = checks.revision_check(context, key, r["value"], r["basis"])
+            if found:
+                problems.append(checks.revision_problem(*at, r["basis"], found, unit, context, key))
         last = context.last_year.get((r["indicator"], r["region"], r["year"] - 1, r["month"]))
         if r["basis"] == "month" and last and last > 0 and r["value"] > 0 \
                 and checks.beyond_outlier_factor(r["value"] / last):
@@ -97,7 +97,7 @@ def _against_loaded(rows: list[dict], catalog: Catalog, file_name: str, context:
             before = (r["indicator"], r["region"], r["year"], r["month"] - 1)
             own, loaded = own_ytd.get(before), context.ytd.get(before)
             prev = 0.0 if r["month"] == 1 else (own if own is not None else loaded)
-            code = checks.implied_month_check(r["value"], prev, last, from_file=own is not None or r["month"] == 1)
-            if code:
-                problems.append(checks.implied_month_problem(*at, code, prev, last, unit))
+            from_file = own is not None or r["month"] == 1
+            if checks.implied_month_check(r["value"], prev, last, from_file):
+                problems.append(checks.implied_month_problem(*at, prev, last, unit, from_file))
     return problems[:config.MAX_LISTED_PROBLEMS], max(0, len(problems) - config.MAX_LISTED_PROBLEMS)

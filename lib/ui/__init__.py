@@ -42,16 +42,16 @@ from lib.ui.tracker import (
     tracker_filters,
     tracker_table,
 )
-from lib.ui.upload import XLSX_MIME, intake_report
+from lib.ui.upload import XLS_MIME, XLSX_MIME, intake_report, sheet_picker
 from lib.ui.widgets import analyst_panel, card_metric, export_panel, score_card, status_badge
 
 __all__ = [
-    "XLSX_MIME", "analyst_panel", "app_title", "cached_active_submission", "cached_detail_chart",
+    "XLSX_MIME", "XLS_MIME", "analyst_panel", "app_title", "cached_active_submission", "cached_detail_chart",
     "cached_indicator_view", "cached_overview_chart", "cached_plan_document", "cached_plan_draft", "cached_scorecard",
     "cached_scorecard_table", "cached_sheet_names", "cached_submissions_log", "cached_tasks", "cached_templates",
     "cached_tracker", "cached_validation", "card_metric", "department_kpis", "draft_editor", "export_panel",
     "headline_metrics", "headline_numbers", "intake_report", "item_history", "language_selector", "page_start",
     "plan_record_form", "plan_records", "plan_structure", "progress_editor", "publications_panel", "publish_panel",
-    "refused_progress_notice", "region_section", "score_card", "slide_card", "slide_chart_height", "slide_footer",
-    "slide_index", "status_badge", "target_selector", "tracker_filters", "tracker_table",
+    "refused_progress_notice", "region_section", "score_card", "sheet_picker", "slide_card", "slide_chart_height",
+    "slide_footer", "slide_index", "status_badge", "target_selector", "tracker_filters", "tracker_table",
 ]

@@ -157,7 +157,10 @@ def _templates(signature: tuple, year: int, month: int) -> tuple[pd.DataFrame, d
     catalog = _load_dataset(signature).catalog
     long_frame = templates.long_template(catalog, f"{year}-{month:02d}")
     wide_frame = templates.wide_template(catalog, year)
+    bulletin = templates.bulletin_frame(catalog)
     return long_frame, {
+        "template_bulletin.xlsx": templates.to_bulletin_xlsx(bulletin, year, month),
+        "template_bulletin.xls": templates.to_bulletin_xls(bulletin, year, month),
         "template_long.csv": templates.to_csv(long_frame),
         "template_long.xlsx": templates.to_xlsx(long_frame, catalog),
         "template_wide.csv": templates.to_csv(wide_frame),
