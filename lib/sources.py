@@ -1,0 +1,40 @@
+"""Where a slide's numbers come from, in the reader's words: the plan's document number and the last submission."""
+
+from __future__ import annotations
+
+from lib import store
+from lib.dataset import Dataset
+from lib.i18n import t
+
+# The plan's document number (文号) per year. The one place it is read from: when data/plans.csv carries the plan's
+# identity (#13), plan_document() reads it from there instead.
+PLAN_DOCUMENTS = {2021: "苏邮管〔2021〕21号"}
+
+
+def plan_document(ds: Dataset, year: int) -> str | None:
+    """Return the document number of the year's plan (e.g. 苏邮管〔2021〕21号), or None when it is not known."""
+    return PLAN_DOCUMENTS.get(year)
+
+
+def last_submission(ds: Dataset) -> dict | None:
+    """Return the newest submission still counted (its log entry: id, submitted_at, user, …), or None."""
+    log = store.read_log(ds.data_dir)
+    active = log[log["status"] == "active"] if "status" in log else log
+    return None if active.empty else active.iloc[0].to_dict()
+
+
+def data_source(ds: Dataset, lang: str = "zh") -> str:
+    """Return where the actuals come from: the last submission (number, date, who), else sample data or files."""
+    entry = last_submission(ds)
+    if entry is not None:
+        return t("source_submission", lang, id=entry["id"], date=str(entry["submitted_at"])[:10], user=entry["user"])
+    if ds.is_sample:
+        return t("source_sample", lang)
+    return t("source_files", lang, files=sum(1 for r in ds.reports if r.accepted))
+
+
+def source_line(ds: Dataset, year: int, lang: str = "zh") -> str:
+    """Return the source line of a slide or exported picture: the data's last submission and the plan's number."""
+    document = plan_document(ds, year)
+    data = data_source(ds, lang)
+    return t("source_line", lang, data=data, plan=document) if document else t("source_data_only", lang, data=data)
