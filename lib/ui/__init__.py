@@ -21,7 +21,7 @@ from lib.ui.caches import (
 )
 from lib.ui.frame import page_start
 from lib.ui.indicator import headline_metrics, region_section, target_selector
-from lib.ui.present import headline_numbers, slide_card, slide_chart_height, slide_footer, slide_index
+from lib.ui.present import headline_numbers, slide_card, slide_chart, slide_footer, slide_index
 from lib.ui.state import language_selector
 from lib.ui.tracker import (
     department_kpis,
@@ -40,6 +40,6 @@ __all__ = [
     "cached_submissions_log", "cached_tasks", "cached_templates", "cached_tracker", "cached_validation",
     "card_metric", "department_kpis", "export_panel", "headline_metrics", "headline_numbers", "intake_report",
     "item_history", "language_selector", "page_start", "progress_editor", "refused_progress_notice", "region_section",
-    "score_card", "slide_card", "slide_chart_height", "slide_footer", "slide_index", "status_badge",
+    "score_card", "slide_card", "slide_chart", "slide_footer", "slide_index", "status_badge",
     "target_selector", "tracker_filters", "tracker_table",
 ]
