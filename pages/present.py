@@ -52,5 +52,7 @@ with st.container(key="slide"):
                     ui.slide_card(build_card(score, year, as_of, lang))
         elif view.shows == "workplan":
             st.markdown(display.progress_count_badges(progress_counts(meeting.tracker), lang))
-            st.table(export.workplan_rows(meeting, view).drop(columns="_status"), hide_index=True, border="horizontal")
+            rows = export.workplan_rows(meeting, view)
+            ui.workplan_table(rows.drop(columns="_status"),
+                              [export.PROGRESS_COLORS.get(s, "#222222") for s in rows["_status"]])
     ui.slide_footer(meeting, view, index, len(views))

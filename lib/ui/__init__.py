@@ -21,7 +21,7 @@ from lib.ui.caches import (
 )
 from lib.ui.frame import page_start
 from lib.ui.indicator import headline_metrics, region_section, target_selector
-from lib.ui.present import headline_numbers, slide_card, slide_chart, slide_footer, slide_index
+from lib.ui.present import headline_numbers, slide_card, slide_chart, slide_footer, slide_index, workplan_table
 from lib.ui.state import language_selector
 from lib.ui.tracker import (
     department_kpis,
@@ -41,5 +41,5 @@ __all__ = [
     "card_metric", "department_kpis", "export_panel", "headline_metrics", "headline_numbers", "intake_report",
     "item_history", "language_selector", "page_start", "progress_editor", "refused_progress_notice", "region_section",
     "score_card", "slide_card", "slide_chart", "slide_footer", "slide_index", "status_badge",
-    "target_selector", "tracker_filters", "tracker_table",
+    "target_selector", "tracker_filters", "tracker_table", "workplan_table",
 ]

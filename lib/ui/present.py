@@ -9,6 +9,8 @@ enlarges everything, charts included, and the layout follows.
 
 from __future__ import annotations
 
+import html
+
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -41,16 +43,21 @@ _PRESENTATION_CSS = """
 .st-key-slide_body { flex: 1 1 0 !important; min-height: 0; overflow: hidden; gap: 1vh; flex-wrap: nowrap !important; }
 .st-key-slide_chart { flex: 1 1 0 !important; min-height: 0; }
 .st-key-slide_foot { flex: 0 0 auto !important; }
-.st-key-slide h1 { font-size: clamp(1.5rem, 4.6vh, 3.6rem); padding: 0; line-height: 1.2; }
-.st-key-slide h3, .st-key-slide h4 { font-size: clamp(1.05rem, 2.8vh, 2.2rem); padding: 0; }
-.st-key-slide p, .st-key-slide li, .st-key-slide td, .st-key-slide th { font-size: clamp(0.85rem, 2.1vh, 1.7rem); }
+.st-key-slide h1 { font-size: max(1.5rem, 4.6vh); padding: 0; line-height: 1.2; }
+.st-key-slide h3, .st-key-slide h4 { font-size: max(1.05rem, 2.8vh); padding: 0; }
+.st-key-slide p, .st-key-slide li, .st-key-slide td, .st-key-slide th { font-size: max(0.85rem, 2.1vh); }
 .st-key-slide [data-testid="stMetricValue"], .st-key-slide [data-testid="stMetricValue"] * {
-  font-size: clamp(1.3rem, 4.6vh, 3.8rem) !important; line-height: 1.15; }
+  font-size: max(1.3rem, 4.6vh) !important; line-height: 1.15; }
 .st-key-slide [data-testid="stMetricLabel"] p, .st-key-slide [data-testid="stMetricDelta"] * {
-  font-size: clamp(0.8rem, 1.9vh, 1.5rem) !important; }
-.st-key-slide [data-testid="stCaptionContainer"] p { font-size: clamp(0.75rem, 1.8vh, 1.4rem) !important; }
-.st-key-slide [data-testid="stTable"] td, .st-key-slide [data-testid="stTable"] th { padding: 0.5vh 0.6vw; }
-.st-key-slide_foot p { font-size: clamp(0.7rem, 1.6vh, 1.25rem) !important; }
+  font-size: max(0.8rem, 1.9vh) !important; }
+.st-key-slide [data-testid="stCaptionContainer"] p { font-size: max(0.75rem, 1.8vh) !important; }
+.st-key-slide [data-testid="stBadge"] * { font-size: max(0.75rem, 1.8vh) !important; }
+/* The work plan's table: the item gets half the width, every line of it shown. */
+.slide-table { width: 100%; table-layout: fixed; border-collapse: collapse; }
+.slide-table th { text-align: left; background: #1F4E79; color: white; }
+.slide-table :is(td, th) { padding: 0.5vh 0.6vw; vertical-align: top; border-bottom: 1px solid #ddd;
+  font-size: max(0.85rem, 2.1vh); line-height: 1.35; overflow-wrap: anywhere; }
+.st-key-slide_foot p { font-size: max(0.7rem, 1.6vh) !important; }
 </style>
 """
 # Type of a slide's chart in CSS pixels: readable on a 1024×768 projector, scaled by browser zoom on larger screens.
@@ -147,6 +154,21 @@ def _progress_bar():
         bar.progress(fraction, text=t("export_building", lang(), label=step))
 
     return report
+
+
+WORKPLAN_WIDTHS = (11, 12, 47, 13, 17)  # per cent of the table: status, number, item, lead, progress
+
+
+def workplan_table(rows, colors: list[str]) -> None:
+    """Draw a work-plan view's items as a table whose rows grow with their text (the first column in its colour)."""
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in rows.columns)
+    body = "".join(
+        "<tr>" + "".join(f'<td style="color:{color};font-weight:600">{html.escape(str(v))}</td>' if i == 0
+                         else f"<td>{html.escape(str(v))}</td>" for i, v in enumerate(values)) + "</tr>"
+        for values, color in zip(rows.itertuples(index=False), colors, strict=True))
+    widths = "".join(f'<col style="width:{w}%">' for w in WORKPLAN_WIDTHS)
+    st.markdown(f'<table class="slide-table"><colgroup>{widths}</colgroup><thead><tr>{head}</tr></thead>'
+                f"<tbody>{body}</tbody></table>", unsafe_allow_html=True)
 
 
 def slide_card(card, details: bool = False) -> None:
