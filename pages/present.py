@@ -32,7 +32,7 @@ with st.container(key="slide"):
                 with col:
                     ui.slide_card(build_card(score, year, as_of, lang), details=True)
         elif view.shows == "overview":
-            ui.slide_chart(completion_chart(scores, lang, label_width=44))
+            ui.slide_chart(completion_chart(scores, lang, label_width=70), type_px=ui.DENSE_CHART_TYPE_PX)
         elif view.shows == "indicator":
             detail = ui.cached_indicator_view(year, as_of, view.target_id)
             card = build_card(detail.score, year, as_of, lang)
@@ -46,7 +46,7 @@ with st.container(key="slide"):
                 ui.slide_chart(indicator_detail_chart(detail, lang))
         elif view.shows == "category":
             group = [s for s in scores if s.category == view.category]
-            ui.slide_chart(completion_chart(group, lang, label_width=44))
+            ui.slide_chart(completion_chart(group, lang, label_width=70))
             for col, score in zip(st.columns(len(group) or 1), group, strict=False):
                 with col:
                     ui.slide_card(build_card(score, year, as_of, lang))

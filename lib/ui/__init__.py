@@ -21,7 +21,15 @@ from lib.ui.caches import (
 )
 from lib.ui.frame import page_start
 from lib.ui.indicator import headline_metrics, region_section, target_selector
-from lib.ui.present import headline_numbers, slide_card, slide_chart, slide_footer, slide_index, workplan_table
+from lib.ui.present import (
+    DENSE_CHART_TYPE_PX,
+    headline_numbers,
+    slide_card,
+    slide_chart,
+    slide_footer,
+    slide_index,
+    workplan_table,
+)
 from lib.ui.state import language_selector
 from lib.ui.tracker import (
     department_kpis,
@@ -35,7 +43,8 @@ from lib.ui.upload import XLSX_MIME, intake_report
 from lib.ui.widgets import analyst_panel, card_metric, export_panel, score_card, status_badge
 
 __all__ = [
-    "XLSX_MIME", "analyst_panel", "cached_active_submission", "cached_detail_chart", "cached_indicator_view",
+    "DENSE_CHART_TYPE_PX", "XLSX_MIME", "analyst_panel", "cached_active_submission", "cached_detail_chart",
+    "cached_indicator_view",
     "cached_overview_chart", "cached_scorecard", "cached_scorecard_table", "cached_sheet_names",
     "cached_submissions_log", "cached_tasks", "cached_templates", "cached_tracker", "cached_validation",
     "card_metric", "department_kpis", "export_panel", "headline_metrics", "headline_numbers", "intake_report",

@@ -57,11 +57,14 @@ _PRESENTATION_CSS = """
 .slide-table th { text-align: left; background: #1F4E79; color: white; }
 .slide-table :is(td, th) { padding: 0.5vh 0.6vw; vertical-align: top; border-bottom: 1px solid #ddd;
   font-size: max(0.85rem, 2.1vh); line-height: 1.35; overflow-wrap: anywhere; }
-.st-key-slide_foot p { font-size: max(0.7rem, 1.6vh) !important; }
+.st-key-slide [data-testid="stMarkdownContainer"]:has(h1) { margin-bottom: 0 !important; }  /* not under the body */
+.st-key-slide_foot p { font-size: max(0.7rem, 1.6vh) !important; line-height: 1.35; margin: 0; }
+.st-key-slide_foot [data-testid="stCaptionContainer"] { margin: 0 !important; padding: 0 !important; }
 </style>
 """
-# Type of a slide's chart in CSS pixels: readable on a 1024×768 projector, scaled by browser zoom on larger screens.
-CHART_TYPE_PX = 16
+# Type of a slide's chart in CSS pixels: readable on a 1024×768 projector, scaled by browser zoom on larger screens;
+# the sixteen rows of every target's bars take a size smaller to keep a row apart on a 768-high window.
+CHART_TYPE_PX, DENSE_CHART_TYPE_PX = 16, 14
 
 
 def presentation_style() -> None:
@@ -86,20 +89,20 @@ def slide_index(total: int) -> int:
     return max(0, min(index, total - 1))
 
 
-def slide_chart(fig: go.Figure) -> None:
+def slide_chart(fig: go.Figure, type_px: int = CHART_TYPE_PX) -> None:
     """Draw a chart filling what the slide's body leaves: legend under the plot, every bar named."""
     fig = go.Figure(fig)
-    fig.update_layout(height=None, autosize=True, font=dict(size=CHART_TYPE_PX),
-                      margin=dict(l=8, r=16, t=34, b=8), legend=dict(font=dict(size=CHART_TYPE_PX - 2)))
+    fig.update_layout(height=None, autosize=True, font=dict(size=type_px),
+                      margin=dict(l=8, r=16, t=34, b=8), legend=dict(font=dict(size=type_px - 2)))
     if fig.layout.legend.yref == "container":  # the overview's legend at the top: the slide's footer has one
         fig.update_layout(showlegend=False)
     else:
         fig.update_layout(legend=dict(orientation="h", yref="paper", y=-0.12, yanchor="top"))
-    fig.update_xaxes(tickfont_size=CHART_TYPE_PX, title_font_size=CHART_TYPE_PX)
-    fig.update_yaxes(tickfont_size=CHART_TYPE_PX, title_font_size=CHART_TYPE_PX)
+    fig.update_xaxes(tickfont_size=type_px, title_font_size=type_px)
+    fig.update_yaxes(tickfont_size=type_px, title_font_size=type_px)
     fig.update_yaxes(dtick=1, selector=lambda axis: axis.categoryarray is not None)
-    fig.update_annotations(font_size=CHART_TYPE_PX)
-    fig.update_traces(textfont_size=CHART_TYPE_PX, selector=dict(mode="text"))
+    fig.update_annotations(font_size=type_px)
+    fig.update_traces(textfont_size=type_px, selector=dict(mode="text"))
     with st.container(key="slide_chart"):
         st.plotly_chart(fig, height="stretch", key="slide_chart_figure", config={"displayModeBar": False})
 
