@@ -182,7 +182,7 @@ def cmd_hash_password(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    """Export the deck or the chart PNGs and print the files written; return the exit code."""
+    """Export the views as PNGs, a PPTX deck or a PDF and print the files written; return the exit code."""
     from lib.export import ExportUnavailable, write_export
 
     if args.format == "docx":
@@ -327,13 +327,14 @@ def build_parser() -> argparse.ArgumentParser:
                             help="targets.csv to link items to (default: the data directory's)")
     parse_plan.add_argument("--lang", choices=["zh", "en"], default="zh")
     parse_plan.set_defaults(func=cmd_parse_plan)
-    export = sub.add_parser("export", help="write the PPTX deck or one PNG per chart")
+    export = sub.add_parser("export", help="write the presentation's views: the PPTX deck, the PDF, or one PNG each")
     export.add_argument("--data-dir", default=str(config.data_dir()), help="folder with targets.csv and actuals/")
     export.add_argument("--year", type=int, required=True)
     export.add_argument("--as-of", required=True, help="as-of month YYYY-MM")
-    export.add_argument("--format", choices=["pptx", "png", "docx"], required=True,
-                        help="pptx: the deck; png: one picture per chart; docx: the monthly briefing (通报)")
-    export.add_argument("--out", required=True, help="the .pptx or .docx file, or the folder for PNGs")
+    export.add_argument("--format", choices=["png", "pptx", "pdf", "docx"], required=True,
+                        help="png: one picture per view; pptx: the deck; pdf: the deck as PDF; docx: the monthly "
+                             "briefing (通报)")
+    export.add_argument("--out", required=True, help="the .pptx, .pdf or .docx file, or the folder for PNGs")
     export.add_argument("--no-charts", action="store_true", help="docx: leave the charts out")
     export.add_argument("--lang", choices=["zh", "en"], default="zh")
     export.set_defaults(func=cmd_export)

@@ -226,13 +226,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "slide_workplan": ("工作要点推进情况", "Work plan progress"),
     "slide_of": ("第{n}/{total}页", "{n} of {total}"),
     "prev": ("上一页", "Previous"),
-    "big_screen": ("大屏", "HD"),
-    "screen_help": ("投影为 1920×1080 时打开，图表更大", "Turn on for a 1920×1080 projector: larger charts"),
     "next": ("下一页", "Next"),
     "exit_present": ("退出演示", "Exit"),
     "legend": ("图例：● 进度正常　▲ 需关注　✕ 滞后　○ 无数据", "Legend: ● on pace  ▲ watch  ✕ behind  ○ no data"),
     "slide_footer": ("截至{period} · {source}", "As of {period} · {source}"),
-    "slide_source": ("数据来源：{source}；目标依据：{plan}", "{source} · plan {plan}"),
     # exports
     "export_unavailable": ("无法生成图片：需要 Chromium 浏览器和中文字体。请安装：apt-get install chromium fonts-noto-cjk（并 pip install kaleido）。页面其他功能不受影响。", "Cannot render images: Chromium and CJK fonts are needed. Install them: apt-get install chromium fonts-noto-cjk (and pip install kaleido). Everything else keeps working."),
     "export_title": ("导出", "Export"),
@@ -647,6 +644,18 @@ TEXT: dict[str, tuple[str, str]] = {
     "encoding_xlsb": ("Excel 二进制工作簿", "Excel binary workbook"),
     "encoding_ods": ("OpenDocument 表格", "OpenDocument spreadsheet"),
     "layout_mixed": ("各工作表格式不同", "layouts differ by sheet"),
+    # meeting exports: views, source lines
+    "as_of_period": ("截至{period}", "As of {period}"),
+    "targets_counted": ("{n}项指标：", "{n} targets: "),
+    "slide_part": ("（{n}/{total}）", " ({n} of {total})"),
+    "source_submission": ("数据：提交编号 {id}（{date}，{user}）", "Data: submission {id} ({date}, {user})"),
+    "source_sample": ("数据：示例数据（随仓库附带的模拟数据）", "Data: sample data (simulated, shipped with the app)"),
+    "source_files": ("数据：{files}个手工放入的文件（无提交记录）", "Data: {files} files placed by hand (no submission log)"),
+    "source_line": ("{data}；目标依据：{plan}", "{data}; targets: plan {plan}"),
+    "source_data_only": ("{data}", "{data}"),
+    "export_view_png": ("本页 PNG", "This view as PNG"),
+    "export_pdf": ("生成 PDF", "Build the PDF"),
+    "download_pdf": ("下载 PDF", "Download PDF"),
 }
 
 

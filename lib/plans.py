@@ -231,8 +231,3 @@ def footer_source(ds: Dataset, year: int, lang: str = "zh") -> str:
     files = sum(r.accepted for r in ds.reports)
     return t("footer_source", lang, source=ds.actuals_label, files=files,
              plan=plan_for(ds.catalog, year).citation(lang))
-
-
-def slide_source(ds: Dataset, year: int, lang: str = "zh") -> str:
-    """Return a slide's or an exported page's source: the data folder and the plan's 文号."""
-    return t("slide_source", lang, source=ds.actuals_label, plan=plan_for(ds.catalog, year).reference(lang))

@@ -1,21 +1,29 @@
-"""Exports: PNGs of the right size with real Chinese glyphs, a 16:9 PPTX with East-Asian fonts, the CLI."""
+"""Exports: every exported picture inside its edges and legible, PNGs that explain themselves, a deck and a PDF of
+the presentation's views in its order, with East-Asian fonts; the CLI."""
 
 from __future__ import annotations
 
+import io
 import os
+import re
 import shutil
 import struct
 import subprocess
 import sys
 
+import plotly.graph_objects as go
 import pytest
 
 from lib import export
 from lib.dataset import open_dataset
 from lib.problems import ExportError
 from tests.conftest import REPO, run_cli
+from tests.image_checks import edge_ink, layout_faults, text_boxes
 
 NEEDS_BROWSER = os.environ.get("CI") == "true" or export.chromium_path() is not None
+browser_only = pytest.mark.skipif(not NEEDS_BROWSER, reason="no Chromium here (CI requires it)")
+SLUGS = ["scorecard", "overview", "postal_business_volume", "postal_business_revenue", "express_volume",
+         "express_revenue", "green", "workplan_1", "workplan_2"]
 
 
 def png_size(data: bytes) -> tuple[int, int]:
@@ -23,11 +31,55 @@ def png_size(data: bytes) -> tuple[int, int]:
     return struct.unpack(">II", data[16:24])
 
 
+def deck_of(data: bytes):
+    from pptx import Presentation
+
+    return Presentation(io.BytesIO(data))
+
+
+def slide_texts(deck) -> list[str]:
+    """Return each slide's text: its text boxes, then its tables' cells."""
+    texts = []
+    for slide in deck.slides:
+        parts = [sh.text_frame.text for sh in slide.shapes if sh.has_text_frame]
+        parts += [c.text for sh in slide.shapes if sh.has_table for row in sh.table.rows for c in row.cells]
+        texts.append(" ".join(parts))
+    return texts
+
+
 @pytest.fixture(scope="module")
-def deck_bytes(tmp_path_factory):
+def data_copy(tmp_path_factory):
     data = tmp_path_factory.mktemp("export") / "data"
     shutil.copytree(REPO / "data", data)
-    return export.build_deck(open_dataset(data), 2021, 10, "zh")
+    return data
+
+
+@pytest.fixture(scope="module")
+def deck_bytes(data_copy):
+    return export.build_deck(open_dataset(data_copy), 2021, 10, "zh")
+
+
+@pytest.fixture(scope="module")
+def exported(data_copy, tmp_path_factory):
+    """Return every exported picture, both languages: (name, PNG bytes, SVG of the same layout, width, height)."""
+    if not NEEDS_BROWSER:
+        pytest.skip("no Chromium here (CI requires it)")
+    pictures = []
+    for lang in ("zh", "en"):
+        m = export.meeting(open_dataset(data_copy), 2021, 10, lang)
+        views = m.views()
+        for path, view in zip(export.export_pngs(m, tmp_path_factory.mktemp(f"png_{lang}")), views, strict=True):
+            svg = export.figure_svg(export.view_figure(m, view), lang=lang)
+            pictures.append((f"{lang} {path.name}", path.read_bytes(), svg, export.PNG_WIDTH, export.PNG_HEIGHT))
+        deck = deck_of(export.build_deck(m.ds, 2021, 10, lang, m=m))
+        blobs = [sh.image.blob for slide in deck.slides for sh in slide.shapes if sh.shape_type == 13]
+        pictured = [v for v in views if v.shows in export.DECK_PICTURES]
+        for blob, view in zip(blobs, pictured, strict=True):
+            width, height = export.deck_picture_px(view)
+            assert png_size(blob) == (width * export.DECK_SCALE, height * export.DECK_SCALE)
+            svg = export.figure_svg(export.deck_figure(m, view), width, height, lang=lang)
+            pictures.append((f"{lang} deck picture {view.slug}", blob, svg, width, height))
+    return pictures
 
 
 def test_cjk_font_resolves():
@@ -39,43 +91,116 @@ def test_cjk_font_resolves():
     assert "Noto Sans CJK" in out, out
 
 
-@pytest.mark.skipif(not NEEDS_BROWSER, reason="no Chromium here (CI requires it)")
-def test_png_has_the_expected_pixel_size(sample_dir):
-    charts = export.chart_set(open_dataset(sample_dir), 2021, 10, "zh")
-    assert [slug for slug, _, _ in charts] == ["overview", "postal_business_volume", "postal_business_revenue",
-                                               "express_volume", "express_revenue", "green"]
-    png = export.figure_png(charts[3][2])
-    assert png_size(png) == (1600 * 2, 900 * 2)
+# --- Every exported picture: nothing cut at an edge, no text leaving it or running into other text ------------
+
+def test_every_exported_picture_is_each_png_and_each_deck_picture_in_both_languages(exported):
+    names = [name for name, *_ in exported]
+    assert len(names) == 2 * (9 + 6)
+    assert names[:2] == ["zh 01_scorecard.png", "zh 02_overview.png"] and "en deck picture green" in names
 
 
-def test_deck_is_16_9_with_the_expected_slides(deck_bytes):
-    import io
+def test_no_ink_touches_an_edge_of_any_exported_picture(exported):
+    inked = {name: sides for name, png, *_ in exported if (sides := edge_ink(png))}
+    assert inked == {}
 
-    from pptx import Presentation
 
-    deck = Presentation(io.BytesIO(deck_bytes))
+def test_no_text_leaves_or_overlaps_in_any_exported_picture(exported):
+    faults = {name: found[:5] for name, _png, svg, w, h in exported if (found := layout_faults(svg, w, h))}
+    assert faults == {}
+
+
+def test_every_bar_of_the_overview_keeps_its_name(exported):
+    # 16 targets have a completion rate; plotly thins crowded category labels out unless every one is asked for.
+    for name, _png, svg, *_ in exported:
+        if "overview" in name:
+            names = [b for b in text_boxes(svg) if re.fullmatch(r"y\d*tick", b.kind)]
+            assert len({(round(b.top), b.text) for b in names if not b.text.endswith("%")}) >= 16, name
+
+
+def test_png_type_is_readable_from_the_back_of_a_room(exported):
+    for name, _png, svg, *_ in exported:
+        if name.endswith(".png"):
+            sizes = [float(m) for m in re.findall(rb'class="[xy]\d*tick"><text[^>]*font-size: ([\d.]+)px', svg)]
+            assert not sizes or min(sizes) >= 18, name
+
+
+def test_the_checks_catch_a_chart_cut_at_its_edge():
+    # The fault the exports had: labels wider than a 10 px margin, the axes not making room for them.
+    if not NEEDS_BROWSER:
+        pytest.skip("no Chromium here")
+    fig = go.Figure(go.Bar(x=[1, 2], y=["快递业务收入", "邮政业务总量"], orientation="h"))
+    fig.update_layout(margin=dict(l=10, r=10, t=10, b=10), yaxis=dict(automargin=False, title_text="亿件"))
+    png, svg = export.figure_png(fig, 400, 300, 1), export.figure_svg(fig, 400, 300)
+    assert edge_ink(png) == ["left"]
+    assert any("«快递业务收入» leaves the image" in f for f in layout_faults(svg, 400, 300))
+
+
+# --- PNGs that explain themselves ------------------------------------------------------------------------------
+
+@browser_only
+def test_png_is_a_1920_by_1080_slide_with_title_month_target_status_and_source(data_copy):
+    m = export.meeting(open_dataset(data_copy), 2021, 10, "zh")
+    view = next(v for v in m.views() if v.slug == "express_volume")
+    fig = export.view_figure(m, view)
+    assert png_size(export.view_png(m, view)) == (1920, 1080)
+    texts = " ".join(b.text for b in text_boxes(export.figure_svg(fig)))
+    for words in ("快递业务量", "截至2021年10月", "目标：≥24亿件", "进度正常（完成率 80.2% · 序时进度 78.8%",
+                  "11–12月还需月均完成2.38亿件",
+                  "数据：示例数据（随仓库附带的模拟数据）；目标依据：苏州邮管〔2021〕21号"):
+        assert words in texts, words
+    assert "data/actuals" not in texts
+
+
+def test_source_line_names_the_last_submission_never_a_folder(sample_dir):
+    from lib.sources import source_line
+    from lib.store import import_file
+
+    assert source_line(open_dataset(sample_dir), 2021, "zh") == \
+        "数据：示例数据（随仓库附带的模拟数据）；目标依据：苏州邮管〔2021〕21号"
+    data = "月份,指标名称,数值,单位\n2021年11月,快递绿色网点,29,个\n".encode()
+    assert import_file(sample_dir, "十一月.csv", data, user="zhang").submission_id == "000001"
+    line = source_line(open_dataset(sample_dir), 2021, "en")
+    assert re.fullmatch(r"Data: submission 000001 \(\d{4}-\d\d-\d\d, zhang\); targets: plan 苏州邮管〔2021〕21号", line)
+    assert source_line(open_dataset(sample_dir), 2022, "zh").startswith("数据：提交编号 000001（")  # no plan known
+
+
+# --- The deck: the presentation's views, in order ------------------------------------------------------------
+
+def test_deck_has_one_slide_per_view_in_the_presentation_order(deck_bytes, data_copy):
+    deck = deck_of(deck_bytes)
     assert (deck.slide_width, deck.slide_height) == (12191695, 6858000)  # 13.333 × 7.5 in
-    texts = [" ".join(sh.text_frame.text for sh in slide.shapes if sh.has_text_frame) for slide in deck.slides]
-    assert len(texts) == 7  # title, summary, four headline indicators, green packaging
-    assert "苏州市邮政快递业2021年目标任务跟踪" in texts[0] and "进度正常 17" in texts[0]
-    assert texts[2].startswith("邮政业务总量") and "434.46亿元" in texts[2]
+    texts = slide_texts(deck)
+    views = export.meeting(open_dataset(data_copy), 2021, 10, "zh").views()
+    assert [v.slug for v in views] == SLUGS and len(texts) == len(views)
+    for text, view in zip(texts, views, strict=True):
+        assert text.startswith(view.title), (text[:40], view.title)
+        assert "2021年10月" in text and "苏州邮管〔2021〕21号" in text and "data/actuals" not in text
+    assert "苏州市邮政快递业2021年目标任务跟踪" in texts[0] and "进度正常 17 · 需关注 3 · 滞后 4" in texts[0]
+    assert "434.46亿元" in texts[0] and "19.25亿件" in texts[0]
     assert "11–12月还需月均完成2.38亿件，比去年同期月均高7.2%" in texts[4]
     assert "绿色包装" in texts[6] and "8.15万个" in texts[6]
-    for text in texts:
-        assert "截至2021年10月" in text and "苏州邮管〔2021〕21号" in text
-    table = next(sh.table for sh in deck.slides[1].shapes if sh.has_table)
-    assert len(table.rows) == 25 and table.cell(3, 0).text == "快递业务量" and table.cell(3, 1).text == "19.25亿件"
+
+
+def test_the_work_plan_is_in_the_deck_as_tables_behind_first_every_item_whole(deck_bytes):
+    deck = deck_of(deck_bytes)
+    tables = [sh.table for slide in list(deck.slides)[7:] for sh in slide.shapes if sh.has_table]
+    rows = [[c.text for c in row.cells] for table in tables for row in list(table.rows)[1:]]
+    assert [r[0] for r in rows] == ["✕ 滞后"] * 4 + ["○ 未启动"] * 8  # 4 behind, then the 8 not started
+    assert rows[0][1:3] == ["工作要点 35", "持续推进“扫黄打非”进基层工作。深入推进全市邮政业“扫黄打非”基层站点建设"
+                            "工作，市区建成3家主要品牌快递企业“扫黄打非”工作站，各县（市）分别建成1家主要品牌快递企业"
+                            "“扫黄打非”工作站，城区普遍服务网点“扫黄打非”工作点建设覆盖率达40%以上。"]
+    # Rows as tall as their text (item 35 takes five lines, key work 1 one), each table above the slide's footer
+    assert tables[0].rows[1].height > 3 * tables[0].rows[5].height
+    for slide in list(deck.slides)[7:]:
+        table = next(sh for sh in slide.shapes if sh.has_table)
+        assert table.top + sum(r.height for r in table.table.rows) < 6.85 * 914400
 
 
 def test_every_run_has_an_east_asian_font(deck_bytes):
-    import io
-
-    from pptx import Presentation
     from pptx.oxml.ns import qn
 
-    deck = Presentation(io.BytesIO(deck_bytes))
     runs = 0
-    for slide in deck.slides:
+    for slide in deck_of(deck_bytes).slides:
         for shape in slide.shapes:
             frames = [shape.text_frame] if shape.has_text_frame else []
             if shape.has_table:
@@ -86,50 +211,57 @@ def test_every_run_has_an_east_asian_font(deck_bytes):
                         runs += 1
                         ea = run._r.find(qn("a:rPr")).find(qn("a:ea"))
                         assert ea is not None and ea.get("typeface") == export.DECK_FONT, run.text
+                        assert run.font.size.pt >= 11, run.text
     assert runs > 150
 
 
-@pytest.mark.skipif(not NEEDS_BROWSER, reason="no Chromium here (CI requires it)")
-def test_deck_slides_carry_chart_pictures(deck_bytes):
-    import io
-
-    from pptx import Presentation
-
-    deck = Presentation(io.BytesIO(deck_bytes))
-    pictures = [sh for slide in deck.slides for sh in slide.shapes if sh.shape_type == 13]
-    assert len(pictures) == 5
-    assert png_size(pictures[2].image.blob)[0] >= 2000
+@browser_only
+def test_deck_pictures_are_the_chart_views(deck_bytes):
+    pictures = [sh for slide in deck_of(deck_bytes).slides for sh in slide.shapes if sh.shape_type == 13]
+    assert len(pictures) == 6  # overview, four headline indicators, green packaging
+    assert png_size(pictures[1].image.blob) == (1282 * 2, 821 * 2)  # 8.9 × 5.7 in at 144 px/in, twice over
 
 
 def test_without_chromium_png_says_what_to_install_and_the_deck_still_builds(sample_dir, monkeypatch):
     monkeypatch.setattr(export, "_kaleido_started", False)
     monkeypatch.setattr(export, "chromium_path", lambda: None)
+    m = export.meeting(open_dataset(sample_dir), 2021, 10)
     with pytest.raises(export.ExportUnavailable, match="apt-get install chromium fonts-noto-cjk"):
-        export.figure_png(export.chart_set(open_dataset(sample_dir), 2021, 10)[0][2])
-    import io
-
-    from pptx import Presentation
-
-    deck = Presentation(io.BytesIO(export.build_deck(open_dataset(sample_dir), 2021, 10, "en")))
-    text = " ".join(sh.text_frame.text for s in deck.slides for sh in s.shapes if sh.has_text_frame)
+        export.view_png(m, m.views()[1])
+    deck = deck_of(export.build_deck(open_dataset(sample_dir), 2021, 10, "en"))
+    text = " ".join(slide_texts(deck))
     assert "Cannot render images" in text and "Express parcel volume" in text
 
 
-@pytest.mark.skipif(not NEEDS_BROWSER, reason="no Chromium here (CI requires it)")
-def test_cli_export_pptx_and_png(tmp_path):
-    def run(fmt, out):
+# --- The PDF and the CLI -----------------------------------------------------------------------------------------
+
+@browser_only
+def test_cli_export_png_pptx_and_pdf_of_the_same_views(tmp_path):
+    from pypdf import PdfReader
+
+    def run(fmt, out, lang="zh"):
         return run_cli("export", "--data-dir", REPO / "data", "--year", "2021", "--as-of", "2021-10", "--format", fmt,
-                       "--out", out)
+                       "--out", out, "--lang", lang)
 
     deck = run("pptx", tmp_path / "deck.pptx")
     assert (deck.returncode, deck.stdout) == (0, f"{tmp_path / 'deck.pptx'}\n")
-    assert (tmp_path / "deck.pptx").stat().st_size > 100_000
+    assert len(deck_of((tmp_path / "deck.pptx").read_bytes()).slides) == 9
     result = run("png", tmp_path / "pngs")
     assert result.returncode == 0, result.stderr
     files = sorted(p.name for p in (tmp_path / "pngs").iterdir())
-    assert files[0] == "01_overview.png" and len(files) == 6
+    assert files == [f"{i:02d}_{slug}.png" for i, slug in enumerate(SLUGS, start=1)]
     assert result.stdout.splitlines() == [str(tmp_path / "pngs" / name) for name in files]
-    assert png_size((tmp_path / "pngs" / "04_express_volume.png").read_bytes()) == (3200, 1800)
+    assert png_size((tmp_path / "pngs" / "05_express_volume.png").read_bytes()) == (1920, 1080)
+    pdf = run("pdf", tmp_path / "deck.pdf", "en")
+    assert (pdf.returncode, pdf.stdout) == (0, f"{tmp_path / 'deck.pdf'}\n")
+    reader = PdfReader(tmp_path / "deck.pdf")
+    assert len(reader.pages) == 9 and float(reader.pages[0].mediabox.width) / float(reader.pages[0].mediabox.height) \
+        == pytest.approx(16 / 9)
+    first = reader.pages[0].extract_text()
+    assert "Headline targets at a glance" in first and "As of Oct 2021" in first  # text, not pictures of text
+    assert "Data: sample data" in first and "¥43.45 bn" in first
+    plan_page = reader.pages[7].extract_text()  # the items' Chinese, as written (目, 黄: not look-alike radicals)
+    assert "Work plan progress (1 of 2)" in plan_page and "扫黄打非" in plan_page.replace(" ", "")
 
 
 def test_cli_export_bad_arguments():
@@ -138,16 +270,17 @@ def test_cli_export_bad_arguments():
     assert result.stderr == "error: 截至月份「2020-10」无效，应为 YYYY-MM (--year 2021)\n"
 
 
-@pytest.mark.skipif(not NEEDS_BROWSER, reason="no Chromium here (CI requires it)")
+@browser_only
 def test_png_from_several_threads_each_gets_its_own_chart(sample_dir):
     import hashlib
     from concurrent.futures import ThreadPoolExecutor
 
-    figs = [fig for _, _, fig in export.chart_set(open_dataset(sample_dir), 2021, 10, "zh")][:3]
+    m = export.meeting(open_dataset(sample_dir), 2021, 10, "zh")
+    figs = [export.view_figure(m, view, 480, 270, standalone=False) for view in m.views()[1:4]]
 
     def digest(fig) -> str:
         """Return the MD5 of a small rendering of fig."""
-        return hashlib.md5(export.figure_png(fig, 400, 225, 1)).hexdigest()
+        return hashlib.md5(export.figure_png(fig, 480, 270, 1)).hexdigest()
 
     alone = [digest(fig) for fig in figs]
     with ThreadPoolExecutor(4) as pool:
@@ -184,7 +317,7 @@ def test_cli_export_data_problems_exit_1_with_the_file_named(sample_dir, tmp_pat
     assert broken.stderr.splitlines()[1].startswith("  targets.csv: missing required column(s): ")
 
 
-@pytest.mark.skipif(not NEEDS_BROWSER, reason="no Chromium here (CI requires it)")
+@browser_only
 def test_a_browser_that_cannot_start_gives_the_install_hint_quickly(tmp_path):
     # A process of its own: kaleido's browser is process-wide, and a failed start would leave this one marked hung.
     env = dict(os.environ, BROWSER_PATH="/bin/false")
@@ -193,3 +326,16 @@ def test_a_browser_that_cannot_start_gives_the_install_hint_quickly(tmp_path):
                             cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 1
     assert "apt-get install chromium fonts-noto-cjk" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_views_put_the_work_plan_behind_first_on_views_that_fit(data_copy):
+    from lib.slides import WORKPLAN_LINES_PER_VIEW, item_lines, presentation_views
+
+    m = export.meeting(open_dataset(data_copy), 2021, 10, "zh")
+    plan_views = [v for v in presentation_views(m.scores, "zh", m.tracker) if v.shows == "workplan"]
+    assert [v.title for v in plan_views] == ["工作要点推进情况（1/2）", "工作要点推进情况（2/2）"]
+    keys = [k for v in plan_views for k in v.items]
+    assert keys[:4] == ["work_item:35", "work_item:39", "work_item:43", "work_item:58"] and len(keys) == 12
+    text = m.tracker.set_index("key")["text"]
+    for view in plan_views:
+        assert sum(item_lines(text[k]) for k in view.items) <= WORKPLAN_LINES_PER_VIEW

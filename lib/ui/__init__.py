@@ -32,7 +32,15 @@ from lib.ui.plan import (
     publications_panel,
     publish_panel,
 )
-from lib.ui.present import headline_numbers, slide_card, slide_chart_height, slide_footer, slide_index
+from lib.ui.present import (
+    DENSE_CHART_TYPE_PX,
+    headline_numbers,
+    slide_card,
+    slide_chart,
+    slide_footer,
+    slide_index,
+    workplan_table,
+)
 from lib.ui.state import language_selector
 from lib.ui.tracker import (
     department_kpis,
@@ -46,12 +54,13 @@ from lib.ui.upload import XLS_MIME, XLSX_MIME, intake_report, sheet_picker
 from lib.ui.widgets import analyst_panel, card_metric, export_panel, score_card, status_badge
 
 __all__ = [
-    "XLSX_MIME", "XLS_MIME", "analyst_panel", "app_title", "cached_active_submission", "cached_detail_chart",
-    "cached_indicator_view", "cached_overview_chart", "cached_plan_document", "cached_plan_draft", "cached_scorecard",
-    "cached_scorecard_table", "cached_sheet_names", "cached_submissions_log", "cached_tasks", "cached_templates",
-    "cached_tracker", "cached_validation", "card_metric", "department_kpis", "draft_editor", "export_panel",
-    "headline_metrics", "headline_numbers", "intake_report", "item_history", "language_selector", "page_start",
-    "plan_record_form", "plan_records", "plan_structure", "progress_editor", "publications_panel", "publish_panel",
-    "refused_progress_notice", "region_section", "score_card", "sheet_picker", "slide_card", "slide_chart_height",
-    "slide_footer", "slide_index", "status_badge", "target_selector", "tracker_filters", "tracker_table",
+    "DENSE_CHART_TYPE_PX", "XLSX_MIME", "XLS_MIME", "analyst_panel", "app_title", "cached_active_submission",
+    "cached_detail_chart", "cached_indicator_view", "cached_overview_chart", "cached_plan_document",
+    "cached_plan_draft", "cached_scorecard", "cached_scorecard_table", "cached_sheet_names", "cached_submissions_log",
+    "cached_tasks", "cached_templates", "cached_tracker", "cached_validation", "card_metric", "department_kpis",
+    "draft_editor", "export_panel", "headline_metrics", "headline_numbers", "intake_report", "item_history",
+    "language_selector", "page_start", "plan_record_form", "plan_records", "plan_structure", "progress_editor",
+    "publications_panel", "publish_panel", "refused_progress_notice", "region_section", "score_card", "sheet_picker",
+    "slide_card", "slide_chart", "slide_footer", "slide_index", "status_badge", "target_selector", "tracker_filters",
+    "tracker_table", "workplan_table",
 ]

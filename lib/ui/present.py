@@ -1,44 +1,74 @@
-"""Widgets of the presentation page: its style, the period it shows, slides' cards, numbers and navigation."""
+"""Widgets of the presentation page: its style, the period it shows, slides' cards, numbers, exports and navigation.
+
+The page fits any window without a switch: the slide is a column pinned to the window's edges (CSS `position: fixed`),
+the view's body takes what the title and the footer leave, and its chart is drawn at the height of that body
+(`st.plotly_chart(height="stretch")`: Streamlit measures the element and hands Plotly its height). Text is sized in
+viewport units, so a projector's 1024×768 and a 2560×1440 screen get the same slide; browser zoom (Ctrl +/−) still
+enlarges everything, charts included, and the layout follows.
+"""
 
 from __future__ import annotations
 
+import html
+
+import plotly.graph_objects as go
 import streamlit as st
 
-from lib.dataset import Dataset
+from lib import export
 from lib.display import md
 from lib.engine import Score
-from lib.fmt import estimate, format_pct, format_period, format_value
+from lib.fmt import estimate, format_pct, format_value
 from lib.i18n import t
 from lib.kinds import KINDS
-from lib.plans import slide_source
+from lib.slides import View
 from lib.ui.state import lang
-from lib.ui.widgets import card_metric, export_panel, status_badge
+from lib.ui.widgets import card_metric, status_badge
 
-# Static styles of the presentation page (no user data): hide the chrome, enlarge the type.
+# Static styles of the presentation page (no user data): hide the chrome, a slide as tall as the window, type in
+# viewport units. The slide's parts are keyed containers (st-key-…): slide, slide_body, slide_chart, slide_foot.
 _PRESENTATION_CSS = """
 <style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"],
 [data-testid="stToolbar"], [data-testid="stDecoration"] { display: none !important; }
-.stMainBlockContainer, .block-container { padding: 1.2rem 2.5rem 0.5rem 2.5rem !important; max-width: 100% !important; }
-.stMainBlockContainer p, .stMainBlockContainer li { font-size: 1.2rem; }
-.stMainBlockContainer h1 { font-size: 2.4rem; padding: 0; }
-[data-testid="stMetricValue"], [data-testid="stMetricValue"] * { font-size: 2.5rem !important; line-height: 1.15; }
-[data-testid="stMetricLabel"] p { font-size: 1.05rem !important; }
-[data-testid="stCaptionContainer"] p { font-size: 1.05rem !important; }
-/* Slides are laid out for 1280×720; on larger 16:9 screens the text scales up (charts keep their own size:
-   Plotly measures its container and would be clipped inside a zoomed one). */
-@media (min-width: 1580px) and (min-height: 880px) {
-  .stMainBlockContainer :is([data-testid="stMarkdown"], [data-testid="stMetric"],
-   [data-testid="stButton"], [data-testid="stPageLink"], [data-testid="stBadge"]) { zoom: 1.25; } }
-@media (min-width: 1900px) and (min-height: 1060px) {
-  .stMainBlockContainer :is([data-testid="stMarkdown"], [data-testid="stMetric"],
-   [data-testid="stButton"], [data-testid="stPageLink"], [data-testid="stBadge"]) { zoom: 1.45; } }
+[data-testid="stMain"] { overflow: hidden; }
+/* The slide is pinned to the window, whatever else the page holds above it (the style element, a notice). */
+.st-key-slide { position: fixed !important; top: 1.6vh; bottom: 0.8vh; left: 2.2vw; right: 2.2vw;
+  width: auto !important; height: auto !important; gap: 0.8vh; flex-wrap: nowrap !important; }
+.st-key-slide > *, .st-key-slide_body > * { flex-shrink: 0 !important; }
+/* Every block between the slide and its body, and between the body and its chart, takes the height left over. */
+.st-key-slide [data-testid="stLayoutWrapper"]:has(> .st-key-slide_body),
+.st-key-slide :is([data-testid="stLayoutWrapper"], [data-testid="stVerticalBlock"],
+  [data-testid="stHorizontalBlock"]):has(.st-key-slide_chart) { flex: 1 1 0 !important; min-height: 0 !important; }
+.st-key-slide [data-testid="stColumn"]:has(.st-key-slide_chart) > [data-testid="stVerticalBlock"] { height: 100%; }
+.st-key-slide_body { flex: 1 1 0 !important; min-height: 0; overflow: hidden; gap: 1vh; flex-wrap: nowrap !important; }
+.st-key-slide_chart { flex: 1 1 0 !important; min-height: 0; }
+.st-key-slide_foot { flex: 0 0 auto !important; }
+.st-key-slide h1 { font-size: max(1.5rem, 4.6vh); padding: 0; line-height: 1.2; }
+.st-key-slide h3, .st-key-slide h4 { font-size: max(1.05rem, 2.8vh); padding: 0; }
+.st-key-slide p, .st-key-slide li, .st-key-slide td, .st-key-slide th { font-size: max(0.85rem, 2.1vh); }
+.st-key-slide [data-testid="stMetricValue"], .st-key-slide [data-testid="stMetricValue"] * {
+  font-size: max(1.3rem, 4.6vh) !important; line-height: 1.15; }
+.st-key-slide [data-testid="stMetricLabel"] p, .st-key-slide [data-testid="stMetricDelta"] * {
+  font-size: max(0.8rem, 1.9vh) !important; }
+.st-key-slide [data-testid="stCaptionContainer"] p { font-size: max(0.75rem, 1.8vh) !important; }
+.st-key-slide [data-testid="stBadge"] * { font-size: max(0.75rem, 1.8vh) !important; }
+/* The work plan's table: the item gets half the width, every line of it shown. */
+.slide-table { width: 100%; table-layout: fixed; border-collapse: collapse; }
+.slide-table th { text-align: left; background: #1F4E79; color: white; }
+.slide-table :is(td, th) { padding: 0.5vh 0.6vw; vertical-align: top; border-bottom: 1px solid #ddd;
+  font-size: max(0.85rem, 2.1vh); line-height: 1.35; overflow-wrap: anywhere; }
+.st-key-slide [data-testid="stMarkdownContainer"]:has(h1) { margin-bottom: 0 !important; }  /* not under the body */
+.st-key-slide_foot p { font-size: max(0.7rem, 1.6vh) !important; line-height: 1.35; margin: 0; }
+.st-key-slide_foot [data-testid="stCaptionContainer"] { margin: 0 !important; padding: 0 !important; }
 </style>
 """
+# Type of a slide's chart in CSS pixels: readable on a 1024×768 projector, scaled by browser zoom on larger screens;
+# the sixteen rows of every target's bars take a size smaller to keep a row apart on a 768-high window.
+CHART_TYPE_PX, DENSE_CHART_TYPE_PX = 16, 14
 
 
 def presentation_style() -> None:
-    """Hide the sidebar and toolbar and enlarge the type for the presentation page."""
+    """Hide the sidebar and toolbar and make the page one slide as tall as the window."""
     st.html(_PRESENTATION_CSS)
 
 
@@ -59,29 +89,89 @@ def slide_index(total: int) -> int:
     return max(0, min(index, total - 1))
 
 
-def slide_footer(ds: Dataset, year: int, as_of: int, index: int, total: int) -> None:
-    """Draw the slide footer (as-of month, source, legend) and previous/next/exit navigation."""
+def slide_chart(fig: go.Figure, type_px: int = CHART_TYPE_PX) -> None:
+    """Draw a chart filling what the slide's body leaves: legend under the plot, every bar named."""
+    fig = go.Figure(fig)
+    fig.update_layout(height=None, autosize=True, font=dict(size=type_px),
+                      margin=dict(l=8, r=16, t=34, b=8), legend=dict(font=dict(size=type_px - 2)))
+    if fig.layout.legend.yref == "container":  # the overview's legend at the top: the slide's footer has one
+        fig.update_layout(showlegend=False)
+    else:
+        fig.update_layout(legend=dict(orientation="h", yref="paper", y=-0.12, yanchor="top"))
+    fig.update_xaxes(tickfont_size=type_px, title_font_size=type_px)
+    fig.update_yaxes(tickfont_size=type_px, title_font_size=type_px)
+    fig.update_yaxes(dtick=1, selector=lambda axis: axis.categoryarray is not None)
+    fig.update_annotations(font_size=type_px)
+    fig.update_traces(textfont_size=type_px, selector=dict(mode="text"))
+    with st.container(key="slide_chart"):
+        st.plotly_chart(fig, height="stretch", key="slide_chart_figure", config={"displayModeBar": False})
+
+
+def slide_footer(m: export.Meeting, view: View, index: int, total: int) -> None:
+    """Draw the slide footer (as-of month, source, legend) with exports and previous/next/exit navigation."""
     language = lang()
-    st.divider()
-    info, screen, prev, nxt, leave, out = st.columns([4.2, 1, 1, 1, 1.1, 1.2], vertical_alignment="center")
-    with out:
-        export_panel(ds, year, as_of)
-    big = screen.toggle(t("big_screen", language), value=st.query_params.get("screen") == "1080", key="slide_screen",
-                        help=t("screen_help", language))
-    if big != (st.query_params.get("screen") == "1080"):
-        st.query_params["screen"] = "1080" if big else "720"
-        st.rerun()
-    source = slide_source(ds, year, language)
-    info.caption(f"{t('slide_footer', language, period=format_period(year, as_of, language), source=source)}  \n"
-                 f"{t('legend', language)}")
-    if prev.button(t("prev", language), disabled=index == 0, key="slide_prev", width="stretch"):
-        st.query_params["view"] = str(index)
-        st.rerun()
-    if nxt.button(t("next", language), disabled=index >= total - 1, key="slide_next", type="primary",
-                  width="stretch"):
-        st.query_params["view"] = str(index + 2)
-        st.rerun()
-    leave.page_link("pages/overview.py", label=t("exit_present", language), icon=":material/close:")
+    with st.container(key="slide_foot"):
+        info, out, prev, nxt, leave = st.columns([5, 1.1, 1, 1, 1.1], vertical_alignment="center")
+        with out:
+            present_export_panel(m, view)
+        info.caption(f"{md(m.source())}  \n{t('legend', language)}")
+        if prev.button(t("prev", language), disabled=index == 0, key="slide_prev", width="stretch"):
+            st.query_params["view"] = str(index)
+            st.rerun()
+        if nxt.button(t("next", language), disabled=index >= total - 1, key="slide_next", type="primary",
+                      width="stretch"):
+            st.query_params["view"] = str(index + 2)
+            st.rerun()
+        leave.page_link("pages/overview.py", label=t("exit_present", language), icon=":material/close:")
+
+
+PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+
+
+def present_export_panel(m: export.Meeting, view: View) -> None:
+    """Draw the exports of the presentation: this view as PNG, the deck as PPTX and as PDF (the same views)."""
+    language = lang()
+    name = f"{m.year}-{m.as_of:02d}"
+    with st.popover(t("export_title", language), icon=":material/download:"):
+        try:
+            if st.button(t("export_view_png", language), key="png_view"):
+                st.download_button(t("download_png", language), export.view_png(m, view), f"{view.slug}_{name}.png",
+                                   "image/png", key="png_view_download")
+            if st.button(t("export_pptx", language), key="build_pptx"):
+                deck = export.build_deck(m.ds, m.year, m.as_of, language, progress=_progress_bar(), m=m)
+                st.download_button(t("download_pptx", language), deck, f"scorecard_{name}.pptx", PPTX_MIME,
+                                   key="pptx_download")
+            if st.button(t("export_pdf", language), key="build_pdf"):
+                pdf = export.build_pdf(m, _progress_bar())
+                st.download_button(t("download_pdf", language), pdf, f"scorecard_{name}.pdf", "application/pdf",
+                                   key="pdf_download")
+        except export.ExportUnavailable as exc:
+            st.error(str(exc))
+
+
+def _progress_bar():
+    """Return a callback that shows an export's progress (fraction done, the view being drawn) in a bar."""
+    bar = st.progress(0.0)
+
+    def report(fraction: float, step: str) -> None:
+        bar.progress(fraction, text=t("export_building", lang(), label=step))
+
+    return report
+
+
+WORKPLAN_WIDTHS = (11, 12, 47, 13, 17)  # per cent of the table: status, number, item, lead, progress
+
+
+def workplan_table(rows, colors: list[str]) -> None:
+    """Draw a work-plan view's items as a table whose rows grow with their text (the first column in its colour)."""
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in rows.columns)
+    body = "".join(
+        "<tr>" + "".join(f'<td style="color:{color};font-weight:600">{html.escape(str(v))}</td>' if i == 0
+                         else f"<td>{html.escape(str(v))}</td>" for i, v in enumerate(values)) + "</tr>"
+        for values, color in zip(rows.itertuples(index=False), colors, strict=True))
+    widths = "".join(f'<col style="width:{w}%">' for w in WORKPLAN_WIDTHS)
+    st.markdown(f'<table class="slide-table"><colgroup>{widths}</colgroup><thead><tr>{head}</tr></thead>'
+                f"<tbody>{body}</tbody></table>", unsafe_allow_html=True)
 
 
 def slide_card(card, details: bool = False) -> None:
@@ -103,8 +193,3 @@ def headline_numbers(score: Score, language: str) -> None:
     if score.projection_year_end is not None and KINDS[score.kind].shows_projection:
         projection = format_value(estimate(score.projection_year_end, score.unit), score.unit, language, compact=True)
         st.metric(t("projection", language), projection)
-
-
-def slide_chart_height() -> int:
-    """Return the chart height of a slide: 410 px fits 1280×720; ?screen=1080 gives a 1920×1080 projector more."""
-    return 640 if st.query_params.get("screen") == "1080" else 410
