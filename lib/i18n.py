@@ -229,7 +229,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "next": ("下一页", "Next"),
     "exit_present": ("退出演示", "Exit"),
     "legend": ("图例：● 进度正常　▲ 需关注　✕ 滞后　○ 无数据", "Legend: ● on pace  ▲ watch  ✕ behind  ○ no data"),
-    "slide_footer": ("截至{period} · {source}", "As of {period} · {source}"),
     # exports
     "export_unavailable": ("无法生成图片：需要 Chromium 浏览器和中文字体。请安装：apt-get install chromium fonts-noto-cjk（并 pip install kaleido）。页面其他功能不受影响。", "Cannot render images: Chromium and CJK fonts are needed. Install them: apt-get install chromium fonts-noto-cjk (and pip install kaleido). Everything else keeps working."),
     "export_title": ("导出", "Export"),

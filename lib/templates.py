@@ -52,7 +52,7 @@ def to_xlsx(frame: pd.DataFrame, catalog: Catalog) -> bytes:
 
 # The monthly bulletin as statistics offices lay it out: a title naming the month, a two-row merged header
 # (本月 and 累计, each over 数值 and 同比增长（%）), one row per city-wide indicator with its unit.
-BULLETIN_TITLE = "苏州市邮政行业运行情况（{year}年{month}月）"
+BULLETIN_TITLE = "{city}邮政行业运行情况（{year}年{month}月）"  # the city from the plan of the year
 BULLETIN_TOP = ["指标名称", "单位", "本月", "", "累计", ""]
 BULLETIN_SUB = ["", "", "数值", "同比增长（%）", "数值", "同比增长（%）"]
 BULLETIN_MERGES = ((2, 3, 0, 0), (2, 3, 1, 1), (2, 2, 2, 3), (2, 2, 4, 5))  # (first row, last row, first col, last col)
@@ -67,7 +67,7 @@ def bulletin_frame(catalog: Catalog) -> pd.DataFrame:
     return neutralise_frame(pd.DataFrame(rows))
 
 
-def to_bulletin_xlsx(frame: pd.DataFrame, year: int, month: int) -> bytes:
+def to_bulletin_xlsx(frame: pd.DataFrame, year: int, month: int, city: str = "") -> bytes:
     """Return the bulletin as .xlsx (openpyxl), merged title and header as offices write them."""
     import openpyxl
     from openpyxl.styles import Alignment, Font
@@ -75,7 +75,7 @@ def to_bulletin_xlsx(frame: pd.DataFrame, year: int, month: int) -> bytes:
     book = openpyxl.Workbook()
     ws = book.active
     ws.title = f"{month}月"
-    ws.append([BULLETIN_TITLE.format(year=year, month=month)])
+    ws.append([BULLETIN_TITLE.format(city=city, year=year, month=month)])
     ws.merge_cells(start_row=1, end_row=1, start_column=1, end_column=6)
     ws.append([])
     ws.append([c or None for c in BULLETIN_TOP])
@@ -100,14 +100,15 @@ def to_bulletin_xlsx(frame: pd.DataFrame, year: int, month: int) -> bytes:
     return buffer.getvalue()
 
 
-def to_bulletin_xls(frame: pd.DataFrame, year: int, month: int) -> bytes:
+def to_bulletin_xls(frame: pd.DataFrame, year: int, month: int, city: str = "") -> bytes:
     """Return the bulletin as .xls (Excel 97–2003, xlwt), the same layout as to_bulletin_xlsx."""
     import xlwt
 
     book = xlwt.Workbook(encoding="utf-8")
     ws = book.add_sheet(f"{month}月")
     bold = xlwt.easyxf("font: bold on; align: horiz center, vert center")
-    ws.write_merge(0, 0, 0, 5, BULLETIN_TITLE.format(year=year, month=month), xlwt.easyxf("font: bold on, height 280"))
+    title = BULLETIN_TITLE.format(city=city, year=year, month=month)
+    ws.write_merge(0, 0, 0, 5, title, xlwt.easyxf("font: bold on, height 280"))
     merged = {(first_row, first_col) for first_row, _, first_col, _ in BULLETIN_MERGES}
     for first_row, last_row, first_col, last_col in BULLETIN_MERGES:
         text = (BULLETIN_TOP if first_row == 2 else BULLETIN_SUB)[first_col]

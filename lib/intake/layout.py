@@ -226,7 +226,8 @@ def sheet_period(sheet: str, year_hints: str = "") -> tuple[int, int] | None:
 
 
 def _region_from_titles(texts: list[str], catalog: Catalog) -> str | None:
-    """Return the region a title or sheet name names (昆山市邮政行业运行情况 → 昆山市; 苏州市 → the city), or None."""
+    """Return the region a title or sheet name names (昆山市邮政行业运行情况 → 昆山市; the plan's city → the city), or
+    None."""
     names = sorted({alias for region, row in catalog.regions.iterrows() for alias in (region, *row["aliases"])},
                    key=len, reverse=True)
     for text in texts:
@@ -234,7 +235,7 @@ def _region_from_titles(texts: list[str], catalog: Catalog) -> str | None:
         for name in names:
             if name and name in s:
                 return catalog.normalize_region(name)
-        if "苏州" in s or "全市" in s:
+        if "全市" in s or any(city and city in s for city in catalog.city_names()):
             return ""
     return None
 

@@ -18,6 +18,7 @@ from lib.dataset import Dataset, data_signature, files_signature, open_dataset, 
 from lib.display import scorecard_table, xlsx_sheet_names
 from lib.engine import Score, scorecard
 from lib.intake import Parsed
+from lib.plans import plan_for
 from lib.problems import PlanDocumentError, Problem
 from lib.ui.state import lang
 
@@ -158,9 +159,10 @@ def _templates(signature: tuple, year: int, month: int) -> tuple[pd.DataFrame, d
     long_frame = templates.long_template(catalog, f"{year}-{month:02d}")
     wide_frame = templates.wide_template(catalog, year)
     bulletin = templates.bulletin_frame(catalog)
+    city = plan_for(catalog, year).city("zh")
     return long_frame, {
-        "template_bulletin.xlsx": templates.to_bulletin_xlsx(bulletin, year, month),
-        "template_bulletin.xls": templates.to_bulletin_xls(bulletin, year, month),
+        "template_bulletin.xlsx": templates.to_bulletin_xlsx(bulletin, year, month, city),
+        "template_bulletin.xls": templates.to_bulletin_xls(bulletin, year, month, city),
         "template_long.csv": templates.to_csv(long_frame),
         "template_long.xlsx": templates.to_xlsx(long_frame, catalog),
         "template_wide.csv": templates.to_csv(wide_frame),
