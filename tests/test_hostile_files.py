@@ -204,8 +204,9 @@ HOSTILE = {
 def test_a_hostile_or_broken_file_is_refused_with_its_message(sample_dir, name):
     make, code, sheet = HOSTILE[name]
     data = make()
+    catalog, context = store.build_context(sample_dir, TODAY)
     start = time.perf_counter()
-    parsed = store.validate(sample_dir, name, data, today=TODAY)
+    parsed = parse(name, data, catalog, context=context)  # what the page and the CLI check, the data already open
     took = time.perf_counter() - start
     assert not parsed.accepted and parsed.rows.empty
     error = parsed.errors[0]
@@ -395,3 +396,9 @@ def test_an_xlsb_sheet_is_measured_from_its_records(sample_dir):
     assert (error.code, error.params["count"]) == ("err_limit_columns", "16,384")
     cut = rezip({"xl/workbook.bin": b"", "xl/worksheets/sheet1.bin": sheet[:-5]})
     assert store.validate(sample_dir, "c.xlsb", cut, today=TODAY).errors[0].code == "err_corrupt"
+
+
+def test_a_cell_longer_than_excel_allows_is_refused_at_its_cell(sample_dir):
+    text = HEADER + "2021-11,green_outlets,28,,,," + "注" * 40_000 + "\n"
+    error = store.validate(sample_dir, "long.csv", text.encode(), today=TODAY).errors[0]
+    assert (error.code, error.params["cell"], error.params["count"]) == ("err_limit_cell_length", "G2", "40,000")

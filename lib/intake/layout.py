@@ -278,8 +278,9 @@ def _not_data(body: pd.DataFrame, indicator_col: int | None, catalog: Catalog,
     positions = body.index.to_numpy()
     blank = np.logical_and.reduce([(body[c] == "").to_numpy() for c in body.columns])
     first = body[body.columns[0]]
-    footer = first.str.contains(r"[:：]", regex=True).to_numpy() & \
-        np.array([bool(FOOTER.match(clean(t))) for t in first.where(first.str.contains(r"[:：]"), "")], dtype=bool)
+    footer = np.zeros(n, dtype=bool)
+    for i in np.flatnonzero(first.str.contains(r"[:：]", regex=True).to_numpy()):  # a footer says 填报单位：…
+        footer[i] = bool(FOOTER.match(clean(first.iat[i])))
     for i in np.flatnonzero((first == "").to_numpy() & ~blank):  # a row starting further right: its first text
         text = next((clean(c) for c in body.iloc[i].tolist() if clean(c)), "")
         footer[i] = bool(FOOTER.match(text))

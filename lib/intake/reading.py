@@ -226,9 +226,10 @@ def read_cells(name: str, data: bytes, sheet: str | None = None) -> tuple[pd.Dat
     if guard.workbook_kind(data):
         grid, encoding, sheets = read_grid(name, data, sheet)
         return _grid_frame(grid), encoding, sheets
-    guard.check_text(data)
+    longest_line = guard.check_text(data)
     frame, encoding = _read_csv(data)
-    _check_cell_length(frame)
+    if longest_line > config.MAX_CELL_CHARS:  # only then can a cell be too long
+        _check_cell_length(frame)
     return frame, encoding, []
 
 
