@@ -11,8 +11,8 @@ import plotly.io as pio
 from plotly.subplots import make_subplots
 
 from lib.engine import Score
-from lib.fmt import display_width, format_pct, unit_label
-from lib.i18n import category_label, status_label, t
+from lib.fmt import display_unit, display_width, format_pct
+from lib.i18n import category_label, chinese_only, status_label, t
 from lib.kinds import KINDS, STATUSES
 
 FONT_FAMILY = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
@@ -159,9 +159,27 @@ def month_labels(lang: str) -> list[str]:
     return [calendar.month_abbr[m] for m in range(1, 13)] if lang == "en" else [f"{m}月" for m in range(1, 13)]
 
 
+AMOUNT_COLUMNS = ("actual_month", "actual_ytd", "baseline_month", "baseline_ytd", "expected_seasonal",
+                  "expected_linear", "projection_seasonal", "projection_linear")
+
+
+def scaled_months(months: pd.DataFrame, scale: float) -> pd.DataFrame:
+    """Return a deep-dive's months with every amount multiplied by scale (the frame itself when scale is 1)."""
+    if scale == 1.0:
+        return months
+    out = months.copy()
+    for column in AMOUNT_COLUMNS:
+        out[column] = pd.to_numeric(out[column]) * scale
+    return out
+
+
 def indicator_detail_chart(view, lang: str = "zh") -> go.Figure:
     """Return the deep-dive figure: cumulative progress, paths and projection above; months and YoY below."""
-    s, months, kind = view.score, view.months, KINDS[view.target["kind"]]
+    s, kind = view.score, KINDS[view.target["kind"]]
+    # English reads amounts in the cards' scale (¥ bn, bn parcels): the series are converted, the axis names the scale.
+    unit, scale = display_unit(s.unit, lang, max([abs(s.target or 0.0), *view.months["actual_ytd"].dropna().abs()]))
+    months = scaled_months(view.months, scale)
+    target = None if s.target is None else s.target * scale
     x = month_labels(lang)
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.62, 0.38], vertical_spacing=0.08,
                         specs=[[{}], [{"secondary_y": True}]])
@@ -189,8 +207,8 @@ def indicator_detail_chart(view, lang: str = "zh") -> go.Figure:
             fig.add_scatter(x=px_, y=proj["projection_seasonal"], mode="lines+markers", opacity=opacity,
                             name=t("chart_projection", lang), line=dict(color="#0072B2", width=2.5, dash="dash"),
                             row=1, col=1)
-        if s.target is not None and kind.chart_target_line:
-            fig.add_scatter(x=[x[0], x[-1]], y=[s.target, s.target], mode="lines", name=t("chart_target", lang),
+        if target is not None and kind.chart_target_line:
+            fig.add_scatter(x=[x[0], x[-1]], y=[target, target], mode="lines", name=t("chart_target", lang),
                             line=dict(color=TARGET_COLOR, width=2), row=1, col=1)
         actual = t(kind.chart_actual_key, lang)
         fig.add_scatter(x=hx, y=have["actual_ytd"], name=actual, mode="lines+markers",
@@ -214,8 +232,8 @@ def indicator_detail_chart(view, lang: str = "zh") -> go.Figure:
                              dtick=nice_step(max(abs(v) for v in shown) / 3), rangemode="tozero", showgrid=False,
                              row=2, col=1, secondary_y=True)
     else:
-        if s.target is not None and kind.chart_target_line:
-            fig.add_scatter(x=[x[0], x[-1]], y=[s.target, s.target], mode="lines", name=t("chart_target", lang),
+        if target is not None and kind.chart_target_line:
+            fig.add_scatter(x=[x[0], x[-1]], y=[target, target], mode="lines", name=t("chart_target", lang),
                             line=dict(color=TARGET_COLOR, width=2), row=1, col=1)
         label = t(kind.chart_actual_key or
                   ("chart_cumulative" if view.target["aggregation"] == "sum" else "chart_level"), lang)
@@ -225,7 +243,8 @@ def indicator_detail_chart(view, lang: str = "zh") -> go.Figure:
                     row=2, col=1)
     for r in have.itertuples(index=False):
         if r.note:
-            fig.add_annotation(x=x[r.month - 1], y=r.actual_ytd, text=wrap_label(str(r.note), 28), showarrow=True,
+            fig.add_annotation(x=x[r.month - 1], y=r.actual_ytd, text=wrap_label(chinese_only(str(r.note), lang), 28),
+                               showarrow=True,
                                arrowhead=2, ax=0, ay=-42, font=dict(size=12, color="#444444"),
                                bgcolor="rgba(255,255,255,0.85)", row=1, col=1)
     if muted:
@@ -234,7 +253,6 @@ def indicator_detail_chart(view, lang: str = "zh") -> go.Figure:
     fig.update_layout(**base_layout(height=640), barmode="group", hovermode="x unified")
     fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.08, xanchor="left", x=0, yref="paper"))
     fig.update_xaxes(categoryorder="array", categoryarray=x)  # months in calendar order whatever trace comes first
-    unit = unit_label(s.unit, lang)
     # Counts that cannot go below zero get an axis from zero (all-zero incidents would show -1 to 1).
     drawn = pd.concat([months[c] for c in ("actual_month", "actual_ytd", "baseline_month", "baseline_ytd")
                        if c in months]).dropna()

@@ -10,6 +10,7 @@ from lib import intake
 from lib.dataset import Dataset
 from lib.engine import Score, default_period
 from lib.fmt import (
+    display_unit,
     display_width,
     estimate,
     format_month_range,
@@ -18,7 +19,6 @@ from lib.fmt import (
     format_value,
     is_missing,
     trim_number,
-    unit_label,
 )
 from lib.i18n import category_label, departments_label, status_label, t
 from lib.kinds import KINDS, STATUSES
@@ -82,10 +82,11 @@ def requirement_text(score: Score, language: str) -> str:
     kind = KINDS[score.kind]
     if kind.target_is_zero:
         return t("zero_target", language)
+    _, scale = table_unit(score, language)
 
     def amount(value: float) -> str:
         unit = "" if language == "en" and score.unit != "%" else score.unit  # English names the unit in its column
-        return f"{trim_number(value)}{unit}"
+        return f"{trim_number(value * scale)}{unit}"
 
     if kind.target_is_last_year:
         text = t("not_below_target", language)
@@ -99,22 +100,35 @@ def requirement_text(score: Score, language: str) -> str:
     return text
 
 
+def table_unit(score: Score, language: str) -> tuple[str, float]:
+    """Return (unit label, multiplier) of a target's amounts in a table: its own unit in Chinese, the cards' scale
+    in English (¥ bn, bn parcels), chosen by the size of its target (else its actual)."""
+    return display_unit(score.unit, language, score.target if score.target is not None else score.actual_ytd)
+
+
+def _scaled(value: float | None, scale: float) -> float | None:
+    """Return an amount in a table's unit, or None when it is missing."""
+    return None if is_missing(value) else value * scale
+
+
 def scorecard_table(scores: list[Score], year: int, language: str) -> pd.DataFrame:
     """Return the scorecard as a table for reading and for Excel: one row per target, numbers left as numbers."""
+    units = [table_unit(s, language) for s in scores]
     return pd.DataFrame({
         t("col_target_name", language): [s.name_en if language == "en" else s.name for s in scores],
         t("col_category", language): [category_label(s.category, language) for s in scores],
         t("col_lead", language): [departments_label(s.lead_departments, language) for s in scores],
         t("col_status", language): [status_label(s.status, language) for s in scores],
         t("col_requirement", language): [requirement_text(s, language) for s in scores],
-        t("col_actual_ytd", language): [_rounded(s.actual_ytd, 2) for s in scores],
-        t("col_unit", language): [unit_label(s.unit, language) for s in scores],
+        t("col_actual_ytd", language): [_rounded(_scaled(s.actual_ytd, k), 2) for s, (_, k) in zip(scores, units)],
+        t("col_unit", language): [label for label, _ in units],
         t("col_completion_pct", language): [_rounded(s.completion_pct, 1) for s in scores],
         t("col_expected_pct", language): [_rounded(s.expected_pct_seasonal, 1) for s in scores],
         t("col_gap_points", language): [_rounded(s.gap_points, 1) for s in scores],
         t("col_yoy_pct", language): [_rounded(s.yoy_growth_pct, 1) for s in scores],
         t("col_growth_target_pct", language): [_rounded(s.growth_target_pct, 1) for s in scores],
-        t("col_projection", language): [_rounded(estimate(s.projection_year_end, s.unit), 2) for s in scores],
+        t("col_projection", language): [_rounded(_scaled(estimate(s.projection_year_end, s.unit), k), 2)
+                                        for s, (_, k) in zip(scores, units)],
         t("col_data_through", language): [format_period(year, s.data_month, language) if s.data_month else ""
                                           for s in scores],
         t("col_sources", language): ["; ".join(s.sources) for s in scores],

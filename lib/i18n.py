@@ -363,6 +363,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "cli_password_short": ("密码至少需要8个字符", "use at least 8 characters"),
     "password_again": ("再次输入密码", "Again"),
     "cli_no_data_dir": ("数据目录不存在：{path}", "data directory not found: {path}"),
+    # English view: text that exists only in Chinese is marked, not mixed into English sentences
+    "chinese_only": ("仅中文", "Chinese only"),
 }
 
 
@@ -399,3 +401,15 @@ def departments_label(departments, lang: str) -> str:
 def status_label(status: str, lang: str) -> str:
     """Return the display name of a status colour."""
     return t(f"status_{status}", lang)
+
+
+def has_chinese(text: str) -> bool:
+    """Return whether text holds any Chinese character."""
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+def chinese_only(text: str, lang: str) -> str:
+    """Return text as the English view shows data that exists only in Chinese: marked "(Chinese only)"; else as is."""
+    if lang != "en" or not has_chinese(text):
+        return text
+    return f"{text} ({t('chinese_only', lang)})"

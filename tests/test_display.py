@@ -105,8 +105,8 @@ def test_provenance_frame_formats_values_in_their_unit():
                           "file": ["a.csv", "b.csv"], "row": [2.0, float("nan")], "submitted": ["", ""],
                           "note": ["", ""]})
     out = display.provenance_frame(frame, "件", "zh")
-    assert list(out["数值"]) == ["15万件", "—"]
-    assert list(out["累计"]) == ["15万件", "2.5亿件"]
+    assert list(out["数值"]) == ["15.00万件", "—"]
+    assert list(out["累计"]) == ["15.00万件", "2.50亿件"]
     assert list(out["行"]) == [2, ""]
 
 
@@ -158,10 +158,10 @@ def a_score(**fields) -> Score:
 
 
 @pytest.mark.parametrize(("fields", "zh", "en"), [
-    ({}, "≥24亿件", "≥24"),
+    ({}, "≥24亿件", "≥2.4"),  # English: in bn parcels (24亿 = 2.4 bn)
     ({"unit": "%", "target": 95.0, "kind": "ratio"}, "≥95%", "≥95%"),
     ({"unit": "万个", "target": 10.0, "stretch": 15.0, "kind": "level"}, "≥10万个（挑战值 15万个）",
-     "≥10 (Stretch 15)"),
+     "≥100,000 (Stretch 150,000)"),  # English counts the boxes: 10万 = 100,000
     ({"unit": "人次", "target": 2000.0, "comparator": ">"}, ">2,000人次", ">2,000"),
     ({"kind": "zero_tolerance", "unit": "起", "target": 0.0, "comparator": "≤"}, "零发生", "Zero"),
     ({"kind": "not_below_last_year", "unit": "分", "target": 78.2}, "不低于去年同期（78.2分）",
@@ -197,7 +197,9 @@ def test_scorecard_table_reads_without_a_glossary_and_keeps_numbers_for_excel():
     assert second["牵头"] == "普遍服务处、市场监管处" and second["状态"] == "无数据" and second["目标要求"] == "零发生"
     assert pd.isna(second["实际完成"]) and second["数据截至"] == ""
     en = display.scorecard_table(scores, 2021, "en")
-    assert list(en.iloc[0][["Target", "Unit", "Data through"]]) == ["Express parcel volume", "100m parcels", "Oct 2021"]
+    assert list(en.iloc[0][["Target", "Unit", "Data through"]]) == ["Express parcel volume", "bn parcels", "Oct 2021"]
+    # the cards' scale: 19.2468亿 = 1.92468 bn, 24.4321亿 = 2.44321 bn
+    assert (en.iloc[0]["Actual"], en.iloc[0]["Year-end projection"], en.iloc[0]["Requirement"]) == (1.92, 2.44, "≥2.4")
     assert en.iloc[1]["Lead"] == "Universal Service Division, Market Supervision Division"
     assert len(set(en.columns)) == len(en.columns) == len(zh.columns)
 
@@ -303,3 +305,14 @@ def test_chart_labels_wrap_by_printed_width(text, expected):
     from lib.charts import wrap_label
 
     assert wrap_label(text) == expected
+
+
+def test_english_detail_chart_draws_amounts_in_the_cards_scale(sample_dir):
+    view = indicator_view(open_dataset(sample_dir), 2021, 10, "express_volume")
+    zh, en = indicator_detail_chart(view, "zh"), indicator_detail_chart(view, "en")
+    assert (zh.layout.yaxis.title.text, en.layout.yaxis.title.text) == ("亿件", "bn parcels")
+    target = next(trace for trace in en.data if trace.name == "Target")
+    assert list(target.y) == pytest.approx([2.4, 2.4])  # 24亿件 = 2.4 bn parcels
+    for a, b in zip(zh.data, en.data, strict=True):
+        if a.y is not None and a.yaxis != "y3":  # every amount a tenth (YoY %, on its own axis, as it was)
+            assert [v * 0.1 if v == v and v is not None else v for v in a.y] == pytest.approx(list(b.y), nan_ok=True)
