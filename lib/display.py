@@ -20,7 +20,7 @@ from lib.fmt import (
     is_missing,
     trim_number,
 )
-from lib.i18n import category_label, departments_label, status_label, t
+from lib.i18n import category_label, chinese_only, departments_label, status_label, t
 from lib.kinds import KINDS, STATUSES
 from lib.safety import neutralise_frame
 
@@ -180,6 +180,30 @@ def problems_frame(problems, language: str):
     } for p in problems])
 
 
+def region_name(region: str, catalog, language: str) -> str:
+    """Return a region as readers of language know it: 全市 / Whole city for the city, else its name or its English
+    name from regions.csv (a region without one is marked Chinese-only)."""
+    if not region:
+        return t("city", language)
+    if language != "en":
+        return region
+    english = catalog.regions["name_en"].get(region, "") if "name_en" in catalog.regions else ""
+    return english or chinese_only(region, language)
+
+
+def region_frame(view, catalog, language: str) -> pd.DataFrame:
+    """Return a deep-dive's regions for reading: name, month, value, share of the regions, own target, completion."""
+    frame, unit = view.regions, view.score.unit
+    return pd.DataFrame({
+        t("col_region", language): [region_name(r, catalog, language) for r in frame["region"]],
+        t("col_month", language): [format_month_range(m, m, language) for m in frame["month"]],
+        t("actual", language): [format_value(v, unit, language) for v in frame["value"]],
+        t("col_share", language): [format_pct(v) for v in frame["share_pct"]],
+        t("col_target", language): [format_value(v, unit, language) for v in frame["target"]],
+        t("col_completion", language): [format_pct(v) for v in frame["completion_pct"]],
+    })
+
+
 def preview_frame(rows, catalog, language: str):
     """Return parsed rows with indicator names and units, as they will be stored."""
     return pd.DataFrame({
@@ -188,7 +212,7 @@ def preview_frame(rows, catalog, language: str):
                                     for y, m in zip(rows["year"], rows["month"])],
         t("col_target_name", language): [catalog.indicators.at[i, "name_en" if language == "en" else "name_zh"]
                                          for i in rows["indicator"]],
-        t("col_region", language): rows["region"].replace("", t("city", language)),
+        t("col_region", language): [region_name(r, catalog, language) for r in rows["region"]],
         t("col_value", language): rows["value"],
         t("col_unit", language): [catalog.indicators.at[i, "unit"] for i in rows["indicator"]],
         t("col_basis", language): [t(f"basis_{b}", language) for b in rows["basis"]],

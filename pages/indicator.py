@@ -31,7 +31,7 @@ with st.expander(t("explain_title", lang), icon=":material/calculate:", expanded
 if not view.regions.empty:
     st.subheader(t("regions_title", lang))
     st.caption(t("region_rule", lang))
-    ui.region_section(view, lang)
+    ui.region_section(view, ds.catalog, lang)
 
 st.subheader(t("provenance_title", lang))
 st.dataframe(display.provenance_frame(provenance(view, ui.cached_submissions_log(), lang), score.unit, lang),

@@ -97,7 +97,7 @@ def test_preview_frame_names_the_indicator_city_and_basis(mini_dir):
     en = display.preview_frame(rows, load_catalog(mini_dir), "en")
     assert list(en["Period"]) == ["Oct 2021", "Nov 2021"]
     assert list(en["Target"]) == ["Parcels", "Green outlets"]
-    assert list(en["Region"]) == ["Whole city", "昆山市"]
+    assert list(en["Region"]) == ["Whole city", "Kunshan"]  # regions.csv's name_en
 
 
 def test_provenance_frame_formats_values_in_their_unit():
@@ -316,3 +316,15 @@ def test_english_detail_chart_draws_amounts_in_the_cards_scale(sample_dir):
     for a, b in zip(zh.data, en.data, strict=True):
         if a.y is not None and a.yaxis != "y3":  # every amount a tenth (YoY %, on its own axis, as it was)
             assert [v * 0.1 if v == v and v is not None else v for v in a.y] == pytest.approx(list(b.y), nan_ok=True)
+
+
+def test_regions_read_in_english_with_their_month(sample_dir):
+    from lib.catalog import load_catalog
+
+    catalog = load_catalog(sample_dir)
+    view = indicator_view(open_dataset(sample_dir), 2021, 10, "express_volume")
+    en = display.region_frame(view, catalog, "en")
+    assert list(en["Region"]) == ["Urban districts", "Changshu", "Zhangjiagang", "Kunshan", "Taicang"]
+    assert set(en["Month"]) == {"Oct"} and en["Share"].iloc[0] == "45.2%"
+    assert list(display.region_frame(view, catalog, "zh")["地区"]) == ["市区", "常熟市", "张家港市", "昆山市", "太仓市"]
+    assert display.region_name("新区", catalog, "en") == "新区 (Chinese only)"  # not in regions.csv

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from lib.dataset import Dataset
 from lib.deepdive import IndicatorView
+from lib.display import region_frame
 from lib.engine import Score
 from lib.fmt import estimate, format_month_range, format_pct, format_value
 from lib.i18n import t
@@ -42,20 +42,11 @@ def headline_metrics(score: Score, card, language: str) -> None:
     cols[3].metric(t("projection", language), projection, border=True)
 
 
-def region_section(view: IndicatorView, language: str) -> None:
+def region_section(view: IndicatorView, catalog, language: str) -> None:
     """Draw each region's contribution and own-target completion, and any city/region disagreement."""
     unit = view.score.unit
-    frame = view.regions
     for month, city, total in view.region_warnings:
         st.warning(t("region_disagree", language, period=format_month_range(month, month, language),
                      city=format_value(city, unit, language),
                      sum=format_value(total, unit, language), pct=f"{abs(total / city - 1) * 100:.2f}%"))
-    table = pd.DataFrame({
-        t("col_region", language): frame["region"],
-        t("col_month", language): frame["month"],
-        t("actual", language): [format_value(v, unit, language) for v in frame["value"]],
-        t("col_share", language): [format_pct(v) for v in frame["share_pct"]],
-        t("col_target", language): [format_value(v, unit, language) for v in frame["target"]],
-        t("col_completion", language): [format_pct(v) for v in frame["completion_pct"]],
-    })
-    st.dataframe(table, hide_index=True)
+    st.dataframe(region_frame(view, catalog, language), hide_index=True)
