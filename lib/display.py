@@ -21,7 +21,7 @@ from lib.fmt import (
     trim_number,
 )
 from lib.i18n import category_label, chinese_only, departments_label, status_label, t
-from lib.kinds import KINDS, STATUSES
+from lib.kinds import KINDS, STATUSES, WORST_FIRST
 from lib.safety import neutralise_frame
 
 
@@ -47,6 +47,46 @@ def progress_count_badges(counts: dict[str, int], language: str) -> str:
     """Return the progress counts as one line of coloured Markdown badges."""
     colors = {"behind": "red", "not_started": "orange", "in_progress": "blue", "done": "green", "none": "gray"}
     return "#### " + "　".join(f":{colors[s]}-badge[{t('prog_' + s, language)} {n}]" for s, n in counts.items())
+
+
+HEADLINE_CATEGORY = "headline"  # targets.csv's category of the plan's main targets (主要发展指标)
+
+
+def headline_scores(scores: list[Score]) -> list[Score]:
+    """Return the headline targets' scores (the plan's 主要发展指标), in the scorecard's order."""
+    return [s for s in scores if s.category == HEADLINE_CATEGORY]
+
+
+def _shortfall(score: Score, language: str) -> str:
+    """Return how one headline target falls short, in words: below its expected progress or target by so many points."""
+    name = score.name_en if language == "en" else score.name
+    kind = KINDS[score.kind]
+    if score.gap_points is not None and (kind.paced or kind.judged_by == "rate"):
+        return t("answer_below_expected" if kind.paced else "answer_below_target", language, name=name,
+                 points=f"{abs(score.gap_points):.1f}")
+    words = status_label(score.status, language)
+    return t("answer_status", language, name=name, status=words.lower() if language == "en" else words)
+
+
+def answer_sentence(scores: list[Score], year: int, as_of: int, language: str) -> str:
+    """Return the overview's first sentence: how many targets stand where, and which headline targets fall short
+    (those behind, worst first; else those to watch; else those without data), or that all are on pace."""
+    counts = {name: sum(s.status == name for s in scores) for name in STATUSES}
+    text = t("answer_counts", language, period=format_period(year, as_of, language), total=len(scores), **counts)
+    unjudged = sum(n for name, n in counts.items() if not STATUSES[name].judged)
+    if unjudged:
+        text += t("answer_no_data", language, grey=unjudged)
+    headline = headline_scores(scores)
+    for status in WORST_FIRST:
+        short = sorted((s for s in headline if s.status == status), key=lambda s: s.gap_points or 0.0)
+        if short and not STATUSES[status].on_pace:
+            sep = ", " if language == "en" else "、"
+            text += t("answer_headline", language, items=sep.join(_shortfall(s, language) for s in short))
+            break
+    else:
+        if headline:
+            text += t("answer_all_on_pace", language)
+    return text + t("answer_end", language)
 
 
 def csv_bytes(frame) -> bytes:

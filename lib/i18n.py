@@ -365,6 +365,16 @@ TEXT: dict[str, tuple[str, str]] = {
     "cli_no_data_dir": ("数据目录不存在：{path}", "data directory not found: {path}"),
     # English view: text that exists only in Chinese is marked, not mixed into English sentences
     "chinese_only": ("仅中文", "Chinese only"),
+    # the overview's answer first: one sentence on the whole scorecard and the headline targets
+    "answer_counts": ("截至{period}，{total}项目标{green}项正常、{yellow}项需关注、{red}项滞后",
+                      "As of {period}: {green} of {total} targets on pace, {yellow} to watch, {red} behind"),
+    "answer_no_data": ("、{grey}项无数据", ", {grey} without data"),
+    "answer_headline": ("；主要指标中{items}", "; among the headline targets, {items}"),
+    "answer_all_on_pace": ("；主要指标均进度正常", "; every headline target is on pace"),
+    "answer_below_expected": ("{name}低于序时进度{points}个百分点", "{name} is {points} pp behind expected progress"),
+    "answer_below_target": ("{name}低于目标{points}个百分点", "{name} is {points} pp below its target"),
+    "answer_status": ("{name}{status}", "{name}: {status}"),
+    "answer_end": ("。", "."),
 }
 
 

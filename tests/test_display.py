@@ -328,3 +328,38 @@ def test_regions_read_in_english_with_their_month(sample_dir):
     assert set(en["Month"]) == {"Oct"} and en["Share"].iloc[0] == "45.2%"
     assert list(display.region_frame(view, catalog, "zh")["地区"]) == ["市区", "常熟市", "张家港市", "昆山市", "太仓市"]
     assert display.region_name("新区", catalog, "en") == "新区 (Chinese only)"  # not in regions.csv
+
+
+def test_answer_sentence_counts_and_names_the_headline_target_behind(sample_dir):
+    scores = scorecard(open_dataset(sample_dir), 2021, 10)
+    by_status = {}
+    for s in scores:
+        by_status[s.status] = by_status.get(s.status, 0) + 1
+    assert by_status == {"green": 17, "yellow": 3, "red": 4}  # 24 targets, none without data
+    revenue = next(s for s in scores if s.indicator == "postal_business_revenue")
+    # 222.85亿元 of 300: 74.3% done where October's seasonal pace asks 79.9%: 5.6 points behind
+    assert round(revenue.actual_ytd / 300 * 100, 1) == 74.3 and round(revenue.expected_pct_seasonal, 1) == 79.9
+    assert [s.name for s in display.headline_scores(scores) if s.status == "red"] == ["邮政业务收入"]
+    assert display.answer_sentence(scores, 2021, 10, "zh") == \
+        "截至2021年10月，24项目标17项正常、3项需关注、4项滞后；主要指标中邮政业务收入低于序时进度5.6个百分点。"
+    assert display.answer_sentence(scores, 2021, 10, "en") == (
+        "As of Oct 2021: 17 of 24 targets on pace, 3 to watch, 4 behind; among the headline targets, "
+        "Postal business revenue is 5.6 pp behind expected progress.")
+
+
+def test_answer_sentence_without_a_headline_target_behind():
+    on_pace = a_score(status="green", gap_points=1.4)
+    watch = [a_score(indicator=i, name=n, status="yellow", gap_points=g)
+             for i, n, g in (("a", "快递业务收入", -2.7), ("b", "邮政业务总量", -4.1))]
+    rate = a_score(indicator="r", name="通达率", kind="ratio", unit="%", category="rural", status="red",
+                   gap_points=-0.5)
+    nodata = a_score(indicator="n", name="满意度", kind="not_below_last_year", status="grey")
+    assert display.answer_sentence([on_pace, *watch, rate], 2021, 3, "zh") == \
+        "截至2021年3月，4项目标1项正常、2项需关注、1项滞后；主要指标中邮政业务总量低于序时进度4.1个百分点、快递业务收入低于序时进度2.7个百分点。"
+    assert display.answer_sentence([on_pace, rate, nodata], 2021, 3, "zh") == \
+        "截至2021年3月，3项目标1项正常、0项需关注、1项滞后、1项无数据；主要指标中满意度无数据。"
+    assert display.answer_sentence([on_pace], 2021, 3, "en") == \
+        "As of Mar 2021: 1 of 1 targets on pace, 0 to watch, 0 behind; every headline target is on pace."
+    assert display.answer_sentence([rate], 2021, 3, "zh") == "截至2021年3月，1项目标0项正常、0项需关注、1项滞后。"
+    headline_rate = a_score(indicator="r", name="通达率", kind="ratio", unit="%", status="red", gap_points=-0.5)
+    assert display.answer_sentence([headline_rate], 2021, 3, "zh").endswith("；主要指标中通达率低于目标0.5个百分点。")
