@@ -34,7 +34,7 @@ def wrap_label(text: str, width: int = 30) -> str:
     if display_width(text) <= width:
         return text
     if " " in text.strip():
-        return "<br>".join(textwrap.wrap(text, width))
+        return "<br>".join(textwrap.wrap(text, width, break_on_hyphens=False))  # never "person-<br>times"
     lines = -(-display_width(text) // width)  # Chinese has no spaces: cut into lines of even width
     share, out, line = display_width(text) / lines, [], ""
     if lines == 2:  # one cut: rather beside a quoted term or bracket than through it, if near the middle
@@ -152,6 +152,69 @@ def completion_chart(scores: list[Score], lang: str = "zh") -> go.Figure:
     return go.Figure(dict(data=data, layout=layout))
 
 
+# The narrow completion chart, in pixels: every row's text has room of its own, so nothing drawn crosses it.
+NARROW_NAME_LINE_PX, NARROW_BAR_PX, NARROW_ROW_GAP_PX, NARROW_HEADER_PX = 19, 16, 14, 34
+NARROW_NAME_WIDTH = 36  # Latin letters (a Chinese character two): leaves the value room on a 390 px phone
+
+
+def completion_chart_narrow(scores: list[Score], lang: str = "zh") -> go.Figure:
+    """Return the completion chart laid out for a phone: per target its status symbol and name on one line with
+    the completion at the right, the bar under them with the expected-progress mark and a 100% tick on the bar
+    only; categories as headings. No axis labels to collide with: every number is written out."""
+    rows = [s for s in scores if KINDS[s.kind].shows_completion]
+    categories = list(dict.fromkeys(s.category for s in rows))
+    data: list[dict] = []
+    annotations: list[dict] = []
+    shapes: list[dict] = []
+    bars: dict[str, list] = {"x": [], "y": [], "color": [], "pattern": [], "text": []}
+    expected: dict[str, list] = {"x": [], "y": []}
+    y = 0.0
+    for category in categories:
+        y += NARROW_HEADER_PX
+        annotations.append(dict(text=f"<b>{category_label(category, lang)}</b>", x=0, xref="paper", xanchor="left",
+                                y=y - 8, yanchor="bottom", showarrow=False, font=dict(size=15, color="#222222")))
+        for score in (s for s in rows if s.category == category):
+            status = STATUSES[score.status]
+            name = wrap_label(f"{status.symbol} {score.name_en if lang == 'en' else score.name}", NARROW_NAME_WIDTH)
+            y += NARROW_NAME_LINE_PX * (name.count("<br>") + 1) + 3
+            label = format_pct(score.completion_pct) if score.completion_pct is not None else "—"
+            annotations.append(dict(text=name, x=0, xref="paper", xanchor="left", y=y - 3, yanchor="bottom",
+                                    align="left", showarrow=False, font=dict(size=13, color="#333333")))
+            annotations.append(dict(text=f"<b>{label}</b>", x=1, xref="paper", xanchor="right", y=y - 3,
+                                    yanchor="bottom", showarrow=False, font=dict(size=13, color="#222222")))
+            middle = y + NARROW_BAR_PX / 2
+            bars["x"].append(min(score.completion_pct or 0.0, DISPLAY_CAP_PCT))
+            bars["y"].append(middle)
+            bars["color"].append(status.color)
+            bars["pattern"].append(status.pattern)
+            bars["text"].append(f"{score.name_en if lang == 'en' else score.name}<br>{t('completion', lang)} {label}")
+            if score.expected_pct_seasonal is not None:
+                expected["x"].append(min(score.expected_pct_seasonal, DISPLAY_CAP_PCT))
+                expected["y"].append(middle)
+            shapes.append(dict(type="line", x0=100, x1=100, xref="x", y0=y - 1, y1=y + NARROW_BAR_PX + 1, yref="y",
+                               line=dict(color="#555555", width=1, dash="dot")))
+            y += NARROW_BAR_PX + NARROW_ROW_GAP_PX
+    # a light track to 100% under each bar shows how far there is to go
+    data.append(dict(type="bar", orientation="h", x=[100] * len(bars["y"]), y=bars["y"], width=NARROW_BAR_PX,
+                     marker=dict(color="#ececec"), showlegend=False, hoverinfo="skip"))
+    data.append(dict(type="bar", orientation="h", x=bars["x"], y=bars["y"], width=NARROW_BAR_PX,
+                     marker=dict(color=bars["color"], pattern=dict(shape=bars["pattern"])), showlegend=False,
+                     hovertext=bars["text"], hoverinfo="text"))
+    if expected["x"]:
+        data.append(dict(type="scatter", mode="markers", x=expected["x"], y=expected["y"],
+                         name=t("expected_marker", lang), hoverinfo="skip",
+                         marker=dict(symbol="line-ns", size=NARROW_BAR_PX + 4, line=dict(width=3, color="#222222"))))
+    top = 34  # the legend's line
+    return go.Figure(dict(data=data, layout=base_layout(height=round(y) + top + 6) | dict(
+        margin=dict(l=2, r=2, t=top, b=6, autoexpand=False), barmode="overlay", annotations=annotations,
+        shapes=shapes,
+        showlegend=bool(expected["x"]), dragmode=False, hovermode="closest",
+        legend=dict(orientation="h", x=0, xanchor="left", y=1, yanchor="bottom", yref="paper",
+                    font=dict(size=12)),
+        xaxis=dict(range=[0, DISPLAY_CAP_PCT + 2], visible=False, fixedrange=True),
+        yaxis=dict(range=[y, 0], visible=False, fixedrange=True))))
+
+
 def month_labels(lang: str) -> list[str]:
     """Return the twelve month labels: 1月…12月 or Jan…Dec."""
     import calendar
@@ -260,3 +323,22 @@ def indicator_detail_chart(view, lang: str = "zh") -> go.Figure:
     fig.update_yaxes(title_text=unit, gridcolor="#e5e5e5", rangemode=floor, row=1, col=1)
     fig.update_yaxes(title_text=unit, gridcolor="#e5e5e5", rangemode=floor, row=2, col=1, secondary_y=False)
     return fig
+
+
+def detail_chart_narrow(view, lang: str = "zh") -> go.Figure:
+    """Return the deep-dive figure laid out for a phone: shorter, every other month named, the legend in two
+    columns under the plot, notes in narrow lines, smaller type; no dragging (the page scrolls under a finger)."""
+    fig = indicator_detail_chart(view, lang)
+    months = month_labels(lang)
+    # two legend columns when every entry fits half a phone's width, else one
+    columns = 2 if max((display_width(trace.name or "") for trace in fig.data), default=0) <= 22 else 1
+    fig.update_layout(height=560, margin=dict(l=4, r=4, t=24, b=10), font=dict(size=12), dragmode=False,
+                      legend=dict(y=-0.07, font=dict(size=11), entrywidth=1 / columns, entrywidthmode="fraction"))
+    fig.update_xaxes(tickvals=months[::2], tickfont_size=11, fixedrange=True)
+    fig.update_yaxes(tickfont_size=11, title_font_size=11, title_standoff=4, fixedrange=True, automargin=True)
+    fig.update_yaxes(title_text=None, selector=dict(overlaying="y2"))  # YoY: its ticks say %
+    for note in fig.layout.annotations:
+        if note.showarrow:  # a month's note: narrower lines, smaller type
+            note.update(text=wrap_label(note.text.replace("<br>", ""), 16), font_size=11, ay=-36)
+    return fig
+

@@ -31,10 +31,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "file_problems": ("{file}：{count}个问题", "{file}: {count} problem(s)"),
     # overview
     "overview_title": ("目标任务完成情况总览", "Target completion overview"),
-    "overview_caption": (
-        "截至{period}，共{total}项目标：{green}项进度正常，{yellow}项需关注，{red}项滞后，{grey}项无数据。",
-        "As of {period}: {total} targets; {green} on pace, {yellow} to watch, {red} behind, {grey} without data.",
-    ),
     "completion_chart": ("完成进度与序时进度", "Completion against expected progress"),
     "completion_axis": ("完成率（%）", "Completion (%)"),
     "expected_marker": ("序时进度（季节）", "Expected progress (seasonal)"),

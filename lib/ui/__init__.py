@@ -1,7 +1,8 @@
 """The only package that imports Streamlit: the page frame, every cache of the app, and the widgets pages draw.
 
 Pages read `from lib import ui` and call what this re-exports; each name lives in one module:
-state (language), caches (every st.cache_*), frame (page_start), widgets (shared by several pages),
+state (language), caches (every st.cache_*), frame (page_start), layout (the window's width and the styles for
+every width), widgets (shared by several pages),
 and one module per page family (indicator, present, tracker, upload).
 """
 
@@ -21,6 +22,7 @@ from lib.ui.caches import (
 )
 from lib.ui.frame import page_start
 from lib.ui.indicator import headline_metrics, region_section, target_selector
+from lib.ui.layout import chart_config, is_narrow, viewport_probe
 from lib.ui.present import headline_numbers, slide_card, slide_chart_height, slide_footer, slide_index
 from lib.ui.state import language_selector
 from lib.ui.tracker import (
@@ -38,8 +40,9 @@ __all__ = [
     "XLSX_MIME", "analyst_panel", "cached_active_submission", "cached_detail_chart", "cached_indicator_view",
     "cached_overview_chart", "cached_scorecard", "cached_scorecard_table", "cached_sheet_names",
     "cached_submissions_log", "cached_tasks", "cached_templates", "cached_tracker", "cached_validation",
-    "card_metric", "department_kpis", "export_panel", "headline_metrics", "headline_numbers", "intake_report",
-    "item_history", "language_selector", "page_start", "progress_editor", "refused_progress_notice", "region_section",
+    "card_metric", "chart_config", "department_kpis", "export_panel", "headline_metrics", "headline_numbers",
+    "intake_report", "is_narrow", "item_history", "language_selector", "page_start", "progress_editor",
+    "refused_progress_notice", "region_section",
     "score_card", "slide_card", "slide_chart_height", "slide_footer", "slide_index", "status_badge",
-    "target_selector", "tracker_filters", "tracker_table",
+    "target_selector", "tracker_filters", "tracker_table", "viewport_probe",
 ]
