@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 import pandas as pd
@@ -256,7 +257,7 @@ def preview_frame(rows, catalog, language: str):
         t("col_value", language): rows["value"],
         t("col_unit", language): [catalog.indicators.at[i, "unit"] for i in rows["indicator"]],
         t("col_basis", language): [t(f"basis_{b}", language) for b in rows["basis"]],
-        t("col_note", language): rows["note"],
+        t("col_note", language): [chinese_only(v, language) if isinstance(v, str) else v for v in rows["note"]],
     })
 
 
@@ -271,7 +272,7 @@ def provenance_frame(frame, unit: str, language: str):
         t("col_file", language): frame["file"],
         t("col_row", language): [int(r) if r == r and r is not None else "" for r in frame["row"]],
         t("col_submitted", language): frame["submitted"],
-        t("col_note", language): frame["note"],
+        t("col_note", language): [chinese_only(v, language) if isinstance(v, str) else v for v in frame["note"]],
     })
 
 
@@ -285,17 +286,21 @@ def league_frame(frame, language: str):
     })
 
 
+def league_lines(frame, language: str) -> str:
+    """Return the department league table as Markdown lines for a phone: name, targets, status counts by symbol
+    (as the badges) and the share on pace, one department a line."""
+    lines = []
+    for r in frame.itertuples(index=False):
+        counts = " ".join(f"{s.symbol}{getattr(r, name)}" for name, s in STATUSES.items())
+        lines.append(f"- **{md(r.label)}** · {t('col_targets', language)} {r.targets} · {counts} · "
+                     f"{t('col_on_pace', language)} {format_pct(r.on_pace_pct)}")
+    return "\n".join(lines)
+
+
 def item_label(list_type: str, number: str, text: str, language: str) -> str:
     """Return how a work-plan item is named in a picker: its list, number and the start of its text."""
     short = text if len(text) <= 40 else text[:40] + "…"
     return f"{t('list_' + list_type, language)} {number} · {short}"
-
-
-def tracker_widths(language: str) -> dict[str, str]:
-    """Return the tracker table's column widths: the item and its progress are the texts that matter."""
-    return {t("col_item", language): "large", t("col_progress", language): "large",
-            t("col_linked_targets", language): "medium", t("col_lead", language): "medium",
-            t("col_section", language): "small"}
 
 
 def tracker_frame(rows, scores, language: str, with_list: bool = False):
@@ -325,6 +330,44 @@ def tracker_frame(rows, scores, language: str, with_list: bool = False):
         t("col_done_date", language): rows["completion_date"],
         t("col_linked_targets", language): [linked(v) for v in rows["target_ids"]],
     })
+
+
+def tracker_list_html(rows, scores, language: str, with_list: bool = False) -> str:
+    """Return tracker rows as an HTML list that reads at every width (the page's styles lay it out): per item its
+    status (colour, symbol and words), number, section and full text with linked targets, lead and full progress."""
+    by_id = {s.indicator: s for s in scores}
+    sep = ": " if language == "en" else "："
+
+    def labelled(key: str, text: str) -> str:
+        return f'<span class="plan-label">{html.escape(t(key, language) + sep)}</span>{html.escape(text)}'
+
+    def item(r) -> str:
+        number = f"{t('list_' + r.list_type, language)} {r.number}" if with_list else str(r.number)
+        section = f"{r.section.split('·')[-1]}、{r.section_title}" if r.section else ""
+        linked = [f"{STATUSES[by_id[i].status].symbol} {by_id[i].name_en if language == 'en' else by_id[i].name}"
+                  for i in filter(None, r.target_ids.split(";")) if i in by_id]
+        when = []
+        if r.updated_month == r.updated_month:  # NaN: never reported
+            month = int(r.updated_month)
+            when.append(t("col_updated", language) + sep + format_month_range(month, month, language))
+        if r.completion_date:
+            when.append(t("col_done_date", language) + sep + r.completion_date)
+        text = (f'<span class="plan-section">{html.escape(section)}</span>' if section else "") + html.escape(r.text)
+        if linked:
+            text += f'<span class="plan-links">{labelled("col_linked_targets", "；".join(linked))}</span>'
+        progress = labelled("col_progress", r.narrative or "—")
+        if when:
+            progress += f' <span class="plan-meta">({html.escape(" · ".join(when))})</span>'
+        return (f'<div class="plan-item"><div class="plan-status {html.escape(r.status)}">'
+                f'{html.escape(t("prog_" + r.status, language))}</div><div class="plan-number">{html.escape(number)}'
+                f'</div><div class="plan-text">{text}</div><div class="plan-lead">'
+                f'{labelled("col_lead", departments_label(r.lead_departments.split("、"), language))}</div>'
+                f'<div class="plan-progress">{progress}</div></div>')
+
+    head = "".join(f"<div>{html.escape(t(key, language))}</div>"
+                   for key in ("filter_progress_status", "col_number", "col_item", "col_lead", "col_progress"))
+    return (f'<div class="plan-list"><div class="plan-item head">{head}</div>'
+            + "".join(item(r) for r in rows.itertuples(index=False)) + "</div>")
 
 
 def slide_heading(text: str) -> str:

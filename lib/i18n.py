@@ -371,6 +371,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "answer_below_target": ("{name}低于目标{points}个百分点", "{name} is {points} pp below its target"),
     "answer_status": ("{name}{status}", "{name}: {status}"),
     "answer_end": ("。", "."),
+    "filters": ("筛选", "Filters"),
+    "plan_chinese_only": ("工作要点的事项、板块和进展说明只有中文。",
+                          "The work plan's items, sections and progress notes exist in Chinese only: shown as written."),
 }
 
 

@@ -103,11 +103,13 @@ def test_preview_frame_names_the_indicator_city_and_basis(mini_dir):
 def test_provenance_frame_formats_values_in_their_unit():
     frame = pd.DataFrame({"month": [1, 2], "value": [150_000.0, float("nan")], "ytd": [150_000.0, 2.5e8],
                           "file": ["a.csv", "b.csv"], "row": [2.0, float("nan")], "submitted": ["", ""],
-                          "note": ["", ""]})
+                          "note": ["春节", ""]})
     out = display.provenance_frame(frame, "件", "zh")
     assert list(out["数值"]) == ["15.00万件", "—"]
     assert list(out["累计"]) == ["15.00万件", "2.50亿件"]
     assert list(out["行"]) == [2, ""]
+    assert list(out["备注"]) == ["春节", ""]
+    assert list(display.provenance_frame(frame, "件", "en")["Note"]) == ["春节 (Chinese only)", ""]
 
 
 def test_league_frame_translates_headers_and_formats_the_share():
@@ -363,3 +365,33 @@ def test_answer_sentence_without_a_headline_target_behind():
     assert display.answer_sentence([rate], 2021, 3, "zh") == "截至2021年3月，1项目标0项正常、0项需关注、1项滞后。"
     headline_rate = a_score(indicator="r", name="通达率", kind="ratio", unit="%", status="red", gap_points=-0.5)
     assert display.answer_sentence([headline_rate], 2021, 3, "zh").endswith("；主要指标中通达率低于目标0.5个百分点。")
+
+
+def test_league_lines_fit_a_phone(sample_dir):
+    from lib.deepdive import league_table
+
+    lines = display.league_lines(league_table(scorecard(open_dataset(sample_dir), 2021, 10), "zh"), "zh").split("\n")
+    # 市场监管处 leads 15 targets, 11 on pace: 11 / 15 = 73.3%
+    assert lines[1] == "- **市场监管处** · 指标数 15 · ●11 ▲3 ✕1 ○0 · 进度正常占比 73.3%"
+    assert len(lines) == 3
+
+
+def test_tracker_list_shows_each_item_whole_with_its_status_and_escapes_the_text():
+    rows = pd.DataFrame({"key": ["work_item:35", "key_work:2"], "list_type": ["work_item", "key_work"],
+                         "section": ["工作要点·五", ""], "section_title": ["强化行业治理", ""], "number": ["35", "2"],
+                         "text": ["持续推进<b>“扫黄打非”</b>进基层工作。" * 5, "推动文件落地落实。"],
+                         "lead_departments": ["普遍服务处", "办公室、市场监管处"], "target_ids": ["express_volume", ""],
+                         "status": ["behind", "done"], "narrative": ["已约谈企业", ""],
+                         "completion_date": ["", "2021-09-15"], "updated_month": [10.0, float("nan")]})
+    scores = [a_score(status="green")]
+    zh = display.tracker_list_html(rows, scores, "zh")
+    assert zh.count('<div class="plan-item">') == 2 and '<div class="plan-item head">' in zh
+    assert '<div class="plan-status behind">✕ 滞后</div>' in zh and '<div class="plan-status done">● 已完成</div>' in zh
+    assert "&lt;b&gt;“扫黄打非”&lt;/b&gt;" in zh and "<b>" not in zh  # data is shown as typed, never as markup
+    assert "持续推进&lt;b&gt;“扫黄打非”&lt;/b&gt;进基层工作。" * 5 in zh  # the whole text, not cut
+    assert '<span class="plan-section">五、强化行业治理</span>' in zh
+    assert "关联指标：</span>● 快递业务量" in zh and "办公室、市场监管处" in zh
+    assert "(更新月份：10月)" in zh and "(完成时间：2021-09-15)" in zh and "进展情况：</span>—" in zh
+    en = display.tracker_list_html(rows, scores, "en", with_list=True)
+    assert '<div class="plan-number">Key work 2</div>' in en and "General Office, Market Supervision Division" in en
+    assert "Linked targets: </span>● Express parcel volume" in en and "(Updated: Oct)" in en

@@ -41,27 +41,38 @@ _STYLE = """
 [data-testid="stMetric"] div:has(> [data-testid="stMetricDeltaDescription"]) { flex-wrap: wrap; row-gap: 0.2rem; }
 [data-testid="stMetricDeltaDescription"] { overflow: visible; max-width: 100%; }
 .answer p { font-size: 1.15rem; line-height: 1.55; }
-/* The work-plan list: one row per item on a wide window, one card per item on a narrow one. */
-.plan-list { display: flex; flex-direction: column; border-top: 1px solid #e0e0e0; }
+/* The work-plan list: one row per item where it has room, one card per item where it has not (a phone, or a
+   narrow column beside something else): a container query on the list's own width. */
+.plan-list { display: flex; flex-direction: column; border-top: 1px solid #e0e0e0; container-type: inline-size; }
 .plan-item { display: grid; grid-template-columns: 7.5rem 4.5rem minmax(0, 3fr) 9rem minmax(0, 2.4fr);
   column-gap: 0.9rem; padding: 0.55rem 0.25rem; border-bottom: 1px solid #e0e0e0; line-height: 1.5; }
 .plan-item.head { font-weight: 600; color: #555; font-size: 0.9rem; }
 .plan-item > div { min-width: 0; overflow-wrap: anywhere; }
-.plan-status { font-weight: 600; white-space: nowrap; }
-.plan-status .mark { display: inline-block; width: 1.3em; text-align: center; border-radius: 0.3em;
-  color: white; margin-right: 0.3em; }
+/* status: a tinted badge with dark text (readable) and the symbol in its words (told apart in greyscale) */
+.plan-status { font-weight: 600; white-space: nowrap; justify-self: start; align-self: start;
+  padding: 0 0.45em; border-radius: 0.4em; font-size: 0.92rem; }
+.plan-status.behind { color: #A63A00; background: #FBE1D3; }
+.plan-status.not_started { color: #7A5200; background: #FCEBC7; }
+.plan-status.in_progress { color: #00598A; background: #D9EAF6; }
+.plan-status.done { color: #006B4C; background: #D3EFE4; }
+.plan-status.none { color: #555555; background: #EBEBEB; }
+.plan-number { color: #555; white-space: nowrap; }
 .plan-meta { color: #666; font-size: 0.9rem; }
 .plan-section { display: block; color: #777; font-size: 0.85rem; }
 .plan-links { display: block; color: #555; font-size: 0.85rem; margin-top: 0.2rem; }
 .plan-label { display: none; }
-@media (max-width: 640px) {
-  .stMainBlockContainer { padding-top: 3.5rem; }
-  .stMainBlockContainer h1 { font-size: 1.7rem; }
+@container (max-width: 640px) {
   .plan-item { grid-template-columns: auto minmax(0, 1fr); row-gap: 0.25rem; padding: 0.7rem 0.1rem; }
   .plan-item.head { display: none; }
   .plan-item .plan-text { grid-column: 1 / -1; font-weight: 500; }
   .plan-item .plan-lead, .plan-item .plan-progress { grid-column: 1 / -1; }
   .plan-label { display: inline; color: #777; }
+}
+@media (max-width: 640px) {
+  .stMainBlockContainer { padding-top: 3.5rem; }
+  .stMainBlockContainer h1 { font-size: 1.55rem; }
+  .stMainBlockContainer h2 { font-size: 1.3rem; }
+  .stMainBlockContainer h3 { font-size: 1.15rem; }
 }
 </style>
 """
