@@ -4,7 +4,6 @@ import streamlit as st
 
 from lib import display, ui
 from lib.cards import build_card
-from lib.charts import completion_chart, indicator_detail_chart
 from lib.deepdive import gap_sentence
 from lib.engine import status_counts
 from lib.fmt import format_period
@@ -40,19 +39,15 @@ elif view.kind == "indicator":
         ui.headline_numbers(detail.score, lang)
     with right:
         st.markdown(display.slide_heading(gap_sentence(detail.score, lang)))
-        figure = indicator_detail_chart(detail, lang)
-        st.plotly_chart(display.presentation_figure(figure, height=ui.slide_chart_height()), key="slide_chart")
+        st.plotly_chart(ui.slide_detail_chart(detail, lang), key="slide_chart", config=ui.chart_config(ui.is_narrow()))
 elif view.kind == "workplan":
     table = ui.cached_tracker(year, as_of)
     st.markdown(display.progress_count_badges(progress_counts(table), lang))
     attention = table[table["status"].isin(["behind", "not_started"])].head(8)
-    st.dataframe(display.tracker_frame(attention, scores, lang), hide_index=True, height=330,
-                 column_order=[t(k, lang) for k in ("filter_progress_status", "col_number", "col_item", "col_lead",
-                                                    "col_progress")])
+    ui.slide_workplan(attention, scores, lang)
 elif view.kind == "category":
     group = [s for s in scores if s.category == view.category]
-    height = 190 if ui.slide_chart_height() < 600 else 330  # a 1080p projector has room for taller bars
-    st.plotly_chart(display.presentation_figure(completion_chart(group, lang), height=height), key="slide_chart")
+    st.plotly_chart(ui.slide_category_chart(group, lang), key="slide_chart", config=ui.chart_config(ui.is_narrow()))
     for col, score in zip(st.columns(len(group) or 1), group, strict=False):
         with col:
             ui.slide_card(build_card(score, year, as_of, lang))

@@ -23,7 +23,16 @@ from lib.ui.caches import (
 from lib.ui.frame import page_start
 from lib.ui.indicator import headline_metrics, region_section, target_selector
 from lib.ui.layout import chart_config, is_narrow, viewport_probe
-from lib.ui.present import headline_numbers, slide_card, slide_chart_height, slide_footer, slide_index
+from lib.ui.present import (
+    headline_numbers,
+    slide_card,
+    slide_category_chart,
+    slide_chart_height,
+    slide_detail_chart,
+    slide_footer,
+    slide_index,
+    slide_workplan,
+)
 from lib.ui.state import language_selector
 from lib.ui.tracker import (
     department_kpis,
@@ -43,6 +52,7 @@ __all__ = [
     "card_metric", "chart_config", "department_kpis", "export_panel", "headline_metrics", "headline_numbers",
     "intake_report", "is_narrow", "item_history", "language_selector", "page_start", "progress_editor",
     "refused_progress_notice", "region_section",
-    "score_card", "slide_card", "slide_chart_height", "slide_footer", "slide_index", "status_badge",
+    "score_card", "slide_card", "slide_category_chart", "slide_chart_height", "slide_detail_chart",
+    "slide_footer", "slide_index", "slide_workplan", "status_badge",
     "target_selector", "tracker_filters", "tracker_table", "viewport_probe",
 ]

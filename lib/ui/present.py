@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import streamlit as st
 
+from lib.charts import completion_chart, completion_chart_narrow, detail_chart_narrow, indicator_detail_chart
 from lib.dataset import Dataset
-from lib.display import md
+from lib.display import md, presentation_figure, tracker_frame, tracker_list_html
 from lib.engine import Score
 from lib.fmt import estimate, format_pct, format_period, format_value
 from lib.i18n import t
 from lib.kinds import KINDS
+from lib.ui.layout import is_narrow
 from lib.ui.state import lang
 from lib.ui.widgets import card_metric, export_panel, status_badge
 
@@ -26,6 +28,11 @@ _PRESENTATION_CSS = """
 [data-testid="stCaptionContainer"] p { font-size: 1.05rem !important; }
 /* Slides are laid out for 1280×720; on larger 16:9 screens the text scales up (charts keep their own size:
    Plotly measures its container and would be clipped inside a zoomed one). */
+/* A phone: the page's own margins and type (the slide's are for a room). */
+@media (max-width: 640px) {
+  .stApp .stMainBlockContainer, .stApp .block-container { padding: 1rem 1rem 0.5rem 1rem !important; }
+  .stApp .stMainBlockContainer h1 { font-size: 1.6rem; }
+  .stApp [data-testid="stMetricValue"], .stApp [data-testid="stMetricValue"] * { font-size: 1.9rem !important; } }
 @media (min-width: 1580px) and (min-height: 880px) {
   .stMainBlockContainer :is([data-testid="stMarkdown"], [data-testid="stMetric"],
    [data-testid="stButton"], [data-testid="stPageLink"], [data-testid="stBadge"]) { zoom: 1.25; } }
@@ -102,6 +109,31 @@ def headline_numbers(score: Score, language: str) -> None:
     if score.projection_year_end is not None and KINDS[score.kind].shows_projection:
         projection = format_value(estimate(score.projection_year_end, score.unit), score.unit, language, compact=True)
         st.metric(t("projection", language), projection)
+
+
+def slide_detail_chart(detail, language: str):
+    """Return an indicator slide's chart: restyled for the back of a room, or laid out for a phone."""
+    if is_narrow():
+        return detail_chart_narrow(detail, language)
+    return presentation_figure(indicator_detail_chart(detail, language), height=slide_chart_height())
+
+
+def slide_category_chart(group: list[Score], language: str):
+    """Return a category slide's completion chart: restyled for the back of a room, or laid out for a phone."""
+    if is_narrow():
+        return completion_chart_narrow(group, language)
+    height = 190 if slide_chart_height() < 600 else 330  # a 1080p projector has room for taller bars
+    return presentation_figure(completion_chart(group, language), height=height)
+
+
+def slide_workplan(rows, scores: list[Score], language: str) -> None:
+    """Draw the work-plan slide's items: a table of fixed height on a screen, the tracker's list on a phone."""
+    if is_narrow():
+        st.html(tracker_list_html(rows, scores, language))
+        return
+    st.dataframe(tracker_frame(rows, scores, language), hide_index=True, height=330,
+                 column_order=[t(k, language) for k in ("filter_progress_status", "col_number", "col_item", "col_lead",
+                                                        "col_progress")])
 
 
 def slide_chart_height() -> int:
