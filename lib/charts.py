@@ -74,8 +74,9 @@ def base_layout(height: int) -> dict:
     )
 
 
-def completion_chart(scores: list[Score], lang: str = "zh") -> go.Figure:
-    """Return horizontal completion bars per target, one panel per category, with expected progress."""
+def completion_chart(scores: list[Score], lang: str = "zh", label_width: int = 30) -> go.Figure:
+    """Return horizontal completion bars per target, one panel per category, with expected progress (names wrapped
+    at label_width Latin letters: a full-width slide has room for them on one line)."""
     # Built as a plain figure dict: plotly's make_subplots and update_* calls cost ~60 ms here,
     # building from a dict ~7 ms (the figure is the same, panel for panel).
     rows = [s for s in scores if KINDS[s.kind].shows_completion]
@@ -84,7 +85,8 @@ def completion_chart(scores: list[Score], lang: str = "zh") -> go.Figure:
     panels = max(1, len(groups))
     spacing = 0.35 / panels
     # A label wrapped onto more lines needs a taller row (long English names wrap to two or three).
-    units = [[1 + 0.5 * wrap_label(s.name_en if lang == "en" else s.name).count("<br>") for s in g] for g in groups]
+    units = [[1 + 0.5 * wrap_label(s.name_en if lang == "en" else s.name, label_width).count("<br>") for s in g]
+             for g in groups]
     heights = [sum(u) for u in units] or [1]
     usable = 1 - (panels - 1) * spacing
     last_x = f"x{panels}" if panels > 1 else "x"
@@ -101,7 +103,7 @@ def completion_chart(scores: list[Score], lang: str = "zh") -> go.Figure:
         suffix = str(r) if r > 1 else ""
         x_axis, y_axis = f"x{suffix}", f"y{suffix}"
         group = groups[r - 1] if groups else []
-        names = [wrap_label(s.name_en if lang == "en" else s.name) for s in group]
+        names = [wrap_label(s.name_en if lang == "en" else s.name, label_width) for s in group]
         bottom = top - heights[r - 1] / sum(heights) * usable
         layout[f"xaxis{suffix}"] = dict(anchor=y_axis, domain=[0.0, 1.0], range=[0, DISPLAY_CAP_PCT + 15],
                                         ticksuffix="%", gridcolor="#e5e5e5")

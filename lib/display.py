@@ -235,14 +235,16 @@ def region_name(region: str, catalog, language: str) -> str:
 def region_frame(view, catalog, language: str) -> pd.DataFrame:
     """Return a deep-dive's regions for reading: name, month, value, share of the regions, own target, completion."""
     frame, unit = view.regions, view.score.unit
-    return pd.DataFrame({
+    table = pd.DataFrame({
         t("col_region", language): [region_name(r, catalog, language) for r in frame["region"]],
         t("col_month", language): [format_month_range(m, m, language) for m in frame["month"]],
         t("actual", language): [format_value(v, unit, language) for v in frame["value"]],
         t("col_share", language): [format_pct(v) for v in frame["share_pct"]],
-        t("col_target", language): [format_value(v, unit, language) for v in frame["target"]],
-        t("col_completion", language): [format_pct(v) for v in frame["completion_pct"]],
     })
+    if frame["target"].notna().any():  # regions with targets of their own: their target and completion
+        table[t("col_target", language)] = [format_value(v, unit, language) for v in frame["target"]]
+        table[t("col_completion", language)] = [format_pct(v) for v in frame["completion_pct"]]
+    return table
 
 
 def preview_frame(rows, catalog, language: str):

@@ -36,8 +36,9 @@ _probe = st.components.v2.component("viewport_probe", js=_PROBE_JS)
 _STYLE = """
 <style>
 /* Metric labels and the delta's note wrap instead of ending in "…" (较序时… at 1366 px). */
-[data-testid="stMetric"] :is([data-testid="stMetricLabel"], [data-testid="stMetricDeltaDescription"])
-  .stMarkdownEllipsis :is(p, div) { white-space: normal; overflow: visible; text-overflow: clip; }
+[data-testid="stMetric"] :is([data-testid="stMetricLabel"], [data-testid="stMetricDeltaDescription"],
+  [data-testid="stMetricValue"]) :is(.stMarkdownEllipsis, .stMarkdownEllipsis p) { white-space: normal;
+  overflow: visible; text-overflow: clip; }
 [data-testid="stMetric"] div:has(> [data-testid="stMetricDeltaDescription"]) { flex-wrap: wrap; row-gap: 0.2rem; }
 [data-testid="stMetricDeltaDescription"] { overflow: visible; max-width: 100%; }
 .answer p { font-size: 1.15rem; line-height: 1.55; }
@@ -73,6 +74,7 @@ _STYLE = """
   .stMainBlockContainer h1 { font-size: 1.55rem; }
   .stMainBlockContainer h2 { font-size: 1.3rem; }
   .stMainBlockContainer h3 { font-size: 1.15rem; }
+  [data-testid="stMetricValue"], [data-testid="stMetricValue"] * { font-size: 1.5rem; }
 }
 </style>
 """

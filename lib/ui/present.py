@@ -123,7 +123,8 @@ def slide_category_chart(group: list[Score], language: str):
     if is_narrow():
         return completion_chart_narrow(group, language)
     height = 190 if slide_chart_height() < 600 else 330  # a 1080p projector has room for taller bars
-    return presentation_figure(completion_chart(group, language), height=height)
+    # names on one line each: four two-line names in 190 px ran into each other
+    return presentation_figure(completion_chart(group, language, label_width=60), height=height)
 
 
 def slide_workplan(rows, scores: list[Score], language: str) -> None:
