@@ -1,4 +1,4 @@
-"""Entry point: page config, language switch and navigation over the pages in pages/."""
+"""Entry point: page config, language switch, the window's width and navigation over the pages in pages/."""
 
 import streamlit as st
 
@@ -7,10 +7,15 @@ from lib.i18n import t
 
 st.set_page_config(page_title=ui.app_title(), page_icon=":material/local_shipping:", layout="wide")
 lang = ui.language_selector()
-# Explicit url_path: titles change with the language, and the page must keep its identity.
+ui.viewport_probe()
+# Explicit url_path: titles change with the language, and the page must keep its identity. Streamlit serves the
+# default page at / only (its own url_path is reserved, not served), so /overview is the same page a second time,
+# hidden from the menu: a link to /overview shared in a chat opens the overview, not "Page not found".
 pages = [
-    st.Page("pages/overview.py", title=t("nav_overview", lang), icon=":material/dashboard:", url_path="overview",
+    st.Page("pages/overview.py", title=t("nav_overview", lang), icon=":material/dashboard:", url_path="home",
             default=True),
+    st.Page("pages/overview.py", title=t("nav_overview", lang), icon=":material/dashboard:", url_path="overview",
+            visibility="hidden"),
     st.Page("pages/indicator.py", title=t("nav_indicator", lang), icon=":material/query_stats:",
             url_path="indicator"),
     st.Page("pages/departments.py", title=t("nav_departments", lang), icon=":material/groups:",

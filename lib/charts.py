@@ -11,8 +11,8 @@ import plotly.io as pio
 from plotly.subplots import make_subplots
 
 from lib.engine import Score
-from lib.fmt import display_width, format_pct, unit_label
-from lib.i18n import category_label, status_label, t
+from lib.fmt import display_unit, display_width, format_pct
+from lib.i18n import category_label, chinese_only, status_label, t
 from lib.kinds import KINDS, STATUSES
 
 FONT_FAMILY = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
@@ -34,7 +34,7 @@ def wrap_label(text: str, width: int = 30) -> str:
     if display_width(text) <= width:
         return text
     if " " in text.strip():
-        return "<br>".join(textwrap.wrap(text, width))
+        return "<br>".join(textwrap.wrap(text, width, break_on_hyphens=False))  # never "person-<br>times"
     lines = -(-display_width(text) // width)  # Chinese has no spaces: cut into lines of even width
     share, out, line = display_width(text) / lines, [], ""
     if lines == 2:  # one cut: rather beside a quoted term or bracket than through it, if near the middle
@@ -77,8 +77,8 @@ def base_layout(height: int) -> dict:
 
 
 def completion_chart(scores: list[Score], lang: str = "zh", label_width: int = 30) -> go.Figure:
-    """Return horizontal completion bars per target, one panel per category, with expected progress (target names
-    broken after about label_width Latin letters: a wide slide gives them more room)."""
+    """Return horizontal completion bars per target, one panel per category, with expected progress (names wrapped
+    at label_width Latin letters: a full-width slide has room for them on one line)."""
     # Built as a plain figure dict: plotly's make_subplots and update_* calls cost ~60 ms here,
     # building from a dict ~7 ms (the figure is the same, panel for panel).
     rows = [s for s in scores if KINDS[s.kind].shows_completion]
@@ -156,6 +156,69 @@ def completion_chart(scores: list[Score], lang: str = "zh", label_width: int = 3
     return go.Figure(dict(data=data, layout=layout))
 
 
+# The narrow completion chart, in pixels: every row's text has room of its own, so nothing drawn crosses it.
+NARROW_NAME_LINE_PX, NARROW_BAR_PX, NARROW_ROW_GAP_PX, NARROW_HEADER_PX = 19, 16, 14, 34
+NARROW_NAME_WIDTH = 36  # Latin letters (a Chinese character two): leaves the value room on a 390 px phone
+
+
+def completion_chart_narrow(scores: list[Score], lang: str = "zh") -> go.Figure:
+    """Return the completion chart laid out for a phone: per target its status symbol and name on one line with
+    the completion at the right, the bar under them with the expected-progress mark and a 100% tick on the bar
+    only; categories as headings. No axis labels to collide with: every number is written out."""
+    rows = [s for s in scores if KINDS[s.kind].shows_completion]
+    categories = list(dict.fromkeys(s.category for s in rows))
+    data: list[dict] = []
+    annotations: list[dict] = []
+    shapes: list[dict] = []
+    bars: dict[str, list] = {"x": [], "y": [], "color": [], "pattern": [], "text": []}
+    expected: dict[str, list] = {"x": [], "y": []}
+    y = 0.0
+    for category in categories:
+        y += NARROW_HEADER_PX
+        annotations.append(dict(text=f"<b>{category_label(category, lang)}</b>", x=0, xref="paper", xanchor="left",
+                                y=y - 8, yanchor="bottom", showarrow=False, font=dict(size=15, color="#222222")))
+        for score in (s for s in rows if s.category == category):
+            status = STATUSES[score.status]
+            name = wrap_label(f"{status.symbol} {score.name_en if lang == 'en' else score.name}", NARROW_NAME_WIDTH)
+            y += NARROW_NAME_LINE_PX * (name.count("<br>") + 1) + 3
+            label = format_pct(score.completion_pct) if score.completion_pct is not None else "—"
+            annotations.append(dict(text=name, x=0, xref="paper", xanchor="left", y=y - 3, yanchor="bottom",
+                                    align="left", showarrow=False, font=dict(size=13, color="#333333")))
+            annotations.append(dict(text=f"<b>{label}</b>", x=1, xref="paper", xanchor="right", y=y - 3,
+                                    yanchor="bottom", showarrow=False, font=dict(size=13, color="#222222")))
+            middle = y + NARROW_BAR_PX / 2
+            bars["x"].append(min(score.completion_pct or 0.0, DISPLAY_CAP_PCT))
+            bars["y"].append(middle)
+            bars["color"].append(status.color)
+            bars["pattern"].append(status.pattern)
+            bars["text"].append(f"{score.name_en if lang == 'en' else score.name}<br>{t('completion', lang)} {label}")
+            if score.expected_pct_seasonal is not None:
+                expected["x"].append(min(score.expected_pct_seasonal, DISPLAY_CAP_PCT))
+                expected["y"].append(middle)
+            shapes.append(dict(type="line", x0=100, x1=100, xref="x", y0=y - 1, y1=y + NARROW_BAR_PX + 1, yref="y",
+                               line=dict(color="#555555", width=1, dash="dot")))
+            y += NARROW_BAR_PX + NARROW_ROW_GAP_PX
+    # a light track to 100% under each bar shows how far there is to go
+    data.append(dict(type="bar", orientation="h", x=[100] * len(bars["y"]), y=bars["y"], width=NARROW_BAR_PX,
+                     marker=dict(color="#ececec"), showlegend=False, hoverinfo="skip"))
+    data.append(dict(type="bar", orientation="h", x=bars["x"], y=bars["y"], width=NARROW_BAR_PX,
+                     marker=dict(color=bars["color"], pattern=dict(shape=bars["pattern"])), showlegend=False,
+                     hovertext=bars["text"], hoverinfo="text"))
+    if expected["x"]:
+        data.append(dict(type="scatter", mode="markers", x=expected["x"], y=expected["y"],
+                         name=t("expected_marker", lang), hoverinfo="skip",
+                         marker=dict(symbol="line-ns", size=NARROW_BAR_PX + 4, line=dict(width=3, color="#222222"))))
+    top = 34  # the legend's line
+    return go.Figure(dict(data=data, layout=base_layout(height=round(y) + top + 6) | dict(
+        margin=dict(l=2, r=2, t=top, b=6, autoexpand=False), barmode="overlay", annotations=annotations,
+        shapes=shapes,
+        showlegend=bool(expected["x"]), dragmode=False, hovermode="closest",
+        legend=dict(orientation="h", x=0, xanchor="left", y=1, yanchor="bottom", yref="paper",
+                    font=dict(size=12)),
+        xaxis=dict(range=[0, DISPLAY_CAP_PCT + 2], visible=False, fixedrange=True),
+        yaxis=dict(range=[y, 0], visible=False, fixedrange=True))))
+
+
 def month_labels(lang: str) -> list[str]:
     """Return the twelve month labels: 1月…12月 or Jan…Dec."""
     import calendar
@@ -163,9 +226,27 @@ def month_labels(lang: str) -> list[str]:
     return [calendar.month_abbr[m] for m in range(1, 13)] if lang == "en" else [f"{m}月" for m in range(1, 13)]
 
 
+AMOUNT_COLUMNS = ("actual_month", "actual_ytd", "baseline_month", "baseline_ytd", "expected_seasonal",
+                  "expected_linear", "projection_seasonal", "projection_linear")
+
+
+def scaled_months(months: pd.DataFrame, scale: float) -> pd.DataFrame:
+    """Return a deep-dive's months with every amount multiplied by scale (the frame itself when scale is 1)."""
+    if scale == 1.0:
+        return months
+    out = months.copy()
+    for column in AMOUNT_COLUMNS:
+        out[column] = pd.to_numeric(out[column]) * scale
+    return out
+
+
 def indicator_detail_chart(view, lang: str = "zh") -> go.Figure:
     """Return the deep-dive figure: cumulative progress, paths and projection above; months and YoY below."""
-    s, months, kind = view.score, view.months, KINDS[view.target["kind"]]
+    s, kind = view.score, KINDS[view.target["kind"]]
+    # English reads amounts in the cards' scale (¥ bn, bn parcels): the series are converted, the axis names the scale.
+    unit, scale = display_unit(s.unit, lang, max([abs(s.target or 0.0), *view.months["actual_ytd"].dropna().abs()]))
+    months = scaled_months(view.months, scale)
+    target = None if s.target is None else s.target * scale
     x = month_labels(lang)
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.62, 0.38], vertical_spacing=0.08,
                         specs=[[{}], [{"secondary_y": True}]])
@@ -193,8 +274,8 @@ def indicator_detail_chart(view, lang: str = "zh") -> go.Figure:
             fig.add_scatter(x=px_, y=proj["projection_seasonal"], mode="lines+markers", opacity=opacity,
                             name=t("chart_projection", lang), line=dict(color="#0072B2", width=2.5, dash="dash"),
                             row=1, col=1)
-        if s.target is not None and kind.chart_target_line:
-            fig.add_scatter(x=[x[0], x[-1]], y=[s.target, s.target], mode="lines", name=t("chart_target", lang),
+        if target is not None and kind.chart_target_line:
+            fig.add_scatter(x=[x[0], x[-1]], y=[target, target], mode="lines", name=t("chart_target", lang),
                             line=dict(color=TARGET_COLOR, width=2), row=1, col=1)
         actual = t(kind.chart_actual_key, lang)
         fig.add_scatter(x=hx, y=have["actual_ytd"], name=actual, mode="lines+markers",
@@ -218,8 +299,8 @@ def indicator_detail_chart(view, lang: str = "zh") -> go.Figure:
                              dtick=nice_step(max(abs(v) for v in shown) / 3), rangemode="tozero", showgrid=False,
                              row=2, col=1, secondary_y=True)
     else:
-        if s.target is not None and kind.chart_target_line:
-            fig.add_scatter(x=[x[0], x[-1]], y=[s.target, s.target], mode="lines", name=t("chart_target", lang),
+        if target is not None and kind.chart_target_line:
+            fig.add_scatter(x=[x[0], x[-1]], y=[target, target], mode="lines", name=t("chart_target", lang),
                             line=dict(color=TARGET_COLOR, width=2), row=1, col=1)
         label = t(kind.chart_actual_key or
                   ("chart_cumulative" if view.target["aggregation"] == "sum" else "chart_level"), lang)
@@ -229,7 +310,8 @@ def indicator_detail_chart(view, lang: str = "zh") -> go.Figure:
                     row=2, col=1)
     for r in have.itertuples(index=False):
         if r.note:
-            fig.add_annotation(x=x[r.month - 1], y=r.actual_ytd, text=wrap_label(str(r.note), 28), showarrow=True,
+            fig.add_annotation(x=x[r.month - 1], y=r.actual_ytd, text=wrap_label(chinese_only(str(r.note), lang), 28),
+                               showarrow=True,
                                arrowhead=2, ax=0, ay=-42, font=dict(size=12, color="#444444"),
                                bgcolor="rgba(255,255,255,0.85)", row=1, col=1)
     if muted:
@@ -238,7 +320,6 @@ def indicator_detail_chart(view, lang: str = "zh") -> go.Figure:
     fig.update_layout(**base_layout(height=640), barmode="group", hovermode="x unified")
     fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.08, xanchor="left", x=0, yref="paper"))
     fig.update_xaxes(categoryorder="array", categoryarray=x)  # months in calendar order whatever trace comes first
-    unit = unit_label(s.unit, lang)
     # Counts that cannot go below zero get an axis from zero (all-zero incidents would show -1 to 1).
     drawn = pd.concat([months[c] for c in ("actual_month", "actual_ytd", "baseline_month", "baseline_ytd")
                        if c in months]).dropna()
@@ -246,3 +327,22 @@ def indicator_detail_chart(view, lang: str = "zh") -> go.Figure:
     fig.update_yaxes(title_text=unit, gridcolor="#e5e5e5", rangemode=floor, row=1, col=1)
     fig.update_yaxes(title_text=unit, gridcolor="#e5e5e5", rangemode=floor, row=2, col=1, secondary_y=False)
     return fig
+
+
+def detail_chart_narrow(view, lang: str = "zh") -> go.Figure:
+    """Return the deep-dive figure laid out for a phone: shorter, every other month named, the legend in two
+    columns under the plot, notes in narrow lines, smaller type; no dragging (the page scrolls under a finger)."""
+    fig = indicator_detail_chart(view, lang)
+    months = month_labels(lang)
+    # two legend columns when every entry fits half a phone's width, else one
+    columns = 2 if max((display_width(trace.name or "") for trace in fig.data), default=0) <= 22 else 1
+    fig.update_layout(height=560, margin=dict(l=4, r=4, t=24, b=10), font=dict(size=12), dragmode=False,
+                      legend=dict(y=-0.07, font=dict(size=11), entrywidth=1 / columns, entrywidthmode="fraction"))
+    fig.update_xaxes(tickvals=months[::2], tickfont_size=11, fixedrange=True)
+    fig.update_yaxes(tickfont_size=11, title_font_size=11, title_standoff=4, fixedrange=True, automargin=True)
+    fig.update_yaxes(title_text=None, selector=dict(overlaying="y2"))  # YoY: its ticks say %
+    for note in fig.layout.annotations:
+        if note.showarrow:  # a month's note: narrower lines, smaller type
+            note.update(text=wrap_label(note.text.replace("<br>", ""), 16), font_size=11, ay=-36)
+    return fig
+

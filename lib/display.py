@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 import pandas as pd
@@ -10,6 +11,7 @@ from lib import intake
 from lib.dataset import Dataset
 from lib.engine import Score, default_period
 from lib.fmt import (
+    display_unit,
     display_width,
     estimate,
     format_month_range,
@@ -18,10 +20,10 @@ from lib.fmt import (
     format_value,
     is_missing,
     trim_number,
-    unit_label,
 )
-from lib.i18n import category_label, departments_label, status_label, t
-from lib.kinds import KINDS, STATUSES
+from lib.i18n import category_label, chinese_only, departments_label, status_label, t
+from lib.kinds import KINDS, STATUSES, WORST_FIRST
+from lib.plans import headline_scores
 from lib.safety import neutralise_frame
 
 
@@ -47,6 +49,40 @@ def progress_count_badges(counts: dict[str, int], language: str) -> str:
     """Return the progress counts as one line of coloured Markdown badges."""
     colors = {"behind": "red", "not_started": "orange", "in_progress": "blue", "done": "green", "none": "gray"}
     return "#### " + "　".join(f":{colors[s]}-badge[{t('prog_' + s, language)} {n}]" for s, n in counts.items())
+
+
+
+
+def _shortfall(score: Score, language: str) -> str:
+    """Return how one headline target falls short, in words: below its expected progress or target by so many points."""
+    name = score.name_en if language == "en" else score.name
+    kind = KINDS[score.kind]
+    if score.gap_points is not None and (kind.paced or kind.judged_by == "rate"):
+        return t("answer_below_expected" if kind.paced else "answer_below_target", language, name=name,
+                 points=f"{abs(score.gap_points):.1f}")
+    words = status_label(score.status, language)
+    return t("answer_status", language, name=name, status=words.lower() if language == "en" else words)
+
+
+def answer_sentence(scores: list[Score], year: int, as_of: int, language: str) -> str:
+    """Return the overview's first sentence: how many targets stand where, and which headline targets fall short
+    (those behind, worst first; else those to watch; else those without data), or that all are on pace."""
+    counts = {name: sum(s.status == name for s in scores) for name in STATUSES}
+    text = t("answer_counts", language, period=format_period(year, as_of, language), total=len(scores), **counts)
+    unjudged = sum(n for name, n in counts.items() if not STATUSES[name].judged)
+    if unjudged:
+        text += t("answer_no_data", language, grey=unjudged)
+    headline = headline_scores(scores)
+    for status in WORST_FIRST:
+        short = sorted((s for s in headline if s.status == status), key=lambda s: s.gap_points or 0.0)
+        if short and not STATUSES[status].on_pace:
+            sep = ", " if language == "en" else "、"
+            text += t("answer_headline", language, items=sep.join(_shortfall(s, language) for s in short))
+            break
+    else:
+        if headline:
+            text += t("answer_all_on_pace", language)
+    return text + t("answer_end", language)
 
 
 def csv_bytes(frame) -> bytes:
@@ -82,10 +118,11 @@ def requirement_text(score: Score, language: str) -> str:
     kind = KINDS[score.kind]
     if kind.target_is_zero:
         return t("zero_target", language)
+    _, scale = table_unit(score, language)
 
     def amount(value: float) -> str:
         unit = "" if language == "en" and score.unit != "%" else score.unit  # English names the unit in its column
-        return f"{trim_number(value)}{unit}"
+        return f"{trim_number(value * scale)}{unit}"
 
     if kind.target_is_last_year:
         text = t("not_below_target", language)
@@ -99,22 +136,35 @@ def requirement_text(score: Score, language: str) -> str:
     return text
 
 
+def table_unit(score: Score, language: str) -> tuple[str, float]:
+    """Return (unit label, multiplier) of a target's amounts in a table: its own unit in Chinese, the cards' scale
+    in English (¥ bn, bn parcels), chosen by the size of its target (else its actual)."""
+    return display_unit(score.unit, language, score.target if score.target is not None else score.actual_ytd)
+
+
+def _scaled(value: float | None, scale: float) -> float | None:
+    """Return an amount in a table's unit, or None when it is missing."""
+    return None if is_missing(value) else value * scale
+
+
 def scorecard_table(scores: list[Score], year: int, language: str) -> pd.DataFrame:
     """Return the scorecard as a table for reading and for Excel: one row per target, numbers left as numbers."""
+    units = [table_unit(s, language) for s in scores]
     return pd.DataFrame({
         t("col_target_name", language): [s.name_en if language == "en" else s.name for s in scores],
         t("col_category", language): [category_label(s.category, language) for s in scores],
         t("col_lead", language): [departments_label(s.lead_departments, language) for s in scores],
         t("col_status", language): [status_label(s.status, language) for s in scores],
         t("col_requirement", language): [requirement_text(s, language) for s in scores],
-        t("col_actual_ytd", language): [_rounded(s.actual_ytd, 2) for s in scores],
-        t("col_unit", language): [unit_label(s.unit, language) for s in scores],
+        t("col_actual_ytd", language): [_rounded(_scaled(s.actual_ytd, k), 2) for s, (_, k) in zip(scores, units)],
+        t("col_unit", language): [label for label, _ in units],
         t("col_completion_pct", language): [_rounded(s.completion_pct, 1) for s in scores],
         t("col_expected_pct", language): [_rounded(s.expected_pct_seasonal, 1) for s in scores],
         t("col_gap_points", language): [_rounded(s.gap_points, 1) for s in scores],
         t("col_yoy_pct", language): [_rounded(s.yoy_growth_pct, 1) for s in scores],
         t("col_growth_target_pct", language): [_rounded(s.growth_target_pct, 1) for s in scores],
-        t("col_projection", language): [_rounded(estimate(s.projection_year_end, s.unit), 2) for s in scores],
+        t("col_projection", language): [_rounded(_scaled(estimate(s.projection_year_end, s.unit), k), 2)
+                                        for s, (_, k) in zip(scores, units)],
         t("col_data_through", language): [format_period(year, s.data_month, language) if s.data_month else ""
                                           for s in scores],
         t("col_sources", language): ["; ".join(s.sources) for s in scores],
@@ -166,6 +216,32 @@ def problems_frame(problems, language: str):
     } for p in problems])
 
 
+def region_name(region: str, catalog, language: str) -> str:
+    """Return a region as readers of language know it: 全市 / Whole city for the city, else its name or its English
+    name from regions.csv (a region without one is marked Chinese-only)."""
+    if not region:
+        return t("city", language)
+    if language != "en":
+        return region
+    english = catalog.regions["name_en"].get(region, "") if "name_en" in catalog.regions else ""
+    return english or chinese_only(region, language)
+
+
+def region_frame(view, catalog, language: str) -> pd.DataFrame:
+    """Return a deep-dive's regions for reading: name, month, value, share of the regions, own target, completion."""
+    frame, unit = view.regions, view.score.unit
+    table = pd.DataFrame({
+        t("col_region", language): [region_name(r, catalog, language) for r in frame["region"]],
+        t("col_month", language): [format_month_range(m, m, language) for m in frame["month"]],
+        t("actual", language): [format_value(v, unit, language) for v in frame["value"]],
+        t("col_share", language): [format_pct(v) for v in frame["share_pct"]],
+    })
+    if frame["target"].notna().any():  # regions with targets of their own: their target and completion
+        table[t("col_target", language)] = [format_value(v, unit, language) for v in frame["target"]]
+        table[t("col_completion", language)] = [format_pct(v) for v in frame["completion_pct"]]
+    return table
+
+
 def preview_frame(rows, catalog, language: str):
     """Return parsed rows as they will be stored (indicator names, value in the indicator's unit), beside the value
     and unit as the file wrote them and the sheet they came from, when the rows carry them."""
@@ -178,7 +254,7 @@ def preview_frame(rows, catalog, language: str):
                                     for y, m in zip(rows["year"], rows["month"])],
         t("col_target_name", language): [catalog.indicators.at[i, "name_en" if language == "en" else "name_zh"]
                                          for i in rows["indicator"]],
-        t("col_region", language): rows["region"].replace("", t("city", language)),
+        t("col_region", language): [region_name(r, catalog, language) for r in rows["region"]],
     }
     if "source_value" in rows:
         columns[t("col_source_value", language)] = rows["source_value"]
@@ -187,7 +263,7 @@ def preview_frame(rows, catalog, language: str):
         t("col_value", language): rows["value"],
         t("col_unit", language): [catalog.indicators.at[i, "unit"] for i in rows["indicator"]],
         t("col_basis", language): [t(f"basis_{b}", language) for b in rows["basis"]],
-        t("col_note", language): rows["note"],
+        t("col_note", language): [chinese_only(v, language) if isinstance(v, str) else v for v in rows["note"]],
     }
     return pd.DataFrame(columns)
 
@@ -203,7 +279,7 @@ def provenance_frame(frame, unit: str, language: str):
         t("col_file", language): frame["file"],
         t("col_row", language): [int(r) if r == r and r is not None else "" for r in frame["row"]],
         t("col_submitted", language): frame["submitted"],
-        t("col_note", language): frame["note"],
+        t("col_note", language): [chinese_only(v, language) if isinstance(v, str) else v for v in frame["note"]],
     })
 
 
@@ -217,17 +293,21 @@ def league_frame(frame, language: str):
     })
 
 
+def league_lines(frame, language: str) -> str:
+    """Return the department league table as Markdown lines for a phone: name, targets, status counts by symbol
+    (as the badges) and the share on pace, one department a line."""
+    lines = []
+    for r in frame.itertuples(index=False):
+        counts = " ".join(f"{s.symbol}{getattr(r, name)}" for name, s in STATUSES.items())
+        lines.append(f"- **{md(r.label)}** · {t('col_targets', language)} {r.targets} · {counts} · "
+                     f"{t('col_on_pace', language)} {format_pct(r.on_pace_pct)}")
+    return "\n".join(lines)
+
+
 def item_label(list_type: str, number: str, text: str, language: str) -> str:
     """Return how a work-plan item is named in a picker: its list, number and the start of its text."""
     short = text if len(text) <= 40 else text[:40] + "…"
     return f"{t('list_' + list_type, language)} {number} · {short}"
-
-
-def tracker_widths(language: str) -> dict[str, str]:
-    """Return the tracker table's column widths: the item and its progress are the texts that matter."""
-    return {t("col_item", language): "large", t("col_progress", language): "large",
-            t("col_linked_targets", language): "medium", t("col_lead", language): "medium",
-            t("col_section", language): "small"}
 
 
 def tracker_frame(rows, scores, language: str, with_list: bool = False):
@@ -257,6 +337,44 @@ def tracker_frame(rows, scores, language: str, with_list: bool = False):
         t("col_done_date", language): rows["completion_date"],
         t("col_linked_targets", language): [linked(v) for v in rows["target_ids"]],
     })
+
+
+def tracker_list_html(rows, scores, language: str, with_list: bool = False) -> str:
+    """Return tracker rows as an HTML list that reads at every width (the page's styles lay it out): per item its
+    status (colour, symbol and words), number, section and full text with linked targets, lead and full progress."""
+    by_id = {s.indicator: s for s in scores}
+    sep = ": " if language == "en" else "："
+
+    def labelled(key: str, text: str) -> str:
+        return f'<span class="plan-label">{html.escape(t(key, language) + sep)}</span>{html.escape(text)}'
+
+    def item(r) -> str:
+        number = f"{t('list_' + r.list_type, language)} {r.number}" if with_list else str(r.number)
+        section = f"{r.section.split('·')[-1]}、{r.section_title}" if r.section else ""
+        linked = [f"{STATUSES[by_id[i].status].symbol} {by_id[i].name_en if language == 'en' else by_id[i].name}"
+                  for i in filter(None, r.target_ids.split(";")) if i in by_id]
+        when = []
+        if r.updated_month == r.updated_month:  # NaN: never reported
+            month = int(r.updated_month)
+            when.append(t("col_updated", language) + sep + format_month_range(month, month, language))
+        if r.completion_date:
+            when.append(t("col_done_date", language) + sep + r.completion_date)
+        text = (f'<span class="plan-section">{html.escape(section)}</span>' if section else "") + html.escape(r.text)
+        if linked:
+            text += f'<span class="plan-links">{labelled("col_linked_targets", "；".join(linked))}</span>'
+        progress = labelled("col_progress", r.narrative or "—")
+        if when:
+            progress += f' <span class="plan-meta">({html.escape(" · ".join(when))})</span>'
+        return (f'<div class="plan-item"><div class="plan-status {html.escape(r.status)}">'
+                f'{html.escape(t("prog_" + r.status, language))}</div><div class="plan-number">{html.escape(number)}'
+                f'</div><div class="plan-text">{text}</div><div class="plan-lead">'
+                f'{labelled("col_lead", departments_label(r.lead_departments.split("、"), language))}</div>'
+                f'<div class="plan-progress">{progress}</div></div>')
+
+    head = "".join(f"<div>{html.escape(t(key, language))}</div>"
+                   for key in ("filter_progress_status", "col_number", "col_item", "col_lead", "col_progress"))
+    return (f'<div class="plan-list"><div class="plan-item head">{head}</div>'
+            + "".join(item(r) for r in rows.itertuples(index=False)) + "</div>")
 
 
 def slide_heading(text: str) -> str:

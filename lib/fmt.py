@@ -35,8 +35,9 @@ INFINITY = "∞"
 _SCIENTIFIC_FROM = 1e15
 
 
-def trim_number(value: float, decimals: int = 2) -> str:
-    """Return value with thousands separators and at most `decimals` decimals, zeros trimmed (∞ or — for no number)."""
+def trim_number(value: float, decimals: int = 2, keep_zeros: bool = False) -> str:
+    """Return value with thousands separators and at most `decimals` decimals, zeros trimmed unless kept (∞ or — for
+    no number)."""
     if math.isnan(value):
         return DASH
     if math.isinf(value):
@@ -44,9 +45,9 @@ def trim_number(value: float, decimals: int = 2) -> str:
     if abs(value) >= _SCIENTIFIC_FROM:
         return f"{value:.3g}"
     text = f"{value:,.{decimals}f}"
-    if "." in text:
+    if "." in text and not keep_zeros:
         text = text.rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text
+    return text.removeprefix("-") if text.strip("-0.") == "" else text
 
 
 def _one_decimal(value: float, signed: bool) -> str:
@@ -61,22 +62,26 @@ def _one_decimal(value: float, signed: bool) -> str:
 
 
 def format_value(value: float | None, unit: str, lang: str = "zh", compact: bool = False) -> str:
-    """Return a value in its unit, e.g. 412.35亿元 or 8.1万个 (zh), ¥41.24 bn (en)."""
+    """Return a value in its unit, e.g. 412.35亿元 or 8.10万个 (zh), ¥41.24 bn (en).
+
+    Amounts in a scaled unit (亿, 万, bn, m) always have two decimals and percentages and scores one, so the
+    same quantity reads alike wherever it shows (255.90亿元 beside 434.46亿元, 97.0% beside 96.3%)."""
     if is_missing(value):
         return DASH
     unit = canonical_unit(unit) or unit
     family, factor = UNITS.get(unit, ("", 1.0))
     if family == "percent":
-        return f"{trim_number(value, 1)}%"
+        return f"{trim_number(value, 1, keep_zeros=True)}%"
     if family == "score":
-        return f"{trim_number(value, 1)}分" if lang != "en" else f"{trim_number(value, 1)} pts"
+        number = trim_number(value, 1, keep_zeros=True)
+        return f"{number}分" if lang != "en" else f"{number} pts"
     if lang == "en":
         return _format_en(value * factor, family, unit, compact)
     if factor == 1.0 and abs(value) >= 1e8 and f"亿{unit}" in UNITS:
-        return f"{trim_number(value / 1e8)}亿{unit}"
+        return f"{trim_number(value / 1e8, keep_zeros=True)}亿{unit}"
     if factor == 1.0 and abs(value) >= 1e4 and f"万{unit}" in UNITS:
-        return f"{trim_number(value / 1e4)}万{unit}"
-    return f"{trim_number(value)}{unit}"
+        return f"{trim_number(value / 1e4, keep_zeros=True)}万{unit}"
+    return f"{trim_number(value, keep_zeros=factor != 1.0)}{unit}"
 
 
 def _format_en(base_value: float, family: str, unit: str, compact: bool = False) -> str:
@@ -85,9 +90,9 @@ def _format_en(base_value: float, family: str, unit: str, compact: bool = False)
     if math.isinf(size):  # a huge value times its unit's factor: no bn or m in front of ∞
         number = trim_number(base_value)
     elif size >= 1e9:
-        number = f"{trim_number(base_value / 1e9)} bn"
+        number = f"{trim_number(base_value / 1e9, keep_zeros=True)} bn"
     elif size >= 1e6:
-        number = f"{trim_number(base_value / 1e6)} m"
+        number = f"{trim_number(base_value / 1e6, keep_zeros=True)} m"
     else:
         number = trim_number(base_value)
     if family == "money":  # ¥ everywhere: cards, sentences and tables read alike
@@ -112,20 +117,22 @@ def estimate(value: float | None, unit: str) -> float | None:
     return float(round(value))
 
 
-def unit_label(unit: str, lang: str = "zh") -> str:
-    """Return a unit as readers of lang know it: 亿元 stays 亿元 in Chinese and is ¥100m in English."""
+def display_unit(unit: str, lang: str = "zh", magnitude: float | None = None) -> tuple[str, float]:
+    """Return (unit label, multiplier) for a column or axis of amounts in unit, about `magnitude` in size: the
+    unit itself in Chinese; in English the scale the cards use (亿元 of hundreds → "¥ bn", × 0.1)."""
     canonical = canonical_unit(unit) or unit
     if lang != "en" or canonical not in UNITS:
-        return unit
+        return unit, 1.0
     family, factor = UNITS[canonical]
     if family == "percent":
-        return "%"
+        return "%", 1.0
     if family == "score":
-        return "pts"
-    scale = {1e8: "100m", 1e4: "10k"}.get(factor, "")
-    if family == "money":
-        return f"¥{scale}"
-    return f"{scale} {_EN_NOUN.get(family) or family}".strip()
+        return "pts", 1.0
+    size = abs(magnitude * factor) if not is_missing(magnitude) else factor
+    scale, divisor = ("bn", 1e9) if size >= 1e9 else ("m", 1e6) if size >= 1e6 else ("", 1.0)
+    noun = "¥" if family == "money" else _EN_NOUN.get(family) or family
+    label = f"¥ {scale}" if family == "money" and scale else f"{scale} {noun}".strip()
+    return label, factor / divisor
 
 
 def format_pct(value: float | None, signed: bool = False) -> str:

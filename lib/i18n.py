@@ -31,10 +31,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "file_problems": ("{file}：{count}个问题", "{file}: {count} problem(s)"),
     # overview
     "overview_title": ("目标任务完成情况总览", "Target completion overview"),
-    "overview_caption": (
-        "截至{period}，共{total}项目标：{green}项进度正常，{yellow}项需关注，{red}项滞后，{grey}项无数据。",
-        "As of {period}: {total} targets; {green} on pace, {yellow} to watch, {red} behind, {grey} without data.",
-    ),
     "completion_chart": ("完成进度与序时进度", "Completion against expected progress"),
     "completion_axis": ("完成率（%）", "Completion (%)"),
     "expected_marker": ("序时进度（季节）", "Expected progress (seasonal)"),
@@ -655,6 +651,21 @@ TEXT: dict[str, tuple[str, str]] = {
     "export_view_png": ("本页 PNG", "This view as PNG"),
     "export_pdf": ("生成 PDF", "Build the PDF"),
     "download_pdf": ("下载 PDF", "Download PDF"),
+    # English view: text that exists only in Chinese is marked, not mixed into English sentences
+    "chinese_only": ("仅中文", "Chinese only"),
+    # the overview's answer first: one sentence on the whole scorecard and the headline targets
+    "answer_counts": ("截至{period}，{total}项目标{green}项正常、{yellow}项需关注、{red}项滞后",
+                      "As of {period}: {green} of {total} targets on pace, {yellow} to watch, {red} behind"),
+    "answer_no_data": ("、{grey}项无数据", ", {grey} without data"),
+    "answer_headline": ("；主要指标中{items}", "; among the headline targets, {items}"),
+    "answer_all_on_pace": ("；主要指标均进度正常", "; every headline target is on pace"),
+    "answer_below_expected": ("{name}低于序时进度{points}个百分点", "{name} is {points} pp behind expected progress"),
+    "answer_below_target": ("{name}低于目标{points}个百分点", "{name} is {points} pp below its target"),
+    "answer_status": ("{name}{status}", "{name}: {status}"),
+    "answer_end": ("。", "."),
+    "filters": ("筛选", "Filters"),
+    "plan_chinese_only": ("工作要点的事项、板块和进展说明只有中文。",
+                          "The work plan's items, sections and progress notes exist in Chinese only: shown as written."),
 }
 
 
@@ -693,3 +704,15 @@ def departments_label(departments, lang: str) -> str:
 def status_label(status: str, lang: str) -> str:
     """Return the display name of a status colour."""
     return t(f"status_{status}", lang)
+
+
+def has_chinese(text: str) -> bool:
+    """Return whether text holds any Chinese character."""
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+def chinese_only(text: str, lang: str) -> str:
+    """Return text as the English view shows data that exists only in Chinese: marked "(Chinese only)"; else as is."""
+    if lang != "en" or not has_chinese(text):
+        return text
+    return f"{text} ({t('chinese_only', lang)})"

@@ -11,12 +11,19 @@ lang, ds, year, as_of = ui.page_start("departments_title")
 scores = ui.cached_scorecard(year, as_of)
 
 st.subheader(t("league_title", lang))
-st.dataframe(display.league_frame(league_table(scores, lang), lang), hide_index=True)
+if ui.is_narrow():  # seven columns do not fit a phone: one line per department
+    st.markdown(display.league_lines(league_table(scores, lang), lang))
+else:
+    st.dataframe(display.league_frame(league_table(scores, lang), lang), hide_index=True)
 
 by_department = department_scores(scores)
+asked = st.query_params.get("dept")  # a shared link's department
+if asked in by_department and "department" not in st.session_state:
+    st.session_state["department"] = asked
 department = st.segmented_control(t("pick_department", lang), list(by_department), key="department",
                                   default=next(iter(by_department)), required=True,
                                   format_func=lambda d: department_label(d, lang))
+st.query_params["dept"] = department
 st.subheader(t("dept_targets", lang, dept=department_label(department, lang)))
 for start in range(0, len(by_department[department]), 4):
     for col, score in zip(st.columns(4), by_department[department][start:start + 4], strict=False):

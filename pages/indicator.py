@@ -20,10 +20,10 @@ st.caption(f"{format_period(year, as_of, lang)} · {t(KINDS[score.kind].label_ke
 ui.status_badge(card.status, card.status_text)
 st.subheader(gap_sentence(score, lang))
 ui.headline_metrics(score, card, lang)
-figure = ui.cached_detail_chart(year, as_of, target_id)
-st.plotly_chart(figure, key="detail_chart",
-                config={"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}})
-ui.export_panel(ds, year, as_of, figure=figure, slug=target_id)
+narrow = ui.is_narrow()
+st.plotly_chart(ui.cached_detail_chart(year, as_of, target_id, narrow=narrow), key="detail_chart",
+                config=ui.chart_config(narrow))
+ui.export_panel(ds, year, as_of, figure=ui.cached_detail_chart(year, as_of, target_id), slug=target_id)
 
 with st.expander(t("explain_title", lang), icon=":material/calculate:", expanded=True):
     st.markdown("\n".join(f"- {display.md(line)}" for line in explain(score, lang)))
@@ -31,7 +31,7 @@ with st.expander(t("explain_title", lang), icon=":material/calculate:", expanded
 if not view.regions.empty:
     st.subheader(t("regions_title", lang))
     st.caption(t("region_rule", lang))
-    ui.region_section(view, lang)
+    ui.region_section(view, ds.catalog, lang)
 
 st.subheader(t("provenance_title", lang))
 st.dataframe(display.provenance_frame(provenance(view, ui.cached_submissions_log(), lang), score.unit, lang),

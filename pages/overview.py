@@ -1,4 +1,4 @@
-"""Overview: every target's completion, expected progress and status for a year and as-of month."""
+"""Overview: the answer first (one sentence, the headline targets), then every target's completion and status."""
 
 import streamlit as st
 
@@ -6,27 +6,30 @@ from lib import display, ui
 from lib.cards import build_card
 from lib.config import PACE_YELLOW_BAND_POINTS
 from lib.engine import status_counts
-from lib.fmt import format_period
-from lib.i18n import category_label, status_label, t
-from lib.plans import footer_source, overview_groups
+from lib.i18n import category_label, t
+from lib.plans import footer_source, headline_scores, overview_groups
 
 lang, ds, year, as_of = ui.page_start("overview_title")
 scores = ui.cached_scorecard(year, as_of)
-counts = status_counts(scores)
+narrow = ui.is_narrow()
 
-st.caption(t("overview_caption", lang, period=format_period(year, as_of, lang), total=len(scores), **counts))
-for col, status in zip(st.columns(4), counts):
-    col.metric(status_label(status, lang), counts[status], border=True)
+st.markdown(f"**{display.md(display.answer_sentence(scores, year, as_of, lang))}**")
+st.markdown(display.status_count_badges(status_counts(scores), lang))
+headline = headline_scores(scores)
+for col, score in zip(st.columns(4), headline):
+    with col:
+        ui.score_card(build_card(score, year, as_of, lang), link_id=score.indicator)
 
 st.subheader(t("completion_chart", lang))
-st.plotly_chart(ui.cached_overview_chart(year, as_of), key="completion_chart",
-                config={"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}})
+st.plotly_chart(ui.cached_overview_chart(year, as_of, narrow=narrow), key="completion_chart",
+                config=ui.chart_config(narrow))
 ui.export_panel(ds, year, as_of)
 with st.expander(t("how_status_title", lang), icon=":material/info:"):
     st.markdown(t("how_status", lang, band=PACE_YELLOW_BAND_POINTS))
 
 st.subheader(t("cards_title", lang))
-for category, group in overview_groups(scores):
+shown = {s.indicator for s in headline}  # the headline cards are at the top already
+for category, group in overview_groups([s for s in scores if s.indicator not in shown]):
     st.markdown(f"#### {category_label(category, lang)}")
     for start in range(0, len(group), 4):
         for col, score in zip(st.columns(4), group[start:start + 4]):

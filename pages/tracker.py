@@ -15,6 +15,8 @@ st.caption(t("tracker_caption", lang, period=format_period(year, as_of, lang), t
 st.markdown(display.progress_count_badges(counts, lang))
 
 filtered = ui.tracker_filters(table, lang)
+if lang == "en":
+    st.caption(t("plan_chinese_only", lang))
 sizes = filtered["list_type"].value_counts()
 tabs = st.tabs([t("tab_work_items", lang, n=sizes.get("work_item", 0)),
                 t("tab_livelihood", lang, n=sizes.get("livelihood", 0)),
@@ -22,8 +24,7 @@ tabs = st.tabs([t("tab_work_items", lang, n=sizes.get("work_item", 0)),
 scores = ui.cached_scorecard(year, as_of)
 for tab, list_type in zip(tabs[:3], ("work_item", "livelihood", "key_work"), strict=True):
     with tab:
-        ui.tracker_table(display.tracker_frame(filtered[filtered["list_type"] == list_type], scores, lang), lang,
-                         key=f"tracker_{list_type}", height=560)
+        ui.tracker_table(filtered[filtered["list_type"] == list_type], scores, lang)
 with tabs[3]:
     departments = sorted({d for ds_ in table["lead_departments"] for d in ds_.split("、") if d})
     dept = st.selectbox(t("filter_department", lang), departments, key="tracker_dept",
@@ -32,7 +33,7 @@ with tabs[3]:
     with left:
         st.markdown(f"**{t('dept_items', lang)}**")
         mine = table[table["lead_departments"].str.split("、").map(lambda ds_: dept in ds_)]
-        ui.tracker_table(display.tracker_frame(mine, scores, lang, with_list=True), lang, key="tracker_dept_items")
+        ui.tracker_table(mine, scores, lang, with_list=True)
     with right:
         st.markdown(f"**{t('dept_kpis', lang)}**")
         ui.department_kpis(scores, dept, lang)

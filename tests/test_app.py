@@ -37,11 +37,16 @@ def test_overview_shows_every_target_in_chinese(monkeypatch, sample_dir):
     assert not at.exception
     text = all_text(at)
     assert "目标任务完成情况总览" in text and "示例数据" in text
-    assert "截至2021年10月，共24项目标" in text
+    # the answer first: the sentence, the status counts in one row, then the four headline targets' cards
+    assert at.markdown[0].value == ("**截至2021年10月，24项目标17项正常、3项需关注、4项滞后；"
+                                    "主要指标中邮政业务收入低于序时进度5.6个百分点。**")
+    assert at.markdown[1].value.startswith("#### :green-badge[● 进度正常 17]")
+    assert [m.value for m in at.metric[:4]] == ["434.46亿元", "222.85亿元", "19.25亿件", "197.77亿元"]
+    assert len(at.metric) == 24  # one card per target: the headline four are not repeated below
     values = {m.value for m in at.metric}
     for expected in ("434.46亿元", "19.25亿件", "8.15万个", "1,710人次", "96.2%", "26个"):
         assert expected in values
-    assert "目标：≥24亿件" in text and "挑战值 15万个：完成率 54.3%" in text  # 8.15 / 15
+    assert "目标：≥24.00亿件" in text and "挑战值 15.00万个：完成率 54.3%" in text  # 8.15 / 15
     assert "目标与基期不一致" in text  # express revenue's 2020 base is 2% off 260 / 1.11
     assert "数据来源：data/actuals（12个文件）" in text  # the folder, not the server's path
     fig = json.loads(at.get("plotly_chart")[0].proto.spec)
@@ -59,6 +64,33 @@ def test_overview_in_english(monkeypatch, sample_dir):
     values = {m.value for m in at.metric}
     assert "1.92 bn" in values and "¥43.45 bn" in values
     assert "On pace" in text
+
+
+def test_overview_on_a_phone_draws_the_narrow_chart_without_a_mode_bar(monkeypatch, sample_dir):
+    monkeypatch.setenv("KPI_DATA_DIR", str(sample_dir))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["viewport"] = {"narrow": True}  # what the page's probe reports from a 390 px window
+    at.run()
+    assert not at.exception
+    chart = at.get("plotly_chart")[0].proto
+    assert json.loads(chart.config)["displayModeBar"] is False
+    fig = json.loads(chart.spec)
+    names = [a["text"] for a in fig["layout"]["annotations"]]
+    assert "✕ 邮政业务收入" in names and "<b>74.3%</b>" in names  # 222.85 / 300, written beside the name
+    assert fig["layout"]["xaxis"]["visible"] is False  # no tick labels to run through the values
+
+
+def test_a_shared_link_opens_its_period_and_language(monkeypatch, sample_dir):
+    monkeypatch.setenv("KPI_DATA_DIR", str(sample_dir))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["period"] = "2021-06"
+    at.query_params["lang"] = "en"
+    at.run()
+    assert not at.exception
+    assert at.markdown[0].value.startswith("**As of Jun 2021: ")
+    assert (at.query_params["period"], at.query_params["lang"]) == ("2021-06", "en")  # still the address
+    at.select_slider(key="as_of_2021_10_en").set_value(10).run()  # back to the latest: the address drops it
+    assert "period" not in at.query_params and at.markdown[0].value.startswith("**As of Oct 2021: ")
 
 
 def test_earlier_as_of_month_changes_the_figures(monkeypatch, sample_dir):

@@ -39,8 +39,8 @@ def test_gap_sentence_in_words(mini_dir):
     add_actuals(mini_dir, "a.csv", monthly("parcels", 2020, BASE_2020) + monthly("parcels", 2021, [5, 7, 9]))
     score = indicator_view(open_dataset(mini_dir), 2021, 3, "parcels").score
     # (120 − 21) / 9 = 11.0 a month; last year's Apr–Dec averaged (100 − 18) / 9 = 9.111: 20.7% higher.
-    assert gap_sentence(score, "zh") == "4–12月还需月均完成11亿件，比去年同期月均高20.7%"
-    assert gap_sentence(score, "en") == ("Apr–Dec: 1.1 bn parcels needed per month, "
+    assert gap_sentence(score, "zh") == "4–12月还需月均完成11.00亿件，比去年同期月均高20.7%"
+    assert gap_sentence(score, "en") == ("Apr–Dec: 1.10 bn parcels needed per month, "
                                          "20.7% above the same months last year")
 
 
@@ -49,7 +49,7 @@ def test_express_volume_sample_readable_by_hand(sample_dir):
     s = view.score
     assert gap_sentence(s).startswith("11–12月还需月均完成2.38亿件")
     lines = explain(s)
-    assert any(line.startswith("完成率 = 实际 ÷ 目标 = 19.25亿件 ÷ 24亿件 = 80.2%") for line in lines)
+    assert any(line.startswith("完成率 = 实际 ÷ 目标 = 19.25亿件 ÷ 24.00亿件 = 80.2%") for line in lines)
     assert any("季节序时进度" in line and "78.8%" in line for line in lines)
     english = explain(s, "en")
     assert any(line.startswith("Seasonal expected progress = 2020 Jan–Oct ÷ 2020 total = ") for line in english)
@@ -160,7 +160,7 @@ def test_months_stay_in_calendar_order_for_every_kind(sample_dir):
 
 
 @pytest.mark.parametrize(("target_id", "lang", "unit", "legend"), [
-    ("express_volume", "en", "100m parcels", "Year to date"),
+    ("express_volume", "en", "bn parcels", "Year to date"),
     ("express_volume", "zh", "亿件", "累计完成"),
     ("green_outlets", "en", "items", "Value"),  # a count at a point in time, not a running total
     ("express_satisfaction", "zh", "分", "实际值"),

@@ -97,17 +97,19 @@ def test_preview_frame_names_the_indicator_city_and_basis(mini_dir):
     en = display.preview_frame(rows, load_catalog(mini_dir), "en")
     assert list(en["Period"]) == ["Oct 2021", "Nov 2021"]
     assert list(en["Target"]) == ["Parcels", "Green outlets"]
-    assert list(en["Region"]) == ["Whole city", "昆山市"]
+    assert list(en["Region"]) == ["Whole city", "Kunshan"]  # regions.csv's name_en
 
 
 def test_provenance_frame_formats_values_in_their_unit():
     frame = pd.DataFrame({"month": [1, 2], "value": [150_000.0, float("nan")], "ytd": [150_000.0, 2.5e8],
                           "file": ["a.csv", "b.csv"], "row": [2.0, float("nan")], "submitted": ["", ""],
-                          "note": ["", ""]})
+                          "note": ["春节", ""]})
     out = display.provenance_frame(frame, "件", "zh")
-    assert list(out["数值"]) == ["15万件", "—"]
-    assert list(out["累计"]) == ["15万件", "2.5亿件"]
+    assert list(out["数值"]) == ["15.00万件", "—"]
+    assert list(out["累计"]) == ["15.00万件", "2.50亿件"]
     assert list(out["行"]) == [2, ""]
+    assert list(out["备注"]) == ["春节", ""]
+    assert list(display.provenance_frame(frame, "件", "en")["Note"]) == ["春节 (Chinese only)", ""]
 
 
 def test_league_frame_translates_headers_and_formats_the_share():
@@ -158,10 +160,10 @@ def a_score(**fields) -> Score:
 
 
 @pytest.mark.parametrize(("fields", "zh", "en"), [
-    ({}, "≥24亿件", "≥24"),
+    ({}, "≥24亿件", "≥2.4"),  # English: in bn parcels (24亿 = 2.4 bn)
     ({"unit": "%", "target": 95.0, "kind": "ratio"}, "≥95%", "≥95%"),
     ({"unit": "万个", "target": 10.0, "stretch": 15.0, "kind": "level"}, "≥10万个（挑战值 15万个）",
-     "≥10 (Stretch 15)"),
+     "≥100,000 (Stretch 150,000)"),  # English counts the boxes: 10万 = 100,000
     ({"unit": "人次", "target": 2000.0, "comparator": ">"}, ">2,000人次", ">2,000"),
     ({"kind": "zero_tolerance", "unit": "起", "target": 0.0, "comparator": "≤"}, "零发生", "Zero"),
     ({"kind": "not_below_last_year", "unit": "分", "target": 78.2}, "不低于去年同期（78.2分）",
@@ -197,7 +199,9 @@ def test_scorecard_table_reads_without_a_glossary_and_keeps_numbers_for_excel():
     assert second["牵头"] == "普遍服务处、市场监管处" and second["状态"] == "无数据" and second["目标要求"] == "零发生"
     assert pd.isna(second["实际完成"]) and second["数据截至"] == ""
     en = display.scorecard_table(scores, 2021, "en")
-    assert list(en.iloc[0][["Target", "Unit", "Data through"]]) == ["Express parcel volume", "100m parcels", "Oct 2021"]
+    assert list(en.iloc[0][["Target", "Unit", "Data through"]]) == ["Express parcel volume", "bn parcels", "Oct 2021"]
+    # the cards' scale: 19.2468亿 = 1.92468 bn, 24.4321亿 = 2.44321 bn
+    assert (en.iloc[0]["Actual"], en.iloc[0]["Year-end projection"], en.iloc[0]["Requirement"]) == (1.92, 2.44, "≥2.4")
     assert en.iloc[1]["Lead"] == "Universal Service Division, Market Supervision Division"
     assert len(set(en.columns)) == len(en.columns) == len(zh.columns)
 
@@ -303,3 +307,91 @@ def test_chart_labels_wrap_by_printed_width(text, expected):
     from lib.charts import wrap_label
 
     assert wrap_label(text) == expected
+
+
+def test_english_detail_chart_draws_amounts_in_the_cards_scale(sample_dir):
+    view = indicator_view(open_dataset(sample_dir), 2021, 10, "express_volume")
+    zh, en = indicator_detail_chart(view, "zh"), indicator_detail_chart(view, "en")
+    assert (zh.layout.yaxis.title.text, en.layout.yaxis.title.text) == ("亿件", "bn parcels")
+    target = next(trace for trace in en.data if trace.name == "Target")
+    assert list(target.y) == pytest.approx([2.4, 2.4])  # 24亿件 = 2.4 bn parcels
+    for a, b in zip(zh.data, en.data, strict=True):
+        if a.y is not None and a.yaxis != "y3":  # every amount a tenth (YoY %, on its own axis, as it was)
+            assert [v * 0.1 if v == v and v is not None else v for v in a.y] == pytest.approx(list(b.y), nan_ok=True)
+
+
+def test_regions_read_in_english_with_their_month(sample_dir):
+    from lib.catalog import load_catalog
+
+    catalog = load_catalog(sample_dir)
+    view = indicator_view(open_dataset(sample_dir), 2021, 10, "express_volume")
+    en = display.region_frame(view, catalog, "en")
+    assert list(en["Region"]) == ["Urban districts", "Changshu", "Zhangjiagang", "Kunshan", "Taicang"]
+    assert set(en["Month"]) == {"Oct"} and en["Share"].iloc[0] == "45.2%"
+    assert list(display.region_frame(view, catalog, "zh")["地区"]) == ["市区", "常熟市", "张家港市", "昆山市", "太仓市"]
+    assert display.region_name("新区", catalog, "en") == "新区 (Chinese only)"  # not in regions.csv
+
+
+def test_answer_sentence_counts_and_names_the_headline_target_behind(sample_dir):
+    scores = scorecard(open_dataset(sample_dir), 2021, 10)
+    by_status = {}
+    for s in scores:
+        by_status[s.status] = by_status.get(s.status, 0) + 1
+    assert by_status == {"green": 17, "yellow": 3, "red": 4}  # 24 targets, none without data
+    revenue = next(s for s in scores if s.indicator == "postal_business_revenue")
+    # 222.85亿元 of 300: 74.3% done where October's seasonal pace asks 79.9%: 5.6 points behind
+    assert round(revenue.actual_ytd / 300 * 100, 1) == 74.3 and round(revenue.expected_pct_seasonal, 1) == 79.9
+    assert [s.name for s in display.headline_scores(scores) if s.status == "red"] == ["邮政业务收入"]
+    assert display.answer_sentence(scores, 2021, 10, "zh") == \
+        "截至2021年10月，24项目标17项正常、3项需关注、4项滞后；主要指标中邮政业务收入低于序时进度5.6个百分点。"
+    assert display.answer_sentence(scores, 2021, 10, "en") == (
+        "As of Oct 2021: 17 of 24 targets on pace, 3 to watch, 4 behind; among the headline targets, "
+        "Postal business revenue is 5.6 pp behind expected progress.")
+
+
+def test_answer_sentence_without_a_headline_target_behind():
+    on_pace = a_score(status="green", gap_points=1.4)
+    watch = [a_score(indicator=i, name=n, status="yellow", gap_points=g)
+             for i, n, g in (("a", "快递业务收入", -2.7), ("b", "邮政业务总量", -4.1))]
+    rate = a_score(indicator="r", name="通达率", kind="ratio", unit="%", category="rural", status="red",
+                   gap_points=-0.5)
+    nodata = a_score(indicator="n", name="满意度", kind="not_below_last_year", status="grey")
+    assert display.answer_sentence([on_pace, *watch, rate], 2021, 3, "zh") == \
+        "截至2021年3月，4项目标1项正常、2项需关注、1项滞后；主要指标中邮政业务总量低于序时进度4.1个百分点、快递业务收入低于序时进度2.7个百分点。"
+    assert display.answer_sentence([on_pace, rate, nodata], 2021, 3, "zh") == \
+        "截至2021年3月，3项目标1项正常、0项需关注、1项滞后、1项无数据；主要指标中满意度无数据。"
+    assert display.answer_sentence([on_pace], 2021, 3, "en") == \
+        "As of Mar 2021: 1 of 1 targets on pace, 0 to watch, 0 behind; every headline target is on pace."
+    assert display.answer_sentence([rate], 2021, 3, "zh") == "截至2021年3月，1项目标0项正常、0项需关注、1项滞后。"
+    headline_rate = a_score(indicator="r", name="通达率", kind="ratio", unit="%", status="red", gap_points=-0.5)
+    assert display.answer_sentence([headline_rate], 2021, 3, "zh").endswith("；主要指标中通达率低于目标0.5个百分点。")
+
+
+def test_league_lines_fit_a_phone(sample_dir):
+    from lib.deepdive import league_table
+
+    lines = display.league_lines(league_table(scorecard(open_dataset(sample_dir), 2021, 10), "zh"), "zh").split("\n")
+    # 市场监管处 leads 15 targets, 11 on pace: 11 / 15 = 73.3%
+    assert lines[1] == "- **市场监管处** · 指标数 15 · ●11 ▲3 ✕1 ○0 · 进度正常占比 73.3%"
+    assert len(lines) == 3
+
+
+def test_tracker_list_shows_each_item_whole_with_its_status_and_escapes_the_text():
+    rows = pd.DataFrame({"key": ["work_item:35", "key_work:2"], "list_type": ["work_item", "key_work"],
+                         "section": ["工作要点·五", ""], "section_title": ["强化行业治理", ""], "number": ["35", "2"],
+                         "text": ["持续推进<b>“扫黄打非”</b>进基层工作。" * 5, "推动文件落地落实。"],
+                         "lead_departments": ["普遍服务处", "办公室、市场监管处"], "target_ids": ["express_volume", ""],
+                         "status": ["behind", "done"], "narrative": ["已约谈企业", ""],
+                         "completion_date": ["", "2021-09-15"], "updated_month": [10.0, float("nan")]})
+    scores = [a_score(status="green")]
+    zh = display.tracker_list_html(rows, scores, "zh")
+    assert zh.count('<div class="plan-item">') == 2 and '<div class="plan-item head">' in zh
+    assert '<div class="plan-status behind">✕ 滞后</div>' in zh and '<div class="plan-status done">● 已完成</div>' in zh
+    assert "&lt;b&gt;“扫黄打非”&lt;/b&gt;" in zh and "<b>" not in zh  # data is shown as typed, never as markup
+    assert "持续推进&lt;b&gt;“扫黄打非”&lt;/b&gt;进基层工作。" * 5 in zh  # the whole text, not cut
+    assert '<span class="plan-section">五、强化行业治理</span>' in zh
+    assert "关联指标：</span>● 快递业务量" in zh and "办公室、市场监管处" in zh
+    assert "(更新月份：10月)" in zh and "(完成时间：2021-09-15)" in zh and "进展情况：</span>—" in zh
+    en = display.tracker_list_html(rows, scores, "en", with_list=True)
+    assert '<div class="plan-number">Key work 2</div>' in en and "General Office, Market Supervision Division" in en
+    assert "Linked targets: </span>● Express parcel volume" in en and "(Updated: Oct)" in en

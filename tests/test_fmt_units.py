@@ -8,7 +8,7 @@ import re
 import pytest
 
 from lib import fmt, units
-from lib.fmt import format_period, format_points, format_value, unit_label
+from lib.fmt import display_unit, format_period, format_points, format_value
 
 
 @pytest.mark.parametrize("value, src, dst, expected", [
@@ -26,10 +26,12 @@ def test_incompatible_units_raise(src, dst):
 
 
 @pytest.mark.parametrize("value, unit, lang, expected", [
-    (434.4598, "亿元", "zh", "434.46亿元"), (540, "亿元", "zh", "540亿元"), (8.15, "万个", "zh", "8.15万个"),
-    (81500, "个", "zh", "8.15万个"), (1710, "人次", "zh", "1,710人次"), (96.17, "%", "zh", "96.2%"),
-    (79.4, "分", "zh", "79.4分"), (None, "亿元", "zh", "—"),
+    (434.4598, "亿元", "zh", "434.46亿元"), (540, "亿元", "zh", "540.00亿元"), (255.9, "亿元", "zh", "255.90亿元"),
+    (8.15, "万个", "zh", "8.15万个"), (81000, "个", "zh", "8.10万个"), (1710, "人次", "zh", "1,710人次"),
+    (96.17, "%", "zh", "96.2%"), (97, "%", "zh", "97.0%"), (79.4, "分", "zh", "79.4分"), (80, "分", "en", "80.0 pts"),
+    (None, "亿元", "zh", "—"), (-0.001, "亿元", "zh", "0.00亿元"),
     (434.4598, "亿元", "en", "¥43.45 bn"), (19.25, "亿件", "en", "1.93 bn parcels"),
+    (24, "亿件", "en", "2.40 bn parcels"),
     (8.15, "万个", "en", "81,500"), (1710, "人次", "en", "1,710 person-times"),
 ])
 def test_format_value(value, unit, lang, expected):
@@ -43,14 +45,16 @@ def test_format_period_and_points():
     assert format_points(0.55, "en") == "+0.6 pp"
 
 
-@pytest.mark.parametrize(("unit", "en"), [
-    ("亿元", "¥100m"), ("万元", "¥10k"), ("元", "¥"), ("亿件", "100m parcels"), ("万件", "10k parcels"),
-    ("万个", "10k items"), ("个", "items"), ("人次", "person-times"), ("家", "sites"), ("例", "cases"),
-    ("起", "incidents"), ("%", "%"), ("分", "pts"), ("％", "%"),
+@pytest.mark.parametrize(("unit", "magnitude", "en"), [
+    ("亿元", 434.46, ("¥ bn", 0.1)),  # 43.4 billion yuan: 434.46 × 0.1 = 43.446 (¥ bn)
+    ("亿元", 5, ("¥ m", 100.0)),  # 500 million: 5 × 100 = 500 (¥ m)
+    ("亿件", 19.25, ("bn parcels", 0.1)), ("万件", 12345, ("m parcels", 0.01)),  # 123.45 million parcels
+    ("万个", 8.15, ("items", 1e4)),  # 81,500 boxes: counted, not scaled
+    ("人次", 1710, ("person-times", 1.0)), ("%", 96.2, ("%", 1.0)), ("分", 80, ("pts", 1.0)),
 ])
-def test_unit_label_in_english_names_the_scale(unit, en):
-    assert unit_label(unit, "en") == en
-    assert unit_label(unit, "zh") == unit
+def test_display_unit_in_english_is_the_cards_scale(unit, magnitude, en):
+    assert display_unit(unit, "en", magnitude) == en
+    assert display_unit(unit, "zh", magnitude) == (unit, 1.0)
 
 
 @pytest.mark.parametrize(("value", "unit", "expected"), [

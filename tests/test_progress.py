@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -95,6 +96,11 @@ def test_tracker_puts_behind_first_and_counts(tasks):
     assert tracker_table(tasks, rows, 2021, 8)["status"].eq("none").all()  # nothing reported before September
 
 
+def work_items(at) -> str:
+    """Return the tracker's first list (the work items) as drawn."""
+    return next(h.proto.body for h in at.get("html") if 'class="plan-list"' in h.proto.body)
+
+
 def test_tracker_page_and_editor(monkeypatch, sample_dir):
     from streamlit.testing.v1 import AppTest
 
@@ -107,10 +113,10 @@ def test_tracker_page_and_editor(monkeypatch, sample_dir):
     at.switch_page("pages/tracker.py").run()
     assert not at.exception
     assert at.caption[0].value.startswith("截至2021年10月：共88项")
-    first = at.dataframe[0].value
-    assert first.iloc[0]["状态"] == "✕ 滞后" and "工作站" in first.iloc[0]["关联指标"]
+    first = work_items(at).split('<div class="plan-item">')[1]  # the list of work items, worst first
+    assert '<div class="plan-status behind">✕ 滞后</div>' in first and "关联指标：</span>✕ “扫黄打非”工作站" in first
     at.text_input(key="filter_search").set_value("绿色网点").run()
-    assert sorted(at.dataframe[0].value["编号"]) == [45, 46]  # the work items that mention 绿色网点
+    assert re.findall(r'class="plan-number">(\d+)<', work_items(at)) == ["45", "46"]  # the items naming 绿色网点
     assert not [b for b in at.button if b.key == "save_progress"]  # viewers cannot edit
     at.text_input(key="sign_in_name").set_value("zhang")
     at.text_input(key="sign_in_password").set_value("s3cret-pass")

@@ -1,7 +1,8 @@
 """The only package that imports Streamlit: the page frame, every cache of the app, and the widgets pages draw.
 
 Pages read `from lib import ui` and call what this re-exports; each name lives in one module:
-state (language), caches (every st.cache_*), frame (page_start), widgets (shared by several pages),
+state (language), caches (every st.cache_*), frame (page_start), layout (the window's width and the styles for
+every width), widgets (shared by several pages),
 and one module per page family (indicator, present, tracker, upload).
 """
 
@@ -23,6 +24,7 @@ from lib.ui.caches import (
 )
 from lib.ui.frame import page_start
 from lib.ui.indicator import headline_metrics, region_section, target_selector
+from lib.ui.layout import chart_config, is_narrow, viewport_probe
 from lib.ui.plan import (
     app_title,
     draft_editor,
@@ -57,10 +59,10 @@ __all__ = [
     "DENSE_CHART_TYPE_PX", "XLSX_MIME", "XLS_MIME", "analyst_panel", "app_title", "cached_active_submission",
     "cached_detail_chart", "cached_indicator_view", "cached_overview_chart", "cached_plan_document",
     "cached_plan_draft", "cached_scorecard", "cached_scorecard_table", "cached_sheet_names", "cached_submissions_log",
-    "cached_tasks", "cached_templates", "cached_tracker", "cached_validation", "card_metric", "department_kpis",
-    "draft_editor", "export_panel", "headline_metrics", "headline_numbers", "intake_report", "item_history",
-    "language_selector", "page_start", "plan_record_form", "plan_records", "plan_structure", "progress_editor",
-    "publications_panel", "publish_panel", "refused_progress_notice", "region_section", "score_card", "sheet_picker",
-    "slide_card", "slide_chart", "slide_footer", "slide_index", "status_badge", "target_selector", "tracker_filters",
-    "tracker_table", "workplan_table",
+    "cached_tasks", "cached_templates", "cached_tracker", "cached_validation", "card_metric", "chart_config",
+    "department_kpis", "draft_editor", "export_panel", "headline_metrics", "headline_numbers", "intake_report",
+    "is_narrow", "item_history", "language_selector", "page_start", "plan_record_form", "plan_records",
+    "plan_structure", "progress_editor", "publications_panel", "publish_panel", "refused_progress_notice",
+    "region_section", "score_card", "sheet_picker", "slide_card", "slide_chart", "slide_footer", "slide_index",
+    "status_badge", "target_selector", "tracker_filters", "tracker_table", "viewport_probe", "workplan_table",
 ]

@@ -71,14 +71,15 @@ def cached_scorecard_table(year: int, as_of: int) -> pd.DataFrame:
 # Charts are cached as figures, shared and never changed: st.plotly_chart re-validates a dict
 # on every rerun (~7 ms for the overview chart), while a figure is only copied (<1 ms).
 @st.cache_resource(max_entries=64, show_spinner=False)
-def _overview_chart(signature: tuple, year: int, as_of: int, language: str) -> go.Figure:
-    """Return the overview's completion chart, shared by every session (read-only)."""
-    return charts.completion_chart(_scorecard(signature, year, as_of), language)
+def _overview_chart(signature: tuple, year: int, as_of: int, language: str, narrow: bool) -> go.Figure:
+    """Return the overview's completion chart (or its phone layout), shared by every session (read-only)."""
+    build = charts.completion_chart_narrow if narrow else charts.completion_chart
+    return build(_scorecard(signature, year, as_of), language)
 
 
-def cached_overview_chart(year: int, as_of: int) -> go.Figure:
-    """Return the overview chart for the current data, year, month and language."""
-    return _overview_chart(data_signature(config.data_dir()), year, as_of, lang())
+def cached_overview_chart(year: int, as_of: int, narrow: bool = False) -> go.Figure:
+    """Return the overview chart for the current data, year, month and language, laid out for the window."""
+    return _overview_chart(data_signature(config.data_dir()), year, as_of, lang(), narrow)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -94,14 +95,15 @@ def cached_indicator_view(year: int, as_of: int, target_id: str) -> deepdive.Ind
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
-def _detail_chart(signature: tuple, year: int, as_of: int, target_id: str, language: str) -> go.Figure:
-    """Return an indicator's deep-dive chart, shared by every session (read-only)."""
-    return charts.indicator_detail_chart(_indicator_view(signature, year, as_of, target_id), language)
+def _detail_chart(signature: tuple, year: int, as_of: int, target_id: str, language: str, narrow: bool) -> go.Figure:
+    """Return an indicator's deep-dive chart (or its phone layout), shared by every session (read-only)."""
+    build = charts.detail_chart_narrow if narrow else charts.indicator_detail_chart
+    return build(_indicator_view(signature, year, as_of, target_id), language)
 
 
-def cached_detail_chart(year: int, as_of: int, target_id: str) -> go.Figure:
-    """Return the deep-dive chart of one target for the current data and language."""
-    return _detail_chart(data_signature(config.data_dir()), year, as_of, target_id, lang())
+def cached_detail_chart(year: int, as_of: int, target_id: str, narrow: bool = False) -> go.Figure:
+    """Return the deep-dive chart of one target for the current data and language, laid out for the window."""
+    return _detail_chart(data_signature(config.data_dir()), year, as_of, target_id, lang(), narrow)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)

@@ -10,6 +10,7 @@ from lib.engine import default_period
 from lib.i18n import t
 from lib.problems import InputError
 from lib.ui.caches import cached_dataset, cached_tasks
+from lib.ui.layout import layout_style
 from lib.ui.plan import year_without_actuals
 from lib.ui.present import present_period, presentation_style
 from lib.ui.state import NAVIGATION_SEEN, lang
@@ -57,6 +58,7 @@ def page_start(title_key: str | None = None, *, intro_key: str | None = None, pr
     """
     require_app_navigation()
     language = lang()
+    layout_style()
     if presentation:
         presentation_style()
     if title_key:

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from lib.dataset import Dataset
 from lib.deepdive import IndicatorView
+from lib.display import region_frame
 from lib.engine import Score
 from lib.fmt import estimate, format_month_range, format_pct, format_value
 from lib.i18n import t
+from lib.ui.layout import is_narrow
 from lib.ui.state import lang
 from lib.ui.widgets import card_metric
 
@@ -33,29 +34,24 @@ def target_selector(ds: Dataset, year: int) -> str:
 
 
 def headline_metrics(score: Score, card, language: str) -> None:
-    """Draw the key numbers of one target in a row of metrics."""
-    cols = st.columns(4)
-    card_metric(card, t("actual", language), where=cols[0], border=True)
-    cols[1].metric(t("completion", language), format_pct(score.completion_pct), border=True)
-    cols[2].metric(t("expected_seasonal", language), format_pct(score.expected_pct_seasonal), border=True)
+    """Draw the key numbers of one target in a row of metrics (two by two on a phone, where columns would stack)."""
+    if is_narrow():
+        row = st.container(horizontal=True)
+        cols, size = [row] * 4, {"width": 170}  # two to a 390 px phone's row
+    else:
+        cols, size = st.columns(4), {}
+    card_metric(card, t("actual", language), where=cols[0], border=True, **size)
+    cols[1].metric(t("completion", language), format_pct(score.completion_pct), border=True, **size)
+    cols[2].metric(t("expected_seasonal", language), format_pct(score.expected_pct_seasonal), border=True, **size)
     projection = format_value(estimate(score.projection_year_end, score.unit), score.unit, language, compact=True)
-    cols[3].metric(t("projection", language), projection, border=True)
+    cols[3].metric(t("projection", language), projection, border=True, **size)
 
 
-def region_section(view: IndicatorView, language: str) -> None:
+def region_section(view: IndicatorView, catalog, language: str) -> None:
     """Draw each region's contribution and own-target completion, and any city/region disagreement."""
     unit = view.score.unit
-    frame = view.regions
     for month, city, total in view.region_warnings:
         st.warning(t("region_disagree", language, period=format_month_range(month, month, language),
                      city=format_value(city, unit, language),
                      sum=format_value(total, unit, language), pct=f"{abs(total / city - 1) * 100:.2f}%"))
-    table = pd.DataFrame({
-        t("col_region", language): frame["region"],
-        t("col_month", language): frame["month"],
-        t("actual", language): [format_value(v, unit, language) for v in frame["value"]],
-        t("col_share", language): [format_pct(v) for v in frame["share_pct"]],
-        t("col_target", language): [format_value(v, unit, language) for v in frame["target"]],
-        t("col_completion", language): [format_pct(v) for v in frame["completion_pct"]],
-    })
-    st.dataframe(table, hide_index=True)
+    st.dataframe(region_frame(view, catalog, language), hide_index=True)

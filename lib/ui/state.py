@@ -24,4 +24,9 @@ def language_selector() -> str:
         t("language"), ["zh", "en"], key=LANG_KEY, required=True,
         format_func=lambda code: {"zh": "中文", "en": "English"}[code],
     )
+    # The address says English, so a link copied from an English page opens in English.
+    if lang() == "en" and st.query_params.get("lang") != "en":
+        st.query_params["lang"] = "en"
+    elif lang() != "en" and "lang" in st.query_params:
+        del st.query_params["lang"]
     return lang()

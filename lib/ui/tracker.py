@@ -9,24 +9,32 @@ import streamlit as st
 
 from lib import config, deepdive, progress, store
 from lib.cards import build_card
-from lib.display import item_label, md, problems_frame, tracker_widths
+from lib.display import item_label, md, problems_frame, tracker_list_html
 from lib.fmt import format_period
 from lib.i18n import department_label, t
 from lib.ui.caches import cached_progress, cached_tasks
+from lib.ui.layout import is_narrow
 from lib.ui.state import lang
 from lib.ui.widgets import status_badge
 
 
-def tracker_table(frame, language: str, **kwargs) -> None:
-    """Draw a tracker table with room for the long texts (the item and its progress)."""
-    st.dataframe(frame, hide_index=True, column_config={
-        name: st.column_config.TextColumn(width=width) for name, width in tracker_widths(language).items()}, **kwargs)
+def tracker_table(rows, scores, language: str, with_list: bool = False) -> None:
+    """Draw tracker rows as a list that scrolls with the page: status with colour and symbol, the item and its
+    progress in full (one row per item on a wide window, one card per item on a phone)."""
+    if rows.empty:
+        st.caption("—")
+        return
+    st.html(tracker_list_html(rows, scores, language, with_list=with_list))
 
 
 def tracker_filters(table, language: str):
-    """Draw department, status and search filters; return the rows that pass them."""
+    """Draw department, status and search filters (folded away on a phone); return the rows that pass them."""
     departments = sorted({d for ds_ in table["lead_departments"] for d in ds_.split("、") if d})
-    a, b, c = st.columns([2, 2, 3])
+    if is_narrow():
+        box = st.expander(t("filters", language), icon=":material/filter_list:")
+        a = b = c = box
+    else:
+        a, b, c = st.columns([2, 2, 3])
     chosen = a.multiselect(t("filter_department", language), departments, key="filter_dept",
                            format_func=lambda d: department_label(d, language), placeholder=t("all", language))
     statuses = b.multiselect(t("filter_progress_status", language), [*progress.STATUSES, "none"], key="filter_status",

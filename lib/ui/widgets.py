@@ -48,6 +48,10 @@ def period_selectors(ds: Dataset) -> tuple[int, int] | None:
         return None
     latest = default_period(ds)
     default_year = latest[0] if latest else years[-1]
+    # A shared link's ?period=2021-06 is the choice a new session starts with.
+    asked = _asked_period(st.query_params.get("period")) if "chosen_year" not in st.session_state else None
+    if asked and asked[0] in years:
+        st.session_state["chosen_year"] = asked[0]
     # Widget keys carry the language so labels follow it; the choice itself is kept aside.
     # (A selectbox keeps its old option text in the browser when only the labels change,
     # so the year shows plain digits and the month is a slider whose labels are redrawn.)
@@ -60,12 +64,28 @@ def period_selectors(ds: Dataset) -> tuple[int, int] | None:
     default_month = int(row["last_month"].iloc[0]) if not row.empty else 12
     # The choice is remembered per (year, latest month with data): a newly loaded month becomes the default.
     memory = st.session_state.setdefault("chosen_month", {})
+    if asked and asked[0] == year:
+        memory[(year, default_month)] = asked[1]
     month = st.sidebar.select_slider(t("as_of", language), list(range(1, 13)),
                                      value=memory.get((year, default_month), default_month),
                                      key=f"as_of_{year}_{default_month}_{language}",
                                      format_func=lambda m: format_period(year, m, language))
     memory[(year, default_month)] = month
+    # The address names the period when it is not the latest, so a link shows what its sender saw.
+    if (year, month) != latest:
+        st.query_params["period"] = f"{year}-{month:02d}"
+    elif "period" in st.query_params:
+        del st.query_params["period"]
     return year, month
+
+
+def _asked_period(text: str | None) -> tuple[int, int] | None:
+    """Return (year, month) from an address's period=2021-06, or None when it says none or nonsense."""
+    try:
+        year, month = (int(part) for part in (text or "").split("-"))
+    except ValueError:
+        return None
+    return (year, month) if 1 <= month <= 12 else None
 
 
 def data_notices(ds: Dataset) -> None:

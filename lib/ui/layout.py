@@ -1,0 +1,115 @@
+"""How wide the reader's window is, and the styles that let every page read at every width.
+
+The server cannot see the window: Streamlit's st.context has headers, cookies and the URL, no viewport.
+Layouts that can follow the width by themselves do (CSS below: columns stack under 640 px, labels wrap); the
+charts cannot (Plotly lays its text out for the figure it is given), so the server picks the figure. It guesses
+from the User-Agent (a phone says "Mobi"), and a few lines of JavaScript in the page measure the window and
+report only when the guess was wrong (or a resize crosses 640 px): a phone and a desktop browser get their
+layout on the first run, a desktop window narrowed to phone width gets one rerun.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+NARROW_PX = 640  # Streamlit stacks st.columns below this width; the pages' narrow layout starts with it
+VIEWPORT_KEY = "viewport"
+
+# Reports {"narrow": bool} when the window is on the other side of NARROW_PX than the page was drawn for.
+_PROBE_JS = """
+export default function (component) {
+  const { setStateValue, data } = component;
+  const report = () => {
+    const narrow = window.innerWidth <= data.px;
+    if (narrow !== data.narrow) setStateValue("narrow", narrow);
+  };
+  report();
+  let timer;
+  const onResize = () => { clearTimeout(timer); timer = setTimeout(report, 250); };
+  window.addEventListener("resize", onResize);
+  return () => { clearTimeout(timer); window.removeEventListener("resize", onResize); };
+}
+"""
+_probe = st.components.v2.component("viewport_probe", js=_PROBE_JS)
+
+# Static styles of every page (no user data).
+_STYLE = """
+<style>
+/* Metric labels and the delta's note wrap instead of ending in "…" (较序时… at 1366 px). */
+[data-testid="stMetric"] :is([data-testid="stMetricLabel"], [data-testid="stMetricDeltaDescription"],
+  [data-testid="stMetricValue"]) :is(.stMarkdownEllipsis, .stMarkdownEllipsis p) { white-space: normal;
+  overflow: visible; text-overflow: clip; }
+[data-testid="stMetric"] div:has(> [data-testid="stMetricDeltaDescription"]) { flex-wrap: wrap; row-gap: 0.2rem; }
+[data-testid="stMetricDeltaDescription"] { overflow: visible; max-width: 100%; }
+.answer p { font-size: 1.15rem; line-height: 1.55; }
+/* The work-plan list: one row per item where it has room, one card per item where it has not (a phone, or a
+   narrow column beside something else): a container query on the list's own width. */
+.plan-list { display: flex; flex-direction: column; border-top: 1px solid #e0e0e0; container-type: inline-size; }
+.plan-item { display: grid; grid-template-columns: 7.5rem 4.5rem minmax(0, 3fr) 9rem minmax(0, 2.4fr);
+  column-gap: 0.9rem; padding: 0.55rem 0.25rem; border-bottom: 1px solid #e0e0e0; line-height: 1.5; }
+.plan-item.head { font-weight: 600; color: #555; font-size: 0.9rem; }
+.plan-item > div { min-width: 0; overflow-wrap: anywhere; }
+/* status: a tinted badge with dark text (readable) and the symbol in its words (told apart in greyscale) */
+.plan-status { font-weight: 600; white-space: nowrap; justify-self: start; align-self: start;
+  padding: 0 0.45em; border-radius: 0.4em; font-size: 0.92rem; }
+.plan-status.behind { color: #A63A00; background: #FBE1D3; }
+.plan-status.not_started { color: #7A5200; background: #FCEBC7; }
+.plan-status.in_progress { color: #00598A; background: #D9EAF6; }
+.plan-status.done { color: #006B4C; background: #D3EFE4; }
+.plan-status.none { color: #555555; background: #EBEBEB; }
+.plan-number { color: #555; white-space: nowrap; }
+.plan-meta { color: #666; font-size: 0.9rem; }
+.plan-section { display: block; color: #777; font-size: 0.85rem; }
+.plan-links { display: block; color: #555; font-size: 0.85rem; margin-top: 0.2rem; }
+.plan-label { display: none; }
+@container (max-width: 640px) {
+  .plan-item { grid-template-columns: auto minmax(0, 1fr); row-gap: 0.25rem; padding: 0.7rem 0.1rem; }
+  .plan-item.head { display: none; }
+  .plan-item .plan-text { grid-column: 1 / -1; font-weight: 500; }
+  .plan-item .plan-lead, .plan-item .plan-progress { grid-column: 1 / -1; }
+  .plan-label { display: inline; color: #777; }
+}
+@media (max-width: 640px) {
+  .stMainBlockContainer { padding-top: 3.5rem; }
+  .stMainBlockContainer h1 { font-size: 1.55rem; }
+  .stMainBlockContainer h2 { font-size: 1.3rem; }
+  .stMainBlockContainer h3 { font-size: 1.15rem; }
+  [data-testid="stMetricValue"], [data-testid="stMetricValue"] * { font-size: 1.5rem; }
+}
+</style>
+"""
+
+
+def phone_browser() -> bool:
+    """Return whether the browser says it is a phone ("Mobi" in its User-Agent, as every phone browser's has)."""
+    return "Mobi" in (st.context.headers.get("User-Agent") or "")
+
+
+def is_narrow() -> bool:
+    """Return whether this session's window is narrow (≤ 640 px): as the page measured it once it has reported,
+    until then as the browser's User-Agent says."""
+    state = st.session_state.get(VIEWPORT_KEY)
+    measured = state.get("narrow") if state else None
+    return phone_browser() if measured is None else bool(measured)
+
+
+def _redraw() -> None:
+    """Do nothing: the rerun the reported width causes draws the page for it."""
+
+
+def viewport_probe() -> None:
+    """Mount the script that measures the window (in the sidebar, where it takes no room on the page)."""
+    with st.sidebar:
+        _probe(key=VIEWPORT_KEY, data={"narrow": is_narrow(), "px": NARROW_PX}, on_narrow_change=_redraw, height=0)
+
+
+def chart_config(narrow: bool) -> dict:
+    """Return st.plotly_chart's config: no mode bar on a phone (it covered the legend), a 2× PNG button elsewhere."""
+    if narrow:
+        return {"displayModeBar": False, "scrollZoom": False, "doubleClick": False}
+    return {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
+
+
+def layout_style() -> None:
+    """Add the styles that make every page read at every width."""
+    st.html(_STYLE)
