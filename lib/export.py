@@ -607,7 +607,7 @@ def _slide_head(slide, m: Meeting, view: View, n: int, total: int) -> None:
 def _card_box(slide, card: Card, left: float, top: float, width: float, height: float) -> None:
     """Add one headline card: a bordered box with title, status, value, target and its first lines."""
     from pptx.enum.shapes import MSO_SHAPE
-    from pptx.enum.text import MSO_ANCHOR
+    from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
     from pptx.util import Inches, Pt
 
     color, symbol = STATUSES[card.status].color, STATUSES[card.status].symbol
@@ -624,11 +624,13 @@ def _card_box(slide, card: Card, left: float, top: float, width: float, height: 
     frame.margin_top = Pt(16)  # below the status band
     frame.vertical_anchor = MSO_ANCHOR.TOP
     lines = [(card.title, 20, True, "#222222"), (f"{symbol} {card.status_text}", 18, True, color),
-             (card.value, 36, True, "#222222"), (card.target_text, 16, False, "#444444")]
+             (card.value, 30, True, "#222222"), (card.target_text, 16, False, "#444444")]
     if card.delta:
         lines.append((f"{card.delta} {card.delta_note or ''}".strip(), 16, False, "#444444"))
     lines += [(part, 15, False, "#444444") for line in card.lines[:2] for part in line.split(" · ")]
     _fill_frame(frame, lines)
+    for paragraph in frame.paragraphs:  # a shape centres its text unless told
+        paragraph.alignment = PP_ALIGN.LEFT
 
 
 TABLE_PT = 14

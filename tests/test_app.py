@@ -229,17 +229,35 @@ def test_presentation_pages_every_view(monkeypatch, sample_dir):
     at.switch_page("pages/present.py").run()
     assert not at.exception
     titles = []
-    for _ in range(8):
-        titles.append(at.markdown[1].value if at.markdown[0].value.startswith("<") else at.markdown[0].value)
+    for _ in range(10):
+        titles.append(next(m.value for m in at.markdown if m.value.startswith("# ")))
         footer = " ".join(c.value for c in at.caption)
-        assert "截至2021年10月" in footer and "苏州邮管〔2021〕21号" in footer and "图例" in footer
+        assert "数据：示例数据" in footer and "苏州邮管〔2021〕21号" in footer and "图例" in footer
+        assert "data/actuals" not in footer
         next_button = at.button(key="slide_next")
         if next_button.disabled:
             break
         next_button.click().run()
         assert not at.exception
-    assert titles == ["# 主要指标完成情况", "# 邮政业务总量", "# 邮政业务收入", "# 快递业务量", "# 快递业务收入",
-                      "# 绿色包装", "# 工作要点推进情况"]
+    # lib/slides.py's list, the same the deck, the PDF and the PNG set show
+    assert titles == ["# 主要指标完成情况", "# 完成进度与序时进度", "# 邮政业务总量", "# 邮政业务收入", "# 快递业务量",
+                      "# 快递业务收入", "# 绿色包装", "# 工作要点推进情况（1/2）", "# 工作要点推进情况（2/2）"]
+
+
+def test_presentation_exports_this_view_as_png_and_the_views_as_pdf(monkeypatch, sample_dir):
+    from lib import export
+
+    if export.chromium_path() is None and os.environ.get("CI") != "true":
+        pytest.skip("no Chromium here (CI requires it)")
+    at = run_app(monkeypatch, sample_dir)
+    at.query_params["view"] = "5"
+    at.switch_page("pages/present.py").run()
+    at.button(key="png_view").click().run()
+    assert not at.exception
+    assert "下载 PNG" in [b.proto.label for b in at.get("download_button")]
+    at.button(key="build_pdf").click().run()
+    assert not at.exception
+    assert "下载 PDF" in [b.proto.label for b in at.get("download_button")]
 
 
 def test_indicator_page_exports_png_and_deck(monkeypatch, sample_dir):
