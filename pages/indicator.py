@@ -33,6 +33,10 @@ if not view.regions.empty:
     st.caption(t("region_rule", lang))
     ui.region_section(view, ds.catalog, lang)
 
-st.subheader(t("provenance_title", lang))
-st.dataframe(display.provenance_frame(provenance(view, ui.cached_submissions_log(), lang), score.unit, lang),
-             hide_index=True)
+if narrow:  # an analyst's table, seven columns wide: folded away on a phone
+    box = st.expander(t("provenance_title", lang))
+else:
+    st.subheader(t("provenance_title", lang))
+    box = st.container()
+box.dataframe(display.provenance_frame(provenance(view, ui.cached_submissions_log(), lang), score.unit, lang),
+              hide_index=True)

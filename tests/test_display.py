@@ -328,6 +328,7 @@ def test_regions_read_in_english_with_their_month(sample_dir):
     en = display.region_frame(view, catalog, "en")
     assert list(en["Region"]) == ["Urban districts", "Changshu", "Zhangjiagang", "Kunshan", "Taicang"]
     assert set(en["Month"]) == {"Oct"} and en["Share"].iloc[0] == "45.2%"
+    assert list(en.columns) == ["Region", "Month", "Actual", "Share"]  # no region has a target of its own here
     assert list(display.region_frame(view, catalog, "zh")["地区"]) == ["市区", "常熟市", "张家港市", "昆山市", "太仓市"]
     assert display.region_name("新区", catalog, "en") == "新区 (Chinese only)"  # not in regions.csv
 

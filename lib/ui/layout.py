@@ -13,7 +13,8 @@ from __future__ import annotations
 import streamlit as st
 
 NARROW_PX = 640  # Streamlit stacks st.columns below this width; the pages' narrow layout starts with it
-VIEWPORT_KEY = "viewport"
+VIEWPORT_KEY = "viewport"  # the probe's state: {"narrow": bool} once the page has measured the window
+NARROW_KEY = "narrow_window"  # what this run draws for
 
 # Reports {"narrow": bool} when the window is on the other side of NARROW_PX than the page was drawn for.
 _PROBE_JS = """
@@ -86,11 +87,8 @@ def phone_browser() -> bool:
 
 
 def is_narrow() -> bool:
-    """Return whether this session's window is narrow (≤ 640 px): as the page measured it once it has reported,
-    until then as the browser's User-Agent says."""
-    state = st.session_state.get(VIEWPORT_KEY)
-    measured = state.get("narrow") if state else None
-    return phone_browser() if measured is None else bool(measured)
+    """Return whether this run draws for a narrow window (≤ 640 px), as app.py's viewport_probe found it."""
+    return st.session_state.get(NARROW_KEY, False)
 
 
 def _redraw() -> None:
@@ -98,9 +96,17 @@ def _redraw() -> None:
 
 
 def viewport_probe() -> None:
-    """Mount the script that measures the window (in the sidebar, where it takes no room on the page)."""
+    """Decide whether this run draws for a narrow window, then mount the script that measures the window (in the
+    sidebar, where it takes no room on the page). The window as measured, once reported; until then the browser's
+    User-Agent."""
+    # Read before the probe mounts: once mounted in a run, the component's state read back empty in a server's
+    # first session, and pages would have drawn wide for a phone.
+    state = st.session_state.get(VIEWPORT_KEY)
+    measured = state.get("narrow") if state else None
+    narrow = phone_browser() if measured is None else bool(measured)
+    st.session_state[NARROW_KEY] = narrow
     with st.sidebar:
-        _probe(key=VIEWPORT_KEY, data={"narrow": is_narrow(), "px": NARROW_PX}, on_narrow_change=_redraw, height=0)
+        _probe(key=VIEWPORT_KEY, data={"narrow": narrow, "px": NARROW_PX}, on_narrow_change=_redraw, height=0)
 
 
 def chart_config(narrow: bool) -> dict:
