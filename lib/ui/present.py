@@ -129,6 +129,8 @@ def slide_category_chart(group: list[Score], language: str):
 
 def slide_workplan(rows, scores: list[Score], language: str) -> None:
     """Draw the work-plan slide's items: a table of fixed height on a screen, the tracker's list on a phone."""
+    if language == "en":
+        st.caption(t("plan_chinese_only", language))
     if is_narrow():
         st.html(tracker_list_html(rows, scores, language))
         return
