@@ -51,6 +51,8 @@ with st.container(key="slide"):
                 with col:
                     ui.slide_card(build_card(score, year, as_of, lang))
         elif view.shows == "workplan":
+            if lang == "en":
+                st.caption(t("plan_chinese_only", lang))
             st.markdown(display.progress_count_badges(progress_counts(meeting.tracker), lang))
             rows = export.workplan_rows(meeting, view)
             ui.workplan_table(rows.drop(columns="_status"),

@@ -335,3 +335,18 @@ def test_provenance_rereads_the_submissions_log_only_when_it_changes(monkeypatch
     assert len(reads) == 1  # the log changed: read again once
     provenance = at.dataframe[-1].value.set_index("月份")
     assert provenance.loc[11, "提交人 · 时间 · 原文件"] == "zhang · 2021-12-01 09:30:00 · n.csv"
+
+
+def test_tracker_on_a_phone_in_english(monkeypatch, sample_dir):
+    monkeypatch.setenv("KPI_DATA_DIR", str(sample_dir))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["viewport"] = {"narrow": True}
+    at.session_state["lang"] = "en"
+    at.run()
+    at.switch_page("pages/tracker.py").run()
+    assert not at.exception
+    assert "Filters" in [e.label for e in at.expander]  # folded away on a phone
+    assert any(c.value.startswith("The work plan's items, sections and progress notes exist in Chinese only")
+               for c in at.caption)
+    items = next(h.proto.body for h in at.get("html") if 'class="plan-list"' in h.proto.body)
+    assert '<div class="plan-status behind">✕ Behind</div>' in items and "Universal Service Division" in items

@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -113,7 +114,7 @@ def test_overview_in_chinese_shows_every_target(browser, server):
     assert page.get_by_role("heading", name="目标任务完成情况总览").is_visible()
     assert page.get_by_text("示例数据").first.is_visible()
     metrics = page.locator('[data-testid="stMetric"]')
-    assert metrics.count() == 24  # one card per target: the headline four first, the rest by category (counts are badges)
+    assert metrics.count() == 24  # one card per target, headline four first (the status counts are badges)
     for value in ("434.46亿元", "19.25亿件", "8.15万个", "1,710人次"):
         assert page.get_by_text(value, exact=True).first.is_visible()
     bars = page.locator('[data-testid="stPlotlyChart"] g.trace.bars path')
@@ -135,10 +136,14 @@ def test_english_toggle(browser, server):
 
 
 def test_narrow_window_still_reads(browser, server):
-    page = open_page(browser, server, 420, 900)
+    page = open_page(browser, server, 1366, 900)  # a desktop browser: drawn wide first, with a mode bar
+    assert page.evaluate(MODE_BARS) == ["hover"]
+    page.set_viewport_size({"width": 420, "height": 900})  # narrowed: the probe reports it, the page redraws narrow
+    page.wait_for_function(f"() => ({MODE_BARS})().join() === 'false'", timeout=30_000)
+    wait_for_app(page)
     assert page.get_by_role("heading", name="目标任务完成情况总览").is_visible()
-    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    assert overflow <= 0
+    found = page.evaluate(MEASURE)
+    assert (found["overflow"], found["cut"], found["overlaps"], found["offscreen"]) == (0, [], [], [])
     shot(page, "overview_narrow.png")
     page.close()
 
@@ -299,6 +304,149 @@ def test_twenty_concurrent_sessions(browser, server):
     assert errors == []
     p95 = sorted(times)[int(0.95 * (len(times) - 1))]
     print(f"20 sessions: p95 {p95:.2f} s")
+
+
+# Measures a drawn page from the DOM and the charts' SVG: horizontal overflow; text an element hides part of
+# (ellipsis or clipped); lines of text drawn over each other (their glyph boxes, HTML and chart text alike); chart
+# lines (ticks, the 100% line) drawn across chart text; and text outside the window. Tables (a canvas), the sidebar,
+# hover labels and rows of tabs (they scroll sideways) are left out.
+MEASURE = """
+() => {
+  const main = document.querySelector('[data-testid="stMain"]');
+  const vw = window.innerWidth;
+  const out = {overflow: Math.max(document.documentElement.scrollWidth, main.scrollWidth) - vw, cut: [], overlaps: [],
+               offscreen: []};
+  const visible = (r) => r.width > 0.5 && r.height > 0.5;
+  const describe = (e) => (e.textContent || '').trim().slice(0, 40);
+  // 1. text cut: an element that hides what overflows it (ellipsis or overflow hidden) and has more than it shows
+  for (const e of main.querySelectorAll('*')) {
+    if (e.closest('[data-testid="stDataFrame"], .js-plotly-plot, [data-testid="stSidebar"]')) continue;
+    const c = getComputedStyle(e);
+    if (!e.textContent.trim() || !visible(e.getBoundingClientRect()) || !e.checkVisibility()) continue;
+    const hides = c.textOverflow === 'ellipsis' || ['hidden', 'clip'].includes(c.overflowX);
+    if (hides && e.scrollWidth > e.clientWidth + 1) out.cut.push(describe(e));
+  }
+  // 2. every line of text in the page (HTML text nodes, and SVG text of the charts) as boxes
+  const boxes = [];
+  const walker = document.createTreeWalker(main, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const node = walker.currentNode;
+    if (!node.textContent.trim()) continue;
+    const host = node.parentElement;
+    if (host.closest('[data-testid="stDataFrame"], [data-testid="stSidebar"], .hoverlayer, .modebar, style, script'))
+      continue;
+    if (!host.checkVisibility({visibilityProperty: true, opacityProperty: true})) continue;
+    const range = document.createRange();
+    range.selectNodeContents(node);
+    const scrolls = host.closest('[role="tablist"]');  // a row of tabs scrolls sideways by design
+    for (const box of range.getClientRects()) {
+      if (!visible(box)) continue;
+      // the glyphs, not the font's whole line box (CJK fonts' ascent and descent reach well past the ink)
+      const r = {left: box.left, right: box.right, top: box.top + 0.2 * box.height,
+                 bottom: box.bottom - 0.2 * box.height};
+      boxes.push({r, host, text: node.textContent.trim().slice(0, 30)});
+      if (!scrolls && (box.right > vw + 1 || box.left < -1)) out.offscreen.push(node.textContent.trim().slice(0, 30));
+    }
+  }
+  // 3. overlaps: two lines of text from different elements drawn over each other
+  for (let i = 0; i < boxes.length; i++) {
+    for (let j = i + 1; j < boxes.length; j++) {
+      const a = boxes[i], b = boxes[j];
+      if (a.host === b.host || a.host.contains(b.host) || b.host.contains(a.host)) continue;
+      const w = Math.min(a.r.right, b.r.right) - Math.max(a.r.left, b.r.left);
+      const h = Math.min(a.r.bottom, b.r.bottom) - Math.max(a.r.top, b.r.top);
+      if (w > 2 && h > 2) out.overlaps.push(`${a.text} × ${b.text}`);
+    }
+  }
+  // 4. lines drawn across chart text (a tick or the 100% line through a value)
+  for (const chart of main.querySelectorAll('.js-plotly-plot')) {
+    const lines = [...chart.querySelectorAll('.shapelayer path, .xtick line, .ytick line, .zerolinelayer path')]
+      .map(p => p.getBoundingClientRect()).filter(visible);
+    for (const t of chart.querySelectorAll('text')) {
+      if (t.closest('.legend, .hoverlayer')) continue;
+      const r = t.getBoundingClientRect();
+      if (!visible(r)) continue;
+      for (const l of lines) {
+        const w = Math.min(r.right, l.right) - Math.max(r.left, l.left);
+        const h = Math.min(r.bottom, l.bottom) - Math.max(r.top, l.top);
+        if (w > 0.5 && h > 2) { out.overlaps.push(`line × ${t.textContent.slice(0, 30)}`); break; }
+      }
+    }
+  }
+  return out;
+}
+"""
+# Each chart's mode bar setting, as Plotly was given it ("hover" by default; "false" on a phone).
+MODE_BARS = ("() => [...document.querySelectorAll('.js-plotly-plot')]"
+             ".map(chart => String(chart._context.displayModeBar))")
+PHONE_UA = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+            "Version/17.0 Mobile/15E148 Safari/604.1")
+WINDOWS = {
+    "phone": dict(viewport={"width": 390, "height": 844}, device_scale_factor=3, is_mobile=True, has_touch=True,
+                  user_agent=PHONE_UA),
+    "laptop": dict(viewport={"width": 1366, "height": 768}),
+    "desktop": dict(viewport={"width": 1920, "height": 1080}),
+}
+PAGES = {"overview": 1, "indicator?id=express_volume": 1, "departments": 0, "tracker": 0,  # page: charts on it
+         "present?view=1": 0, "present?view=3": 1, "present?view=7": 1, "present?view=8": 0}
+
+
+def wait_until_drawn(page, charts: int = 0) -> None:
+    """Wait for the page's title, the run finished, every element loaded (no skeleton left) and at least `charts`
+    charts, all drawn."""
+    page.wait_for_selector('[data-testid="stMain"] h1', timeout=60_000)
+    page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=60_000)
+    page.wait_for_function("""(charts) => {
+        const drawn = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')];
+        return !document.querySelector('[data-testid="stSkeleton"]') && drawn.length >= charts
+               && drawn.every(chart => chart.querySelector('.main-svg'));
+    }""", arg=charts, timeout=60_000)
+    page.wait_for_timeout(600)
+
+
+@pytest.mark.parametrize("window", list(WINDOWS))
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_page_reads_at_every_width(browser, server, window, lang):
+    """Phone, laptop and desktop, both languages: nothing overflows, is cut, or is drawn over other text; the
+    overview's answer is on the first screen; a phone gets no chart mode bar."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    context = browser.new_context(**WINDOWS[window])
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    problems = {}
+    for path, charts in PAGES.items():
+        page.goto(f"{server}/{path}{'&' if '?' in path else '?'}lang={lang}")
+        wait_until_drawn(page, charts)
+        found = page.evaluate(MEASURE)
+        if found["overflow"] > 0 or found["cut"] or found["overlaps"] or found["offscreen"]:
+            problems[path] = found
+        if window == "phone":
+            assert set(page.evaluate(MODE_BARS)) <= {"false"}, path
+        page.screenshot(path=str(ARTIFACTS / f"{window}_{lang}_{path.replace('?', '_').replace('=', '')}.png"))
+        if path == "overview":
+            answer = page.get_by_text("截至2021年" if lang == "zh" else "As of Oct 2021: ").first
+            box = answer.bounding_box()
+            assert box and box["y"] + box["height"] <= WINDOWS[window]["viewport"]["height"], "answer below the fold"
+    context.close()
+    assert problems == {} and errors == []
+
+
+def test_addresses_open_their_page_and_selection(browser, server):
+    """Links as they are shared: /overview and the others open their page with its selection, no "Page not found"."""
+    page = browser.new_page(viewport={"width": 1366, "height": 768})
+    for path, heading in (("overview", "目标任务完成情况总览"), ("overview?lang=en", "Target completion overview"),
+                          ("indicator?id=express_revenue", "快递业务收入"), ("tracker", "工作要点与民生实事推进情况"),
+                          ("departments?dept=普遍服务处", "普遍服务处牵头的指标（最需关注的在前）")):
+        page.goto(f"{server}/{path}")
+        page.get_by_role("heading", name=heading).wait_for(timeout=60_000)
+        wait_until_drawn(page, charts=1 if path.startswith(("overview", "indicator")) else 0)
+        assert page.get_by_text("Page not found").count() == 0, path
+        assert urllib.parse.urlparse(page.url).path == "/" + path.split("?")[0], page.url
+    page.goto(f"{server}/overview?period=2021-06")
+    wait_until_drawn(page, charts=1)
+    assert page.get_by_text("截至2021年6月").first.is_visible() and "period=2021-06" in page.url
+    page.close()
 
 
 def sign_in(page) -> None:
