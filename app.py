@@ -5,6 +5,7 @@ import streamlit as st
 from lib import ui
 from lib.i18n import t
 
+ui.leave_pages_folder_mode()
 st.set_page_config(page_title=ui.app_title(), page_icon=":material/local_shipping:", layout="wide")
 lang = ui.language_selector()
 ui.viewport_probe()

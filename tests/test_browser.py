@@ -10,6 +10,7 @@ import sys
 import time
 import urllib.parse
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -48,11 +49,9 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """Start the app on the bundled sample data; yield its URL."""
-    _need_browser()
-    data = tmp_path_factory.mktemp("browser") / "data"
+@contextmanager
+def running_app(data: Path):
+    """Start the app on a copy of the bundled data in `data`; yield its URL once it answers."""
     shutil.copytree(REPO / "data", data)
     port = _free_port()
     env = {**os.environ, "KPI_DATA_DIR": str(data),
@@ -76,6 +75,14 @@ def server(tmp_path_factory):
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """Start the app on the bundled sample data; yield its URL."""
+    _need_browser()
+    with running_app(tmp_path_factory.mktemp("browser") / "data") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -133,6 +140,20 @@ def test_english_toggle(browser, server):
     assert page.get_by_text("Express parcel volume").first.is_visible()
     shot(page, "overview_en.png")
     page.close()
+
+
+@pytest.mark.parametrize("path, heading", [("", "Target completion overview"),
+                                           ("indicator?id=express_revenue", "Express business revenue")])
+def test_first_session_after_start_takes_the_first_click(browser, tmp_path, path, heading):
+    """The first visitor after the server starts (the address from the group chat, a deep link included) switches
+    to English with one click: that session's first run once gave the switch another identity, and the click was
+    lost."""
+    with running_app(tmp_path / "data") as url:
+        page = open_page(browser, f"{url}/{path}", 1440, 1000)
+        page.locator('[data-testid="stSidebar"]').get_by_text("English", exact=True).click()
+        page.get_by_role("heading", name=heading).first.wait_for(timeout=30_000)
+        assert "lang=en" in page.url
+        page.close()
 
 
 def test_narrow_window_still_reads(browser, server):

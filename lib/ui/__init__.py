@@ -22,7 +22,7 @@ from lib.ui.caches import (
     cached_tracker,
     cached_validation,
 )
-from lib.ui.frame import page_start
+from lib.ui.frame import leave_pages_folder_mode, page_start
 from lib.ui.indicator import headline_metrics, region_section, target_selector
 from lib.ui.layout import chart_config, is_narrow, viewport_probe
 from lib.ui.plan import (
@@ -61,8 +61,9 @@ __all__ = [
     "cached_plan_draft", "cached_scorecard", "cached_scorecard_table", "cached_sheet_names", "cached_submissions_log",
     "cached_tasks", "cached_templates", "cached_tracker", "cached_validation", "card_metric", "chart_config",
     "department_kpis", "draft_editor", "export_panel", "headline_metrics", "headline_numbers", "intake_report",
-    "is_narrow", "item_history", "language_selector", "page_start", "plan_record_form", "plan_records",
-    "plan_structure", "progress_editor", "publications_panel", "publish_panel", "refused_progress_notice",
-    "region_section", "score_card", "sheet_picker", "slide_card", "slide_chart", "slide_footer", "slide_index",
-    "status_badge", "target_selector", "tracker_filters", "tracker_table", "viewport_probe", "workplan_table",
+    "is_narrow", "item_history", "language_selector", "leave_pages_folder_mode", "page_start", "plan_record_form",
+    "plan_records", "plan_structure", "progress_editor", "publications_panel", "publish_panel",
+    "refused_progress_notice", "region_section", "score_card", "sheet_picker", "slide_card", "slide_chart",
+    "slide_footer", "slide_index", "status_badge", "target_selector", "tracker_filters", "tracker_table",
+    "viewport_probe", "workplan_table",
 ]

@@ -17,23 +17,30 @@ from lib.ui.state import NAVIGATION_SEEN, lang
 from lib.ui.widgets import data_notices, period_selectors
 
 
-def require_app_navigation() -> None:
-    """Rerun through app.py when Streamlit ran a page script on its own.
+def leave_pages_folder_mode() -> None:
+    """Rerun at once when Streamlit ran this session's first script in its old pages-folder mode.
 
-    With a pages/ folder, the first session after the server starts on a deep link
-    (/indicator) runs that page directly in the old multipage mode: no page config, no
-    language switch, file names as navigation. Clearing the flag and rerunning makes
-    Streamlit run app.py, whose st.navigation then opens the same page.
+    The first session after the server starts finds a pages/ folder and runs app.py (or, on a deep link such as
+    /indicator, that page directly) wrapped in a navigation of its own: other page hashes, so every widget drawn in
+    that run gets another identity than in the runs after. The first click on any of them (English, a month) then
+    landed on a widget that no longer existed and was lost. Leaving the mode before any widget is drawn makes every
+    run, the first included, run app.py with its own st.navigation.
     """
     try:
         from streamlit.runtime.pages_manager import PagesManager
     except ImportError:  # a later Streamlit without the old mode
         return
-    # Only before app.py has run in this session: the test harness switches pages the old
-    # way on purpose, and a rerun there would drop the widget values it set.
-    if PagesManager.uses_pages_directory and not st.session_state.get(NAVIGATION_SEEN):
+    if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
         st.rerun()
+
+
+def require_app_navigation() -> None:
+    """Rerun through app.py when Streamlit ran a page script on its own (a deep link in a server's first session)."""
+    # Only before app.py has run in this session: the test harness runs pages on their own on purpose, and a rerun
+    # there would drop the widget values it set.
+    if not st.session_state.get(NAVIGATION_SEEN):
+        leave_pages_folder_mode()
 
 
 def dataset() -> Dataset | None:
