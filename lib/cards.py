@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from lib.engine import Score
-from lib.fmt import estimate, format_month_range, format_pct, format_period, format_points, format_value
+from lib.fmt import estimate, format_month_range, format_pct, format_period, format_points, format_target, format_value
 from lib.i18n import departments_label, status_label, t
 from lib.kinds import KINDS
 
@@ -38,7 +38,7 @@ def build_card(s: Score, year: int, as_of: int, lang: str = "zh") -> Card:
     )
     sep = ": " if en else "："
     if kind.target_is_last_year:
-        card.target_text = f"{t('not_below_target', lang)}{sep}{format_value(s.target, unit, lang)}"
+        card.target_text = f"{t('not_below_target', lang)}{sep}{format_target(s.target, unit, lang)}"
         if s.gap_points is not None:
             change = format_points(s.gap_points, lang) if unit == "%" else \
                 ("+" if s.gap_points >= 0 else "") + format_value(s.gap_points, unit, lang)
@@ -46,7 +46,7 @@ def build_card(s: Score, year: int, as_of: int, lang: str = "zh") -> Card:
     elif kind.target_is_zero:
         card.target_text = f"{t('target', lang)}{sep}{t('zero_target', lang)}"
     else:
-        card.target_text = f"{t('target', lang)}{sep}{s.comparator}{format_value(s.target, unit, lang)}"
+        card.target_text = f"{t('target', lang)}{sep}{s.comparator}{format_target(s.target, unit, lang)}"
     if s.completion_pct is not None and kind.shows_completion:
         card.progress = max(0.0, min(s.completion_pct, 100.0)) / 100
         line = f"{t('completion', lang)} {format_pct(s.completion_pct)}"
@@ -59,7 +59,7 @@ def build_card(s: Score, year: int, as_of: int, lang: str = "zh") -> Card:
             card.delta, card.delta_note = format_points(s.gap_points, lang), t(kind.gap_note_key, lang)
         card.lines.append(line)
     if s.stretch_completion_pct is not None:
-        card.lines.append(f"{t('stretch', lang)} {format_value(s.stretch, unit, lang)}{sep}"
+        card.lines.append(f"{t('stretch', lang)} {format_target(s.stretch, unit, lang)}{sep}"
                           f"{t('completion', lang)} {format_pct(s.stretch_completion_pct)}")
     if s.yoy_growth_pct is not None and kind.shows_yoy:
         line = f"{t('yoy', lang)} {format_pct(s.yoy_growth_pct, signed=True)}"
@@ -81,7 +81,7 @@ def build_card(s: Score, year: int, as_of: int, lang: str = "zh") -> Card:
         card.lines.append(t("data_through", lang, period=format_period(year, s.data_month, lang)))
     if s.baseline_consistent is False:
         card.lines.append(t(
-            "baseline_warning", lang, target=format_value(s.target, unit, lang), growth=f"{s.growth_target_pct:g}",
+            "baseline_warning", lang, target=format_target(s.target, unit, lang), growth=f"{s.growth_target_pct:g}",
             implied=format_value(s.implied_baseline, unit, lang), base_year=s.baseline_year,
             actual=format_value(s.baseline_total, unit, lang), gap=f"{s.baseline_gap_pct:+.1f}"))
     depts = departments_label(s.lead_departments, lang)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import math
 import textwrap
 
@@ -28,13 +29,25 @@ def nice_step(rough: float) -> float:
     return next(m * power for m in (1, 2, 5, 10) if m * power >= rough)
 
 
+def plotly_text(text: object) -> str:
+    """Return text that Plotly draws as written: it reads <a>, <b>, <br> and entities in any label as markup, so a
+    note typed as <a href=…> would otherwise become a live link in every viewer's chart."""
+    return html.escape(str(text), quote=False)
+
+
 def wrap_label(text: str, width: int = 30) -> str:
-    """Return a label broken into lines (Plotly's <br>) at most about `width` Latin letters wide, a Chinese
-    character counting two: a narrow label column leaves the bars room in a narrow window."""
+    """Return a label, shown as written (markup escaped), broken into lines (Plotly's <br>) at most about `width`
+    Latin letters wide, a Chinese character counting two: a narrow label column leaves the bars room in a narrow
+    window."""
+    return "<br>".join(plotly_text(line) for line in _wrapped_lines(str(text), width))
+
+
+def _wrapped_lines(text: str, width: int) -> list[str]:
+    """Return the lines wrap_label breaks text into."""
     if display_width(text) <= width:
-        return text
+        return [text]
     if " " in text.strip():
-        return "<br>".join(textwrap.wrap(text, width, break_on_hyphens=False))  # never "person-<br>times"
+        return textwrap.wrap(text, width, break_on_hyphens=False)  # never "person-<br>times"
     lines = -(-display_width(text) // width)  # Chinese has no spaces: cut into lines of even width
     share, out, line = display_width(text) / lines, [], ""
     if lines == 2:  # one cut: rather beside a quoted term or bracket than through it, if near the middle
@@ -42,13 +55,13 @@ def wrap_label(text: str, width: int = 30) -> str:
         near = [i for i in cuts if abs(display_width(text[:i]) - share) <= 6]
         if near:
             best = min(near, key=lambda i: abs(display_width(text[:i]) - share))
-            return text[:best] + "<br>" + text[best:]
+            return [text[:best], text[best:]]
     for ch in text:
         if line and display_width(line + ch) > share + 1 and len(out) < lines - 1:
             out.append(line)
             line = ""
         line += ch
-    return "<br>".join([*out, line])
+    return [*out, line]
 
 
 TEMPLATE_NAME = "suzhou"
@@ -191,7 +204,8 @@ def completion_chart_narrow(scores: list[Score], lang: str = "zh") -> go.Figure:
             bars["y"].append(middle)
             bars["color"].append(status.color)
             bars["pattern"].append(status.pattern)
-            bars["text"].append(f"{score.name_en if lang == 'en' else score.name}<br>{t('completion', lang)} {label}")
+            bars["text"].append(f"{plotly_text(score.name_en if lang == 'en' else score.name)}<br>"
+                                f"{t('completion', lang)} {label}")
             if score.expected_pct_seasonal is not None:
                 expected["x"].append(min(score.expected_pct_seasonal, DISPLAY_CAP_PCT))
                 expected["y"].append(middle)
@@ -343,6 +357,6 @@ def detail_chart_narrow(view, lang: str = "zh") -> go.Figure:
     fig.update_yaxes(title_text=None, selector=dict(overlaying="y2"))  # YoY: its ticks say %
     for note in fig.layout.annotations:
         if note.showarrow:  # a month's note: narrower lines, smaller type
-            note.update(text=wrap_label(note.text.replace("<br>", ""), 16), font_size=11, ay=-36)
+            note.update(text=wrap_label(html.unescape(note.text.replace("<br>", "")), 16), font_size=11, ay=-36)
     return fig
 

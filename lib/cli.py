@@ -19,7 +19,7 @@ from lib.cli_plan import add_plan_command
 from lib.dataset import open_dataset
 from lib.display import intake_summary
 from lib.engine import Score, default_period, scorecard
-from lib.fmt import display_width, format_pct, format_period, format_value
+from lib.fmt import display_width, format_pct, format_period, format_target, format_value
 from lib.i18n import status_label, t
 from lib.problems import ExportError, InputError, PlanError, Problem
 
@@ -51,7 +51,7 @@ def render_table(scores: list[Score], lang: str) -> str:
     for s in scores:
         name = s.name_en if lang == "en" else s.name
         rows.append([
-            name, format_value(s.actual_ytd, s.unit, lang), format_value(s.target, s.unit, lang),
+            name, format_value(s.actual_ytd, s.unit, lang), format_target(s.target, s.unit, lang),
             format_pct(s.completion_pct), format_pct(s.expected_pct_seasonal),
             format_pct(s.yoy_growth_pct, signed=True), status_label(s.status, lang),
         ])

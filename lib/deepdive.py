@@ -9,7 +9,7 @@ import pandas as pd
 from lib import config, queries
 from lib.dataset import Dataset
 from lib.engine import EMPTY, Score, Series, load_series, scorecard
-from lib.fmt import format_month_range, format_pct, format_period, format_points, format_value
+from lib.fmt import format_month_range, format_pct, format_period, format_points, format_target, format_value
 from lib.i18n import department_label, status_label, t
 from lib.kinds import KINDS, STATUSES, WORST_FIRST, Kind
 
@@ -167,7 +167,7 @@ def _gap_no_incident(s: Score, lang: str) -> str:
 def _gap_not_below(s: Score, lang: str) -> str:
     """Return the value beside last year's for the same period."""
     return t("gap_not_below", lang, value=format_value(s.actual_ytd, s.unit, lang),
-             base=format_value(s.target, s.unit, lang))
+             base=format_target(s.target, s.unit, lang))
 
 
 # The gap sentence of each status rule (lib/kinds.py, Kind.judged_by).
@@ -220,7 +220,7 @@ def _explain_pace(s: Score, lang: str) -> list[str]:
 
 def _explain_rate(s: Score, lang: str) -> list[str]:
     """Return how the rate is formed and judged."""
-    rate, target = format_value(s.actual_ytd, s.unit, lang), format_value(s.target, s.unit, lang)
+    rate, target = format_value(s.actual_ytd, s.unit, lang), format_target(s.target, s.unit, lang)
     return [t("explain_ratio", lang, rate=rate),
             t("explain_status_rate", lang, target=f"{s.comparator}{target}",
               band=f"{config.RATE_YELLOW_BAND_POINTS:g}", status=status_label(s.status, lang))]
@@ -235,7 +235,7 @@ def _explain_no_incident(s: Score, lang: str) -> list[str]:
 def _explain_not_below(s: Score, lang: str) -> list[str]:
     """Return the value against the baseline year's same period."""
     return [t("explain_not_below", lang, value=format_value(s.actual_ytd, s.unit, lang),
-              base=format_value(s.target, s.unit, lang), year=s.baseline_year, status=status_label(s.status, lang))]
+              base=format_target(s.target, s.unit, lang), year=s.baseline_year, status=status_label(s.status, lang))]
 
 
 # The formula lines of each status rule (lib/kinds.py, Kind.judged_by).

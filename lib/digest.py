@@ -31,6 +31,7 @@ from pathlib import Path
 from lib import config
 from lib.briefing.content import month_span, pace_words
 from lib.dataset import Dataset
+from lib.display import answer_sentence
 from lib.engine import Score, scorecard, status_counts
 from lib.fmt import format_pct, format_period, format_value
 from lib.i18n import departments_label, status_label, t
@@ -146,7 +147,7 @@ def build_digest(scores: list[Score], year: int, month: int, lang: str = "zh",
         year=year, month=month, lang=lang,
         title=t("digest_title", lang, year=year, span=month_span(1, month, lang)),
         counts=counts,
-        counts_line=t("overview_caption", lang, period=format_period(year, month, lang), total=len(scores), **counts),
+        counts_line=answer_sentence(scores, year, month, lang),  # the overview's first sentence, word for word
         headline=[headline_line(s, lang) for s in headline_scores(scores)],
         turned_red=turned_red, compared_with=compared_with,
         missing=[missing_line(s, year, lang) for s in scores if s.data_month is None or s.data_month < month],

@@ -17,6 +17,7 @@ from lib.fmt import (
     format_month_range,
     format_pct,
     format_period,
+    format_target,
     format_value,
     is_missing,
     trim_number,
@@ -237,7 +238,7 @@ def region_frame(view, catalog, language: str) -> pd.DataFrame:
         t("col_share", language): [format_pct(v) for v in frame["share_pct"]],
     })
     if frame["target"].notna().any():  # regions with targets of their own: their target and completion
-        table[t("col_target", language)] = [format_value(v, unit, language) for v in frame["target"]]
+        table[t("col_target", language)] = [format_target(v, unit, language) for v in frame["target"]]
         table[t("col_completion", language)] = [format_pct(v) for v in frame["completion_pct"]]
     return table
 

@@ -21,7 +21,7 @@ import plotly.graph_objects as go
 
 from lib import plan
 from lib.cards import Card, build_card
-from lib.charts import FONT_FAMILY, completion_chart, indicator_detail_chart
+from lib.charts import FONT_FAMILY, completion_chart, indicator_detail_chart, plotly_text
 from lib.dataset import Dataset, open_dataset
 from lib.deepdive import gap_sentence, indicator_view
 from lib.display import tracker_frame
@@ -260,11 +260,6 @@ def view_subtitle(m: Meeting, view: View) -> list[str]:
 
 # --- Figures of the views ---------------------------------------------------------------------------------
 
-def _plain(text: str) -> str:
-    """Return text that Plotly shows as written (its labels read <b>, <br> and entities as markup)."""
-    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 def _text_px(text: str, size: float) -> float:
     """Return about how wide a line of text is drawn (a Chinese character a full em, a Latin letter ~0.56 em)."""
     return display_width(text) * size * 0.56
@@ -324,10 +319,10 @@ def _header_and_source(fig: go.Figure, width: int, height: int, title: str | Non
     """Put the title and subtitle top left and the source line bottom left, both placed on the whole figure."""
     if title:
         fig.update_layout(title=dict(
-            text=f"<b>{_plain(title)}</b>", x=PAD_PX / width, xref="container", xanchor="left",
+            text=f"<b>{plotly_text(title)}</b>", x=PAD_PX / width, xref="container", xanchor="left",
             y=1 - PAD_PX / height, yref="container", yanchor="top", automargin=False,
             font=dict(size=TITLE_PX, color="#1F4E79"),
-            subtitle=dict(text="<br>".join(_plain(line) for line in subtitle),
+            subtitle=dict(text="<br>".join(plotly_text(line) for line in subtitle),
                           font=dict(size=SUBTITLE_PX, color="#333333"))))
     if source:
         # A second legend holds the source line as its title: only legends and the title can be placed on the
@@ -337,7 +332,7 @@ def _header_and_source(fig: go.Figure, width: int, height: int, title: str | Non
         fig.update_layout(legend2=dict(
             orientation="h", xref="container", yref="container", x=PAD_PX / width, xanchor="left",
             y=PAD_PX / height, yanchor="bottom", itemwidth=30, font=dict(size=2),
-            title=dict(text=_plain(source), side="left", font=dict(size=SOURCE_PX, color="#555555"))))
+            title=dict(text=plotly_text(source), side="left", font=dict(size=SOURCE_PX, color="#555555"))))
 
 
 def _chart_for_meeting(fig: go.Figure, width: int, height: int, title: str | None, subtitle: list[str],
@@ -384,7 +379,7 @@ class _Canvas:
     def text(self, lines: list[str], x: float, y: float, size: float, color: str = "#222222",
              bold: bool = False) -> float:
         """Write lines from (x, y) down; return the height they take."""
-        body = "<br>".join(_plain(line) for line in lines)
+        body = "<br>".join(plotly_text(line) for line in lines)
         self.fig.add_annotation(text=f"<b>{body}</b>" if bold else body, x=x / self.w, y=1 - y / self.h,
                                 xref="paper", yref="paper", xanchor="left", yanchor="top", align="left",
                                 showarrow=False, font=dict(size=size, color=color))
@@ -485,12 +480,22 @@ def view_figure(m: Meeting, view: View, width: int = PNG_WIDTH, height: int = PN
         return _cards_figure(m, headline, width, height, title, subtitle, source)
     if view.shows == "workplan":
         return _workplan_figure(m, view, width, height, title, subtitle, source)
-    if view.shows == "indicator":
-        chart = indicator_detail_chart(indicator_view(m.ds, m.year, m.as_of, view.target_id, scores=m.scores), m.lang)
-    else:
-        shown = [s for s in m.scores if view.category in (None, s.category)]
-        chart = completion_chart(shown, m.lang, label_width=int(LABEL_SHARE * width / (0.56 * TYPE_PX)))
+    chart = view_chart(m, view, label_width=int(LABEL_SHARE * width / (0.56 * TYPE_PX)))
     return _chart_for_meeting(chart, width, height, title, subtitle, source)
+
+
+def view_chart(m: Meeting, view: View, label_width: int = 30) -> go.Figure:
+    """Return the bare chart of a chart view (overview, indicator, category), as the app draws it."""
+    if view.shows == "indicator":
+        return indicator_detail_chart(indicator_view(m.ds, m.year, m.as_of, view.target_id, scores=m.scores), m.lang)
+    shown = [s for s in m.scores if view.category in (None, s.category)]
+    return completion_chart(shown, m.lang, label_width=label_width)
+
+
+def briefing_charts(m: Meeting) -> dict[str, tuple[str, go.Figure]]:
+    """Return the briefing's attachments, slug -> (title, chart): the overview and each headline indicator."""
+    return {view.slug: (view.title, view_chart(m, view))
+            for view in m.views() if view.shows in ("overview", "indicator")}
 
 
 def view_png(m: Meeting, view: View) -> bytes:

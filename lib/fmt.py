@@ -66,33 +66,44 @@ def format_value(value: float | None, unit: str, lang: str = "zh", compact: bool
 
     Amounts in a scaled unit (亿, 万, bn, m) always have two decimals and percentages and scores one, so the
     same quantity reads alike wherever it shows (255.90亿元 beside 434.46亿元, 97.0% beside 96.3%)."""
+    return _format(value, unit, lang, compact, keep_zeros=True)
+
+
+def format_target(value: float | None, unit: str, lang: str = "zh", compact: bool = False) -> str:
+    """Return a plan's figure as the plan states it, without zeros it never wrote: 540亿元, 24亿件, 95%, ¥54 bn
+    (a measured 24.00亿件 has two decimals; the target ≥24亿件 does not)."""
+    return _format(value, unit, lang, compact, keep_zeros=False)
+
+
+def _format(value: float | None, unit: str, lang: str, compact: bool, keep_zeros: bool) -> str:
+    """Return a value in its unit; keep_zeros writes the fixed decimals of format_value."""
     if is_missing(value):
         return DASH
     unit = canonical_unit(unit) or unit
     family, factor = UNITS.get(unit, ("", 1.0))
     if family == "percent":
-        return f"{trim_number(value, 1, keep_zeros=True)}%"
+        return f"{trim_number(value, 1, keep_zeros=keep_zeros)}%"
     if family == "score":
-        number = trim_number(value, 1, keep_zeros=True)
+        number = trim_number(value, 1, keep_zeros=keep_zeros)
         return f"{number}分" if lang != "en" else f"{number} pts"
     if lang == "en":
-        return _format_en(value * factor, family, unit, compact)
+        return _format_en(value * factor, family, unit, compact, keep_zeros)
     if factor == 1.0 and abs(value) >= 1e8 and f"亿{unit}" in UNITS:
-        return f"{trim_number(value / 1e8, keep_zeros=True)}亿{unit}"
+        return f"{trim_number(value / 1e8, keep_zeros=keep_zeros)}亿{unit}"
     if factor == 1.0 and abs(value) >= 1e4 and f"万{unit}" in UNITS:
-        return f"{trim_number(value / 1e4, keep_zeros=True)}万{unit}"
-    return f"{trim_number(value, keep_zeros=factor != 1.0)}{unit}"
+        return f"{trim_number(value / 1e4, keep_zeros=keep_zeros)}万{unit}"
+    return f"{trim_number(value, keep_zeros=keep_zeros and factor != 1.0)}{unit}"
 
 
-def _format_en(base_value: float, family: str, unit: str, compact: bool = False) -> str:
+def _format_en(base_value: float, family: str, unit: str, compact: bool = False, keep_zeros: bool = True) -> str:
     """Return a base-unit amount in English with bn/m scaling; compact drops the noun."""
     size = abs(base_value)
     if math.isinf(size):  # a huge value times its unit's factor: no bn or m in front of ∞
         number = trim_number(base_value)
     elif size >= 1e9:
-        number = f"{trim_number(base_value / 1e9, keep_zeros=True)} bn"
+        number = f"{trim_number(base_value / 1e9, keep_zeros=keep_zeros)} bn"
     elif size >= 1e6:
-        number = f"{trim_number(base_value / 1e6, keep_zeros=True)} m"
+        number = f"{trim_number(base_value / 1e6, keep_zeros=keep_zeros)} m"
     else:
         number = trim_number(base_value)
     if family == "money":  # ¥ everywhere: cards, sentences and tables read alike

@@ -46,7 +46,7 @@ def test_overview_shows_every_target_in_chinese(monkeypatch, sample_dir):
     values = {m.value for m in at.metric}
     for expected in ("434.46亿元", "19.25亿件", "8.15万个", "1,710人次", "96.2%", "26个"):
         assert expected in values
-    assert "目标：≥24.00亿件" in text and "挑战值 15.00万个：完成率 54.3%" in text  # 8.15 / 15
+    assert "目标：≥24亿件" in text and "挑战值 15万个：完成率 54.3%" in text  # 8.15 / 15
     assert "目标与基期不一致" in text  # express revenue's 2020 base is 2% off 260 / 1.11
     assert "数据来源：data/actuals（12个文件）" in text  # the folder, not the server's path
     fig = json.loads(at.get("plotly_chart")[0].proto.spec)

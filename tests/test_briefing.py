@@ -143,8 +143,9 @@ def test_an_indicator_behind_the_as_of_month_says_its_month_is_missing(mini_dir)
     brief = build_briefing(open_dataset(mini_dir), 2021, 3, "zh", charts={}, issued=ISSUED)
     text = brief.section("headline").paragraphs()[0]
     # 20亿件 of 120: 16.7%; no 2020 data, so 序时进度 is linear, 2/12 = 16.7%; March and on: (120 − 20) / 10 = 10.
-    assert text == ("（一）快递业务量。1—2月（3月数据尚未报送），全市快递业务量累计完成20亿件，"
-                    "完成全年目标任务（120亿件）的16.7%，与序时进度持平；3—12月还需月均完成10亿件。")
+    # Measured amounts keep two decimals, as on the cards; the target reads as the plan wrote it.
+    assert text == ("（一）快递业务量。1—2月（3月数据尚未报送），全市快递业务量累计完成20.00亿件，"
+                    "完成全年目标任务（120亿件）的16.7%，与序时进度持平；3—12月还需月均完成10.00亿件。")
 
 
 def test_templates_hold_no_numbers():

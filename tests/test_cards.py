@@ -20,7 +20,7 @@ def test_flow_card_compares_with_the_expected_progress():
                     expected_pct_linear=83.3333, seasonal_basis="baseline", gap_points=1.3801, status="green",
                     required_monthly_avg=2.3766)
     card = build_card(score, 2021, 10, "zh")
-    assert (card.value, card.target_text) == ("19.25亿件", "目标：≥24.00亿件")  # an amount in 亿 has two decimals
+    assert (card.value, card.target_text) == ("19.25亿件", "目标：≥24亿件")  # the target as the plan wrote it
     assert (card.delta, card.delta_note) == ("+1.4个百分点", "较序时进度")
     assert card.progress == pytest.approx(0.80195)
     assert card.lines[0] == "完成率 80.2% · 序时进度 78.8% · 线性进度 83.3%"
@@ -76,7 +76,7 @@ def test_stretch_and_old_data_are_said():
     card = build_card(a_score(kind="level", unit="万个", target=10.0, stretch=15.0, actual_ytd=8.15,
                               completion_pct=81.5, stretch_completion_pct=54.333, expected_pct_seasonal=83.3,
                               gap_points=-1.8, data_month=9), 2021, 10, "zh")
-    assert "挑战值 15.00万个：完成率 54.3%" in card.lines  # 8.15 / 15
+    assert "挑战值 15万个：完成率 54.3%" in card.lines  # 8.15 / 15
     assert "数据截至2021年9月" in card.lines  # the as-of month is October
 
 

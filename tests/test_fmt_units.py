@@ -8,7 +8,7 @@ import re
 import pytest
 
 from lib import fmt, units
-from lib.fmt import display_unit, format_period, format_points, format_value
+from lib.fmt import display_unit, format_period, format_points, format_target, format_value
 
 
 @pytest.mark.parametrize("value, src, dst, expected", [
@@ -36,6 +36,16 @@ def test_incompatible_units_raise(src, dst):
 ])
 def test_format_value(value, unit, lang, expected):
     assert format_value(value, unit, lang) == expected
+
+
+@pytest.mark.parametrize("value, unit, lang, expected", [  # the 2021 plan's own figures, as it wrote them
+    (540, "亿元", "zh", "540亿元"), (24, "亿件", "zh", "24亿件"), (10, "万个", "zh", "10万个"),
+    (95, "%", "zh", "95%"), (100000, "个", "zh", "10万个"), (30, "个", "zh", "30个"), (12.5, "亿件", "zh", "12.5亿件"),
+    (99.5, "%", "zh", "99.5%"),
+    (540, "亿元", "en", "¥54 bn"), (24, "亿件", "en", "2.4 bn parcels"), (None, "亿元", "zh", "—"),
+])
+def test_targets_read_as_the_plan_states_them(value, unit, lang, expected):
+    assert format_target(value, unit, lang) == expected
 
 
 def test_format_period_and_points():

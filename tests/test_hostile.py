@@ -115,3 +115,36 @@ def test_a_long_name_keeps_its_extension_and_stores(sample_dir, name, kept):
     refused = store.import_file(sample_dir, name, (HEADER + "2021-10,green_outlets,lots,,,,\n").encode(), "zhang")
     assert refused.rejected_file.endswith(f"_{kept}")
     assert (sample_dir / "rejected" / f"{refused.rejected_file}.json").exists()
+
+
+MARKUP_NOTE = '<a href="https://evil.example">点此</a><b>粗</b>&amp;'
+
+
+def test_markup_in_a_note_and_a_name_is_drawn_as_text_in_every_chart(sample_dir):
+    """Plotly reads <a>, <b>, <br> and entities in any label as markup: a stored note or a target name must reach
+    the chart escaped (a live link in every viewer's chart otherwise), on a screen, on a phone and in exports."""
+    from lib.charts import completion_chart, completion_chart_narrow, detail_chart_narrow, indicator_detail_chart
+    from lib.dataset import open_dataset
+    from lib.deepdive import indicator_view
+    from lib.engine import scorecard
+
+    path = sample_dir / "targets.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace(",快递业务量,", ",快递<b>业务量</b>,", 1),
+                    encoding="utf-8")
+    quoted = MARKUP_NOTE.replace('"', '""')
+    (sample_dir / "actuals" / "zz.csv").write_text(HEADER + f'2021-11,express_volume,22.1,,亿件,ytd,"{quoted}"\n',
+                                                   encoding="utf-8")
+    ds = open_dataset(sample_dir)
+    view = indicator_view(ds, 2021, 11, "express_volume")
+    escaped_note = "&lt;a href=\"https://evil.example\"&gt;点此&lt;/a&gt;&lt;b&gt;粗&lt;/b&gt;&amp;amp;"
+    for fig in (indicator_detail_chart(view, "zh"), detail_chart_narrow(view, "zh")):
+        notes = [a.text for a in fig.layout.annotations if a.showarrow]
+        assert len(notes) == 1
+        assert notes[0].replace("<br>", "") == escaped_note  # wrapped, but every character as typed
+    scores = scorecard(ds, 2021, 11)
+    wide, narrow = completion_chart(scores, "zh"), completion_chart_narrow(scores, "zh")
+    names = [y for trace in wide.data if trace.y is not None for y in trace.y if y and "业务量" in str(y)]
+    assert names and all(name.replace("<br>", "") == "快递&lt;b&gt;业务量&lt;/b&gt;" for name in names)
+    drawn = [a.text for a in narrow.layout.annotations] + [h for trace in narrow.data for h in (trace.hovertext or [])]
+    assert any("快递&lt;b&gt;业务量&lt;/b&gt;" in text for text in drawn)
+    assert not any("<b>业务量" in text or "<a " in text for text in drawn)

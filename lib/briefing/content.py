@@ -17,7 +17,8 @@ import plotly.graph_objects as go
 from lib import config
 from lib.dataset import Dataset
 from lib.engine import Score, scorecard, status_counts
-from lib.fmt import format_pct, format_period, format_points, format_value, is_missing
+from lib.export import briefing_charts, meeting
+from lib.fmt import format_pct, format_period, format_points, format_target, format_value, is_missing
 from lib.i18n import category_label, department_label, departments_label, status_label, t
 from lib.kinds import KINDS, STATUSES, WORST_FIRST
 from lib.plans import HEADLINE_CATEGORY, overview_groups, plan_for
@@ -181,7 +182,7 @@ def rest_of_year(s: Score, lang: str) -> str:
 def _stretch(s: Score, lang: str) -> str:
     if s.stretch_completion_pct is None:
         return ""
-    return t("brief_stretch", lang, value=format_value(s.stretch, s.unit, lang),
+    return t("brief_stretch", lang, value=format_target(s.stretch, s.unit, lang),
              pct=format_pct(s.stretch_completion_pct))
 
 
@@ -199,7 +200,7 @@ def _yoy(s: Score, lang: str) -> str:
 
 
 def _rate_compare(s: Score, lang: str) -> str:
-    target = format_value(s.target, s.unit, lang)
+    target = format_target(s.target, s.unit, lang)
     if is_missing(s.gap_points) or _is_level(s.gap_points):
         return t("brief_rate_at", lang, target=target)
     key = "brief_rate_above" if s.gap_points > 0 else "brief_rate_below"
@@ -222,7 +223,7 @@ def target_sentence(s: Score, year: int, as_of: int, lang: str = "zh") -> str:
                  period=format_period(year, as_of, lang))
     kind = KINDS[s.kind]
     if kind.paced and s.completion_pct is not None:
-        pace = dict(target=format_value(s.target, s.unit, lang), pct=format_pct(s.completion_pct),
+        pace = dict(target=format_target(s.target, s.unit, lang), pct=format_pct(s.completion_pct),
                     pace=pace_words(s, lang), rest=_stretch(s, lang) + rest_of_year(s, lang))
         if kind.sums_months:  # "1–10月累计完成", and the months not yet reported
             late = t("brief_not_reported", lang, month=month_name(as_of, lang)) if s.data_month < as_of else ""
@@ -238,7 +239,7 @@ def target_sentence(s: Score, year: int, as_of: int, lang: str = "zh") -> str:
     if s.target is None:
         return t("brief_not_below_nobase", lang, **common)
     verdict = t("brief_nb_met" if STATUSES[s.status].on_pace else "brief_nb_missed", lang)
-    return t("brief_not_below", lang, **common, base=format_value(s.target, s.unit, lang), change=_change(s, lang),
+    return t("brief_not_below", lang, **common, base=format_target(s.target, s.unit, lang), change=_change(s, lang),
              verdict=verdict)
 
 
@@ -252,7 +253,7 @@ def gap_clause(s: Score, lang: str = "zh") -> str:
     if kind.target_is_zero:
         return t("gap_zero_bad", lang, value=actual).rstrip("。.")
     if kind.target_is_last_year and s.target is not None:
-        return t("brief_clause_not_below", lang, actual=actual, base=format_value(s.target, s.unit, lang),
+        return t("brief_clause_not_below", lang, actual=actual, base=format_target(s.target, s.unit, lang),
                  change=_change(s, lang))
     return t("brief_clause_value", lang, actual=actual, compare=_rate_compare(s, lang))
 
@@ -264,12 +265,12 @@ def requirement(s: Score, lang: str = "zh") -> str:
         return t("zero_target", lang)
     open_, close = (" (", ")") if lang == "en" else ("（", "）")
     if kind.target_is_last_year:
-        base = "" if s.target is None else f"{open_}{format_value(s.target, s.unit, lang)}{close}"
+        base = "" if s.target is None else f"{open_}{format_target(s.target, s.unit, lang)}{close}"
         return t("not_below_target", lang) + base
-    text = f"{s.comparator}{format_value(s.target, s.unit, lang)}"
+    text = f"{s.comparator}{format_target(s.target, s.unit, lang)}"
     if s.stretch is not None and not is_missing(s.stretch):
         space = " " if lang == "en" else ""
-        text += f"{open_}{t('stretch', lang)}{space}{format_value(s.stretch, s.unit, lang)}{close}"
+        text += f"{open_}{t('stretch', lang)}{space}{format_target(s.stretch, s.unit, lang)}{close}"
     return text
 
 
@@ -344,12 +345,10 @@ def build_briefing(ds: Dataset, year: int, as_of: int, lang: str = "zh", tracker
     """Return the briefing for a year and as-of month: sections of sentences from the scorecard and the work-plan
     tracker (None when there is no plan), then the table and the charts (slug -> (title, figure); {} for none),
     the overview and the headline targets', as attachments."""
-    from lib.export import chart_set
-
     identity = identity or plan_identity(ds, year, lang)
     scores = scorecard(ds, year, as_of)
     if charts is None:
-        charts = {slug: (title, fig) for slug, title, fig in chart_set(ds, year, as_of, lang)}
+        charts = briefing_charts(meeting(ds, year, as_of, lang, scores=scores, tracker=tracker))
     span = month_span(1, as_of, lang)
     period = format_period(year, as_of, lang)
     groups = overview_groups(scores)
