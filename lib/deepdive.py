@@ -188,7 +188,7 @@ def _explain_pace(s: Score, lang: str) -> list[str]:
     kind = KINDS[s.kind]
     period = format_period(2000, s.data_month, lang).replace("2000年", "").replace(" 2000", "")
     lines = [t(kind.explain_actual_key, lang, month=period, value=v(s.actual_ytd)),
-             t("explain_completion", lang, actual=v(s.actual_ytd), target=v(s.target),
+             t("explain_completion", lang, actual=v(s.actual_ytd), target=format_target(s.target, s.unit, lang),
                pct=format_pct(s.completion_pct)),
              t("explain_linear", lang, m=s.data_month, pct=format_pct(s.expected_pct_linear))]
     if s.seasonal_basis == "baseline":
@@ -204,14 +204,14 @@ def _explain_pace(s: Score, lang: str) -> list[str]:
         lines.append(t(kind.explain_projection_key, lang, actual=v(s.actual_ytd),
                        pct=format_pct(s.expected_pct_seasonal), m=s.data_month, value=v(s.projection_year_end)))
     if s.required_monthly_avg is not None:
-        lines.append(t("explain_required", lang, target=v(s.target), actual=v(s.actual_ytd),
+        lines.append(t("explain_required", lang, target=format_target(s.target, s.unit, lang), actual=v(s.actual_ytd),
                        n=12 - s.data_month, value=v(s.required_monthly_avg)))
     if s.growth_target_pct is not None and s.yoy_growth_pct is not None:
         lines.append(t("explain_growth", lang, actual=v(s.actual_ytd), base=v(s.baseline_same_period),
                        pct=format_pct(s.yoy_growth_pct, signed=True),
                        target=format_pct(s.growth_target_pct, signed=True)))
     if s.implied_baseline is not None:
-        lines.append(t("explain_consistency", lang, target=v(s.target), growth=f"{s.growth_target_pct:g}",
+        lines.append(t("explain_consistency", lang, target=format_target(s.target, s.unit, lang), growth=f"{s.growth_target_pct:g}",
                        implied=v(s.implied_baseline), actual=v(s.baseline_total),
                        gap=f"{s.baseline_gap_pct:+.1f}%" if s.baseline_gap_pct is not None else "—",
                        tol=f"{config.BASELINE_TOLERANCE_PCT:g}"))

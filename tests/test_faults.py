@@ -23,6 +23,7 @@ import pytest
 
 from lib import store
 from lib.dataset import open_dataset
+from lib.problems import InputError
 from tests.conftest import REPO, run_cli
 from tests.test_store import HEADER, green_outlets, snapshot
 
@@ -331,7 +332,10 @@ def test_two_analysts_reverting_at_once_the_second_is_told_why(sample_dir):
 def test_a_data_dir_that_cannot_be_locked_gives_a_typed_error(tmp_path):
     not_a_folder = tmp_path / "data"
     not_a_folder.write_text("a file where the data folder should be", encoding="utf-8")
-    with pytest.raises(store.StoreError) as caught:
-        store.import_file(not_a_folder, "a.csv", GOOD, "zhang")
+    with pytest.raises(store.StoreError) as caught:  # revert takes the lock first
+        store.revert(not_a_folder, "000001", "zhang")
     assert caught.value.code == "store_os_error" and caught.value.params["path"] == str(not_a_folder)
     assert caught.value.message("zh") == f"File exists（{not_a_folder}）"
+    with pytest.raises(InputError) as refused:  # an import checks the file against targets.csv before the lock
+        store.import_file(not_a_folder, "a.csv", GOOD, "zhang")
+    assert "targets.csv" in refused.value.problems[0].message("zh")

@@ -106,14 +106,14 @@ def test_no_float_makes_a_formatter_raise_or_print_minus_zero(name, value, lang)
     (lambda: fmt.format_pct(-0.0), "0.0%"), (lambda: fmt.format_pct(-0.04), "0.0%"),
     (lambda: fmt.format_pct(-0.04, signed=True), "+0.0%"), (lambda: fmt.format_pct(-0.06, signed=True), "-0.1%"),
     (lambda: fmt.format_points(-0.0), "+0.0个百分点"), (lambda: fmt.format_points(-0.0, "en"), "+0.0 pp"),
-    (lambda: fmt.format_value(-0.0, "亿元"), "0亿元"), (lambda: fmt.format_value(5e-324, "%"), "0%"),
+    (lambda: fmt.format_value(-0.0, "亿元"), "0.00亿元"), (lambda: fmt.format_value(5e-324, "%"), "0.0%"),
     (lambda: fmt.format_value(math.inf, "亿元"), "∞亿元"), (lambda: fmt.format_value(-math.inf, "元", "en"), "¥-∞"),
     (lambda: fmt.format_value(math.inf, "万件", "en"), "∞ parcels"), (lambda: fmt.format_pct(math.inf, True), "+∞%"),
     (lambda: fmt.format_value(math.nan, "%"), "—"), (lambda: fmt.format_points(math.nan), "—"),
     (lambda: fmt.format_value(1e308, "个"), "1e+304万个"),  # 1e308 个 is 1e304 万个
     (lambda: fmt.format_value(-1e308, "亿元"), "-1e+308亿元"),
     (lambda: fmt.format_value(1e308, "亿元", "en"), "¥∞"),  # 1e316 yuan is past the largest float
-    (lambda: fmt.format_value(2e15, "%"), "2e+15%"), (lambda: fmt.format_value(1e14, "%"), "100,000,000,000,000%"),
+    (lambda: fmt.format_value(2e15, "%"), "2e+15%"), (lambda: fmt.format_value(1e14, "%"), "100,000,000,000,000.0%"),
     (lambda: fmt.estimate(math.inf, "个"), math.inf), (lambda: fmt.estimate(-0.4, "个"), 0.0),
 ])
 def test_hostile_floats_read_as_expected(call, expected):

@@ -16,7 +16,7 @@ import pandas as pd
 
 from lib import config, units
 from lib.catalog import OPTIONAL_COLUMNS, TARGET_COLUMNS, load_regions, targets_from_frame
-from lib.fmt import format_value
+from lib.fmt import format_target
 from lib.i18n import t
 from lib.intake import read_grid
 from lib.kinds import KINDS, UNKNOWN_KIND
@@ -199,7 +199,7 @@ def previous_targets(frame: pd.DataFrame, existing_targets: pd.DataFrame, lang: 
         elif kind.target_is_zero:
             text = t("zero_target", lang)
         else:
-            text = format_value(value, last["unit"], lang) if value is not None else ""
+            text = format_target(value, last["unit"], lang) if value is not None else ""
         growth = as_number(last["growth_target_pct"])
         if growth is not None:
             text = f"{text} {'+' if growth >= 0 else ''}{format_number(growth)}%".strip()
