@@ -211,8 +211,8 @@ def _explain_pace(s: Score, lang: str) -> list[str]:
                        pct=format_pct(s.yoy_growth_pct, signed=True),
                        target=format_pct(s.growth_target_pct, signed=True)))
     if s.implied_baseline is not None:
-        lines.append(t("explain_consistency", lang, target=format_target(s.target, s.unit, lang), growth=f"{s.growth_target_pct:g}",
-                       implied=v(s.implied_baseline), actual=v(s.baseline_total),
+        lines.append(t("explain_consistency", lang, target=format_target(s.target, s.unit, lang),
+                       growth=f"{s.growth_target_pct:g}", implied=v(s.implied_baseline), actual=v(s.baseline_total),
                        gap=f"{s.baseline_gap_pct:+.1f}%" if s.baseline_gap_pct is not None else "—",
                        tol=f"{config.BASELINE_TOLERANCE_PCT:g}"))
     return lines

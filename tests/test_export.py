@@ -131,7 +131,7 @@ def test_the_checks_catch_a_chart_cut_at_its_edge():
     fig = go.Figure(go.Bar(x=[1, 2], y=["快递业务收入", "邮政业务总量"], orientation="h"))
     fig.update_layout(margin=dict(l=10, r=10, t=10, b=10), yaxis=dict(automargin=False, title_text="亿件"))
     png, svg = export.figure_png(fig, 400, 300, 1), export.figure_svg(fig, 400, 300)
-    assert edge_ink(png) == ["left"]
+    assert "left" in edge_ink(png)  # (the x ticks, with no room either, may touch the bottom too)
     assert any("«快递业务收入» leaves the image" in f for f in layout_faults(svg, 400, 300))
 
 
@@ -276,7 +276,7 @@ def test_png_from_several_threads_each_gets_its_own_chart(sample_dir):
     from concurrent.futures import ThreadPoolExecutor
 
     m = export.meeting(open_dataset(sample_dir), 2021, 10, "zh")
-    figs = [export.view_figure(m, view, 480, 270, standalone=False) for view in m.views()[1:4]]
+    figs = [export.view_chart(m, view) for view in m.views()[1:4]]  # the overview and two indicators
 
     def digest(fig) -> str:
         """Return the MD5 of a small rendering of fig."""
