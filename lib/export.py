@@ -430,9 +430,14 @@ def _cards_figure(m: Meeting, scores: list[Score], width: int, height: int, titl
 PROGRESS_COLORS = {"behind": STATUSES["red"].color, "not_started": STATUSES["yellow"].color}
 
 
+def workplan_items(m: Meeting, view: View) -> pd.DataFrame:
+    """Return the tracker rows of the work-plan items a view lists, in its order."""
+    return m.tracker.set_index("key").loc[list(view.items)].reset_index()
+
+
 def workplan_rows(m: Meeting, view: View) -> pd.DataFrame:
     """Return the work-plan items a view lists, in its order: status, number, item, lead and progress."""
-    rows = m.tracker.set_index("key").loc[list(view.items)].reset_index()
+    rows = workplan_items(m, view)
     frame = tracker_frame(rows, m.scores, m.lang, with_list=True)
     columns = [t(k, m.lang) for k in ("filter_progress_status", "col_number", "col_item", "col_lead", "col_progress")]
     return frame[columns].assign(_status=list(rows["status"]))

@@ -5,7 +5,7 @@ import streamlit as st
 
 from lib import display, export, ui
 from lib.cards import build_card
-from lib.charts import completion_chart, indicator_detail_chart
+from lib.charts import completion_chart, completion_chart_narrow, detail_chart_narrow, indicator_detail_chart
 from lib.deepdive import gap_sentence
 from lib.engine import status_counts
 from lib.fmt import format_period
@@ -32,7 +32,8 @@ with st.container(key="slide"):
                 with col:
                     ui.slide_card(build_card(score, year, as_of, lang), details=True)
         elif view.shows == "overview":
-            ui.slide_chart(completion_chart(scores, lang, label_width=70), type_px=ui.DENSE_CHART_TYPE_PX)
+            ui.slide_chart(completion_chart(scores, lang, label_width=70), type_px=ui.DENSE_CHART_TYPE_PX,
+                           phone=completion_chart_narrow(scores, lang))
         elif view.shows == "indicator":
             detail = ui.cached_indicator_view(year, as_of, view.target_id)
             card = build_card(detail.score, year, as_of, lang)
@@ -43,10 +44,10 @@ with st.container(key="slide"):
                 ui.headline_numbers(detail.score, lang)
             with right.container(key="slide_main"):
                 st.markdown(display.slide_heading(gap_sentence(detail.score, lang)))
-                ui.slide_chart(indicator_detail_chart(detail, lang))
+                ui.slide_chart(indicator_detail_chart(detail, lang), phone=detail_chart_narrow(detail, lang))
         elif view.shows == "category":
             group = [s for s in scores if s.category == view.category]
-            ui.slide_chart(completion_chart(group, lang, label_width=70))
+            ui.slide_chart(completion_chart(group, lang, label_width=70), phone=completion_chart_narrow(group, lang))
             for col, score in zip(st.columns(len(group) or 1), group, strict=False):
                 with col:
                     ui.slide_card(build_card(score, year, as_of, lang))
@@ -54,7 +55,10 @@ with st.container(key="slide"):
             if lang == "en":
                 st.caption(t("plan_chinese_only", lang))
             st.markdown(display.progress_count_badges(progress_counts(meeting.tracker), lang))
-            rows = export.workplan_rows(meeting, view)
-            ui.workplan_table(rows.drop(columns="_status"),
-                              [export.PROGRESS_COLORS.get(s, "#222222") for s in rows["_status"]])
+            if ui.is_narrow():  # the tracker's list: a table of five columns does not fit a phone
+                st.html(display.tracker_list_html(export.workplan_items(meeting, view), scores, lang, with_list=True))
+            else:
+                rows = export.workplan_rows(meeting, view)
+                ui.workplan_table(rows.drop(columns="_status"),
+                                  [export.PROGRESS_COLORS.get(s, "#222222") for s in rows["_status"]])
     ui.slide_footer(meeting, view, index, len(views))

@@ -21,6 +21,7 @@ from lib.fmt import estimate, format_pct, format_value
 from lib.i18n import t
 from lib.kinds import KINDS
 from lib.slides import View
+from lib.ui.layout import is_narrow
 from lib.ui.state import lang
 from lib.ui.widgets import card_metric, status_badge
 
@@ -62,14 +63,28 @@ _PRESENTATION_CSS = """
 .st-key-slide_foot [data-testid="stCaptionContainer"] { margin: 0 !important; padding: 0 !important; }
 </style>
 """
+# A phone has no room for a slide pinned to the window: the views follow one another down a page that scrolls,
+# without the chrome, in the phone's own type; the footer comes last.
+_PHONE_PRESENTATION_CSS = """
+<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"],
+[data-testid="stToolbar"], [data-testid="stDecoration"] { display: none !important; }
+.st-key-slide h1 { font-size: 1.5rem; padding: 0; line-height: 1.25; }
+.slide-table { width: 100%; border-collapse: collapse; }
+.slide-table :is(td, th) { padding: 4px; vertical-align: top; border-bottom: 1px solid #ddd; font-size: 0.85rem;
+  overflow-wrap: anywhere; }
+.slide-table th { text-align: left; background: #1F4E79; color: white; }
+</style>
+"""
 # Type of a slide's chart in CSS pixels: readable on a 1024×768 projector, scaled by browser zoom on larger screens;
 # the sixteen rows of every target's bars take a size smaller to keep a row apart on a 768-high window.
 CHART_TYPE_PX, DENSE_CHART_TYPE_PX = 16, 14
 
 
 def presentation_style() -> None:
-    """Hide the sidebar and toolbar and make the page one slide as tall as the window."""
-    st.html(_PRESENTATION_CSS)
+    """Hide the sidebar and toolbar and make the page one slide as tall as the window (on a phone, a page that
+    scrolls)."""
+    st.html(_PHONE_PRESENTATION_CSS if is_narrow() else _PRESENTATION_CSS)
 
 
 def present_period(default: tuple[int, int]) -> tuple[int, int]:
@@ -89,8 +104,13 @@ def slide_index(total: int) -> int:
     return max(0, min(index, total - 1))
 
 
-def slide_chart(fig: go.Figure, type_px: int = CHART_TYPE_PX) -> None:
-    """Draw a chart filling what the slide's body leaves: legend under the plot, every bar named."""
+def slide_chart(fig: go.Figure, type_px: int = CHART_TYPE_PX, phone: go.Figure | None = None) -> None:
+    """Draw a chart filling what the slide's body leaves: legend under the plot, every bar named. On a phone, draw
+    `phone` (the chart laid out for a phone) at its own height instead."""
+    if is_narrow() and phone is not None:
+        with st.container(key="slide_chart"):
+            st.plotly_chart(phone, key="slide_chart_figure", config={"displayModeBar": False})
+        return
     fig = go.Figure(fig)
     fig.update_layout(height=None, autosize=True, font=dict(size=type_px),
                       margin=dict(l=8, r=16, t=34, b=8), legend=dict(font=dict(size=type_px - 2)))
