@@ -14,7 +14,9 @@ st.subheader(t("league_title", lang))
 if ui.is_narrow():  # seven columns do not fit a phone: one line per department
     st.markdown(display.league_lines(league_table(scores, lang), lang))
 else:
-    st.dataframe(display.league_frame(league_table(scores, lang), lang), hide_index=True)
+    league = display.league_frame(league_table(scores, lang), lang)
+    st.dataframe(league, hide_index=True)
+    ui.csv_download(league, f"departments_{year}-{as_of:02d}", key="league_csv")
 
 by_department = department_scores(scores)
 asked = st.query_params.get("dept")  # a shared link's department

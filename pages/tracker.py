@@ -15,13 +15,15 @@ st.caption(t("tracker_caption", lang, period=format_period(year, as_of, lang), t
 st.markdown(display.progress_count_badges(counts, lang))
 
 filtered = ui.tracker_filters(table, lang)
+scores = ui.cached_scorecard(year, as_of)
 if lang == "en":
     st.caption(t("plan_chinese_only", lang))
+ui.csv_download(display.tracker_frame(filtered, scores, lang, with_list=True), f"workplan_{year}-{as_of:02d}",
+                key="tracker_csv")
 sizes = filtered["list_type"].value_counts()
 tabs = st.tabs([t("tab_work_items", lang, n=sizes.get("work_item", 0)),
                 t("tab_livelihood", lang, n=sizes.get("livelihood", 0)),
                 t("tab_key_works", lang, n=sizes.get("key_work", 0)), t("tab_department", lang)])
-scores = ui.cached_scorecard(year, as_of)
 for tab, list_type in zip(tabs[:3], ("work_item", "livelihood", "key_work"), strict=True):
     with tab:
         ui.tracker_table(filtered[filtered["list_type"] == list_type], scores, lang)

@@ -148,3 +148,27 @@ def test_markup_in_a_note_and_a_name_is_drawn_as_text_in_every_chart(sample_dir)
     drawn = [a.text for a in narrow.layout.annotations] + [h for trace in narrow.data for h in (trace.hovertext or [])]
     assert any("快递&lt;b&gt;业务量&lt;/b&gt;" in text for text in drawn)
     assert not any("<b>业务量" in text or "<a " in text for text in drawn)
+
+
+def test_tables_download_through_ours_with_formulas_neutralised(monkeypatch, sample_dir):
+    """Streamlit's own table download wrote =HYPERLINK(…) notes as they were: it is off, and the tables people take
+    away (scorecard, departments, work plan) have our CSV, whose formula cells are neutralised."""
+    config = tomllib.loads((REPO / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["client"]["disableDataExport"] is True
+    monkeypatch.setenv("KPI_DATA_DIR", str(sample_dir))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    for page in ("pages/departments.py", "pages/tracker.py"):
+        at.switch_page(page).run()
+        assert not at.exception
+        assert "下载明细（CSV）" in [b.proto.label for b in at.get("download_button")], page
+
+    from lib import display
+    from lib.dataset import open_dataset
+    from lib.engine import scorecard
+    from lib.export import workplan_table
+
+    table = workplan_table(sample_dir, 2021, 10)
+    table.loc[table.index[0], "narrative"] = '=HYPERLINK("http://evil.example","点我")'
+    frame = display.tracker_frame(table, scorecard(open_dataset(sample_dir), 2021, 10), "zh", with_list=True)
+    text = display.csv_bytes(frame).decode("utf-8-sig")
+    assert '\'=HYPERLINK(""http://evil.example"",""点我"")' in text and ",=HYPERLINK" not in text

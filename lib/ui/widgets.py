@@ -7,7 +7,7 @@ from streamlit.errors import StreamlitSecretNotFoundError
 
 from lib import auth
 from lib.dataset import Dataset
-from lib.display import badge_markdown, md
+from lib.display import badge_markdown, csv_bytes, md
 from lib.engine import default_period
 from lib.fmt import format_period
 from lib.i18n import t
@@ -99,6 +99,13 @@ def data_notices(ds: Dataset) -> None:
             for report in rejected:
                 st.markdown(f"**{md(report.file)}**")
                 st.markdown("\n".join(f"- {md(p.message(language))}" for p in report.errors[:50]))
+
+
+def csv_download(frame, stem: str, key: str) -> None:
+    """Draw a button that downloads a table as CSV for Excel: UTF-8 with BOM, cells that would run as formulas
+    neutralised (the tables' own download is switched off in .streamlit/config.toml)."""
+    st.download_button(t("download_csv", lang()), lambda: csv_bytes(frame), file_name=f"{stem}.csv", mime="text/csv",
+                       key=key, icon=":material/download:")
 
 
 def export_panel(ds: Dataset, year: int, as_of: int, figure=None, slug: str = "chart") -> None:
