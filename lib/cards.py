@@ -38,7 +38,7 @@ def build_card(s: Score, year: int, as_of: int, lang: str = "zh") -> Card:
     )
     sep = ": " if en else "："
     if kind.target_is_last_year:
-        card.target_text = f"{t('not_below_target', lang)}{sep}{format_target(s.target, unit, lang)}"
+        card.target_text = f"{t('not_below_target', lang)}{sep}{format_value(s.target, unit, lang)}"
         if s.gap_points is not None:
             change = format_points(s.gap_points, lang) if unit == "%" else \
                 ("+" if s.gap_points >= 0 else "") + format_value(s.gap_points, unit, lang)

@@ -167,7 +167,7 @@ def _gap_no_incident(s: Score, lang: str) -> str:
 def _gap_not_below(s: Score, lang: str) -> str:
     """Return the value beside last year's for the same period."""
     return t("gap_not_below", lang, value=format_value(s.actual_ytd, s.unit, lang),
-             base=format_target(s.target, s.unit, lang))
+             base=format_value(s.target, s.unit, lang))
 
 
 # The gap sentence of each status rule (lib/kinds.py, Kind.judged_by).
@@ -235,7 +235,7 @@ def _explain_no_incident(s: Score, lang: str) -> list[str]:
 def _explain_not_below(s: Score, lang: str) -> list[str]:
     """Return the value against the baseline year's same period."""
     return [t("explain_not_below", lang, value=format_value(s.actual_ytd, s.unit, lang),
-              base=format_target(s.target, s.unit, lang), year=s.baseline_year, status=status_label(s.status, lang))]
+              base=format_value(s.target, s.unit, lang), year=s.baseline_year, status=status_label(s.status, lang))]
 
 
 # The formula lines of each status rule (lib/kinds.py, Kind.judged_by).

@@ -231,6 +231,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "export_pptx": ("生成演示文稿（PPTX）", "Build the deck (PPTX)"),
     "export_briefing": ("生成月度通报（Word）", "Build the monthly briefing (Word)"),
     "export_building": ("正在生成：{label}", "Building: {label}"),
+    "briefing_name": ("{period}通报", "the briefing for {period}"),
     "download_pptx": ("下载 PPTX", "Download PPTX"),
     "export_png": ("生成本页图表 PNG", "Render this chart as PNG"),
     "download_png": ("下载 PNG", "Download PNG"),

@@ -98,7 +98,7 @@ def test_overall_counts_and_the_problem_list_follow_the_status_rules(sample):
     assert named == ["“扫黄打非”工作站", "“扫黄打非”工作站", "邮政业务收入", "邮政普遍服务满意度", "快递业务收入",
                      "可循环快递箱", "主要品牌快递服务建制村通达率"]
     assert "（普遍服务处、市场监管处牵头）：需关注，目前为99.5%，低于目标值（100%）0.5个百分点。" in problems[7]
-    assert "较去年同期（86分）下降0.3分" in problems[4]
+    assert "较去年同期（86.0分）下降0.3分" in problems[4]
 
 
 def test_work_plan_section_counts_items_and_lists_those_behind_by_department(sample):

@@ -239,7 +239,7 @@ def target_sentence(s: Score, year: int, as_of: int, lang: str = "zh") -> str:
     if s.target is None:
         return t("brief_not_below_nobase", lang, **common)
     verdict = t("brief_nb_met" if STATUSES[s.status].on_pace else "brief_nb_missed", lang)
-    return t("brief_not_below", lang, **common, base=format_target(s.target, s.unit, lang), change=_change(s, lang),
+    return t("brief_not_below", lang, **common, base=format_value(s.target, s.unit, lang), change=_change(s, lang),
              verdict=verdict)
 
 
@@ -253,7 +253,7 @@ def gap_clause(s: Score, lang: str = "zh") -> str:
     if kind.target_is_zero:
         return t("gap_zero_bad", lang, value=actual).rstrip("。.")
     if kind.target_is_last_year and s.target is not None:
-        return t("brief_clause_not_below", lang, actual=actual, base=format_target(s.target, s.unit, lang),
+        return t("brief_clause_not_below", lang, actual=actual, base=format_value(s.target, s.unit, lang),
                  change=_change(s, lang))
     return t("brief_clause_value", lang, actual=actual, compare=_rate_compare(s, lang))
 

@@ -134,7 +134,8 @@ def export_panel(ds: Dataset, year: int, as_of: int, figure=None, slug: str = "c
                                "application/vnd.openxmlformats-officedocument.presentationml.presentation",
                                key="pptx_download")
         if st.button(t("export_briefing", language), key="build_briefing"):
-            with st.spinner(t("export_building", language, label=t("download_briefing", language))):
+            with st.spinner(t("export_building", language, label=t("briefing_name", language,
+                                                                   period=format_period(year, as_of, language)))):
                 briefing = monthly_briefing(ds, year, as_of, language)
             if briefing.charts_missing:
                 st.warning(t("briefing_charts_missing", language, detail=briefing.charts_missing))
