@@ -481,6 +481,19 @@ def import_file(data_dir: Path, name: str, data: bytes, user: str, sheet: str | 
                               user, now)
 
 
+def _active_entry(log: pd.DataFrame, submission_id: str) -> int:
+    """Return the log row of an active submission; raise StoreError when there is none, SubmissionNotActive when it
+    was reverted already (the second of two analysts reverting at once)."""
+    match = log.index[log["id"] == submission_id]
+    if len(match) == 0:
+        raise StoreError("store_no_submission", id=submission_id)
+    i = match[0]
+    if log.at[i, "status"] != "active":
+        raise SubmissionNotActive("store_not_active", id=submission_id, user=log.at[i, "reverted_by"],
+                                  time=log.at[i, "reverted_at"].replace("T", " "))
+    return i
+
+
 def revert(data_dir: Path, submission_id: str, user: str, now: dt.datetime | None = None,
            ledger: Ledger = ACTUALS) -> None:
     """Take a submission's rows out of the data (kept under submissions/reverted).
@@ -491,13 +504,7 @@ def revert(data_dir: Path, submission_id: str, user: str, now: dt.datetime | Non
     now = now or dt.datetime.now().replace(microsecond=0)
     with locked(data_dir):
         log = _raw_log(data_dir, ledger)
-        match = log.index[log["id"] == submission_id]
-        if len(match) == 0:
-            raise StoreError("store_no_submission", id=submission_id)
-        i = match[0]
-        if log.at[i, "status"] != "active":
-            raise SubmissionNotActive("store_not_active", id=submission_id, user=log.at[i, "reverted_by"],
-                                      time=log.at[i, "reverted_at"].replace("T", " "))
+        i = _active_entry(log, submission_id)
         stored = log.at[i, "stored_file"]
         after = log.copy()
         after.loc[i, ["status", "reverted_at", "reverted_by"]] = ["reverted", now.isoformat(), user]
@@ -614,13 +621,7 @@ def revert_publication(data_dir: Path, submission_id: str, user: str, now: dt.da
     now = now or dt.datetime.now().replace(microsecond=0)
     with locked(data_dir):
         log = _raw_log(data_dir, PLANS)
-        match = log.index[log["id"] == submission_id]
-        if len(match) == 0:
-            raise StoreError("store_no_submission", id=submission_id)
-        i = match[0]
-        if log.at[i, "status"] != "active":
-            raise SubmissionNotActive("store_not_active", id=submission_id, user=log.at[i, "reverted_by"],
-                                      time=log.at[i, "reverted_at"].replace("T", " "))
+        i = _active_entry(log, submission_id)
         later = [sid for sid, state in zip(log["id"], log["status"], strict=True)
                  if state == "active" and int(sid) > int(submission_id)]
         if later:
