@@ -237,7 +237,10 @@ SLIDE_FIT = """() => {
   labels.forEach(([a, p], i) => labels.slice(i + 1).forEach(([b, q]) => {
       if (p.left < q.right - 1 && q.left < p.right - 1 && p.top < q.bottom - 1 && q.top < p.bottom - 1)
           overlaps.push(a + ' / ' + b); }));
+  const badges = box(document.querySelector('.st-key-slide_body h4'));
+  const table = box(document.querySelector('.st-key-slide_body .slide-table'));
   return {scroll: document.documentElement.scrollHeight - innerHeight, outside: outside.slice(0, 5),
+          badgesUnderTable: badges && table ? badges.bottom - table.top : 0,
           hidden: body.scrollHeight - body.clientHeight, headBottom: head.bottom, bodyTop: box(body).top,
           bodyBottom: box(body).bottom, footTop: foot.top, footBottom: foot.bottom,
           chart: chart && {top: chart.top, bottom: chart.bottom, height: chart.height}, overlaps: overlaps.slice(0, 5)};
@@ -259,6 +262,7 @@ def test_presentation_fits_each_meeting_screen_without_a_switch(browser, server,
         where = f"view {view} ({lang}) at {width}×{height}: {fit}"
         assert fit["scroll"] <= 0 and fit["outside"] == [] and fit["hidden"] <= 2 and fit["overlaps"] == [], where
         assert fit["headBottom"] <= fit["bodyTop"] + 1 and fit["bodyBottom"] <= fit["footTop"] + 1, where
+        assert fit["badgesUnderTable"] <= 1, where  # the work plan's table once covered its status counts
         assert fit["footBottom"] <= height, where
         if fit["chart"]:
             assert fit["bodyTop"] - 1 <= fit["chart"]["top"] and fit["chart"]["bottom"] <= fit["bodyBottom"] + 1, where

@@ -58,7 +58,8 @@ _PRESENTATION_CSS = """
 .slide-table th { text-align: left; background: #1F4E79; color: white; }
 .slide-table :is(td, th) { padding: 0.5vh 0.6vw; vertical-align: top; border-bottom: 1px solid #ddd;
   font-size: max(0.85rem, 2.1vh); line-height: 1.35; overflow-wrap: anywhere; }
-.st-key-slide [data-testid="stMarkdownContainer"]:has(h1) { margin-bottom: 0 !important; }  /* not under the body */
+/* A heading's markdown (the title, the status counts) keeps no negative margin: what follows would ride over it. */
+.st-key-slide [data-testid="stMarkdownContainer"]:has(h1, h4) { margin-bottom: 0 !important; }
 .st-key-slide_foot p { font-size: max(0.7rem, 1.6vh) !important; line-height: 1.35; margin: 0; }
 .st-key-slide_foot [data-testid="stCaptionContainer"] { margin: 0 !important; padding: 0 !important; }
 </style>
