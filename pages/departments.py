@@ -16,7 +16,7 @@ if ui.is_narrow():  # seven columns do not fit a phone: one line per department
 else:
     league = display.league_frame(league_table(scores, lang), lang)
     st.dataframe(league, hide_index=True)
-    ui.csv_download(league, f"departments_{year}-{as_of:02d}", key="league_csv")
+    ui.csv_download(lambda: league, f"departments_{year}-{as_of:02d}", key="league_csv")
 
 by_department = department_scores(scores)
 asked = st.query_params.get("dept")  # a shared link's department

@@ -18,7 +18,7 @@ filtered = ui.tracker_filters(table, lang)
 scores = ui.cached_scorecard(year, as_of)
 if lang == "en":
     st.caption(t("plan_chinese_only", lang))
-ui.csv_download(display.tracker_frame(filtered, scores, lang, with_list=True), f"workplan_{year}-{as_of:02d}",
+ui.csv_download(lambda: display.tracker_frame(filtered, scores, lang, with_list=True), f"workplan_{year}-{as_of:02d}",
                 key="tracker_csv")
 sizes = filtered["list_type"].value_counts()
 tabs = st.tabs([t("tab_work_items", lang, n=sizes.get("work_item", 0)),

@@ -101,11 +101,12 @@ def data_notices(ds: Dataset) -> None:
                 st.markdown("\n".join(f"- {md(p.message(language))}" for p in report.errors[:50]))
 
 
-def csv_download(frame, stem: str, key: str) -> None:
+def csv_download(build_frame, stem: str, key: str) -> None:
     """Draw a button that downloads a table as CSV for Excel: UTF-8 with BOM, cells that would run as formulas
-    neutralised (the tables' own download is switched off in .streamlit/config.toml)."""
-    st.download_button(t("download_csv", lang()), lambda: csv_bytes(frame), file_name=f"{stem}.csv", mime="text/csv",
-                       key=key, icon=":material/download:")
+    neutralised (the tables' own download is switched off in .streamlit/config.toml). The table is built only
+    when the button is clicked."""
+    st.download_button(t("download_csv", lang()), lambda: csv_bytes(build_frame()), file_name=f"{stem}.csv",
+                       mime="text/csv", key=key, icon=":material/download:")
 
 
 def export_panel(ds: Dataset, year: int, as_of: int, figure=None, slug: str = "chart") -> None:
