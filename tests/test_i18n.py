@@ -288,6 +288,19 @@ def test_both_languages_have_text_with_the_same_placeholders():
     assert {key for key in LANGUAGE_SPECIFIC if placeholders(TEXT[key][0]) == placeholders(TEXT[key][1])} == set()
 
 
+def test_each_catalogue_holds_every_key_once():
+    import tomllib
+
+    from lib.i18n import LOCALE_DIR
+
+    keys = {}
+    for lang in ("zh", "en"):
+        text = (LOCALE_DIR / f"{lang}.toml").read_text(encoding="utf-8")
+        keys[lang] = set(tomllib.loads(text))  # tomllib itself refuses a key written twice
+    assert keys["zh"] - keys["en"] == set() and keys["en"] - keys["zh"] == set()
+    assert keys["zh"] == set(TEXT)
+
+
 def test_the_scanner_follows_names_parameters_and_prefixes(tmp_path):
     code = tmp_path / "sample.py"
     code.write_text('def label(key, lang):\n'
@@ -308,4 +321,4 @@ def test_a_missing_key_raises_under_strict_mode_and_shows_the_key_otherwise(monk
     monkeypatch.delenv("KPI_STRICT_I18N")
     assert t("no_such_key", "en", value=1) == "no_such_key"
     assert [(r.levelname, r.getMessage()) for r in caplog.records] == \
-        [("WARNING", "no text for 'no_such_key' in lib/i18n.py")]
+        [("WARNING", "no text for 'no_such_key' in lib/locale/")]
