@@ -238,7 +238,7 @@ def test_docx_without_pictures_has_a_single_attachment(sample):
 
 
 def test_without_chromium_the_briefing_is_written_and_says_why_the_charts_are_missing(sample, monkeypatch):
-    monkeypatch.setattr(export, "chromium_path", lambda: None)
+    monkeypatch.setattr(export.render, "chromium_path", lambda: None)
     out = monthly_briefing(sample[0], 2021, 10, "zh", issued=ISSUED)
     assert "apt-get install chromium" in out.charts_missing and out.filename == "briefing_2021-10.docx"
     assert len(Document(io.BytesIO(out.data)).tables[0].rows) == 25

@@ -84,7 +84,7 @@ REAL_DECK = export.build_deck
 def fast(monkeypatch):
     """No browser (no chart pictures), a stand-in deck (test_export tests the real one; the outbox test puts it
     back) and no real waiting between attempts: return the waits asked for."""
-    monkeypatch.setattr(export, "chromium_path", lambda: None)
+    monkeypatch.setattr(export.render, "chromium_path", lambda: None)
     monkeypatch.setattr(export, "build_deck", lambda *args, **kwargs: b"PK deck")
     waits: list[float] = []
     monkeypatch.setattr(digest, "time", types.SimpleNamespace(time=time.time, sleep=waits.append))

@@ -73,7 +73,7 @@ def exported(data_copy, tmp_path_factory):
             pictures.append((f"{lang} {path.name}", path.read_bytes(), svg, export.PNG_WIDTH, export.PNG_HEIGHT))
         deck = deck_of(export.build_deck(m.ds, 2021, 10, lang, m=m))
         blobs = [sh.image.blob for slide in deck.slides for sh in slide.shapes if sh.shape_type == 13]
-        pictured = [v for v in views if v.shows in export.DECK_PICTURES]
+        pictured = [v for v in views if v.kind.picture is not None]
         for blob, view in zip(blobs, pictured, strict=True):
             width, height = export.deck_picture_px(view)
             assert png_size(blob) == (width * export.DECK_SCALE, height * export.DECK_SCALE)
@@ -175,15 +175,18 @@ def test_deck_has_one_slide_per_view_in_the_presentation_order(deck_bytes, data_
     for text, view in zip(texts, views, strict=True):
         assert text.startswith(view.title), (text[:40], view.title)
         assert "2021年10月" in text and "苏州邮管〔2021〕21号" in text and "data/actuals" not in text
-    assert "苏州市邮政快递业2021年目标任务跟踪" in texts[0] and "进度正常 17 · 需关注 3 · 滞后 4" in texts[0]
-    assert "434.46亿元" in texts[0] and "19.25亿件" in texts[0]
-    assert "11–12月还需月均完成2.38亿件，比去年同期月均高7.2%" in texts[4]
-    assert "绿色包装" in texts[6] and "8.15万个" in texts[6]
+    text = dict(zip(SLUGS, texts, strict=True))
+    scorecard = text["scorecard"]
+    assert "苏州市邮政快递业2021年目标任务跟踪" in scorecard and "进度正常 17 · 需关注 3 · 滞后 4" in scorecard
+    assert "434.46亿元" in scorecard and "19.25亿件" in scorecard
+    assert "11–12月还需月均完成2.38亿件，比去年同期月均高7.2%" in text["express_volume"]
+    assert "绿色包装" in text["green"] and "8.15万个" in text["green"]
 
 
 def test_the_work_plan_is_in_the_deck_as_tables_behind_first_every_item_whole(deck_bytes):
     deck = deck_of(deck_bytes)
-    tables = [sh.table for slide in list(deck.slides)[7:] for sh in slide.shapes if sh.has_table]
+    plan_slides = [slide for slide, slug in zip(deck.slides, SLUGS, strict=True) if slug.startswith("workplan")]
+    tables = [sh.table for slide in plan_slides for sh in slide.shapes if sh.has_table]
     rows = [[c.text for c in row.cells] for table in tables for row in list(table.rows)[1:]]
     assert [r[0] for r in rows] == ["✕ 滞后"] * 4 + ["○ 未启动"] * 8  # 4 behind, then the 8 not started
     assert rows[0][1:3] == ["工作要点 35", "持续推进“扫黄打非”进基层工作。深入推进全市邮政业“扫黄打非”基层站点建设"
@@ -191,7 +194,7 @@ def test_the_work_plan_is_in_the_deck_as_tables_behind_first_every_item_whole(de
                             "“扫黄打非”工作站，城区普遍服务网点“扫黄打非”工作点建设覆盖率达40%以上。"]
     # Rows as tall as their text (item 35 takes five lines, key work 1 one), each table above the slide's footer
     assert tables[0].rows[1].height > 3 * tables[0].rows[5].height
-    for slide in list(deck.slides)[7:]:
+    for slide in plan_slides:
         table = next(sh for sh in slide.shapes if sh.has_table)
         assert table.top + sum(r.height for r in table.table.rows) < 6.85 * 914400
 
@@ -223,11 +226,11 @@ def test_deck_pictures_are_the_chart_views(deck_bytes):
 
 
 def test_without_chromium_png_says_what_to_install_and_the_deck_still_builds(sample_dir, monkeypatch):
-    monkeypatch.setattr(export, "_kaleido_started", False)
-    monkeypatch.setattr(export, "chromium_path", lambda: None)
+    monkeypatch.setattr(export.render, "_kaleido_started", False)
+    monkeypatch.setattr(export.render, "chromium_path", lambda: None)
     m = export.meeting(open_dataset(sample_dir), 2021, 10)
     with pytest.raises(export.ExportUnavailable, match="apt-get install chromium fonts-noto-cjk"):
-        export.view_png(m, m.views()[1])
+        export.view_png(m, m.view("overview"))
     deck = deck_of(export.build_deck(open_dataset(sample_dir), 2021, 10, "en"))
     text = " ".join(slide_texts(deck))
     assert "Cannot render images" in text and "Express parcel volume" in text
@@ -260,7 +263,8 @@ def test_cli_export_png_pptx_and_pdf_of_the_same_views(tmp_path):
     first = reader.pages[0].extract_text()
     assert "Headline targets at a glance" in first and "As of Oct 2021" in first  # text, not pictures of text
     assert "Data: sample data" in first and "¥43.45 bn" in first
-    plan_page = reader.pages[7].extract_text()  # the items' Chinese, as written (目, 黄: not look-alike radicals)
+    # the items' Chinese, as written (目, 黄: not look-alike radicals)
+    plan_page = reader.pages[SLUGS.index("workplan_1")].extract_text()
     assert "Work plan progress (1 of 2)" in plan_page and "扫黄打非" in plan_page.replace(" ", "")
 
 
@@ -276,7 +280,8 @@ def test_png_from_several_threads_each_gets_its_own_chart(sample_dir):
     from concurrent.futures import ThreadPoolExecutor
 
     m = export.meeting(open_dataset(sample_dir), 2021, 10, "zh")
-    figs = [export.view_chart(m, view) for view in m.views()[1:4]]  # the overview and two indicators
+    figs = [export.view_chart(m, m.view(slug))  # the overview and two indicators
+            for slug in ("overview", "postal_business_volume", "postal_business_revenue")]
 
     def digest(fig) -> str:
         """Return the MD5 of a small rendering of fig."""
@@ -329,7 +334,8 @@ def test_a_browser_that_cannot_start_gives_the_install_hint_quickly(tmp_path):
 
 
 def test_views_put_the_work_plan_behind_first_on_views_that_fit(data_copy):
-    from lib.slides import WORKPLAN_LINES_PER_VIEW, item_lines, presentation_views
+    from lib.views import presentation_views
+    from lib.views.workplan import WORKPLAN_LINES_PER_VIEW, item_lines
 
     m = export.meeting(open_dataset(data_copy), 2021, 10, "zh")
     plan_views = [v for v in presentation_views(m.scores, "zh", m.tracker) if v.shows == "workplan"]

@@ -17,11 +17,11 @@ import plotly.graph_objects as go
 from lib import config
 from lib.dataset import Dataset
 from lib.engine import Score, scorecard, status_counts
-from lib.export import briefing_charts, meeting
 from lib.fmt import format_pct, format_period, format_points, format_target, format_value, is_missing
 from lib.i18n import category_label, department_label, departments_label, status_label, t
 from lib.kinds import KINDS, STATUSES, WORST_FIRST
 from lib.plans import HEADLINE_CATEGORY, overview_groups, plan_for
+from lib.views import briefing_charts, meeting
 
 CHINESE_DIGITS = "零一二三四五六七八九"
 # what 存在问题 lists, worst first: the statuses judged and not on pace

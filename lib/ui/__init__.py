@@ -35,7 +35,7 @@ from lib.ui.plan import (
     publish_panel,
 )
 from lib.ui.present import (
-    DENSE_CHART_TYPE_PX,
+    SlideBody,
     headline_numbers,
     slide_card,
     slide_chart,
@@ -56,7 +56,7 @@ from lib.ui.upload import XLS_MIME, XLSX_MIME, intake_report, sheet_picker
 from lib.ui.widgets import analyst_panel, card_metric, csv_download, export_panel, score_card, status_badge
 
 __all__ = [
-    "DENSE_CHART_TYPE_PX", "XLSX_MIME", "XLS_MIME", "analyst_panel", "app_title", "cached_active_submission",
+    "XLSX_MIME", "XLS_MIME", "SlideBody", "analyst_panel", "app_title", "cached_active_submission",
     "cached_detail_chart", "cached_indicator_view", "cached_overview_chart", "cached_plan_document",
     "cached_plan_draft", "cached_scorecard", "cached_scorecard_table", "cached_sheet_names", "cached_submissions_log",
     "cached_tasks", "cached_templates", "cached_tracker", "cached_validation", "card_metric", "chart_config",

@@ -20,10 +20,10 @@ from lib.engine import Score
 from lib.fmt import estimate, format_pct, format_value
 from lib.i18n import t
 from lib.kinds import KINDS
-from lib.slides import View
 from lib.ui.layout import is_narrow
 from lib.ui.state import lang
 from lib.ui.widgets import card_metric, status_badge
+from lib.views import Meeting, View
 
 # Static styles of the presentation page (no user data): hide the chrome, a slide as tall as the window, type in
 # viewport units. The slide's parts are keyed containers (st-key-…): slide, slide_body, slide_chart, slide_foot.
@@ -96,13 +96,17 @@ def present_period(default: tuple[int, int]) -> tuple[int, int]:
     return year, month
 
 
-def slide_index(total: int) -> int:
-    """Return the current slide (from ?view=N, 1-based), clamped to the slides there are."""
+def slide_index(views: list[View]) -> int:
+    """Return the current slide from ?view= (a view's slug, or its number from 1), else the first."""
+    wanted = str(st.query_params.get("view", ""))
+    slugs = [v.slug for v in views]
+    if wanted in slugs:
+        return slugs.index(wanted)
     try:
-        index = int(st.query_params.get("view", "1")) - 1
+        index = int(wanted) - 1
     except ValueError:
         index = 0
-    return max(0, min(index, total - 1))
+    return max(0, min(index, len(views) - 1))
 
 
 def slide_chart(fig: go.Figure, type_px: int = CHART_TYPE_PX, phone: go.Figure | None = None) -> None:
@@ -128,20 +132,21 @@ def slide_chart(fig: go.Figure, type_px: int = CHART_TYPE_PX, phone: go.Figure |
         st.plotly_chart(fig, height="stretch", key="slide_chart_figure", config={"displayModeBar": False})
 
 
-def slide_footer(m: export.Meeting, view: View, index: int, total: int) -> None:
-    """Draw the slide footer (as-of month, source, legend) with exports and previous/next/exit navigation."""
-    language = lang()
+def slide_footer(m: Meeting, view: View, index: int) -> None:
+    """Draw the slide footer (as-of month, source, legend) with exports and previous/next/exit navigation (the
+    address names the view shown by its slug)."""
+    language, views = lang(), m.views()
     with st.container(key="slide_foot"):
         info, out, prev, nxt, leave = st.columns([5, 1.1, 1, 1, 1.1], vertical_alignment="center")
         with out:
             present_export_panel(m, view)
         info.caption(f"{md(m.source())}  \n{t('legend', language)}")
         if prev.button(t("prev", language), disabled=index == 0, key="slide_prev", width="stretch"):
-            st.query_params["view"] = str(index)
+            st.query_params["view"] = views[index - 1].slug
             st.rerun()
-        if nxt.button(t("next", language), disabled=index >= total - 1, key="slide_next", type="primary",
+        if nxt.button(t("next", language), disabled=index >= len(views) - 1, key="slide_next", type="primary",
                       width="stretch"):
-            st.query_params["view"] = str(index + 2)
+            st.query_params["view"] = views[index + 1].slug
             st.rerun()
         leave.page_link("pages/overview.py", label=t("exit_present", language), icon=":material/close:")
 
@@ -149,7 +154,7 @@ def slide_footer(m: export.Meeting, view: View, index: int, total: int) -> None:
 PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 
 
-def present_export_panel(m: export.Meeting, view: View) -> None:
+def present_export_panel(m: Meeting, view: View) -> None:
     """Draw the exports of the presentation: this view as PNG, the deck as PPTX and as PDF (the same views)."""
     language = lang()
     name = f"{m.year}-{m.as_of:02d}"
@@ -214,3 +219,51 @@ def headline_numbers(score: Score, language: str) -> None:
     if score.projection_year_end is not None and KINDS[score.kind].shows_projection:
         projection = format_value(estimate(score.projection_year_end, score.unit), score.unit, language, compact=True)
         st.metric(t("projection", language), projection)
+
+
+class SlideBody:
+    """The slide's body on the presentation page, as a view draws into it (lib/views/base.py, SlideBody): each
+    method draws into the Streamlit container it wraps."""
+
+    def __init__(self, box):
+        self.box = box
+        self.narrow = is_narrow()
+
+    def markdown(self, text: str) -> None:
+        self.box.markdown(text)
+
+    def caption(self, text: str) -> None:
+        self.box.caption(text)
+
+    def html(self, text: str) -> None:
+        self.box.html(text)
+
+    def columns(self, spec) -> list[SlideBody]:
+        return [SlideBody(column) for column in self.box.columns(spec)]
+
+    def container(self, key: str) -> SlideBody:
+        return SlideBody(self.box.container(key=key))
+
+    def card(self, card, details: bool = False) -> None:
+        with self.box:
+            slide_card(card, details=details)
+
+    def badge(self, status: str, text: str) -> None:
+        with self.box:
+            status_badge(status, text)
+
+    def metric(self, card) -> None:
+        with self.box:
+            card_metric(card)
+
+    def numbers(self, score: Score) -> None:
+        with self.box:
+            headline_numbers(score, lang())
+
+    def chart(self, fig: go.Figure, phone: go.Figure | None = None, dense: bool = False) -> None:
+        with self.box:
+            slide_chart(fig, type_px=DENSE_CHART_TYPE_PX if dense else CHART_TYPE_PX, phone=phone)
+
+    def table(self, rows, colors: list[str]) -> None:
+        with self.box:
+            workplan_table(rows, colors)
