@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from lib.engine import Score
-from lib.fmt import estimate, format_month_range, format_pct, format_period, format_points, format_target, format_value
+from lib.fmt import estimate, format_month_range, format_pct, format_period, format_target, format_value
 from lib.i18n import departments_label, status_label, t
 from lib.kinds import KINDS
 
@@ -37,16 +37,9 @@ def build_card(s: Score, year: int, as_of: int, lang: str = "zh") -> Card:
         target_text="",
     )
     sep = ": " if en else "："
-    if kind.target_is_last_year:
-        card.target_text = f"{t('not_below_target', lang)}{sep}{format_value(s.target, unit, lang)}"
-        if s.gap_points is not None:
-            change = format_points(s.gap_points, lang) if unit == "%" else \
-                ("+" if s.gap_points >= 0 else "") + format_value(s.gap_points, unit, lang)
-            card.delta, card.delta_note = change, t(kind.gap_note_key, lang)
-    elif kind.target_is_zero:
-        card.target_text = f"{t('target', lang)}{sep}{t('zero_target', lang)}"
-    else:
-        card.target_text = f"{t('target', lang)}{sep}{s.comparator}{format_target(s.target, unit, lang)}"
+    card.target_text = kind.card_target(s, lang)
+    if delta := kind.card_delta(s, lang):
+        card.delta, card.delta_note = delta
     if s.completion_pct is not None and kind.shows_completion:
         card.progress = max(0.0, min(s.completion_pct, 100.0)) / 100
         line = f"{t('completion', lang)} {format_pct(s.completion_pct)}"
@@ -54,9 +47,6 @@ def build_card(s: Score, year: int, as_of: int, lang: str = "zh") -> Card:
             line += f" · {t('expected_seasonal', lang)} {format_pct(s.expected_pct_seasonal)}"
             if s.seasonal_basis == "baseline":
                 line += f" · {t('expected_linear', lang)} {format_pct(s.expected_pct_linear)}"
-            card.delta, card.delta_note = format_points(s.gap_points, lang), t(kind.gap_note_key, lang)
-        elif not kind.paced and s.gap_points is not None:  # a rate: against the target rate
-            card.delta, card.delta_note = format_points(s.gap_points, lang), t(kind.gap_note_key, lang)
         card.lines.append(line)
     if s.stretch_completion_pct is not None:
         card.lines.append(f"{t('stretch', lang)} {format_target(s.stretch, unit, lang)}{sep}"

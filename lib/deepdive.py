@@ -9,8 +9,7 @@ import pandas as pd
 from lib import config, queries
 from lib.dataset import Dataset
 from lib.engine import EMPTY, Score, Series, load_series, scorecard
-from lib.fmt import format_month_range, format_pct, format_period, format_points, format_target, format_value
-from lib.i18n import department_label, status_label, t
+from lib.i18n import department_label, t
 from lib.kinds import KINDS, STATUSES, WORST_FIRST, Kind
 
 MONTH_COLUMNS = ["month", "actual_month", "actual_ytd", "baseline_month", "baseline_ytd", "expected_seasonal",
@@ -132,115 +131,17 @@ def ratio_series(num: Series, den: Series) -> Series:
 
 
 def gap_sentence(s: Score, lang: str = "zh") -> str:
-    """Return the gap in words, e.g. 11–12月还需月均完成2.38亿件，比去年同期月均高8.4%."""
+    """Return the gap in words, e.g. 11–12月还需月均完成2.38亿件，比去年同期月均高8.4% (the kind's own sentence)."""
     if not STATUSES[s.status].judged or s.data_month is None:
         return t("gap_no_data", lang)
-    return GAP_SENTENCES[KINDS[s.kind].judged_by](s, lang)
-
-
-def _gap_pace(s: Score, lang: str) -> str:
-    """Return what the remaining months need, against last year's same months."""
-    if s.data_month == 12:
-        return t("gap_year_done", lang, completion=format_pct(s.completion_pct))
-    if not s.required_monthly_avg:
-        return t("gap_already_met", lang)
-    months = format_month_range(s.data_month + 1, 12, lang)
-    text = t("gap_required", lang, months=months, value=format_value(s.required_monthly_avg, s.unit, lang))
-    if s.baseline_remaining_monthly_avg:
-        diff = (s.required_monthly_avg / s.baseline_remaining_monthly_avg - 1) * 100
-        key = "gap_vs_last_year_higher" if diff >= 0 else "gap_vs_last_year_lower"
-        text += t(key, lang, pct=f"{abs(diff):.1f}%")
-    return text
-
-
-def _gap_rate(s: Score, lang: str) -> str:
-    """Return the rate and its distance from the target rate."""
-    return t("gap_rate", lang, rate=format_value(s.actual_ytd, s.unit, lang), points=format_points(s.gap_points, lang))
-
-
-def _gap_no_incident(s: Score, lang: str) -> str:
-    """Return whether the year is still free of incidents."""
-    return t("gap_zero_ok", lang) if STATUSES[s.status].on_pace else t(
-        "gap_zero_bad", lang, value=format_value(s.actual_ytd, s.unit, lang))
-
-
-def _gap_not_below(s: Score, lang: str) -> str:
-    """Return the value beside last year's for the same period."""
-    return t("gap_not_below", lang, value=format_value(s.actual_ytd, s.unit, lang),
-             base=format_value(s.target, s.unit, lang))
-
-
-# The gap sentence of each status rule (lib/kinds.py, Kind.judged_by).
-GAP_SENTENCES = {"pace": _gap_pace, "rate": _gap_rate, "no_incident": _gap_no_incident,
-                 "not_below_baseline": _gap_not_below}
+    return KINDS[s.kind].gap_sentence(s, lang)
 
 
 def explain(s: Score, lang: str = "zh") -> list[str]:
-    """Return the formula lines behind a score, with its inputs filled in."""
+    """Return the formula lines behind a score, with its inputs filled in (the kind's own lines)."""
     if s.data_month is None:
         return [t("gap_no_data", lang)]
-    return FORMULA_LINES[KINDS[s.kind].judged_by](s, lang)
-
-
-def _explain_pace(s: Score, lang: str) -> list[str]:
-    """Return the actual, completion, expected progress, status, projection, need, growth and baseline lines."""
-    v = lambda x: format_value(x, s.unit, lang)  # noqa: E731
-    kind = KINDS[s.kind]
-    period = format_period(2000, s.data_month, lang).replace("2000年", "").replace(" 2000", "")
-    lines = [t(kind.explain_actual_key, lang, month=period, value=v(s.actual_ytd)),
-             t("explain_completion", lang, actual=v(s.actual_ytd), target=format_target(s.target, s.unit, lang),
-               pct=format_pct(s.completion_pct)),
-             t("explain_linear", lang, m=s.data_month, pct=format_pct(s.expected_pct_linear))]
-    if s.seasonal_basis == "baseline":
-        lines.append(t("explain_seasonal", lang, year=s.baseline_year,
-                       months=format_month_range(1, s.data_month, lang),
-                       base=v(s.baseline_same_period), total=v(s.baseline_total),
-                       pct=format_pct(s.expected_pct_seasonal)))
-    else:
-        lines.append(t("explain_seasonal_linear", lang))
-    lines.append(t("explain_status_pace", lang, gap=format_points(s.gap_points, lang),
-                   band=f"{config.PACE_YELLOW_BAND_POINTS:g}", status=status_label(s.status, lang)))
-    if s.projection_year_end is not None:
-        lines.append(t(kind.explain_projection_key, lang, actual=v(s.actual_ytd),
-                       pct=format_pct(s.expected_pct_seasonal), m=s.data_month, value=v(s.projection_year_end)))
-    if s.required_monthly_avg is not None:
-        lines.append(t("explain_required", lang, target=format_target(s.target, s.unit, lang), actual=v(s.actual_ytd),
-                       n=12 - s.data_month, value=v(s.required_monthly_avg)))
-    if s.growth_target_pct is not None and s.yoy_growth_pct is not None:
-        lines.append(t("explain_growth", lang, actual=v(s.actual_ytd), base=v(s.baseline_same_period),
-                       pct=format_pct(s.yoy_growth_pct, signed=True),
-                       target=format_pct(s.growth_target_pct, signed=True)))
-    if s.implied_baseline is not None:
-        lines.append(t("explain_consistency", lang, target=format_target(s.target, s.unit, lang),
-                       growth=f"{s.growth_target_pct:g}", implied=v(s.implied_baseline), actual=v(s.baseline_total),
-                       gap=f"{s.baseline_gap_pct:+.1f}%" if s.baseline_gap_pct is not None else "—",
-                       tol=f"{config.BASELINE_TOLERANCE_PCT:g}"))
-    return lines
-
-
-def _explain_rate(s: Score, lang: str) -> list[str]:
-    """Return how the rate is formed and judged."""
-    rate, target = format_value(s.actual_ytd, s.unit, lang), format_target(s.target, s.unit, lang)
-    return [t("explain_ratio", lang, rate=rate),
-            t("explain_status_rate", lang, target=f"{s.comparator}{target}",
-              band=f"{config.RATE_YELLOW_BAND_POINTS:g}", status=status_label(s.status, lang))]
-
-
-def _explain_no_incident(s: Score, lang: str) -> list[str]:
-    """Return the incidents so far and the zero-tolerance rule."""
-    return [t("explain_zero", lang, value=format_value(s.actual_ytd, s.unit, lang),
-              status=status_label(s.status, lang))]
-
-
-def _explain_not_below(s: Score, lang: str) -> list[str]:
-    """Return the value against the baseline year's same period."""
-    return [t("explain_not_below", lang, value=format_value(s.actual_ytd, s.unit, lang),
-              base=format_value(s.target, s.unit, lang), year=s.baseline_year, status=status_label(s.status, lang))]
-
-
-# The formula lines of each status rule (lib/kinds.py, Kind.judged_by).
-FORMULA_LINES = {"pace": _explain_pace, "rate": _explain_rate, "no_incident": _explain_no_incident,
-                  "not_below_baseline": _explain_not_below}
+    return KINDS[s.kind].formula_lines(s, lang)
 
 
 def provenance(view: IndicatorView, log: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:

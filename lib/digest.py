@@ -29,13 +29,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from lib import config
-from lib.briefing.content import month_span, pace_words
 from lib.dataset import Dataset
 from lib.display import answer_sentence
 from lib.engine import Score, scorecard, status_counts
-from lib.fmt import format_pct, format_period, format_value
-from lib.i18n import departments_label, status_label, t
-from lib.kinds import WORST_FIRST
+from lib.fmt import format_period
+from lib.i18n import departments_label, t
+from lib.kinds import KINDS, WORST_FIRST
+from lib.kinds.words import month_span
 from lib.plans import headline_scores
 from lib.store import atomic_write
 
@@ -119,11 +119,11 @@ def _name(s: Score, lang: str) -> str:
 
 
 def headline_line(s: Score, lang: str = "zh") -> str:
-    """Return one headline target's line: its value, completion and gap to expected progress, and its status."""
-    if s.data_month is None or s.completion_pct is None:
+    """Return one headline target's line in its kind's words: its value and how it stands (a flow: completion and
+    gap to expected progress), and its status."""
+    if s.data_month is None:
         return t("digest_headline_no_data", lang, name=_name(s, lang))
-    return t("digest_headline", lang, name=_name(s, lang), value=format_value(s.actual_ytd, s.unit, lang),
-             pct=format_pct(s.completion_pct), pace=pace_words(s, lang), status=status_label(s.status, lang))
+    return KINDS[s.kind].digest_line(s, lang)
 
 
 def missing_line(s: Score, year: int, lang: str = "zh") -> str:

@@ -55,14 +55,9 @@ def progress_count_badges(counts: dict[str, int], language: str) -> str:
 
 
 def _shortfall(score: Score, language: str) -> str:
-    """Return how one headline target falls short, in words: below its expected progress or target by so many points."""
-    name = score.name_en if language == "en" else score.name
-    kind = KINDS[score.kind]
-    if score.gap_points is not None and (kind.paced or kind.judged_by == "rate"):
-        return t("answer_below_expected" if kind.paced else "answer_below_target", language, name=name,
-                 points=f"{abs(score.gap_points):.1f}")
-    words = status_label(score.status, language)
-    return t("answer_status", language, name=name, status=words.lower() if language == "en" else words)
+    """Return how one headline target falls short, in its kind's words: below its expected progress or target by so
+    many points, or its status."""
+    return KINDS[score.kind].shortfall(score, language)
 
 
 def answer_sentence(scores: list[Score], year: int, as_of: int, language: str) -> str:
@@ -117,21 +112,14 @@ def _rounded(value: float | None, digits: int) -> float | None:
 def requirement_text(score: Score, language: str) -> str:
     """Return what a target asks for, in the table's unit: ≥24亿件, 零发生, ≥10万个（挑战值 15万个）; ≥24 in English."""
     kind = KINDS[score.kind]
-    if kind.target_is_zero:
-        return t("zero_target", language)
     _, scale = table_unit(score, language)
 
     def amount(value: float) -> str:
         unit = "" if language == "en" and score.unit != "%" else score.unit  # English names the unit in its column
         return f"{trim_number(value * scale)}{unit}"
 
-    if kind.target_is_last_year:
-        text = t("not_below_target", language)
-        if score.target is None:
-            return text
-        return f"{text} ({amount(score.target)})" if language == "en" else f"{text}（{amount(score.target)}）"
-    text = f"{score.comparator}{amount(score.target)}"
-    if score.stretch is not None and score.stretch == score.stretch:
+    text = kind.requirement(score, language, amount)
+    if kind.shows_completion and score.stretch is not None and score.stretch == score.stretch:
         stretch = f"{t('stretch', language)} {amount(score.stretch)}"
         text += f" ({stretch})" if language == "en" else f"（{stretch}）"
     return text

@@ -10,9 +10,9 @@ from pathlib import Path
 import plotly.graph_objects as go
 import pytest
 
-from lib import deepdive, engine
 from lib.i18n import TEXT, status_label, t
-from lib.kinds import KINDS, STATUSES, TARGET_KINDS
+from lib.kinds import KINDS, STATUSES, TARGET_KINDS, TargetKind
+from lib.views import VIEW_KINDS
 
 REPO = Path(__file__).resolve().parent.parent
 # st.badge's colours (Streamlit 1.67, streamlit/elements/markdown.py)
@@ -27,7 +27,9 @@ def test_every_kind_in_targets_csv_is_in_the_table():
 
 
 def test_the_engine_scores_every_target_kind_and_only_those():
-    assert set(engine.SCORERS) == set(TARGET_KINDS) == set(KINDS) - {"indicator"}
+    # the engine scores a target through its kind's entry (TargetKind.score); the indicator kind has no score
+    scored = {name for name, k in KINDS.items() if isinstance(k, TargetKind)}
+    assert scored == set(TARGET_KINDS) == set(KINDS) - {"indicator"}
 
 
 @pytest.mark.parametrize("kind", TARGET_KINDS)
@@ -37,7 +39,7 @@ def test_every_target_kind_has_its_texts_and_a_status_rule(kind):
             k.explain_projection_key]
     for key in filter(None, keys):
         assert key in TEXT and all(TEXT[key]), key
-    assert k.judged_by in deepdive.GAP_SENTENCES and k.judged_by in deepdive.FORMULA_LINES
+    assert isinstance(k, TargetKind) and k.judged_by  # every rule a method (an abstract one cannot be left out)
     if k.paced:  # the formula lines of a paced kind name its actual and its projection
         assert k.explain_actual_key and k.explain_projection_key
 
@@ -85,13 +87,18 @@ def test_the_slides_legend_agrees_with_the_table(lang):
     assert all(p >= 0 for p in places) and places == sorted(places)
 
 
-VOCABULARY = {"kind": set(KINDS), "status": set(STATUSES)}
-# A module where a kind or status may be spelt, by what it is allowed to spell: the engine's one scorer per kind.
-ALLOWED = {("lib/engine.py", "SCORERS")}
+# What a kind, a status and a view's kind are read as (view.shows), and the names they may have.
+VOCABULARY = {"kind": set(KINDS), "status": set(STATUSES), "shows": set(VIEW_KINDS)}
+# The packages that hold the tables, where their own names are spelt.
+TABLES = {"lib/kinds": ("kind", "status"), "lib/views": ("shows",)}
+# View kinds are named by common words (indicator, category): a literal copies their table only when it holds nothing
+# else (a list of columns that names "indicator" and "category" is not one).
+WHOLE_LITERALS_ONLY = {"shows"}
 
 
 def _names_kind_or_status(node: ast.AST) -> bool:
-    """Return whether an expression reads a kind or a status: x.kind, kind, row["status"], row.get("kind", …)."""
+    """Return whether an expression reads a kind, a status or a view kind: x.kind, kind, row["status"],
+    row.get("kind", …), view.shows."""
     if isinstance(node, ast.Attribute):
         return node.attr in VOCABULARY
     if isinstance(node, ast.Name):
@@ -103,34 +110,39 @@ def _names_kind_or_status(node: ast.AST) -> bool:
     return False
 
 
-def _spelt(node: ast.AST) -> set[str]:
-    """Return the kind and status names a literal spells (a string, or a tuple, list or set of them)."""
-    every = set().union(*VOCABULARY.values())
+def _spelt(node: ast.AST, vocabulary: dict[str, set[str]]) -> set[str]:
+    """Return the names a literal spells (a string, or a tuple, list or set of them)."""
+    every = set().union(*vocabulary.values())
     items = node.elts if isinstance(node, ast.Tuple | ast.List | ast.Set) else [node]
     return {i.value for i in items if isinstance(i, ast.Constant) and i.value in every}
 
 
 def vocabulary_spelt_outside_the_tables(root: Path) -> list[str]:
-    """Return where a module other than lib/kinds.py compares a kind or status with a literal, or lists several
-    kinds or statuses in a literal of its own (a second copy of the table)."""
+    """Return where a module of lib/ or pages/ (or app.py) outside the tables' own package compares a kind, status or
+    view kind with a literal, or lists several of one in a literal of its own (a second copy of the table)."""
     found = []
-    for path in sorted((root / "lib").rglob("*.py")):
+    for path in sorted([*(root / "lib").rglob("*.py"), *(root / "pages").glob("*.py"), root / "app.py"]):
+        if not path.exists():
+            continue
         name = path.relative_to(root).as_posix()
-        if name == "lib/kinds.py":
+        own = {word for package, words in TABLES.items() if name.startswith(package + "/") for word in words}
+        vocabulary = {word: names for word, names in VOCABULARY.items() if word not in own}
+        if not vocabulary:
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"))
-        allowed = {id(a.value) for a in ast.walk(tree) if isinstance(a, ast.Assign)
-                   for target in a.targets if isinstance(target, ast.Name) and (name, target.id) in ALLOWED}
-        allowed |= {id(side) for c in ast.walk(tree) if isinstance(c, ast.Compare) for side in (c.left, *c.comparators)}
+        allowed = {id(side) for c in ast.walk(tree) if isinstance(c, ast.Compare) for side in (c.left, *c.comparators)}
         for node in ast.walk(tree):
             if isinstance(node, ast.Compare):
                 sides = [node.left, *node.comparators]
-                if any(_names_kind_or_status(s) for s in sides) and any(_spelt(s) for s in sides):
-                    found.append((name, node.lineno, f"compares with {sorted(set().union(*map(_spelt, sides)))}"))
+                spelt = set().union(*(_spelt(s, vocabulary) for s in sides))
+                if any(_names_kind_or_status(s) for s in sides) and spelt:
+                    found.append((name, node.lineno, f"compares with {sorted(spelt)}"))
             elif isinstance(node, ast.Tuple | ast.List | ast.Set | ast.Dict) and id(node) not in allowed:
-                keys = node.keys if isinstance(node, ast.Dict) else node.elts
-                spelt = set().union(*(_spelt(k) for k in keys if k is not None))
-                if any(len(spelt & words) >= 2 for words in VOCABULARY.values()):
+                keys = [k for k in (node.keys if isinstance(node, ast.Dict) else node.elts) if k is not None]
+                spelt = set().union(*(_spelt(k, vocabulary) for k in keys))
+                whole = all(isinstance(k, ast.Constant) and k.value in spelt for k in keys)
+                if any(len(spelt & names) >= 2 and (whole or word not in WHOLE_LITERALS_ONLY)
+                       for word, names in vocabulary.items()):
                     found.append((name, node.lineno, f"lists {sorted(spelt)}"))
     return [f"{name}:{line} {what}" for name, line, what in sorted(found)]
 
@@ -145,6 +157,13 @@ def test_the_spelling_check_finds_a_check(tmp_path):
                                            'ok = row.get("kind", "") != "indicator"\n'
                                            'ORDER = {"red": 0, "green": 1}\n'
                                            'fine = s.category == "green" or status == other\n', encoding="utf-8")
+    (tmp_path / "pages").mkdir()
+    (tmp_path / "pages" / "p.py").write_text('if view.shows == "workplan":\n    pass\n'
+                                             'PICTURED = ("overview", "category")\n', encoding="utf-8")
+    (tmp_path / "lib" / "views").mkdir()
+    (tmp_path / "lib" / "views" / "v.py").write_text('own = view.shows == "workplan"\n'
+                                                     'other = s.kind == "flow"\n', encoding="utf-8")
     assert vocabulary_spelt_outside_the_tables(tmp_path) == [
         "lib/a.py:1 compares with ['flow', 'level']", "lib/a.py:3 compares with ['indicator']",
-        "lib/a.py:4 lists ['green', 'red']"]
+        "lib/a.py:4 lists ['green', 'red']", "lib/views/v.py:2 compares with ['flow']",
+        "pages/p.py:1 compares with ['workplan']", "pages/p.py:3 lists ['category', 'overview']"]

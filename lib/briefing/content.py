@@ -17,16 +17,16 @@ import plotly.graph_objects as go
 from lib import config
 from lib.dataset import Dataset
 from lib.engine import Score, scorecard, status_counts
-from lib.fmt import format_pct, format_period, format_points, format_target, format_value, is_missing
+from lib.fmt import format_pct, format_period, format_target, format_value, is_missing
 from lib.i18n import category_label, department_label, departments_label, status_label, t
-from lib.kinds import KINDS, STATUSES, WORST_FIRST
+from lib.kinds import KINDS, STATUSES, WORST_FIRST, words
+from lib.kinds.words import month_span
 from lib.plans import HEADLINE_CATEGORY, overview_groups, plan_for
 from lib.views import briefing_charts, meeting
 
 CHINESE_DIGITS = "零一二三四五六七八九"
 # what 存在问题 lists, worst first: the statuses judged and not on pace
 PROBLEM_STATUSES = tuple(name for name in WORST_FIRST if STATUSES[name].judged and not STATUSES[name].on_pace)
-ROUNDING = 0.05  # a difference that prints as 0.0 reads as level, not as ahead or behind
 
 
 @dataclass(frozen=True)
@@ -112,163 +112,30 @@ def chinese_number(n: int) -> str:
     return ("" if tens == 1 else CHINESE_DIGITS[tens]) + "十" + (CHINESE_DIGITS[ones] if ones else "")
 
 
-def month_span(start: int, end: int, lang: str) -> str:
-    """Return a span of months as official documents write it: 1—10月 (zh, 一字线) or Jan–Oct (en)."""
-    names = (calendar.month_abbr[start], calendar.month_abbr[end]) if lang == "en" else (start, end)
-    key = "brief_span_single" if start == end else "brief_span"
-    return t(key, lang, start=names[0], end=names[1])
-
-
-def month_name(month: int, lang: str) -> str:
-    """Return a month alone: 10月 or Oct."""
-    return calendar.month_abbr[month] if lang == "en" else f"{month}月"
-
-
 def issued_text(day: dt.date, lang: str) -> str:
     """Return the date of issue: 2021年11月5日 (GB/T 9704 writes it in Arabic digits) or 5 Nov 2021."""
     return t("brief_date", lang, year=day.year, month=day.month, day=day.day, mon=calendar.month_abbr[day.month])
 
 
-def _name(s: Score, lang: str) -> str:
-    return s.name_en if lang == "en" else s.name
-
-
-def _area(s: Score, lang: str) -> str:
-    """Return 全市 before a city-wide target's name in Chinese (a regional target names its region)."""
-    return t("city", lang) if lang != "en" and not s.region else ""
-
-
-def _late(s: Score, year: int, as_of: int, lang: str) -> str:
-    """Return the note that a target's latest data is older than the as-of month, or ''."""
-    if s.data_month is None or s.data_month >= as_of:
-        return ""
-    return t("brief_data_through", lang, period=format_period(year, s.data_month, lang))
-
-
-def _amount(value: float, s: Score, lang: str) -> str:
-    """Return a difference in the target's unit: 个百分点 for percentages, the unit otherwise (0.3分)."""
-    if s.unit == "%":
-        return format_points(abs(value), lang).lstrip("+")
-    return format_value(abs(value), s.unit, lang)
-
-
-def _is_level(value: float) -> bool:
-    return abs(value) < ROUNDING
-
-
-def pace_words(s: Score, lang: str) -> str:
-    """Return 高于/低于序时进度 x 个百分点 (or 与序时进度持平) from a score's gap to expected progress."""
-    if is_missing(s.gap_points) or _is_level(s.gap_points):
-        return t("brief_pace_level", lang)
-    key = "brief_pace_ahead" if s.gap_points > 0 else "brief_pace_behind"
-    return t(key, lang, points=format_points(abs(s.gap_points), lang).lstrip("+"))
-
-
-def rest_of_year(s: Score, lang: str) -> str:
-    """Return what the rest of the year needs: ；11—12月还需月均完成2.38亿件，比去年同期月均高7.2%, or ''."""
-    if s.data_month is None or s.data_month >= 12 or s.required_monthly_avg is None:
-        return ""
-    if not s.required_monthly_avg:
-        return t("brief_met", lang)
-    text = t("gap_required", lang, months=month_span(s.data_month + 1, 12, lang),
-             value=format_value(s.required_monthly_avg, s.unit, lang))
-    if s.baseline_remaining_monthly_avg:
-        diff = (s.required_monthly_avg / s.baseline_remaining_monthly_avg - 1) * 100
-        key = "gap_vs_last_year_higher" if diff >= 0 else "gap_vs_last_year_lower"
-        text += t(key, lang, pct=format_pct(abs(diff)))
-    return t("brief_required", lang, text=text)
-
-
-def _stretch(s: Score, lang: str) -> str:
-    if s.stretch_completion_pct is None:
-        return ""
-    return t("brief_stretch", lang, value=format_target(s.stretch, s.unit, lang),
-             pct=format_pct(s.stretch_completion_pct))
-
-
-def _yoy(s: Score, lang: str) -> str:
-    if s.yoy_growth_pct is None:
-        return ""
-    if _is_level(s.yoy_growth_pct):
-        text = t("brief_yoy_flat", lang)
-    else:
-        key = "brief_yoy_up" if s.yoy_growth_pct > 0 else "brief_yoy_down"
-        text = t(key, lang, pct=format_pct(abs(s.yoy_growth_pct)))
-    if s.growth_target_pct is not None:
-        text += t("brief_growth_target", lang, pct=format_pct(s.growth_target_pct, signed=lang == "en"))
-    return text
-
-
-def _rate_compare(s: Score, lang: str) -> str:
-    target = format_target(s.target, s.unit, lang)
-    if is_missing(s.gap_points) or _is_level(s.gap_points):
-        return t("brief_rate_at", lang, target=target)
-    key = "brief_rate_above" if s.gap_points > 0 else "brief_rate_below"
-    return t(key, lang, target=target, diff=_amount(s.gap_points, s, lang))
-
-
-def _change(s: Score, lang: str) -> str:
-    if _is_level(s.gap_points):
-        return t("brief_change_flat", lang)
-    key = "brief_change_up" if s.gap_points > 0 else "brief_change_down"
-    return t(key, lang, diff=_amount(s.gap_points, s, lang))
-
-
 def target_sentence(s: Score, year: int, as_of: int, lang: str = "zh") -> str:
-    """Return the sentence reporting one target, by its kind; a target without data says so."""
-    common = dict(area=_area(s, lang), name=_name(s, lang), late=_late(s, year, as_of, lang),
-                  actual=format_value(s.actual_ytd, s.unit, lang))
+    """Return the sentence reporting one target, in its kind's words; a target without data says so."""
     if s.data_month is None:
-        return t("brief_no_data", lang, area=common["area"], name=common["name"],
+        return t("brief_no_data", lang, area=words.area(s, lang), name=words.name(s, lang),
                  period=format_period(year, as_of, lang))
-    kind = KINDS[s.kind]
-    if kind.paced and s.completion_pct is not None:
-        pace = dict(target=format_target(s.target, s.unit, lang), pct=format_pct(s.completion_pct),
-                    pace=pace_words(s, lang), rest=_stretch(s, lang) + rest_of_year(s, lang))
-        if kind.sums_months:  # "1–10月累计完成", and the months not yet reported
-            late = t("brief_not_reported", lang, month=month_name(as_of, lang)) if s.data_month < as_of else ""
-            return t(kind.brief_key, lang, **(common | pace | dict(late=late, span=month_span(1, s.data_month, lang),
-                                                                    yoy=_yoy(s, lang))))
-        return t(kind.brief_key, lang, **(common | pace))
-    if kind.judged_by == "rate" or kind.paced:  # a flow or level with a target of zero reads as a value
-        return t("brief_ratio", lang, **common, compare=_rate_compare(s, lang))
-    if kind.target_is_zero:
-        key = "gap_zero_ok" if STATUSES[s.status].on_pace else "gap_zero_bad"
-        return t("brief_zero", lang, area=common["area"], name=common["name"], late=common["late"],
-                 text=t(key, lang, value=common["actual"]))
-    if s.target is None:
-        return t("brief_not_below_nobase", lang, **common)
-    verdict = t("brief_nb_met" if STATUSES[s.status].on_pace else "brief_nb_missed", lang)
-    return t("brief_not_below", lang, **common, base=format_value(s.target, s.unit, lang), change=_change(s, lang),
-             verdict=verdict)
+    return KINDS[s.kind].brief_sentence(s, year, as_of, lang)
 
 
 def gap_clause(s: Score, lang: str = "zh") -> str:
-    """Return how far a target is from where it should be, in words, for the 存在问题 list."""
-    actual = format_value(s.actual_ytd, s.unit, lang)
-    kind = KINDS[s.kind]
-    if kind.paced and s.completion_pct is not None:
-        return t("brief_clause_pace", lang, pct=format_pct(s.completion_pct), pace=pace_words(s, lang),
-                 rest=rest_of_year(s, lang))
-    if kind.target_is_zero:
-        return t("gap_zero_bad", lang, value=actual).rstrip("。.")
-    if kind.target_is_last_year and s.target is not None:
-        return t("brief_clause_not_below", lang, actual=actual, base=format_value(s.target, s.unit, lang),
-                 change=_change(s, lang))
-    return t("brief_clause_value", lang, actual=actual, compare=_rate_compare(s, lang))
+    """Return how far a target is from where it should be, in its kind's words, for the 存在问题 list."""
+    return KINDS[s.kind].brief_clause(s, lang)
 
 
 def requirement(s: Score, lang: str = "zh") -> str:
     """Return what a target asks for, with its unit: ≥24亿件, ≥10万个（挑战值15万个）, 零发生, 不低于去年同期."""
     kind = KINDS[s.kind]
-    if kind.target_is_zero:
-        return t("zero_target", lang)
-    open_, close = (" (", ")") if lang == "en" else ("（", "）")
-    if kind.target_is_last_year:
-        base = "" if s.target is None else f"{open_}{format_target(s.target, s.unit, lang)}{close}"
-        return t("not_below_target", lang) + base
-    text = f"{s.comparator}{format_target(s.target, s.unit, lang)}"
-    if s.stretch is not None and not is_missing(s.stretch):
+    text = kind.requirement(s, lang, lambda value: format_target(value, s.unit, lang))
+    if kind.shows_completion and s.stretch is not None and not is_missing(s.stretch):
+        open_, close = (" (", ")") if lang == "en" else ("（", "）")
         space = " " if lang == "en" else ""
         text += f"{open_}{t('stretch', lang)}{space}{format_target(s.stretch, s.unit, lang)}{close}"
     return text
@@ -276,7 +143,7 @@ def requirement(s: Score, lang: str = "zh") -> str:
 
 def table_rows(scores: list[Score], lang: str = "zh") -> list[list[str]]:
     """Return one row per target: 序号, 指标, 目标, 实际, 完成率, 序时进度, 状态."""
-    return [[str(i), _name(s, lang), requirement(s, lang), format_value(s.actual_ytd, s.unit, lang),
+    return [[str(i), words.name(s, lang), requirement(s, lang), format_value(s.actual_ytd, s.unit, lang),
              format_pct(s.completion_pct), format_pct(s.expected_pct_seasonal), status_label(s.status, lang)]
             for i, s in enumerate(scores, start=1)]
 
@@ -292,13 +159,13 @@ def problems(scores: list[Score], year: int, as_of: int, lang: str = "zh") -> li
         return [Para(t("brief_problems_none", lang, period=period))]
     out = [Para(t("brief_problems_intro", lang, period=period, red=counts["red"], yellow=counts["yellow"]))]
     for n, s in enumerate(flagged, start=1):
-        lead = t("brief_problem_lead", lang, n=n, name=_name(s, lang),
+        lead = t("brief_problem_lead", lang, n=n, name=words.name(s, lang),
                  depts=departments_label(s.lead_departments, lang))
         out.append(Para(t("brief_problem", lang, status=status_label(s.status, lang), clause=gap_clause(s, lang)),
                         lead=lead, lead_style="h3"))
     if missing:
         sep = ", " if lang == "en" else "、"
-        out.append(Para(t("brief_no_data_list", lang, names=sep.join(_name(s, lang) for s in missing)),
+        out.append(Para(t("brief_no_data_list", lang, names=sep.join(words.name(s, lang) for s in missing)),
                         lead=t("brief_no_data_lead", lang, n=len(flagged) + 1), lead_style="h3"))
     out.append(Para(t("brief_problems_close", lang)))
     return out
@@ -362,7 +229,7 @@ def build_briefing(ds: Dataset, year: int, as_of: int, lang: str = "zh", tracker
 
     headline = Section("headline", t("brief_h_headline", lang))
     for n, s in enumerate(first, start=1):
-        lead = t("brief_cat_lead", lang, n=chinese_number(n), category=_name(s, lang))
+        lead = t("brief_cat_lead", lang, n=chinese_number(n), category=words.name(s, lang))
         headline.blocks.append(Para(target_sentence(s, year, as_of, lang), lead=lead))
 
     others = Section("categories", t("brief_h_categories", lang))

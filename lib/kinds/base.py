@@ -1,12 +1,19 @@
-"""The meaning of each target kind and of each status, in one table each: every module reads these.
+"""What a target kind is (its flags, and the rules every target kind must give) and what a status is.
 
-A kind's numbers are computed in lib/engine.py (one scorer per kind, SCORERS); everything else a kind changes —
-which catalog columns it needs, what the card, charts and formulas show — is an attribute here.
+A kind's flags say which catalog columns it needs and what the card, the charts and the provenance show; its rules,
+one method each on a TargetKind, are its numbers (score) and its words (the card's target and delta, the deep dive's
+gap sentence and formula lines, the briefing's sentence and problem clause, the requirement in the tables, the
+digest's headline line, the overview's shortfall). A kind that misses a rule cannot be made: no consumer falls
+through to another kind's words. The kinds table itself is lib/kinds/__init__.py.
 """
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass
+
+from lib.score import EMPTY, Score, Series
 
 
 @dataclass(frozen=True)
@@ -20,16 +27,17 @@ class Kind:
     # The pace a paced kind is held to: "seasonal" (the baseline year's shape, linear when the baseline year is
     # incomplete), "linear" (months / 12) or "" (not paced: judged against the target itself).
     expected_progress: str = ""
-    # The status rule, a name the deep-dive's gap sentence and formula lines dispatch on:
-    # "pace" (completion against expected progress), "rate" (the rate against the target rate),
-    # "no_incident" (any incident is red), "not_below_baseline" (against the baseline year's same period).
+    # The status rule, in a word (the plan draft matches figures to kinds by it): "pace" (completion against expected
+    # progress), "rate" (the rate against the target rate), "no_incident" (any incident is red), "not_below_baseline"
+    # (against the baseline year's same period); a new kind may name its own.
     judged_by: str = ""
     reads_components: bool = False  # the actual is numerator ÷ denominator when both are reported
     # catalog validation
     target_value_required: bool = False
     growth_target_sets_target: bool = False  # a growth target on the baseline year's total may stand for the value
     baseline_year_required: bool = False
-    # what the card (and the overview's completion chart) shows
+    # what the card (and the overview's completion chart) shows: completion of the target value (and the stretch
+    # value beside the target where the plan gives one)
     shows_completion: bool = False
     shows_yoy: bool = False
     shows_projection: bool = False
@@ -64,41 +72,52 @@ class Kind:
         return self.judged_by == "not_below_baseline"
 
 
-_KIND_LIST = (
-    # Monthly amounts summed year to date; projection = year to date ÷ the seasonal share reached.
-    Kind("flow", label_key="kind_flow", expected_progress="seasonal", judged_by="pace",
-         target_value_required=True, growth_target_sets_target=True,
-         shows_completion=True, shows_yoy=True, shows_projection=True, gap_note_key="vs_expected",
-         chart_actual_key="chart_cumulative", chart_target_line=True, charts_last_year=True,
-         provenance_shows_month=True,
-         explain_actual_key="explain_actual_flow", explain_projection_key="explain_projection_flow",
-         brief_key="brief_flow", sums_months=True, default_aggregation="sum"),
-    # The latest reported count; projection = latest × 12 ÷ months (a steady build-up from zero).
-    Kind("level", label_key="kind_level", expected_progress="linear", judged_by="pace",
-         target_value_required=True,
-         shows_completion=True, shows_yoy=True, shows_projection=True, gap_note_key="vs_expected",
-         chart_actual_key="chart_level", chart_target_line=True,
-         explain_actual_key="explain_actual_level", explain_projection_key="explain_projection_level",
-         brief_key="brief_level"),
-    # The year-to-date ratio of the components, else the latest reported rate; projection = the current rate.
-    Kind("ratio", label_key="kind_ratio", judged_by="rate", reads_components=True,
-         target_value_required=True,
-         shows_completion=True, gap_note_key="vs_target",
-         chart_actual_key="chart_rate", chart_monthly_key="chart_rate_month", chart_target_line=True),
-    # Incidents in the year to date; any is red.
-    Kind("zero_tolerance", label_key="kind_zero_tolerance", judged_by="no_incident",
-         target_value_required=True, default_aggregation="sum"),
-    # The latest value against the baseline year's value for the same period.
-    Kind("not_below_last_year", label_key="kind_not_below_last_year", judged_by="not_below_baseline",
-         baseline_year_required=True, gap_note_key="vs_last_year", chart_target_line=True),
-    # A measured component without a target of its own (a ratio's numerator or denominator).
-    Kind("indicator", is_target=False),
-)
-KINDS: dict[str, Kind] = {k.name: k for k in _KIND_LIST}
-TARGET_KINDS = tuple(k.name for k in _KIND_LIST if k.is_target)
-# How the catalog validates a row whose kind is misspelt (the misspelling itself is reported):
-# as a target, with no kind-specific column required.
-UNKNOWN_KIND = Kind("?")
+class TargetKind(Kind, ABC):
+    """A kind of target: a Kind's flags and its rules, one method each. Every consumer asks the kind of a score;
+    a kind that misses a rule is an error when it is made (TypeError), never a sentence of another kind."""
+
+    @abstractmethod
+    def score(self, score: Score, cur: Series, base: Series, as_of: int, num: Series = EMPTY,
+              den: Series = EMPTY) -> None:
+        """Fill in a score's actual, completion, expected progress, status and projection from its series (this
+        year's, the baseline year's, and a ratio's numerator and denominator)."""
+
+    @abstractmethod
+    def card_target(self, s: Score, lang: str) -> str:
+        """Return what the card says is asked: 目标：≥24亿件, 目标：零发生, 不低于去年同期：86.0分."""
+
+    @abstractmethod
+    def card_delta(self, s: Score, lang: str) -> tuple[str, str] | None:
+        """Return the card's delta and what it is measured against (+1.4个百分点, 较序时进度), or None."""
+
+    @abstractmethod
+    def gap_sentence(self, s: Score, lang: str) -> str:
+        """Return the gap in words, for a judged score with data (the deep dive's and the slide's headline)."""
+
+    @abstractmethod
+    def formula_lines(self, s: Score, lang: str) -> list[str]:
+        """Return the formula lines behind a score with data, its inputs filled in."""
+
+    @abstractmethod
+    def brief_sentence(self, s: Score, year: int, as_of: int, lang: str) -> str:
+        """Return the monthly briefing's sentence on a target with data."""
+
+    @abstractmethod
+    def brief_clause(self, s: Score, lang: str) -> str:
+        """Return how far a target with data is from where it should be, for the briefing's 存在问题 list."""
+
+    @abstractmethod
+    def requirement(self, s: Score, lang: str, amount: Callable[[float], str]) -> str:
+        """Return what the target asks for, an amount written by `amount`: ≥24亿件, 零发生, 不低于去年同期（86分）
+        (the stretch value, where the kind shows completion, is added by the table)."""
+
+    @abstractmethod
+    def digest_line(self, s: Score, lang: str) -> str:
+        """Return the digest's line on a headline target with data: its value and how it stands."""
+
+    @abstractmethod
+    def shortfall(self, s: Score, lang: str) -> str:
+        """Return how a headline target not on pace falls short, for the overview's first sentence."""
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,51 @@
+"""A flow: monthly amounts summed year to date (邮政业务总量, 快递业务量), paced against last year's seasonal curve."""
+
+from __future__ import annotations
+
+from lib import config
+from lib.kinds.paced import Paced
+from lib.score import EMPTY, Score, Series, pace_status, percent
+
+
+class Flow(Paced):
+    """Monthly amounts summed year to date; expected progress is the baseline year's share reached by the same month
+    (linear without a complete baseline year); projection = year to date ÷ that share."""
+
+    def score(self, score: Score, cur: Series, base: Series, as_of: int, num: Series = EMPTY,
+              den: Series = EMPTY) -> None:
+        m = cur.latest_month(as_of)
+        base_total = base.total()
+        score.baseline_total = base_total
+        if score.target is None and score.growth_target_pct is not None and base_total is not None:
+            score.target = base_total * (1 + score.growth_target_pct / 100)
+        if score.growth_target_pct is not None and score.target is not None:
+            score.implied_baseline = score.target / (1 + score.growth_target_pct / 100)
+            if base_total is not None:
+                score.baseline_gap_pct = (base_total / score.implied_baseline - 1) * 100
+                score.baseline_consistent = abs(score.baseline_gap_pct) <= config.BASELINE_TOLERANCE_PCT
+        if m is None or score.target is None:
+            return
+        actual = cur.ytd[m]
+        score.actual_ytd, score.data_month = actual, m
+        score.completion_pct = percent(actual, score.target)
+        score.expected_pct_linear = m / 12 * 100
+        base_ytd = base.ytd.get(m)
+        if base_total and base_ytd is not None:
+            score.expected_pct_seasonal = base_ytd / base_total * 100
+            score.seasonal_basis = "baseline"
+        else:
+            score.expected_pct_seasonal = score.expected_pct_linear
+            score.seasonal_basis = "linear"
+        score.gap_points = score.completion_pct - score.expected_pct_seasonal
+        score.status = pace_status(score.completion_pct, score.expected_pct_seasonal, score.comparator,
+                                   m == 12, actual, score.target)
+        score.baseline_same_period = base_ytd
+        if base_ytd:
+            score.yoy_growth_pct = (actual / base_ytd - 1) * 100
+        share = score.expected_pct_seasonal / 100
+        score.projection_year_end = actual / share if share else None
+        score.projection_reliable = m >= config.MIN_MONTHS_FOR_PROJECTION
+        if m < 12:
+            score.required_monthly_avg = max(0.0, (score.target - actual) / (12 - m))
+            if base_total is not None and base_ytd is not None:
+                score.baseline_remaining_monthly_avg = (base_total - base_ytd) / (12 - m)

@@ -1,0 +1,120 @@
+"""A target's scorecard line (Score), the monthly series it is computed from (Series), and the comparisons every
+kind's scorer uses: shared by the engine, which reads the series, and the kinds (lib/kinds/), which score them."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+
+from lib import config
+
+
+@dataclass
+class Series:
+    """One indicator's months in one region and year: month values, year to date, provenance."""
+
+    month_value: dict[int, float] = field(default_factory=dict)
+    ytd: dict[int, float] = field(default_factory=dict)
+    sources: dict[int, str] = field(default_factory=dict)
+    rows: dict[int, int] = field(default_factory=dict)
+    notes: dict[int, str] = field(default_factory=dict)
+
+    def latest_month(self, as_of: int) -> int | None:
+        """Return the last month up to as_of whose year to date is known."""
+        months = [m for m in self.ytd if m <= as_of]
+        return max(months) if months else None
+
+    def total(self) -> float | None:
+        """Return the full-year value (December's year to date), if known."""
+        return self.ytd.get(12)
+
+
+EMPTY = Series()
+
+
+@dataclass
+class Score:
+    """The scorecard line of one target. Percentages are numbers like 87.5; None where not applicable."""
+
+    indicator: str
+    name: str
+    name_en: str
+    category: str
+    kind: str
+    unit: str
+    comparator: str
+    region: str
+    lead_departments: list[str]
+    target: float | None
+    stretch: float | None = None
+    actual_ytd: float | None = None
+    data_month: int | None = None
+    completion_pct: float | None = None
+    stretch_completion_pct: float | None = None
+    expected_pct_linear: float | None = None
+    expected_pct_seasonal: float | None = None
+    seasonal_basis: str | None = None
+    gap_points: float | None = None
+    status: str = "grey"
+    yoy_growth_pct: float | None = None
+    growth_target_pct: float | None = None
+    baseline_year: int | None = None
+    baseline_same_period: float | None = None
+    baseline_total: float | None = None
+    implied_baseline: float | None = None
+    baseline_gap_pct: float | None = None
+    baseline_consistent: bool | None = None
+    projection_year_end: float | None = None
+    projection_reliable: bool | None = None
+    required_monthly_avg: float | None = None
+    baseline_remaining_monthly_avg: float | None = None
+    sources: list[str] = field(default_factory=list)
+    headline: int | None = None  # the plan's order of its headline targets (1 first); None for the others
+
+    def to_dict(self, digits: int = 4) -> dict:
+        """Return the score as plain JSON-ready data, floats rounded."""
+        out = {}
+        for key, value in asdict(self).items():
+            if isinstance(value, float):
+                value = None if math.isnan(value) else round(value, digits)
+            out[key] = value
+        return out
+
+
+def meets(actual: float, target: float, comparator: str) -> bool:
+    """Return whether actual satisfies the target under its comparator."""
+    eps = 1e-9
+    return {
+        "≥": actual >= target - eps,
+        ">": actual > target + eps,
+        "≤": actual <= target + eps,
+        "=": abs(actual - target) <= eps,
+    }[comparator]
+
+
+def pace_status(completion: float, expected: float, comparator: str, final: bool,
+                actual: float, target: float) -> str:
+    """Return the status of a flow or level target from completion against expected progress."""
+    if final and meets(actual, target, comparator):
+        return "green"
+    shortfall = completion - expected if comparator == "≤" else expected - completion
+    if shortfall <= 0 and not final:
+        return "green"
+    if shortfall <= config.PACE_YELLOW_BAND_POINTS:
+        return "yellow"
+    return "red"
+
+
+def rate_status(rate: float, target: float, comparator: str) -> str:
+    """Return the status of a rate target: met, short by at most the band, or further short."""
+    if meets(rate, target, comparator):
+        return "green"
+    shortfall = rate - target if comparator == "≤" else target - rate
+    return "yellow" if shortfall <= config.RATE_YELLOW_BAND_POINTS else "red"
+
+
+def percent(part: float | None, whole: float | None) -> float | None:
+    """Return part / whole as a percentage, None when either is missing or whole is zero."""
+    if part is None or whole is None or whole == 0:
+        return None
+    return part / whole * 100
