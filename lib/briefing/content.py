@@ -211,7 +211,7 @@ def build_briefing(ds: Dataset, year: int, as_of: int, lang: str = "zh", tracker
                    charts: dict[str, tuple[str, go.Figure]] | None = None) -> Briefing:
     """Return the briefing for a year and as-of month: sections of sentences from the scorecard and the work-plan
     tracker (None when there is no plan), then the table and the charts (slug -> (title, figure); {} for none),
-    the overview and the headline targets', as attachments."""
+    of the views whose kind is in the briefing, in the presentation's order, as attachments."""
     identity = identity or plan_identity(ds, year, lang)
     scores = scorecard(ds, year, as_of)
     if charts is None:
@@ -220,9 +220,8 @@ def build_briefing(ds: Dataset, year: int, as_of: int, lang: str = "zh", tracker
     period = format_period(year, as_of, lang)
     groups = overview_groups(scores)
     first = groups[0][1] if groups and groups[0][0] == HEADLINE_CATEGORY else []
-    figures = [Chart(slug, t("brief_figure", lang, n=n, title=charts[slug][0]), charts[slug][1])
-               for n, slug in enumerate([s for s in ("overview", *(h.indicator for h in first)) if s in charts],
-                                        start=1)]
+    figures = [Chart(slug, t("brief_figure", lang, n=n, title=title), figure)
+               for n, (slug, (title, figure)) in enumerate(charts.items(), start=1)]
     counts = status_counts(scores)
     overall = Section("overall", t("brief_h_overall", lang), [Para(t("brief_counts", lang, period=period,
                                                                      total=len(scores), **counts))])
