@@ -277,14 +277,17 @@ def test_every_export_shows_them(data, tmp_path):
     pngs = export.export_pngs(m, tmp_path / "png")
     assert [p.name for p in pngs][-1] == "06_limits.png"
     # PPTX: the view's slide, and the upper limit's own slide with its target and gap sentence
+    slugs = [v.slug for v in m.views()]
     deck = Presentation(io.BytesIO(export.build_deck(ds, 2021, 3, "zh", m=m)))
-    slides = [" ".join(sh.text_frame.text for sh in slide.shapes if sh.has_text_frame) for slide in deck.slides]
-    assert slides[-1].startswith("上限指标") and "快递重大投诉：9起 / ≤12起" in slides[-1]
-    assert "上限：≤12起" in slides[3] and ROOM in slides[3]
-    assert sum(sh.shape_type == 13 for sh in deck.slides[-1].shapes) == 1  # the view's picture
+    slides = dict(zip(slugs, deck.slides, strict=True))
+    text = {slug: " ".join(sh.text_frame.text for sh in slide.shapes if sh.has_text_frame)
+            for slug, slide in slides.items()}
+    assert text["limits"].startswith("上限指标") and "快递重大投诉：9起 / ≤12起" in text["limits"]
+    assert "上限：≤12起" in text["major_complaints"] and ROOM in text["major_complaints"]
+    assert sum(sh.shape_type == 13 for sh in slides["limits"].shapes) == 1  # the view's picture
     # PDF: the same pages, text selectable
-    pdf = PdfReader(io.BytesIO(export.build_pdf(m)))
-    assert len(pdf.pages) == 6 and "上限指标" in pdf.pages[5].extract_text().replace(" ", "")
+    pdf = dict(zip(slugs, PdfReader(io.BytesIO(export.build_pdf(m))).pages, strict=True))
+    assert "上限指标" in pdf["limits"].extract_text().replace(" ", "")
     # The briefing: the limit's sentence among the headline targets, its row in the table, the view's chart attached
     doc = Document(io.BytesIO(monthly_briefing(ds, 2021, 3, "zh").data))
     paragraphs = [p.text for p in doc.paragraphs]

@@ -250,7 +250,7 @@ def test_presentation_exports_this_view_as_png_and_the_views_as_pdf(monkeypatch,
     if export.chromium_path() is None and os.environ.get("CI") != "true":
         pytest.skip("no Chromium here (CI requires it)")
     at = run_app(monkeypatch, sample_dir)
-    at.query_params["view"] = "5"
+    at.query_params["view"] = "express_volume"
     at.switch_page("pages/present.py").run()
     at.button(key="png_view").click().run()
     assert not at.exception

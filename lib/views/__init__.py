@@ -8,6 +8,7 @@ Adding a view is one new module and one line in VIEW_ORDER below.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -15,6 +16,7 @@ import plotly.graph_objects as go
 
 from lib import engine, plan
 from lib.dataset import Dataset
+from lib.deepdive import IndicatorView
 from lib.engine import Score
 from lib.progress import load_progress, tracker_table
 from lib.views import category, indicator, overview, scorecard, workplan
@@ -47,7 +49,7 @@ def workplan_table(data_dir: Path, year: int, as_of: int) -> pd.DataFrame:
 
 
 def meeting(ds: Dataset, year: int, as_of: int, lang: str = "zh", scores: list[Score] | None = None,
-            tracker: pd.DataFrame | None = None, details=None) -> Meeting:
+            tracker: pd.DataFrame | None = None, details: Callable[[str], IndicatorView] | None = None) -> Meeting:
     """Return what the views read and the views themselves, computing the scores and the work-plan table unless
     given (the page's caches; `details`, target id -> deep dive, too)."""
     scores = scores if scores is not None else engine.scorecard(ds, year, as_of)
