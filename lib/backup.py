@@ -86,7 +86,7 @@ def backup(data_dir: Path, out: Path, now: dt.datetime | None = None) -> Backup:
     if not (data_dir / "targets.csv").is_file():
         raise BackupError("backup_no_data_dir", path=str(data_dir))
     _refuse_out_inside(data_dir, out)
-    with store.locked(data_dir):
+    with store.locked(data_dir, any_format=True):  # reading only: a newer version's folder may be backed up too
         done = write_archive(data_dir, out, now)
     audit.record(data_dir, "backup", file=str(out.resolve()), files=done.files, bytes=done.bytes)
     return done

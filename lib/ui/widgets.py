@@ -199,7 +199,9 @@ def client_id() -> str:
         trusted = auth.trusted_proxies()
     except auth.ProxySettingError:
         trusted = ()
-    return auth.client_address(st.context.ip_address, st.context.headers.get("X-Forwarded-For"), trusted)
+    peer, forwarded = st.context.ip_address, st.context.headers.get("X-Forwarded-For")
+    return auth.client_address(peer if isinstance(peer, str) else None,  # (the test harness gives stand-ins)
+                               forwarded if isinstance(forwarded, str) else None, trusted)
 
 
 def _event_origin() -> str | None:
