@@ -135,8 +135,10 @@ def locked(data_dir: Path, *, any_format: bool = False) -> Iterator[None]:
                 recover(data_dir)
             except OSError as exc:
                 raise _os_failure(exc, data_dir) from exc
-            except formats.FormatError as exc:  # never write into a folder a newer version of the app laid out
-                raise StoreError(exc.code, **exc.params) from exc
+            except formats.FormatTooNew as exc:  # never write into a folder a newer version of the app laid out
+                raise StoreError("format_too_new", **exc.params) from exc
+            except formats.FormatError as exc:
+                raise StoreError("format_unreadable", **exc.params) from exc
             yield
         finally:
             fcntl.flock(fh, fcntl.LOCK_UN)
