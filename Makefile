@@ -1,5 +1,6 @@
 # make run   - create .venv, install, start the app on the bundled sample data
-# make test  - install test requirements (and Debian chromium + CJK fonts when root), run the suite
+# make test  - install test requirements (and Debian chromium, CJK fonts, nginx, openssl, systemd-analyze when
+#              root), run the suite
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -16,18 +17,34 @@ $(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
+# FORWARDED_ALLOW_IPS empty, as in deploy/systemd/kpi.service: the app alone decides whose X-Forwarded-For counts.
 run: $(VENV)/.runtime
-	$(VENV)/bin/streamlit run app.py --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
+	FORWARDED_ALLOW_IPS= $(VENV)/bin/streamlit run app.py --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
 
-# Browser tests drive Debian's chromium (never a downloaded one); fonts-noto-cjk renders Chinese.
+# Browser and server tests use Debian's packages only: chromium and fonts-noto-cjk render the pages and exports (never
+# a downloaded browser); nginx and openssl put the app behind HTTPS (tests/test_server.py); systemd brings
+# systemd-analyze, which checks the units in deploy/systemd/. nginx is installed, never started as the system's
+# service (a policy-rc.d says no while it installs), so `make test` opens no port.
 system-deps:
-	@if [ -x /usr/bin/chromium ] && fc-list 2>/dev/null | grep -q "Noto Sans CJK"; then \
-		echo "chromium and Noto CJK fonts are installed"; \
+	@missing=""; \
+	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	fc-list 2>/dev/null | grep -q "Noto Sans CJK" || missing="$$missing fonts-noto-cjk"; \
+	[ -x /usr/sbin/nginx ] || missing="$$missing nginx"; \
+	[ -x /usr/bin/openssl ] || missing="$$missing openssl"; \
+	[ -x /usr/bin/systemd-analyze ] || missing="$$missing systemd"; \
+	if [ -z "$$missing" ]; then \
+		echo "chromium, Noto CJK fonts, nginx, openssl and systemd-analyze are installed"; \
 	elif [ "$$(id -u)" = "0" ]; then \
+		echo "installing from Debian:$$missing"; \
+		blocker=""; \
+		if [ ! -e /usr/sbin/policy-rc.d ]; then printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d; \
+			chmod +x /usr/sbin/policy-rc.d; blocker=yes; fi; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-			chromium fonts-noto-cjk; \
+			$$missing > /dev/null; status=$$?; \
+		if [ -n "$$blocker" ]; then rm -f /usr/sbin/policy-rc.d; fi; \
+		exit $$status; \
 	else \
-		echo "Browser tests need: sudo apt-get install chromium fonts-noto-cjk"; \
+		echo "Browser and server tests need: sudo apt-get install$$missing"; \
 	fi
 
 lint: $(VENV)/.dev

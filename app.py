@@ -6,7 +6,9 @@ from lib import ui
 from lib.i18n import t
 
 ui.leave_pages_folder_mode()
-st.set_page_config(page_title=ui.app_title(), page_icon=":material/local_shipping:", layout="wide")
+# The tab's icon is an emoji Streamlit draws as an inline SVG: a :material/…: icon would be fetched from Google's font
+# CDN, which an intranet (or a browser in mainland China) cannot reach, and which the server's CSP refuses.
+st.set_page_config(page_title=ui.app_title(), page_icon="🚚", layout="wide")
 lang = ui.language_selector()
 ui.viewport_probe()
 # Explicit url_path: titles change with the language, and the page must keep its identity. Streamlit serves the

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import os
 import secrets
 import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
+
+from lib.problems import TranslatedError
 
 ALGORITHM = "pbkdf2_sha256"
 ITERATIONS = 240_000
@@ -154,5 +157,76 @@ class Throttle:
 
 
 _SWEEP_AT = 10_000
+
+# Who is signing in: the address the request came from, and X-Forwarded-For only from a proxy named here.
+ENV_TRUSTED_PROXIES = "KPI_TRUSTED_PROXIES"
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+_LOOPBACK = {4: ipaddress.ip_network("127.0.0.0/8"), 6: ipaddress.ip_network("::1/128")}
+
+
+class ProxySettingError(TranslatedError):
+    """KPI_TRUSTED_PROXIES names something that is not an address or a network."""
+
+
+def trusted_proxies(env: Mapping[str, str] | None = None) -> tuple[Network, ...]:
+    """Return the networks of KPI_TRUSTED_PROXIES ("127.0.0.1, 10.0.0.0/24", commas or spaces); raise
+    ProxySettingError naming an entry that is neither an address nor a network."""
+    env = os.environ if env is None else env
+    networks = []
+    for entry in env.get(ENV_TRUSTED_PROXIES, "").replace(",", " ").split():
+        try:
+            networks.append(ipaddress.ip_network(entry, strict=False))
+        except ValueError:
+            raise ProxySettingError("proxy_setting_bad", setting=ENV_TRUSTED_PROXIES, value=entry) from None
+    return tuple(networks)
+
+
+def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """Return an address written as 1.2.3.4, 1.2.3.4:port, ::1 or [::1]:port, or None when it is none of those."""
+    text = text.strip()
+    if text.startswith("["):
+        text = text[1:].partition("]")[0]
+    elif text.count(":") == 1:
+        text = text.partition(":")[0]
+    try:
+        address = ipaddress.ip_address(text)
+    except ValueError:
+        return None
+    return getattr(address, "ipv4_mapped", None) or address  # ::ffff:10.0.0.2, as a dual-stack socket gives it
+
+
+def _trusted(address, networks: tuple[Network, ...]) -> bool:
+    return address is not None and any(address.version == n.version and address in n for n in networks)
+
+
+def client_address(peer: str | None, forwarded_for: str | None, trusted: tuple[Network, ...]) -> str:
+    """Return the address a request comes from, the one the sign-in throttle counts tries by.
+
+    peer is the address the connection came from; None means the loopback (Streamlit reports no address for it).
+    X-Forwarded-For is read only when the peer is a trusted proxy: its entries are read from the right (each proxy
+    appends the address it saw), skipping trusted proxies; the first other entry is the client. An entry that is not
+    an address ends the walk at the last address known good. From any other peer the header is ignored, so a
+    browser cannot choose the address its tries are counted under."""
+    if peer is None:
+        address = ipaddress.ip_address("127.0.0.1")
+        from_proxy = any(n.overlaps(_LOOPBACK[n.version]) for n in trusted)
+    else:
+        address = _address(peer)
+        if address is None:
+            return peer
+        from_proxy = _trusted(address, trusted)
+    client = address
+    for entry in reversed((forwarded_for or "").split(",") if from_proxy else []):
+        if not entry.strip():
+            continue
+        hop = _address(entry)
+        if hop is None:
+            break
+        client = hop
+        if not _trusted(hop, trusted):
+            break
+    return str(client)
+
+
 # One throttle for the whole server process: sessions share it, so a new tab does not reset it.
 THROTTLE = Throttle()

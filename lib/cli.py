@@ -1,7 +1,8 @@
 """Command line over the same engine as the app: python -m lib.cli report --data-dir DIR ...
 
 Exit codes: 0 success; 1 data problems (targets.csv unusable; some actuals files not loaded, the report still
-printed from the rest; a file that cannot be read, imported or written); 2 bad arguments. The library raises;
+printed from the rest; a file that cannot be read, imported or written); 2 bad arguments; 3 a data folder or backup
+written by a newer version of the app (lib/formats.py). The library raises;
 only this module prints and chooses the exit code.
 """
 
@@ -14,7 +15,8 @@ import os
 import sys
 from pathlib import Path
 
-from lib import config, store
+from lib import audit, config, formats, store
+from lib.cli_admin import add_admin_commands, open_data_folder
 from lib.cli_plan import add_plan_command
 from lib.dataset import open_dataset
 from lib.display import intake_summary
@@ -23,7 +25,7 @@ from lib.fmt import display_width, format_pct, format_period, format_target, for
 from lib.i18n import status_label, t
 from lib.problems import ExportError, InputError, PlanError, Problem
 
-EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_FORMAT = 0, 1, 2, 3
 
 
 class UsageError(Exception):
@@ -255,6 +257,7 @@ def cmd_digest(args: argparse.Namespace) -> int:
     except (digest.DigestError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_DATA
+    audit.record(ds.data_dir, "digest", period=f"{year}-{month:02d}", folder=str(result.folder), posted=result.posted)
     print(t("digest_written", lang, folder=result.folder))
     for path in result.files:
         print(f"  {path}")
@@ -295,6 +298,7 @@ def _data_dir(args: argparse.Namespace) -> Path:
     data_dir = Path(args.data_dir)
     if not (data_dir / "targets.csv").is_file():
         raise UsageError(t("cli_no_data_dir", args.lang, path=data_dir))
+    open_data_folder(data_dir, args.lang)
     return data_dir
 
 
@@ -340,6 +344,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.set_defaults(func=cmd_export)
     add_digest_command(sub)
     add_plan_command(sub)
+    add_admin_commands(sub)
     hashing = sub.add_parser("hash-password", help="print a password hash for KPI_ANALYSTS or secrets.toml")
     hashing.add_argument("--lang", choices=["zh", "en"], default="zh")
     hashing.set_defaults(func=cmd_hash_password)
@@ -371,10 +376,14 @@ def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     args = build_parser().parse_args(argv)
     try:
-        return args.func(args)
+        with audit.origin("cli"):
+            return args.func(args)
     except UsageError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except formats.FormatError as exc:
+        print(f"error: {exc.message(args.lang)}", file=sys.stderr)
+        return EXIT_FORMAT if isinstance(exc, formats.FormatTooNew) else EXIT_DATA
 
 
 if __name__ == "__main__":

@@ -71,3 +71,14 @@ SMALL_FILE_BYTES = 64 * 1024
 def data_dir() -> Path:
     """Return the data directory: $KPI_DATA_DIR, or ./data of the repository."""
     return Path(os.environ.get("KPI_DATA_DIR") or REPO_ROOT / "data")
+
+# The audit log (lib/audit.py): rotated past this size, this many older files kept (audit.log.1 … .10).
+AUDIT_MAX_BYTES = 5 * 1024 * 1024
+AUDIT_KEEP = 10
+
+# What a backup archive may hold for restore to accept it (lib/backup.py): far above any real data folder (uploads are
+# at most 20 MB each), far below what would fill a server's disk. Checked on the archive's directory before anything
+# is extracted, and again on the bytes as they inflate.
+RESTORE_MAX_FILES = 100_000
+RESTORE_MAX_FILE_BYTES = 512 * 1024 * 1024
+RESTORE_MAX_TOTAL_BYTES = 16 * 1024 * 1024 * 1024

@@ -39,7 +39,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from lib import queries
+from lib import audit, formats, queries
 from lib.catalog import Catalog
 from lib.dataset import Dataset, actuals_dir, data_signature, open_dataset
 from lib.intake import Context, Parsed, parse
@@ -114,23 +114,51 @@ def safe_name(name: str) -> str:
 
 
 @contextlib.contextmanager
-def locked(data_dir: Path) -> Iterator[None]:
-    """Hold the data directory's write lock for the duration of the block (finishing a killed writer's work first)."""
+def locked(data_dir: Path, *, any_format: bool = False) -> Iterator[None]:
+    """Hold the data directory's write lock for the duration of the block (finishing a killed writer's work first).
+
+    Raise StoreError for a folder a newer version of the app laid out (lib/formats.py), unless any_format (restore
+    replaces a folder of any version)."""
     with contextlib.ExitStack() as stack:
         try:
             data_dir.mkdir(parents=True, exist_ok=True)
             fh = stack.enter_context(open(data_dir / ".lock", "a+"))
+            while not _lock_of_folder(fh, data_dir):  # a restore swapped the folder while we waited: lock the new one
+                fh.close()
+                fh = stack.enter_context(open(data_dir / ".lock", "a+"))
         except OSError as exc:
             raise _os_failure(exc, data_dir) from exc
-        fcntl.flock(fh, fcntl.LOCK_EX)
         try:
             try:
+                if not any_format:
+                    formats.check_readable(data_dir)
                 recover(data_dir)
             except OSError as exc:
                 raise _os_failure(exc, data_dir) from exc
+            except formats.FormatTooNew as exc:  # never write into a folder a newer version of the app laid out
+                raise StoreError("format_too_new", **exc.params) from exc
+            except formats.FormatError as exc:
+                raise StoreError("format_unreadable", **exc.params) from exc
             yield
         finally:
             fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _lock_of_folder(fh, data_dir: Path) -> bool:
+    """Take the lock on an open .lock file; return whether it is still the folder's (else release it).
+
+    restore (lib/backup.py) replaces the whole folder by a rename while holding the old and the new folder's locks: a
+    writer that waited on the old one must not go on in the new folder unlocked."""
+    fcntl.flock(fh, fcntl.LOCK_EX)
+    try:
+        current = os.stat(data_dir / ".lock")
+    except FileNotFoundError:
+        current = None
+    held = os.fstat(fh.fileno())
+    if current is not None and (current.st_dev, current.st_ino) == (held.st_dev, held.st_ino):
+        return True
+    fcntl.flock(fh, fcntl.LOCK_UN)
+    return False
 
 
 def _remove_stale_temporaries(data_dir: Path) -> None:
@@ -456,6 +484,7 @@ def store_accepted(data_dir: Path, ledger: Ledger, original: str, data: bytes, c
         _reached("rows")
         _commit(data_dir, ledger, pd.concat([log, pd.DataFrame([entry])], ignore_index=True), pending,
                 data_dir / ledger.folder / stored)
+    audit.record(data_dir, "store", user, ledger=ledger.folder, id=sid, file=original, rows=len(parsed.rows))
     return Outcome(parsed, submission_id=sid, stored_file=stored)
 
 
@@ -513,6 +542,7 @@ def revert(data_dir: Path, submission_id: str, user: str, now: dt.datetime | Non
             target.parent.mkdir(parents=True, exist_ok=True)
             # Once the log says reverted, readers still count the rows until the rename takes them out.
             _commit(data_dir, ledger, after, data_dir / ledger.folder / stored, target)
+        audit.record(data_dir, "revert", user, ledger=ledger.folder, id=submission_id)
 
 
 # Plan publications: whole definition files replaced together ------------------------------------------------------
@@ -582,6 +612,7 @@ def publish_files(data_dir: Path, original: str, data: bytes, build, user: str,
                     data_dir / PLANS.folder / stored)
             written.clear()  # committed: what is staged now goes into place, never away
             _apply_staged(staged)
+        audit.record(data_dir, "publish", user, id=sid, file=original, year=publication.meta.get("year"))
     return sid, publication
 
 
@@ -649,3 +680,4 @@ def revert_publication(data_dir: Path, submission_id: str, user: str, now: dt.da
             _commit(data_dir, PLANS, after, source, target)
             written.clear()
             _apply_staged(staged)
+        audit.record(data_dir, "plan_revert", user, id=submission_id)

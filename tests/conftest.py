@@ -19,6 +19,9 @@ from lib.catalog import TARGET_COLUMNS
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "data" / "sample"  # the bundled sample: actuals/ and progress/
+# What running the app or a command leaves in the repository's data folder (the audit trail, upgrade backups): not
+# the bundled data, so never copied into a test's folder.
+RUNTIME = ("audit", "backups")
 
 # A small plan with one target of every kind, numbers chosen so results can be worked by hand.
 MINI_TARGETS = [
@@ -80,7 +83,7 @@ def sample_dir(tmp_path: Path) -> Path:
     """Return a copy of the bundled data directory (real targets) with the sample's files in actuals/ and progress/,
     as the app showed them before the sample moved apart (their sample_ names keep the banner)."""
     dest = tmp_path / "data"
-    shutil.copytree(REPO / "data", dest, ignore=shutil.ignore_patterns("sample"))
+    shutil.copytree(REPO / "data", dest, ignore=shutil.ignore_patterns("sample", *RUNTIME))
     for folder in ("actuals", "progress"):
         for path in (SAMPLE / folder).iterdir():
             shutil.copy(path, dest / folder / path.name)
@@ -92,7 +95,7 @@ def fresh_dir(tmp_path: Path) -> Path:
     """Return a copy of the bundled data directory as a new administration gets it: empty actuals/ and progress/,
     the sample apart in sample/."""
     dest = tmp_path / "fresh" / "data"
-    shutil.copytree(REPO / "data", dest)
+    shutil.copytree(REPO / "data", dest, ignore=shutil.ignore_patterns(*RUNTIME))
     return dest
 
 

@@ -97,3 +97,50 @@ def test_old_failures_are_swept_so_many_names_cannot_fill_memory(monkeypatch):
         throttle.failed(f"name{i}", client="x", now=0)
     throttle.failed("late", client="x", now=100)
     assert list(throttle._failures) == [("late", "x")] and list(throttle._name_failures) == ["late"]
+
+
+# Who a sign-in comes from: X-Forwarded-For only from a trusted proxy -------------------------------------------------
+
+PROXIES = auth.trusted_proxies({"KPI_TRUSTED_PROXIES": "127.0.0.1, 10.0.0.0/24 ::1"})
+
+
+@pytest.mark.parametrize("peer, forwarded, expected", [
+    ("203.0.113.7", "198.51.100.1", "203.0.113.7"),  # an untrusted peer's header is ignored: no dodging the throttle
+    ("203.0.113.7", None, "203.0.113.7"),
+    ("10.0.0.2", "198.51.100.1", "198.51.100.1"),  # the proxy's own entry is the client
+    ("10.0.0.2", "6.6.6.6, 198.51.100.1", "198.51.100.1"),  # what the browser sent before it is not believed
+    ("10.0.0.2", "198.51.100.1, 10.0.0.3", "198.51.100.1"),  # two trusted proxies in a row are both skipped
+    ("10.0.0.2", "10.0.0.4, 10.0.0.3", "10.0.0.4"),  # all trusted: the farthest known
+    ("10.0.0.2", "unknown, 198.51.100.1", "198.51.100.1"),
+    ("10.0.0.2", "198.51.100.1, garbage", "10.0.0.2"),  # the proxy wrote nonsense: the proxy it is
+    ("10.0.0.2", "", "10.0.0.2"),
+    ("10.0.0.2", "[2001:db8::5]:4711", "2001:db8::5"),
+    ("10.0.0.2", "198.51.100.1:5123", "198.51.100.1"),
+    (None, "198.51.100.1", "198.51.100.1"),  # Streamlit reports a loopback peer as none: 127.0.0.1 is trusted
+    ("::1", "198.51.100.1", "198.51.100.1"),
+    ("::ffff:10.0.0.2", "198.51.100.1", "198.51.100.1"),  # a dual-stack socket's form of a trusted address
+    ("10.0.1.2", "198.51.100.1", "10.0.1.2"),  # outside the trusted network
+])
+def test_the_client_address_trusts_x_forwarded_for_only_from_a_named_proxy(peer, forwarded, expected):
+    assert auth.client_address(peer, forwarded, PROXIES) == expected
+
+
+def test_without_the_setting_no_header_is_believed():
+    assert auth.trusted_proxies({}) == ()
+    assert auth.client_address(None, "198.51.100.1", ()) == "127.0.0.1"
+    assert auth.client_address("10.0.0.2", "198.51.100.1", ()) == "10.0.0.2"
+
+
+def test_a_forged_header_from_an_untrusted_peer_cannot_dodge_the_throttle():
+    throttle = Throttle(max_failures=5, window_s=900, lockout_s=300)
+    for i in range(5):
+        client = auth.client_address("203.0.113.7", f"198.51.100.{i}", PROXIES)  # a new forged address each time
+        throttle.sign_in("zhang", f"guess{i}", KNOWN, client=client, now=float(i))
+    client = auth.client_address("203.0.113.7", "198.51.100.99", PROXIES)
+    assert throttle.sign_in("zhang", "correct horse", KNOWN, client=client, now=6).wait_s > 290
+
+
+def test_a_setting_that_names_no_address_is_refused_naming_the_entry():
+    with pytest.raises(auth.ProxySettingError) as caught:
+        auth.trusted_proxies({"KPI_TRUSTED_PROXIES": "127.0.0.1, proxy.example"})
+    assert "proxy.example" in caught.value.message("en") and "KPI_TRUSTED_PROXIES" in caught.value.message("zh")

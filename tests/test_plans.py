@@ -153,8 +153,8 @@ def drafted(fresh_dir, tmp_path):
 
 
 def definitions(data_dir: Path) -> dict[str, str]:
-    """Return the files a publication may change, with their checksums (the log and bundles left out)."""
-    return {k: v for k, v in snapshot(data_dir).items() if not k.startswith(("submissions", ".unfinished"))}
+    """Return the files a publication may change, with their checksums (the log, bundles and audit trail left out)."""
+    return {k: v for k, v in snapshot(data_dir).items() if not k.startswith(("submissions", ".unfinished", "audit"))}
 
 
 def test_publish_then_revert_puts_every_file_back_byte_for_byte(drafted):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from lib import backup, config, formats, store, upgrade
 from lib.dataset import Dataset
 from lib.display import md
 from lib.engine import default_period
@@ -43,6 +44,22 @@ def require_app_navigation() -> None:
         leave_pages_folder_mode()
 
 
+def open_data_folder() -> None:
+    """Stop with a message on a data folder a newer version of the app wrote; bring an older one to today's format
+    (after a backup, once) and say so; one that cannot be written is read as it is, with a warning."""
+    language = lang()
+    try:
+        done = upgrade.upgrade(config.data_dir())
+    except formats.FormatError as exc:
+        st.error(exc.message(language), icon=":material/block:")
+        st.stop()
+    except (store.StoreError, backup.BackupError) as exc:
+        st.warning(t("format_upgrade_failed", language, path=config.data_dir(), detail=exc.message(language)))
+        return
+    if done:
+        st.info(t("format_upgraded", language, path=config.data_dir(), old=done.old, new=done.new, backup=done.backup))
+
+
 def dataset() -> Dataset | None:
     """Return the current dataset, or show the targets problems and return None."""
     try:
@@ -72,6 +89,7 @@ def page_start(title_key: str | None = None, *, intro_key: str | None = None, pr
         st.title(t(title_key, language))
     if intro_key:
         st.caption(t(intro_key, language))
+    open_data_folder()
     ds = dataset()
     if ds is None:
         st.stop()

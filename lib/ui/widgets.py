@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
-from lib import auth
+from lib import audit, auth, config
 from lib.dataset import Dataset
 from lib.display import badge_markdown, csv_bytes, md
 from lib.engine import default_period
@@ -161,18 +161,24 @@ def analyst_panel() -> str | None:
         box.markdown(t("signed_in_as", language, name=md(user)))
         if box.button(t("sign_out", language), key="sign_out"):
             del st.session_state["analyst"]
+            audit.record(config.data_dir(), "sign_out", user)
             st.rerun()
         return user
     known = auth.accounts(secret_accounts=_secret_accounts())
     if not known:
         box.caption(t("no_accounts", language))
         return None
+    try:
+        auth.trusted_proxies()
+    except auth.ProxySettingError as exc:
+        box.error(exc.message(language))
     with box.form("sign_in", border=False):
         st.markdown(f"**{t('sign_in_title', language)}**")
         name = st.text_input(t("user_name", language), key="sign_in_name")
         password = st.text_input(t("password", language), type="password", key="sign_in_password")
         if st.form_submit_button(t("sign_in", language)):
             outcome = auth.THROTTLE.sign_in(name.strip(), password, known, client=client_id())
+            audit.record(config.data_dir(), "sign_in", name.strip(), ok=outcome.ok, throttled=outcome.wait_s > 0)
             if outcome.ok:
                 st.session_state["analyst"] = name.strip()
                 st.rerun()
@@ -184,9 +190,25 @@ def analyst_panel() -> str | None:
 
 
 def client_id() -> str:
-    """Return who is signing in, as far as the server can tell: the address the request came from.
+    """Return who is signing in, as far as the server can tell: the address the request came from, decided by
+    auth.client_address (X-Forwarded-For counts only from a proxy named in KPI_TRUSTED_PROXIES).
 
-    Behind a reverse proxy that is the proxy, so the last X-Forwarded-For entry (the one the proxy added) counts.
-    Not the session: every new tab would get a fresh count of tries."""
-    forwarded = (st.context.headers.get("X-Forwarded-For") or "").split(",")[-1].strip()
-    return forwarded or st.context.ip_address or ""
+    Not the session: every new tab would get a fresh count of tries. With a setting that names no address the
+    header is ignored (tries counted by the connection's own address) and the sign-in box names the entry."""
+    try:
+        trusted = auth.trusted_proxies()
+    except auth.ProxySettingError:
+        trusted = ()
+    peer, forwarded = st.context.ip_address, st.context.headers.get("X-Forwarded-For")
+    return auth.client_address(peer if isinstance(peer, str) else None,  # (the test harness gives stand-ins)
+                               forwarded if isinstance(forwarded, str) else None, trusted)
+
+
+def _event_origin() -> str | None:
+    """Return where an audit event comes from: the client's address while a page runs, else nothing."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    return client_id() if get_script_run_ctx(suppress_warning=True) is not None else None
+
+
+audit.resolve_origin_with(_event_origin)
