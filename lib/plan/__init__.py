@@ -42,15 +42,18 @@ from lib.plan.draft import (
     Draft,
     draft_targets,
     is_taken,
+    reason_code,
     reason_label,
     translate_reason,
 )
 from lib.plan.figures import Figure, find_figures
 from lib.plan.header import PlanHeader, read_header
+from lib.plan.text import PlanText, SkippedPart
 from lib.plan.publish import (
     DraftRefused,
     PlanDocument,
     Published,
+    draft_document,
     load_aliases,
     plan_record,
     publications,
@@ -102,6 +105,8 @@ __all__ = [
     "CSV_ENCODING",
     "DRAFT_COLUMNS",
     "FIGURE_COLUMN",
+    "PlanText",
+    "SkippedPart",
     "KEY_WORK",
     "LIST_NAME",
     "LIVELIHOOD",
@@ -147,6 +152,7 @@ __all__ = [
     "is_publishable",
     "is_taken",
     "link_targets",
+    "draft_document",
     "load_aliases",
     "load_context",
     "load_tasks",
@@ -167,6 +173,7 @@ __all__ = [
     "read_plan_document",
     "read_targets",
     "read_tasks",
+    "reason_code",
     "reason_label",
     "resolve_departments",
     "source_text_clauses",

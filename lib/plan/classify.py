@@ -31,7 +31,7 @@ REASONS = {
     "idiom": "plan_reason_idiom",  # 万无一失, 一以贯之, 一网通办
     "plan_part": "plan_reason_plan_part",  # the plan counting its own parts: 60项工作, 6个方面, 7件实事
     "ordinal": "plan_reason_ordinal",  # 第2次, 第一批
-    "document": "plan_reason_document",  # the document's own number and date: 苏州邮管〔2021〕21号
+    "document": "plan_reason_document",  # the document's own number and date: 锡邮管〔2022〕8号
     "not_monthly": "plan_reason_not_monthly",  # a count of events or documents, not measured month by month
     "outside_items": "plan_reason_outside_items",  # in a line outside the 主要目标 and the items
     "not_target": "plan_reason_not_target",  # no target wording around it (完成, 达到, 新增, 以上…)

@@ -26,6 +26,7 @@ from lib.plan.classify import REASONS, Reading, read_figures
 from lib.plan.departments import resolve_departments
 from lib.plan.draft_rows import (
     FIGURE_COLUMN,
+    NO,
     REASON_COLUMN,
     REVIEW_COLUMN,
     TAKEN_COLUMN,
@@ -248,6 +249,6 @@ def _mark_carried_idioms(readings: list[Reading], carried: dict[str, list[tuple[
                     reading.target_ids.append(target_id)
 
 
-__all__ = ["DRAFT_COLUMNS", "FIGURE_COLUMN", "MAIN_GOAL", "NUMBER_COLUMNS", "REASON_COLUMN", "REVIEW_COLUMN",
-           "TAKEN_COLUMN", "Draft", "draft_targets", "is_taken", "mentions", "reason_code", "reason_label",
+__all__ = ["DRAFT_COLUMNS", "FIGURE_COLUMN", "MAIN_GOAL", "NO", "NUMBER_COLUMNS", "REASON_COLUMN", "REVIEW_COLUMN",
+           "TAKEN_COLUMN", "YES", "Draft", "draft_targets", "is_taken", "mentions", "reason_code", "reason_label",
            "translate_reason"]

@@ -198,3 +198,19 @@ def figure_row(reading: Reading, year: int, taken: set[str]) -> dict:
     row[FIGURE_COLUMN] = reading.figure.text
     row[REVIEW_COLUMN] = "" if reading.passage.item is not None else f"见原文{reading.passage.where}"
     return row
+
+
+def complete_hand_row(row: dict, year: int, taken: set[str]) -> dict:
+    """Return a row a reviewer added by hand with what they left blank filled as a drafted row would have it: taken,
+    the year, an id from its name, the kind's aggregation, ≥, and last year as baseline where the kind needs one."""
+    out = {c: ("" if row.get(c) is None else str(row.get(c))) for c in [*TARGET_COLUMNS, TAKEN_COLUMN, REVIEW_COLUMN,
+                                                                          REASON_COLUMN, FIGURE_COLUMN]}
+    out[TAKEN_COLUMN] = out[TAKEN_COLUMN] or YES
+    out["year"] = out["year"] or str(year)
+    out["id"] = out["id"] or new_id(out["name_zh"], taken, fallback="target")
+    out["kind"] = out["kind"] or "level"
+    out["aggregation"] = out["aggregation"] or kind_of(out["kind"]).default_aggregation
+    out["comparator"] = out["comparator"] or "≥"
+    if not out["baseline_year"] and needs_baseline(out["kind"]):
+        out["baseline_year"] = str(year - 1)
+    return out

@@ -93,7 +93,7 @@ ISSUER_PLACE = re.compile(r"^(.+?[省市])(?:邮政管理局|邮政局)$")
 
 
 def place_english(name: str, places: pd.DataFrame) -> str:
-    """Return a city's or province's English name from data/places.csv (苏州市 or 苏州 → Suzhou), '' when unknown."""
+    """Return a city's or province's English name from data/places.csv (无锡市 or 无锡 → Wuxi), '' when unknown."""
     if places is None or places.empty or not name:
         return ""
     known = dict(zip(places["name_zh"], places["name_en"], strict=True))

@@ -20,12 +20,13 @@ from pathlib import Path
 import pandas as pd
 
 from lib import store
+from lib.catalog import load_aliases as catalog_aliases
 from lib.catalog import load_regions
 from lib.i18n import t
 from lib.plan.candidates import CSV_ENCODING, candidates_in_text, read_targets
 from lib.plan.context import CONTEXT_FILE, context_csv_bytes, context_frame
 from lib.plan.documents import read_plan_document
-from lib.plan.draft import REVIEW_COLUMN
+from lib.plan.draft import REVIEW_COLUMN, Draft, draft_targets
 from lib.plan.header import PlanHeader, english_names, load_places, read_header
 from lib.plan.matching import similarity
 from lib.plan.review import published_targets, read_draft, taken_only, targets_csv_bytes, validate_draft
@@ -85,6 +86,24 @@ class Published:
     context: int = 0  # context figures kept in plan_context.csv
     aliases: list[str] = field(default_factory=list)  # names added to aliases.csv
     notes: list[str] = field(default_factory=list)  # what the record could not fill (i18n keys with params)
+
+
+def known_departments(data_dir: Path) -> list[str]:
+    """Return the departments the data knows: those leading earlier years' items (tasks.csv)."""
+    path = Path(data_dir) / "tasks.csv"
+    if not path.is_file():
+        return []
+    tasks = read_tasks(path.read_bytes())
+    return list(dict.fromkeys(d.strip() for cell in tasks["lead_departments"] for d in str(cell).split("、")
+                              if d.strip()))
+
+
+def draft_document(data_dir: Path, document: PlanDocument, year: int) -> Draft:
+    """Return the draft of a year's targets from a plan document against a data directory: its earlier targets,
+    the aliases of their names and the departments it knows; the parts of the document not read are named."""
+    data_dir = Path(data_dir)
+    return draft_targets(document.parse(), year, read_targets(data_dir / "targets.csv"), load_aliases(data_dir),
+                         known_departments(data_dir), document.skipped)
 
 
 def draft_year(frame: pd.DataFrame, name: str) -> int:
@@ -147,7 +166,8 @@ def plan_names(draft: pd.DataFrame, known: pd.DataFrame) -> list[tuple[str, str]
     for row in taken_only(draft)[0].to_dict("records"):
         indicator = row.get("indicator") or row["id"]
         for c in candidates_in_text(str(row.get("source_text", ""))):
-            if c.phrase and c.phrase != row["name_zh"] and (indicator, c.phrase) not in held \
+            if c.phrase and c.phrase not in row["name_zh"] and row["name_zh"] not in c.phrase \
+                    and (indicator, c.phrase) not in held \
                     and c.unit == row.get("unit") and 0.75 <= similarity(c.phrase, row["name_zh"]) < 1 \
                     and str(c.value if c.value is not None else "") != "" \
                     and f"{c.value:g}" == f"{float(row['target_value'] or 'nan'):g}":
@@ -164,10 +184,7 @@ def aliases_csv_bytes(known: pd.DataFrame, added: list[tuple[str, str]]) -> byte
 
 def load_aliases(data_dir: Path) -> pd.DataFrame:
     """Return data_dir/aliases.csv (indicator, alias), no rows when there is none."""
-    path = Path(data_dir) / ALIASES_FILE
-    if not path.is_file():
-        return pd.DataFrame(columns=["indicator", "alias"])
-    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    return catalog_aliases(Path(data_dir) / ALIASES_FILE)
 
 
 def tasks_csv_bytes(data_dir: Path, year: int, parse: PlanParse, targets: pd.DataFrame) -> tuple[bytes, int]:
@@ -206,7 +223,8 @@ def publish_draft(data_dir: Path, name: str, data: bytes, user: str, document: P
         files = {"targets.csv": targets_csv_bytes(targets)}
         outcome["warnings"], outcome["tasks"], outcome["plan"] = [p for p in problems if p not in errors], 0, None
         context = context_frame(draft, targets)
-        files[CONTEXT_FILE] = context_csv_bytes(where, year, context)
+        if not context.empty or (where / CONTEXT_FILE).is_file():
+            files[CONTEXT_FILE] = context_csv_bytes(where, year, context)
         known = load_aliases(where)
         outcome["aliases"] = plan_names(draft, known)
         if outcome["aliases"]:

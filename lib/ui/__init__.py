@@ -28,6 +28,8 @@ from lib.ui.layout import chart_config, is_narrow, viewport_probe
 from lib.ui.plan import (
     app_title,
     draft_editor,
+    draft_file_rows,
+    edited_rows,
     plan_record_form,
     plan_records,
     plan_structure,
@@ -61,7 +63,7 @@ __all__ = [
     "cached_plan_draft", "cached_scorecard", "cached_scorecard_table", "cached_sheet_names", "cached_submissions_log",
     "cached_tasks", "cached_templates", "cached_tracker", "cached_validation", "card_metric", "chart_config",
     "csv_download",
-    "department_kpis", "draft_editor", "export_panel", "headline_metrics", "headline_numbers", "intake_report",
+    "department_kpis", "draft_editor", "draft_file_rows", "edited_rows", "export_panel", "headline_metrics", "headline_numbers", "intake_report",
     "is_narrow", "item_history", "language_selector", "leave_pages_folder_mode", "page_start", "plan_record_form",
     "plan_records", "plan_structure", "progress_editor", "publications_panel", "publish_panel",
     "refused_progress_notice", "region_section", "score_card", "sheet_picker", "slide_card", "slide_chart",
