@@ -389,7 +389,8 @@ def test_the_plan_page_shows_a_documents_structure_and_each_rows_problems(monkey
     # every other figure is a row of its own, not taken, with its reason: 28 taken and 27 not (test_plan_draft)
     assert (int(draft["_taken"].sum()), int((~draft["_taken"]).sum())) == (28, 27)
     national = draft[draft["name_zh"] == "全国快递业务量"].iloc[0]
-    assert (bool(national["_taken"]), national["_reason"], national["target_value"]) == (False, "背景数字：全国", "1225")
+    assert (bool(national["_taken"]), national["_reason"], national["target_value"]) == \
+        (False, "背景数字：全国", "1225")
     text = "\n".join(m.value for m in at.markdown)
     assert "未采纳的数字，按原因： 背景数字 **3**，日期或期限 **6**，名称中的数字 **11**" in text
     assert "采纳28项（沿用上年22项，新指标6项），未采纳27处" in "\n".join(c.value for c in at.caption)

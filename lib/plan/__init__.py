@@ -48,7 +48,6 @@ from lib.plan.draft import (
 )
 from lib.plan.figures import Figure, find_figures
 from lib.plan.header import PlanHeader, read_header
-from lib.plan.text import PlanText, SkippedPart
 from lib.plan.publish import (
     DraftRefused,
     PlanDocument,
@@ -99,14 +98,13 @@ from lib.plan.structure import (
     tasks_frame,
     write_outputs,
 )
+from lib.plan.text import PlanText, SkippedPart
 
 __all__ = [
     "CANDIDATE_COLUMNS",
     "CSV_ENCODING",
     "DRAFT_COLUMNS",
     "FIGURE_COLUMN",
-    "PlanText",
-    "SkippedPart",
     "KEY_WORK",
     "LIST_NAME",
     "LIVELIHOOD",
@@ -127,9 +125,11 @@ __all__ = [
     "PlanHeader",
     "PlanItem",
     "PlanParse",
+    "PlanText",
     "Published",
     "Reading",
     "Section",
+    "SkippedPart",
     "Statement",
     "TargetCandidate",
     "candidates_frame",
@@ -141,6 +141,7 @@ __all__ = [
     "declared_count",
     "department_counts",
     "draft_csv_bytes",
+    "draft_document",
     "draft_targets",
     "figure_scope",
     "find_context_figures",
@@ -152,7 +153,6 @@ __all__ = [
     "is_publishable",
     "is_taken",
     "link_targets",
-    "draft_document",
     "load_aliases",
     "load_context",
     "load_tasks",

@@ -205,6 +205,18 @@ def cached_plan_draft(document: plan.PlanDocument, year: int) -> plan.Draft:
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
+def _plan_context(signature: tuple) -> pd.DataFrame:
+    """Return the context figures the plans quote (plan_context.csv) for one state of the data files."""
+    return plan.load_context(Path(signature[0]))
+
+
+def cached_plan_context(year: int, target_id: str) -> list[dict]:
+    """Return the figures a year's plan quotes for the country or the province beside one target."""
+    frame = _plan_context(data_signature(config.data_dir()))
+    return frame[(frame["year"] == str(year)) & (frame["target_id"] == target_id)].to_dict("records")
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
 def _tasks(signature: tuple, year: int | None) -> pd.DataFrame:
     """Return data/tasks.csv (every year's, or one year's) for one state of the data files."""
     return plan.load_tasks(signature[0], year)
