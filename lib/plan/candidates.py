@@ -27,7 +27,7 @@ UNITS = sorted([
     "%", "个百分点", "亿元", "万元", "元", "亿件", "万件", "件", "万个",
     "个", "万人次", "人次", "万人", "人", "家", "辆", "台", "套", "组",
     "条", "座", "所", "批", "场", "次", "项", "起", "例", "公里", "吨",
-    "户", "处", "名", "小时", "万", "亿",
+    "户", "处", "名", "小时", "万", "亿", "分",
 ], key=len, reverse=True)
 # A number followed by these counts the plan itself (60项工作, 7件实事, 6个方面) or its campaigns, not a target.
 NOT_A_TARGET_AFTER = ("工作", "方面", "实事", "周年", "专项", "重点任务", "任务", "举措", "措施")
@@ -36,22 +36,23 @@ AFTER_COMPARATOR = {"及以上": "≥", "以上": "≥", "以下": "≤", "以�
 TARGET_VERBS = sorted([
     "力争达到", "保持在", "控制在", "不低于", "不少于", "不超过", "不高于", "提升至", "提升到", "提高至",
     "提高到", "达到", "完成", "建成", "超过", "高于", "低于", "至少", "确保", "实现",
-    "新增", "累计", "力争", "分别", "提高", "提升", "达", "超", "预计将", "预计", "将", "保持",
+    "新增", "累计", "力争", "分别", "提高", "提升", "达", "超", "预计将", "预计", "将", "保持", "突破", "超出",
 ], key=len, reverse=True)
 # A verb that opens the words before a number also makes it a target: 新增智能快件箱2万个, 培育重点项目20个.
 OPENING_VERBS = sorted([
     "新增", "新建", "建成", "培育", "打造", "创建", "完成", "累计建成", "新设", "设立", "实现", "力争新增",
-    "力争建成", "力争培育", "力争打造", "确保建成", "投放", "布设",
+    "力争建成", "力争培育", "力争打造", "确保建成", "投放", "布设", "开通", "培训", "引进", "发展",
 ], key=len, reverse=True)
-NAME_VERBS = ("新增", "新建")  # kept in the name: the indicator counts what is new this year
+NAME_VERBS = ("新增", "新建", "培训")  # kept in the name: the indicator counts what is new this year
 # A count of new things this year: a flow toward the year's number.
-NEW_THIS_YEAR = ("新增", "新建", "培育", "打造", "创建", "新设", "设立", "投放", "布设")
-VERB_COMPARATOR = {"不超过": "≤", "不高于": "≤", "控制在": "≤", "低于": "<", "超过": ">", "超": ">", "高于": ">"}
+NEW_THIS_YEAR = ("新增", "新建", "培育", "打造", "创建", "新设", "设立", "投放", "布设", "开通", "培训", "引进")
+VERB_COMPARATOR = {"不超过": "≤", "不高于": "≤", "控制在": "≤", "低于": "<", "超过": ">", "超": ">", "高于": ">",
+                   "突破": ">", "超出": ">"}
 LEADING_WORDS = sorted([
     "力争", "全年", "年底前", "到年底", "年底", "年内", "今年", "确保", "其中", "并", "全市", "本市",
     "同时", "建成", "推动", "推进", "我市", "开展", "当年", "年度",
 ], key=len, reverse=True)
-GROWTH_WORDS = re.compile(r"(?:同比|比上年|较上年|比去年|年均)?(?:增长|增速|增幅)(?:为|达到|达|超过|超)?$")
+GROWTH_WORDS = re.compile(r"(?:同比|比上年|较上年|比去年|年均)?(?:增长|增速|增幅)(?:保持在|保持|为|达到|达|超过|超)?$")
 RATE_NOUN = re.compile(r"(?:率|比例|占比|比重)$")
 CLAUSE_BREAK = "，,；;。：:！？!?"
 PHRASE_BREAK = CLAUSE_BREAK + "、"
@@ -73,6 +74,23 @@ ZERO_WORDING = re.compile(r"“?零(?:感染|事故|伤亡|差错|死亡)”?|�
 
 def _clause_start(text: str, position: int, breaks: str) -> int:
     return max(text.rfind(b, 0, position) for b in breaks) + 1
+
+
+def _phrase_start(text: str, position: int) -> int:
+    """Return where the words before a number begin: after the last break outside brackets (各县（市、区）分别建成 is
+    one phrase), or after the bracket the number stands in (（全国快递业务量1225亿件） begins at 全国)."""
+    depth = 0
+    for i in range(position - 1, -1, -1):
+        char = text[i]
+        if char in "）)":
+            depth += 1
+        elif char in "（(":
+            if depth == 0:
+                return i + 1
+            depth -= 1
+        elif depth == 0 and char in PHRASE_BREAK:
+            return i + 1
+    return 0
 
 
 def _clause_end(text: str, position: int, breaks: str) -> int:
@@ -149,10 +167,8 @@ def _figures_in_text(text: str, list_type: str, number: int | None) -> list[Targ
             continue
         value, unit = figure.value, figure.unit
         after_word = next((w for w in AFTER_COMPARATOR if after.startswith(w)), "")
-        phrase_start = _clause_start(text, start, PHRASE_BREAK)
+        phrase_start = _phrase_start(text, start)
         before = text[phrase_start:start].strip()
-        if (aside := max(before.rfind("（"), before.rfind("("))) > before.rfind("）"):
-            before = before[aside + 1:]  # （全国快递业务量1225亿件） names 全国快递业务量
         clause = text[_clause_start(text, start, CLAUSE_BREAK):_clause_end(text, end, CLAUSE_BREAK)].strip()
         scope = figure_scope(text, start)
         growth = GROWTH_WORDS.search(before) if unit == "%" else None
@@ -171,10 +187,12 @@ def _figures_in_text(text: str, list_type: str, number: int | None) -> list[Targ
                 ends.append(end + len(after_word))
             continue
         name, verbs = _strip_words(before, TARGET_VERBS, at_end=True)
+        # the verb may stand a few characters in: 在全市新增快递共配柜体30组, 全年培训…, 力争建成…
+        at, opening = min(((name.find(v), v) for v in OPENING_VERBS if 0 <= name.find(v) <= 4),
+                          key=lambda pair: (pair[0], -len(pair[1])), default=(-1, ""))
+        if opening:
+            name = name[at:] if opening in NAME_VERBS else name[at + len(opening):]
         name, _ = _strip_words(name, LEADING_WORDS, at_end=False)
-        opening = next((v for v in OPENING_VERBS if name.startswith(v)), "")
-        if opening and opening not in NAME_VERBS:
-            name = name[len(opening):]
         is_rate = unit in ("%", "个百分点") and bool(RATE_NOUN.search(name))
         if not (verbs or opening or after_word or is_rate or scope):
             continue

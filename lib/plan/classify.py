@@ -109,8 +109,9 @@ def _last_year(text: str, start: int, plan_year: int | None) -> str:
     """Return the words that make a figure an earlier year's result (2021年全市…完成, 上年…), or ''."""
     sentence_start = max(text.rfind(b, 0, start) for b in SENTENCE_BREAK) + 1
     sentence = text[sentence_start:start]
-    if plan_year and (year := PAST_YEAR.match(sentence.strip())) and int(year.group(1)) < plan_year:
-        return year.group(0)
+    for clause in re.split(r"[：:，,]", sentence):  # 2022年全市…完成22.5亿件，同比增长8.1%
+        if plan_year and (year := PAST_YEAR.match(clause.strip())) and int(year.group(1)) < plan_year:
+            return year.group(0)
     found = LAST_YEAR.search(sentence)
     return found.group(0) if found else ""
 
@@ -155,7 +156,8 @@ def classify_figure(figure: Figure, passage: Passage, plan_year: int | None, can
     if passage.item is None:
         return no("outside_items")
     tail = text[end:min((i for i in (text.find(b, end) for b in CLAUSE_BREAK + "、") if i >= 0), default=len(text))]
-    if (event := EVENTS.search(tail[:12])) and figure.unit in ("次", "场", "个", "项", "期", "届", "批", "件", "套"):
+    if (event := EVENTS.search(tail[:12]) or EVENTS.search(text[max(0, start - 6):start])) \
+            and figure.unit in ("次", "场", "个", "项", "期", "届", "批", "件", "套"):
         return no("not_monthly", event.group(0))
     if covering is not None:
         reading = Reading(figure, passage, clause, True, candidate=covering)

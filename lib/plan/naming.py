@@ -8,7 +8,7 @@ import re
 from lib.plan.candidates import NEW_THIS_YEAR, NOT_BELOW, RATE_NOUN, ZERO
 from lib.plan.model import Mention
 
-FLOW_UNITS = {"亿件", "万件", "件", "亿元", "万元", "元", "人次", "万人次", "次", "起", "吨"}
+FLOW_UNITS = {"亿件", "万件", "件", "亿元", "万元", "元", "人次", "万人次", "次", "起", "吨", "名", "人", "万人"}
 LEVEL_UNITS = {"个", "万个", "家", "组", "座", "所", "处", "台", "套", "辆", "条", "户", "名", "项", "批", "场"}
 CATEGORY_WORDS = [  # first match wins
     ("culture_security", ("扫黄打非",)),
