@@ -38,7 +38,7 @@ from lib.plan.draft_rows import (
     said_by_carried,
 )
 from lib.plan.matching import aliases_by_indicator, as_int, earlier_rows, in_item_text, match_mention, source_phrases
-from lib.plan.model import MAIN_GOAL, Mention, PlanItem, PlanParse, TargetCandidate, where
+from lib.plan.model import MAIN_GOAL, MAIN_GOAL_SECTION, Mention, PlanItem, PlanParse, TargetCandidate, where
 from lib.plan.text import SkippedPart
 
 DRAFT_COLUMNS = [TAKEN_COLUMN, *TARGET_COLUMNS, REVIEW_COLUMN, REASON_COLUMN, FIGURE_COLUMN]
@@ -218,6 +218,7 @@ def draft_targets(parse: PlanParse, year: int, earlier_targets: pd.DataFrame, al
     for group in group_new([m for m in unmatched if id(m) not in covered and not said_by_carried(m, carried)]):
         new_rows.append(new_row(group, year, taken_ids))
         taken_ids.add(new_rows[-1]["id"])
+    _number_headlines(out, new_rows)
     _mark_carried_idioms(readings, carried)
     other = []
     for reading in readings:
@@ -233,6 +234,17 @@ def draft_targets(parse: PlanParse, year: int, earlier_targets: pd.DataFrame, al
                  context=list({id(c): c for c in context}.values()),
                  not_carried=[(row["id"], row["name_zh"]) for row in last_year if row["id"] not in carried],
                  readings=readings, skipped=tuple(skipped), unplaced=list(parse.unplaced), new_departments=unknown)
+
+
+def _number_headlines(carried: list[dict], new: list[dict]) -> None:
+    """Give the new 主要目标 figures of the headline category (业务总量, 业务收入, 业务量) the next headline orders, so a
+    city's first plan opens the overview with its own headline targets."""
+    taken = [int(float(r["headline"])) for r in carried if str(r.get("headline", "")).strip()]
+    following = max(taken, default=0) + 1
+    for row in new:
+        if row["category"] == "headline" and row["source_section"] == MAIN_GOAL_SECTION and not row.get("headline"):
+            row["headline"] = str(following)
+            following += 1
 
 
 def _mark_carried_idioms(readings: list[Reading], carried: dict[str, list[tuple[Mention, str]]]) -> None:

@@ -100,7 +100,9 @@ def _without_headers(pages: list[list[_Line]]) -> list[list[_Line]]:
     for page in pages:
         for line in {id(line): line for line in page[:1] + page[-1:]}.values():
             edge_counts[key(line)] = edge_counts.get(key(line), 0) + 1
-    repeated = {k for k, count in edge_counts.items() if count >= max(3, (len(pages) + 1) // 2)}
+    # a head on every page of a short document, on most pages of a long one
+    repeated = {k for k, count in edge_counts.items()
+                if count >= (len(pages) if len(pages) < 4 else max(3, (len(pages) + 1) // 2)) and len(pages) > 1}
     kept = []
     for page in pages:
         edges = {id(line) for line in page[:2] + page[-2:]}
@@ -121,6 +123,16 @@ def _margin(lines: list[_Line], edge: str) -> float:
     return min(near) if edge == "x0" else max(near)
 
 
+def _centred_continuation(previous: _Line, line: _Line, left: float, right: float) -> bool:
+    """Return whether a centred line goes on from the centred line above it: a title wrapped because it filled the
+    width (the same size, the next line down, the one above not a finished sentence)."""
+    size = line.size
+    centred = [abs((item.x0 - left) - (right - item.x1)) < size for item in (previous, line)]
+    return (all(centred) and previous.page == line.page and abs(previous.size - size) < 0.5
+            and previous.x1 - previous.x0 > (right - left) * 0.8 and 0 < line.top - previous.bottom < size * 1.5
+            and not previous.text.endswith(SENTENCE_END))
+
+
 def _paragraphs(pages: list[list[_Line]]) -> list[str]:
     """Return the lines joined back into paragraphs: a line continues the one before unless that one ended short,
     this one is indented or centred, a numbered line follows a finished sentence, or a gap stands between them."""
@@ -139,6 +151,8 @@ def _paragraphs(pages: list[list[_Line]]) -> list[str]:
                or line.x0 > left + size / 2
                or (LINE_START.match(line.text) and previous.text.endswith(SENTENCE_END))
                or (line.page == previous.page and pitch and line.top - previous.top > pitch * 1.4))
+        if new and previous is not None and _centred_continuation(previous, line, left, right):
+            new = False  # a centred title wrapped over two lines (…工作要点 / 的通知)
         if new:
             paragraphs.append(line.text)
         else:

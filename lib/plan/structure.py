@@ -162,7 +162,7 @@ class _PlanReader:
             parse.sections.append(self.section)
         elif (sub := SUB_HEADING.match(line)) and self.list_type is not None and len(line) <= 60:
             self.close_item()
-            parent = self.parent_code or LIST_NAME[self.list_type]
+            parent = self.parent_code or f"{LIST_NAME[self.list_type]}·"
             self.section = Section(self.list_type, f"{parent}（{sub.group(1)}）", sub.group(2).strip(), line_no)
             parse.sections.append(self.section)
         elif self.in_goals and self.list_type is None:
