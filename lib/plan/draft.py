@@ -237,8 +237,8 @@ def draft_targets(parse: PlanParse, year: int, earlier_targets: pd.DataFrame, al
 
 
 def _number_headlines(carried: list[dict], new: list[dict]) -> None:
-    """Give the new 主要目标 figures of the headline category (业务总量, 业务收入, 业务量) the next headline orders, so a
-    city's first plan opens the overview with its own headline targets."""
+    """Give the new 主要目标 figures of the headline category (业务总量, 业务收入, 业务量) the next headline orders,
+    so a city's first plan opens the overview with its own headline targets."""
     taken = [int(float(r["headline"])) for r in carried if str(r.get("headline", "")).strip()]
     following = max(taken, default=0) + 1
     for row in new:

@@ -82,8 +82,9 @@ def unit_for(mention: Mention, kind: str) -> str:
     if re.search(r"(?:率|比例|占比|比重)$", mention.phrase):
         return "%"
     if mention.value is None and kind == "flow":  # a growth rate alone: the unit its name is counted in
-        return "亿元" if re.search(r"收入|总量|金额", mention.phrase) else "亿件" if re.search(r"业务量|件量", mention.phrase) \
-            else ""
+        if re.search(r"收入|总量|金额", mention.phrase):
+            return "亿元"
+        return "亿件" if re.search(r"业务量|件量", mention.phrase) else ""
     return "分" if re.search(r"满意度|指数", mention.phrase) or kind == NOT_BELOW else ""
 
 
