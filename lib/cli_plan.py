@@ -100,8 +100,8 @@ def cmd_plan_publish(args: argparse.Namespace) -> int:
         print(t("plan_published_context", lang, n=published.context))
     if published.aliases:
         print(t("plan_published_aliases", lang, names="、".join(published.aliases)))
-    for key, params in published.notes:
-        print("  [!] " + t(key, lang, **params))
+    if published.notes:
+        print("  [!] " + t("plan_english_names_unknown", lang, issuer="、".join(published.notes)))
     for warning in published.warnings:
         print("  [?] " + warning.message(lang))
     return EXIT_OK

@@ -115,7 +115,7 @@ def test_the_headings_of_the_changzhou_plan_place_its_goals_and_sections():
 
 # Real documents from other projects' test suites (python-mammoth's): each is read, or refused for what it is.
 CORPUS_READINGS = {
-    "comments.docx": ("Ouch.", [("word/comments.xml", "plan_part_comments")]),
+    "comments.docx": ("Ouch.", [("word/comments.xml", "comments")]),
     "embedded-style-map.docx": ("Walking on imported air", []),
     "empty.docx": ("plan_doc_no_text", None),
     "endnotes.docx": ("Ouch.\nA tachyon walks into a bar.\nFin.", []),

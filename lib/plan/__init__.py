@@ -98,7 +98,7 @@ from lib.plan.structure import (
     tasks_frame,
     write_outputs,
 )
-from lib.plan.text import PlanText, SkippedPart
+from lib.plan.text import PART_REASONS, PlanText, SkippedPart
 
 __all__ = [
     "CANDIDATE_COLUMNS",
@@ -110,6 +110,7 @@ __all__ = [
     "LIVELIHOOD",
     "MAIN_GOAL",
     "MAIN_GOAL_SECTION",
+    "PART_REASONS",
     "REASONS",
     "REASON_COLUMN",
     "REVIEW_COLUMN",

@@ -22,24 +22,26 @@ from lib.plan.candidates import (
 from lib.plan.figures import Figure, find_figures
 from lib.plan.model import PREAMBLE, PlanItem, PlanParse, TargetCandidate, where
 
-# Why a figure is not a target: code → the i18n key of its label (lib/locale/*.toml, plan_reason_*).
-REASONS = {
-    "context": "plan_reason_context",  # the country's or the province's figure (its scope in detail)
-    "last_year": "plan_reason_last_year",  # a result of an earlier year
-    "date": "plan_reason_date",  # a date, a deadline or a span of years
-    "name": "plan_reason_name",  # a number inside a name: 十四五, “29551”工程, 两个维护, 2个专项治理
-    "idiom": "plan_reason_idiom",  # 万无一失, 一以贯之, 一网通办
-    "plan_part": "plan_reason_plan_part",  # the plan counting its own parts: 60项工作, 6个方面, 7件实事
-    "ordinal": "plan_reason_ordinal",  # 第2次, 第一批
-    "document": "plan_reason_document",  # the document's own number and date: 锡邮管〔2022〕8号
-    "not_monthly": "plan_reason_not_monthly",  # a count of events or documents, not measured month by month
-    "outside_items": "plan_reason_outside_items",  # in a line outside the 主要目标 and the items
-    "not_target": "plan_reason_not_target",  # no target wording around it (完成, 达到, 新增, 以上…)
-    "reviewer": "plan_reason_reviewer",  # the reviewer marked it not taken
-}
+# Why a figure is not a target, in the order the summary lists them; each one's words are plan_reason_<code> in
+# lib/locale/*.toml.
+REASONS = (
+    "context",  # the country's or the province's figure (its scope in detail)
+    "last_year",  # a result of an earlier year
+    "date",  # a date, a deadline or a span of years
+    "name",  # a number inside a name: 十四五, “29551”工程, 两个维护, 2个专项治理
+    "idiom",  # 万无一失, 一以贯之, 一网通办
+    "plan_part",  # the plan counting its own parts: 60项工作, 6个方面, 7件实事
+    "ordinal",  # 第2次, 第一批
+    "document",  # the document's own number and date: 锡邮管〔2022〕8号
+    "not_monthly",  # a count of events or documents, not measured month by month
+    "outside_items",  # in a line outside the 主要目标 and the items
+    "not_target",  # no target wording around it (完成, 达到, 新增, 以上…)
+    "reviewer",  # the reviewer marked it not taken
+)
 PLAN_PARTS = re.compile(r"^(?:项|个|件|条|大)?(?:具体|重点)?(?:工作|方面|实事|任务|措施|举措|板块|专项行动)")
 NAME_AFTER = re.compile(r"^(?:[”\"》]|中全会|大(?:精神|报告|代表|会议)?|届"
-                        r"|个(?:意识|自信|维护|确立|责任|全面|务必|融合|中心)|项(?:制度|机制)|五|[A-Za-z+]|(?:个|项|大)?专项(?:治理|整治|行动)|周年|年(?:行动|计划|规划|专项|攻坚))")
+                        r"|个(?:意识|自信|维护|确立|责任|全面|务必|融合|中心)|项(?:制度|机制)|五|[A-Za-z+]"
+                        r"|(?:个|项|大)?专项(?:治理|整治|行动)|周年|年(?:行动|计划|规划|专项|攻坚))")
 YEARS_NAME = re.compile(r"^(?:行动|计划|规划|专项|攻坚|方案|整治)")
 EVENTS = re.compile(r"会议|大赛|竞赛|比赛|论坛|展会|座谈|发布会|演练|庆祝|文件|制度|办法|方案|意见|规划|标准|规范"
                     r"|指南|报告|课题|宣讲|讲座|培训班")
@@ -72,7 +74,7 @@ class Reading:
     passage: Passage
     clause: str
     taken: bool
-    reason: str = ""  # a key of REASONS when not taken
+    reason: str = ""  # one of REASONS when not taken
     detail: str = ""  # the scope of a context figure, the word that decided it…
     candidate: TargetCandidate | None = None
     statement: Statement | None = None

@@ -56,15 +56,15 @@ def is_taken(cell: object) -> bool:
 
 def reason_label(code: str, detail: str = "", lang: str = "zh") -> str:
     """Return a reason as the draft writes it: 背景数字：全国, 日期或期限：2021年."""
-    label = t(REASONS[code], lang)
+    label = t(f"plan_reason_{code}", lang)
     return f"{label}{'：' if lang != 'en' else ': '}{detail}" if detail else label
 
 
 def reason_code(label: str) -> str:
     """Return the reason code of a label the draft wrote (in either language), '' when it is none."""
     head = re.split(r"[：:]", str(label), maxsplit=1)[0].strip()
-    for code, key in REASONS.items():
-        if head in (t(key, "zh"), t(key, "en")):
+    for code in REASONS:
+        if head in (t(f"plan_reason_{code}", "zh"), t(f"plan_reason_{code}", "en")):
             return code
     return "reviewer" if head else ""
 
@@ -112,9 +112,9 @@ class Draft:
         lines = [t("plan_summary_taken", lang, year=self.year, taken=len(taken), carried=len(self.carried),
                    new=len(self.new), review=review),
                  t("plan_summary_not_taken", lang, n=sum(counts.values()), reasons="，".join(
-                     f"{t(REASONS[code], lang)} {n}" for code, n in counts.items()) or "—")]
+                     f"{t(f'plan_reason_{code}', lang)} {n}" for code, n in counts.items()) or "—")]
         lines.append(t("plan_summary_skipped", lang, n=len(self.skipped), parts="；".join(
-            f"{s.part}（{t(s.reason, lang)}）" for s in self.skipped) or "—"))
+            f"{s.part}（{t(f'plan_part_{s.reason}', lang)}）" for s in self.skipped) or "—"))
         if self.carried:
             lines.append("沿用：" + "、".join(self.carried))
         if self.new:

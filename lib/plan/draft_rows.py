@@ -9,7 +9,7 @@ from lib import units
 from lib.catalog import TARGET_COLUMNS
 from lib.i18n import t
 from lib.plan.candidates import NOT_BELOW, ZERO, format_number
-from lib.plan.classify import REASONS, Reading
+from lib.plan.classify import Reading
 from lib.plan.matching import as_number, kind_of, needs_baseline, similarity
 from lib.plan.model import LIST_NAME, MAIN_GOAL, MAIN_GOAL_SECTION, Mention, PlanItem
 from lib.plan.naming import english_words, guess_category, guess_kind, new_id, unit_for
@@ -192,7 +192,7 @@ def figure_row(reading: Reading, year: int, taken: set[str]) -> dict:
                source_section=item.section or ("" if reading.passage.item is None else MAIN_GOAL_SECTION),
                source_item=reading.passage.where if item.list_type not in ("", MAIN_GOAL) else "",
                source_text=reading.clause)
-    label = t(REASONS[reading.reason], "zh")
+    label = t(f"plan_reason_{reading.reason}", "zh")
     row[TAKEN_COLUMN] = NO
     row[REASON_COLUMN] = f"{label}：{reading.detail}" if reading.detail else label
     row[FIGURE_COLUMN] = reading.figure.text

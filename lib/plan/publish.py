@@ -85,7 +85,7 @@ class Published:
     warnings: list[Problem] = field(default_factory=list)
     context: int = 0  # context figures kept in plan_context.csv
     aliases: list[str] = field(default_factory=list)  # names added to aliases.csv
-    notes: list[str] = field(default_factory=list)  # what the record could not fill (i18n keys with params)
+    notes: list[str] = field(default_factory=list)  # names whose English the record leaves blank
 
 
 def known_departments(data_dir: Path) -> list[str]:
@@ -151,11 +151,10 @@ def document_name(data_dir: Path, year: int, document: PlanDocument) -> str:
     return name
 
 
-def record_notes(plan: Plan) -> list[tuple[str, dict]]:
-    """Return what the record leaves for the reviewer: English names the data does not know (key, params)."""
-    if (plan.issuer_zh and not plan.issuer_en) or (plan.city_zh and not plan.city_en):
-        return [("plan_english_names_unknown", {"issuer": "、".join(filter(None, [plan.issuer_zh, plan.city_zh]))})]
-    return []
+def record_notes(plan: Plan) -> list[str]:
+    """Return the names whose English the record leaves blank for the reviewer (the issuer, the city)."""
+    return [name for name, english in ((plan.issuer_zh, plan.issuer_en), (plan.city_zh, plan.city_en))
+            if name and not english]
 
 
 def plan_names(draft: pd.DataFrame, known: pd.DataFrame) -> list[tuple[str, str]]:

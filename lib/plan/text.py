@@ -29,12 +29,15 @@ def joins_with_space(before: str, after: str) -> bool:
         and before[-1].isalpha() and after[0].isalnum()
 
 
+PART_REASONS = ("comments", "image", "embedded", "chunk_type", "missing")  # why a part of a document was not read
+
+
 @dataclass(frozen=True)
 class SkippedPart:
     """A part of a document that was not read, and why (an embedded object, a picture, an unreadable chunk)."""
 
     part: str  # the part as the package names it: word/embeddings/oleObject1.bin, page 3
-    reason: str  # an i18n key: plan_part_embedded, plan_part_image…
+    reason: str  # one of PART_REASONS; its words are plan_part_<reason> in lib/locale/*.toml
 
 
 @dataclass(frozen=True)

@@ -51,9 +51,9 @@ def read_docx(name: str, data: bytes, suffix: str) -> PlanText:
                              if holds_plan_text(line) and line not in lines]:
                     lines += found
                     parts.append(f"{label}（{part}）")
-        skipped = [*reader.skipped, *(SkippedPart(part, "plan_part_comments")
+        skipped = [*reader.skipped, *(SkippedPart(part, "comments")
                                       for part in package.related(main, "comments"))]
-        images = {s.part for s in skipped if s.reason == "plan_part_image"}
+        images = {s.part for s in skipped if s.reason == "image"}
         if not "".join(lines).strip() and images:
             raise document_error(name, "plan_doc_only_images", count=len(images))
         return PlanText("\n".join(lines), tuple(dict.fromkeys(parts)), tuple(dict.fromkeys(skipped)))
@@ -274,7 +274,7 @@ class _DocxReader:
         """Return the lines of an embedded chunk (w:altChunk): HTML, text or another .docx; name any other kind."""
         _, target, mode = self.rels.get(chunk.get(f"{R}id", ""), ("", "", ""))
         if not target or mode == "External" or target not in self.package.names:
-            self.skipped.append(SkippedPart(target or "altChunk", "plan_part_missing"))
+            self.skipped.append(SkippedPart(target or "altChunk", "missing"))
             return []
         data = self.package.zip.read(target)
         extension = posixpath.splitext(target)[1].lower()
@@ -287,7 +287,7 @@ class _DocxReader:
             self.skipped += inner.skipped
             lines = inner.text.splitlines()
         else:
-            self.skipped.append(SkippedPart(target, "plan_part_chunk_type"))
+            self.skipped.append(SkippedPart(target, "chunk_type"))
             return []
         self.parts.append(f"嵌入内容（{target}）")
         return lines
@@ -355,12 +355,12 @@ class _DocxReader:
                 boxes += self.block_lines(child)
                 self.parts.append("文本框")
             elif tag == f"{A}blip":
-                self._skip_related(child, f"{R}embed", "plan_part_image")
-                self._skip_related(child, f"{R}link", "plan_part_image")
+                self._skip_related(child, f"{R}embed", "image")
+                self._skip_related(child, f"{R}link", "image")
             elif tag == f"{V}imagedata":
-                self._skip_related(child, f"{R}id", "plan_part_image")
+                self._skip_related(child, f"{R}id", "image")
             elif tag == f"{OFFICE}OLEObject":
-                self._skip_related(child, f"{R}id", "plan_part_embedded")
+                self._skip_related(child, f"{R}id", "embedded")
             else:
                 self._collect(child, pieces, boxes)
 

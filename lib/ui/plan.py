@@ -192,10 +192,10 @@ def draft_summary(draft: plan.Draft, rows: pd.DataFrame) -> None:
                  not_taken=sum(counts.values())))
     if counts:
         st.markdown(t("plan_not_taken_by_reason", language) + " " + "，".join(
-            f"{t(plan.REASONS[code], language)} **{n}**" for code, n in counts.items()))
+            f"{t(f'plan_reason_{code}', language)} **{n}**" for code, n in counts.items()))
     if draft.skipped:
         st.warning(t("plan_skipped_parts", language) + "\n" + "\n".join(
-            f"- {md(s.part)}：{t(s.reason, language)}" for s in draft.skipped))
+            f"- {md(s.part)}：{t(f'plan_part_{s.reason}', language)}" for s in draft.skipped))
     else:
         st.caption(t("plan_no_skipped_parts", language))
     if draft.new_departments:
