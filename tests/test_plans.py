@@ -398,6 +398,23 @@ def test_the_plan_page_shows_a_documents_structure_and_each_rows_problems(monkey
     assert not [b for b in at.button if b.key == "plan_publish"]  # not signed in
 
 
+def test_the_indicator_page_shows_the_plans_context_beside_its_target(monkeypatch, fresh_dir, tmp_path):
+    from streamlit.testing.v1 import AppTest
+
+    document = FIXTURES / "plans" / "nantong_2023.docx"
+    assert run_cli("plan", "draft", document, "--data-dir", fresh_dir, "--out", tmp_path / "d.csv").returncode == 0
+    assert run_cli("plan", "publish", tmp_path / "d.csv", "--data-dir", fresh_dir, "--plan", document).returncode == 0
+    monkeypatch.setenv("KPI_DATA_DIR", str(fresh_dir))
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60).run()
+    at.selectbox(key="year_zh").set_value(2023).run()
+    at.switch_page("pages/indicator.py")
+    at.query_params["id"] = "express_volume"
+    at.run()
+    assert not at.exception
+    # the Nantong plan: 全省快递业务量预计突破100亿件, beside the city's 快递业务量 (carried as express_volume)
+    assert "计划引用的背景数字：全省 100亿件（主要目标）" in [c.value for c in at.caption]
+
+
 def test_the_plan_editor_flips_edits_adds_and_deletes_rows_with_the_checks_of_publish():
     from lib.ui.plan import HAND, PREVIOUS, SHOWN_REASON, TAKEN_CELL, draft_file_rows, edited_rows
 

@@ -162,7 +162,7 @@ def edited_rows(base: pd.DataFrame, state: dict, year: int) -> pd.DataFrame:
         filled = complete_hand_row({k: v for k, v in row.items() if k in DRAFT_COLUMNS}, year, taken_ids)
         taken_ids.add(filled["id"])
         filled[TAKEN_CELL] = row.get(TAKEN_CELL, True) is not False
-        filled[HAND] = f"+{i + 1}"
+        filled[HAND] = str(i + 1)
         added.append(filled)
     if added:
         current = pd.concat([current, pd.DataFrame(added)], ignore_index=False)
@@ -244,7 +244,7 @@ def draft_editor(draft: plan.Draft, ds: Dataset, editor: str) -> tuple[pd.DataFr
                           for column, label in _column_labels(language).items()
                           if column not in ("kind", "unit", "comparator")},
                    })
-    added = {hand: texts for hand, texts in by_row.items() if isinstance(hand, str)}
+    added = {hand: texts for hand, texts in by_row.items() if isinstance(hand, str) and hand}
     if added:
         st.error("\n".join(f"- {t('plan_row_problems', language, row=hand, problems='；'.join(texts))}"
                            for hand, texts in added.items()))
