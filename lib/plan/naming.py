@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from lib.kinds import KINDS, UNKNOWN_KIND
 from lib.plan.candidates import NEW_THIS_YEAR, NOT_BELOW, RATE_NOUN, ZERO
 from lib.plan.model import Mention
 
@@ -81,7 +82,7 @@ def unit_for(mention: Mention, kind: str) -> str:
         return "例" if re.search(r"感染|病例|伤亡|死亡", mention.phrase) else "起"
     if re.search(r"(?:率|比例|占比|比重)$", mention.phrase):
         return "%"
-    if mention.value is None and kind == "flow":  # a growth rate alone: the unit its name is counted in
+    if mention.value is None and KINDS.get(kind, UNKNOWN_KIND).sums_months:  # a growth rate alone: its name's unit
         if re.search(r"收入|总量|金额", mention.phrase):
             return "亿元"
         return "亿件" if re.search(r"业务量|件量", mention.phrase) else ""
