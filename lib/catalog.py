@@ -63,14 +63,14 @@ class Catalog:
     def suggest_indicators(self, text: str, limit: int = 3) -> list[str]:
         """Return the indicator names closest to a mistyped one."""
         names = list(self._name_index())
-        close = difflib.get_close_matches(_name_key(text), names, n=limit, cutoff=0.4)
+        close = difflib.get_close_matches(_name_key(text), names, n=limit * 3, cutoff=0.4)  # aliases name one twice
         out: list[str] = []
         for key in close:
             ind = self._name_index()[key]
             label = f"{self.indicators.loc[ind, 'name_zh']} ({ind})"
             if label not in out:
                 out.append(label)
-        return out
+        return out[:limit]
 
     def _name_index(self) -> dict[str, str]:
         if not hasattr(self, "_names"):
