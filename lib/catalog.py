@@ -36,6 +36,7 @@ class Catalog:
     indicators: pd.DataFrame
     regions: pd.DataFrame
     plans: pd.DataFrame = field(default_factory=empty_plans)
+    aliases: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["indicator", "alias"]))
 
     def years(self) -> list[int]:
         """Return the years that have targets, ascending."""
@@ -62,14 +63,14 @@ class Catalog:
     def suggest_indicators(self, text: str, limit: int = 3) -> list[str]:
         """Return the indicator names closest to a mistyped one."""
         names = list(self._name_index())
-        close = difflib.get_close_matches(_name_key(text), names, n=limit, cutoff=0.4)
+        close = difflib.get_close_matches(_name_key(text), names, n=limit * 3, cutoff=0.4)  # aliases name one twice
         out: list[str] = []
         for key in close:
             ind = self._name_index()[key]
             label = f"{self.indicators.loc[ind, 'name_zh']} ({ind})"
             if label not in out:
                 out.append(label)
-        return out
+        return out[:limit]
 
     def _name_index(self) -> dict[str, str]:
         if not hasattr(self, "_names"):
@@ -80,6 +81,9 @@ class Catalog:
             for _, row in self.targets.iterrows():
                 if not row["region"]:
                     index.setdefault(_name_key(row["name_zh"]), row["indicator"])
+            for indicator, alias in zip(self.aliases["indicator"], self.aliases["alias"], strict=True):
+                if indicator in self.indicators.index:  # other names, as data (邮政行业业务总量)
+                    index.setdefault(_name_key(alias), indicator)
             self._names = index
         return self._names
 
@@ -113,7 +117,16 @@ def load_catalog(data_dir: Path) -> Catalog:
     """Return the catalog read from data_dir/targets.csv, regions.csv and plans.csv; raise InputError."""
     regions = load_regions(Path(data_dir) / "regions.csv")
     targets, indicators = load_targets(Path(data_dir) / "targets.csv", regions)
-    return Catalog(targets=targets, indicators=indicators, regions=regions, plans=load_plans(data_dir))
+    return Catalog(targets=targets, indicators=indicators, regions=regions, plans=load_plans(data_dir),
+                   aliases=load_aliases(Path(data_dir) / "aliases.csv"))
+
+
+def load_aliases(path: Path) -> pd.DataFrame:
+    """Return an indicator's other names (aliases.csv: indicator, alias); an absent file gives none."""
+    if not path.is_file():
+        return pd.DataFrame(columns=["indicator", "alias"])
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    return frame.reindex(columns=["indicator", "alias"]).fillna("")
 
 
 def load_regions(path: Path) -> pd.DataFrame:

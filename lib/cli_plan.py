@@ -1,8 +1,10 @@
 """The plan commands of the command line: python -m lib.cli plan draft|publish|revert|log.
 
-draft: a plan document (.txt, .docx, PDF) and the earlier targets into next year's draft (targets.csv's columns and
-needs_review); publish: a reviewed draft (as saved from Excel too) into targets.csv, with the plan's tasks, record and
-document, all or nothing; revert: put back what a publication replaced; log: the publications.
+draft: a plan document (.txt, .docx, PDF) and the earlier targets into next year's draft: every figure of the plan, the
+targets taken and every other figure with the reason it is not one (targets.csv's columns and taken, needs_review,
+reason, figure); publish: a reviewed draft's taken rows (as saved from Excel too) into targets.csv, with the plan's
+tasks, record, context figures and document, all or nothing; revert: put back what a publication replaced; log: the
+publications.
 """
 
 from __future__ import annotations
@@ -56,13 +58,13 @@ def cmd_plan_draft(args: argparse.Namespace) -> int:
         print(f"error: {t('problem_file', lang, file=document.name)}: {t('err_plan_no_items', lang)}",
               file=sys.stderr)
         return EXIT_DATA
-    draft = plan.draft_targets(parse, year, plan.read_targets(data_dir / "targets.csv"))
+    draft = plan.draft_document(data_dir, document, year)
     try:
         written = plan.write_draft(draft.rows, args.out)
     except OSError as exc:
         print(f"error: {exc.strerror or exc}: {args.out}", file=sys.stderr)
         return EXIT_DATA
-    print(draft.summary())
+    print(draft.summary(lang))
     print(f"→ {written}")
     return EXIT_OK
 
@@ -94,6 +96,12 @@ def cmd_plan_publish(args: argparse.Namespace) -> int:
             tasks=published.tasks))
     if published.plan is not None:
         print(t("plan_recorded", lang, plan=published.plan.citation(lang), issuer=published.plan.issuer(lang)))
+    if published.context:
+        print(t("plan_published_context", lang, n=published.context))
+    if published.aliases:
+        print(t("plan_published_aliases", lang, names="、".join(published.aliases)))
+    if published.notes:
+        print("  [!] " + t("plan_english_names_unknown", lang, issuer="、".join(published.notes)))
     for warning in published.warnings:
         print("  [?] " + warning.message(lang))
     return EXIT_OK

@@ -106,6 +106,7 @@ def data_signature(data_dir: Path) -> tuple:
     data_dir = Path(data_dir)
     _settle(data_dir)
     return files_signature(data_dir, [data_dir / "targets.csv", data_dir / "regions.csv", data_dir / "plans.csv",
+                                      data_dir / "aliases.csv", data_dir / "plan_context.csv",
                                       *actuals_files(actuals_source(data_dir))])
 
 

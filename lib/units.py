@@ -19,6 +19,19 @@ UNITS: dict[str, tuple[str, float]] = {
     "起": ("incidents", 1.0),
     "%": ("percent", 1.0),
     "分": ("score", 1.0),
+    # counts plans set targets in (#23): 新建智能信报箱150组, 开通邮路20条, 投放新能源车辆300辆…
+    "组": ("sets", 1.0),
+    "套": ("sets", 1.0),
+    "条": ("lines", 1.0),
+    "辆": ("vehicles", 1.0),
+    "台": ("devices", 1.0),
+    "项": ("items", 1.0),
+    "座": ("sites", 1.0),
+    "户": ("households", 1.0),
+    "场": ("events", 1.0),
+    "批": ("batches", 1.0),
+    "吨": ("tonnes", 1.0),
+    "公里": ("km", 1.0),
 }
 
 # Other spellings analysts use for the same unit.
@@ -31,6 +44,8 @@ UNIT_ALIASES: dict[str, str] = {
     "处": "家",
     "次": "起",
     "人": "人次",
+    "名": "人次",
+    "所": "家",
 }
 
 # Families whose values may be added across regions (a rate or a score may not).

@@ -17,6 +17,7 @@ score, card = view.score, build_card(view.score, year, as_of, lang)
 
 title.title(card.title)
 st.caption(f"{format_period(year, as_of, lang)} · {t(KINDS[score.kind].label_key, lang)} · {card.target_text}")
+ui.plan_context_line(year, target_id, lang)
 ui.status_badge(card.status, card.status_text)
 st.subheader(gap_sentence(score, lang))
 ui.headline_metrics(score, card, lang)

@@ -248,7 +248,8 @@ def built_keys() -> dict[str, set[str]]:
               "severity_": ("error", "warning"), "layout_": ("long", "wide", "bulletin", "mixed"),
               "encoding_": ("utf-8-sig", "gb18030", "xlsx", "xls", "xlsb", "ods"),
               # category_label and department_label show an unknown value as it is: the bundled plan's values.
-              "cat_": set(targets["category"]), "dept_": departments}
+              "cat_": set(targets["category"]), "dept_": departments,
+              "plan_reason_": plan.REASONS, "plan_part_": plan.PART_REASONS}
     return {prefix: {prefix + v for v in vs} for prefix, vs in values.items()}
 
 

@@ -113,9 +113,15 @@ def test_the_draft_carries_last_years_targets_and_leaves_the_countrys_figure_out
     data_dir, draft, _ = new_year
     assert (draft.returncode, draft.stderr) == (0, "")
     lines = draft.stdout.splitlines()
-    assert lines[0] == "2022年目标草稿：11行（沿用上年指标10项，新指标1项，待核对2行）"
-    assert lines[2] == "新增（待核对）：service_stations（综合服务站）"
-    assert lines[4] == "背景数字（未列入草稿）：全国快递业务量 1200亿件（主要目标）"
+    assert lines[0] == "2022年目标草稿：采纳11项（沿用上年指标10项，新指标1项，待核对2行）"
+    # every other figure, by reason, counted by hand: the 文号; 2022年 in the 通知's title, the plan's title and the
+    # 实事 heading, 2022年3月28日; in names: 2022年 twice and 3件 in the 《》 titles, 两进一出, 二次包装; the plan's
+    # own parts: 3件实事, 2项重点工作, 2个方面, 4项工作, 三件实事; the country's 1200亿件.
+    assert lines[1] == ("未采纳的数字16处：背景数字 1，日期或期限 4，名称中的数字 5，计划自身的条目数 5，"
+                        "文号或成文日期 1")
+    assert lines[2] == "未能读取的文件部分0处：—"
+    assert lines[4] == "新增（待核对）：service_stations（综合服务站）"
+    assert lines[6] == "背景数字（不列为目标）：全国快递业务量 1200亿件（主要目标）"
     targets = open_dataset(data_dir).catalog.targets_for(2022).set_index("id")
     assert len(targets) == 11 and "service_stations" in targets.index
     row = targets.loc["express_volume"]

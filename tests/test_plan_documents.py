@@ -55,7 +55,7 @@ def same_plan(text: str, expected: str) -> None:
 ], ids=["utf8", "bom", "gbk", "gb18030", "utf16"])
 def test_text_encodings_read_the_same(encode):
     text = OTHER_CITY.read_text(encoding="utf-8")
-    read = read_plan_document("无锡计划.txt", encode(text))
+    read = read_plan_document("无锡计划.txt", encode(text)).text
     assert read.splitlines()[1] == "无锡市邮政管理局文件"
     same_plan(read, text)
 
@@ -176,7 +176,7 @@ def office_docx(text: str) -> bytes:
 
 def test_plain_docx_reads_as_the_text():
     text = OTHER_CITY.read_text(encoding="utf-8")
-    read = read_plan_document("plan.docx", plain_docx(text))
+    read = read_plan_document("plan.docx", plain_docx(text)).text
     assert [line for line in read.splitlines()] == [line.strip() for line in text.splitlines() if line.strip()]
     same_plan(read, text)
 
@@ -189,7 +189,7 @@ def test_office_docx_reads_the_same(year, numbered):
     # key works, work items and section headings numbered by Word, none typed; runs split, soft breaks
     assert len(body.findall(f".//{qn('w:numPr')}")) == numbered
     assert len(body.findall(f".//{qn('w:br')}")) > 5 and len(body.findall(f".//{qn('w:proofErr')}")) > 50
-    read = read_plan_document(f"{year}年工作要点.docx", data)
+    read = read_plan_document(f"{year}年工作要点.docx", data).text
     assert "删去的字" not in read and "隐藏的字" not in read
     same_plan(read, text)
     lines = read.splitlines()
@@ -228,7 +228,7 @@ def test_docx_numbering_levels_restarts_and_formats():
     list_number = document.add_paragraph("样式编号", style="List Number")  # numbered through its style
     assert list_number._p.pPr.numPr is None
     document.add_paragraph("再一项", style="List Number")
-    read = read_plan_document("levels.docx", docx_bytes(document)).splitlines()
+    read = read_plan_document("levels.docx", docx_bytes(document)).text.splitlines()
     assert read == ["一、总体要求", "（一）目标", "1. 业务量", "2. 收入", "（二）措施", "1. 进村", "1.1 法定编号",
                     "二、保障", "十一、附则", "十二、又一条", "十四、编号过后", "1. 样式编号", "2. 再一项"]
 
@@ -254,7 +254,7 @@ def test_soft_breaks_join_a_wrapped_sentence_and_split_finished_ones():
     paragraph.add_run("2. 推动促进行业发展。").add_break()
     paragraph.add_run("Express").add_break()
     paragraph.add_run("volume")
-    assert read_plan_document("b.docx", docx_bytes(document)).splitlines() == [
+    assert read_plan_document("b.docx", docx_bytes(document)).text.splitlines() == [
         "快递业务量完成24亿件、同比增长15%。（市场监管处牵头）", "2. 推动促进行业发展。", "Express volume"]
 
 
@@ -286,7 +286,7 @@ def table_docx(text: str) -> bytes:
 
 def test_docx_task_table_reads_as_numbered_items():
     text = OTHER_CITY.read_text(encoding="utf-8")
-    read = read_plan_document("table.docx", table_docx(text))
+    read = read_plan_document("table.docx", table_docx(text)).text
     assert "3. 力争年底可循环快递箱（盒）使用量达5万个。（市场监管处牵头）" in read.splitlines()
     assert "二、推进快递包装绿色转型" in read.splitlines()
     same_plan(read, text)
@@ -304,7 +304,7 @@ def test_docx_table_merged_lead_cell_and_plain_table():
     table.cell(3, 2).text = "办公室"
     layout = document.add_table(rows=1, cols=2)
     layout.cell(0, 0).text, layout.cell(0, 1).text = "苏州市邮政管理局", "2022年3月28日"
-    assert read_plan_document("t.docx", docx_bytes(document)).splitlines() == [
+    assert read_plan_document("t.docx", docx_bytes(document)).text.splitlines() == [
         "1. 建成绿色网点。（市场监管处牵头）", "2. 推广循环箱。（市场监管处牵头）", "3. 开展培训。（办公室牵头）",
         "苏州市邮政管理局 2022年3月28日"]
 
@@ -366,7 +366,7 @@ def test_pdf_with_text_layer_reads_the_same(pdfs, year):
     if year not in pdfs:
         pytest.skip("the 2021 plan text is not beside the repository")
     text, data = pdfs[year]
-    read = read_plan_document(f"{year}年工作要点.pdf", data)
+    read = read_plan_document(f"{year}年工作要点.pdf", data).text
     lines = read.splitlines()
     assert not [line for line in lines if re.fullmatch(r"— \d+ —", line)]  # page numbers dropped
     assert lines.count(f"苏州市邮政管理局{year}年工作要点") == 1  # the running header dropped, the title kept
@@ -422,7 +422,7 @@ def unmapped_font_pdf() -> bytes:
 def test_minimal_pdf_with_text_reads():
     font = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"
     data = minimal_pdf(b"BT /F1 12 Tf 72 700 Td (Work plan 2022) Tj ET", b"<< /Font << /F1 5 0 R >> >>", [font])
-    assert read_plan_document("plain.pdf", data) == "Work plan 2022"
+    assert read_plan_document("plain.pdf", data).text == "Work plan 2022"
 
 
 def xlsx_bytes() -> bytes:

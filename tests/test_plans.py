@@ -17,8 +17,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from lib import plan, store
-from lib.catalog import TARGET_COLUMNS, load_catalog
+from lib import plan, store, units
+from lib.catalog import TARGET_COLUMNS, load_catalog, load_regions
 from lib.dataset import open_dataset
 from lib.engine import scorecard
 from lib.plan.header import read_header
@@ -163,7 +163,7 @@ def test_publish_then_revert_puts_every_file_back_byte_for_byte(drafted):
     assert run_cli("plan", "publish", draft, "--data-dir", data_dir, "--plan", document, "--user", "li").returncode == 0
     after = definitions(data_dir)
     assert {k for k in after if after[k] != before.get(k)} == {"targets.csv", "tasks.csv", "plans.csv",
-                                                               "plans/2022_plan_2022.docx"}
+                                                               "plans/2022_plan_2022.docx", "plan_context.csv"}
     assert open_dataset(data_dir).catalog.years() == [2021, 2022]
     log = run_cli("plan", "log", "--data-dir", data_dir, "--lang", "en")
     assert re.fullmatch(r"000001  2022  \S+ \S+  li  draft.csv  11 rows  active\n", log.stdout)
@@ -213,7 +213,7 @@ def test_a_draft_saved_back_from_excel_publishes(drafted, tmp_path, encoding):
 def test_a_draft_with_problems_is_refused_in_chinese_and_nothing_changes(drafted, tmp_path):
     data_dir, draft, document = drafted
     frame = pd.read_csv(draft, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    frame.loc[frame["id"] == "service_stations", "unit"] = "组"
+    frame.loc[frame["id"] == "service_stations", "unit"] = "箱"
     frame.loc[frame["id"] == "express_volume", "baseline_year"] = "2022"
     bad = tmp_path / "bad.csv"
     bad.write_bytes(frame.to_csv(index=False).encode("utf-8-sig"))
@@ -223,8 +223,7 @@ def test_a_draft_with_problems_is_refused_in_chinese_and_nothing_changes(drafted
     assert result.stderr.splitlines() == [
         "草稿 bad.csv 有2处问题，未发布（目标文件未改动）：",
         "  bad.csv 第4行「baseline_year」：基期年度应早于目标年度",
-        "  bad.csv 第12行「unit」：单位「组」不在单位表中，可用：元, 万元, 亿元, 件, 万件, 亿件, 个, 万个, 人次, "
-        "万人次, 家, 例, 起, %, 分"]
+        f"  bad.csv 第12行「unit」：单位「箱」不在单位表中，可用：{', '.join(units.UNITS)}"]
     assert snapshot(data_dir) == before  # byte for byte: not even a log
 
 
@@ -276,7 +275,7 @@ def test_parse_plan_reads_word(tmp_path):
 # Per copy of the data, forks a child that publishes (or reverts) and SIGKILLs itself at its N-th step.
 KILL_AT_EACH_STEP = """
 import json, os, signal, sys
-from lib import plan, store
+from lib import plan, store, units
 operation, draft, document, copies = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
 endings = []
 for step, data_dir in enumerate(copies, start=1):
@@ -384,11 +383,64 @@ def test_the_plan_page_shows_a_documents_structure_and_each_rows_problems(monkey
     draft = at.data_editor[0].value.set_index("id")
     assert draft.at["express_volume", "_previous"] == "2021: 24亿件 +15%"  # what a leader asks first
     assert draft.at["express_volume", "target_value"] == "12.5" and draft.at["express_volume", "_problems"] == ""
-    assert draft.at["new_residential_smart_mailboxes", "_problems"] == \
-        "单位「组」不在单位表中，可用：元, 万元, 亿元, 件, 万件, 亿件, 个, 万个, 人次, 万人次, 家, 例, 起, %, 分"
+    assert draft.at["express_volume", "_taken"] and draft.at["express_volume", "figure"] == "12.5亿件、5%"
+    assert draft.at["new_residential_smart_mailboxes", "_problems"] == ""  # 组 is a unit plans count in
     assert draft.at["service_stations", "_previous"] == ""  # new this year
-    assert "有1处问题须先改正（见“问题”列），另有7处待核对" in [e.value for e in at.error]
-    assert not [b for b in at.button if b.key == "plan_publish"]
+    # every other figure is a row of its own, not taken, with its reason: 28 taken and 27 not (test_plan_draft)
+    assert (int(draft["_taken"].sum()), int((~draft["_taken"]).sum())) == (28, 27)
+    national = draft[draft["name_zh"] == "全国快递业务量"].iloc[0]
+    assert (bool(national["_taken"]), national["_reason"], national["target_value"]) == \
+        (False, "背景数字：全国", "1225")
+    text = "\n".join(m.value for m in at.markdown)
+    assert "未采纳的数字，按原因： 背景数字 **3**，日期或期限 **6**，名称中的数字 **11**" in text
+    assert "采纳28项（沿用上年22项，新指标6项），未采纳27处" in "\n".join(c.value for c in at.caption)
+    assert "草稿可以发布：28项目标，8处待核对" in [e.value for e in at.success]
+    assert not [b for b in at.button if b.key == "plan_publish"]  # not signed in
+
+
+def test_the_indicator_page_shows_the_plans_context_beside_its_target(monkeypatch, fresh_dir, tmp_path):
+    from streamlit.testing.v1 import AppTest
+
+    document = FIXTURES / "plans" / "nantong_2023.docx"
+    assert run_cli("plan", "draft", document, "--data-dir", fresh_dir, "--out", tmp_path / "d.csv").returncode == 0
+    assert run_cli("plan", "publish", tmp_path / "d.csv", "--data-dir", fresh_dir, "--plan", document).returncode == 0
+    monkeypatch.setenv("KPI_DATA_DIR", str(fresh_dir))
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60).run()
+    at.selectbox(key="year_zh").set_value(2023).run()
+    at.switch_page("pages/indicator.py")
+    at.query_params["id"] = "express_volume"
+    at.run()
+    assert not at.exception
+    # the Nantong plan: 全省快递业务量预计突破100亿件, beside the city's 快递业务量 (carried as express_volume)
+    assert "计划引用的背景数字：全省 100亿件（主要目标）" in [c.value for c in at.caption]
+
+
+def test_the_plan_editor_flips_edits_adds_and_deletes_rows_with_the_checks_of_publish():
+    from lib.ui.plan import HAND, PREVIOUS, SHOWN_REASON, TAKEN_CELL, draft_file_rows, edited_rows
+
+    drafted = plan.draft_targets(plan.parse_plan((FIXTURES / "plan_2022.txt").read_text(encoding="utf-8")), 2022,
+                                 plan.read_targets(REPO / "data" / "targets.csv"))
+    base = drafted.rows.copy()
+    base.insert(0, TAKEN_CELL, base["taken"].map(plan.is_taken))
+    base[PREVIOUS], base[SHOWN_REASON], base[HAND] = "", "", ""
+    national = int(base.index[base["name_zh"] == "全国快递业务量"][0])
+    volume = int(base.index[base["id"] == "express_volume"][0])
+    state = {"edited_rows": {national: {TAKEN_CELL: True}, volume: {"target_value": "13", "unit": "箱"}},
+             "deleted_rows": [int(base.index[base["id"] == "service_stations"][0])],
+             "added_rows": [{"name_zh": "新增智能快件箱", "target_value": "2", "unit": "万个", "kind": "flow",
+                             "lead_departments": "市场监管处"}, {"name_zh": "无值的行", TAKEN_CELL: True}]}
+    rows = draft_file_rows(edited_rows(base, state, 2022))
+    assert len(rows) == len(base) - 1 + 2 and "service_stations" not in set(rows["id"])
+    added = rows.iloc[-2]
+    assert (added["taken"], added["id"], added["year"], added["aggregation"], added["baseline_year"]) == \
+        ("是", "new_parcel_lockers", "2022", "sum", "2021")  # filled as a drafted row would be
+    regions = load_regions(REPO / "data" / "regions.csv")
+    problems = [p for p in plan.validate_draft(rows, plan.read_targets(REPO / "data" / "targets.csv"), regions)
+                if p.severity == "error"]
+    located = {(p.row, p.column) for p in problems}
+    assert (volume + 2, "unit") in located  # the edited unit, at its row in the draft file
+    assert (len(rows) + 1, "target_value") in located  # the hand row without a value
+    assert (national + 1, "id") not in located  # flipped to taken, checked like the others
 
 
 def test_an_analyst_publishes_from_the_page_in_english(monkeypatch, fresh_dir):

@@ -1,15 +1,17 @@
 """Work plans (工作要点 and 民生实事): documents as they arrive, their tasks and candidate targets, next year's draft.
 
-structure: sections, items and lead departments, linked to targets.csv; candidates: the numbers in the prose;
-documents (word, pdf): .txt, .docx and PDF into plain text; header: the document's 文号, issuer, title and date;
-draft: next year's targets drafted from a plan and the earlier targets; review: the draft read back from Excel and
-checked by targets.csv's rules; publish: the reviewed draft, the plan's tasks and record written all or nothing.
+model: the shapes shared by every step; text: what the document readers share; documents (word, package, pdf):
+.txt, .docx and PDF into plain text, with the parts not read; header: the document's 文号, issuer, title and date;
+structure: sections, items and departments (departments: every form plans write them), linked to targets.csv;
+figures: every quantified statement (reading for recall); classify: taken or not, and why; candidates: the words
+around a figure (name, comparator, growth, scope); draft (matching, naming, draft_rows): next year's draft, every
+figure in it; review: the draft read back from Excel and checked by targets.csv's rules; publish (context): the
+reviewed draft's taken rows, the plan's tasks, record and context figures written all or nothing.
 """
 
 from lib.plan.candidates import (
     CANDIDATE_COLUMNS,
     CSV_ENCODING,
-    QUANTITY,
     UNITS,
     Statement,
     TargetCandidate,
@@ -27,16 +29,42 @@ from lib.plan.candidates import (
     source_text_clauses,
     statements_in_text,
 )
+from lib.plan.classify import REASONS, Reading, read_figures
+from lib.plan.context import context_for, load_context
+from lib.plan.departments import resolve_departments, split_departments
 from lib.plan.documents import read_plan_document
-from lib.plan.draft import DRAFT_COLUMNS, REVIEW_COLUMN, Draft, draft_targets
+from lib.plan.draft import (
+    DRAFT_COLUMNS,
+    FIGURE_COLUMN,
+    REASON_COLUMN,
+    REVIEW_COLUMN,
+    TAKEN_COLUMN,
+    Draft,
+    draft_targets,
+    is_taken,
+    reason_code,
+    reason_label,
+    translate_reason,
+)
+from lib.plan.figures import Figure, find_figures
 from lib.plan.header import PlanHeader, read_header
-from lib.plan.publish import DraftRefused, PlanDocument, Published, plan_record, publications, publish_draft
+from lib.plan.publish import (
+    DraftRefused,
+    PlanDocument,
+    Published,
+    draft_document,
+    load_aliases,
+    plan_record,
+    publications,
+    publish_draft,
+)
 from lib.plan.review import (
     draft_csv_bytes,
     is_publishable,
     previous_targets,
     published_targets,
     read_draft,
+    taken_only,
     targets_csv_bytes,
     validate_draft,
     write_draft,
@@ -70,30 +98,39 @@ from lib.plan.structure import (
     tasks_frame,
     write_outputs,
 )
+from lib.plan.text import PART_REASONS, PlanText, SkippedPart
 
 __all__ = [
     "CANDIDATE_COLUMNS",
     "CSV_ENCODING",
     "DRAFT_COLUMNS",
+    "FIGURE_COLUMN",
     "KEY_WORK",
     "LIST_NAME",
     "LIVELIHOOD",
     "MAIN_GOAL",
     "MAIN_GOAL_SECTION",
-    "QUANTITY",
+    "PART_REASONS",
+    "REASONS",
+    "REASON_COLUMN",
     "REVIEW_COLUMN",
+    "TAKEN_COLUMN",
     "TASK_COLUMNS",
     "UNITS",
     "WORK_ITEM",
     "Draft",
     "DraftRefused",
+    "Figure",
     "PlanDocument",
     "PlanFiles",
     "PlanHeader",
     "PlanItem",
     "PlanParse",
+    "PlanText",
     "Published",
+    "Reading",
     "Section",
+    "SkippedPart",
     "Statement",
     "TargetCandidate",
     "candidates_frame",
@@ -101,18 +138,24 @@ __all__ = [
     "chinese_count",
     "compact_text",
     "context_figures_in_text",
+    "context_for",
     "declared_count",
     "department_counts",
     "draft_csv_bytes",
+    "draft_document",
     "draft_targets",
     "figure_scope",
     "find_context_figures",
+    "find_figures",
     "find_statements",
     "find_target_candidates",
     "format_number",
     "is_livelihood_heading",
     "is_publishable",
+    "is_taken",
     "link_targets",
+    "load_aliases",
+    "load_context",
     "load_tasks",
     "match_candidate",
     "numbering_gaps",
@@ -126,16 +169,23 @@ __all__ = [
     "publish_draft",
     "published_targets",
     "read_draft",
+    "read_figures",
     "read_header",
     "read_plan_document",
     "read_targets",
     "read_tasks",
+    "reason_code",
+    "reason_label",
+    "resolve_departments",
     "source_text_clauses",
+    "split_departments",
     "split_lead",
     "statements_in_text",
     "summary",
+    "taken_only",
     "targets_csv_bytes",
     "tasks_frame",
+    "translate_reason",
     "validate_draft",
     "write_draft",
     "write_outputs",

@@ -1,18 +1,20 @@
-"""Candidate targets: the numbers with units in a plan's prose that read like targets, and their targets.csv rows."""
+"""Candidate targets: the figures of a plan's prose that read like targets (their names, comparators and growth
+rates), the figures it quotes for the country or the province (context), and its targets without a number.
+
+The numbers come from the recall (lib/plan/figures.py); this module reads the words around them.
+"""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from lib.kinds import KINDS
-
-if TYPE_CHECKING:
-    from lib.plan.structure import PlanParse
+from lib.plan.figures import find_figures
+from lib.plan.model import PlanParse, TargetCandidate
 
 CANDIDATE_COLUMNS = ["list_type", "number", "phrase", "value", "unit", "comparator", "growth_pct",
                      "matched_target_id", "clause"]
@@ -20,29 +22,37 @@ CSV_ENCODING = "utf-8-sig"  # the BOM makes Chinese Excel read UTF-8
 
 SOURCE_TEXT_LABEL = re.compile(r"^(?:重点工作|工作要点|民生实事)\d+[：:]")
 
-# Longest first, so 万人次 wins over 万人 and 个百分点 over 个.
+# The units a target may be counted in (the recall finds more: 年, 号, 届…).
 UNITS = sorted([
-    "%", "％", "个百分点", "亿元", "万元", "元", "亿件", "万件", "件", "万个",
+    "%", "个百分点", "亿元", "万元", "元", "亿件", "万件", "件", "万个",
     "个", "万人次", "人次", "万人", "人", "家", "辆", "台", "套", "组",
-    "条", "座", "所", "批", "场", "次", "项", "起", "公里", "吨",
-    "户", "处", "名", "小时", "万", "亿",
+    "条", "座", "所", "批", "场", "次", "项", "起", "例", "公里", "吨",
+    "户", "处", "名", "小时", "万", "亿", "分",
 ], key=len, reverse=True)
-QUANTITY = re.compile(r"(?<![\d.．])(\d+(?:,\d{3})*(?:\.\d+)?)\s*(" + "|".join(map(re.escape, UNITS)) + ")")
 # A number followed by these counts the plan itself (60项工作, 7件实事, 6个方面) or its campaigns, not a target.
-NOT_A_TARGET_AFTER = ("工作", "方面", "实事", "周年", "专项")
+NOT_A_TARGET_AFTER = ("工作", "方面", "实事", "周年", "专项", "重点任务", "任务", "举措", "措施")
 AFTER_COMPARATOR = {"及以上": "≥", "以上": "≥", "以下": "≤", "以内": "≤", "左右": "≈"}
 # Stripped from the end of the words before a number; finding one marks the number as a target.
 TARGET_VERBS = sorted([
     "力争达到", "保持在", "控制在", "不低于", "不少于", "不超过", "不高于", "提升至", "提升到", "提高至",
     "提高到", "达到", "完成", "建成", "超过", "高于", "低于", "至少", "确保", "实现",
-    "新增", "累计", "力争", "分别", "提高", "提升", "达", "超", "预计将", "预计", "将", "保持",
+    "新增", "累计", "力争", "分别", "提高", "提升", "达", "超", "预计将", "预计", "将", "保持", "突破", "超出",
 ], key=len, reverse=True)
-VERB_COMPARATOR = {"不超过": "≤", "不高于": "≤", "控制在": "≤", "低于": "<", "超过": ">", "超": ">", "高于": ">"}
+# A verb that opens the words before a number also makes it a target: 新增智能快件箱2万个, 培育重点项目20个.
+OPENING_VERBS = sorted([
+    "新增", "新建", "建成", "培育", "打造", "创建", "完成", "累计建成", "新设", "设立", "实现", "力争新增",
+    "力争建成", "力争培育", "力争打造", "确保建成", "投放", "布设", "开通", "培训", "引进", "发展",
+], key=len, reverse=True)
+NAME_VERBS = ("新增", "新建", "培训")  # kept in the name: the indicator counts what is new this year
+# A count of new things this year: a flow toward the year's number.
+NEW_THIS_YEAR = ("新增", "新建", "培育", "打造", "创建", "新设", "设立", "投放", "布设", "开通", "培训", "引进")
+VERB_COMPARATOR = {"不超过": "≤", "不高于": "≤", "控制在": "≤", "低于": "<", "超过": ">", "超": ">", "高于": ">",
+                   "突破": ">", "超出": ">"}
 LEADING_WORDS = sorted([
-    "力争", "全年", "年底前", "到年底", "年底", "年内", "今年", "确保", "其中", "并",
-    "同时", "建成", "推动", "推进", "我市", "开展",
+    "力争", "全年", "年底前", "到年底", "年底", "年内", "今年", "确保", "其中", "并", "全市", "本市",
+    "同时", "建成", "推动", "推进", "我市", "开展", "当年", "年度",
 ], key=len, reverse=True)
-GROWTH_WORDS = re.compile(r"(?:同比|比上年|较上年|比去年|年均)?(?:增长|增速|增幅)(?:为|达到|达|超过|超)?$")
+GROWTH_WORDS = re.compile(r"(?:同比|比上年|较上年|比去年|年均)?(?:增长|增速|增幅)(?:保持在|保持|为|达到|达|超过|超)?$")
 RATE_NOUN = re.compile(r"(?:率|比例|占比|比重)$")
 CLAUSE_BREAK = "，,；;。：:！？!?"
 PHRASE_BREAK = CLAUSE_BREAK + "、"
@@ -50,7 +60,7 @@ SENTENCE_BREAK = "。；;！？!?"
 CLOSED_ASIDE = re.compile(r"（[^（）]*）|\([^()]*\)")
 # A clause opening with these quotes a figure for more than the city, or a forecast: context, not a target.
 CONTEXT_START = re.compile(r"^(?:据[^，,]{0,15}?(?:预测|预计|统计|测算)[，,]?)?(?:\d{4}年)?(?:预计)?"
-                           r"(全国|全省|全球|国家|江苏省|长三角|全行业预计|行业预计|预计)")
+                           r"(全国|全省|全球|国家|江苏省|浙江省|广东省|山东省|长三角|全行业预计|行业预计|预计)")
 CITY_START = re.compile(r"^(?:\d{4}年)?(?:我市|全市|本市|市区)")
 # the kinds a numberless statement names: 稳中有升 (not below last year) and 零感染 (zero tolerance)
 NOT_BELOW = next(k.name for k in KINDS.values() if k.target_is_last_year)
@@ -61,29 +71,26 @@ MEASURED_NOUN = re.compile(r"(?:率|满意度|比例|占比|比重|指数)$")
 ZERO_WORDING = re.compile(r"“?零(?:感染|事故|伤亡|差错|死亡)”?|不发生(?P<subject>[^，,。；;]{1,20}?(?:事故|事件|案件))"
                           r"|(?P<safe>万无一失)")
 
-@dataclass
-class TargetCandidate:
-    """A number with a unit in the plan's prose that reads like a target."""
-
-    list_type: str
-    number: int | None
-    phrase: str
-    value: float | None
-    unit: str
-    comparator: str
-    growth_pct: float | None
-    clause: str
-    matched_target_ids: list[str] = field(default_factory=list)
-    scope: str = ""  # '' for the city's own figure; 全国, 全省… for a figure the plan quotes as context
-
-    @property
-    def matched_target_id(self) -> str:
-        """Return the ids of the targets.csv rows this number is, joined with ;."""
-        return ";".join(self.matched_target_ids)
-
 
 def _clause_start(text: str, position: int, breaks: str) -> int:
     return max(text.rfind(b, 0, position) for b in breaks) + 1
+
+
+def _phrase_start(text: str, position: int) -> int:
+    """Return where the words before a number begin: after the last break outside brackets (各县（市、区）分别建成 is
+    one phrase), or after the bracket the number stands in (（全国快递业务量1225亿件） begins at 全国)."""
+    depth = 0
+    for i in range(position - 1, -1, -1):
+        char = text[i]
+        if char in "）)":
+            depth += 1
+        elif char in "（(":
+            if depth == 0:
+                return i + 1
+            depth -= 1
+        elif depth == 0 and char in PHRASE_BREAK:
+            return i + 1
+    return 0
 
 
 def _clause_end(text: str, position: int, breaks: str) -> int:
@@ -96,6 +103,17 @@ def _strip_words(phrase: str, words: list[str], at_end: bool) -> tuple[str, list
         phrase = phrase[:-len(word)] if at_end else phrase[len(word):]
         stripped.append(word)
     return phrase, stripped
+
+
+def clean_name(name: str) -> str:
+    """Return a target's name as a table shows it: no 全市/全年 in front, no stray or doubled brackets or quotes."""
+    name, _ = _strip_words(name.strip(" ：:，,、"), LEADING_WORDS, at_end=False)
+    while len(name) > 2 and name[0] in "《“\"‘「" and name[-1] in "》”\"’」" and name.count(name[0]) == 1:
+        name = name[1:-1]
+    for opening, closing in ("《》", "“”", "（）", "()"):
+        if name.count(opening) != name.count(closing):
+            name = name.replace(opening, "").replace(closing, "")
+    return name.strip(" ：:，,、")
 
 
 def _comparator(after_word: str, verbs: list[str]) -> str:
@@ -130,21 +148,27 @@ def figure_scope(text: str, position: int) -> str:
     return scope
 
 
+def _unscoped(name: str) -> str:
+    """Return a context figure's name without its scope: 2021年全国快递业务量 → 快递业务量."""
+    found = CONTEXT_START.match(name)
+    return name[found.end():] if found else name
+
+
 def _figures_in_text(text: str, list_type: str, number: int | None) -> list[TargetCandidate]:
-    """Return the target-like numbers of a text, and every number quoted for a wider scope (with its scope)."""
+    """Return the target-like figures of a text, and every figure quoted for a wider scope (with its scope)."""
     found: list[TargetCandidate] = []
     ends: list[int] = []
-    for match in QUANTITY.finditer(text):
-        start, end = match.span()
+    for figure in find_figures(text):
+        if figure.value is None or figure.unit not in UNITS or figure.form == "word":
+            continue
+        start, end = figure.span
         after = text[end:]
         if text[start - 1:start] == "第" or after.startswith(NOT_A_TARGET_AFTER):
             continue
-        value, unit = float(match.group(1).replace(",", "")), match.group(2).replace("％", "%")
+        value, unit = figure.value, figure.unit
         after_word = next((w for w in AFTER_COMPARATOR if after.startswith(w)), "")
-        phrase_start = _clause_start(text, start, PHRASE_BREAK)
+        phrase_start = _phrase_start(text, start)
         before = text[phrase_start:start].strip()
-        if (aside := max(before.rfind("（"), before.rfind("("))) > before.rfind("）"):
-            before = before[aside + 1:]  # （全国快递业务量1225亿件） names 全国快递业务量
         clause = text[_clause_start(text, start, CLAUSE_BREAK):_clause_end(text, end, CLAUSE_BREAK)].strip()
         scope = figure_scope(text, start)
         growth = GROWTH_WORDS.search(before) if unit == "%" else None
@@ -154,41 +178,55 @@ def _figures_in_text(text: str, list_type: str, number: int | None) -> list[Targ
             follows_previous = (previous is not None and previous.growth_pct is None and not before[:growth.start()]
                                 and not _without_asides(text[ends[at]:phrase_start]).strip(PHRASE_BREAK))
             if follows_previous:
-                previous.growth_pct = value  # 540亿元、同比增长13.8%
+                previous.growth_pct, previous.growth_span = value, (start, end)  # 540亿元、同比增长13.8%
             else:
                 name, _ = _strip_words(before[:growth.start()], LEADING_WORDS, at_end=False)
-                found.append(TargetCandidate(list_type, number, name, None, "", _comparator(after_word, []), value,
-                                             clause, scope=scope))
+                found.append(TargetCandidate(list_type, number, clean_name(name) if not scope else name, None, "",
+                                             _comparator(after_word, []), value, clause, scope=scope,
+                                             span=(start, end), growth_span=(start, end), verb=growth.group(0)))
                 ends.append(end + len(after_word))
             continue
         name, verbs = _strip_words(before, TARGET_VERBS, at_end=True)
+        # the verb may stand a few characters in: 在全市新增快递共配柜体30组, 全年培训…, 力争建成…
+        at, opening = min(((name.find(v), v) for v in OPENING_VERBS if 0 <= name.find(v) <= 4),
+                          key=lambda pair: (pair[0], -len(pair[1])), default=(-1, ""))
+        if opening:
+            name = name[at:] if opening in NAME_VERBS else name[at + len(opening):]
         name, _ = _strip_words(name, LEADING_WORDS, at_end=False)
         is_rate = unit in ("%", "个百分点") and bool(RATE_NOUN.search(name))
-        if not (verbs or after_word or is_rate or scope):
+        if not (verbs or opening or after_word or is_rate or scope):
             continue
         # The thing counted may follow the number: 市区建成3家…工作站 names 市区…工作站.
         tail_start = end + len(after_word)
         tail = text[tail_start:_clause_end(text, tail_start, PHRASE_BREAK)].strip()
         if tail.startswith(("（", "(", "）", ")")):
             tail = ""  # an aside, or the end of one, not the thing counted
-        found.append(TargetCandidate(list_type, number, name + tail, value, unit, _comparator(after_word, verbs),
-                                     None, clause, scope=scope))
+        if not scope:
+            name = clean_name(name + tail)
+            if not name:  # 全市完成23亿件 after 全国快递业务量…: the name of the figure before it
+                earlier = next((c.phrase for c in reversed(found) if c.value is not None), "")
+                name = clean_name(_unscoped(earlier))
+        else:
+            name = name + tail
+        found.append(TargetCandidate(list_type, number, name, value, unit, _comparator(after_word, verbs),
+                                     None, clause, scope=scope, span=(start, end),
+                                     verb="、".join([*verbs, opening, after_word][:3]).strip("、")))
         ends.append(tail_start)
     return found
 
 
 def candidates_in_text(text: str, list_type: str = "", number: int | None = None) -> list[TargetCandidate]:
-    """Return the city's numbers with units in a text that read like targets, with comparator and growth rate."""
+    """Return the city's figures in a text that read like targets, with comparator and growth rate."""
     return [c for c in _figures_in_text(text, list_type, number) if not c.scope]
 
 
 def context_figures_in_text(text: str, list_type: str = "", number: int | None = None) -> list[TargetCandidate]:
-    """Return the numbers a text quotes for the country, the province or a forecast: context, not the city's."""
+    """Return the figures a text quotes for the country, the province or a forecast: context, not the city's."""
     return [c for c in _figures_in_text(text, list_type, number) if c.scope]
 
 
 def find_target_candidates(parse: PlanParse) -> list[TargetCandidate]:
-    """Return the target-like numbers of the 主要目标 and of every item, in plan order."""
+    """Return the target-like figures of the 主要目标 and of every item, in plan order."""
     return [c for item in [*parse.goals, *parse.tasks]
             for c in candidates_in_text(item.text, item.list_type, item.number)]
 
@@ -207,8 +245,10 @@ class Statement:
     number: int | None
     subject: str
     kind: str  # not_below_last_year or zero_tolerance
-    wording: str  # the words that make it a target: 稳中有升, 进一步提升, 零感染, 万无一失…
+    wording: str  # the words that make it a target: 稳中有升, 进一步提升, 零感染…
     clause: str
+    span: tuple[int, int] = (0, 0)  # where its wording stands in the text
+    idiom: bool = False  # 万无一失: may carry an earlier target that said it, never becomes a target by itself
 
 
 def _measured_subjects(words: str) -> list[str]:
@@ -217,24 +257,27 @@ def _measured_subjects(words: str) -> list[str]:
 
 
 def statements_in_text(text: str, list_type: str = "", number: int | None = None) -> list[Statement]:
-    """Return the city's targets without a number in a text: X率稳中有升, 进一步提升X率, 零X, 不发生X事故, X万无一失."""
-    found: list[tuple[int, str, str, str]] = []  # position, subject, kind, wording
+    """Return the city's targets without a number in a text: X率稳中有升, 进一步提升X率, 零X, 不发生X事故, and X万无一失
+    (an idiom: marked so, it never becomes a target by itself)."""
+    found: list[tuple[int, int, str, str, str, bool]] = []  # position, end, subject, kind, wording, idiom
     for match in TREND_AFTER.finditer(text):
         start = _clause_start(text, match.start(), CLAUSE_BREAK)
         subjects, _ = _strip_words(text[start:match.start()].strip(), LEADING_WORDS, at_end=False)
-        found += [(match.start(), s, NOT_BELOW, match.group(0)) for s in _measured_subjects(subjects)]
+        found += [(match.start(), match.end(), s, NOT_BELOW, match.group(0), False)
+                  for s in _measured_subjects(subjects)]
     for match in TREND_BEFORE.finditer(text):
         subjects = text[match.end():_clause_end(text, match.end(), CLAUSE_BREAK)]
-        found += [(match.start(), s, NOT_BELOW, match.group(0)) for s in _measured_subjects(subjects)]
+        found += [(match.start(), match.end(), s, NOT_BELOW, match.group(0), False)
+                  for s in _measured_subjects(subjects)]
     for match in ZERO_WORDING.finditer(text):
         subject = match.group("subject") or match.group(0).strip("“”\"'")
         if match.group("safe"):
             start = _clause_start(text, match.start(), CLAUSE_BREAK)
             subject, _ = _strip_words(text[start:match.start()].strip(), TARGET_VERBS, at_end=True)
             subject, _ = _strip_words(subject, LEADING_WORDS, at_end=False)
-        found.append((match.start(), subject, ZERO, match.group(0)))
-    return [Statement(list_type, number, subject, kind, wording, _clause_around(text, at))
-            for at, subject, kind, wording in sorted(found, key=lambda f: f[0])
+        found.append((match.start(), match.end(), subject, ZERO, match.group(0), bool(match.group("safe"))))
+    return [Statement(list_type, number, subject, kind, wording, _clause_around(text, at), (at, end), idiom)
+            for at, end, subject, kind, wording, idiom in sorted(found, key=lambda f: f[0])
             if subject and not figure_scope(text, at)]
 
 
@@ -302,4 +345,3 @@ def candidates_frame(parse: PlanParse) -> pd.DataFrame:
         "value": format_number(c.value), "unit": c.unit, "comparator": c.comparator,
         "growth_pct": format_number(c.growth_pct), "matched_target_id": c.matched_target_id, "clause": c.clause,
     } for c in parse.candidates], columns=CANDIDATE_COLUMNS)
-

@@ -2,38 +2,31 @@
 
 The file's first bytes decide how it is read (a PDF named .docx is still read as PDF); text files may be UTF-8 (with or
 without BOM), GBK/GB18030 or UTF-16. What cannot be read raises PlanDocumentError, its message in Chinese naming the
-file and what is needed instead. Word is read in lib/plan/word.py, PDF in lib/plan/pdf.py.
+file and what is needed instead. Word is read in lib/plan/word.py, PDF in lib/plan/pdf.py; what they share is in
+lib/plan/text.py. The text comes back as PlanText: plain data naming the parts read and the parts skipped.
 """
 
 from __future__ import annotations
 
-import re
 from pathlib import PurePath
 
 from lib.intake import decode_bytes
-from lib.problems import PlanDocumentError, Problem
+from lib.plan.pdf import read_pdf
+from lib.plan.text import LINE_START, SENTENCE_END, PlanText, document_error
+from lib.plan.word import read_docx
+from lib.problems import PlanDocumentError
 
 MAX_BYTES = 30 * 1024 * 1024
-MAX_UNZIPPED_BYTES = 200 * 1024 * 1024  # a .docx is a zip: refuse one that inflates beyond this
 TEXT_SUFFIXES = {"", ".txt", ".text"}
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .doc, .wps, and a password-protected .docx
 IMAGE_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"II*\x00", b"MM\x00*", b"BM")
 
-# Starts a line of its own: a numbered item, a 一、 heading or a （一） heading.
-CN_NUMERAL_CHARS = "零一二三四五六七八九十百两"
-LINE_START = re.compile(rf"^(?:\d{{1,3}}\s*[.．、](?!\d)|[{CN_NUMERAL_CHARS}]+\s*、|[（(][{CN_NUMERAL_CHARS}\d]+[）)])")
-SENTENCE_END = ("。", "；", ";", "！", "!", "？", "?", "：", ":", "牵头）", "牵头)")
-
-__all__ = ["LINE_START", "SENTENCE_END", "PlanDocumentError", "document_error", "read_plan_document"]
+__all__ = ["LINE_START", "SENTENCE_END", "PlanDocumentError", "PlanText", "document_error", "read_plan_document"]
 
 
-def document_error(name: str, code: str, **params: object) -> PlanDocumentError:
-    """Return the error for a document that cannot be read: one problem, an i18n key with its parameters."""
-    return PlanDocumentError(Problem(name, code, params=params))
-
-
-def read_plan_document(name: str, data: bytes) -> str:
-    """Return a plan document's text, one paragraph a line; raise PlanDocumentError naming the file and the need."""
+def read_plan_document(name: str, data: bytes) -> PlanText:
+    """Return a plan document's text, one paragraph a line, with the parts read and skipped; raise
+    PlanDocumentError naming the file and what is needed instead."""
     if not data:
         raise document_error(name, "err_empty")
     if len(data) > MAX_BYTES:
@@ -41,13 +34,9 @@ def read_plan_document(name: str, data: bytes) -> str:
                              limit=f"{MAX_BYTES // 2**20} MB")
     suffix = PurePath(name).suffix.lower()
     if data.startswith(b"%PDF"):
-        from lib.plan.pdf import read_pdf  # pdfplumber is imported only when a PDF arrives
-
-        text = read_pdf(name, data)
+        read = read_pdf(name, data)  # pdfplumber is imported only when a PDF arrives
     elif data.startswith(b"PK\x03\x04"):
-        from lib.plan.word import read_docx  # and python-docx only for Word
-
-        text = read_docx(name, data, suffix)
+        read = read_docx(name, data, suffix)
     elif data.startswith(OLE2_MAGIC):
         raise document_error(name, "plan_doc_old_word")
     elif data.startswith(b"{\\rtf"):
@@ -59,12 +48,12 @@ def read_plan_document(name: str, data: bytes) -> str:
     elif suffix == ".docx":
         raise document_error(name, "plan_doc_corrupt", kind="Word (.docx)", detail="not a zip package")
     elif suffix in TEXT_SUFFIXES:
-        text = _read_txt(name, data)
+        read = PlanText(_read_txt(name, data))
     else:
         raise document_error(name, "plan_doc_type", suffix=suffix.lstrip(".") or "?")
-    if not text.strip():
+    if not read.text.strip():
         raise document_error(name, "plan_doc_no_text")
-    return text
+    return read
 
 
 # Text -------------------------------------------------------------------------------------------------------------

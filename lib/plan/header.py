@@ -11,6 +11,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+import pandas as pd
+
 HEADER_LINES = 40  # the header and the signature come before the plan itself
 DOC_NUMBER = re.compile(r"^(\S{1,16}?〔(\d{4})〕\s*\d{1,4}\s*号)$")
 ISSUER_LINE = re.compile(r"^(\S{2,40}?)\s*文件$")
@@ -57,7 +59,15 @@ def read_header(text: str) -> PlanHeader:
                 issuer = re.sub(r"\s+", "", lines[i - 1])  # the signature above the date
     if not issuer and title:
         issuer = title.partition("关于")[0]
+    title = _unwrapped(title)
     return PlanHeader(issuer=issuer, doc_number=doc_number, doc_year=doc_year, title=title, issued=issued)
+
+
+def _unwrapped(title: str) -> str:
+    """Return a title without the 《》 some documents print around it (citations add their own: no 《《…》》)."""
+    while len(title) > 2 and title.startswith("《") and title.endswith("》") and title.count("《") == 1:
+        title = title[1:-1]
+    return title
 
 
 def _title(lines: list[str], start: int) -> str:
@@ -77,3 +87,33 @@ def _date(year: int, month: int, day: int) -> dt.date | None:
         return dt.date(year, month, day)
     except ValueError:
         return None
+
+
+ISSUER_PLACE = re.compile(r"^(.+?[省市])(?:邮政管理局|邮政局)$")
+
+
+def place_english(name: str, places: pd.DataFrame) -> str:
+    """Return a city's or province's English name from data/places.csv (无锡市 or 无锡 → Wuxi), '' when unknown."""
+    if places is None or places.empty or not name:
+        return ""
+    known = dict(zip(places["name_zh"], places["name_en"], strict=True))
+    short = {re.sub(r"[省市]$", "", k): v for k, v in known.items()}
+    return known.get(name) or short.get(re.sub(r"[省市]$", "", name), "")
+
+
+def english_names(issuer: str, city: str, places: pd.DataFrame) -> tuple[str, str]:
+    """Return (issuer_en, city_en) from the places the data knows: 无锡市邮政管理局 → Wuxi Postal Administration,
+    无锡市 → Wuxi; '' for what it does not know (the reviewer is told, never left silently empty)."""
+    found = ISSUER_PLACE.match(issuer or "")
+    place = place_english(found.group(1), places) if found else ""
+    return (f"{place} Postal Administration" if place else ""), place_english(city, places)
+
+
+def load_places(data_dir) -> pd.DataFrame:
+    """Return data_dir/places.csv (name_zh, name_en, kind), no rows when there is none."""
+    from pathlib import Path
+
+    path = Path(data_dir) / "places.csv"
+    if not path.is_file():
+        return pd.DataFrame(columns=["name_zh", "name_en", "kind"])
+    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")

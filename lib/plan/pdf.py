@@ -14,7 +14,8 @@ import unicodedata
 from dataclasses import dataclass
 from statistics import median
 
-from lib.plan.documents import LINE_START, SENTENCE_END, PlanDocumentError, document_error
+from lib.plan.text import LINE_START, SENTENCE_END, PlanText, document_error, joins_with_space
+from lib.problems import PlanDocumentError
 
 MAX_PDF_PAGES = 300
 UNMAPPED_GLYPH = re.compile(r"\(cid:\d+\)")
@@ -51,7 +52,7 @@ class _Line:
     size: float
 
 
-def read_pdf(name: str, data: bytes) -> str:
+def read_pdf(name: str, data: bytes) -> PlanText:
     """Return a text PDF's paragraphs; a scan, a password or damage raises PlanDocumentError."""
     import pdfplumber
     from pdfminer.pdfdocument import PDFPasswordIncorrect
@@ -75,7 +76,7 @@ def read_pdf(name: str, data: bytes) -> str:
     unmapped = len(UNMAPPED_GLYPH.findall(text))  # a glyph whose font gives no Unicode meaning
     if unmapped > 0.2 * (unmapped + len(UNMAPPED_GLYPH.sub("", text))):
         raise document_error(name, "plan_doc_unmapped_font")
-    return "\n".join(_paragraphs(_without_headers(pages)))
+    return PlanText("\n".join(_paragraphs(_without_headers(pages))), parts=(f"PDF：{len(pages)}页",))
 
 
 def _page_lines(number: int, page) -> list[_Line]:
@@ -99,7 +100,9 @@ def _without_headers(pages: list[list[_Line]]) -> list[list[_Line]]:
     for page in pages:
         for line in {id(line): line for line in page[:1] + page[-1:]}.values():
             edge_counts[key(line)] = edge_counts.get(key(line), 0) + 1
-    repeated = {k for k, count in edge_counts.items() if count >= max(3, (len(pages) + 1) // 2)}
+    # a head on every page of a short document, on most pages of a long one
+    repeated = {k for k, count in edge_counts.items()
+                if count >= (len(pages) if len(pages) < 4 else max(3, (len(pages) + 1) // 2)) and len(pages) > 1}
     kept = []
     for page in pages:
         edges = {id(line) for line in page[:2] + page[-2:]}
@@ -108,14 +111,35 @@ def _without_headers(pages: list[list[_Line]]) -> list[list[_Line]]:
     return kept
 
 
+def _margin(lines: list[_Line], edge: str) -> float:
+    """Return the text block's left (x0) or right (x1) edge: the outermost edge at least two lines share, so one
+    stray line (a wide table row, a footer set apart) does not move every line's judgement."""
+    counts: dict[int, int] = {}
+    for line in lines:
+        counts[round(getattr(line, edge))] = counts.get(round(getattr(line, edge)), 0) + 1
+    shared = [point for point, count in counts.items() if count >= 2] or list(counts)
+    edge_at = min(shared) if edge == "x0" else max(shared)
+    near = [getattr(line, edge) for line in lines if abs(getattr(line, edge) - edge_at) < 1]
+    return min(near) if edge == "x0" else max(near)
+
+
+def _centred_continuation(previous: _Line, line: _Line, left: float, right: float) -> bool:
+    """Return whether a centred line goes on from the centred line above it: a title wrapped because it filled the
+    width (the same size, the next line down, the one above not a finished sentence)."""
+    size = line.size
+    centred = [abs((item.x0 - left) - (right - item.x1)) < size for item in (previous, line)]
+    return (all(centred) and previous.page == line.page and abs(previous.size - size) < 0.5
+            and previous.x1 - previous.x0 > (right - left) * 0.8 and 0 < line.top - previous.bottom < size * 1.5
+            and not previous.text.endswith(SENTENCE_END))
+
+
 def _paragraphs(pages: list[list[_Line]]) -> list[str]:
     """Return the lines joined back into paragraphs: a line continues the one before unless that one ended short,
     this one is indented or centred, a numbered line follows a finished sentence, or a gap stands between them."""
     body = [line for page in pages for line in page]
     if not body:
         return []
-    left = min(line.x0 for line in body)
-    right = max(line.x1 for line in body)
+    left, right = _margin(body, "x0"), _margin(body, "x1")
     steps = [b.top - a.top for a, b in itertools.pairwise(body) if a.page == b.page and b.top > a.top]
     pitch = median(steps) if steps else 0.0
     paragraphs: list[str] = []
@@ -127,11 +151,11 @@ def _paragraphs(pages: list[list[_Line]]) -> list[str]:
                or line.x0 > left + size / 2
                or (LINE_START.match(line.text) and previous.text.endswith(SENTENCE_END))
                or (line.page == previous.page and pitch and line.top - previous.top > pitch * 1.4))
+        if new and previous is not None and _centred_continuation(previous, line, left, right):
+            new = False  # a centred title wrapped over two lines (…工作要点 / 的通知)
         if new:
             paragraphs.append(line.text)
         else:
-            ascii_pair = paragraphs[-1][-1].isascii() and paragraphs[-1][-1].isalnum() and line.text[0].isascii() \
-                and line.text[0].isalnum()
-            paragraphs[-1] += (" " if ascii_pair else "") + line.text
+            paragraphs[-1] += (" " if joins_with_space(paragraphs[-1], line.text) else "") + line.text
         previous = line
     return paragraphs

@@ -1,8 +1,10 @@
 """A reviewed draft of next year's targets: written for Excel, read back as the analyst saved it, checked by
 targets.csv's own rules (lib/catalog.py) with row problems in Chinese, and published into targets.csv.
 
-The needs_review column is the reviewer's: a note still present is a warning, not an error, and published_targets
-drops the column, so targets.csv keeps exactly its columns.
+Only the rows marked taken (是) are checked and published; the others are every other figure of the plan with the
+reason it is not a target, for the reviewer to flip. The needs_review column is the reviewer's: a note still present
+on a taken row is a warning, not an error. published_targets drops the draft's own columns, so targets.csv keeps
+exactly its columns. A draft without a taken column (a plain table of targets) is taken whole.
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ from lib.i18n import t
 from lib.intake import read_grid
 from lib.kinds import KINDS, UNKNOWN_KIND
 from lib.plan.candidates import CSV_ENCODING, format_number
-from lib.plan.draft import DRAFT_COLUMNS, NUMBER_COLUMNS, REVIEW_COLUMN, as_number
+from lib.plan.draft import DRAFT_COLUMNS, NUMBER_COLUMNS, REVIEW_COLUMN, TAKEN_COLUMN, YES, is_taken
+from lib.plan.matching import as_number
 from lib.problems import InputError, Problem
 from lib.safety import FORMULA_PREFIXES, neutralise_cell
 
@@ -61,8 +64,18 @@ def read_draft(name: str, data: bytes) -> pd.DataFrame:
             "columns": ", ".join(missing), "found": ", ".join(header)})])
     records = [{column: _cell(row[i] if i < len(row) else "", column) for i, column in enumerate(header)
                 if column in DRAFT_COLUMNS} for row in grid[1:]]
-    frame = pd.DataFrame(records, columns=DRAFT_COLUMNS).fillna("")
-    return frame.astype(str)
+    frame = pd.DataFrame(records, columns=DRAFT_COLUMNS).fillna("").astype(str)
+    if TAKEN_COLUMN not in header:
+        frame[TAKEN_COLUMN] = YES
+    return frame
+
+
+def taken_only(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[int]]:
+    """Return the rows marked taken (all of them when there is no taken column) and their positions in the draft."""
+    if TAKEN_COLUMN not in frame.columns:
+        return frame.reset_index(drop=True), list(range(len(frame)))
+    positions = [i for i, cell in enumerate(frame[TAKEN_COLUMN]) if is_taken(cell)]
+    return frame.iloc[positions].reset_index(drop=True), positions
 
 
 def _cell(text: str, column: str) -> str:
@@ -98,7 +111,8 @@ def validate_draft(frame: pd.DataFrame, existing_targets: pd.DataFrame, regions:
     if missing := [c for c in TARGET_COLUMNS if c not in frame.columns and c not in OPTIONAL_COLUMNS]:
         return [Problem(name, "err_missing_columns", params={"columns": ", ".join(missing),
                                                               "found": ", ".join(map(str, frame.columns))})]
-    draft = frame.reindex(columns=TARGET_COLUMNS).fillna("").astype(str).reset_index(drop=True)
+    chosen, positions = taken_only(frame)
+    draft = chosen.reindex(columns=TARGET_COLUMNS).fillna("").astype(str).reset_index(drop=True)
     kept = _other_years(existing_targets, draft)
     combined = pd.concat([draft, kept], ignore_index=True)
     if regions is None:
@@ -111,13 +125,14 @@ def validate_draft(frame: pd.DataFrame, existing_targets: pd.DataFrame, regions:
             code, params = _chinese(problem)
             at = (problem.row or 2) - 2
             in_targets = problem.row is not None and at >= len(draft)  # a kept row of targets.csv
-            problems.append(Problem("targets.csv" if in_targets else name, code,
-                                    row=kept.index[at - len(draft)] + 2 if in_targets else problem.row,
-                                    column=problem.column, value=problem.value, params=params))
-    if REVIEW_COLUMN in frame.columns:
-        for i, note in enumerate(frame[REVIEW_COLUMN].fillna("").astype(str)):
+            row = kept.index[at - len(draft)] + 2 if in_targets else \
+                positions[at] + 2 if problem.row is not None else None  # the row as numbered in the draft file
+            problems.append(Problem("targets.csv" if in_targets else name, code, row=row, column=problem.column,
+                                    value=problem.value, params=params))
+    if REVIEW_COLUMN in chosen.columns:
+        for at, note in zip(positions, chosen[REVIEW_COLUMN].fillna("").astype(str), strict=True):
             if note.strip():
-                problems.append(Problem(name, "draft_needs_review", row=i + 2, column=REVIEW_COLUMN, value=note,
+                problems.append(Problem(name, "draft_needs_review", row=at + 2, column=REVIEW_COLUMN, value=note,
                                         params={"note": note}, severity="warning"))
     return problems
 
@@ -164,8 +179,8 @@ def is_publishable(problems: list[Problem]) -> bool:
 
 
 def published_targets(existing_targets: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame:
-    """Return targets.csv with the draft's rows in place of its years' rows, without the needs_review column."""
-    draft = frame.reindex(columns=TARGET_COLUMNS).fillna("").astype(str)
+    """Return targets.csv with the draft's taken rows in place of its years' rows, without the draft's own columns."""
+    draft = taken_only(frame)[0].reindex(columns=TARGET_COLUMNS).fillna("").astype(str)
     return pd.concat([_other_years(existing_targets, draft), draft], ignore_index=True)
 
 

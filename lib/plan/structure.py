@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -19,7 +19,6 @@ from lib import config
 from lib.kinds import KINDS, UNKNOWN_KIND
 from lib.plan.candidates import (
     CSV_ENCODING,
-    TargetCandidate,
     candidates_frame,
     compact_text,
     find_target_candidates,
@@ -28,15 +27,21 @@ from lib.plan.candidates import (
     read_targets,
     source_text_clauses,
 )
+from lib.plan.departments import ends_with_departments, split_departments
 from lib.plan.documents import read_plan_document
+from lib.plan.model import (
+    KEY_WORK,
+    LIST_NAME,
+    LIVELIHOOD,
+    MAIN_GOAL,
+    MAIN_GOAL_SECTION,
+    WORK_ITEM,
+    PlanItem,
+    PlanParse,
+    Section,
+)
 from lib.problems import PlanDocumentError, PlanError, Problem
 from lib.safety import neutralise_frame
-
-KEY_WORK, WORK_ITEM, LIVELIHOOD, MAIN_GOAL = "key_work", "work_item", "livelihood", "main_goal"
-
-# How targets.csv (source_item, source_section) names each list.
-LIST_NAME = {KEY_WORK: "重点工作", WORK_ITEM: "工作要点", LIVELIHOOD: "民生实事"}
-MAIN_GOAL_SECTION = "工作要点·主要目标"
 
 TASK_COLUMNS = ["key", "list_type", "section", "section_title", "number", "text", "lead_departments", "target_ids",
                 "year"]
@@ -46,86 +51,18 @@ CN_DIGIT_VALUE = {c: i for i, c in enumerate("零一二三四五六七八九")} 
 COUNT = rf"(\d+|[{CN_NUMERALS}]+)"
 
 SECTION_HEADING = re.compile(rf"^([{CN_NUMERALS}]+)\s*、\s*(\S.*)$")
+SUB_HEADING = re.compile(rf"^[（(]([{CN_NUMERALS}]+)[）)]\s*(\S.*)$")
 NUMBERED_ITEM = re.compile(r"^(\d{1,3})\s*[.．、](?!\d)\s*(.*)$")
-LEAD_SUFFIX = re.compile(r"[（(]([^（）()]*?)牵头[^（）()]*[）)]\s*$")
-DEPARTMENT_SEPARATORS = re.compile(r"[、，,；;]")
 KEY_WORKS_HEADING = re.compile(r"重点(?:工作|任务)[：:]?$")
+TASKS_HEADING = re.compile(r"^(?:重点|主要)(?:工作|任务)(?:及分工)?[：:]?$|^工作(?:任务|措施)[：:]?$")
 WORK_ITEMS_HEADING = re.compile(r"项(?:具体)?工作[：:]?$")
 LIVELIHOOD_HEADING = re.compile(rf"^\d{{4}}年.*实事|{COUNT}件实事|实事.*分工安排")
 GOALS_PARAGRAPH = re.compile(r"主要(?:预期)?目标")
+GOALS_HEADING = re.compile(r"^(?:主要|总体|发展|年度|工作|主要预期)目标[：:]?$")
 PLAN_TITLE = re.compile(r"\d{4}年.*工作要点$")
 PLAN_YEAR = (re.compile(r"(\d{4})年[^，。\n]{0,20}?工作要点"), re.compile(r"〔(\d{4})〕"))
 TRAILING_BOILERPLATE = re.compile(r"^(?:\d{4}年\d{1,2}月\d{1,2}日|（此件公开发布）|(?:抄送|印发|附件|联系人)[：:].*)")
 SOURCE_ITEM_REFERENCE = re.compile(r"(重点工作|工作要点|民生实事)第?\s*(\d+)")
-
-
-@dataclass
-class Section:
-    """One 一、… heading of the work items or of the 民生实事 list."""
-
-    list_type: str
-    code: str
-    title: str
-    line_no: int
-
-
-@dataclass
-class PlanItem:
-    """One numbered item (or the 主要目标 paragraph) with its lead departments and the targets it sets."""
-
-    list_type: str
-    section: str
-    section_title: str
-    number: int | None
-    text: str
-    departments: list[str]
-    line_no: int = 0
-    target_ids: list[str] = field(default_factory=list)
-
-    @property
-    def key(self) -> str:
-        """Return the item's stable key, e.g. work_item:45."""
-        return f"{self.list_type}:{self.number}"
-
-
-
-@dataclass
-class PlanParse:
-    """Everything read from a plan: its lists, 主要目标, candidates, preamble and the lines not placed."""
-
-    title: str = ""
-    year: int | None = None
-    goals: list[PlanItem] = field(default_factory=list)
-    key_works: list[PlanItem] = field(default_factory=list)
-    work_items: list[PlanItem] = field(default_factory=list)
-    livelihood: list[PlanItem] = field(default_factory=list)
-    sections: list[Section] = field(default_factory=list)
-    livelihood_title: str = ""
-    declared: dict[str, int] = field(default_factory=dict)
-    candidates: list[TargetCandidate] = field(default_factory=list)
-    preamble: list[tuple[int, str]] = field(default_factory=list)
-    unplaced: list[tuple[int, str]] = field(default_factory=list)
-
-    @property
-    def tasks(self) -> list[PlanItem]:
-        """Return key works, work items and 民生实事 items in plan order."""
-        return [*self.key_works, *self.work_items, *self.livelihood]
-
-    def of(self, list_type: str) -> list[PlanItem]:
-        """Return the items of one list: key_work, work_item, livelihood or main_goal."""
-        return {KEY_WORK: self.key_works, WORK_ITEM: self.work_items, LIVELIHOOD: self.livelihood,
-                MAIN_GOAL: self.goals}[list_type]
-
-    def item(self, list_type: str, number: int) -> PlanItem:
-        """Return the item of a list with a printed number, or raise KeyError."""
-        for item in self.of(list_type):
-            if item.number == number:
-                return item
-        raise KeyError(f"{list_type} {number}")
-
-    def sections_of(self, list_type: str) -> list[Section]:
-        """Return the section headings of one list."""
-        return [s for s in self.sections if s.list_type == list_type]
 
 
 def chinese_count(text: str) -> int | None:
@@ -145,12 +82,10 @@ def chinese_count(text: str) -> int | None:
 
 
 def split_lead(text: str) -> tuple[str, list[str]]:
-    """Return (item text without its （…牵头） suffix, lead departments split on 、，, with empties dropped)."""
-    lead = LEAD_SUFFIX.search(text)
-    if not lead:
-        return text.strip(), []
-    departments = [d.strip() for d in DEPARTMENT_SEPARATORS.split(lead.group(1)) if d.strip()]
-    return text[:lead.start()].strip(), departments
+    """Return (item text without the departments written at its end, the lead departments): （X牵头）, （X、Y）,
+    牵头处室：X, 责任单位：X、Y, X牵头，Y配合… (lib/plan/departments.py)."""
+    found = split_departments(text)
+    return found.text.strip(), found.lead
 
 
 def declared_count(word: str, line: str) -> int | None:
@@ -182,6 +117,8 @@ class _PlanReader:
         self.list_type: str | None = None
         self.section = Section("", "", "", 0)
         self.open_item: dict | None = None
+        self.in_goals = False  # under a 主要目标 heading, until the next heading
+        self.parent_code = ""  # the 一、 section a （一） sub-heading belongs to
 
     def read(self) -> PlanParse:
         """Return the parse of every line."""
@@ -194,11 +131,18 @@ class _PlanReader:
     def place(self, line_no: int, line: str) -> None:
         """File one non-blank line as a heading, item, continuation, preamble or unplaced line."""
         parse = self.parse
-        if self.list_type is not None and is_livelihood_heading(line):
+        heading = SECTION_HEADING.match(line)
+        if (heading and GOALS_HEADING.match(heading.group(2).strip())) or GOALS_HEADING.match(line):
+            self.close_item()  # 一、主要目标: the paragraphs under it are the plan's goals
+            self.in_goals = True
+            parse.preamble.append((line_no, line))
+        elif self.list_type is not None and is_livelihood_heading(line):
             self.start_list(LIVELIHOOD, line_no, line)
             parse.livelihood_title = line
             if (count := declared_count("件", line)) is not None:
                 parse.declared["livelihood_sections"] = count
+        elif heading and TASKS_HEADING.search(heading.group(2)):
+            self.start_list(WORK_ITEM, line_no, line)  # 二、重点任务: its （一） headings are the sections
         elif KEY_WORKS_HEADING.search(line) and not NUMBERED_ITEM.match(line):
             self.start_list(KEY_WORK, line_no, line)
             if (count := declared_count("项重点", line)) is not None:
@@ -208,25 +152,35 @@ class _PlanReader:
             for key, word in (("sections", "个方面"), ("work_items", "项(?:具体)?工作")):
                 if (count := declared_count(word, line)) is not None:
                     parse.declared[key] = count
-        elif (heading := SECTION_HEADING.match(line)) and (self.list_type or parse.goals or parse.title):
+        elif heading and (self.list_type or parse.goals or parse.title):
             if self.list_type in (None, KEY_WORK):
                 self.start_list(WORK_ITEM, line_no)
             self.close_item()
             code = f"{LIST_NAME[self.list_type]}·{heading.group(1)}"
             self.section = Section(self.list_type, code, heading.group(2).strip(), line_no)
+            self.parent_code = code
             parse.sections.append(self.section)
+        elif (sub := SUB_HEADING.match(line)) and self.list_type is not None and len(line) <= 60:
+            self.close_item()
+            parent = self.parent_code or f"{LIST_NAME[self.list_type]}·"
+            self.section = Section(self.list_type, f"{parent}（{sub.group(1)}）", sub.group(2).strip(), line_no)
+            parse.sections.append(self.section)
+        elif self.in_goals and self.list_type is None:
+            text = NUMBERED_ITEM.match(line).group(2) if NUMBERED_ITEM.match(line) else line
+            parse.goals.append(PlanItem(MAIN_GOAL, MAIN_GOAL_SECTION, "主要目标", None, text, [], line_no))
         elif self.list_type is None:
             self.place_before_lists(line_no, line)
         elif numbered := NUMBERED_ITEM.match(line):
             self.close_item()
             self.open_item = {"number": int(numbered.group(1)), "parts": [numbered.group(2)], "line_no": line_no}
             self.close_item_if_led(line)
+        elif TRAILING_BOILERPLATE.match(line):
+            self.close_item()
+            parse.preamble.append((line_no, line))
         elif self.open_item is not None:
-            # A wrapped item runs on until its （X牵头） suffix.
+            # A wrapped item runs on until its departments (（X牵头）, （X）, 责任单位：X…) or the next item.
             self.open_item["parts"].append(line)
             self.close_item_if_led(line)
-        elif TRAILING_BOILERPLATE.match(line):
-            parse.preamble.append((line_no, line))
         else:
             parse.unplaced.append((line_no, line))
 
@@ -235,34 +189,36 @@ class _PlanReader:
         parse = self.parse
         if GOALS_PARAGRAPH.search(line) and not NUMBERED_ITEM.match(line):
             parse.goals.append(PlanItem(MAIN_GOAL, MAIN_GOAL_SECTION, "主要目标", None, line, [], line_no))
-        elif NUMBERED_ITEM.match(line) and LEAD_SUFFIX.search(line):
+        elif NUMBERED_ITEM.match(line) and ends_with_departments(line):
             parse.unplaced.append((line_no, line))
         else:
             if PLAN_TITLE.search(line) and "关于" not in line and not parse.title:
-                parse.title = line
+                parse.title = line.strip("《》")
             parse.preamble.append((line_no, line))
 
     def start_list(self, list_type: str, line_no: int, heading: str = "") -> None:
         """Begin a new list; its items have no section until a 一、 heading comes (key works never have one)."""
         self.close_item()
         self.list_type = list_type
+        self.in_goals = False
+        self.parent_code = ""
         self.section = Section(list_type, "", "", line_no)
         if heading:
             self.parse.preamble.append((line_no, heading))
 
     def close_item_if_led(self, line: str) -> None:
-        """Finish the open item when this line ends with its （X牵头） suffix."""
-        if LEAD_SUFFIX.search(line):
+        """Finish the open item when this line ends with its departments."""
+        if ends_with_departments(line):
             self.close_item()
 
     def close_item(self) -> None:
-        """Store the open item with its 牵头 suffix split off into departments."""
+        """Store the open item with the departments at its end split off (lead and supporting)."""
         if self.open_item is None:
             return
-        text, departments = split_lead("".join(self.open_item["parts"]))
+        found = split_departments("".join(self.open_item["parts"]))
         self.parse.of(self.list_type).append(PlanItem(self.list_type, self.section.code, self.section.title,
-                                                      self.open_item["number"], text, departments,
-                                                      self.open_item["line_no"]))
+                                                      self.open_item["number"], found.text.strip(), found.lead,
+                                                      self.open_item["line_no"], supporting=found.supporting))
         self.open_item = None
 
 
@@ -411,7 +367,7 @@ def parse_plan_file(file: str | Path, out_dir: str | Path, targets_csv: str | Pa
     """
     path = Path(file)
     try:
-        text = read_plan_document(path.name, path.read_bytes())
+        text = read_plan_document(path.name, path.read_bytes()).text
     except OSError as exc:
         raise PlanError(Problem(path.name, "err_unreadable", params={"detail": exc.strerror or exc})) from exc
     except PlanDocumentError as exc:

@@ -8,42 +8,69 @@ as numbered items with their （X牵头）.
 
 from __future__ import annotations
 
-import io
+import posixpath
 import re
-import zipfile
 from dataclasses import dataclass
 
-from lib.plan.documents import LINE_START, MAX_UNZIPPED_BYTES, SENTENCE_END, PlanDocumentError, document_error
+from lib.plan.package import Package, html_lines
+from lib.plan.text import LINE_START, SENTENCE_END, PlanText, SkippedPart, document_error, joins_with_space
+from lib.problems import PlanDocumentError
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+V = "{urn:schemas-microsoft-com:vml}"
+OFFICE = "{urn:schemas-microsoft-com:office:office}"
+HTML_CHUNKS = (".htm", ".html", ".xhtml", ".mht", ".mhtml")
+TEXT_CHUNKS = (".txt",)
 
 
-def read_docx(name: str, data: bytes, suffix: str) -> str:
-    """Return a .docx's paragraphs and tables as lines."""
-    import docx  # python-docx, imported only when a Word file arrives
-
+def read_docx(name: str, data: bytes, suffix: str) -> PlanText:
+    """Return a .docx's text: the body (paragraphs, tables, text boxes, embedded chunks) in document order, then its
+    footnotes and endnotes, and headers or footers that hold plan text; comments, pictures and embedded objects are
+    named as skipped."""
+    package = Package(name, data, suffix)
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as package:
-            members = package.infolist()
-            names = {m.filename for m in members}
-            if sum(m.file_size for m in members) > MAX_UNZIPPED_BYTES:
-                raise document_error(name, "err_too_large", size="> 200 MB (unzipped)", limit="200 MB")
-    except zipfile.BadZipFile as exc:
-        raise document_error(name, "plan_doc_corrupt", kind="Word (.docx)", detail=str(exc)) from exc
-    if "word/document.xml" not in names:
-        other = "Excel" if "xl/workbook.xml" in names else "PowerPoint" if "ppt/presentation.xml" in names \
-            else "OpenDocument" if "content.xml" in names else suffix.lstrip(".") or "zip"
-        raise document_error(name, "plan_doc_not_word", found=other)
-    try:
-        document = docx.Document(io.BytesIO(data))
-        reader = _DocxReader(document)
-        return "\n".join(reader.block_lines(document.element.body))
+        main = package.main
+        root = package.xml(main)
+        body = root.find(f"{W}body")
+        if body is None:
+            raise document_error(name, "plan_doc_corrupt", kind="Word (.docx)", detail="no w:body")
+        reader = _DocxReader(package, main)
+        lines = reader.block_lines(body)
+        parts = list(reader.parts)
+        for kind, label in (("footnotes", "脚注"), ("endnotes", "尾注")):
+            for part in package.related(main, kind):
+                if found := reader.notes(package.xml(part)):
+                    lines += found
+                    parts.append(f"{label}（{part}）")
+        for kind, label in (("header", "页眉"), ("footer", "页脚")):
+            for part in package.related(main, kind):
+                if found := [line for line in reader.block_lines(package.xml(part))
+                             if holds_plan_text(line) and line not in lines]:
+                    lines += found
+                    parts.append(f"{label}（{part}）")
+        skipped = [*reader.skipped, *(SkippedPart(part, "comments")
+                                      for part in package.related(main, "comments"))]
+        images = {s.part for s in skipped if s.reason == "image"}
+        if not "".join(lines).strip() and images:
+            raise document_error(name, "plan_doc_only_images", count=len(images))
+        return PlanText("\n".join(lines), tuple(dict.fromkeys(parts)), tuple(dict.fromkeys(skipped)))
     except PlanDocumentError:
         raise
-    except Exception as exc:  # a damaged package fails anywhere inside python-docx or lxml
+    except Exception as exc:  # a damaged package fails anywhere inside lxml
         detail = f"{type(exc).__name__}: {exc}"
         raise document_error(name, "plan_doc_corrupt", kind="Word (.docx)", detail=detail) from exc
+
+
+RUNNING_LINE = re.compile(r"^[-—–－_·\s]*(?:第?\s*\d+\s*页?(?:\s*[/，,]?\s*共\s*\d+\s*页)?|PAGE|NUMPAGES)?"
+                          r"[-—–－_·\s]*$")
+
+
+def holds_plan_text(line: str) -> bool:
+    """Return whether a header or footer line says something of the plan (not a page number or a bare title)."""
+    return not RUNNING_LINE.match(line) and bool(re.search(r"\d", line)) and len(line) >= 6
 
 
 def _attr(element, path: str, default: str | None = None) -> str | None:
@@ -140,12 +167,12 @@ def format_list_number(n: int, number_format: str) -> str:
 class _Numbering:
     """Word's automatic list numbers: definitions from numbering.xml and styles.xml, counters as the text reads."""
 
-    def __init__(self, document):
-        numbering = document.part.numbering_part.element
+    def __init__(self, numbering, styles):
+        numbering = numbering if numbering is not None else []
         self.abstract = {a.get(f"{W}abstractNumId"): {lvl.get(f"{W}ilvl"): _level(lvl) for lvl in a.findall(f"{W}lvl")}
-                         for a in numbering.findall(f"{W}abstractNum")}
+                         for a in (numbering.findall(f"{W}abstractNum") if len(numbering) else [])}
         self.instances: dict[str, tuple[str, dict[str, int], dict[str, _Level]]] = {}
-        for num in numbering.findall(f"{W}num"):
+        for num in (numbering.findall(f"{W}num") if len(numbering) else []):
             starts, levels = {}, {}
             for override in num.findall(f"{W}lvlOverride"):
                 ilvl = override.get(f"{W}ilvl")
@@ -154,7 +181,7 @@ class _Numbering:
                 if (lvl := override.find(f"{W}lvl")) is not None:
                     levels[ilvl] = _level(lvl)
             self.instances[num.get(f"{W}numId")] = (_attr(num, f"{W}abstractNumId"), starts, levels)
-        self.style_numbering = self._style_numbering(document.styles.element)
+        self.style_numbering = self._style_numbering(styles) if styles is not None else {}
         # Lists sharing an abstract definition continue one count, as Word does, unless a num restarts it.
         self.counters: dict[str, dict[int, int]] = {}
         self.started: set[tuple[str, str]] = set()
@@ -222,10 +249,54 @@ BREAK = "\n"
 
 
 class _DocxReader:
-    """Renders a document's body as lines: one per paragraph, one per table row."""
+    """Renders a document's body as lines: one per paragraph, one per table row; notes what it reads and skips."""
 
-    def __init__(self, document):
-        self.numbering = _Numbering(document)
+    def __init__(self, package: Package, part: str):
+        styles = next(iter(package.related(part, "styles")), None)
+        numbering = next(iter(package.related(part, "numbering")), None)
+        self.numbering = _Numbering(package.xml(numbering) if numbering else None,
+                                    package.xml(styles) if styles else None)
+        self.package, self.part = package, part
+        self.rels = package.by_id(part)
+        self.parts: list[str] = []
+        self.skipped: list[SkippedPart] = []
+
+    def notes(self, root) -> list[str]:
+        """Return the footnotes or endnotes of a notes part as lines (separators left out)."""
+        lines = []
+        for note in root:
+            if note.get(f"{W}type") in ("separator", "continuationSeparator", "continuationNotice"):
+                continue
+            lines += self.block_lines(note)
+        return lines
+
+    def chunk_lines(self, chunk) -> list[str]:
+        """Return the lines of an embedded chunk (w:altChunk): HTML, text or another .docx; name any other kind."""
+        _, target, mode = self.rels.get(chunk.get(f"{R}id", ""), ("", "", ""))
+        if not target or mode == "External" or target not in self.package.names:
+            self.skipped.append(SkippedPart(target or "altChunk", "missing"))
+            return []
+        data = self.package.zip.read(target)
+        extension = posixpath.splitext(target)[1].lower()
+        if extension in HTML_CHUNKS:
+            lines = html_lines(data)
+        elif extension in TEXT_CHUNKS:
+            lines = [line.strip() for line in data.decode("utf-8", errors="replace").splitlines() if line.strip()]
+        elif data.startswith(b"PK\x03\x04") and extension in (".docx", ".docm", ".dotx"):
+            inner = read_docx(target, data, extension)
+            self.skipped += inner.skipped
+            lines = inner.text.splitlines()
+        else:
+            self.skipped.append(SkippedPart(target, "chunk_type"))
+            return []
+        self.parts.append(f"嵌入内容（{target}）")
+        return lines
+
+    def _skip_related(self, element, attribute: str, reason: str) -> None:
+        rel_id = element.get(attribute)
+        if rel_id is not None:
+            _, target, _ = self.rels.get(rel_id, ("", rel_id, ""))
+            self.skipped.append(SkippedPart(target, reason))
 
     def block_lines(self, container) -> list[str]:
         """Return the lines of the paragraphs and tables in a body, cell or content control, in document order."""
@@ -236,7 +307,10 @@ class _DocxReader:
             elif child.tag == f"{W}tbl":
                 lines += self.table_lines(child)
             elif child.tag in (f"{W}sdt", f"{W}customXml"):
-                lines += self.block_lines(child.find(f"{W}sdtContent") if child.tag == f"{W}sdt" else child)
+                content = child.find(f"{W}sdtContent") if child.tag == f"{W}sdt" else child
+                lines += self.block_lines(content) if content is not None else []
+            elif child.tag == f"{W}altChunk":
+                lines += self.chunk_lines(child)
         return lines
 
     def paragraph_lines(self, paragraph) -> list[str]:
@@ -253,8 +327,7 @@ class _DocxReader:
                 continue
             if joined and (joined.endswith(SENTENCE_END) or LINE_START.match(segment)):
                 joined += BREAK
-            elif joined and joined[-1].isascii() and joined[-1].isalnum() and segment[0].isascii() \
-                    and segment[0].isalnum():
+            elif joins_with_space(joined, segment):
                 joined += " "
             joined += segment
         lines = (label + joined).split(BREAK) if joined.strip() else []
@@ -280,6 +353,14 @@ class _DocxReader:
                 pieces.append("-")
             elif tag == f"{W}txbxContent":
                 boxes += self.block_lines(child)
+                self.parts.append("文本框")
+            elif tag == f"{A}blip":
+                self._skip_related(child, f"{R}embed", "image")
+                self._skip_related(child, f"{R}link", "image")
+            elif tag == f"{V}imagedata":
+                self._skip_related(child, f"{R}id", "image")
+            elif tag == f"{OFFICE}OLEObject":
+                self._skip_related(child, f"{R}id", "embedded")
             else:
                 self._collect(child, pieces, boxes)
 

@@ -23,11 +23,13 @@ from lib.ui.caches import (
     cached_validation,
 )
 from lib.ui.frame import leave_pages_folder_mode, page_start
-from lib.ui.indicator import headline_metrics, region_section, target_selector
+from lib.ui.indicator import headline_metrics, plan_context_line, region_section, target_selector
 from lib.ui.layout import chart_config, is_narrow, viewport_probe
 from lib.ui.plan import (
     app_title,
     draft_editor,
+    draft_file_rows,
+    edited_rows,
     plan_record_form,
     plan_records,
     plan_structure,
@@ -58,12 +60,12 @@ from lib.ui.widgets import analyst_panel, card_metric, csv_download, export_pane
 __all__ = [
     "XLSX_MIME", "XLS_MIME", "SlideBody", "analyst_panel", "app_title", "cached_active_submission",
     "cached_detail_chart", "cached_indicator_view", "cached_overview_chart", "cached_plan_document",
-    "cached_plan_draft", "cached_scorecard", "cached_scorecard_table", "cached_sheet_names", "cached_submissions_log",
-    "cached_tasks", "cached_templates", "cached_tracker", "cached_validation", "card_metric", "chart_config",
-    "csv_download",
-    "department_kpis", "draft_editor", "export_panel", "headline_metrics", "headline_numbers", "intake_report",
-    "is_narrow", "item_history", "language_selector", "leave_pages_folder_mode", "page_start", "plan_record_form",
-    "plan_records", "plan_structure", "progress_editor", "publications_panel", "publish_panel",
+    "cached_plan_draft", "cached_scorecard", "cached_scorecard_table", "cached_sheet_names",
+    "cached_submissions_log", "cached_tasks", "cached_templates", "cached_tracker", "cached_validation",
+    "card_metric", "chart_config", "csv_download", "department_kpis", "draft_editor", "draft_file_rows",
+    "edited_rows", "export_panel", "headline_metrics", "headline_numbers", "intake_report", "is_narrow",
+    "item_history", "language_selector", "leave_pages_folder_mode", "page_start", "plan_context_line",
+    "plan_record_form", "plan_records", "plan_structure", "progress_editor", "publications_panel", "publish_panel",
     "refused_progress_notice", "region_section", "score_card", "sheet_picker", "slide_card", "slide_chart",
     "slide_footer", "slide_index", "status_badge", "target_selector", "tracker_filters", "tracker_table",
     "viewport_probe", "workplan_table",

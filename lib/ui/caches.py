@@ -178,30 +178,42 @@ def cached_templates(year: int, month: int) -> tuple[pd.DataFrame, dict[str, byt
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
-def _plan_text(digest: str, name: str, _data: bytes) -> tuple[str, Problem | None]:
-    """Return an uploaded plan document's text, or the problem why it cannot be read (its sha256 is the key)."""
+def _plan_text(digest: str, name: str, _data: bytes) -> tuple[plan.PlanText | None, Problem | None]:
+    """Return an uploaded plan document's text (with the parts not read), or the problem why it cannot be read (its
+    sha256 is the key)."""
     try:
         return plan.read_plan_document(name, _data), None
     except PlanDocumentError as exc:
-        return "", exc.problem
+        return None, exc.problem
 
 
 def cached_plan_document(name: str, data: bytes) -> tuple[plan.PlanDocument | None, Problem | None]:
     """Return an uploaded plan document with its text (read once per file), or the problem why it cannot be read."""
-    text, problem = _plan_text(hashlib.sha256(data).hexdigest(), name, data)
-    return (None, problem) if problem else (plan.PlanDocument(name, data, text), None)
+    read, problem = _plan_text(hashlib.sha256(data).hexdigest(), name, data)
+    return (None, problem) if problem else (plan.PlanDocument.of(name, data, read), None)
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
-def _plan_draft(signature: tuple, digest: str, year: int, _text: str) -> plan.Draft:
-    """Return the draft of a year's targets from a plan's text against one state of targets.csv."""
-    return plan.draft_targets(plan.parse_plan(_text), year, plan.read_targets(Path(signature[0]) / "targets.csv"))
+def _plan_draft(signature: tuple, digest: str, year: int, _document: plan.PlanDocument) -> plan.Draft:
+    """Return the draft of a year's targets from a plan document against one state of the data files."""
+    return plan.draft_document(Path(signature[0]), _document, year)
 
 
 def cached_plan_draft(document: plan.PlanDocument, year: int) -> plan.Draft:
     """Return the draft of a year's targets from a plan document, drafted once per document, year and targets."""
-    return _plan_draft(data_signature(config.data_dir()), hashlib.sha256(document.data).hexdigest(), year,
-                       document.text)
+    return _plan_draft(data_signature(config.data_dir()), hashlib.sha256(document.data).hexdigest(), year, document)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _plan_context(signature: tuple) -> pd.DataFrame:
+    """Return the context figures the plans quote (plan_context.csv) for one state of the data files."""
+    return plan.load_context(Path(signature[0]))
+
+
+def cached_plan_context(year: int, target_id: str) -> list[dict]:
+    """Return the figures a year's plan quotes for the country or the province beside one target."""
+    frame = _plan_context(data_signature(config.data_dir()))
+    return frame[(frame["year"] == str(year)) & (frame["target_id"] == target_id)].to_dict("records")
 
 
 @st.cache_data(max_entries=8, show_spinner=False)

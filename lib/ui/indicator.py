@@ -10,6 +10,7 @@ from lib.display import region_frame
 from lib.engine import Score
 from lib.fmt import estimate, format_month_range, format_pct, format_value
 from lib.i18n import t
+from lib.ui.caches import cached_plan_context
 from lib.ui.layout import is_narrow
 from lib.ui.state import lang
 from lib.ui.widgets import card_metric
@@ -45,6 +46,18 @@ def headline_metrics(score: Score, card, language: str) -> None:
     cols[2].metric(t("expected_seasonal", language), format_pct(score.expected_pct_seasonal), border=True, **size)
     projection = format_value(estimate(score.projection_year_end, score.unit), score.unit, language, compact=True)
     cols[3].metric(t("projection", language), projection, border=True, **size)
+
+
+def plan_context_line(year: int, target_id: str, language: str) -> None:
+    """Draw the figures the plan quotes beside this target (全国 1320亿件 beside the city's 快递业务量), with where
+    the plan says them."""
+    figures = cached_plan_context(year, target_id)
+    if not figures:
+        return
+    st.caption(t("plan_context_title", language) + "：" + "；".join(
+        t("plan_context_line", language, scope=f["scope"],
+          value=f"{f['value']}{f['unit']}" + (f" +{f['growth_pct']}%" if f["growth_pct"] else ""),
+          where=f["source_item"] or t("plan_goals", language)) for f in figures))
 
 
 def region_section(view: IndicatorView, catalog, language: str) -> None:

@@ -6,21 +6,37 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from lib import config, plan, plans, store
+from lib import config, plan, plans, store, units
+from lib.catalog import TARGET_COLUMNS
 from lib.dataset import Dataset
 from lib.display import format_timestamp, md
 from lib.i18n import department_label, departments_label, t
-from lib.plan.draft import DRAFT_COLUMNS, REVIEW_COLUMN
-from lib.plan.structure import KEY_WORK, LIVELIHOOD, WORK_ITEM
+from lib.kinds import KINDS
+from lib.plan.draft import (
+    DRAFT_COLUMNS,
+    NO,
+    REASON_COLUMN,
+    REVIEW_COLUMN,
+    TAKEN_COLUMN,
+    YES,
+    is_taken,
+    reason_label,
+    translate_reason,
+)
+from lib.plan.draft_rows import complete_hand_row
+from lib.plan.header import english_names, load_places
+from lib.plan.model import KEY_WORK, LIVELIHOOD, WORK_ITEM
 from lib.problems import InputError
 from lib.ui.caches import cached_dataset
 from lib.ui.state import lang
 
-INCLUDE, PREVIOUS, PROBLEMS = "_include", "_previous", "_problems"  # the editor's own columns, never published
+# The editor's own columns, never published: the tick that flips taken, last year's target, the row's problems, the
+# reason in the reader's language, and the mark of a row added by hand.
+TAKEN_CELL, PREVIOUS, PROBLEMS, SHOWN_REASON, HAND = "_taken", "_previous", "_problems", "_reason", "_hand"
 # The columns a reviewer reads first; the rest follow in targets.csv's order.
-FIRST_COLUMNS = [INCLUDE, "name_zh", PREVIOUS, "target_value", "unit", "comparator", "growth_target_pct", PROBLEMS,
-                 REVIEW_COLUMN, "id", "kind", "category", "lead_departments", "headline", "stretch_value",
-                 "baseline_year", "name_en"]
+FIRST_COLUMNS = [TAKEN_CELL, "name_zh", "figure", SHOWN_REASON, PREVIOUS, "target_value", "unit", "comparator",
+                 "kind", "lead_departments", "growth_target_pct", PROBLEMS, REVIEW_COLUMN, "id", "category",
+                 "headline", "stretch_value", "baseline_year", "name_en"]
 
 
 
@@ -101,9 +117,11 @@ def _items_frame(items: list[plan.PlanItem], language: str) -> pd.DataFrame:
 
 
 def plan_record_form(document: plan.PlanDocument, year: int, prefix: str) -> dict:
-    """Draw the plan's record as read from the document's header, editable; return what the analyst changed."""
+    """Draw the plan's record as read from the document's header, editable, the English names from the places the
+    data knows (or a note asking for them); return what the analyst changed."""
     language = lang()
     header = document.header()
+    issuer_en, city_en = english_names(header.issuer, header.city, load_places(config.data_dir()))
     out = {}
     with st.expander(t("plan_record_title", language), icon=":material/description:"):
         a, b = st.columns(2)
@@ -115,53 +133,121 @@ def plan_record_form(document: plan.PlanDocument, year: int, prefix: str) -> dic
         out["issued"] = issued.isoformat() if issued else ""
         out["title_en"] = b.text_input(t("col_plan_title_en", language), t("plan_title_default", "en", year=year),
                                        key=f"{prefix}_title_en")
+        out["issuer_en"] = a.text_input(t("col_issuer_en", language), issuer_en, key=f"{prefix}_issuer_en")
+        out["city_zh"] = b.text_input(t("col_city", language), header.city, key=f"{prefix}_city")
+        out["city_en"] = a.text_input(t("col_city_en", language), city_en, key=f"{prefix}_city_en")
+    if not out["issuer_en"] or (out["city_zh"] and not out["city_en"]):
+        st.warning(t("plan_english_names_unknown", language, issuer=out["issuer_zh"] or out["city_zh"] or "—"))
     return {field: value for field, value in out.items() if value}
 
 
-def _edited(base: pd.DataFrame, editor: str) -> pd.DataFrame:
-    """Return the editor's rows as the reviewer has them now: the base with the edits kept in session state."""
+def _edited(base: pd.DataFrame, editor: str, year: int) -> pd.DataFrame:
+    """Return the editor's rows as the reviewer has them now (its state is kept in session state)."""
+    return edited_rows(base, st.session_state.get(editor, {}), year)
+
+
+def edited_rows(base: pd.DataFrame, state: dict, year: int) -> pd.DataFrame:
+    """Return the base with a data editor's edits, deletions and rows added by hand applied (an added row gets what a
+    drafted row would have: taken, year, id, aggregation, baseline), in the order the editor shows them."""
     current = base.copy()
-    for row, changes in st.session_state.get(editor, {}).get("edited_rows", {}).items():
+    for row, changes in state.get("edited_rows", {}).items():
         for column, value in changes.items():
             if column in current.columns:
                 current.at[current.index[int(row)], column] = value
+    deleted = [current.index[int(i)] for i in state.get("deleted_rows", []) if int(i) < len(current)]
+    current = current.drop(index=deleted)
+    added = []
+    taken_ids = set(current["id"])
+    for i, row in enumerate(state.get("added_rows", [])):
+        filled = complete_hand_row({k: v for k, v in row.items() if k in DRAFT_COLUMNS}, year, taken_ids)
+        taken_ids.add(filled["id"])
+        filled[TAKEN_CELL] = row.get(TAKEN_CELL, True) is not False
+        filled[HAND] = str(i + 1)
+        added.append(filled)
+    if added:
+        current = pd.concat([current, pd.DataFrame(added)], ignore_index=False)
     return current
 
 
+def draft_file_rows(current: pd.DataFrame) -> pd.DataFrame:
+    """Return the rows as the draft file has them: taken as 是/否 from the editor's tick, the draft's columns."""
+    rows = current.copy()
+    rows[TAKEN_COLUMN] = rows[TAKEN_CELL].map(lambda v: YES if bool(v) and not pd.isna(v) else NO)
+    flipped = ~rows[TAKEN_COLUMN].map(is_taken) & (rows[REASON_COLUMN].fillna("") == "")
+    rows.loc[flipped, REASON_COLUMN] = reason_label("reviewer")
+    return rows.reindex(columns=DRAFT_COLUMNS).fillna("").astype(str).reset_index(drop=True)
+
+
+def draft_summary(draft: plan.Draft, rows: pd.DataFrame) -> None:
+    """Draw the draft's counts: taken, not taken by reason, the parts of the document not read, unknown departments."""
+    language = lang()
+    taken = int(rows[TAKEN_COLUMN].map(is_taken).sum())
+    counts = {}
+    for label, flag in zip(rows[REASON_COLUMN], rows[TAKEN_COLUMN], strict=True):
+        if not is_taken(flag):
+            code = plan.reason_code(label) or "reviewer"
+            counts[code] = counts.get(code, 0) + 1
+    counts = {code: counts[code] for code in plan.REASONS if code in counts}  # in the order of the reasons table
+    st.caption(t("plan_draft_counts_read", language, taken=taken, carried=len(draft.carried), new=len(draft.new),
+                 not_taken=sum(counts.values())))
+    if counts:
+        st.markdown(t("plan_not_taken_by_reason", language) + " " + "，".join(
+            f"{t(f'plan_reason_{code}', language)} **{n}**" for code, n in counts.items()))
+    if draft.skipped:
+        st.warning(t("plan_skipped_parts", language) + "\n" + "\n".join(
+            f"- {md(s.part)}：{t(f'plan_part_{s.reason}', language)}" for s in draft.skipped))
+    else:
+        st.caption(t("plan_no_skipped_parts", language))
+    if draft.new_departments:
+        st.info(t("plan_unknown_departments", language, names="、".join(draft.new_departments)))
+
+
 def draft_editor(draft: plan.Draft, ds: Dataset, editor: str) -> tuple[pd.DataFrame, list]:
-    """Draw the draft in an editable table, each row with last year's target and its problems; return the rows to
-    publish (targets.csv's columns and needs_review) and the problems found in them."""
+    """Draw the draft in an editable table: every figure of the plan, taken or not (with the reason), each taken row
+    with last year's target and its problems; rows may be flipped, edited and added by hand. Return the rows as the
+    draft file has them (only the taken ones are published) and the problems found in the taken rows."""
     language = lang()
     existing = plan.read_targets(ds.data_dir / "targets.csv")
     base = draft.rows.reindex(columns=DRAFT_COLUMNS).fillna("").astype(str)
-    base.insert(0, INCLUDE, True)
+    base.insert(0, TAKEN_CELL, base[TAKEN_COLUMN].map(is_taken))
     base[PREVIOUS] = plan.previous_targets(draft.rows, existing, language)
-    current = _edited(base, editor)
-    chosen = current[current[INCLUDE].astype(bool)]
-    rows = chosen[DRAFT_COLUMNS].reset_index(drop=True)
+    base[SHOWN_REASON] = [translate_reason(label, language) for label in base[REASON_COLUMN]]
+    base[HAND] = ""
+    current = _edited(base, editor, draft.year)
+    rows = draft_file_rows(current)
     problems = plan.validate_draft(rows, existing, ds.catalog.regions, name=f"draft_{draft.year}.csv")
-    by_row: dict[int, list[str]] = {}
+    by_row: dict[object, list[str]] = {}
     for p in problems:
         if p.severity == "error" and p.file != "targets.csv" and p.row is not None:
-            by_row.setdefault(int(chosen.index[p.row - 2]), []).append(p.detail(language))
+            by_row.setdefault(current.index[p.row - 2] if not current[HAND].iloc[p.row - 2] else
+                              current[HAND].iloc[p.row - 2], []).append(p.detail(language))
     base[PROBLEMS] = ["；".join(by_row.get(i, [])) for i in base.index]
-    st.caption(t("plan_draft_counts", language, carried=len(draft.carried), new=len(draft.new),
-                 review=int((draft.rows[REVIEW_COLUMN] != "").sum())))
-    st.data_editor(base, key=editor, hide_index=True, num_rows="fixed",
-                   column_order=[*FIRST_COLUMNS, *(c for c in DRAFT_COLUMNS if c not in FIRST_COLUMNS)],
+    draft_summary(draft, rows)
+    st.data_editor(base, key=editor, hide_index=True, num_rows="dynamic",
+                   column_order=[c for c in FIRST_COLUMNS if c in base.columns] +
+                   [c for c in TARGET_COLUMNS if c not in FIRST_COLUMNS],
                    column_config={
-                       INCLUDE: st.column_config.CheckboxColumn(t("col_include", language), width="small"),
+                       TAKEN_CELL: st.column_config.CheckboxColumn(t("col_taken", language), width="small",
+                                                                   default=True, pinned=True),
+                       "name_zh": st.column_config.TextColumn(t("col_target_name", language), pinned=True),
+                       "figure": st.column_config.TextColumn(t("col_figure", language), disabled=True),
+                       SHOWN_REASON: st.column_config.TextColumn(t("col_reason", language), disabled=True),
                        PREVIOUS: st.column_config.TextColumn(t("col_previous", language), disabled=True),
                        PROBLEMS: st.column_config.TextColumn(t("col_problems", language), disabled=True,
                                                              width="large"),
-                       "name_zh": st.column_config.TextColumn(t("col_target_name", language), pinned=True),
                        REVIEW_COLUMN: st.column_config.TextColumn(t("col_needs_review", language), width="large"),
+                       "kind": st.column_config.SelectboxColumn(t("col_kind", language), options=list(KINDS)),
+                       "unit": st.column_config.SelectboxColumn(t("col_unit", language), options=list(units.UNITS)),
+                       "comparator": st.column_config.SelectboxColumn(t("col_comparator", language),
+                                                                      options=["≥", ">", "≤", "="]),
                        **{column: st.column_config.TextColumn(label, help=column)  # help: targets.csv's name
-                          for column, label in _column_labels(language).items()},
+                          for column, label in _column_labels(language).items()
+                          if column not in ("kind", "unit", "comparator")},
                    })
-    if draft.context:
-        st.caption(t("plan_context", language) + "；".join(
-            f"{c.phrase} {plan.format_number(c.value)}{c.unit}" for c in draft.context))
+    added = {hand: texts for hand, texts in by_row.items() if isinstance(hand, str) and hand}
+    if added:
+        st.error("\n".join(f"- {t('plan_row_problems', language, row=hand, problems='；'.join(texts))}"
+                           for hand, texts in added.items()))
     return rows, problems
 
 
@@ -187,7 +273,7 @@ def publish_panel(rows: pd.DataFrame, problems: list, document: plan.PlanDocumen
         if kept:
             st.markdown("\n".join(f"- {md(p.message(language))}" for p in kept))
         return
-    st.success(t("plan_ready", language, rows=len(rows), warnings=len(warnings)))
+    st.success(t("plan_ready", language, rows=int(rows[TAKEN_COLUMN].map(is_taken).sum()), warnings=len(warnings)))
     if not user:
         st.info(t("plan_sign_in", language))
         return

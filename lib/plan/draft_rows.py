@@ -1,0 +1,216 @@
+"""The rows of a draft: an earlier target carried into the new year, a new indicator, and a figure not taken (with
+its reason), each with targets.csv's columns and the draft's own (taken, needs_review, reason, figure)."""
+
+from __future__ import annotations
+
+import re
+
+from lib import units
+from lib.catalog import TARGET_COLUMNS
+from lib.i18n import t
+from lib.plan.candidates import NOT_BELOW, ZERO, format_number
+from lib.plan.classify import Reading
+from lib.plan.matching import as_number, kind_of, needs_baseline, similarity
+from lib.plan.model import LIST_NAME, MAIN_GOAL, MAIN_GOAL_SECTION, Mention, PlanItem
+from lib.plan.naming import english_words, guess_category, guess_kind, new_id, unit_for
+
+TAKEN_COLUMN, REVIEW_COLUMN, REASON_COLUMN, FIGURE_COLUMN = "taken", "needs_review", "reason", "figure"
+YES, NO = "是", "否"
+VALID_COMPARATORS = {"≥", ">", "≤", "="}
+COMPARATOR_NOTES = {"≈": ("≥", "原文为“左右”，按≥处理"), "<": ("≤", "原文为“低于”，按≤处理")}
+
+
+def _sources(found: list[Mention]) -> tuple[str, str, str]:
+    """Return source_section, source_item and source_text for the mentions of one target."""
+    sections = dict.fromkeys(m.item.section or LIST_NAME.get(m.item.list_type, MAIN_GOAL_SECTION) for m in found)
+    named = dict.fromkeys(m.where for m in found if m.item.list_type != MAIN_GOAL)
+    clauses = dict.fromkeys(m.clause for m in found)
+    text = next(iter(clauses)) if len(clauses) == 1 else "；".join(dict.fromkeys(f"{m.where}：{m.clause}"
+                                                                                for m in found))
+    return "；".join(sections), "；".join(named), text
+
+
+def _values(found: list[Mention], unit: str, notes: list[str]) -> tuple[float | None, float | None, float | None]:
+    """Return (target, stretch, growth) in unit: the looser of two values is the target, the stricter the stretch."""
+    values = []
+    for m in found:
+        if m.value is None:
+            continue
+        value = m.value
+        if m.unit != unit and unit and units.convertible(m.unit, unit):
+            value = round(m.value * units.factor(m.unit, unit), 10)
+            notes.append(f"原文为{format_number(m.value)}{m.unit}，已换算为{format_number(value)}{unit}")
+        values.append(value)
+    values = sorted(set(values))
+    growth = next((m.growth_pct for m in found if m.growth_pct is not None), None)
+    if not values:
+        return None, None, growth
+    at_most = any(m.comparator in ("≤", "<") for m in found)
+    target, stretch = (values[-1], values[0]) if at_most else (values[0], values[-1])
+    return target, (stretch if stretch != target else None), growth
+
+
+def _comparator(found: list[Mention], fallback: str, notes: list[str]) -> str:
+    comparator = found[0].comparator or fallback
+    if comparator in COMPARATOR_NOTES:
+        comparator, note = COMPARATOR_NOTES[comparator]
+        notes.append(note)
+    return comparator if comparator in VALID_COMPARATORS else fallback
+
+
+def _figures(found: list[Mention]) -> str:
+    return "、".join(dict.fromkeys(f for m in found for f in m.figures))
+
+
+def _departments(found: list[Mention]) -> list[str]:
+    return list(dict.fromkeys(d for m in found for d in m.item.departments))
+
+
+def carried_row(earlier: dict, found_notes: list[tuple[Mention, str]], year: int) -> dict:
+    """Return an earlier target's row for year with the new plan's value, growth, comparator, departments and
+    sources."""
+    found = [m for m, _ in found_notes]
+    notes = list(dict.fromkeys(note for _, note in found_notes if note))
+    row = {c: earlier.get(c, "") for c in TARGET_COLUMNS}
+    target, stretch, growth = _values(found, earlier["unit"], notes)
+    if earlier["kind"] == ZERO:
+        target = 0.0
+    row.update(year=str(year), target_value=format_number(target), stretch_value=format_number(stretch),
+               growth_target_pct=format_number(growth),
+               comparator=_comparator(found, earlier["comparator"], notes) if not found[0].statement_kind
+               else earlier["comparator"])
+    if growth is not None or needs_baseline(earlier["kind"]) or earlier.get("baseline_year"):
+        row["baseline_year"] = str(year - 1)
+    if kind_of(earlier["kind"]).judged_by == "rate" and found[0].statement_kind == NOT_BELOW:
+        notes.append(f"本年计划写作“{found[0].wording}”，上年为比率目标{earlier['target_value']}%，请定类型与目标值")
+    if earlier["kind"] == NOT_BELOW and target is not None:
+        row.update(kind="ratio" if earlier["unit"] == "%" else "level", baseline_year="")
+        notes.append(f"上年为“不低于上年”，本年计划定了目标值，类型改为{row['kind']}，请核对")
+    old = as_number(earlier.get("target_value", ""))
+    if old and target is not None and not 0.5 <= target / old <= 2:
+        notes.append(f"较上年目标{format_number(old)}{earlier['unit']}变化超过一倍，请核对")
+    if len({m.phrase for m in found}) > 1 and len({m.value for m in found}) > 1 \
+            and min(similarity(a.phrase, b.phrase) for a in found for b in found) < 0.9:
+        notes.append("本年计划有两处不同说法对应此目标，请核对")
+    plan_leads = _departments(found)
+    earlier_leads = [d.strip() for d in re.split(r"[、,，;；]", earlier.get("lead_departments", "")) if d.strip()]
+    if plan_leads and set(plan_leads) != set(earlier_leads):
+        row["lead_departments"] = "、".join(plan_leads)
+        notes.append(f"本年计划牵头为{'、'.join(plan_leads)}，上年为{earlier['lead_departments'] or '—'}")
+    if found[0].idiom:
+        notes.append(f"“{found[0].wording}”是固定说法，沿用上年审核时定下的目标，请核对")
+    row["source_section"], row["source_item"], row["source_text"] = _sources(found)
+    row[REVIEW_COLUMN] = "；".join(notes)
+    row[FIGURE_COLUMN] = _figures(found)
+    return row
+
+
+def group_new(found: list[Mention]) -> list[list[Mention]]:
+    """Return new figures grouped by indicator: the same words in the work items and in the 民生实事 are one."""
+    groups: list[list[Mention]] = []
+    for mention in found:
+        for group in groups:
+            first = group[0]
+            same_unit = first.unit == mention.unit or units.convertible(first.unit, mention.unit)
+            if same_unit and first.statement_kind == mention.statement_kind \
+                    and similarity(first.phrase, mention.phrase) >= 0.9:
+                group.append(mention)
+                break
+        else:
+            groups.append([mention])
+    return groups
+
+
+def said_by_carried(mention: Mention, carried: dict[str, list[tuple[Mention, str]]]) -> bool:
+    """Return whether a numberless target restates one carried over from the same item (零感染 in its sentence)."""
+    return bool(mention.statement_kind) and any(
+        m.item is mention.item and m.statement_kind == mention.statement_kind
+        and (mention.phrase in m.clause or mention.wording in m.clause) for found in carried.values() for m, _ in found)
+
+
+def new_row(found: list[Mention], year: int, taken: set[str]) -> dict:
+    """Return a new indicator's row with guessed kind, unit, category and names, and the note listing the guesses."""
+    first = found[0]
+    kind, reason = guess_kind(first)
+    notes = [f"新指标：类型按“{reason}”推测为{kind}"]
+    unit = unit_for(first, kind)
+    target, stretch, growth = _values(found, unit, notes)
+    if kind == ZERO:
+        target = 0.0
+    category = guess_category(first.phrase)
+    notes.append(f"类别按名称推测为{category}" if category else "类别待填")
+    if not units.is_known(unit):
+        notes.append(f"单位“{unit}”不在单位表中，请改为已知单位" if unit else "单位待填")
+    departments = _departments(found)
+    if not departments:
+        notes.append("主要目标未写牵头处室，请填写" if first.item.list_type == MAIN_GOAL else "未写牵头处室，请填写")
+    words = english_words(first.phrase)
+    notes.append("英文名按词表拼出，请润色" if words else "英文名待填")
+    identifier = new_id(first.phrase, taken)
+    row = {c: "" for c in TARGET_COLUMNS}
+    section, source_item, source_text = _sources(found)
+    row.update(id=identifier, year=str(year), name_zh=first.phrase,
+               name_en=" ".join(words).capitalize(), category=category, lead_departments="、".join(departments),
+               unit=unit, target_value=format_number(target), stretch_value=format_number(stretch),
+               comparator=_comparator(found, "≥", notes), kind=kind,
+               aggregation=kind_of(kind).default_aggregation, growth_target_pct=format_number(growth),
+               baseline_year=str(year - 1) if needs_baseline(kind) or growth is not None else "",
+               source_section=section, source_item=source_item, source_text=source_text)
+    row[REVIEW_COLUMN] = "；".join(dict.fromkeys(notes))
+    row[FIGURE_COLUMN] = _figures(found)
+    return row
+
+
+def _figure_name(reading: Reading) -> str:
+    """Return a name for a figure not taken: its candidate's phrase, else the words of its clause before it."""
+    if reading.candidate is not None and reading.candidate.phrase:
+        return reading.candidate.phrase
+    clause = reading.clause
+    at = clause.find(reading.figure.text)
+    before = clause[:at] if at > 0 else clause
+    return (before or clause)[-24:].strip("，,、：: ") or reading.figure.text
+
+
+def figure_row(reading: Reading, year: int, taken: set[str]) -> dict:
+    """Return a figure not taken as a draft row: its reason, the figure as written, and the fields a reviewer who
+    flips it to taken would start from (name, value, unit, kind, departments, source)."""
+    item = reading.passage.item or PlanItem("", "", "", None, reading.passage.text, [])
+    name = _figure_name(reading)
+    value = reading.figure.value
+    unit = reading.figure.unit
+    mention = Mention(item, name, value, unit, "≥", reading.candidate.growth_pct if reading.candidate else None,
+                      reading.clause)
+    kind, _ = guess_kind(mention) if value is not None else ("level", "")
+    row = {c: "" for c in TARGET_COLUMNS}
+    row.update(id=new_id(name, taken, fallback="figure"),
+               year=str(year), name_zh=name, name_en=" ".join(english_words(name)).capitalize(),
+               category=guess_category(name), lead_departments="、".join(item.departments), unit=unit,
+               target_value=format_number(value), comparator="≥", kind=kind,
+               aggregation=kind_of(kind).default_aggregation,
+               growth_target_pct=format_number(mention.growth_pct),
+               baseline_year=str(year - 1) if needs_baseline(kind) else "",
+               source_section=item.section or ("" if reading.passage.item is None else MAIN_GOAL_SECTION),
+               source_item=reading.passage.where if item.list_type not in ("", MAIN_GOAL) else "",
+               source_text=reading.clause)
+    label = t(f"plan_reason_{reading.reason}", "zh")
+    row[TAKEN_COLUMN] = NO
+    row[REASON_COLUMN] = f"{label}：{reading.detail}" if reading.detail else label
+    row[FIGURE_COLUMN] = reading.figure.text
+    row[REVIEW_COLUMN] = "" if reading.passage.item is not None else f"见原文{reading.passage.where}"
+    return row
+
+
+def complete_hand_row(row: dict, year: int, taken: set[str]) -> dict:
+    """Return a row a reviewer added by hand with what they left blank filled as a drafted row would have it: taken,
+    the year, an id from its name, the kind's aggregation, ≥, and last year as baseline where the kind needs one."""
+    out = {c: ("" if row.get(c) is None else str(row.get(c))) for c in [*TARGET_COLUMNS, TAKEN_COLUMN, REVIEW_COLUMN,
+                                                                          REASON_COLUMN, FIGURE_COLUMN]}
+    out[TAKEN_COLUMN] = out[TAKEN_COLUMN] or YES
+    out["year"] = out["year"] or str(year)
+    out["id"] = out["id"] or new_id(out["name_zh"], taken, fallback="target")
+    out["kind"] = out["kind"] or "level"
+    out["aggregation"] = out["aggregation"] or kind_of(out["kind"]).default_aggregation
+    out["comparator"] = out["comparator"] or "≥"
+    if not out["baseline_year"] and needs_baseline(out["kind"]):
+        out["baseline_year"] = str(year - 1)
+    return out
