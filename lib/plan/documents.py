@@ -2,7 +2,10 @@
 
 The file's first bytes decide how it is read (a PDF named .docx is still read as PDF); text files may be UTF-8 (with or
 without BOM), GBK/GB18030 or UTF-16. What cannot be read raises PlanDocumentError, its message in Chinese naming the
-file and what is needed instead. Word is read in lib/plan/word.py, PDF in lib/plan/pdf.py.
+file and what is needed instead. Word is read in lib/plan/word.py, PDF in lib/plan/pdf.py, both in a sandbox worker
+(lib/sandbox.py) under the plan's limits, a .docx's parts checked by the guard first (lib/intake/guard): a document
+that crashes, hangs or exhausts its reader, or whose parts are too large, is refused naming the limit. Control
+characters are removed from what is read.
 """
 
 from __future__ import annotations
@@ -10,8 +13,10 @@ from __future__ import annotations
 import re
 from pathlib import PurePath
 
-from lib.intake import decode_bytes
+from lib import config, sandbox
+from lib.intake import decode_bytes, guard
 from lib.problems import PlanDocumentError, Problem
+from lib.safety import clean_deep
 
 MAX_BYTES = 30 * 1024 * 1024
 MAX_UNZIPPED_BYTES = 200 * 1024 * 1024  # a .docx is a zip: refuse one that inflates beyond this
@@ -32,7 +37,40 @@ def document_error(name: str, code: str, **params: object) -> PlanDocumentError:
     return PlanDocumentError(Problem(name, code, params=params))
 
 
+# What the guard's refusal of a .docx package is called for a document.
+_PACKAGE_CODES = {"err_limit_member": "plan_doc_part_too_large", "err_limit_unzipped": "plan_doc_unzipped_too_large",
+                  "err_limit_ratio": "plan_doc_ratio", "err_limit_members": "plan_doc_too_many_parts",
+                  "err_encrypted": "plan_doc_old_word"}
+
+
 def read_plan_document(name: str, data: bytes) -> str:
+    """Return a plan document's text, one paragraph a line, without control characters; read in a sandbox worker;
+    raise PlanDocumentError naming the file and the need (or the limit the reading overran)."""
+    if not data:
+        raise document_error(name, "err_empty")
+    if len(data) > MAX_BYTES:
+        raise document_error(name, "err_too_large", size=f"{len(data) / 2**20:.1f} MB",
+                             limit=f"{MAX_BYTES // 2**20} MB")
+    limits = sandbox.Limits(config.SANDBOX_PLAN_CPU_SECONDS, config.SANDBOX_MEMORY_BYTES,
+                            config.SANDBOX_PLAN_WALL_SECONDS)
+    try:
+        return clean_deep(sandbox.run(read_document_bytes, name, data, limits=limits))
+    except sandbox.Stopped as stop:
+        raise document_error(name, stop.code, **stop.params) from None
+
+
+def read_document_bytes(name: str, data: bytes) -> str:
+    """Return what read_plan_document returns, read in this process (the sandbox worker's side)."""
+    if data.startswith(b"PK\x03\x04"):
+        try:
+            guard.check_document(data)
+        except guard.Refused as refused:
+            code = _PACKAGE_CODES.get(refused.code, "plan_doc_corrupt")
+            raise document_error(name, code, kind="Word (.docx)", **refused.params) from None
+    return _read_plan_document(name, data)
+
+
+def _read_plan_document(name: str, data: bytes) -> str:
     """Return a plan document's text, one paragraph a line; raise PlanDocumentError naming the file and the need."""
     if not data:
         raise document_error(name, "err_empty")
