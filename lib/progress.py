@@ -68,7 +68,7 @@ def parse_progress(name: str, data: bytes, tasks: pd.DataFrame, today: dt.date |
                    sheet: str | None = None) -> Parsed:
     """Return progress rows read from a CSV/XLSX file, or every problem found in it."""
     today = today or dt.date.today()
-    if not data.strip():
+    if not data or data.isspace():
         return Parsed(name, _empty(), [Problem(name, "err_empty")])
     if len(data) > config.MAX_ACTUALS_FILE_BYTES:
         return Parsed(name, _empty(), [Problem(name, "err_too_large", params={

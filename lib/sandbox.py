@@ -249,16 +249,17 @@ class _Pool:
             worker.kill()
 
     def run(self, func, args: tuple, kwargs: dict, limits: Limits):
-        message = pickle.dumps((func, args, kwargs, limits, _settings()), protocol=5)
+        args = tuple(_Shared(a) if isinstance(a, bytes) and len(a) >= _OUT_OF_BAND_MIN_BYTES else a for a in args)
+        task = (func, args, kwargs, limits, _settings())
         worker = self._acquire()
         keep = False
         try:
             try:
-                worker.conn.send_bytes(message)
+                _send(worker.conn, task)
             except OSError:  # the worker died while idle (killed from outside): a fresh one takes the task
                 worker.kill()
                 worker = _Worker(self.context)
-                worker.conn.send_bytes(message)
+                _send(worker.conn, task)
             worker.tasks += 1
             deadline = time.monotonic() + limits.wall_seconds
             if not worker.conn.poll(limits.wall_seconds):
@@ -297,20 +298,21 @@ class _Pool:
         return Stopped("err_sandbox_signal", signal=f"exit {code}")
 
 
-def _receive(conn, timeout: float):
-    """Return (status, payload) sent by _reply: one pickle, or a pickle whose buffers are in a memfd."""
+def _receive(conn, timeout: float | None = None):
+    """Return what _send sent: one pickle, or a pickle whose buffers are in a memfd."""
     head = conn.recv_bytes()
     if head[:1] != b"M":
         return pickle.loads(head[1:])
     layout = pickle.loads(head[1:])
-    if not conn.poll(timeout):
-        raise TimeoutError("no result buffers")
+    if timeout is not None and not conn.poll(timeout):
+        raise TimeoutError("no buffers")
     fd = reduction.recv_handle(conn)
     try:
         size = layout["size"]
         # a private writable mapping: arrays built on it are writable, and the memfd's pages are shared, not copied
-        mapped = mmap.mmap(fd, size, flags=mmap.MAP_PRIVATE, prot=mmap.PROT_READ | mmap.PROT_WRITE) if size \
-            else b""
+        # (populated at once: faulting 60 MB in page by page costs more than the copy it saves)
+        mapped = mmap.mmap(fd, size, flags=mmap.MAP_PRIVATE | mmap.MAP_POPULATE,
+                           prot=mmap.PROT_READ | mmap.PROT_WRITE) if size else b""
     finally:
         os.close(fd)
     view = memoryview(mapped)
@@ -346,10 +348,12 @@ def _serve(conn, err_write) -> None:
     _lower(resource.RLIMIT_NOFILE, config.SANDBOX_OPEN_FILES)
     while True:
         try:
-            message = conn.recv_bytes()
+            func, args, kwargs, limits, settings = _receive(conn)
         except (EOFError, OSError):
             return
-        func, args, kwargs, limits, settings = pickle.loads(message)
+        except Exception as exc:  # a task that cannot be unpickled here (a function of the caller's __main__)
+            _send(conn, ("raise", RuntimeError(f"the task cannot be run in the sandbox: {exc}"), False))
+            continue
         for name, value in settings.items():
             setattr(config, name, value)
         retire = False
@@ -365,10 +369,10 @@ def _serve(conn, err_write) -> None:
                 result = ("raise", _transportable(exc))
         finally:
             _unlimit_task()
-        del args, kwargs, message
+        del args, kwargs
         retire = retire or _resident_bytes() > config.SANDBOX_RETIRE_RESIDENT_BYTES
         try:
-            _reply(conn, (*result, retire))
+            _send(conn, (*result, retire))
         except (OSError, EOFError):
             return
         if retire:
@@ -426,25 +430,37 @@ def _transportable(exc: BaseException) -> BaseException:
         return RuntimeError(text[:500])
 
 
-def _reply(conn, reply: tuple) -> None:
-    """Send a reply: small ones as one pickle; large buffers (Arrow, NumPy) through a memfd the parent maps."""
+def _send(conn, obj) -> None:
+    """Send an object: a small one as one pickle; large buffers (bytes given to a reader, Arrow and NumPy results)
+    through a memfd the other side maps, so that they are not copied through the pipe."""
     buffers: list[pickle.PickleBuffer] = []
-    head = pickle.dumps(reply, protocol=5, buffer_callback=buffers.append)
+    head = pickle.dumps(obj, protocol=5, buffer_callback=buffers.append)
     views = [b.raw() for b in buffers]
-    size = sum(v.nbytes for v in views)
-    if size < _OUT_OF_BAND_MIN_BYTES:
-        conn.send_bytes(b"P" + pickle.dumps(reply, protocol=5))
+    if sum(v.nbytes for v in views) < _OUT_OF_BAND_MIN_BYTES:
+        conn.send_bytes(b"P" + (pickle.dumps(obj, protocol=5) if views else head))
         return
-    fd = os.memfd_create("kpi-sandbox-result", os.MFD_CLOEXEC)
+    fd = os.memfd_create("kpi-sandbox", os.MFD_CLOEXEC)
     try:
         places, at = [], 0
         for view in views:
+            at = -(-at // 64) * 64  # each buffer 64-byte aligned, as Arrow and NumPy want them (else they copy)
             places.append((at, view.nbytes))
             written = 0
             while written < view.nbytes:
-                written += os.write(fd, view[written:])
+                written += os.pwrite(fd, view[written:], at + written)
             at += view.nbytes
+        os.ftruncate(fd, at)
         conn.send_bytes(b"M" + pickle.dumps({"head": head, "buffers": places, "size": at}, protocol=5))
-        reduction.send_handle(conn, fd, os.getppid())
+        reduction.send_handle(conn, fd, os.getpid())
     finally:
         os.close(fd)
+
+
+class _Shared:
+    """Bytes handed to a reader out of band (through the memfd), arriving as bytes."""
+
+    def __init__(self, data: bytes):
+        self.data = data
+
+    def __reduce_ex__(self, protocol):
+        return bytes, (pickle.PickleBuffer(self.data),)

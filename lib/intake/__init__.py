@@ -132,7 +132,7 @@ def _parse(name: str, data: bytes, catalog: Catalog, sheet: str | None, context:
     if len(data) > config.MAX_ACTUALS_FILE_BYTES:
         return Parsed(name, empty_rows(), [Problem(name, "err_too_large", params={
             "size": f"{len(data) / 1e6:.1f} MB", "limit": f"{config.MAX_ACTUALS_FILE_BYTES / 1e6:.0f} MB"})])
-    if not data.strip():
+    if not data or data.isspace():
         return Parsed(name, empty_rows(), [Problem(name, "err_empty")])
     suffix = name.lower().rsplit(".", 1)[-1] if "." in name else ""
     if suffix not in ACCEPTED_SUFFIXES:

@@ -101,7 +101,7 @@ def normalize(raw: pd.DataFrame, names_by_col: dict[int, dict], catalog: Catalog
     # A file with a million bad rows gets its first problems listed row by row and the rest counted:
     # checking every record one at a time would take minutes and the list could not be read anyway.
     limit = config.MAX_LISTED_PROBLEMS
-    flagged = raw[failing]
+    flagged = raw[failing] if failing.any() else raw.iloc[:0]
     cutoff = (int(flagged["pos"].iloc[limit]), int(flagged["value_col"].iloc[limit])) if len(flagged) > limit else None
     located: list[tuple[int, int, Problem]] = []  # (row, column, problem): sorted into the record path's order
     rescued, rescued_at = [], []
@@ -168,8 +168,11 @@ def _ytd_going_down(rows: pd.DataFrame, catalog: Catalog, file_name: str,
                     names_by_col: dict[int, dict]) -> tuple[list[Problem], int]:
     """Return a problem for every year-to-date value lower than the month before it (the first
     config.MAX_LISTED_PROBLEMS), and how many more there are."""
+    is_ytd = (rows["basis"] == "ytd").to_numpy()
+    if is_ytd.sum() < 2:
+        return [], 0
     summed = [ind for ind in rows["indicator"].unique() if catalog.indicator(ind)["aggregation"] == "sum"]
-    ytd = rows[((rows["basis"] == "ytd") & rows["indicator"].isin(summed)).to_numpy()]
+    ytd = rows[is_ytd & rows["indicator"].isin(summed).to_numpy()]
     if len(ytd) < 2:
         return [], 0
     indicator, region = pd.factorize(ytd["indicator"])[0], pd.factorize(ytd["region"])[0]

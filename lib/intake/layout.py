@@ -276,10 +276,15 @@ def _not_data(body: pd.DataFrame, indicator_col: int | None, catalog: Catalog,
     if n == 0 or not len(body.columns):
         return keep, None, []
     positions = body.index.to_numpy()
-    blank = np.logical_and.reduce([(body[c] == "").to_numpy() for c in body.columns])
     first = body[body.columns[0]]
+    blank = (first == "").to_numpy().copy()
+    maybe = np.flatnonzero(blank)  # a row is blank when every cell is: only rows whose first cell is are looked at
+    if len(maybe) and len(body.columns) > 1:
+        rest = body.iloc[maybe, 1:]
+        blank[maybe] = np.logical_and.reduce([(rest[c] == "").to_numpy() for c in rest.columns])
     footer = np.zeros(n, dtype=bool)
-    for i in np.flatnonzero(first.str.contains(r"[:：]", regex=True).to_numpy()):  # a footer says 填报单位：…
+    colon = first.str.contains(":", regex=False) | first.str.contains("：", regex=False)
+    for i in np.flatnonzero(colon.to_numpy()):  # a footer says 填报单位：…
         footer[i] = bool(FOOTER.match(clean(first.iat[i])))
     for i in np.flatnonzero((first == "").to_numpy() & ~blank):  # a row starting further right: its first text
         text = next((clean(c) for c in body.iloc[i].tolist() if clean(c)), "")
@@ -428,12 +433,13 @@ def to_raw(cells: pd.DataFrame, catalog: Catalog, file_name: str,
         indicator, unit = _units_from_names(indicator, unit, catalog)
         keep = ((clean_column(value) != "").to_numpy() & keep_rows)  # a blank value is "not reported"
         use_ytd = use_ytd.to_numpy()
+        every = keep.all()  # (a million rows of text are not copied to keep them all)
         raw = pd.DataFrame({
-            "pos": body.index.to_numpy()[keep], "period": period[keep], "indicator": indicator[keep],
-            "value": value[keep], "region": region[keep], "unit": unit[keep],
-            "basis": column("basis").where(~use_ytd, "ytd")[keep], "note": column("note")[keep],
-            "value_col": np.where(use_ytd, cols.get("value_ytd", -1), cols.get("value", -1))[keep],
-            "growth": growth[keep]})
+            "pos": body.index.to_numpy(), "period": period, "indicator": indicator, "value": value,
+            "region": region, "unit": unit, "basis": column("basis").where(~use_ytd, "ytd") if use_ytd.any()
+            else column("basis"), "note": column("note"),
+            "value_col": np.where(use_ytd, cols.get("value_ytd", -1), cols.get("value", -1)), "growth": growth})
+        raw = raw if every else raw[keep]
         return raw.reset_index(drop=True), names_by_col, layout, notes
 
     header_row = [clean(c) for c in head[header_at]]
