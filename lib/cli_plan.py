@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from lib import config, plan, store
+from lib.cli_output import say
 from lib.i18n import t
 from lib.problems import InputError, PlanDocumentError
 
@@ -23,9 +24,9 @@ RECORD_OPTIONS = {"doc_number": "--doc-number", "issuer_zh": "--issuer", "title_
 
 
 def _print_problems(heading: str, problems, lang: str) -> None:
-    print(heading, file=sys.stderr)
+    say(heading, file=sys.stderr)
     for p in problems:
-        print("  " + p.message(lang), file=sys.stderr)
+        say("  " + p.message(lang), file=sys.stderr)
 
 
 def _document(path_text: str, lang: str) -> plan.PlanDocument:
@@ -46,24 +47,24 @@ def cmd_plan_draft(args: argparse.Namespace) -> int:
     try:
         document = _document(args.plan, lang)
     except PlanDocumentError as exc:
-        print(f"error: {exc.problem.message(lang)}", file=sys.stderr)
+        say(f"error: {exc.problem.message(lang)}", file=sys.stderr)
         return EXIT_DATA
     parse = document.parse()
     year = args.year or parse.year
     if year is None:
         raise UsageError(t("cli_plan_no_year", lang, file=document.name))
     if not parse.tasks and not parse.goals:
-        print(f"error: {t('problem_file', lang, file=document.name)}: {t('err_plan_no_items', lang)}",
+        say(f"error: {t('problem_file', lang, file=document.name)}: {t('err_plan_no_items', lang)}",
               file=sys.stderr)
         return EXIT_DATA
     draft = plan.draft_targets(parse, year, plan.read_targets(data_dir / "targets.csv"))
     try:
         written = plan.write_draft(draft.rows, args.out)
     except OSError as exc:
-        print(f"error: {exc.strerror or exc}: {args.out}", file=sys.stderr)
+        say(f"error: {exc.strerror or exc}: {args.out}", file=sys.stderr)
         return EXIT_DATA
-    print(draft.summary())
-    print(f"→ {written}")
+    say(draft.summary())
+    say(f"→ {written}")
     return EXIT_OK
 
 
@@ -76,7 +77,7 @@ def cmd_plan_publish(args: argparse.Namespace) -> int:
     try:
         document = _document(args.plan, lang) if args.plan else None
     except PlanDocumentError as exc:
-        print(f"error: {exc.problem.message(lang)}", file=sys.stderr)
+        say(f"error: {exc.problem.message(lang)}", file=sys.stderr)
         return EXIT_DATA
     overrides = {field: getattr(args, field) for field in RECORD_OPTIONS if getattr(args, field)}
     try:
@@ -88,14 +89,14 @@ def cmd_plan_publish(args: argparse.Namespace) -> int:
         _print_problems(t("plan_unreadable", lang, file=name), exc.problems, lang)
         return EXIT_DATA
     except store.StoreError as exc:
-        print(t("import_failed", lang, detail=exc.message(lang)), file=sys.stderr)
+        say(t("import_failed", lang, detail=exc.message(lang)), file=sys.stderr)
         return EXIT_DATA
-    print(t("plan_published", lang, id=published.id, year=published.year, rows=published.rows,
+    say(t("plan_published", lang, id=published.id, year=published.year, rows=published.rows,
             tasks=published.tasks))
     if published.plan is not None:
-        print(t("plan_recorded", lang, plan=published.plan.citation(lang), issuer=published.plan.issuer(lang)))
+        say(t("plan_recorded", lang, plan=published.plan.citation(lang), issuer=published.plan.issuer(lang)))
     for warning in published.warnings:
-        print("  [?] " + warning.message(lang))
+        say("  [?] " + warning.message(lang))
     return EXIT_OK
 
 
@@ -106,9 +107,9 @@ def cmd_plan_revert(args: argparse.Namespace) -> int:
     try:
         store.revert_publication(_data_dir(args), args.id, user=args.user)
     except store.StoreError as exc:
-        print(t("revert_failed", args.lang, detail=exc.message(args.lang)), file=sys.stderr)
+        say(t("revert_failed", args.lang, detail=exc.message(args.lang)), file=sys.stderr)
         return EXIT_DATA
-    print(t("plan_reverted", args.lang, id=args.id))
+    say(t("plan_reverted", args.lang, id=args.id))
     return EXIT_OK
 
 
@@ -118,10 +119,10 @@ def cmd_plan_log(args: argparse.Namespace) -> int:
 
     log = plan.publications(_data_dir(args))
     if log.empty:
-        print(t("plan_no_publications", args.lang))
+        say(t("plan_no_publications", args.lang))
         return EXIT_OK
     for row in log.to_dict("records"):
-        print("  ".join([row["id"], row["year"], row["submitted_at"].replace("T", " "), row["user"],
+        say("  ".join([row["id"], row["year"], row["submitted_at"].replace("T", " "), row["user"],
                          row["original_name"], t("plan_log_rows", args.lang, rows=row["rows"]), row["status"]]))
     return EXIT_OK
 

@@ -129,10 +129,22 @@ def rate_status(rate: float, target: float, comparator: str) -> str:
 
 
 def _pct(part: float | None, whole: float | None) -> float | None:
-    """Return part / whole as a percentage, None when either is missing or whole is zero."""
+    """Return part / whole as a percentage, None when either is missing, whole is zero, or the result is not a
+    finite number (a tiny target under a huge actual)."""
     if part is None or whole is None or whole == 0:
         return None
-    return part / whole * 100
+    return _finite(part / whole * 100)
+
+
+def _ratio_pct(part: float | None, whole: float | None) -> float | None:
+    """Return (part / whole − 1) as a percentage (a growth), None where _pct gives None."""
+    pct = _pct(part, whole)
+    return None if pct is None else pct - 100
+
+
+def _finite(value: float | None) -> float | None:
+    """Return a number, None for one that is not finite (never shown as inf or nan)."""
+    return value if value is None or math.isfinite(value) else None
 
 
 def _score_flow(score: Score, cur: Series, base: Series, as_of: int) -> None:
@@ -141,11 +153,13 @@ def _score_flow(score: Score, cur: Series, base: Series, as_of: int) -> None:
     score.baseline_total = base_total
     if score.target is None and score.growth_target_pct is not None and base_total is not None:
         score.target = base_total * (1 + score.growth_target_pct / 100)
-    if score.growth_target_pct is not None and score.target is not None:
-        score.implied_baseline = score.target / (1 + score.growth_target_pct / 100)
-        if base_total is not None:
-            score.baseline_gap_pct = (base_total / score.implied_baseline - 1) * 100
-            score.baseline_consistent = abs(score.baseline_gap_pct) <= config.BASELINE_TOLERANCE_PCT
+    if score.growth_target_pct is not None and score.target is not None and score.growth_target_pct > -100:
+        score.implied_baseline = _finite(score.target / (1 + score.growth_target_pct / 100))
+        gap = _ratio_pct(base_total, score.implied_baseline)
+        if gap is not None:
+            score.baseline_gap_pct = gap
+            score.baseline_consistent = abs(gap) <= config.BASELINE_TOLERANCE_PCT
+    score.target = _finite(score.target)
     if m is None or score.target is None:
         return
     actual = cur.ytd[m]
@@ -153,25 +167,28 @@ def _score_flow(score: Score, cur: Series, base: Series, as_of: int) -> None:
     score.completion_pct = _pct(actual, score.target)
     score.expected_pct_linear = m / 12 * 100
     base_ytd = base.ytd.get(m)
-    if base_total and base_ytd is not None:
-        score.expected_pct_seasonal = base_ytd / base_total * 100
+    seasonal = _pct(base_ytd, base_total) if base_total and base_total > 0 and base_ytd is not None else None
+    if seasonal is not None:
+        score.expected_pct_seasonal = seasonal
         score.seasonal_basis = "baseline"
     else:
         score.expected_pct_seasonal = score.expected_pct_linear
         score.seasonal_basis = "linear"
-    score.gap_points = score.completion_pct - score.expected_pct_seasonal
-    score.status = pace_status(score.completion_pct, score.expected_pct_seasonal, score.comparator,
-                               m == 12, actual, score.target)
+    if score.completion_pct is None:  # a target of zero (or one too small to divide by): the comparator decides
+        score.status = "green" if meets(actual, score.target, score.comparator) else "red"
+    else:
+        score.gap_points = score.completion_pct - score.expected_pct_seasonal
+        score.status = pace_status(score.completion_pct, score.expected_pct_seasonal, score.comparator,
+                                   m == 12, actual, score.target)
     score.baseline_same_period = base_ytd
-    if base_ytd:
-        score.yoy_growth_pct = (actual / base_ytd - 1) * 100
+    score.yoy_growth_pct = _ratio_pct(actual, base_ytd)
     share = score.expected_pct_seasonal / 100
-    score.projection_year_end = actual / share if share else None
+    score.projection_year_end = _finite(actual / share) if share else None
     score.projection_reliable = m >= config.MIN_MONTHS_FOR_PROJECTION
     if m < 12:
-        score.required_monthly_avg = max(0.0, (score.target - actual) / (12 - m))
+        score.required_monthly_avg = _finite(max(0.0, (score.target - actual) / (12 - m)))
         if base_total is not None and base_ytd is not None:
-            score.baseline_remaining_monthly_avg = (base_total - base_ytd) / (12 - m)
+            score.baseline_remaining_monthly_avg = _finite((base_total - base_ytd) / (12 - m))
 
 
 def _score_level(score: Score, cur: Series, base: Series, as_of: int) -> None:
@@ -190,22 +207,21 @@ def _score_level(score: Score, cur: Series, base: Series, as_of: int) -> None:
     else:
         score.status = pace_status(score.completion_pct, score.expected_pct_linear, score.comparator,
                                    m == 12, actual, score.target)
-    score.projection_year_end = actual * 12 / m
+    score.projection_year_end = _finite(actual * 12 / m)
     score.projection_reliable = m >= config.MIN_MONTHS_FOR_PROJECTION
     if m < 12:
-        score.required_monthly_avg = max(0.0, (score.target - actual) / (12 - m))
+        score.required_monthly_avg = _finite(max(0.0, (score.target - actual) / (12 - m)))
     base_value = base.ytd.get(m)
     score.baseline_same_period = base_value
-    if base_value:
-        score.yoy_growth_pct = (actual / base_value - 1) * 100
+    score.yoy_growth_pct = _ratio_pct(actual, base_value)
 
 
 def _score_ratio(score: Score, cur: Series, base: Series, as_of: int, num: Series = EMPTY,
                  den: Series = EMPTY) -> None:
-    both = [mo for mo in num.ytd if mo <= as_of and mo in den.ytd and den.ytd[mo]]
+    both = [mo for mo in num.ytd if mo <= as_of and mo in den.ytd and _pct(num.ytd[mo], den.ytd[mo]) is not None]
     if both:
         m = max(both)
-        rate = num.ytd[m] / den.ytd[m] * 100
+        rate = _pct(num.ytd[m], den.ytd[m])
         score.sources = sorted({num.sources.get(m, ""), den.sources.get(m, "")} - {""})
     else:
         m = cur.latest_month(as_of)
@@ -213,9 +229,11 @@ def _score_ratio(score: Score, cur: Series, base: Series, as_of: int, num: Serie
             return
         rate = cur.ytd[m]
     score.actual_ytd, score.data_month = rate, m
+    if score.target is None:
+        return
     score.completion_pct = _pct(rate, score.target)
     score.status = rate_status(rate, score.target, score.comparator)
-    score.gap_points = rate - score.target
+    score.gap_points = _finite(rate - score.target)
     score.projection_year_end = rate
 
 
@@ -238,8 +256,8 @@ def _score_not_below(score: Score, cur: Series, base: Series, as_of: int) -> Non
         return  # nothing to compare with: stays grey
     score.target = score.baseline_same_period = base.ytd[base_month]
     score.completion_pct = _pct(actual, score.target)
-    score.gap_points = actual - score.target
-    score.yoy_growth_pct = (actual / score.target - 1) * 100 if score.target else None
+    score.gap_points = _finite(actual - score.target)
+    score.yoy_growth_pct = _ratio_pct(actual, score.target)
     score.status = "green" if meets(actual, score.target, "≥") else "red"
 
 

@@ -29,6 +29,7 @@ class Kind:
     target_value_required: bool = False
     growth_target_sets_target: bool = False  # a growth target on the baseline year's total may stand for the value
     baseline_year_required: bool = False
+    target_divides: bool = False  # completion is actual ÷ target and needs it above zero (a level of 0 is judged)
     # what the card (and the overview's completion chart) shows
     shows_completion: bool = False
     shows_yoy: bool = False
@@ -67,7 +68,7 @@ class Kind:
 _KIND_LIST = (
     # Monthly amounts summed year to date; projection = year to date ÷ the seasonal share reached.
     Kind("flow", label_key="kind_flow", expected_progress="seasonal", judged_by="pace",
-         target_value_required=True, growth_target_sets_target=True,
+         target_value_required=True, growth_target_sets_target=True, target_divides=True,
          shows_completion=True, shows_yoy=True, shows_projection=True, gap_note_key="vs_expected",
          chart_actual_key="chart_cumulative", chart_target_line=True, charts_last_year=True,
          provenance_shows_month=True,

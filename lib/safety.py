@@ -88,11 +88,24 @@ def neutralise_cell(value: object) -> object:
     return value
 
 
-def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """Return a copy of a frame whose text cells and headers can no longer start a formula."""
+def neutralise_frame(frame: pd.DataFrame, columns: list[str] | None = None) -> pd.DataFrame:
+    """Return a copy of a frame whose text cells (of columns, when given: a file's number columns keep their
+    signs) and headers can no longer start a formula."""
     out = frame.copy()
-    for column in out.columns:
+    for column in out.columns if columns is None else columns:
         if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
             out[column] = out[column].map(neutralise_cell)
     out.columns = [neutralise_cell(c) for c in out.columns]
     return out
+
+
+def restore_cell(value: object) -> object:
+    """Return a text cell as it was before neutralise_cell (the apostrophe it added removed); others unchanged."""
+    if isinstance(value, str) and value.startswith("'") and value[1:].startswith(FORMULA_PREFIXES):
+        return value[1:]
+    return value
+
+
+def restore_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return a frame of text cells read back from a file the project wrote, neutralising apostrophes removed."""
+    return frame.map(restore_cell)

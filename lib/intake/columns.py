@@ -96,7 +96,7 @@ def normalize(raw: pd.DataFrame, names_by_col: dict[int, dict], catalog: Catalog
 
     rows = pd.DataFrame({"pos": raw["pos"].to_numpy(dtype=np.int64), "indicator": indicator, "region": region,
                          "year": year, "month": month, "value": value, "basis": basis,
-                         "note": raw["note"].astype("str").str.strip(),
+                         "note": checks.note_column(raw["note"]),
                          "value_col": raw["value_col"].to_numpy(dtype=np.int64)})
     # A file with a million bad rows gets its first problems listed row by row and the rest counted:
     # checking every record one at a time would take minutes and the list could not be read anyway.

@@ -38,9 +38,9 @@ def document_error(name: str, code: str, **params: object) -> PlanDocumentError:
 
 
 # What the guard's refusal of a .docx package is called for a document.
-_PACKAGE_CODES = {"err_limit_member": "plan_doc_part_too_large", "err_limit_unzipped": "plan_doc_unzipped_too_large",
-                  "err_limit_ratio": "plan_doc_ratio", "err_limit_members": "plan_doc_too_many_parts",
-                  "err_encrypted": "plan_doc_old_word"}
+_PACKAGE_CODES = (("err_limit_member", "plan_doc_part_too_large"),
+                  ("err_limit_unzipped", "plan_doc_unzipped_too_large"), ("err_limit_ratio", "plan_doc_ratio"),
+                  ("err_limit_members", "plan_doc_too_many_parts"), ("err_encrypted", "plan_doc_old_word"))
 
 
 def read_plan_document(name: str, data: bytes) -> str:
@@ -65,7 +65,7 @@ def read_document_bytes(name: str, data: bytes) -> str:
         try:
             guard.check_document(data)
         except guard.Refused as refused:
-            code = _PACKAGE_CODES.get(refused.code, "plan_doc_corrupt")
+            code = next((plan for found, plan in _PACKAGE_CODES if found == refused.code), "plan_doc_corrupt")
             raise document_error(name, code, kind="Word (.docx)", **refused.params) from None
     return _read_plan_document(name, data)
 
