@@ -349,7 +349,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def add_digest_command(sub) -> None:
     """Add the digest subcommand to the parser."""
-    from lib.digest import CHANNELS, SECRETS_FILE
+    from lib.webhook import CHANNELS, SECRETS_FILE
 
     cmd = sub.add_parser("digest", help="write the month's briefing, deck and summary and post the summary "
                                         "to a WeCom / DingTalk / Feishu group robot")

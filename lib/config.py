@@ -70,6 +70,10 @@ SANDBOX_PLAN_WALL_SECONDS = 150
 # Imported once by the workers' fork server, so that a new worker reads at once.
 SANDBOX_PRELOAD = ("lib.intake.reading", "lib.plan.documents", "docx", "pdfplumber")
 
+# The digest gives up posting after this many seconds in all (attempts, waits, a robot answering a byte a second):
+# the outbox's lock is released and the month is posted on the next run.
+DIGEST_DEADLINE_SECONDS = 60
+
 # The largest value an indicator may have, by the family of its unit, in the family's base unit (元, 件, 个, …):
 # beyond it a value is a typing or unit mistake (Suzhou handles about 2 × 10^9 parcels a year). Rates stop at 100%.
 VALUE_CEILING = {"money": 1e14, "pieces": 1e13, "items": 1e12, "person_times": 1e12, "sites": 1e7, "cases": 1e7,
