@@ -14,7 +14,7 @@ from lib import config, units
 from lib.kinds import KINDS, UNKNOWN_KIND
 from lib.plans import city_names, empty_plans, load_plans
 from lib.problems import InputError, Problem
-from lib.safety import restore_frame
+from lib.safety import clean_control, restore_frame
 
 TARGET_COLUMNS = [
     "id", "year", "indicator", "name_zh", "name_en", "category", "lead_departments", "unit",
@@ -147,7 +147,7 @@ def targets_from_frame(raw: pd.DataFrame, name: str, regions: pd.DataFrame) -> t
         raise InputError([Problem(name, "err_missing_columns", params={
             "columns": ", ".join(missing), "found": ", ".join(raw.columns)})])
     raw = raw.reindex(columns=[*raw.columns, *(c for c in OPTIONAL_COLUMNS if c not in raw.columns)],
-                      fill_value="").map(str.strip)
+                      fill_value="").map(lambda text: clean_control(str(text)).strip())  # no control character
     problems: list[Problem] = []
 
     def bad(i: int, column: str, detail: str) -> None:

@@ -33,6 +33,7 @@ from lib.plans import plan_for
 from lib.problems import ExportError, Problem
 from lib.progress import load_progress, tracker_table
 from lib.progress import status_counts as progress_counts
+from lib.safety import clean_deep, has_control
 from lib.slides import View, presentation_views
 from lib.sources import source_line
 
@@ -161,7 +162,7 @@ def _start_kaleido(lang: str) -> None:
 
 def _render(fig: go.Figure, fmt: str, width: int, height: int, scale: float, lang: str) -> bytes:
     """Return a figure rendered server-side as png, svg or pdf at width × height; raise ExportUnavailable."""
-    fig = go.Figure(fig)
+    fig = _without_control(go.Figure(fig))
     fig.update_layout(width=width, height=height, font_family=PDF_FONT_FAMILY if fmt == "pdf" else FONT_FAMILY)
     with _kaleido_lock, warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -172,6 +173,13 @@ def _render(fig: go.Figure, fmt: str, width: int, height: int, scale: float, lan
         except Exception as exc:
             _reset_kaleido()
             raise ExportUnavailable(lang) from exc
+
+
+def _without_control(fig: go.Figure) -> go.Figure:
+    """Return a figure whose texts hold no control character (one in a name failed the browser's render, which then
+    read as Chromium missing); the figure itself when none does."""
+    spec = fig.to_plotly_json()
+    return go.Figure(clean_deep(spec)) if has_control(spec) else fig
 
 
 def figure_png(fig: go.Figure, width: int = PNG_WIDTH, height: int = PNG_HEIGHT, scale: float = PNG_SCALE,

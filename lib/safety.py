@@ -49,6 +49,17 @@ def clean_deep(value):
     return value
 
 
+def has_control(value) -> bool:
+    """Return whether text, or any text in lists, tuples and dicts of it, holds a control character."""
+    if isinstance(value, str):
+        return _CONTROL.search(value) is not None
+    if isinstance(value, list | tuple):
+        return any(has_control(v) for v in value)
+    if isinstance(value, dict):
+        return any(has_control(v) for v in value.values())
+    return False
+
+
 def has_control_bytes(data: bytes, line_breaks: int, arr: np.ndarray | None = None) -> bool:
     """Return whether text bytes hold a control character, given how many line feeds they have (counted already):
     one pass over the bytes below 32, the rest found by the fast byte search."""

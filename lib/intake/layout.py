@@ -255,6 +255,13 @@ def all_blank(cells: pd.DataFrame) -> bool:
     return all((clean_column(cells[c]) == "").all() for c in cells.columns)
 
 
+def _blank_values(file_name: str, column: str, positions: np.ndarray) -> Problem:
+    """Return the warning naming the rows whose value is blank in a column: not loaded, said so."""
+    return Problem(file_name, "warn_blank_values", severity="warning", column=column or None,
+                   params={"name": column, "rows": _row_ranges([int(p) + 1 for p in positions]),
+                           "count": len(positions)})
+
+
 def _row_ranges(rows: list[int]) -> str:
     """Return 1-based row numbers as ranges: 5–6、9."""
     parts, start = [], None
@@ -431,8 +438,13 @@ def to_raw(cells: pd.DataFrame, catalog: Catalog, file_name: str,
             ytd_unit = header_unit.get(cols.get("value_ytd", -1), title_unit)
             unit = pd.Series(month_unit, index=body.index, dtype="str").where(~use_ytd, ytd_unit)
         indicator, unit = _units_from_names(indicator, unit, catalog)
-        keep = ((clean_column(value) != "").to_numpy() & keep_rows)  # a blank value is "not reported"
+        filled = (clean_column(value) != "").to_numpy()
+        keep = filled & keep_rows  # a blank value is "not reported": named, never dropped without a word
         use_ytd = use_ytd.to_numpy()
+        for meaning in ("value", "value_ytd"):
+            blank_at = np.flatnonzero(~filled & keep_rows & (use_ytd == (meaning == "value_ytd")))
+            if meaning in cols and len(blank_at):
+                notes.append(_blank_values(file_name, columns[cols[meaning]].name, body.index.to_numpy()[blank_at]))
         every = keep.all()  # (a million rows of text are not copied to keep them all)
         raw = pd.DataFrame({
             "pos": body.index.to_numpy(), "period": period, "indicator": indicator, "value": value,
@@ -449,6 +461,8 @@ def to_raw(cells: pd.DataFrame, catalog: Catalog, file_name: str,
     parts, names_by_col = [], {}
     for i, (ind, unit) in indicator_cols.items():
         keep = (clean_column(body[i]) != "").to_numpy() & keep_rows  # a blank cell in a wide sheet is "not reported"
+        if (blank_at := np.flatnonzero(~keep & keep_rows)).size:
+            notes.append(_blank_values(file_name, header_row[i], body.index.to_numpy()[blank_at]))
         names_by_col[i] = names(header_row[i], header_row[i], header_row[i])
         parts.append(pd.DataFrame({
             "pos": body.index.to_numpy()[keep], "period": column("period")[keep],
