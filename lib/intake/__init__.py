@@ -50,6 +50,7 @@ from lib.intake.reading import (
     xlsx_sheets,
 )
 from lib.problems import Problem
+from lib.safety import clean_name
 
 log = logging.getLogger(__name__)
 
@@ -120,6 +121,7 @@ SOURCE_CELLS_MAX_ROWS = 100_000
 def parse(name: str, data: bytes, catalog: Catalog, sheet: str | None = None,
           context: Context | None = None) -> Parsed:
     """Return a file read into canonical rows, or its problems (nothing half-read); never raises for any bytes."""
+    name = clean_name(name)  # a control character in a file name reaches no page, terminal or record
     try:
         return _parse(name, data, catalog, sheet, context)
     except Exception as exc:  # a file no check foresaw: refused with a message, never a traceback for the reader

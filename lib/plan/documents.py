@@ -16,7 +16,7 @@ from pathlib import PurePath
 from lib import config, sandbox
 from lib.intake import decode_bytes, guard
 from lib.problems import PlanDocumentError, Problem
-from lib.safety import clean_deep
+from lib.safety import clean_deep, clean_name
 
 MAX_BYTES = 30 * 1024 * 1024
 MAX_UNZIPPED_BYTES = 200 * 1024 * 1024  # a .docx is a zip: refuse one that inflates beyond this
@@ -46,6 +46,7 @@ _PACKAGE_CODES = (("err_limit_member", "plan_doc_part_too_large"),
 def read_plan_document(name: str, data: bytes) -> str:
     """Return a plan document's text, one paragraph a line, without control characters; read in a sandbox worker;
     raise PlanDocumentError naming the file and the need (or the limit the reading overran)."""
+    name = clean_name(name)
     if not data:
         raise document_error(name, "err_empty")
     if len(data) > MAX_BYTES:
