@@ -50,9 +50,11 @@ def _ole_streams(data: bytes) -> dict:
 
     fat_sectors = list(struct.unpack_from("<109I", data, 0x4C))
     difat, seen = first_difat, set()
-    while difat < _END and len(fat_sectors) < n_fat + 109:
-        if difat in seen or len(seen) > n_difat:
+    while difat < _END:  # each sector once: a chain that comes back on itself is damaged, never endless
+        if difat in seen:
             raise ValueError("the DIFAT chain loops")
+        if len(seen) >= n_difat:
+            raise ValueError(f"the DIFAT chain is longer than the {n_difat} sectors its header gives")
         seen.add(difat)
         entries = struct.unpack(f"<{sector_size // 4}I", sector(difat))
         fat_sectors += entries[:-1]
