@@ -125,7 +125,8 @@ def _zip_shape(data: bytes, sheets: bool) -> WorkbookShape:
 def check_document(data: bytes) -> None:
     """Refuse a zip document (.docx) whose parts are over the limits: each inflated and parsed as it streams, an
     XML part at most config.MAX_DOCUMENT_XML_BYTES."""
-    book, members = open_package(data)
-    scan_parts(book, members, lambda name: None,
-               part_limit=lambda name: config.MAX_DOCUMENT_XML_BYTES if name.lower().endswith(".xml")
-               else config.MAX_MEMBER_BYTES)
+    def part_limit(name: str) -> int:
+        return config.MAX_DOCUMENT_XML_BYTES if name.lower().endswith(".xml") else config.MAX_MEMBER_BYTES
+
+    book, members = open_package(data, part_limit)
+    scan_parts(book, members, lambda name: None, part_limit=part_limit)

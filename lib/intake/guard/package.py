@@ -18,9 +18,10 @@ _CHUNK = 1 << 20
 _XML_SUFFIXES = (".xml", ".rels", ".vml")  # parts scanned for a DTD even when no handler reads them
 
 
-def open_package(data: bytes) -> tuple[zipfile.ZipFile, list[zipfile.ZipInfo]]:
+def open_package(data: bytes, part_limit: Callable[[str], int] = lambda name: config.MAX_MEMBER_BYTES) \
+        -> tuple[zipfile.ZipFile, list[zipfile.ZipInfo]]:
     """Return a zip package and its parts, refusing one whose directory is damaged, encrypted, or over the limits
-    it declares (parts, sizes, ratios)."""
+    it declares (parts, sizes (part_limit(name) each), ratios)."""
     try:
         book = zipfile.ZipFile(io.BytesIO(data))
         members = book.infolist()
@@ -31,20 +32,21 @@ def open_package(data: bytes) -> tuple[zipfile.ZipFile, list[zipfile.ZipInfo]]:
     if "EncryptedPackage" in {m.filename for m in members}:
         raise Refused("err_encrypted")
     for m in members:
-        _check_member_header(m)
+        _check_member_header(m, part_limit(m.filename))
     total = sum(m.file_size for m in members)
     if total > config.MAX_UNZIPPED_BYTES:
         raise Refused("err_limit_unzipped", size=megabytes(total), limit=megabytes(config.MAX_UNZIPPED_BYTES))
     return book, members
 
 
-def _check_member_header(member: zipfile.ZipInfo) -> None:
-    """Refuse a part whose declared size or compression ratio is over the limits (before inflating it)."""
+def _check_member_header(member: zipfile.ZipInfo, limit: int) -> None:
+    """Refuse a part whose declared size (too large comes first) or compression ratio is over the limits, before
+    inflating it."""
     if member.flag_bits & 0x1:
         raise Refused("err_encrypted")
-    if member.file_size > config.MAX_MEMBER_BYTES:
+    if member.file_size > limit:
         raise Refused("err_limit_member", part=member.filename, size=megabytes(member.file_size),
-                      limit=megabytes(config.MAX_MEMBER_BYTES))
+                      limit=megabytes(limit))
     if member.file_size > config.ZIP_RATIO_MIN_BYTES and \
             member.file_size > config.MAX_ZIP_RATIO * max(member.compress_size, 1):
         ratio = member.file_size / max(member.compress_size, 1)
