@@ -68,7 +68,7 @@ SANDBOX_RETIRE_RESIDENT_BYTES = 768 * 1024**2  # or when a read left it this lar
 SANDBOX_PLAN_CPU_SECONDS = 120
 SANDBOX_PLAN_WALL_SECONDS = 150
 # Imported once by the workers' fork server, so that a new worker reads at once.
-SANDBOX_PRELOAD = ("lib.intake.reading", "lib.plan.documents", "docx", "pdfplumber")
+SANDBOX_PRELOAD = ("lib.intake.reading", "lib.plan.documents")  # python-docx, pdfplumber: on a first plan
 
 # The digest gives up posting after this many seconds in all (attempts, waits, a robot answering a byte a second):
 # the outbox's lock is released and the month is posted on the next run.
