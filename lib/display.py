@@ -28,6 +28,10 @@ from lib.plans import headline_scores
 from lib.safety import clean_control, neutralise_frame
 
 _MARKDOWN = re.compile(r"([\\`*_\[\]<>|~$#])")
+# What Streamlit's Markdown turns into live links, emoji or icons from plain text, whatever is escaped (it finds them
+# after the escapes are read): a word joiner (U+2060, invisible) splits ://, www., @ and :name: so that none forms.
+_LIVE_TEXT = re.compile(r"(?<=:)(?=//)|(?<=www)(?=\.)|(?=@)|(?<=:)(?=[\w/-]+:)", re.IGNORECASE)
+
 # Group robots (WeCom, DingTalk, Feishu) read a Markdown with links, <font>, <@all> and no escapes: there the
 # characters that start markup become their full-width forms, which read the same in a Chinese sentence.
 _ROBOT = str.maketrans({"[": "［", "]": "］", "(": "（", ")": "）", "<": "＜", ">": "＞", "*": "＊", "`": "｀",
@@ -41,7 +45,7 @@ def md(text: object, robot: bool = False) -> str:
     (robot=True), replaced by their full-width forms (links, <font>, <@all> stay text). The one escaping helper:
     every title, card, caption and robot message that carries user text goes through it."""
     text = clean_control(str(text))
-    return text.translate(_ROBOT) if robot else _MARKDOWN.sub(r"\\\1", text)
+    return text.translate(_ROBOT) if robot else _LIVE_TEXT.sub("\u2060", _MARKDOWN.sub(r"\\\1", text))
 
 
 def badge_markdown(status: str, label: str) -> str:
