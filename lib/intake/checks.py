@@ -55,7 +55,13 @@ def clean(text: object) -> str:
 def note_column(s: pd.Series) -> pd.Series:
     """Return a note column as the record path reads each note: stripped, a neutralising apostrophe the store wrote
     removed (lib/safety.py)."""
-    notes = s.astype("str").str.strip()
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    notes = s.astype("str")
+    if not len(notes) or not pc.max(pc.binary_length(pa.array(notes))).as_py():  # no note at all, as most files
+        return notes
+    notes = notes.str.strip()
     marked = notes.str.startswith("'").to_numpy(dtype=bool)
     if marked.any():
         notes = notes.copy()
