@@ -298,8 +298,9 @@ class _Pool:
         return Stopped("err_sandbox_signal", signal=f"exit {code}")
 
 
-def _receive(conn, timeout: float | None = None):
-    """Return what _send sent: one pickle, or a pickle whose buffers are in a memfd."""
+def _receive(conn, timeout: float | None = None, copy: bool = False):
+    """Return what _send sent: one pickle, or a pickle whose buffers are in a memfd (mapped, or with copy=True read
+    into bytes at once: a worker's input, which it keeps as bytes)."""
     head = conn.recv_bytes()
     if head[:1] != b"M":
         return pickle.loads(head[1:])
@@ -307,6 +308,12 @@ def _receive(conn, timeout: float | None = None):
     if timeout is not None and not conn.poll(timeout):
         raise TimeoutError("no buffers")
     fd = reduction.recv_handle(conn)
+    if copy:
+        try:
+            buffers = [os.pread(fd, length, start) if length else b"" for start, length in layout["buffers"]]
+        finally:
+            os.close(fd)
+        return pickle.loads(layout["head"], buffers=buffers)
     try:
         size = layout["size"]
         # a private writable mapping: arrays built on it are writable, and the memfd's pages are shared, not copied
@@ -348,7 +355,7 @@ def _serve(conn, err_write) -> None:
     _lower(resource.RLIMIT_NOFILE, config.SANDBOX_OPEN_FILES)
     while True:
         try:
-            func, args, kwargs, limits, settings = _receive(conn)
+            func, args, kwargs, limits, settings = _receive(conn, copy=True)
         except (EOFError, OSError):
             return
         except Exception as exc:  # a task that cannot be unpickled here (a function of the caller's __main__)

@@ -21,10 +21,10 @@ from tests.conftest import add_actuals, monthly
 @pytest.mark.parametrize(("text", "expected"), [
     ("**bold** _it_", r"\*\*bold\*\* \_it\_"),
     ("<script>alert(1)</script>", r"\<script\>alert(1)\</script\>"),
-    ("[link](http://x)", r"\[link\](http\://x)"),  # : and @ too: a bare URL would be a live link (#25)
-    ("www.evil.example a@b.cn :smile:", r"www\.evil.example a\@b.cn \:smile\:"),
+    ("[link](http://x)", "\\[link\\](http:\u2060//x)"),  # a bare URL, address, emoji would be live: split (#25)
+    ("www.evil.example a@b.cn :smile:", "www\u2060.evil.example a\u2060@b.cn :\u2060smile:"),
     ("a|b ~c~ $x$ #h `code`", r"a\|b \~c\~ \$x\$ \#h \`code\`"),
-    ("C:\\data", "C\\:\\\\data"),
+    ("C:\\data", "C:\\\\data"),
     ("快递业务量 24亿件", "快递业务量 24亿件"),
     (12.5, "12.5"),
 ])

@@ -367,7 +367,7 @@ def test_the_upload_page_shows_a_file_name_as_typed_and_a_refused_type_in_full(m
     at.file_uploader(key="upload_0").set_value((name, b"PK\x03\x04", "application/octet-stream")).run()
     assert not at.exception
     summary = next(c.value for c in at.caption if "1个错误" in c.value)
-    assert summary.startswith("\\*\\*粗体\\*\\*\\_\\[链接\\](javascript\\:alert(1)).docx：1个错误")  # Markdown escaped
+    assert summary.startswith("\\*\\*粗体\\*\\*\\_\\[链接\\](javascript:alert(1)).docx：1个错误")  # Markdown escaped
     assert any("可以上传：CSV（.csv、.txt）、Excel 工作簿" in e.value for e in at.error)  # said in full, in Chinese
     for element in at.markdown:
         assert not element.proto.allow_html

@@ -228,8 +228,8 @@ def test_a_blank_value_is_named_not_dropped(sample_dir, tmp_path):
 
 def test_markdown_in_a_name_stays_text_on_pages_and_in_robot_messages():
     name = "[点我](http://evil.example) <@all> <font color=red>红</font> **粗**"
-    assert display.md(name) == ("\\[点我\\](http\\://evil.example) \\<\\@all\\> \\<font color=red\\>红\\</font\\> "
-                                "\\*\\*粗\\*\\*")
+    assert display.md(name) == ("\\[点我\\](http:\u2060//evil.example) \\<\u2060@all\\> \\<font color=red\\>红"
+                                "\\</font\\> \\*\\*粗\\*\\*")
     robot = display.md(name, robot=True)
     assert "[" not in robot and "<" not in robot and "(" not in robot and "*" not in robot
     assert robot.startswith("［点我］（http://evil.example）")

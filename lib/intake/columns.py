@@ -5,6 +5,8 @@ a column check flags goes through check_record itself, so the rows and problems 
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -31,6 +33,12 @@ def _text_by_code(found: list[str | None], codes: np.ndarray) -> tuple[pd.Series
     texts = [t if isinstance(t, str) else None for t in by_found]  # factorize turns None into NaN
     key = distinct[codes].astype(np.int64)
     return pd.Series(pa.array(texts, pa.string()).take(key), dtype="str"), key, texts
+
+
+def _read_texts(s: pd.Series, fn) -> tuple[pd.Series, np.ndarray, list]:
+    """Return _text_by_code of what fn reads from each distinct cell of a column."""
+    codes, found = _per_unique(s, fn)
+    return _text_by_code(found, codes)
 
 
 def _numbers(s: pd.Series) -> np.ndarray:
@@ -68,26 +76,42 @@ def _numbers_cell_by_cell(s: pd.Series) -> np.ndarray:
     return out
 
 
+_THREADS = ThreadPoolExecutor(2, thread_name_prefix="intake-columns")
+SIDE_BY_SIDE_MIN_ROWS = 100_000  # below this the threads cost more than they save
+
+
+def _side_by_side(n: int, work: dict) -> dict:
+    """Return each column's result: read two at a time for a large file (Arrow and the hash tables let go of the
+    GIL, so both cores work, as DuckDB's reader does), one after another for a small one."""
+    if n < SIDE_BY_SIDE_MIN_ROWS:
+        return {name: fn() for name, fn in work.items()}
+    futures = {name: _THREADS.submit(fn) for name, fn in work.items()}
+    return {name: future.result() for name, future in futures.items()}
+
+
 def normalize(raw: pd.DataFrame, names_by_col: dict[int, dict], catalog: Catalog, file_name: str,
               context: checks.Context | None) -> tuple[pd.DataFrame, list[Problem], int]:
     """Return what lib.intake.normalize returns, checking whole columns (per record only for records
     with a problem)."""
     n = len(raw)
-    codes, found = _per_unique(raw["period"], checks.parse_period)
+    catalog.resolve_indicator("")  # (its name index built once, before the columns are read side by side)
+    columns = _side_by_side(n, {
+        "period": lambda: _per_unique(raw["period"], checks.parse_period),
+        "indicator": lambda: _read_texts(raw["indicator"], lambda s: checks.read_indicator(s, catalog)),
+        "value": lambda: _numbers(raw["value"]),
+        "region": lambda: _read_texts(raw["region"], lambda s: checks.read_region(s, catalog)),
+        "basis": lambda: _read_texts(raw["basis"], checks.read_basis),
+        "unit": lambda: pd.factorize(raw["unit"], use_na_sentinel=False)})
+    codes, found = columns["period"]
     year = np.array([p[0] if p else 0 for p in found], dtype=np.int64)[codes] if n else np.zeros(0, np.int64)
     month = np.array([p[1] if p else 0 for p in found], dtype=np.int64)[codes] if n else np.zeros(0, np.int64)
     refused = [checks.period_problem(p, context) is not None for p in found]
     failing = np.array(refused, dtype=bool)[codes] if n else np.zeros(0, bool)
-    codes, found = _per_unique(raw["indicator"], lambda s: checks.read_indicator(s, catalog))
-    indicator, indicator_key, ids = _text_by_code(found, codes)
-    value = _numbers(raw["value"])
-    codes, found = _per_unique(raw["region"], lambda s: checks.read_region(s, catalog))
-    region, region_key, _ = _text_by_code(found, codes)
-    codes, found = _per_unique(raw["basis"], checks.read_basis)
-    basis, _, _ = _text_by_code(found, codes)
+    (indicator, indicator_key, ids), value = columns["indicator"], columns["value"]
+    (region, region_key, _), (basis, _, _) = columns["region"], columns["basis"]
     failing |= (indicator.isna() | region.isna() | basis.isna()).to_numpy() | np.isnan(value)
 
-    unit_codes, unit_texts = pd.factorize(raw["unit"], use_na_sentinel=False)
+    unit_codes, unit_texts = columns["unit"]
     pair_codes, pairs = pd.factorize(indicator_key * len(unit_texts) + unit_codes)
 
     def conversion(pair: int) -> tuple[float, bool, float]:

@@ -17,6 +17,7 @@ import gc
 import io
 import re
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import pandas as pd
@@ -281,9 +282,18 @@ def _text_bytes(data: bytes) -> tuple[bytes, int]:
 
 def _read_text_cells(data: bytes) -> tuple[pd.DataFrame | pa.Table, str]:
     """Return the cells of CSV bytes (an Arrow table for a large file, which crosses the sandbox's boundary without
-    a copy) and their encoding."""
-    data, longest_line = _text_bytes(data)
-    cells, encoding = _read_csv(data)
+    a copy) and their encoding, control characters removed. A large file is read while its bytes are searched for
+    control characters (read again without them in the rare file that has one)."""
+    if len(data) < config.SMALL_FILE_BYTES:
+        data, longest_line = _text_bytes(data)
+        cells, encoding = _read_csv(data)
+    else:
+        longest_line, line_breaks, arr = guard.check_text(data)
+        with ThreadPoolExecutor(1) as pool:
+            control = pool.submit(has_control_bytes, data, line_breaks, arr)
+            cells, encoding = _read_csv(data)
+            if control.result():
+                cells, encoding = _read_csv(clean_control_bytes(data))
     if longest_line > config.MAX_CELL_CHARS:  # only then can a cell be too long
         _check_cell_length(cells)
     return cells, encoding
