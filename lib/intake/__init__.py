@@ -198,7 +198,8 @@ def _parse_sheets(name: str, sheets: list[tuple[str, pd.DataFrame]], catalog: Ca
             unread.append((sheet_name, found if not all_blank(cells) else [Problem(name, "err_empty",
                                                                                       sheet=sheet_name or None)]))
             continue
-        raw = raw.assign(pos=raw["pos"] + k * ROW_STRIDE, value_col=raw["value_col"] + k * COLUMN_STRIDE)
+        if k:
+            raw = raw.assign(pos=raw["pos"] + k * ROW_STRIDE, value_col=raw["value_col"] + k * COLUMN_STRIDE)
         raws.append(raw)
         names_by_col |= {col + k * COLUMN_STRIDE: v for col, v in by_col.items()}
         layouts.append(layout)

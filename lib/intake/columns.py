@@ -80,13 +80,25 @@ _THREADS = ThreadPoolExecutor(2, thread_name_prefix="intake-columns")
 SIDE_BY_SIDE_MIN_ROWS = 100_000  # below this the threads cost more than they save
 
 
-def _side_by_side(n: int, work: dict) -> dict:
+def _side_by_side(n: int, work: dict, wait: bool = True) -> dict:
     """Return each column's result: read two at a time for a large file (Arrow and the hash tables let go of the
-    GIL, so both cores work, as DuckDB's reader does), one after another for a small one."""
+    GIL, so both cores work, as DuckDB's reader does), one after another for a small one. With wait=False, return
+    futures (done ones for a small file)."""
     if n < SIDE_BY_SIDE_MIN_ROWS:
-        return {name: fn() for name, fn in work.items()}
+        done = {name: fn() for name, fn in work.items()}
+        return done if wait else {name: _Done(value) for name, value in done.items()}
     futures = {name: _THREADS.submit(fn) for name, fn in work.items()}
-    return {name: future.result() for name, future in futures.items()}
+    return {name: future.result() for name, future in futures.items()} if wait else futures
+
+
+class _Done:
+    """A result already there, read as a future's."""
+
+    def __init__(self, value):
+        self.value = value
+
+    def result(self):
+        return self.value
 
 
 def normalize(raw: pd.DataFrame, names_by_col: dict[int, dict], catalog: Catalog, file_name: str,
@@ -131,6 +143,9 @@ def normalize(raw: pd.DataFrame, names_by_col: dict[int, dict], catalog: Catalog
         failing |= breaks(value, percent, ceiling)
     # one integer per (indicator, region, year, month), to find duplicates without hashing text
     row_key = ((indicator_key * (region_key.max(initial=0) + 1) + region_key) * 2200 + year) * 13 + month
+    # the duplicates among the rows the column checks passed, found while the rows are built beside them
+    duplicates = _side_by_side(n, {"d": lambda: pd.Series(row_key[~failing]).duplicated(keep="first").to_numpy()},
+                               wait=False)["d"]
 
     rows = pd.DataFrame({"pos": raw["pos"].to_numpy(dtype=np.int64), "indicator": indicator, "region": region,
                          "year": year, "month": month, "value": value, "basis": basis,
@@ -157,7 +172,7 @@ def normalize(raw: pd.DataFrame, names_by_col: dict[int, dict], catalog: Catalog
         good = pd.concat([good, pd.DataFrame(rescued, index=rescued_at)]).sort_index(kind="stable")
     keys = ["indicator", "region", "year", "month"]
     key = pd.Series(row_key[~failing]) if not rescued else _row_keys(good, keys)
-    duplicate = key.duplicated(keep="first").to_numpy()
+    duplicate = duplicates.result() if not rescued else key.duplicated(keep="first").to_numpy()
     if duplicate.any():
         first_line = good["pos"].groupby(key.to_numpy(), sort=False).transform("first").to_numpy() + 1
         pos, col = good["pos"].to_numpy(), good["value_col"].to_numpy()

@@ -275,9 +275,10 @@ def _row_ranges(rows: list[int]) -> str:
 
 
 def _not_data(body: pd.DataFrame, indicator_col: int | None, catalog: Catalog,
-              file_name: str) -> tuple[np.ndarray, pd.Series | None, list[Problem]]:
+              file_name: str, names: np.ndarray | None = None) -> tuple[np.ndarray, pd.Series | None, list[Problem]]:
     """Return (which body rows are data, the indicator column with sub-items that name a known indicator read as
-    it, warnings listing the rows skipped): 其中/含/包括 sub-items, blank rows inside the table, and the footer."""
+    it (None when no sub-item changed it), warnings listing the rows skipped): 其中/含/包括 sub-items, blank rows
+    inside the table, and the footer."""
     n = len(body)
     keep = np.ones(n, dtype=bool)
     if n == 0 or not len(body.columns):
@@ -312,9 +313,9 @@ def _not_data(body: pd.DataFrame, indicator_col: int | None, catalog: Catalog,
     if indicator_col is None:
         return keep, None, notes
     indicator = body[indicator_col]
-    subs = {u: m for u in pd.unique(indicator) if (m := SUB_ITEM.match(clean(u)))}
+    subs = {u: m for u in (pd.unique(indicator) if names is None else names) if (m := SUB_ITEM.match(clean(u)))}
     if not subs:
-        return keep, indicator, notes
+        return keep, None, notes  # the column as it is
     indicator = indicator.copy()
     texts = indicator.tolist()
     sub_rows = []
@@ -344,11 +345,13 @@ def _not_data(body: pd.DataFrame, indicator_col: int | None, catalog: Catalog,
     return keep, indicator, notes
 
 
-def _units_from_names(indicator: pd.Series, unit: pd.Series, catalog: Catalog) -> tuple[pd.Series, pd.Series]:
+def _units_from_names(indicator: pd.Series, unit: pd.Series, catalog: Catalog,
+                      names: np.ndarray | None = None) -> tuple[pd.Series, pd.Series]:
     """Return the indicator and unit columns with a unit written in the indicator's name (快递业务量（万件）) moved to
-    the unit column where that is blank (a unit cell that says otherwise is kept, and checked)."""
+    the unit column where that is blank (a unit cell that says otherwise is kept, and checked). names: the column's
+    distinct values, when known."""
     found = {}
-    for text in pd.unique(indicator):
+    for text in pd.unique(indicator) if names is None else names:
         s = clean(text)
         if s and catalog.resolve_indicator(s) is None:
             stem, in_name = _split_unit(s)
@@ -402,7 +405,9 @@ def to_raw(cells: pd.DataFrame, catalog: Catalog, file_name: str,
 
     if "indicator" in cols:
         layout = "long" if "period" in cols else "bulletin"
-        keep_rows, indicator, notes = _not_data(body, cols["indicator"], catalog, file_name)
+        distinct = pd.unique(body[cols["indicator"]])  # (once: both passes over the names read the distinct ones)
+        keep_rows, indicator, notes = _not_data(body, cols["indicator"], catalog, file_name, distinct)
+        distinct = distinct if indicator is None else None  # sub-items renamed: their names are read again
         indicator = indicator if indicator is not None else column("indicator")
         period = column("period")
         if layout == "bulletin":
@@ -437,7 +442,7 @@ def to_raw(cells: pd.DataFrame, catalog: Catalog, file_name: str,
             month_unit = header_unit.get(cols.get("value", -1), title_unit)
             ytd_unit = header_unit.get(cols.get("value_ytd", -1), title_unit)
             unit = pd.Series(month_unit, index=body.index, dtype="str").where(~use_ytd, ytd_unit)
-        indicator, unit = _units_from_names(indicator, unit, catalog)
+        indicator, unit = _units_from_names(indicator, unit, catalog, distinct)
         filled = (clean_column(value) != "").to_numpy()
         keep = filled & keep_rows  # a blank value is "not reported": named, never dropped without a word
         use_ytd = use_ytd.to_numpy()
