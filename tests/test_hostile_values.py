@@ -66,7 +66,7 @@ def test_the_draft_reviewer_and_publish_refuse_the_same_row(tmp_path):
     data_dir = tmp_path / "data"
     shutil.copytree(REPO / "data", data_dir)
     path = tmp_path / "draft.csv"
-    draft.to_csv(path, index=False)
+    draft.assign(needs_review="").to_csv(path, index=False)
     result = run_cli("plan", "publish", path, "--data-dir", data_dir, "--user", "li")
     assert result.returncode == 1 and f"第{at + 2}行「growth_target_pct」" in result.stderr
     assert (data_dir / "targets.csv").read_bytes() == (REPO / "data" / "targets.csv").read_bytes()  # nothing written
