@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import difflib
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from lib import units
+from lib import config, units
 from lib.kinds import KINDS, UNKNOWN_KIND
 from lib.plans import city_names, empty_plans, load_plans
 from lib.problems import InputError, Problem
+from lib.safety import clean_control, restore_frame
 
 TARGET_COLUMNS = [
     "id", "year", "indicator", "name_zh", "name_en", "category", "lead_departments", "unit",
@@ -21,11 +23,15 @@ TARGET_COLUMNS = [
     "source_text", "headline",
 ]
 OPTIONAL_COLUMNS = ("headline",)  # older targets.csv files have no headline column: read as blank
+NUMBER_COLUMNS = ("year", "target_value", "stretch_value", "growth_target_pct", "baseline_year", "headline")
+TEXT_COLUMNS = [c for c in TARGET_COLUMNS if c not in NUMBER_COLUMNS]  # neutralised when written (lib/safety.py)
 COMPARATORS = {"≥", ">", "≤", "=", ">=", "<="}
 AGGREGATIONS = {"sum", "latest"}
 # What an actuals file may call the whole city; the city's own names (无锡市, 无锡) come from plans.csv.
 CITY_NAMES = {"", "全市", "合计", "全市合计", "city", "total"}
 _ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
+YEARS = (1901, 2199)  # a plan's year and its baseline year lie within these
+MAX_GROWTH_PCT = 1000.0  # a growth target beyond +1000% is a typing mistake, not a plan
 
 
 @dataclass
@@ -143,7 +149,7 @@ def load_targets(path: Path, regions: pd.DataFrame) -> tuple[pd.DataFrame, pd.Da
     name = path.name
     if not path.exists():
         raise InputError([Problem(name, "err_unreadable", params={"detail": f"{path} not found"})])
-    raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    raw = restore_frame(pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig"))
     return targets_from_frame(raw, name, regions)
 
 
@@ -154,7 +160,7 @@ def targets_from_frame(raw: pd.DataFrame, name: str, regions: pd.DataFrame) -> t
         raise InputError([Problem(name, "err_missing_columns", params={
             "columns": ", ".join(missing), "found": ", ".join(raw.columns)})])
     raw = raw.reindex(columns=[*raw.columns, *(c for c in OPTIONAL_COLUMNS if c not in raw.columns)],
-                      fill_value="").map(str.strip)
+                      fill_value="").map(lambda text: clean_control(str(text)).strip())  # no control character
     problems: list[Problem] = []
 
     def bad(i: int, column: str, detail: str) -> None:
@@ -189,9 +195,12 @@ def targets_from_frame(raw: pd.DataFrame, name: str, regions: pd.DataFrame) -> t
             rec[col] = number(row, i, col)
         for col in ("year", "baseline_year"):
             value = number(row, i, col)
-            rec[col] = int(value) if value is not None else None
+            rec[col] = int(value) if value is not None and math.isfinite(value) else None
+            if value is not None and not math.isfinite(value):
+                problems.append(Problem(name, "target_not_finite", row=i + 2, column=col, value=row[col]))
         rec["headline"] = number(row, i, "headline")
-        if rec["headline"] is not None and (rec["headline"] < 1 or rec["headline"] != int(rec["headline"])):
+        if rec["headline"] is not None and (not math.isfinite(rec["headline"]) or rec["headline"] < 1
+                                            or rec["headline"] != int(rec["headline"])):
             bad(i, "headline", "the headline order is a whole number from 1")
         elif rec["headline"] is not None and not kind.is_target:
             bad(i, "headline", "only a target can be a headline target")
@@ -209,6 +218,8 @@ def targets_from_frame(raw: pd.DataFrame, name: str, regions: pd.DataFrame) -> t
                 bad(i, "baseline_year", "'not below last year' needs the baseline year")
             if rec["baseline_year"] is not None and rec["year"] is not None and rec["baseline_year"] >= rec["year"]:
                 bad(i, "baseline_year", "the baseline year must be before the target year")
+        for problem in _value_problems(name, i, rec, kind, row):
+            problems.append(problem)
         if row["region"] and row["region"] not in regions.index:
             bad(i, "region", f"unknown region; known: {', '.join(regions.index)}")
         rec["lead_departments"] = [d.strip() for d in re.split(r"[、,，;；|]", row["lead_departments"]) if d.strip()]
@@ -244,6 +255,43 @@ def targets_from_frame(raw: pd.DataFrame, name: str, regions: pd.DataFrame) -> t
     targets["region"] = targets["region"].fillna("")
     targets["year"] = targets["year"].astype(int)
     return targets, indicators
+
+
+def _value_problems(name: str, i: int, rec: dict, kind, row: dict) -> list[Problem]:
+    """Return the problems of a row's numbers: targets finite, not negative, above zero where the kind divides by
+    them, within the plausible range of the unit (config.VALUE_CEILING); growth above −100% and finite; years
+    plausible. The engine never meets a target it would divide by zero."""
+    found = []
+
+    def refuse(column: str, code: str, **params: object) -> None:
+        found.append(Problem(name, code, row=i + 2, column=column, value=row[column], params=params))
+
+    unit = units.canonical_unit(row["unit"])
+    family, factor = units.UNITS.get(unit, (None, 1.0))
+    ceiling = config.VALUE_CEILING.get(family, math.inf) / factor
+    for column in ("target_value", "stretch_value"):
+        value = rec[column]
+        if value is None:
+            continue
+        if not math.isfinite(value):
+            refuse(column, "target_not_finite")
+        elif value < 0:
+            refuse(column, "target_negative")
+        elif value == 0 and column == "target_value" and kind.target_divides:
+            refuse(column, "target_zero", kind=row["kind"])
+        elif value > ceiling:
+            refuse(column, "target_beyond_unit", ceiling=f"{ceiling:,.0f}", unit=unit)
+    growth = rec["growth_target_pct"]
+    if growth is not None and not math.isfinite(growth):
+        refuse("growth_target_pct", "target_not_finite")
+    elif growth is not None and growth <= -100:
+        refuse("growth_target_pct", "growth_not_above_minus_100")
+    elif growth is not None and growth > MAX_GROWTH_PCT:
+        refuse("growth_target_pct", "growth_beyond_range", limit=f"{MAX_GROWTH_PCT:,.0f}")
+    for column in ("year", "baseline_year"):
+        if rec[column] is not None and not YEARS[0] <= rec[column] <= YEARS[1]:
+            refuse(column, "target_year_implausible", first=YEARS[0], last=YEARS[1])
+    return found
 
 
 def _indicator_table(frame: pd.DataFrame) -> pd.DataFrame:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from lib import audit, config, formats, store
 from lib.cli_admin import add_admin_commands, open_data_folder
+from lib.cli_output import say
 from lib.cli_plan import add_plan_command
 from lib.dataset import open_dataset
 from lib.display import intake_summary
@@ -104,34 +105,34 @@ def cmd_report(args: argparse.Namespace) -> int:
     year, month = resolve_period(ds, args.year, args.as_of, lang)
     scores = scorecard(ds, year, month)
     if args.format == "json":
-        print(json.dumps([s.to_dict() for s in scores], ensure_ascii=False, indent=2))
+        say(json.dumps([s.to_dict() for s in scores], ensure_ascii=False, indent=2))
     else:
-        print(format_period(year, month, lang))
-        print(render_table(scores, lang))
+        say(format_period(year, month, lang))
+        say(render_table(scores, lang))
     print_rejected(ds, lang)
     return EXIT_DATA if ds.rejected else EXIT_OK
 
 
 def print_problems(heading: str, problems: list[Problem], lang: str) -> None:
     """Print a heading and every problem under it to stderr."""
-    print(heading, file=sys.stderr)
+    say(heading, file=sys.stderr)
     for p in problems:
-        print("  " + p.message(lang), file=sys.stderr)
+        say("  " + p.message(lang), file=sys.stderr)
 
 
 def print_report(parsed, lang: str, as_json: bool) -> None:
     """Print what validation found in a file: a summary line and every problem."""
     if as_json:
-        print(json.dumps({"file": parsed.file, "accepted": parsed.accepted, "layout": parsed.layout,
+        say(json.dumps({"file": parsed.file, "accepted": parsed.accepted, "layout": parsed.layout,
                           "encoding": parsed.encoding, "rows": len(parsed.rows),
                           "problems": [p.as_dict(lang) for p in parsed.problems], "unlisted": parsed.unlisted},
                          ensure_ascii=False, indent=2))
         return
-    print(intake_summary(parsed, lang))
+    say(intake_summary(parsed, lang))
     for p in parsed.problems:
-        print(("  [!] " if p.severity == "error" else "  [?] ") + p.message(lang))
+        say(("  [!] " if p.severity == "error" else "  [?] ") + p.message(lang))
     if parsed.unlisted:
-        print("  " + t("problems_unlisted", lang, count=parsed.unlisted, limit=config.MAX_LISTED_PROBLEMS))
+        say("  " + t("problems_unlisted", lang, count=parsed.unlisted, limit=config.MAX_LISTED_PROBLEMS))
 
 
 def _read_input(path_text: str, lang: str) -> tuple[str, bytes]:
@@ -155,13 +156,13 @@ def cmd_import(args: argparse.Namespace) -> int:
     try:
         outcome = store.import_file(_data_dir(args), name, data, user=args.user, sheet=args.sheet)
     except store.StoreError as exc:
-        print(t("import_failed", args.lang, detail=exc.message(args.lang)), file=sys.stderr)
+        say(t("import_failed", args.lang, detail=exc.message(args.lang)), file=sys.stderr)
         return EXIT_DATA
     print_report(outcome.parsed, args.lang, args.format == "json")
     if outcome.submission_id:
-        print(t("import_stored", args.lang, id=outcome.submission_id, file=outcome.stored_file))
+        say(t("import_stored", args.lang, id=outcome.submission_id, file=outcome.stored_file))
         return EXIT_OK
-    print(t("import_rejected", args.lang, file=outcome.rejected_file), file=sys.stderr)
+    say(t("import_rejected", args.lang, file=outcome.rejected_file), file=sys.stderr)
     return EXIT_DATA
 
 
@@ -179,7 +180,7 @@ def cmd_hash_password(args: argparse.Namespace) -> int:
         first = sys.stdin.readline().rstrip("\n")
     if len(first) < 8:
         raise UsageError(t("cli_password_short", args.lang))
-    print(hash_password(first))
+    say(hash_password(first))
     return EXIT_OK
 
 
@@ -198,13 +199,13 @@ def cmd_export(args: argparse.Namespace) -> int:
         print_problems(t("targets_error", args.lang), exc.problems, args.lang)
         return EXIT_DATA
     except ExportError as exc:
-        print(f"error: {exc.message(args.lang)}", file=sys.stderr)
+        say(f"error: {exc.message(args.lang)}", file=sys.stderr)
         return EXIT_DATA
     except ExportUnavailable as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        say(f"error: {exc}", file=sys.stderr)
         return EXIT_DATA
     for path in written:
-        print(path)
+        say(path)
     return EXIT_OK
 
 
@@ -223,11 +224,11 @@ def cmd_export_docx(args: argparse.Namespace) -> int:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_bytes(briefing.data)
     except OSError as exc:
-        print(f"error: {exc.strerror or exc}: {out}", file=sys.stderr)
+        say(f"error: {exc.strerror or exc}: {out}", file=sys.stderr)
         return EXIT_DATA
     if briefing.charts_missing:
-        print(t("briefing_charts_missing", lang, detail=briefing.charts_missing), file=sys.stderr)
-    print(out)
+        say(t("briefing_charts_missing", lang, detail=briefing.charts_missing), file=sys.stderr)
+    say(out)
     print_rejected(ds, lang)
     return EXIT_DATA if ds.rejected else EXIT_OK
 
@@ -252,25 +253,25 @@ def cmd_digest(args: argparse.Namespace) -> int:
         result = digest.run_digest(ds, year, month, Path(args.out), lang, webhook=webhook, link=link,
                                    force=args.force, charts=not args.no_charts)
     except digest.WebhookError as exc:
-        print(t("digest_failed", lang, detail=exc), file=sys.stderr)
+        say(t("digest_failed", lang, detail=exc), file=sys.stderr)
         return EXIT_DATA
     except (digest.DigestError, OSError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        say(f"error: {exc}", file=sys.stderr)
         return EXIT_DATA
     audit.record(ds.data_dir, "digest", period=f"{year}-{month:02d}", folder=str(result.folder), posted=result.posted)
-    print(t("digest_written", lang, folder=result.folder))
+    say(t("digest_written", lang, folder=result.folder))
     for path in result.files:
-        print(f"  {path}")
+        say(f"  {path}")
     if result.charts_missing:
-        print(t("briefing_charts_missing", lang, detail=result.charts_missing), file=sys.stderr)
+        say(t("briefing_charts_missing", lang, detail=result.charts_missing), file=sys.stderr)
     if webhook is None:
-        print(t("digest_no_webhook", lang))
+        say(t("digest_no_webhook", lang))
     elif result.skipped:
-        print(result.skipped)
+        say(result.skipped)
     else:
-        print(t("digest_posted", lang, where=digest.redact(webhook.url), channel=webhook.channel))
-    print()
-    print(result.summary, end="")
+        say(t("digest_posted", lang, where=digest.redact(webhook.url), channel=webhook.channel))
+    say()
+    say(result.summary, end="")
     print_rejected(ds, lang)
     return EXIT_DATA if ds.rejected else EXIT_OK
 
@@ -285,12 +286,12 @@ def cmd_parse_plan(args: argparse.Namespace) -> int:
     try:
         result = plan.parse_plan_file(path, Path(args.out), Path(args.targets))
     except PlanError as exc:
-        print(f"error: {exc.message(args.lang)}", file=sys.stderr)
+        say(f"error: {exc.message(args.lang)}", file=sys.stderr)
         return EXIT_DATA
-    print(plan.summary(result.parse))
+    say(plan.summary(result.parse))
     if not result.linked:
-        print(t("plan_no_targets", args.lang, path=result.targets))
-    print("→ " + ", ".join(str(p) for p in result.written))
+        say(t("plan_no_targets", args.lang, path=result.targets))
+    say("→ " + ", ".join(str(p) for p in result.written))
     return EXIT_OK
 
 
@@ -353,7 +354,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def add_digest_command(sub) -> None:
     """Add the digest subcommand to the parser."""
-    from lib.digest import CHANNELS, SECRETS_FILE
+    from lib.webhook import CHANNELS, SECRETS_FILE
 
     cmd = sub.add_parser("digest", help="write the month's briefing, deck and summary and post the summary "
                                         "to a WeCom / DingTalk / Feishu group robot")
@@ -379,10 +380,10 @@ def main(argv: list[str] | None = None) -> int:
         with audit.origin("cli"):
             return args.func(args)
     except UsageError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        say(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except formats.FormatError as exc:
-        print(f"error: {exc.message(args.lang)}", file=sys.stderr)
+        say(f"error: {exc.message(args.lang)}", file=sys.stderr)
         return EXIT_FORMAT if isinstance(exc, formats.FormatTooNew) else EXIT_DATA
 
 

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from lib import backup, config, formats, store, upgrade
+from lib.cli_output import say
 from lib.i18n import t
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
@@ -22,10 +23,10 @@ def open_data_folder(data_dir: Path, lang: str) -> None:
     try:
         done = upgrade.upgrade(data_dir)
     except (store.StoreError, backup.BackupError) as exc:
-        print(t("format_upgrade_failed", lang, path=data_dir, detail=exc.message(lang)), file=sys.stderr)
+        say(t("format_upgrade_failed", lang, path=data_dir, detail=exc.message(lang)), file=sys.stderr)
         return
     if done:
-        print(t("format_upgraded", lang, path=data_dir, old=done.old, new=done.new, backup=done.backup),
+        say(t("format_upgraded", lang, path=data_dir, old=done.old, new=done.new, backup=done.backup),
               file=sys.stderr)
 
 
@@ -34,9 +35,9 @@ def cmd_backup(args: argparse.Namespace) -> int:
     try:
         done = backup.backup(Path(args.data_dir), Path(args.out))
     except (backup.BackupError, store.StoreError) as exc:
-        print(t("backup_refused", args.lang, detail=exc.message(args.lang)), file=sys.stderr)
+        say(t("backup_refused", args.lang, detail=exc.message(args.lang)), file=sys.stderr)
         return EXIT_DATA
-    print(t("backup_written", args.lang, path=done.path, files=done.files, size=_megabytes(done.bytes),
+    say(t("backup_written", args.lang, path=done.path, files=done.files, size=_megabytes(done.bytes),
             version=done.data_format))
     return EXIT_OK
 
@@ -46,12 +47,12 @@ def cmd_restore(args: argparse.Namespace) -> int:
     try:
         done = backup.restore(Path(args.file), Path(args.data_dir))
     except backup.RestoreError as exc:
-        print(t("restore_refused", args.lang, detail=exc.message(args.lang)), file=sys.stderr)
+        say(t("restore_refused", args.lang, detail=exc.message(args.lang)), file=sys.stderr)
         return EXIT_DATA
-    print(t("restore_done", args.lang, path=done.data_dir, files=done.files, size=_megabytes(done.bytes),
+    say(t("restore_done", args.lang, path=done.data_dir, files=done.files, size=_megabytes(done.bytes),
             version=done.data_format))
     if done.kept:
-        print(t("restore_kept", args.lang, path=done.kept))
+        say(t("restore_kept", args.lang, path=done.kept))
     if done.data_format < formats.CURRENT:
         open_data_folder(done.data_dir, args.lang)
     return EXIT_OK
@@ -61,18 +62,18 @@ def cmd_upgrade(args: argparse.Namespace) -> int:
     """Bring the data folder to today's format (after a backup); return the exit code."""
     data_dir = Path(args.data_dir)
     if not (data_dir / "targets.csv").is_file():
-        print(t("backup_refused", args.lang, detail=t("backup_no_data_dir", args.lang, path=data_dir)),
+        say(t("backup_refused", args.lang, detail=t("backup_no_data_dir", args.lang, path=data_dir)),
               file=sys.stderr)
         return EXIT_USAGE
     try:
         done = upgrade.upgrade(data_dir)
     except (store.StoreError, backup.BackupError) as exc:
-        print(t("format_upgrade_failed", args.lang, path=data_dir, detail=exc.message(args.lang)), file=sys.stderr)
+        say(t("format_upgrade_failed", args.lang, path=data_dir, detail=exc.message(args.lang)), file=sys.stderr)
         return EXIT_DATA
     if done is None:
-        print(t("format_current", args.lang, path=data_dir, version=formats.CURRENT))
+        say(t("format_current", args.lang, path=data_dir, version=formats.CURRENT))
     else:
-        print(t("format_upgraded", args.lang, path=data_dir, old=done.old, new=done.new, backup=done.backup))
+        say(t("format_upgraded", args.lang, path=data_dir, old=done.old, new=done.new, backup=done.backup))
     return EXIT_OK
 
 

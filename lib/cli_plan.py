@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 from lib import config, plan, store
+from lib.cli_output import say
 from lib.i18n import t
 from lib.problems import InputError, PlanDocumentError
 
@@ -25,9 +26,9 @@ RECORD_OPTIONS = {"doc_number": "--doc-number", "issuer_zh": "--issuer", "title_
 
 
 def _print_problems(heading: str, problems, lang: str) -> None:
-    print(heading, file=sys.stderr)
+    say(heading, file=sys.stderr)
     for p in problems:
-        print("  " + p.message(lang), file=sys.stderr)
+        say("  " + p.message(lang), file=sys.stderr)
 
 
 def _document(path_text: str, lang: str) -> plan.PlanDocument:
@@ -48,24 +49,24 @@ def cmd_plan_draft(args: argparse.Namespace) -> int:
     try:
         document = _document(args.plan, lang)
     except PlanDocumentError as exc:
-        print(f"error: {exc.problem.message(lang)}", file=sys.stderr)
+        say(f"error: {exc.problem.message(lang)}", file=sys.stderr)
         return EXIT_DATA
     parse = document.parse()
     year = args.year or parse.year
     if year is None:
         raise UsageError(t("cli_plan_no_year", lang, file=document.name))
     if not parse.tasks and not parse.goals:
-        print(f"error: {t('problem_file', lang, file=document.name)}: {t('err_plan_no_items', lang)}",
+        say(f"error: {t('problem_file', lang, file=document.name)}: {t('err_plan_no_items', lang)}",
               file=sys.stderr)
         return EXIT_DATA
     draft = plan.draft_document(data_dir, document, year)
     try:
         written = plan.write_draft(draft.rows, args.out)
     except OSError as exc:
-        print(f"error: {exc.strerror or exc}: {args.out}", file=sys.stderr)
+        say(f"error: {exc.strerror or exc}: {args.out}", file=sys.stderr)
         return EXIT_DATA
-    print(draft.summary(lang))
-    print(f"→ {written}")
+    say(draft.summary(lang))
+    say(f"→ {written}")
     return EXIT_OK
 
 
@@ -78,7 +79,7 @@ def cmd_plan_publish(args: argparse.Namespace) -> int:
     try:
         document = _document(args.plan, lang) if args.plan else None
     except PlanDocumentError as exc:
-        print(f"error: {exc.problem.message(lang)}", file=sys.stderr)
+        say(f"error: {exc.problem.message(lang)}", file=sys.stderr)
         return EXIT_DATA
     overrides = {field: getattr(args, field) for field in RECORD_OPTIONS if getattr(args, field)}
     try:
@@ -90,20 +91,20 @@ def cmd_plan_publish(args: argparse.Namespace) -> int:
         _print_problems(t("plan_unreadable", lang, file=name), exc.problems, lang)
         return EXIT_DATA
     except store.StoreError as exc:
-        print(t("import_failed", lang, detail=exc.message(lang)), file=sys.stderr)
+        say(t("import_failed", lang, detail=exc.message(lang)), file=sys.stderr)
         return EXIT_DATA
-    print(t("plan_published", lang, id=published.id, year=published.year, rows=published.rows,
+    say(t("plan_published", lang, id=published.id, year=published.year, rows=published.rows,
             tasks=published.tasks))
     if published.plan is not None:
-        print(t("plan_recorded", lang, plan=published.plan.citation(lang), issuer=published.plan.issuer(lang)))
+        say(t("plan_recorded", lang, plan=published.plan.citation(lang), issuer=published.plan.issuer(lang)))
     if published.context:
-        print(t("plan_published_context", lang, n=published.context))
+        say(t("plan_published_context", lang, n=published.context))
     if published.aliases:
-        print(t("plan_published_aliases", lang, names="、".join(published.aliases)))
+        say(t("plan_published_aliases", lang, names="、".join(published.aliases)))
     if published.notes:
-        print("  [!] " + t("plan_english_names_unknown", lang, issuer="、".join(published.notes)))
+        say("  [!] " + t("plan_english_names_unknown", lang, issuer="、".join(published.notes)))
     for warning in published.warnings:
-        print("  [?] " + warning.message(lang))
+        say("  [?] " + warning.message(lang))
     return EXIT_OK
 
 
@@ -114,9 +115,9 @@ def cmd_plan_revert(args: argparse.Namespace) -> int:
     try:
         store.revert_publication(_data_dir(args), args.id, user=args.user)
     except store.StoreError as exc:
-        print(t("revert_failed", args.lang, detail=exc.message(args.lang)), file=sys.stderr)
+        say(t("revert_failed", args.lang, detail=exc.message(args.lang)), file=sys.stderr)
         return EXIT_DATA
-    print(t("plan_reverted", args.lang, id=args.id))
+    say(t("plan_reverted", args.lang, id=args.id))
     return EXIT_OK
 
 
@@ -126,10 +127,10 @@ def cmd_plan_log(args: argparse.Namespace) -> int:
 
     log = plan.publications(_data_dir(args))
     if log.empty:
-        print(t("plan_no_publications", args.lang))
+        say(t("plan_no_publications", args.lang))
         return EXIT_OK
     for row in log.to_dict("records"):
-        print("  ".join([row["id"], row["year"], row["submitted_at"].replace("T", " "), row["user"],
+        say("  ".join([row["id"], row["year"], row["submitted_at"].replace("T", " "), row["user"],
                          row["original_name"], t("plan_log_rows", args.lang, rows=row["rows"]), row["status"]]))
     return EXIT_OK
 

@@ -50,6 +50,29 @@ MAX_UNZIPPED_BYTES = 200 * 1024 * 1024  # all parts together, inflated
 MAX_MEMBER_BYTES = 100 * 1024 * 1024  # one part, inflated
 MAX_ZIP_RATIO = 200  # inflated ÷ compressed size of a part larger than ZIP_RATIO_MIN_BYTES
 ZIP_RATIO_MIN_BYTES = 1024 * 1024
+MAX_XML_ELEMENTS = 10_000_000  # XML elements of a workbook's sheets, parsed to measure them (a full sheet: ~3 million)
+MAX_MERGED_RANGES = 10_000  # merged ranges of a sheet (their cells, clipped to the sheet, count as cells too)
+MAX_DOCUMENT_XML_BYTES = 20 * 1024 * 1024  # one XML part of a .docx plan, inflated (a long plan's: under 2 MB)
+
+# Readers of untrusted bytes run in a pool of child processes (lib/sandbox.py), each task under these limits: what
+# overruns one is refused naming it, and the worker is replaced. A normal monthly file needs well under a second and
+# 200 MB; the largest allowed (a 20 MB CSV of a million rows, a 1000 × 1000 sheet) about 2 s and 1 GB.
+SANDBOX_WORKERS = 2  # tasks read at once; more callers wait for a free worker
+SANDBOX_CPU_SECONDS = 30  # CPU time of one read (all its threads)
+SANDBOX_WALL_SECONDS = 45  # wall time of one read, enforced by the parent (a hang ends here)
+SANDBOX_MEMORY_BYTES = 2 * 1024**3  # address space one read may add to the worker's own
+SANDBOX_OPEN_FILES = 256  # open files of a worker
+SANDBOX_TASKS_PER_WORKER = 500  # a worker is replaced after this many reads
+SANDBOX_RETIRE_RESIDENT_BYTES = 768 * 1024**2  # or when a read left it this large
+# Plan documents (a 300-page PDF read by pdfplumber) may take longer.
+SANDBOX_PLAN_CPU_SECONDS = 120
+SANDBOX_PLAN_WALL_SECONDS = 150
+# Imported once by the workers' fork server, so that a new worker reads at once.
+SANDBOX_PRELOAD = ("lib.intake.reading", "lib.plan.documents")  # python-docx, pdfplumber: on a first plan
+
+# The digest gives up posting after this many seconds in all (attempts, waits, a robot answering a byte a second):
+# the outbox's lock is released and the month is posted on the next run.
+DIGEST_DEADLINE_SECONDS = 60
 
 # The largest value an indicator may have, by the family of its unit, in the family's base unit (元, 件, 个, …):
 # beyond it a value is a typing or unit mistake (Suzhou handles about 2 × 10^9 parcels a year). Rates stop at 100%.

@@ -25,12 +25,27 @@ from lib.fmt import (
 from lib.i18n import category_label, chinese_only, departments_label, status_label, t
 from lib.kinds import KINDS, STATUSES, WORST_FIRST
 from lib.plans import headline_scores
-from lib.safety import neutralise_frame
+from lib.safety import clean_control, neutralise_frame
+
+_MARKDOWN = re.compile(r"([\\`*_\[\]<>|~$#])")
+# What Streamlit's Markdown turns into live links, emoji or icons from plain text, whatever is escaped (it finds them
+# after the escapes are read): a word joiner (U+2060, invisible) splits ://, www., @ and :name: so that none forms.
+_LIVE_TEXT = re.compile(r"(?<=:)(?=//)|(?<=www)(?=\.)|(?=@)|(?<=:)(?=[\w/-]+:)", re.IGNORECASE)
+
+# Group robots (WeCom, DingTalk, Feishu) read a Markdown with links, <font>, <@all> and no escapes: there the
+# characters that start markup become their full-width forms, which read the same in a Chinese sentence.
+_ROBOT = str.maketrans({"[": "［", "]": "］", "(": "（", ")": "）", "<": "＜", ">": "＞", "*": "＊", "`": "｀",
+                        "_": "＿", "#": "＃", "~": "～", "|": "｜", "\\": "＼", "$": "＄", "!": "！", "@": "＠",
+                        "&": "＆", "\n": " ", "\r": " ", "\t": " "})
 
 
-def md(text: object) -> str:
-    """Return text with Markdown control characters escaped, so data shows as typed."""
-    return re.sub(r"([\\`*_\[\]<>|~$#])", r"\\\1", str(text))
+def md(text: object, robot: bool = False) -> str:
+    """Return text (a name, a note, a message with them) made inert for Markdown, so data shows as typed: control
+    characters removed, Markdown's own characters escaped for Streamlit, or, for a group robot's Markdown
+    (robot=True), replaced by their full-width forms (links, <font>, <@all> stay text). The one escaping helper:
+    every title, card, caption and robot message that carries user text goes through it."""
+    text = clean_control(str(text))
+    return text.translate(_ROBOT) if robot else _LIVE_TEXT.sub("\u2060", _MARKDOWN.sub(r"\\\1", text))
 
 
 def badge_markdown(status: str, label: str) -> str:

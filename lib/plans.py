@@ -18,6 +18,7 @@ import pandas as pd
 
 from lib.i18n import t
 from lib.problems import InputError, Problem
+from lib.safety import neutralise_frame, restore_frame
 
 if TYPE_CHECKING:
     from lib.catalog import Catalog
@@ -99,7 +100,7 @@ def load_plans(data_dir: Path) -> pd.DataFrame:
     path = Path(data_dir) / PLANS_FILE
     if not path.is_file():
         return empty_plans()
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig").map(str.strip)
+    frame = restore_frame(pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig").map(str.strip))
     return plans_from_frame(frame, path.name)
 
 
@@ -178,7 +179,9 @@ def with_plan(plans: pd.DataFrame, plan: Plan) -> pd.DataFrame:
 
 def plans_csv_bytes(plans: pd.DataFrame) -> bytes:
     """Return plans.csv as written in the repository (UTF-8, no BOM)."""
-    return plans.reindex(columns=PLAN_COLUMNS).to_csv(index=False, lineterminator="\n").encode("utf-8")
+    text = [c for c in PLAN_COLUMNS if c != "year"]
+    return neutralise_frame(plans.reindex(columns=PLAN_COLUMNS), text).to_csv(index=False, lineterminator="\n") \
+        .encode("utf-8")
 
 
 def city_names(plans: pd.DataFrame) -> set[str]:

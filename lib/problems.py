@@ -76,6 +76,9 @@ class InputError(Exception):
         super().__init__("; ".join(p.message("en") for p in problems[:5]))
         self.problems = problems
 
+    def __reduce__(self):  # rebuilt from its problems (it crosses the sandbox's boundary, lib/sandbox.py)
+        return type(self), (self.problems,)
+
 
 class FileError(Exception):
     """Raised when one file cannot be read, used or written; its problem says which file and what went wrong."""
@@ -83,6 +86,9 @@ class FileError(Exception):
     def __init__(self, problem: Problem):
         super().__init__(problem.message("en"))
         self.problem = problem
+
+    def __reduce__(self):
+        return type(self), (self.problem,)
 
     def message(self, lang: str = "zh") -> str:
         """Return the error as one sentence in lang, the file first."""
@@ -119,3 +125,6 @@ class PlanDocumentError(InputError):
         super().__init__([problem])
         self.problem = problem
         self.args = (problem.message("zh"),)
+
+    def __reduce__(self):
+        return type(self), (self.problem,)

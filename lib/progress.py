@@ -12,7 +12,7 @@ from lib import config, intake, store
 from lib.dataset import progress_files, progress_source
 from lib.intake import Parsed, clean, parse_period, read_grid
 from lib.problems import Problem
-from lib.safety import neutralise_frame
+from lib.safety import clean_name, neutralise_frame
 
 STATUSES = ("behind", "not_started", "in_progress", "done")  # worst first: the tracker's order
 STATUS_WORDS = {
@@ -67,8 +67,8 @@ def parse_date(text: str) -> dt.date | None:
 def parse_progress(name: str, data: bytes, tasks: pd.DataFrame, today: dt.date | None = None,
                    sheet: str | None = None) -> Parsed:
     """Return progress rows read from a CSV/XLSX file, or every problem found in it."""
-    today = today or dt.date.today()
-    if not data.strip():
+    today, name = today or dt.date.today(), clean_name(name)
+    if not data or data.isspace():
         return Parsed(name, _empty(), [Problem(name, "err_empty")])
     if len(data) > config.MAX_ACTUALS_FILE_BYTES:
         return Parsed(name, _empty(), [Problem(name, "err_too_large", params={

@@ -114,7 +114,19 @@ def rate_status(rate: float, target: float, comparator: str) -> str:
 
 
 def percent(part: float | None, whole: float | None) -> float | None:
-    """Return part / whole as a percentage, None when either is missing or whole is zero."""
+    """Return part / whole as a percentage, None when either is missing, whole is zero, or the result is not a
+    finite number (a tiny target under a huge actual)."""
     if part is None or whole is None or whole == 0:
         return None
-    return part / whole * 100
+    return finite(part / whole * 100)
+
+
+def growth_pct(part: float | None, whole: float | None) -> float | None:
+    """Return (part / whole − 1) as a percentage (a growth), None where percent gives None."""
+    pct = percent(part, whole)
+    return None if pct is None else pct - 100
+
+
+def finite(value: float | None) -> float | None:
+    """Return a number, None for one that is not finite (never shown as inf or nan)."""
+    return value if value is None or math.isfinite(value) else None

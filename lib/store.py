@@ -44,6 +44,7 @@ from lib.catalog import Catalog
 from lib.dataset import Dataset, actuals_dir, data_signature, open_dataset
 from lib.intake import Context, Parsed, parse
 from lib.problems import TranslatedError
+from lib.safety import neutralise_frame
 
 
 @dataclass(frozen=True)
@@ -264,7 +265,7 @@ def canonical_csv(rows: pd.DataFrame, catalog: Catalog) -> bytes:
         "basis": rows["basis"],
         "note": rows["note"],
     })
-    return out.to_csv(index=False).encode("utf-8")
+    return neutralise_frame(out, ["note"]).to_csv(index=False).encode("utf-8")
 
 
 def _raw_log(data_dir: Path, ledger: Ledger) -> pd.DataFrame:

@@ -8,7 +8,7 @@ import io
 import pandas as pd
 
 from lib.catalog import Catalog
-from lib.safety import neutralise_frame
+from lib.safety import neutralise_cell, neutralise_frame
 
 
 def _series(catalog: Catalog) -> list[tuple[str, str, str]]:
@@ -75,7 +75,7 @@ def to_bulletin_xlsx(frame: pd.DataFrame, year: int, month: int, city: str = "")
     book = openpyxl.Workbook()
     ws = book.active
     ws.title = f"{month}月"
-    ws.append([BULLETIN_TITLE.format(city=city, year=year, month=month)])
+    ws.append([neutralise_cell(BULLETIN_TITLE.format(city=city, year=year, month=month))])
     ws.merge_cells(start_row=1, end_row=1, start_column=1, end_column=6)
     ws.append([])
     ws.append([c or None for c in BULLETIN_TOP])
@@ -83,7 +83,7 @@ def to_bulletin_xlsx(frame: pd.DataFrame, year: int, month: int, city: str = "")
     for first_row, last_row, first_col, last_col in BULLETIN_MERGES:
         ws.merge_cells(start_row=first_row + 1, end_row=last_row + 1, start_column=first_col + 1,
                        end_column=last_col + 1)
-    for row in frame.itertuples(index=False, name=None):
+    for row in neutralise_frame(frame).itertuples(index=False, name=None):  # openpyxl runs a text "=…" as a formula
         ws.append([None if pd.isna(v) else v for v in row])
     ws.append([])
     ws.append(["填报单位："])
@@ -107,7 +107,7 @@ def to_bulletin_xls(frame: pd.DataFrame, year: int, month: int, city: str = "") 
     book = xlwt.Workbook(encoding="utf-8")
     ws = book.add_sheet(f"{month}月")
     bold = xlwt.easyxf("font: bold on; align: horiz center, vert center")
-    title = BULLETIN_TITLE.format(city=city, year=year, month=month)
+    title = neutralise_cell(BULLETIN_TITLE.format(city=city, year=year, month=month))
     ws.write_merge(0, 0, 0, 5, title, xlwt.easyxf("font: bold on, height 280"))
     merged = {(first_row, first_col) for first_row, _, first_col, _ in BULLETIN_MERGES}
     for first_row, last_row, first_col, last_col in BULLETIN_MERGES:
@@ -116,7 +116,7 @@ def to_bulletin_xls(frame: pd.DataFrame, year: int, month: int, city: str = "") 
     for col, text in enumerate(BULLETIN_SUB):
         if text and (3, col) not in merged:
             ws.write(3, col, text, bold)
-    for r, row in enumerate(frame.itertuples(index=False, name=None), start=4):
+    for r, row in enumerate(neutralise_frame(frame).itertuples(index=False, name=None), start=4):
         for c, value in enumerate(row):
             if not pd.isna(value) and value != "":
                 ws.write(r, c, value)

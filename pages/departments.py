@@ -26,7 +26,7 @@ department = st.segmented_control(t("pick_department", lang), list(by_department
                                   default=next(iter(by_department)), required=True,
                                   format_func=lambda d: department_label(d, lang))
 st.query_params["dept"] = department
-st.subheader(t("dept_targets", lang, dept=department_label(department, lang)))
+st.subheader(display.md(t("dept_targets", lang, dept=department_label(department, lang))))
 for start in range(0, len(by_department[department]), 4):
     for col, score in zip(st.columns(4), by_department[department][start:start + 4], strict=False):
         with col:

@@ -15,11 +15,12 @@ target_id = ui.target_selector(ds, year)
 view = ui.cached_indicator_view(year, as_of, target_id)
 score, card = view.score, build_card(view.score, year, as_of, lang)
 
-title.title(card.title)
-st.caption(f"{format_period(year, as_of, lang)} · {t(KINDS[score.kind].label_key, lang)} · {card.target_text}")
+title.title(display.md(card.title))  # a target's name is shown as typed, never as a link
+kind = t(KINDS[score.kind].label_key, lang)
+st.caption(display.md(f"{format_period(year, as_of, lang)} · {kind} · {card.target_text}"))
 ui.plan_context_line(year, target_id, lang)
 ui.status_badge(card.status, card.status_text)
-st.subheader(gap_sentence(score, lang))
+st.subheader(display.md(gap_sentence(score, lang)))
 ui.headline_metrics(score, card, lang)
 narrow = ui.is_narrow()
 st.plotly_chart(ui.cached_detail_chart(year, as_of, target_id, narrow=narrow), key="detail_chart",

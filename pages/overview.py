@@ -30,7 +30,7 @@ with st.expander(t("how_status_title", lang), icon=":material/info:"):
 st.subheader(t("cards_title", lang))
 shown = {s.indicator for s in headline}  # the headline cards are at the top already
 for category, group in overview_groups([s for s in scores if s.indicator not in shown]):
-    st.markdown(f"#### {category_label(category, lang)}")
+    st.markdown(f"#### {display.md(category_label(category, lang))}")
     for start in range(0, len(group), 4):
         for col, score in zip(st.columns(4), group[start:start + 4]):
             with col:
@@ -43,4 +43,4 @@ with table:
         st.dataframe(frame, hide_index=True)
         st.download_button(t("download_csv", lang), lambda: display.csv_bytes(frame),
                            file_name=f"scorecard_{year}-{as_of:02d}.csv", mime="text/csv")
-st.caption(footer_source(ds, year, lang))
+st.caption(display.md(footer_source(ds, year, lang)))

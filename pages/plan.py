@@ -3,12 +3,13 @@
 import streamlit as st
 
 from lib import ui
+from lib.display import md
 from lib.i18n import t
 
 lang, ds, _, _ = ui.page_start("plan_title", intro_key="plan_intro", notices=False, period=False)
 user = ui.analyst_panel()
 if "plan_published" in st.session_state:  # the message of the publication just made, shown once
-    st.success(st.session_state.pop("plan_published"))
+    st.success(md(st.session_state.pop("plan_published")))
 
 upload = st.file_uploader(t("plan_uploader", lang), type=["docx", "pdf", "txt"],
                           key=f"plan_upload_{st.session_state.get('plan_round', 0)}")
@@ -20,7 +21,7 @@ if upload is None:
 
 document, problem = ui.cached_plan_document(upload.name, upload.getvalue())
 if problem is not None:
-    st.error(problem.message(lang))
+    st.error(md(problem.message(lang)))
     st.stop()
 parse = document.parse()
 years = ds.catalog.years()

@@ -14,7 +14,7 @@ tab_upload, tab_templates, tab_history = st.tabs([t("tab_upload", lang), t("tab_
 
 with tab_upload:
     if "upload_stored" in st.session_state:  # the message of the file just stored, shown once over a fresh uploader
-        st.success(st.session_state.pop("upload_stored"))
+        st.success(display.md(st.session_state.pop("upload_stored")))
     # A new key after each stored file empties the uploader, so the same file is not offered for storing again.
     # Every type is accepted here: the check says in the reader's language which types can be read (a browser's own
     # refusal of a type would be an English tooltip).
@@ -26,14 +26,14 @@ with tab_upload:
         ui.intake_report(parsed, ds.catalog)
         earlier = ui.cached_active_submission(data) if parsed.accepted and sheet is None else None
         if parsed.accepted and earlier:
-            st.info(t("already_stored", lang, id=earlier["id"], user=earlier["user"],
-                      time=display.format_timestamp(earlier["submitted_at"], lang)))
+            st.info(display.md(t("already_stored", lang, id=earlier["id"], user=earlier["user"],
+                                 time=display.format_timestamp(earlier["submitted_at"], lang))))
         elif parsed.accepted and user:
             if st.button(t("confirm_store", lang), type="primary", key="confirm_store"):
                 try:
                     outcome = store.import_file(data_dir, upload.name, data, user=user, sheet=sheet)
                 except store.StoreError as exc:
-                    st.error(t("import_failed", lang, detail=exc.message(lang)))
+                    st.error(display.md(t("import_failed", lang, detail=exc.message(lang))))
                     st.stop()
                 if outcome.submission_id:
                     st.session_state["upload_stored"] = t("stored_ok", lang, id=outcome.submission_id,
@@ -75,7 +75,7 @@ with tab_history:
                 try:
                     store.revert(data_dir, chosen, user=user)
                 except store.StoreError as exc:
-                    st.error(t("revert_failed", lang, detail=exc.message(lang)))
+                    st.error(display.md(t("revert_failed", lang, detail=exc.message(lang))))
                 else:
                     st.success(t("reverted_ok", lang, id=chosen))
                 st.rerun()

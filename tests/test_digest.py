@@ -17,7 +17,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from lib import cli, digest, export
+from lib import cli, digest, export, webhook
 from lib.dataset import open_dataset
 from tests.conftest import REPO, SAMPLE
 
@@ -87,7 +87,7 @@ def fast(monkeypatch):
     monkeypatch.setattr(export.render, "chromium_path", lambda: None)
     monkeypatch.setattr(export, "build_deck", lambda *args, **kwargs: b"PK deck")
     waits: list[float] = []
-    monkeypatch.setattr(digest, "time", types.SimpleNamespace(time=time.time, sleep=waits.append))
+    monkeypatch.setattr(webhook, "time", types.SimpleNamespace(time=time.time, sleep=waits.append))
     return waits
 
 

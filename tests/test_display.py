@@ -21,7 +21,8 @@ from tests.conftest import add_actuals, monthly
 @pytest.mark.parametrize(("text", "expected"), [
     ("**bold** _it_", r"\*\*bold\*\* \_it\_"),
     ("<script>alert(1)</script>", r"\<script\>alert(1)\</script\>"),
-    ("[link](http://x)", r"\[link\](http://x)"),
+    ("[link](http://x)", "\\[link\\](http:\u2060//x)"),  # a bare URL, address, emoji would be live: split (#25)
+    ("www.evil.example a@b.cn :smile:", "www\u2060.evil.example a\u2060@b.cn :\u2060smile:"),
     ("a|b ~c~ $x$ #h `code`", r"a\|b \~c\~ \$x\$ \#h \`code\`"),
     ("C:\\data", "C:\\\\data"),
     ("快递业务量 24亿件", "快递业务量 24亿件"),

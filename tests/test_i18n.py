@@ -26,15 +26,16 @@ from tests.conftest import REPO
 CODE = sorted([*(REPO / "lib").rglob("*.py"), *(REPO / "pages").glob("*.py"), REPO / "app.py",
                *(REPO / "bench").glob("*.py"), *(REPO / "scripts").glob("*.py")])
 # (function name, argument position, keyword) of the calls whose argument is a key.
-BASE_SINKS = {("t", 0, "key"), ("Problem", 1, "code"), ("Refused", 0, "code")}
+BASE_SINKS = {("t", 0, "key"), ("Problem", 1, "code"), ("Refused", 0, "code"), ("Stopped", 0, "code")}
 KEYWORD_ONLY = 10**6  # the argument position of a keyword-only parameter: reached by its keyword alone
 # Keys kept in a field of the kinds and statuses tables (lib/kinds.py): kind.label_key names every value of that field.
 TABLE_ROWS = [*KINDS.values(), *STATUSES.values()]
 TABLE_KEYS = {field: {v for row in TABLE_ROWS if (v := getattr(row, field, None))}
               for field in {f for row in TABLE_ROWS for f in vars(row) if f.endswith("_key")}}
 # Keys read back from where a Problem keeps them; the Problem(...) calls that set them are checked as sinks.
-PASS_THROUGH = {("problems.py", "self.code"), ("review.py", "problem.code"), ("guard.py", "self.code"),
-                ("__init__.py", "refused.code")}
+PASS_THROUGH = {("problems.py", "self.code"), ("review.py", "problem.code"), ("shapes.py", "self.code"),
+                ("__init__.py", "refused.code"), ("reading.py", "stop.code"), ("documents.py", "stop.code"),
+                ("sandbox.py", "self.code")}
 
 
 class Scan:

@@ -93,7 +93,8 @@ def test_column_path_agrees_with_the_record_path(sample_dir, monkeypatch, seed, 
         context = Context(today=dt.date(2021, 12, 15), years={2020, 2021}, **CONTEXT)
     cells, _, _ = intake.read_cells("f.csv", messy_long_csv(seed, 400).encode("utf-8"))
     raw, names, layout, file_problems = intake.to_raw(cells, catalog, "f.csv")
-    assert layout == "long" and not file_problems
+    # the messy file leaves some values blank: those rows are named in a warning (#25), nothing else is said
+    assert layout == "long" and {p.code for p in file_problems} <= {"warn_blank_values"}
 
     flagged_but_fine = []  # records the column checks flagged that the reference check (checks.check_record) accepts
     check = checks.check_record

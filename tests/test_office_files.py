@@ -252,4 +252,6 @@ def test_the_bulletin_template_filled_in_imports(sample_dir, maker, suffix):
                                  ("green_outlets", "", 2021, 11, 28.0, "month")}
     book_sheets = parsed.sheets
     assert book_sheets == ["11月", "填表说明"]
-    assert [p.code for p in parsed.warnings] == ["warn_notes_sheet", "warn_footer_rows"]
+    assert [p.code for p in parsed.warnings] == ["warn_notes_sheet", "warn_footer_rows", "warn_blank_values"]
+    blank = parsed.warnings[2]  # every indicator row left empty is named, not dropped without a word (#25)
+    assert blank.params["count"] == len(frame) - 2 and blank.params["rows"].startswith("5")

@@ -23,6 +23,7 @@ from lib.briefing.content import Briefing, Chart, Para
 from lib.fmt import display_width
 from lib.i18n import t
 from lib.kinds import STATUSES
+from lib.safety import clean_control
 
 PAGE_W_MM, PAGE_H_MM = 210, 297
 MARGINS_MM = dict(top=37, bottom=35, left=28, right=26)
@@ -90,7 +91,7 @@ def _paragraph(container, align=WD_ALIGN_PARAGRAPH.JUSTIFY, indent=True, line: f
 
 
 def _text(p, text: str, font: str, size: float = SIZE_3, bold: bool = False, color: str | None = None):
-    run = p.add_run(text)
+    run = p.add_run(clean_control(text))  # a control character in a name is no XML: Word could not open the file
     set_fonts(run, font, size, bold, color)
     return run
 
@@ -261,7 +262,8 @@ def render_docx(brief: Briefing, pictures: dict[str, bytes] | None = None) -> by
     titles = brief.attachments(with_figures=bool(figures))
     doc = Document()
     props = doc.core_properties  # the template's own would name python-docx as the author
-    props.title, props.author, props.last_modified_by = brief.title, brief.issuer, brief.issuer
+    props.title, props.author = clean_control(brief.title), clean_control(brief.issuer)
+    props.last_modified_by = props.author
     props.comments = props.subject = props.keywords = ""
     _page_setup(doc)
     _default_fonts(doc)

@@ -17,6 +17,7 @@ import plotly.graph_objects as go
 
 from lib.charts import FONT_FAMILY
 from lib.i18n import t
+from lib.safety import clean_deep, has_control
 from lib.views.figure import PNG_HEIGHT, PNG_WIDTH
 
 PNG_SCALE = 1
@@ -133,7 +134,7 @@ def _start_kaleido(lang: str) -> None:
 
 def _render(fig: go.Figure, fmt: str, width: int, height: int, scale: float, lang: str) -> bytes:
     """Return a figure rendered server-side as png, svg or pdf at width × height; raise ExportUnavailable."""
-    fig = go.Figure(fig)
+    fig = _without_control(go.Figure(fig))
     fig.update_layout(width=width, height=height, font_family=PDF_FONT_FAMILY if fmt == "pdf" else FONT_FAMILY)
     with _kaleido_lock, warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -145,6 +146,12 @@ def _render(fig: go.Figure, fmt: str, width: int, height: int, scale: float, lan
             _reset_kaleido()
             raise ExportUnavailable(lang) from exc
 
+
+def _without_control(fig: go.Figure) -> go.Figure:
+    """Return a figure whose texts hold no control character (one in a name failed the browser's render, which then
+    read as Chromium missing); the figure itself when none does."""
+    spec = fig.to_plotly_json()
+    return go.Figure(clean_deep(spec)) if has_control(spec) else fig
 
 def figure_png(fig: go.Figure, width: int = PNG_WIDTH, height: int = PNG_HEIGHT, scale: float = PNG_SCALE,
                lang: str = "zh") -> bytes:

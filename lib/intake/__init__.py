@@ -50,6 +50,7 @@ from lib.intake.reading import (
     xlsx_sheets,
 )
 from lib.problems import Problem
+from lib.safety import clean_name
 
 log = logging.getLogger(__name__)
 
@@ -120,6 +121,7 @@ SOURCE_CELLS_MAX_ROWS = 100_000
 def parse(name: str, data: bytes, catalog: Catalog, sheet: str | None = None,
           context: Context | None = None) -> Parsed:
     """Return a file read into canonical rows, or its problems (nothing half-read); never raises for any bytes."""
+    name = clean_name(name)  # a control character in a file name reaches no page, terminal or record
     try:
         return _parse(name, data, catalog, sheet, context)
     except Exception as exc:  # a file no check foresaw: refused with a message, never a traceback for the reader
@@ -132,7 +134,7 @@ def _parse(name: str, data: bytes, catalog: Catalog, sheet: str | None, context:
     if len(data) > config.MAX_ACTUALS_FILE_BYTES:
         return Parsed(name, empty_rows(), [Problem(name, "err_too_large", params={
             "size": f"{len(data) / 1e6:.1f} MB", "limit": f"{config.MAX_ACTUALS_FILE_BYTES / 1e6:.0f} MB"})])
-    if not data.strip():
+    if not data or data.isspace():
         return Parsed(name, empty_rows(), [Problem(name, "err_empty")])
     suffix = name.lower().rsplit(".", 1)[-1] if "." in name else ""
     if suffix not in ACCEPTED_SUFFIXES:
@@ -196,7 +198,8 @@ def _parse_sheets(name: str, sheets: list[tuple[str, pd.DataFrame]], catalog: Ca
             unread.append((sheet_name, found if not all_blank(cells) else [Problem(name, "err_empty",
                                                                                       sheet=sheet_name or None)]))
             continue
-        raw = raw.assign(pos=raw["pos"] + k * ROW_STRIDE, value_col=raw["value_col"] + k * COLUMN_STRIDE)
+        if k:
+            raw = raw.assign(pos=raw["pos"] + k * ROW_STRIDE, value_col=raw["value_col"] + k * COLUMN_STRIDE)
         raws.append(raw)
         names_by_col |= {col + k * COLUMN_STRIDE: v for col, v in by_col.items()}
         layouts.append(layout)

@@ -16,6 +16,7 @@ import pandas as pd
 from lib import config, units
 from lib.catalog import Catalog
 from lib.problems import Problem
+from lib.safety import restore_cell
 
 ROW_COLUMNS = ["indicator", "region", "year", "month", "value", "basis", "note", "source_file", "source_row"]
 BASIS_WORDS = {"": "month", "month": "month", "当月": "month", "本月": "month",
@@ -49,6 +50,23 @@ def clean(text: object) -> str:
     if text is None or (isinstance(text, float) and pd.isna(text)):
         return ""
     return unicodedata.normalize("NFKC", str(text)).strip()
+
+
+def note_column(s: pd.Series) -> pd.Series:
+    """Return a note column as the record path reads each note: stripped, a neutralising apostrophe the store wrote
+    removed (lib/safety.py)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    notes = s.astype("str")
+    if not len(notes) or not pc.max(pc.binary_length(pa.array(notes))).as_py():  # no note at all, as most files
+        return notes
+    notes = notes.str.strip()
+    marked = notes.str.startswith("'").to_numpy(dtype=bool)
+    if marked.any():
+        notes = notes.copy()
+        notes[marked] = notes[marked].map(restore_cell)
+    return notes
 
 
 def clean_column(s: pd.Series) -> pd.Series:
@@ -186,7 +204,8 @@ def check_record(rec: dict, headers: dict, catalog: Catalog, file_name: str,
     if problems:
         return None, problems
     return {"pos": rec["pos"], "indicator": indicator, "region": region, "year": period[0], "month": period[1],
-            "value": value, "basis": basis, "note": str(rec["note"] or "").strip(), "value_col": rec["value_col"]}, []
+            "value": value, "basis": basis, "note": restore_cell(str(rec["note"] or "").strip()),
+            "value_col": rec["value_col"]}, []
 
 
 def duplicate_problem(file_name: str, headers: dict, pos: int, period_text: object, other_row: int) -> Problem:

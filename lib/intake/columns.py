@@ -5,6 +5,8 @@ a column check flags goes through check_record itself, so the rows and problems 
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -33,8 +35,28 @@ def _text_by_code(found: list[str | None], codes: np.ndarray) -> tuple[pd.Series
     return pd.Series(pa.array(texts, pa.string()).take(key), dtype="str"), key, texts
 
 
+def _read_texts(s: pd.Series, fn) -> tuple[pd.Series, np.ndarray, list]:
+    """Return _text_by_code of what fn reads from each distinct cell of a column."""
+    codes, found = _per_unique(s, fn)
+    return _text_by_code(found, codes)
+
+
 def _numbers(s: pd.Series) -> np.ndarray:
     """Return parse_number() of every cell as floats, NaN where the cell is not a number."""
+    try:  # a column of plain numbers, as most are, is read in one cast (what Arrow reads, float() reads the same)
+        out = pc.cast(pa.array(s), pa.float64()).to_numpy(zero_copy_only=False)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return _numbers_cell_by_cell(s)
+    slow = ~np.isfinite(out)  # inf, nan, 1e999: as parse_number reads them
+    if slow.any():
+        out = out.copy()
+        out[slow] = [np.nan if (v := checks.parse_number(c)) is None else v for c in s[slow]]
+    return out
+
+
+def _numbers_cell_by_cell(s: pd.Series) -> np.ndarray:
+    """Return parse_number() of every cell as floats: plain numbers (also once commas, spaces and % are gone) in
+    one cast, every other cell through parse_number itself."""
     out = np.full(len(s), np.nan)
     plain = np.array(s.str.fullmatch(_PLAIN_NUMBER), dtype=bool)
     if not plain.all():
@@ -54,26 +76,54 @@ def _numbers(s: pd.Series) -> np.ndarray:
     return out
 
 
+_THREADS = ThreadPoolExecutor(2, thread_name_prefix="intake-columns")
+SIDE_BY_SIDE_MIN_ROWS = 100_000  # below this the threads cost more than they save
+
+
+def _side_by_side(n: int, work: dict, wait: bool = True) -> dict:
+    """Return each column's result: read two at a time for a large file (Arrow and the hash tables let go of the
+    GIL, so both cores work, as DuckDB's reader does), one after another for a small one. With wait=False, return
+    futures (done ones for a small file)."""
+    if n < SIDE_BY_SIDE_MIN_ROWS:
+        done = {name: fn() for name, fn in work.items()}
+        return done if wait else {name: _Done(value) for name, value in done.items()}
+    futures = {name: _THREADS.submit(fn) for name, fn in work.items()}
+    return {name: future.result() for name, future in futures.items()} if wait else futures
+
+
+class _Done:
+    """A result already there, read as a future's."""
+
+    def __init__(self, value):
+        self.value = value
+
+    def result(self):
+        return self.value
+
+
 def normalize(raw: pd.DataFrame, names_by_col: dict[int, dict], catalog: Catalog, file_name: str,
               context: checks.Context | None) -> tuple[pd.DataFrame, list[Problem], int]:
     """Return what lib.intake.normalize returns, checking whole columns (per record only for records
     with a problem)."""
     n = len(raw)
-    codes, found = _per_unique(raw["period"], checks.parse_period)
+    catalog.resolve_indicator("")  # (its name index built once, before the columns are read side by side)
+    columns = _side_by_side(n, {
+        "period": lambda: _per_unique(raw["period"], checks.parse_period),
+        "indicator": lambda: _read_texts(raw["indicator"], lambda s: checks.read_indicator(s, catalog)),
+        "value": lambda: _numbers(raw["value"]),
+        "region": lambda: _read_texts(raw["region"], lambda s: checks.read_region(s, catalog)),
+        "basis": lambda: _read_texts(raw["basis"], checks.read_basis),
+        "unit": lambda: pd.factorize(raw["unit"], use_na_sentinel=False)})
+    codes, found = columns["period"]
     year = np.array([p[0] if p else 0 for p in found], dtype=np.int64)[codes] if n else np.zeros(0, np.int64)
     month = np.array([p[1] if p else 0 for p in found], dtype=np.int64)[codes] if n else np.zeros(0, np.int64)
     refused = [checks.period_problem(p, context) is not None for p in found]
     failing = np.array(refused, dtype=bool)[codes] if n else np.zeros(0, bool)
-    codes, found = _per_unique(raw["indicator"], lambda s: checks.read_indicator(s, catalog))
-    indicator, indicator_key, ids = _text_by_code(found, codes)
-    value = _numbers(raw["value"])
-    codes, found = _per_unique(raw["region"], lambda s: checks.read_region(s, catalog))
-    region, region_key, _ = _text_by_code(found, codes)
-    codes, found = _per_unique(raw["basis"], checks.read_basis)
-    basis, _, _ = _text_by_code(found, codes)
+    (indicator, indicator_key, ids), value = columns["indicator"], columns["value"]
+    (region, region_key, _), (basis, _, _) = columns["region"], columns["basis"]
     failing |= (indicator.isna() | region.isna() | basis.isna()).to_numpy() | np.isnan(value)
 
-    unit_codes, unit_texts = pd.factorize(raw["unit"], use_na_sentinel=False)
+    unit_codes, unit_texts = columns["unit"]
     pair_codes, pairs = pd.factorize(indicator_key * len(unit_texts) + unit_codes)
 
     def conversion(pair: int) -> tuple[float, bool, float]:
@@ -93,15 +143,18 @@ def normalize(raw: pd.DataFrame, names_by_col: dict[int, dict], catalog: Catalog
         failing |= breaks(value, percent, ceiling)
     # one integer per (indicator, region, year, month), to find duplicates without hashing text
     row_key = ((indicator_key * (region_key.max(initial=0) + 1) + region_key) * 2200 + year) * 13 + month
+    # the duplicates among the rows the column checks passed, found while the rows are built beside them
+    duplicates = _side_by_side(n, {"d": lambda: pd.Series(row_key[~failing]).duplicated(keep="first").to_numpy()},
+                               wait=False)["d"]
 
     rows = pd.DataFrame({"pos": raw["pos"].to_numpy(dtype=np.int64), "indicator": indicator, "region": region,
                          "year": year, "month": month, "value": value, "basis": basis,
-                         "note": raw["note"].astype("str").str.strip(),
+                         "note": checks.note_column(raw["note"]),
                          "value_col": raw["value_col"].to_numpy(dtype=np.int64)})
     # A file with a million bad rows gets its first problems listed row by row and the rest counted:
     # checking every record one at a time would take minutes and the list could not be read anyway.
     limit = config.MAX_LISTED_PROBLEMS
-    flagged = raw[failing]
+    flagged = raw[failing] if failing.any() else raw.iloc[:0]
     cutoff = (int(flagged["pos"].iloc[limit]), int(flagged["value_col"].iloc[limit])) if len(flagged) > limit else None
     located: list[tuple[int, int, Problem]] = []  # (row, column, problem): sorted into the record path's order
     rescued, rescued_at = [], []
@@ -119,7 +172,7 @@ def normalize(raw: pd.DataFrame, names_by_col: dict[int, dict], catalog: Catalog
         good = pd.concat([good, pd.DataFrame(rescued, index=rescued_at)]).sort_index(kind="stable")
     keys = ["indicator", "region", "year", "month"]
     key = pd.Series(row_key[~failing]) if not rescued else _row_keys(good, keys)
-    duplicate = key.duplicated(keep="first").to_numpy()
+    duplicate = duplicates.result() if not rescued else key.duplicated(keep="first").to_numpy()
     if duplicate.any():
         first_line = good["pos"].groupby(key.to_numpy(), sort=False).transform("first").to_numpy() + 1
         pos, col = good["pos"].to_numpy(), good["value_col"].to_numpy()
@@ -168,8 +221,11 @@ def _ytd_going_down(rows: pd.DataFrame, catalog: Catalog, file_name: str,
                     names_by_col: dict[int, dict]) -> tuple[list[Problem], int]:
     """Return a problem for every year-to-date value lower than the month before it (the first
     config.MAX_LISTED_PROBLEMS), and how many more there are."""
+    is_ytd = (rows["basis"] == "ytd").to_numpy()
+    if is_ytd.sum() < 2:
+        return [], 0
     summed = [ind for ind in rows["indicator"].unique() if catalog.indicator(ind)["aggregation"] == "sum"]
-    ytd = rows[((rows["basis"] == "ytd") & rows["indicator"].isin(summed)).to_numpy()]
+    ytd = rows[is_ytd & rows["indicator"].isin(summed).to_numpy()]
     if len(ytd) < 2:
         return [], 0
     indicator, region = pd.factorize(ytd["indicator"])[0], pd.factorize(ytd["region"])[0]

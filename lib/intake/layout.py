@@ -255,6 +255,13 @@ def all_blank(cells: pd.DataFrame) -> bool:
     return all((clean_column(cells[c]) == "").all() for c in cells.columns)
 
 
+def _blank_values(file_name: str, column: str, positions: np.ndarray) -> Problem:
+    """Return the warning naming the rows whose value is blank in a column: not loaded, said so."""
+    return Problem(file_name, "warn_blank_values", severity="warning", column=column or None,
+                   params={"name": column, "rows": _row_ranges([int(p) + 1 for p in positions]),
+                           "count": len(positions)})
+
+
 def _row_ranges(rows: list[int]) -> str:
     """Return 1-based row numbers as ranges: 5–6、9."""
     parts, start = [], None
@@ -268,18 +275,24 @@ def _row_ranges(rows: list[int]) -> str:
 
 
 def _not_data(body: pd.DataFrame, indicator_col: int | None, catalog: Catalog,
-              file_name: str) -> tuple[np.ndarray, pd.Series | None, list[Problem]]:
+              file_name: str, names: np.ndarray | None = None) -> tuple[np.ndarray, pd.Series | None, list[Problem]]:
     """Return (which body rows are data, the indicator column with sub-items that name a known indicator read as
-    it, warnings listing the rows skipped): 其中/含/包括 sub-items, blank rows inside the table, and the footer."""
+    it (None when no sub-item changed it), warnings listing the rows skipped): 其中/含/包括 sub-items, blank rows
+    inside the table, and the footer."""
     n = len(body)
     keep = np.ones(n, dtype=bool)
     if n == 0 or not len(body.columns):
         return keep, None, []
     positions = body.index.to_numpy()
-    blank = np.logical_and.reduce([(body[c] == "").to_numpy() for c in body.columns])
     first = body[body.columns[0]]
+    blank = (first == "").to_numpy().copy()
+    maybe = np.flatnonzero(blank)  # a row is blank when every cell is: only rows whose first cell is are looked at
+    if len(maybe) and len(body.columns) > 1:
+        rest = body.iloc[maybe, 1:]
+        blank[maybe] = np.logical_and.reduce([(rest[c] == "").to_numpy() for c in rest.columns])
     footer = np.zeros(n, dtype=bool)
-    for i in np.flatnonzero(first.str.contains(r"[:：]", regex=True).to_numpy()):  # a footer says 填报单位：…
+    colon = first.str.contains(":", regex=False) | first.str.contains("：", regex=False)
+    for i in np.flatnonzero(colon.to_numpy()):  # a footer says 填报单位：…
         footer[i] = bool(FOOTER.match(clean(first.iat[i])))
     for i in np.flatnonzero((first == "").to_numpy() & ~blank):  # a row starting further right: its first text
         text = next((clean(c) for c in body.iloc[i].tolist() if clean(c)), "")
@@ -300,9 +313,9 @@ def _not_data(body: pd.DataFrame, indicator_col: int | None, catalog: Catalog,
     if indicator_col is None:
         return keep, None, notes
     indicator = body[indicator_col]
-    subs = {u: m for u in pd.unique(indicator) if (m := SUB_ITEM.match(clean(u)))}
+    subs = {u: m for u in (pd.unique(indicator) if names is None else names) if (m := SUB_ITEM.match(clean(u)))}
     if not subs:
-        return keep, indicator, notes
+        return keep, None, notes  # the column as it is
     indicator = indicator.copy()
     texts = indicator.tolist()
     sub_rows = []
@@ -332,11 +345,13 @@ def _not_data(body: pd.DataFrame, indicator_col: int | None, catalog: Catalog,
     return keep, indicator, notes
 
 
-def _units_from_names(indicator: pd.Series, unit: pd.Series, catalog: Catalog) -> tuple[pd.Series, pd.Series]:
+def _units_from_names(indicator: pd.Series, unit: pd.Series, catalog: Catalog,
+                      names: np.ndarray | None = None) -> tuple[pd.Series, pd.Series]:
     """Return the indicator and unit columns with a unit written in the indicator's name (快递业务量（万件）) moved to
-    the unit column where that is blank (a unit cell that says otherwise is kept, and checked)."""
+    the unit column where that is blank (a unit cell that says otherwise is kept, and checked). names: the column's
+    distinct values, when known."""
     found = {}
-    for text in pd.unique(indicator):
+    for text in pd.unique(indicator) if names is None else names:
         s = clean(text)
         if s and catalog.resolve_indicator(s) is None:
             stem, in_name = _split_unit(s)
@@ -390,7 +405,9 @@ def to_raw(cells: pd.DataFrame, catalog: Catalog, file_name: str,
 
     if "indicator" in cols:
         layout = "long" if "period" in cols else "bulletin"
-        keep_rows, indicator, notes = _not_data(body, cols["indicator"], catalog, file_name)
+        distinct = pd.unique(body[cols["indicator"]])  # (once: both passes over the names read the distinct ones)
+        keep_rows, indicator, notes = _not_data(body, cols["indicator"], catalog, file_name, distinct)
+        distinct = distinct if indicator is None else None  # sub-items renamed: their names are read again
         indicator = indicator if indicator is not None else column("indicator")
         period = column("period")
         if layout == "bulletin":
@@ -425,15 +442,21 @@ def to_raw(cells: pd.DataFrame, catalog: Catalog, file_name: str,
             month_unit = header_unit.get(cols.get("value", -1), title_unit)
             ytd_unit = header_unit.get(cols.get("value_ytd", -1), title_unit)
             unit = pd.Series(month_unit, index=body.index, dtype="str").where(~use_ytd, ytd_unit)
-        indicator, unit = _units_from_names(indicator, unit, catalog)
-        keep = ((clean_column(value) != "").to_numpy() & keep_rows)  # a blank value is "not reported"
+        indicator, unit = _units_from_names(indicator, unit, catalog, distinct)
+        filled = (clean_column(value) != "").to_numpy()
+        keep = filled & keep_rows  # a blank value is "not reported": named, never dropped without a word
         use_ytd = use_ytd.to_numpy()
+        for meaning in ("value", "value_ytd"):
+            blank_at = np.flatnonzero(~filled & keep_rows & (use_ytd == (meaning == "value_ytd")))
+            if meaning in cols and len(blank_at):
+                notes.append(_blank_values(file_name, columns[cols[meaning]].name, body.index.to_numpy()[blank_at]))
+        every = keep.all()  # (a million rows of text are not copied to keep them all)
         raw = pd.DataFrame({
-            "pos": body.index.to_numpy()[keep], "period": period[keep], "indicator": indicator[keep],
-            "value": value[keep], "region": region[keep], "unit": unit[keep],
-            "basis": column("basis").where(~use_ytd, "ytd")[keep], "note": column("note")[keep],
-            "value_col": np.where(use_ytd, cols.get("value_ytd", -1), cols.get("value", -1))[keep],
-            "growth": growth[keep]})
+            "pos": body.index.to_numpy(), "period": period, "indicator": indicator, "value": value,
+            "region": region, "unit": unit, "basis": column("basis").where(~use_ytd, "ytd") if use_ytd.any()
+            else column("basis"), "note": column("note"),
+            "value_col": np.where(use_ytd, cols.get("value_ytd", -1), cols.get("value", -1)), "growth": growth})
+        raw = raw if every else raw[keep]
         return raw.reset_index(drop=True), names_by_col, layout, notes
 
     header_row = [clean(c) for c in head[header_at]]
@@ -443,6 +466,8 @@ def to_raw(cells: pd.DataFrame, catalog: Catalog, file_name: str,
     parts, names_by_col = [], {}
     for i, (ind, unit) in indicator_cols.items():
         keep = (clean_column(body[i]) != "").to_numpy() & keep_rows  # a blank cell in a wide sheet is "not reported"
+        if (blank_at := np.flatnonzero(~keep & keep_rows)).size:
+            notes.append(_blank_values(file_name, header_row[i], body.index.to_numpy()[blank_at]))
         names_by_col[i] = names(header_row[i], header_row[i], header_row[i])
         parts.append(pd.DataFrame({
             "pos": body.index.to_numpy()[keep], "period": column("period")[keep],

@@ -1,6 +1,11 @@
 """Reading a file's cells: bytes decoded (UTF-8, BOM or GBK), CSV rows, workbook sheets of every format (.xlsx,
 .xlsm, .xls, .xlsb, .ods, through calamine once lib/intake/guard.py has checked them), and the Arrow reader for large
-CSV files. Every cell comes out as the text an analyst sees; nothing is interpreted here.
+CSV files. Every cell comes out as the text an analyst sees, control characters removed; nothing is interpreted here.
+
+The public readers (read_workbook, read_cells, read_grid, workbook_sheet_names) run the guard and the native readers
+in a sandbox worker (lib/sandbox.py): a file that crashes, hangs or exhausts a reader is refused (guard.Refused naming
+the limit or the signal) and the caller's process goes on. Large CSV files come back as an Arrow table, converted to a
+frame here.
 """
 
 from __future__ import annotations
@@ -12,14 +17,16 @@ import gc
 import io
 import re
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from lib import config
+from lib import config, sandbox
 from lib.intake import guard
+from lib.safety import clean_control_bytes, clean_grid, clean_name, has_control_bytes
 
 _MAX_FAST_COLUMNS = 512  # wider files go through the csv module
 
@@ -79,12 +86,24 @@ def _reader_detail(exc: BaseException) -> str:
     return f"{kind}: {text}"[:160] if text and len(text) > 3 else kind
 
 
+def _isolated(func, *args):
+    """Return func(*args) computed in a sandbox worker; a worker stopped by a limit or a signal raises Refused."""
+    try:
+        return sandbox.run(func, *args)
+    except sandbox.Stopped as stop:
+        raise guard.Refused(stop.code, **stop.params) from None
+
+
 def workbook_sheet_names(data: bytes) -> list[str]:
     """Return the sheet names of a workbook (any format), after the guard's checks of its parts; raise Refused."""
+    return _isolated(_workbook_sheet_names, data)
+
+
+def _workbook_sheet_names(data: bytes) -> list[str]:
     guard.check_workbook(data, sheets=False)
     book = _open_book(data)
     try:
-        return list(book.sheet_names)
+        return [clean_name(n) for n in book.sheet_names]
     finally:
         book.close()
 
@@ -97,19 +116,24 @@ def xlsx_sheets(data: bytes) -> list[str]:
 def read_workbook(data: bytes, wanted: list[str] | None = None) -> tuple[list[Sheet], list[str], str]:
     """Return (the sheets named in wanted, or every sheet, as text grids with merged cells filled from their top-left
     cell; every sheet name; the workbook's kind), checked by the guard first; raise Refused."""
+    return _isolated(_read_workbook, data, wanted)
+
+
+def _read_workbook(data: bytes, wanted: list[str] | None = None) -> tuple[list[Sheet], list[str], str]:
     shape = guard.check_workbook(data)
     book = _open_book(data)
     try:
-        names = list(book.sheet_names)
-        missing = [n for n in wanted or [] if n not in names]
+        stored = {clean_name(n): n for n in book.sheet_names}  # a name as shown → as the workbook has it
+        names = list(stored)
+        missing = [n for n in wanted or [] if n not in stored]
         if missing:
             raise guard.Refused("err_no_sheet", missing=missing[0], sheets="、".join(names))
         sheets = []
         for name in wanted if wanted is not None else names:
-            found = shape.sheets.get(name)
+            found = shape.sheets.get(stored[name]) or shape.sheets.get(name)
             if found is not None and found.formula_without_value:
                 raise guard.Refused("err_formula_no_value", sheet=name, cell=found.formula_without_value)
-            sheets.append(Sheet(name, _sheet_grid(book, name, shape)))
+            sheets.append(Sheet(name, _sheet_grid(book, stored[name], shape, name)))
         return sheets, names, shape.kind
     finally:
         book.close()
@@ -128,12 +152,13 @@ def _without_gc() -> Iterator[None]:
             gc.enable()
 
 
-def _sheet_grid(book, name: str, shape: guard.WorkbookShape) -> list[list[str]]:
-    """Return one sheet as rows of cell texts, merged ranges filled with their top-left cell's text."""
+def _sheet_grid(book, name: str, shape: guard.WorkbookShape, shown: str) -> list[list[str]]:
+    """Return one sheet (name as stored, shown as its name for messages) as rows of cell texts without control
+    characters, merged ranges filled with their top-left cell's text."""
     try:
         sheet = book.get_sheet_by_name(name)
         if sheet.height * max(sheet.width, 1) > config.MAX_WORKBOOK_CELLS:  # the guard's bound, held again here
-            raise guard.Refused("err_limit_cells", sheet=name, count=f"{sheet.height * sheet.width:,}",
+            raise guard.Refused("err_limit_cells", sheet=shown, count=f"{sheet.height * sheet.width:,}",
                                 limit=f"{config.MAX_WORKBOOK_CELLS:,}")
         with _without_gc():
             values = sheet.to_python(skip_empty_area=False)
@@ -141,19 +166,23 @@ def _sheet_grid(book, name: str, shape: guard.WorkbookShape) -> list[list[str]]:
     except guard.Refused:
         raise
     except Exception as exc:
-        raise guard.Refused("err_corrupt", sheet=name, detail=_reader_detail(exc)) from exc
+        raise guard.Refused("err_corrupt", sheet=shown, detail=_reader_detail(exc)) from exc
     with _without_gc():
-        grid = [[v if type(v) is str else _cell_text(v) for v in row] for row in values]
+        grid = clean_grid([[v if type(v) is str else _cell_text(v) for v in row] for row in values])
     del values
     longest = max((max(map(len, row), default=0) for row in grid), default=0)
     if longest > config.MAX_CELL_CHARS:
         r, c = next((r, c) for r, row in enumerate(grid) for c, text in enumerate(row)
                     if len(text) > config.MAX_CELL_CHARS)
-        raise guard.Refused("err_limit_cell_length", sheet=name, cell=guard.cell_name(r, c), count=f"{longest:,}",
+        raise guard.Refused("err_limit_cell_length", sheet=shown, cell=guard.cell_name(r, c), count=f"{longest:,}",
                             limit=f"{config.MAX_CELL_CHARS:,}")
-    for (r0, c0), (r1, c1) in merged:
-        if r0 >= len(grid) or c0 >= len(grid[r0]):
-            continue
+    merges = [((r0, c0), (r1, c1)) for (r0, c0), (r1, c1) in merged if r0 < len(grid) and c0 < len(grid[r0])]
+    area = sum(max(0, min(r1, len(grid) - 1) - r0 + 1) * max(0, min(c1, len(grid[r0]) - 1) - c0 + 1)
+               for (r0, c0), (r1, c1) in merges)
+    if area > config.MAX_WORKBOOK_CELLS:  # the guard's bound, held again here: the fill below is that much work
+        raise guard.Refused("err_limit_merged_area", sheet=shown, count=f"{area:,}",
+                            limit=f"{config.MAX_WORKBOOK_CELLS:,}")
+    for (r0, c0), (r1, c1) in merges:
         top_left = grid[r0][c0]
         for r in range(r0, min(r1, len(grid) - 1) + 1):
             row = grid[r]
@@ -169,7 +198,11 @@ def read_grid(name: str, data: bytes, sheet: str | None = None) -> tuple[list[li
     if guard.workbook_kind(data):
         sheets, names, kind = read_workbook(data, [sheet] if sheet else None)
         return sheets[0].grid if sheets else [], kind, names
-    text, encoding = decode_bytes(data)
+    return _isolated(_read_text_grid, data)
+
+
+def _read_text_grid(data: bytes) -> tuple[list[list[str]], str, list[str]]:
+    text, encoding = decode_bytes(_text_bytes(data)[0])
     return _csv_rows(text), encoding, []
 
 
@@ -190,8 +223,8 @@ def _grid_frame(grid: list[list[str]]) -> pd.DataFrame:
     return frame.fillna("")
 
 
-def _read_csv_columns(utf8: bytes) -> pd.DataFrame:
-    """Return a rectangular UTF-8 CSV as text columns 0..n-1 via Arrow; raise pa.ArrowInvalid otherwise."""
+def _read_csv_columns(utf8: bytes) -> pa.Table:
+    """Return a rectangular UTF-8 CSV as a table of text columns via Arrow; raise pa.ArrowInvalid otherwise."""
     table = pacsv.read_csv(
         io.BytesIO(utf8),
         read_options=pacsv.ReadOptions(autogenerate_column_names=True, block_size=1 << 20),
@@ -200,19 +233,28 @@ def _read_csv_columns(utf8: bytes) -> pd.DataFrame:
                                              strings_can_be_null=False, quoted_strings_can_be_null=False))
     if table.num_columns >= _MAX_FAST_COLUMNS:
         raise pa.ArrowInvalid("too many columns for the fast reader")
+    return table
+
+
+def _table_frame(table: pa.Table) -> pd.DataFrame:
+    """Return an Arrow table of text columns as a frame of text columns 0..n-1."""
     frame = table.to_pandas()
     frame.columns = range(table.num_columns)
     return frame
 
 
-def _check_cell_length(frame: pd.DataFrame) -> None:
-    """Refuse a CSV frame with a cell longer than config.MAX_CELL_CHARS, naming its line."""
-    for column in frame.columns:
-        lengths = frame[column].str.len()
-        if len(lengths) and lengths.max() > config.MAX_CELL_CHARS:
-            at = int(lengths.to_numpy().argmax())
-            raise guard.Refused("err_limit_cell_length", cell=guard.cell_name(at, int(column)),
-                                count=f"{int(lengths.max()):,}", limit=f"{config.MAX_CELL_CHARS:,}")
+def _check_cell_length(cells: pd.DataFrame | pa.Table) -> None:
+    """Refuse CSV cells (a frame or an Arrow table) with one longer than config.MAX_CELL_CHARS, naming its line."""
+    import pyarrow.compute as pc
+
+    columns = cells.columns if isinstance(cells, pa.Table) else [pa.array(cells[c]) for c in cells.columns]
+    for i, column in enumerate(columns):
+        lengths = pc.utf8_length(column)
+        longest = pc.max(lengths).as_py() if len(lengths) else None
+        if longest is not None and longest > config.MAX_CELL_CHARS:
+            at = pc.index(lengths, longest).as_py()
+            raise guard.Refused("err_limit_cell_length", cell=guard.cell_name(at, i), count=f"{longest:,}",
+                                limit=f"{config.MAX_CELL_CHARS:,}")
 
 
 def grid_frame(grid: list[list[str]]) -> pd.DataFrame:
@@ -226,14 +268,38 @@ def read_cells(name: str, data: bytes, sheet: str | None = None) -> tuple[pd.Dat
     if guard.workbook_kind(data):
         grid, encoding, sheets = read_grid(name, data, sheet)
         return _grid_frame(grid), encoding, sheets
-    longest_line = guard.check_text(data)
-    frame, encoding = _read_csv(data)
+    cells, encoding = _isolated(_read_text_cells, data)
+    return (_table_frame(cells) if isinstance(cells, pa.Table) else cells), encoding, []
+
+
+def _text_bytes(data: bytes) -> tuple[bytes, int]:
+    """Return CSV bytes checked by the guard, without control characters, and the length of their longest line."""
+    longest_line, line_breaks, arr = guard.check_text(data)
+    if has_control_bytes(data, line_breaks, arr):
+        data = clean_control_bytes(data)
+    return data, longest_line
+
+
+def _read_text_cells(data: bytes) -> tuple[pd.DataFrame | pa.Table, str]:
+    """Return the cells of CSV bytes (an Arrow table for a large file, which crosses the sandbox's boundary without
+    a copy) and their encoding, control characters removed. A large file is read while its bytes are searched for
+    control characters (read again without them in the rare file that has one)."""
+    if len(data) < config.SMALL_FILE_BYTES:
+        data, longest_line = _text_bytes(data)
+        cells, encoding = _read_csv(data)
+    else:
+        longest_line, line_breaks, arr = guard.check_text(data)
+        with ThreadPoolExecutor(1) as pool:
+            control = pool.submit(has_control_bytes, data, line_breaks, arr)
+            cells, encoding = _read_csv(data)
+            if control.result():
+                cells, encoding = _read_csv(clean_control_bytes(data))
     if longest_line > config.MAX_CELL_CHARS:  # only then can a cell be too long
-        _check_cell_length(frame)
-    return frame, encoding, []
+        _check_cell_length(cells)
+    return cells, encoding
 
 
-def _read_csv(data: bytes) -> tuple[pd.DataFrame, str]:
+def _read_csv(data: bytes) -> tuple[pd.DataFrame | pa.Table, str]:
     """Return the cells of CSV bytes and their encoding: Python's csv module for small files, Arrow for large."""
     if len(data) < config.SMALL_FILE_BYTES:
         text, encoding = decode_bytes(data)

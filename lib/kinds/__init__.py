@@ -18,7 +18,7 @@ __all__ = ["KINDS", "STATUSES", "TARGET_KINDS", "UNKNOWN_KIND", "WORST_FIRST", "
 _KIND_LIST = (
     # Monthly amounts summed year to date; projection = year to date ÷ the seasonal share reached.
     Flow("flow", label_key="kind_flow", expected_progress="seasonal", judged_by="pace",
-         target_value_required=True, growth_target_sets_target=True,
+         target_value_required=True, growth_target_sets_target=True, target_divides=True,
          shows_completion=True, shows_yoy=True, shows_projection=True, gap_note_key="vs_expected",
          chart_actual_key="chart_cumulative", chart_target_line=True, charts_last_year=True,
          provenance_shows_month=True,

@@ -36,6 +36,7 @@ class Kind:
     target_value_required: bool = False
     growth_target_sets_target: bool = False  # a growth target on the baseline year's total may stand for the value
     baseline_year_required: bool = False
+    target_divides: bool = False  # completion is actual ÷ target and needs it above zero (a level of 0 is judged)
     # what the card (and the overview's completion chart) shows: completion of the target value (and the stretch
     # value beside the target where the plan gives one)
     shows_completion: bool = False

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from lib import config
 from lib.kinds.paced import Paced
-from lib.score import EMPTY, Score, Series, pace_status, percent
+from lib.score import EMPTY, Score, Series, finite, growth_pct, meets, pace_status, percent
 
 
 class Flow(Paced):
@@ -18,11 +18,13 @@ class Flow(Paced):
         score.baseline_total = base_total
         if score.target is None and score.growth_target_pct is not None and base_total is not None:
             score.target = base_total * (1 + score.growth_target_pct / 100)
-        if score.growth_target_pct is not None and score.target is not None:
-            score.implied_baseline = score.target / (1 + score.growth_target_pct / 100)
-            if base_total is not None:
-                score.baseline_gap_pct = (base_total / score.implied_baseline - 1) * 100
-                score.baseline_consistent = abs(score.baseline_gap_pct) <= config.BASELINE_TOLERANCE_PCT
+        if score.growth_target_pct is not None and score.target is not None and score.growth_target_pct > -100:
+            score.implied_baseline = finite(score.target / (1 + score.growth_target_pct / 100))
+            gap = growth_pct(base_total, score.implied_baseline)
+            if gap is not None:
+                score.baseline_gap_pct = gap
+                score.baseline_consistent = abs(gap) <= config.BASELINE_TOLERANCE_PCT
+        score.target = finite(score.target)
         if m is None or score.target is None:
             return
         actual = cur.ytd[m]
@@ -30,22 +32,25 @@ class Flow(Paced):
         score.completion_pct = percent(actual, score.target)
         score.expected_pct_linear = m / 12 * 100
         base_ytd = base.ytd.get(m)
-        if base_total and base_ytd is not None:
-            score.expected_pct_seasonal = base_ytd / base_total * 100
+        seasonal = percent(base_ytd, base_total) if base_total and base_total > 0 and base_ytd is not None else None
+        if seasonal is not None:
+            score.expected_pct_seasonal = seasonal
             score.seasonal_basis = "baseline"
         else:
             score.expected_pct_seasonal = score.expected_pct_linear
             score.seasonal_basis = "linear"
-        score.gap_points = score.completion_pct - score.expected_pct_seasonal
-        score.status = pace_status(score.completion_pct, score.expected_pct_seasonal, score.comparator,
-                                   m == 12, actual, score.target)
+        if score.completion_pct is None:  # a target of zero (or one too small to divide by): the comparator decides
+            score.status = "green" if meets(actual, score.target, score.comparator) else "red"
+        else:
+            score.gap_points = score.completion_pct - score.expected_pct_seasonal
+            score.status = pace_status(score.completion_pct, score.expected_pct_seasonal, score.comparator,
+                                       m == 12, actual, score.target)
         score.baseline_same_period = base_ytd
-        if base_ytd:
-            score.yoy_growth_pct = (actual / base_ytd - 1) * 100
+        score.yoy_growth_pct = growth_pct(actual, base_ytd)
         share = score.expected_pct_seasonal / 100
-        score.projection_year_end = actual / share if share else None
+        score.projection_year_end = finite(actual / share) if share else None
         score.projection_reliable = m >= config.MIN_MONTHS_FOR_PROJECTION
         if m < 12:
-            score.required_monthly_avg = max(0.0, (score.target - actual) / (12 - m))
+            score.required_monthly_avg = finite(max(0.0, (score.target - actual) / (12 - m)))
             if base_total is not None and base_ytd is not None:
-                score.baseline_remaining_monthly_avg = (base_total - base_ytd) / (12 - m)
+                score.baseline_remaining_monthly_avg = finite((base_total - base_ytd) / (12 - m))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from lib import config
 from lib.kinds.paced import Paced
-from lib.score import EMPTY, Score, Series, meets, pace_status, percent
+from lib.score import EMPTY, Score, Series, finite, growth_pct, meets, pace_status, percent
 
 
 class Level(Paced):
@@ -29,11 +29,10 @@ class Level(Paced):
         else:
             score.status = pace_status(score.completion_pct, score.expected_pct_linear, score.comparator,
                                        m == 12, actual, score.target)
-        score.projection_year_end = actual * 12 / m
+        score.projection_year_end = finite(actual * 12 / m)
         score.projection_reliable = m >= config.MIN_MONTHS_FOR_PROJECTION
         if m < 12:
-            score.required_monthly_avg = max(0.0, (score.target - actual) / (12 - m))
+            score.required_monthly_avg = finite(max(0.0, (score.target - actual) / (12 - m)))
         base_value = base.ytd.get(m)
         score.baseline_same_period = base_value
-        if base_value:
-            score.yoy_growth_pct = (actual / base_value - 1) * 100
+        score.yoy_growth_pct = growth_pct(actual, base_value)

@@ -8,7 +8,7 @@ from lib.fmt import format_points, format_value
 from lib.i18n import status_label, t
 from lib.kinds import words
 from lib.kinds.base import STATUSES, TargetKind
-from lib.score import EMPTY, Score, Series, meets, percent
+from lib.score import EMPTY, Score, Series, finite, growth_pct, meets, percent
 
 
 class NotBelowLastYear(TargetKind):
@@ -26,8 +26,8 @@ class NotBelowLastYear(TargetKind):
             return  # nothing to compare with: stays grey
         score.target = score.baseline_same_period = base.ytd[base_month]
         score.completion_pct = percent(actual, score.target)
-        score.gap_points = actual - score.target
-        score.yoy_growth_pct = (actual / score.target - 1) * 100 if score.target else None
+        score.gap_points = finite(actual - score.target)
+        score.yoy_growth_pct = growth_pct(actual, score.target)
         score.status = "green" if meets(actual, score.target, "≥") else "red"
 
     def card_target(self, s: Score, lang: str) -> str:

@@ -9,7 +9,7 @@ from lib.fmt import format_points, format_target, format_value
 from lib.i18n import status_label, t
 from lib.kinds import words
 from lib.kinds.base import TargetKind
-from lib.score import EMPTY, Score, Series, percent, rate_status
+from lib.score import EMPTY, Score, Series, finite, percent, rate_status
 
 
 class Ratio(TargetKind):
@@ -18,10 +18,10 @@ class Ratio(TargetKind):
 
     def score(self, score: Score, cur: Series, base: Series, as_of: int, num: Series = EMPTY,
               den: Series = EMPTY) -> None:
-        both = [mo for mo in num.ytd if mo <= as_of and mo in den.ytd and den.ytd[mo]]
+        both = [mo for mo in num.ytd if mo <= as_of and mo in den.ytd and percent(num.ytd[mo], den.ytd[mo]) is not None]
         if both:
             m = max(both)
-            rate = num.ytd[m] / den.ytd[m] * 100
+            rate = percent(num.ytd[m], den.ytd[m])
             score.sources = sorted({num.sources.get(m, ""), den.sources.get(m, "")} - {""})
         else:
             m = cur.latest_month(as_of)
@@ -29,9 +29,11 @@ class Ratio(TargetKind):
                 return
             rate = cur.ytd[m]
         score.actual_ytd, score.data_month = rate, m
+        if score.target is None:
+            return
         score.completion_pct = percent(rate, score.target)
         score.status = rate_status(rate, score.target, score.comparator)
-        score.gap_points = rate - score.target
+        score.gap_points = finite(rate - score.target)
         score.projection_year_end = rate
 
     def card_target(self, s: Score, lang: str) -> str:

@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from lib import config, units
-from lib.catalog import OPTIONAL_COLUMNS, TARGET_COLUMNS, load_regions, targets_from_frame
+from lib.catalog import OPTIONAL_COLUMNS, TARGET_COLUMNS, TEXT_COLUMNS, load_regions, targets_from_frame
 from lib.fmt import format_target
 from lib.i18n import t
 from lib.intake import read_grid
@@ -26,7 +26,7 @@ from lib.plan.candidates import CSV_ENCODING, format_number
 from lib.plan.draft import DRAFT_COLUMNS, NUMBER_COLUMNS, REVIEW_COLUMN, TAKEN_COLUMN, YES, is_taken
 from lib.plan.matching import as_number
 from lib.problems import InputError, Problem
-from lib.safety import FORMULA_PREFIXES, neutralise_cell
+from lib.safety import FORMULA_PREFIXES, clean_name, neutralise_cell, neutralise_frame
 
 
 def draft_csv_bytes(rows: pd.DataFrame) -> bytes:
@@ -49,6 +49,7 @@ def write_draft(rows: pd.DataFrame, path: str | Path) -> Path:
 
 def read_draft(name: str, data: bytes) -> pd.DataFrame:
     """Return a draft as edited by hand or saved back from Excel (CSV in UTF-8, BOM or GBK, or XLSX) as text cells."""
+    name = clean_name(name)
     try:
         grid = read_grid(name, data)[0]
     except (UnicodeDecodeError, ValueError) as exc:
@@ -187,7 +188,7 @@ def published_targets(existing_targets: pd.DataFrame, frame: pd.DataFrame) -> pd
 def targets_csv_bytes(frame: pd.DataFrame) -> bytes:
     """Return targets.csv as written in the repository (UTF-8, no BOM)."""
     buffer = io.StringIO()
-    frame[TARGET_COLUMNS].to_csv(buffer, index=False, lineterminator="\n")
+    neutralise_frame(frame[TARGET_COLUMNS], TEXT_COLUMNS).to_csv(buffer, index=False, lineterminator="\n")
     return buffer.getvalue().encode("utf-8")
 
 

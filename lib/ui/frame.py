@@ -106,7 +106,7 @@ def page_start(title_key: str | None = None, *, intro_key: str | None = None, pr
     else:
         chosen = period_selectors(ds)
     if chosen is None:
-        st.warning(t("no_data", language, path=ds.data_dir / "actuals"))
+        st.warning(md(t("no_data", language, path=ds.data_dir / "actuals")))
         st.stop()
     if notices and not presentation:
         year_without_actuals(ds, chosen[0])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from lib import display
 from lib.dataset import Dataset
 from lib.deepdive import IndicatorView
 from lib.display import region_frame
@@ -54,10 +55,10 @@ def plan_context_line(year: int, target_id: str, language: str) -> None:
     figures = cached_plan_context(year, target_id)
     if not figures:
         return
-    st.caption(t("plan_context_title", language) + "：" + "；".join(
+    st.caption(display.md(t("plan_context_title", language) + "：" + "；".join(
         t("plan_context_line", language, scope=f["scope"],
           value=f"{f['value']}{f['unit']}" + (f" +{f['growth_pct']}%" if f["growth_pct"] else ""),
-          where=f["source_item"] or t("plan_goals", language)) for f in figures))
+          where=f["source_item"] or t("plan_goals", language)) for f in figures)))  # the plan's words, as text
 
 
 def region_section(view: IndicatorView, catalog, language: str) -> None:

@@ -282,10 +282,10 @@ def publish_panel(rows: pd.DataFrame, problems: list, document: plan.PlanDocumen
             published = plan.publish_draft(config.data_dir(), f"draft_{year}.csv", plan.draft_csv_bytes(rows), user,
                                            document=document, overrides=overrides)
         except InputError as exc:
-            st.error("\n".join(p.message(language) for p in exc.problems))
+            st.error("\n\n".join(md(p.message(language)) for p in exc.problems))
             return
         except store.StoreError as exc:
-            st.error(t("import_failed", language, detail=exc.message(language)))
+            st.error(md(t("import_failed", language, detail=exc.message(language))))
             return
         st.session_state["plan_published"] = t("plan_published", language, id=published.id, year=published.year,
                                                rows=published.rows, tasks=published.tasks)
@@ -312,7 +312,7 @@ def publications_panel(user: str | None) -> None:
         try:
             store.revert_publication(config.data_dir(), active[0], user=user)
         except store.StoreError as exc:
-            st.error(t("revert_failed", language, detail=exc.message(language)))
+            st.error(md(t("revert_failed", language, detail=exc.message(language))))
         else:
             st.session_state["plan_published"] = t("plan_reverted", language, id=active[0])
             st.rerun()

@@ -172,7 +172,7 @@ def present_export_panel(m: Meeting, view: View) -> None:
                 st.download_button(t("download_pdf", language), pdf, f"scorecard_{name}.pdf", "application/pdf",
                                    key="pdf_download")
         except export.ExportUnavailable as exc:
-            st.error(str(exc))
+            st.error(md(str(exc)))
 
 
 def _progress_bar():

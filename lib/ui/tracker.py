@@ -112,7 +112,7 @@ def _store_progress(name: str, data: bytes, user: str, language: str) -> None:
     try:
         outcome = progress.import_progress(config.data_dir(), name, data, cached_tasks(), user)
     except store.StoreError as exc:
-        st.error(t("import_failed", language, detail=exc.message(language)))
+        st.error(md(t("import_failed", language, detail=exc.message(language))))
         return
     if outcome.submission_id:
         st.success(t("progress_saved", language, id=outcome.submission_id, rows=len(outcome.parsed.rows)))

@@ -120,7 +120,7 @@ def export_panel(ds: Dataset, year: int, as_of: int, figure=None, slug: str = "c
             try:
                 png = export.figure_png(figure, lang=language)
             except export.ExportUnavailable as exc:
-                st.error(str(exc))
+                st.error(md(str(exc)))
             else:
                 st.download_button(t("download_png", language), png, f"{slug}_{year}-{as_of:02d}.png", "image/png",
                                    key=f"png_download_{slug}")
@@ -139,7 +139,7 @@ def export_panel(ds: Dataset, year: int, as_of: int, figure=None, slug: str = "c
                                                                    period=format_period(year, as_of, language)))):
                 briefing = monthly_briefing(ds, year, as_of, language)
             if briefing.charts_missing:
-                st.warning(t("briefing_charts_missing", language, detail=briefing.charts_missing))
+                st.warning(md(t("briefing_charts_missing", language, detail=briefing.charts_missing)))
             st.download_button(t("download_briefing", language), briefing.data, briefing.filename, DOCX_MIME,
                                key="briefing_download")
 
