@@ -239,7 +239,7 @@ def test_presentation_pages_every_view(monkeypatch, sample_dir):
             break
         next_button.click().run()
         assert not at.exception
-    # lib/slides.py's list, the same the deck, the PDF and the PNG set show
+    # lib/views/ list, the same the deck, the PDF and the PNG set show
     assert titles == ["# 主要指标完成情况", "# 完成进度与序时进度", "# 邮政业务总量", "# 邮政业务收入", "# 快递业务量",
                       "# 快递业务收入", "# 绿色包装", "# 工作要点推进情况（1/2）", "# 工作要点推进情况（2/2）"]
 

@@ -14,7 +14,7 @@ import pytest
 from lib import store
 from lib.cards import build_card
 from lib.catalog import load_regions, targets_from_frame
-from lib.engine import SCORERS, Score, Series
+from lib.engine import Score, Series
 from lib.kinds import KINDS, TARGET_KINDS
 from lib.plan.review import validate_draft
 from lib.problems import InputError
@@ -151,7 +151,7 @@ def test_every_kind_at_zero_tiny_and_huge_values(kind, target, months, base, com
     sums = KINDS[kind].sums_months
     cur = series(months) if sums else level_series(months)
     last = series(base) if sums else level_series(base)
-    SCORERS[kind](s, cur, last, 6)
+    KINDS[kind].score(s, cur, last, 6)
     assert s.status == status
     for name, value in s.to_dict().items():
         assert not (isinstance(value, float) and not math.isfinite(value)), (name, value)
@@ -165,7 +165,7 @@ def test_every_kind_at_zero_tiny_and_huge_values(kind, target, months, base, com
 @pytest.mark.parametrize("growth", [-100.0, -99.999999])
 def test_a_growth_target_at_or_near_minus_100_never_divides_by_zero(growth):
     s = score("flow", 10.0, growth=growth)
-    SCORERS["flow"](s, series({6: 5.0}), series({m: 1.0 for m in range(1, 13)}), 6)
+    KINDS["flow"].score(s, series({6: 5.0}), series({m: 1.0 for m in range(1, 13)}), 6)
     assert s.status in ("green", "yellow", "red")
     assert all(not (isinstance(v, float) and not math.isfinite(v)) for v in s.to_dict().values())
 

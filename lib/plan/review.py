@@ -65,7 +65,7 @@ def read_draft(name: str, data: bytes) -> pd.DataFrame:
             "columns": ", ".join(missing), "found": ", ".join(header)})])
     records = [{column: _cell(row[i] if i < len(row) else "", column) for i, column in enumerate(header)
                 if column in DRAFT_COLUMNS} for row in grid[1:]]
-    frame = pd.DataFrame(records, columns=DRAFT_COLUMNS).fillna("").astype(str)
+    frame = pd.DataFrame(records, columns=DRAFT_COLUMNS, dtype=object).fillna("").astype(str)
     if TAKEN_COLUMN not in header:
         frame[TAKEN_COLUMN] = YES
     return frame
