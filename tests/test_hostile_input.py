@@ -208,8 +208,8 @@ def test_a_sheet_name_with_control_characters_reads_under_its_clean_name(sample_
 
 
 def test_plan_text_has_no_control_characters():
-    text = read_plan_document("plan.txt", "一、总体要求\x01\x1b[2J\n1. 完成\x7f目标\x9b\n".encode())
-    assert text == "一、总体要求[2J\n1. 完成目标"
+    read = read_plan_document("plan.txt", "一、总体要求\x01\x1b[2J\n1. 完成\x7f目标\x9b\n".encode())
+    assert read.text == "一、总体要求[2J\n1. 完成目标"
 
 
 def test_a_blank_value_is_named_not_dropped(sample_dir, tmp_path):
