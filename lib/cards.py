@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from lib.engine import Score
 from lib.fmt import estimate, format_month_range, format_pct, format_period, format_target, format_value
 from lib.i18n import departments_label, status_label, t
-from lib.kinds import KINDS
+from lib.kinds import KINDS, words
 
 
 @dataclass
@@ -33,7 +33,7 @@ def build_card(s: Score, year: int, as_of: int, lang: str = "zh") -> Card:
         title=s.name_en if en else s.name,
         status=s.status,
         status_text=status_label(s.status, lang),
-        value=format_value(s.actual_ytd, unit, lang, compact=True),
+        value=format_value(s.actual_ytd, unit, lang),
         target_text="",
     )
     sep = ": " if en else "："
@@ -62,11 +62,8 @@ def build_card(s: Score, year: int, as_of: int, lang: str = "zh") -> Card:
         if not s.projection_reliable:
             line += f"（{t('projection_unreliable', lang)}）" if not en else f" ({t('projection_unreliable', lang)})"
         card.lines.append(line)
-    if s.required_monthly_avg is not None and s.data_month is not None and s.data_month < 12:
-        months = format_month_range(s.data_month + 1, 12, lang)
-        needed = format_value(s.required_monthly_avg, unit, lang)
-        card.lines.append(f"{t('required_avg', lang)} ({months}): {needed}" if en
-                          else f"{months}{t('required_avg', lang)} {needed}")
+    if s.required_monthly_avg and s.data_month is not None and s.data_month < 12:
+        card.lines.append(words.required(s, format_month_range(s.data_month + 1, 12, lang), lang, compare=False))
     if s.data_month is not None and s.data_month < as_of:
         card.lines.append(t("data_through", lang, period=format_period(year, s.data_month, lang)))
     if s.baseline_consistent is False:

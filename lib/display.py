@@ -11,6 +11,7 @@ from lib import intake
 from lib.dataset import Dataset
 from lib.engine import Score, default_period
 from lib.fmt import (
+    decimals,
     display_unit,
     display_width,
     estimate,
@@ -154,21 +155,23 @@ def _scaled(value: float | None, scale: float) -> float | None:
 def scorecard_table(scores: list[Score], year: int, language: str) -> pd.DataFrame:
     """Return the scorecard as a table for reading and for Excel: one row per target, numbers left as numbers."""
     units = [table_unit(s, language) for s in scores]
+    places = [decimals(s.unit, language, s.target if s.target is not None else s.actual_ytd) for s in scores]
     return pd.DataFrame({
         t("col_target_name", language): [s.name_en if language == "en" else s.name for s in scores],
         t("col_category", language): [category_label(s.category, language) for s in scores],
         t("col_lead", language): [departments_label(s.lead_departments, language) for s in scores],
         t("col_status", language): [status_label(s.status, language) for s in scores],
         t("col_requirement", language): [requirement_text(s, language) for s in scores],
-        t("col_actual_ytd", language): [_rounded(_scaled(s.actual_ytd, k), 2) for s, (_, k) in zip(scores, units)],
+        t("col_actual_ytd", language): [_rounded(_scaled(s.actual_ytd, k), n)
+                                        for s, (_, k), n in zip(scores, units, places)],
         t("col_unit", language): [label for label, _ in units],
         t("col_completion_pct", language): [_rounded(s.completion_pct, 1) for s in scores],
         t("col_expected_pct", language): [_rounded(s.expected_pct_seasonal, 1) for s in scores],
         t("col_gap_points", language): [_rounded(s.gap_points, 1) for s in scores],
         t("col_yoy_pct", language): [_rounded(s.yoy_growth_pct, 1) for s in scores],
         t("col_growth_target_pct", language): [_rounded(s.growth_target_pct, 1) for s in scores],
-        t("col_projection", language): [_rounded(_scaled(estimate(s.projection_year_end, s.unit), k), 2)
-                                        for s, (_, k) in zip(scores, units)],
+        t("col_projection", language): [_rounded(_scaled(estimate(s.projection_year_end, s.unit), k), n)
+                                        for s, (_, k), n in zip(scores, units, places)],
         t("col_data_through", language): [format_period(year, s.data_month, language) if s.data_month else ""
                                           for s in scores],
         t("col_sources", language): ["; ".join(s.sources) for s in scores],

@@ -4,20 +4,13 @@ from __future__ import annotations
 
 import calendar
 import math
+import re
 import unicodedata
 
-from lib.units import UNITS, canonical_unit
+from lib.units import REGISTRY, Unit, lookup, scaled
+from lib.units import base as base_unit
 
 DASH = "—"
-
-_EN_NOUN = {
-    "pieces": "parcels",
-    "items": "",
-    "person_times": "person-times",
-    "sites": "sites",
-    "cases": "cases",
-    "incidents": "incidents",
-}
 
 
 def is_missing(value: object) -> bool:
@@ -37,13 +30,15 @@ _SCIENTIFIC_FROM = 1e15
 
 def trim_number(value: float, decimals: int = 2, keep_zeros: bool = False) -> str:
     """Return value with thousands separators and at most `decimals` decimals, zeros trimmed unless kept (∞ or — for
-    no number)."""
+    no number); a whole number rounds half up (0.5 reads 1, as a reader rounds, not 0)."""
     if math.isnan(value):
         return DASH
     if math.isinf(value):
         return INFINITY if value > 0 else f"-{INFINITY}"
     if abs(value) >= _SCIENTIFIC_FROM:
         return f"{value:.3g}"
+    if decimals == 0:
+        value = math.copysign(math.floor(abs(value) + 0.5), value)
     text = f"{value:,.{decimals}f}"
     if "." in text and not keep_zeros:
         text = text.rstrip("0").rstrip(".")
@@ -61,43 +56,45 @@ def _one_decimal(value: float, signed: bool) -> str:
     return text
 
 
-def format_value(value: float | None, unit: str, lang: str = "zh", compact: bool = False) -> str:
-    """Return a value in its unit, e.g. 412.35亿元 or 8.10万个 (zh), ¥41.24 bn (en).
+def format_value(value: float | None, unit: str, lang: str = "zh") -> str:
+    """Return a value in its unit as its registry entry writes it, e.g. 412.35亿元, 8.10万个, 82人次 (zh), ¥41.24 bn,
+    1.92 bn parcels, 82 person-times (en); raise UnitError for a unit not in the registry.
 
     Amounts in a scaled unit (亿, 万, bn, m) always have two decimals and percentages and scores one, so the
-    same quantity reads alike wherever it shows (255.90亿元 beside 434.46亿元, 97.0% beside 96.3%)."""
-    return _format(value, unit, lang, compact, keep_zeros=True)
+    same quantity reads alike wherever it shows (255.90亿元 beside 434.46亿元, 97.0% beside 96.3%); a count in its
+    own unit is a whole number."""
+    return _format(value, unit, lang, keep_zeros=True)
 
 
-def format_target(value: float | None, unit: str, lang: str = "zh", compact: bool = False) -> str:
+def format_target(value: float | None, unit: str, lang: str = "zh") -> str:
     """Return a plan's figure as the plan states it, without zeros it never wrote: 540亿元, 24亿件, 95%, ¥54 bn
     (a measured 24.00亿件 has two decimals; the target ≥24亿件 does not)."""
-    return _format(value, unit, lang, compact, keep_zeros=False)
+    return _format(value, unit, lang, keep_zeros=False)
 
 
-def _format(value: float | None, unit: str, lang: str, compact: bool, keep_zeros: bool) -> str:
+def _format(value: float | None, unit: str, lang: str, keep_zeros: bool) -> str:
     """Return a value in its unit; keep_zeros writes the fixed decimals of format_value."""
+    entry = lookup(unit)
     if is_missing(value):
         return DASH
-    unit = canonical_unit(unit) or unit
-    family, factor = UNITS.get(unit, ("", 1.0))
-    if family == "percent":
-        return f"{trim_number(value, 1, keep_zeros=keep_zeros)}%"
-    if family == "score":
-        number = trim_number(value, 1, keep_zeros=keep_zeros)
-        return f"{number}分" if lang != "en" else f"{number} pts"
+    if entry.family == "percent":
+        return f"{trim_number(value, entry.decimals, keep_zeros=keep_zeros)}%"
+    if entry.family == "score":
+        number = trim_number(value, entry.decimals, keep_zeros=keep_zeros)
+        return f"{number}分" if lang != "en" else f"{number} {entry.english}"
     if lang == "en":
-        return _format_en(value * factor, family, unit, compact, keep_zeros)
-    if factor == 1.0 and abs(value) >= 1e8 and f"亿{unit}" in UNITS:
-        return f"{trim_number(value / 1e8, keep_zeros=keep_zeros)}亿{unit}"
-    if factor == 1.0 and abs(value) >= 1e4 and f"万{unit}" in UNITS:
-        return f"{trim_number(value / 1e4, keep_zeros=keep_zeros)}万{unit}"
-    return f"{trim_number(value, keep_zeros=keep_zeros and factor != 1.0)}{unit}"
+        return _format_en(value * entry.factor, entry, keep_zeros)
+    for prefix, size in (("亿", 1e8), ("万", 1e4)):
+        larger = scaled(entry, prefix)
+        if larger is not None and abs(value) >= size:
+            return f"{trim_number(value / size, larger.decimals, keep_zeros=keep_zeros)}{larger.name}"
+    return f"{trim_number(value, entry.decimals, keep_zeros=keep_zeros and not entry.whole)}{entry.name}"
 
 
-def _format_en(base_value: float, family: str, unit: str, compact: bool = False, keep_zeros: bool = True) -> str:
-    """Return a base-unit amount in English with bn/m scaling; compact drops the noun."""
+def _format_en(base_value: float, unit: Unit, keep_zeros: bool = True) -> str:
+    """Return a base-unit amount in English with bn/m scaling and the unit's word: ¥43.45 bn, 1.92 bn parcels."""
     size = abs(base_value)
+    base = base_unit(unit)
     if math.isinf(size):  # a huge value times its unit's factor: no bn or m in front of ∞
         number = trim_number(base_value)
     elif size >= 1e9:
@@ -105,45 +102,73 @@ def _format_en(base_value: float, family: str, unit: str, compact: bool = False,
     elif size >= 1e6:
         number = f"{trim_number(base_value / 1e6, keep_zeros=keep_zeros)} m"
     else:
-        number = trim_number(base_value)
-    if family == "money":  # ¥ everywhere: cards, sentences and tables read alike
+        number = trim_number(base_value, base.decimals, keep_zeros=keep_zeros and not base.whole)
+    if unit.family == "money":  # ¥ everywhere: cards, sentences and tables read alike
         return f"¥{number}"
-    if compact:
-        return number
-    noun = _EN_NOUN.get(family, unit)
-    if base_value == 1 and noun.endswith("s"):
-        noun = noun[:-1]
-    return f"{number} {noun}".strip()
-
-
-COUNT_FAMILIES = {"pieces", "items", "person_times", "sites", "cases", "incidents"}
+    return f"{number} {unit.english_word(1 if number == '1' else 2)}".strip()  # 1 site as it reads, 0.5 rounded
 
 
 def estimate(value: float | None, unit: str) -> float | None:
     """Return an estimate as readers take it: whole numbers for counts of things (31个, not 31.2个)."""
-    canonical = canonical_unit(unit) or unit
-    family, factor = UNITS.get(canonical, ("", 1.0))
-    if is_missing(value) or family not in COUNT_FAMILIES or factor != 1.0 or math.isinf(value):
+    entry = lookup(unit)
+    if is_missing(value) or not entry.whole or math.isinf(value):
         return value
-    return float(round(value))
+    return math.copysign(math.floor(abs(value) + 0.5), value) + 0.0
+
+
+def requirement(value: float, unit: str) -> float:
+    """Return what a requirement asks for as readers take it: a count rounded up (2.3 a month asks for 3: written
+    as 2 it would fall short); amounts as they are."""
+    entry = lookup(unit)
+    if not entry.whole or is_missing(value) or math.isinf(value):
+        return value
+    return float(math.ceil(value - 1e-9))
+
+
+def decimals(unit: str, lang: str = "zh", magnitude: float | None = None) -> int:
+    """Return how many decimals a table's numbers of this unit carry in the unit display_unit names."""
+    entry = lookup(unit)
+    if lang != "en" or entry.family in ("percent", "score", "money"):
+        return entry.decimals
+    label, _scale = display_unit(unit, lang, magnitude)
+    return 2 if label.startswith(("bn ", "m ")) else 0 if entry.whole or entry.factor != 1.0 else entry.decimals
 
 
 def display_unit(unit: str, lang: str = "zh", magnitude: float | None = None) -> tuple[str, float]:
     """Return (unit label, multiplier) for a column or axis of amounts in unit, about `magnitude` in size: the
     unit itself in Chinese; in English the scale the cards use (亿元 of hundreds → "¥ bn", × 0.1)."""
-    canonical = canonical_unit(unit) or unit
-    if lang != "en" or canonical not in UNITS:
-        return unit, 1.0
-    family, factor = UNITS[canonical]
-    if family == "percent":
+    entry = lookup(unit)
+    if lang != "en":
+        return entry.name, 1.0
+    if entry.family == "percent":
         return "%", 1.0
-    if family == "score":
-        return "pts", 1.0
-    size = abs(magnitude * factor) if not is_missing(magnitude) else factor
+    if entry.family == "score":
+        return entry.english, 1.0
+    size = abs(magnitude * entry.factor) if not is_missing(magnitude) else entry.factor
     scale, divisor = ("bn", 1e9) if size >= 1e9 else ("m", 1e6) if size >= 1e6 else ("", 1.0)
-    noun = "¥" if family == "money" else _EN_NOUN.get(family) or family
-    label = f"¥ {scale}" if family == "money" and scale else f"{scale} {noun}".strip()
-    return label, factor / divisor
+    noun = "¥" if entry.family == "money" else entry.english
+    label = f"¥ {scale}" if entry.family == "money" and scale else f"{scale} {noun}".strip()
+    return label, entry.factor / divisor
+
+
+# What keeps a number and its unit on one line: a no-break space in English (1.92 bn parcels), a word joiner
+# between digits and a Chinese unit (19.25亿件), which lets no line break in but prints nothing.
+NO_BREAK_SPACE, WORD_JOINER = "\u00a0", "\u2060"
+_WORDS = sorted({word for u in REGISTRY.values() if u.english for word in (u.english, u.english_word(1))},
+                key=len, reverse=True)
+_WORD = "|".join(map(re.escape, _WORDS))
+_LATIN_UNIT = re.compile(r"([\d%]) (?=(?:bn|m|pp|" + _WORD + r")\b)")
+_SCALE_WORD = re.compile(r"(\d\u00a0(?:bn|m)) (?=(?:" + _WORD + r")\b)")
+_CJK_UNIT = re.compile(r"(?<=[\d.])(?=(?:亿|万)?(?:" + "|".join(
+    sorted((re.escape(name) for name in REGISTRY if name != "%"), key=len, reverse=True)) + r"|个百分点|%))")
+
+
+def keep_units_together(text: str) -> str:
+    """Return text whose numbers cannot be parted from their units at a line break (documents and slides that wrap
+    lines themselves: the briefing, the deck)."""
+    text = _LATIN_UNIT.sub(lambda m: m.group(1) + NO_BREAK_SPACE, text)
+    text = _SCALE_WORD.sub(lambda m: m.group(1) + NO_BREAK_SPACE, text)
+    return _CJK_UNIT.sub(WORD_JOINER, text)
 
 
 def format_pct(value: float | None, signed: bool = False) -> str:

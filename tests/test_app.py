@@ -62,7 +62,7 @@ def test_overview_in_english(monkeypatch, sample_dir):
     text = all_text(at)
     assert "Target completion overview" in text and "Sample data" in text
     values = {m.value for m in at.metric}
-    assert "1.92 bn" in values and "¥43.45 bn" in values
+    assert "1.92 bn parcels" in values and "¥43.45 bn" in values  # a count keeps its unit (#28)
     assert "On pace" in text
 
 

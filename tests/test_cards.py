@@ -24,11 +24,11 @@ def test_flow_card_compares_with_the_expected_progress():
     assert (card.delta, card.delta_note) == ("+1.4个百分点", "较序时进度")
     assert card.progress == pytest.approx(0.80195)
     assert card.lines[0] == "完成率 80.2% · 序时进度 78.8% · 线性进度 83.3%"
-    assert "11–12月还需月均 2.38亿件" in card.lines
+    assert "11–12月还需月均完成2.38亿件" in card.lines  # the deep dive's words, without last year's comparison
     assert card.lines[-1] == "牵头：市场监管处"
     en = build_card(score, 2021, 10, "en")
     assert (en.delta, en.delta_note) == ("+1.4 pp", "vs expected")
-    assert "Needed per month (Nov–Dec): 237.66 m parcels" in en.lines  # 2.3766亿 = 237.66 million
+    assert "Nov–Dec: 237.66 m parcels needed per month" in en.lines  # 2.3766亿 = 237.66 million
 
 
 def test_behind_the_expected_progress_points_down():

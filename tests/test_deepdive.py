@@ -162,15 +162,15 @@ def test_months_stay_in_calendar_order_for_every_kind(sample_dir):
 @pytest.mark.parametrize(("target_id", "lang", "unit", "legend"), [
     ("express_volume", "en", "bn parcels", "Year to date"),
     ("express_volume", "zh", "亿件", "累计完成"),
-    ("green_outlets", "en", "items", "Value"),  # a count at a point in time, not a running total
+    ("green_outlets", "en", "units", "Value"),  # a count at a point in time, not a running total
     ("express_satisfaction", "zh", "分", "实际值"),
     ("industry_infections", "zh", "例", "累计完成"),  # incidents add up over the year
 ])
 def test_detail_chart_names_its_unit_and_line_in_the_readers_language(sample_dir, target_id, lang, unit, legend):
-    from lib.charts import indicator_detail_chart
+    from lib.charts import axis_units, indicator_detail_chart
 
     fig = indicator_detail_chart(indicator_view(open_dataset(sample_dir), 2021, 10, target_id), lang)
-    assert fig.layout.yaxis.title.text == unit and fig.layout.yaxis2.title.text == unit
+    assert axis_units(fig) == {"y": unit, "y2": unit}  # level, above each amount axis (YoY's ticks say %)
     assert legend in [trace.name for trace in fig.data]
 
 

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from lib import display
-from lib.charts import completion_chart, indicator_detail_chart
+from lib.charts import axis_units, completion_chart, indicator_detail_chart
 from lib.dataset import open_dataset
 from lib.deepdive import indicator_view
 from lib.engine import Score, scorecard
@@ -313,7 +313,7 @@ def test_chart_labels_wrap_by_printed_width(text, expected):
 def test_english_detail_chart_draws_amounts_in_the_cards_scale(sample_dir):
     view = indicator_view(open_dataset(sample_dir), 2021, 10, "express_volume")
     zh, en = indicator_detail_chart(view, "zh"), indicator_detail_chart(view, "en")
-    assert (zh.layout.yaxis.title.text, en.layout.yaxis.title.text) == ("亿件", "bn parcels")
+    assert (axis_units(zh)["y"], axis_units(en)["y"]) == ("亿件", "bn parcels")
     target = next(trace for trace in en.data if trace.name == "Target")
     assert list(target.y) == pytest.approx([2.4, 2.4])  # 24亿件 = 2.4 bn parcels
     for a, b in zip(zh.data, en.data, strict=True):

@@ -32,7 +32,11 @@ def test_incompatible_units_raise(src, dst):
     (None, "亿元", "zh", "—"), (-0.001, "亿元", "zh", "0.00亿元"),
     (434.4598, "亿元", "en", "¥43.45 bn"), (19.25, "亿件", "en", "1.93 bn parcels"),
     (24, "亿件", "en", "2.40 bn parcels"),
-    (8.15, "万个", "en", "81,500"), (1710, "人次", "en", "1,710 person-times"),
+    (8.15, "万个", "en", "81,500 units"), (1710, "人次", "en", "1,710 person-times"),
+    # counts in their own unit are whole numbers (rounded half up, as a reader rounds)
+    (81.67, "人次", "zh", "82人次"), (81.67, "人次", "en", "82 person-times"), (0.5, "家", "zh", "1家"),
+    (0.5, "家", "en", "1 site"), (2.5, "家", "en", "3 sites"), (0.17, "个", "zh", "0个"), (26, "个", "en", "26 units"),
+    (81.67, "万人次", "zh", "81.67万人次"),  # a scaled count keeps its two decimals: 816,700 person-times
 ])
 def test_format_value(value, unit, lang, expected):
     assert format_value(value, unit, lang) == expected
@@ -59,7 +63,7 @@ def test_format_period_and_points():
     ("亿元", 434.46, ("¥ bn", 0.1)),  # 43.4 billion yuan: 434.46 × 0.1 = 43.446 (¥ bn)
     ("亿元", 5, ("¥ m", 100.0)),  # 500 million: 5 × 100 = 500 (¥ m)
     ("亿件", 19.25, ("bn parcels", 0.1)), ("万件", 12345, ("m parcels", 0.01)),  # 123.45 million parcels
-    ("万个", 8.15, ("items", 1e4)),  # 81,500 boxes: counted, not scaled
+    ("万个", 8.15, ("units", 1e4)),  # 81,500 boxes: counted, not scaled
     ("人次", 1710, ("person-times", 1.0)), ("%", 96.2, ("%", 1.0)), ("分", 80, ("pts", 1.0)),
 ])
 def test_display_unit_in_english_is_the_cards_scale(unit, magnitude, en):
@@ -82,8 +86,7 @@ HOSTILE_FLOATS = [math.inf, -math.inf, math.nan, 1e308, -1e308, -0.0, 5e-324, -5
 # Every fmt function that takes a number, with each way of calling it.
 NUMBER_FORMATTERS = {
     "trim_number": lambda v, lang: [fmt.trim_number(v), fmt.trim_number(v, 1), fmt.trim_number(v, 0)],
-    "format_value": lambda v, lang: [fmt.format_value(v, unit, lang, compact) for unit in
-                                     [*units.UNITS, *units.UNIT_ALIASES, "公斤", ""] for compact in (False, True)],
+    "format_value": lambda v, lang: [fmt.format_value(v, unit, lang) for unit in [*units.UNITS, *units.UNIT_ALIASES]],
     "format_pct": lambda v, lang: [fmt.format_pct(v), fmt.format_pct(v, signed=True)],
     "format_points": lambda v, lang: [fmt.format_points(v, lang)],
     "estimate": lambda v, lang: [fmt.estimate(v, unit) for unit in units.UNITS],
@@ -118,3 +121,43 @@ def test_no_float_makes_a_formatter_raise_or_print_minus_zero(name, value, lang)
 ])
 def test_hostile_floats_read_as_expected(call, expected):
     assert call() == expected
+
+
+@pytest.mark.parametrize("unit", ["公斤", "", "nonsense", None])
+def test_a_unit_not_in_the_registry_is_an_error_at_lookup(unit):
+    with pytest.raises(units.UnitError, match="unknown unit"):
+        units.lookup(unit)
+    with pytest.raises(units.UnitError):
+        format_value(1.0, unit)
+
+
+def test_every_unit_is_one_entry_that_knows_its_precision_and_english_word():
+    # counts of things in their own unit are whole; scaled amounts two decimals; rates and scores one
+    for name, unit in units.REGISTRY.items():
+        assert unit.name == name and units.UNITS[name] == (unit.family, unit.factor)
+        if unit.factor != 1.0:
+            assert unit.decimals == 2, name
+        assert unit.english or unit.family in ("money", "percent"), name
+    assert [n for n, u in units.REGISTRY.items() if u.whole] == [
+        "件", "个", "项", "人次", "家", "座", "例", "起", "组", "套", "条", "辆", "台", "户", "场", "批"]
+    assert (units.REGISTRY["%"].decimals, units.REGISTRY["分"].decimals, units.REGISTRY["亿元"].decimals) == (1, 1, 2)
+    assert units.lookup("处") is units.REGISTRY["家"]  # an alias reads as its unit
+
+
+@pytest.mark.parametrize(("value", "unit", "expected"), [
+    (2.67, "个", 3.0), (81.67, "人次", 82.0), (2.0, "家", 2.0), (2.0000000001, "家", 2.0),  # a float's noise is no need
+    (2.38, "亿件", 2.38), (0.5, "%", 0.5),
+])
+def test_a_requirement_of_a_count_is_rounded_up(value, unit, expected):
+    assert fmt.requirement(value, unit) == expected
+
+
+@pytest.mark.parametrize(("text", "kept"), [
+    ("累计完成434.46亿元，同比", "434.46\u2060亿元"), ("完成80.2%，", "80.2\u2060%"), ("还需完成1家。", "1\u2060家"),
+    ("reached 1.92 bn parcels year to date", "1.92\u00a0bn\u00a0parcels"),
+    ("¥43.45 bn needed", "¥43.45\u00a0bn needed"),
+    ("1,710 person-times", "1,710\u00a0person-times"), ("0.5 pp behind", "0.5\u00a0pp"), ("1 site", "1\u00a0site"),
+])
+def test_numbers_are_kept_with_their_units_where_lines_wrap(text, kept):
+    assert kept in fmt.keep_units_together(text)
+    assert fmt.keep_units_together(text).replace("\u2060", "").replace("\u00a0", " ") == text

@@ -37,7 +37,7 @@ ITEM = PlanItem("work_item", "工作要点·一", "", 1, "", ["市场监管处"]
 # parcels: 5 + 7 + 9 = 21亿件 of 120: 17.5%; last year's share by March 18 / 100 = 18%: 0.5 points behind (watch);
 #   (120 − 21) / 9 = 11.00 a month, against last year's (100 − 18) / 9 = 9.11: 20.7% more; 21 / 18 − 1 = +16.7%.
 # outlets: the latest count 6 of 30: 20.0%; linear 3 / 12 = 25%: 5.0 points behind (watch, the band is 5);
-#   stretch 6 / 40 = 15.0%; (30 − 6) / 9 = 2.67 a month.
+#   stretch 6 / 40 = 15.0%; (30 − 6) / 9 = 2.67 a month: a count, so 3 a month (2 would leave 6 of 24 undone).
 # coverage: the latest rate 96% against ≥95%: 1.0 point above (on pace).
 # incidents: 0 + 0 + 1 = 1 incident: zero tolerance broken (behind).
 # satisfaction: 81.5 against last March's 80.0: up 1.5 (on pace).
@@ -59,11 +59,11 @@ EXAMPLES = {
     "level": dict(
         target="outlets", status="yellow", actual=6.0,
         card=("目标：≥30个", "-5.0个百分点", "较序时进度"),
-        gap="4–12月还需月均完成2.67个",
+        gap="4–12月还需月均完成3个",
         formula="实际 = 截至3月最新上报值 = 6个",
         brief="全市绿色网点为6个，完成全年目标任务（30个）的20.0%，低于序时进度5.0个百分点；挑战值40个，已完成15.0%；"
-              "4—12月还需月均完成2.67个。",
-        clause="完成全年目标的20.0%，低于序时进度5.0个百分点；4—12月还需月均完成2.67个",
+              "4—12月还需月均完成3个。",
+        clause="完成全年目标的20.0%，低于序时进度5.0个百分点；4—12月还需月均完成3个",
         requirement=("≥30个（挑战值40个）", "≥30个（挑战值 40个）"),
         digest="绿色网点：6个，完成全年目标的20.0%，低于序时进度5.0个百分点（需关注）",
         answer="主要指标中绿色网点低于序时进度5.0个百分点。",

@@ -13,6 +13,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from lib import theme
 from lib.score import EMPTY, Score, Series
 
 
@@ -126,7 +127,7 @@ class Status:
     """How a status is drawn and said: colour, greyscale pattern, symbol, Streamlit badge, words."""
 
     name: str
-    color: str  # Okabe–Ito, told apart by colour-blind readers
+    color: str  # the fill of its bars and bands (Okabe–Ito, told apart by colour-blind readers)
     pattern: str  # Plotly bar pattern: tells statuses apart in greyscale
     symbol: str  # tells statuses apart in plain text
     badge_color: str  # Streamlit badge colour
@@ -135,13 +136,17 @@ class Status:
     worst_first: int  # rank in lists that put the worst first (a department's targets)
     judged: bool = True  # False: no data, the target could not be judged
     on_pace: bool = False
+    ink: str = theme.INK  # the status written as text: its fill's hue, dark enough to read (4.5:1 on white)
+
 
 
 _STATUS_LIST = (  # in the order counts, legends and badges list them
-    Status("green", "#009E73", "", "●", "green", ":material/check_circle:", "status_green", 3, on_pace=True),
-    Status("yellow", "#E69F00", "/", "▲", "orange", ":material/error:", "status_yellow", 1),
-    Status("red", "#D55E00", "x", "✕", "red", ":material/cancel:", "status_red", 0),
-    Status("grey", "#999999", ".", "○", "gray", ":material/help:", "status_grey", 2, judged=False),
+    Status("green", theme.ON_PACE_FILL, "", "●", "green", ":material/check_circle:", "status_green", 3,
+           on_pace=True, ink=theme.ON_PACE_INK),
+    Status("yellow", theme.WATCH_FILL, "/", "▲", "orange", ":material/error:", "status_yellow", 1, ink=theme.WATCH_INK),
+    Status("red", theme.BEHIND_FILL, "x", "✕", "red", ":material/cancel:", "status_red", 0, ink=theme.BEHIND_INK),
+    Status("grey", theme.NO_DATA_FILL, ".", "○", "gray", ":material/help:", "status_grey", 2, judged=False,
+           ink=theme.NO_DATA_INK),
 )
 STATUSES: dict[str, Status] = {s.name: s for s in _STATUS_LIST}
 WORST_FIRST = tuple(sorted(STATUSES, key=lambda name: STATUSES[name].worst_first))

@@ -5,8 +5,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from lib import config
-from lib.fmt import format_month_range, format_pct, format_period, format_points, format_target, format_value
+from lib import config, units
+from lib.fmt import (
+    format_month_range,
+    format_pct,
+    format_period,
+    format_points,
+    format_target,
+    format_value,
+    requirement,
+    trim_number,
+)
 from lib.i18n import status_label, t
 from lib.kinds import words
 from lib.kinds.base import TargetKind
@@ -30,13 +39,7 @@ class Paced(TargetKind):
             return t("gap_year_done", lang, completion=format_pct(s.completion_pct))
         if not s.required_monthly_avg:
             return t("gap_already_met", lang)
-        months = format_month_range(s.data_month + 1, 12, lang)
-        text = t("gap_required", lang, months=months, value=format_value(s.required_monthly_avg, s.unit, lang))
-        if s.baseline_remaining_monthly_avg:
-            diff = (s.required_monthly_avg / s.baseline_remaining_monthly_avg - 1) * 100
-            key = "gap_vs_last_year_higher" if diff >= 0 else "gap_vs_last_year_lower"
-            text += t(key, lang, pct=f"{abs(diff):.1f}%")
-        return text
+        return words.required(s, format_month_range(s.data_month + 1, 12, lang), lang)
 
     def formula_lines(self, s: Score, lang: str) -> list[str]:
         """Return the actual, completion, expected progress, status, projection, need, growth and baseline lines."""
@@ -59,8 +62,12 @@ class Paced(TargetKind):
             lines.append(t(self.explain_projection_key, lang, actual=v(s.actual_ytd),
                            pct=format_pct(s.expected_pct_seasonal), m=s.data_month, value=v(s.projection_year_end)))
         if s.required_monthly_avg is not None:
-            lines.append(t("explain_required", lang, target=format_target(s.target, s.unit, lang),
-                           actual=v(s.actual_ytd), n=12 - s.data_month, value=v(s.required_monthly_avg)))
+            given = dict(target=format_target(s.target, s.unit, lang), actual=v(s.actual_ytd), n=12 - s.data_month)
+            if units.lookup(s.unit).whole:  # the quotient as computed, then the whole count it asks for
+                lines.append(t("explain_required_whole", lang, **given, quotient=trim_number(s.required_monthly_avg),
+                               value=v(requirement(s.required_monthly_avg, s.unit))))
+            else:
+                lines.append(t("explain_required", lang, **given, value=v(s.required_monthly_avg)))
         if s.growth_target_pct is not None and s.yoy_growth_pct is not None:
             lines.append(t("explain_growth", lang, actual=v(s.actual_ytd), base=v(s.baseline_same_period),
                            pct=format_pct(s.yoy_growth_pct, signed=True),

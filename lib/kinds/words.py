@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import calendar
 
-from lib.fmt import format_pct, format_period, format_points, format_target, format_value, is_missing
+from lib import units
+from lib.fmt import format_pct, format_period, format_points, format_target, format_value, is_missing, requirement
 from lib.i18n import status_label, t
 from lib.score import Score
 
@@ -73,19 +74,36 @@ def pace_words(s: Score, lang: str) -> str:
     return t(key, lang, points=format_points(abs(s.gap_points), lang).lstrip("+"))
 
 
+def required(s: Score, months: str, lang: str, compare: bool = True) -> str:
+    """Return what the months left need (months: how the caller writes them): 11–12月还需月均完成2.38亿件，比去年同期
+    月均高7.2%. A count is a whole number: its monthly average is rounded up (2.67个 a month asks for 3: 2 would fall
+    short), and a count needing less than one a month says the total instead (还需完成1家: "0.5家 a month" is no
+    number anyone can build), against last year's same months in total."""
+    left = 12 - s.data_month
+    by_total = units.lookup(s.unit).whole and s.required_monthly_avg < 1
+    if by_total:
+        text = t("gap_required_total", lang, months=months,
+                 value=format_value(requirement(s.required_monthly_avg * left, s.unit), s.unit, lang))
+    else:
+        text = t("gap_required", lang, months=months,
+                 value=format_value(requirement(s.required_monthly_avg, s.unit), s.unit, lang))
+    if compare and s.baseline_remaining_monthly_avg:
+        diff = (s.required_monthly_avg / s.baseline_remaining_monthly_avg - 1) * 100
+        pct = format_pct(abs(diff))
+        if by_total:
+            text += t("gap_total_vs_last_year_higher" if diff >= 0 else "gap_total_vs_last_year_lower", lang, pct=pct)
+        else:
+            text += t("gap_vs_last_year_higher" if diff >= 0 else "gap_vs_last_year_lower", lang, pct=pct)
+    return text
+
+
 def rest_of_year(s: Score, lang: str) -> str:
     """Return what the rest of the year needs: ；11—12月还需月均完成2.38亿件，比去年同期月均高7.2%, or ''."""
     if s.data_month is None or s.data_month >= 12 or s.required_monthly_avg is None:
         return ""
     if not s.required_monthly_avg:
         return t("brief_met", lang)
-    text = t("gap_required", lang, months=month_span(s.data_month + 1, 12, lang),
-             value=format_value(s.required_monthly_avg, s.unit, lang))
-    if s.baseline_remaining_monthly_avg:
-        diff = (s.required_monthly_avg / s.baseline_remaining_monthly_avg - 1) * 100
-        key = "gap_vs_last_year_higher" if diff >= 0 else "gap_vs_last_year_lower"
-        text += t(key, lang, pct=format_pct(abs(diff)))
-    return t("brief_required", lang, text=text)
+    return t("brief_required", lang, text=required(s, month_span(s.data_month + 1, 12, lang), lang))
 
 
 def stretch(s: Score, lang: str) -> str:

@@ -45,7 +45,7 @@ def headline_metrics(score: Score, card, language: str) -> None:
     card_metric(card, t("actual", language), where=cols[0], border=True, **size)
     cols[1].metric(t("completion", language), format_pct(score.completion_pct), border=True, **size)
     cols[2].metric(t("expected_seasonal", language), format_pct(score.expected_pct_seasonal), border=True, **size)
-    projection = format_value(estimate(score.projection_year_end, score.unit), score.unit, language, compact=True)
+    projection = format_value(estimate(score.projection_year_end, score.unit), score.unit, language)
     cols[3].metric(t("projection", language), projection, border=True, **size)
 
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from lib import theme
+
 NARROW_PX = 640  # Streamlit stacks st.columns below this width; the pages' narrow layout starts with it
 VIEWPORT_KEY = "viewport"  # the probe's state: {"narrow": bool} once the page has measured the window
 NARROW_KEY = "narrow_window"  # what this run draws for
@@ -42,40 +44,43 @@ _STYLE = """
   overflow: visible; text-overflow: clip; }
 [data-testid="stMetric"] div:has(> [data-testid="stMetricDeltaDescription"]) { flex-wrap: wrap; row-gap: 0.2rem; }
 [data-testid="stMetricDeltaDescription"] { overflow: visible; max-width: 100%; }
-.answer p { font-size: 1.15rem; line-height: 1.55; }
+.answer p { font-size: var(--kpi-size-answer); line-height: 1.55; }
 /* The work-plan list: one row per item where it has room, one card per item where it has not (a phone, or a
    narrow column beside something else): a container query on the list's own width. */
-.plan-list { display: flex; flex-direction: column; border-top: 1px solid #e0e0e0; container-type: inline-size; }
+.plan-list { display: flex; flex-direction: column; border-top: 1px solid var(--kpi-light-rule);
+  container-type: inline-size; }
 .plan-item { display: grid; grid-template-columns: 7.5rem 4.5rem minmax(0, 3fr) 9rem minmax(0, 2.4fr);
-  column-gap: 0.9rem; padding: 0.55rem 0.25rem; border-bottom: 1px solid #e0e0e0; line-height: 1.5; }
-.plan-item.head { font-weight: 600; color: #555; font-size: 0.9rem; }
+  column-gap: 0.9rem; padding: 0.55rem 0.25rem; border-bottom: 1px solid var(--kpi-light-rule); line-height: 1.5; }
+.plan-item.head { font-weight: 600; color: var(--kpi-source); font-size: var(--kpi-size-meta); }
 .plan-item > div { min-width: 0; overflow-wrap: anywhere; }
 /* status: a tinted badge with dark text (readable) and the symbol in its words (told apart in greyscale) */
 .plan-status { font-weight: 600; white-space: nowrap; justify-self: start; align-self: start;
-  padding: 0 0.45em; border-radius: 0.4em; font-size: 0.92rem; }
-.plan-status.behind { color: #A63A00; background: #FBE1D3; }
-.plan-status.not_started { color: #7A5200; background: #FCEBC7; }
-.plan-status.in_progress { color: #00598A; background: #D9EAF6; }
-.plan-status.done { color: #006B4C; background: #D3EFE4; }
-.plan-status.none { color: #555555; background: #EBEBEB; }
-.plan-number { color: #555; white-space: nowrap; }
-.plan-meta { color: #666; font-size: 0.9rem; }
-.plan-section { display: block; color: #777; font-size: 0.85rem; }
-.plan-links { display: block; color: #555; font-size: 0.85rem; margin-top: 0.2rem; }
+  padding: 0 0.45em; border-radius: 0.4em; font-size: var(--kpi-size-status); }
+.plan-status.behind { color: var(--kpi-progress-behind); background: var(--kpi-progress-behind-ground); }
+.plan-status.not_started { color: var(--kpi-progress-not-started);
+  background: var(--kpi-progress-not-started-ground); }
+.plan-status.in_progress { color: var(--kpi-progress-in-progress);
+  background: var(--kpi-progress-in-progress-ground); }
+.plan-status.done { color: var(--kpi-progress-done); background: var(--kpi-progress-done-ground); }
+.plan-status.none { color: var(--kpi-progress-none); background: var(--kpi-progress-none-ground); }
+.plan-number { color: var(--kpi-source); white-space: nowrap; }
+.plan-meta { color: var(--kpi-muted); font-size: var(--kpi-size-meta); }
+.plan-section { display: block; color: var(--kpi-muted); font-size: var(--kpi-size-small); }
+.plan-links { display: block; color: var(--kpi-source); font-size: var(--kpi-size-small); margin-top: 0.2rem; }
 .plan-label { display: none; }
 @container (max-width: 640px) {
   .plan-item { grid-template-columns: auto minmax(0, 1fr); row-gap: 0.25rem; padding: 0.7rem 0.1rem; }
   .plan-item.head { display: none; }
   .plan-item .plan-text { grid-column: 1 / -1; font-weight: 500; }
   .plan-item .plan-lead, .plan-item .plan-progress { grid-column: 1 / -1; }
-  .plan-label { display: inline; color: #777; }
+  .plan-label { display: inline; color: var(--kpi-muted); }
 }
 @media (max-width: 640px) {
   .stMainBlockContainer { padding-top: 3.5rem; }
-  .stMainBlockContainer h1 { font-size: 1.55rem; }
-  .stMainBlockContainer h2 { font-size: 1.3rem; }
-  .stMainBlockContainer h3 { font-size: 1.15rem; }
-  [data-testid="stMetricValue"], [data-testid="stMetricValue"] * { font-size: 1.5rem; }
+  .stMainBlockContainer h1 { font-size: var(--kpi-size-phone-h1); }
+  .stMainBlockContainer h2 { font-size: var(--kpi-size-phone-h2); }
+  .stMainBlockContainer h3 { font-size: var(--kpi-size-phone-h3); }
+  [data-testid="stMetricValue"], [data-testid="stMetricValue"] * { font-size: var(--kpi-size-phone-metric); }
 }
 </style>
 """
@@ -117,5 +122,5 @@ def chart_config(narrow: bool) -> dict:
 
 
 def layout_style() -> None:
-    """Add the styles that make every page read at every width."""
-    st.html(_STYLE)
+    """Add the styles that make every page read at every width (colours and sizes from lib/theme.py)."""
+    st.html(_STYLE.replace("<style>", f"<style>\n{theme.css_variables()}", 1))

@@ -14,7 +14,7 @@ import html
 import plotly.graph_objects as go
 import streamlit as st
 
-from lib import export
+from lib import export, theme
 from lib.display import md
 from lib.engine import Score
 from lib.fmt import estimate, format_pct, format_value
@@ -44,23 +44,23 @@ _PRESENTATION_CSS = """
 .st-key-slide_body { flex: 1 1 0 !important; min-height: 0; overflow: hidden; gap: 1vh; flex-wrap: nowrap !important; }
 .st-key-slide_chart { flex: 1 1 0 !important; min-height: 0; }
 .st-key-slide_foot { flex: 0 0 auto !important; }
-.st-key-slide h1 { font-size: max(1.5rem, 4.6vh); padding: 0; line-height: 1.2; }
-.st-key-slide h3, .st-key-slide h4 { font-size: max(1.05rem, 2.8vh); padding: 0; }
-.st-key-slide p, .st-key-slide li, .st-key-slide td, .st-key-slide th { font-size: max(0.85rem, 2.1vh); }
+.st-key-slide h1 { font-size: var(--kpi-size-slide-title); padding: 0; line-height: 1.2; }
+.st-key-slide h3, .st-key-slide h4 { font-size: var(--kpi-size-slide-heading); padding: 0; }
+.st-key-slide p, .st-key-slide li, .st-key-slide td, .st-key-slide th { font-size: var(--kpi-size-slide-text); }
 .st-key-slide [data-testid="stMetricValue"], .st-key-slide [data-testid="stMetricValue"] * {
-  font-size: max(1.3rem, 4.6vh) !important; line-height: 1.15; }
+  font-size: var(--kpi-size-slide-metric) !important; line-height: 1.15; }
 .st-key-slide [data-testid="stMetricLabel"] p, .st-key-slide [data-testid="stMetricDelta"] * {
-  font-size: max(0.8rem, 1.9vh) !important; }
-.st-key-slide [data-testid="stCaptionContainer"] p { font-size: max(0.75rem, 1.8vh) !important; }
-.st-key-slide [data-testid="stBadge"] * { font-size: max(0.75rem, 1.8vh) !important; }
+  font-size: var(--kpi-size-slide-small) !important; }
+.st-key-slide [data-testid="stCaptionContainer"] p { font-size: var(--kpi-size-slide-small) !important; }
+.st-key-slide [data-testid="stBadge"] * { font-size: var(--kpi-size-slide-small) !important; }
 /* The work plan's table: the item gets half the width, every line of it shown. */
 .slide-table { width: 100%; table-layout: fixed; border-collapse: collapse; }
-.slide-table th { text-align: left; background: #1F4E79; color: white; }
-.slide-table :is(td, th) { padding: 0.5vh 0.6vw; vertical-align: top; border-bottom: 1px solid #ddd;
-  font-size: max(0.85rem, 2.1vh); line-height: 1.35; overflow-wrap: anywhere; }
+.slide-table th { text-align: left; background: var(--kpi-plan-blue); color: var(--kpi-white); }
+.slide-table :is(td, th) { padding: 0.5vh 0.6vw; vertical-align: top; border-bottom: 1px solid var(--kpi-rule);
+  font-size: var(--kpi-size-slide-text); line-height: 1.35; overflow-wrap: anywhere; }
 /* A heading's markdown (the title, the status counts) keeps no negative margin: what follows would ride over it. */
 .st-key-slide [data-testid="stMarkdownContainer"]:has(h1, h4) { margin-bottom: 0 !important; }
-.st-key-slide_foot p { font-size: max(0.7rem, 1.6vh) !important; line-height: 1.35; margin: 0; }
+.st-key-slide_foot p { font-size: var(--kpi-size-slide-foot) !important; line-height: 1.35; margin: 0; }
 .st-key-slide_foot [data-testid="stCaptionContainer"] { margin: 0 !important; padding: 0 !important; }
 </style>
 """
@@ -70,16 +70,16 @@ _PHONE_PRESENTATION_CSS = """
 <style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"],
 [data-testid="stToolbar"], [data-testid="stDecoration"] { display: none !important; }
-.st-key-slide h1 { font-size: 1.5rem; padding: 0; line-height: 1.25; }
+.st-key-slide h1 { font-size: var(--kpi-size-phone-h1); padding: 0; line-height: 1.25; }
 .slide-table { width: 100%; border-collapse: collapse; }
-.slide-table :is(td, th) { padding: 4px; vertical-align: top; border-bottom: 1px solid #ddd; font-size: 0.85rem;
-  overflow-wrap: anywhere; }
-.slide-table th { text-align: left; background: #1F4E79; color: white; }
+.slide-table :is(td, th) { padding: 4px; vertical-align: top; border-bottom: 1px solid var(--kpi-rule);
+  font-size: var(--kpi-size-phone-table); overflow-wrap: anywhere; }
+.slide-table th { text-align: left; background: var(--kpi-plan-blue); color: var(--kpi-white); }
 </style>
 """
 # Type of a slide's chart in CSS pixels: readable on a 1024×768 projector, scaled by browser zoom on larger screens;
 # the sixteen rows of every target's bars take a size smaller to keep a row apart on a 768-high window.
-CHART_TYPE_PX, DENSE_CHART_TYPE_PX = 16, 14
+CHART_TYPE_PX, DENSE_CHART_TYPE_PX = theme.SLIDE_CHART_PX, theme.DENSE_SLIDE_CHART_PX
 
 
 def presentation_style() -> None:
@@ -118,7 +118,7 @@ def slide_chart(fig: go.Figure, type_px: int = CHART_TYPE_PX, phone: go.Figure |
         return
     fig = go.Figure(fig)
     fig.update_layout(height=None, autosize=True, font=dict(size=type_px),
-                      margin=dict(l=8, r=16, t=34, b=8), legend=dict(font=dict(size=type_px - 2)))
+                      margin=dict(l=8, r=16, t=34, b=8), legend=dict(font=dict(size=type_px)))
     if fig.layout.legend.yref == "container":  # the overview's legend at the top: the slide's footer has one
         fig.update_layout(showlegend=False)
     else:
@@ -217,7 +217,7 @@ def headline_numbers(score: Score, language: str) -> None:
     st.metric(t("completion", language), format_pct(score.completion_pct))
     st.metric(t("expected_seasonal", language), format_pct(score.expected_pct_seasonal))
     if score.projection_year_end is not None and KINDS[score.kind].shows_projection:
-        projection = format_value(estimate(score.projection_year_end, score.unit), score.unit, language, compact=True)
+        projection = format_value(estimate(score.projection_year_end, score.unit), score.unit, language)
         st.metric(t("projection", language), projection)
 
 

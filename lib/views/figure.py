@@ -16,7 +16,8 @@ from lib.views.base import Header
 # A PNG is a whole 16:9 slide as a projector shows it.
 PNG_WIDTH, PNG_HEIGHT = 1920, 1080
 # Type sizes in pixels of a 1920-wide slide, read from the back of a meeting room (tick labels at least 18 px).
-TYPE_PX, NOTE_PX, SOURCE_PX, SUBTITLE_PX, TITLE_PX = 20, 18, 18, 26, 44
+TYPE_PX, NOTE_PX, SOURCE_PX = theme.TYPE_PX, theme.NOTE_PX, theme.SOURCE_PX
+SUBTITLE_PX, TITLE_PX = theme.SUBTITLE_PX, theme.TITLE_PX
 PAD_PX = 28  # the white edge kept free all round
 LABEL_SHARE = 0.42  # the most of a bar chart's width its target names may take before they break
 
