@@ -9,9 +9,11 @@ only this module prints and chooses the exit code.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import logging
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -31,6 +33,18 @@ EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_FORMAT = 0, 1, 2, 3
 
 class UsageError(Exception):
     """A command-line argument is wrong."""
+
+
+def parse_date(text: str | None, lang: str) -> dt.date | None:
+    """Return --date as a date (None when not given); raise UsageError for anything but a real YYYY-MM-DD."""
+    if text is None:
+        return None
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            return dt.date.fromisoformat(text)
+    except ValueError:
+        pass
+    raise UsageError(t("cli_bad_date", lang, value=text))
 
 
 def parse_as_of(text: str, lang: str) -> tuple[int, int]:
@@ -217,9 +231,10 @@ def cmd_export_docx(args: argparse.Namespace) -> int:
     ds = open_or_report(args)
     if ds is None:
         return EXIT_DATA
+    issued = parse_date(args.date, lang)
     year, month = resolve_period(ds, args.year, args.as_of, lang)
     out = Path(args.out)
-    briefing = monthly_briefing(ds, year, month, lang, charts=not args.no_charts)
+    briefing = monthly_briefing(ds, year, month, lang, issued=issued, charts=not args.no_charts)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_bytes(briefing.data)
@@ -247,11 +262,12 @@ def cmd_digest(args: argparse.Namespace) -> int:
     ds = open_or_report(args)
     if ds is None:
         return EXIT_DATA
+    issued = parse_date(args.date, lang)
     year, month = resolve_period(ds, args.year, args.as_of, lang)
     link = args.link or os.environ.get(digest.ENV_LINK) or str(secrets.get("link") or "")
     try:
         result = digest.run_digest(ds, year, month, Path(args.out), lang, webhook=webhook, link=link,
-                                   force=args.force, charts=not args.no_charts)
+                                   force=args.force, charts=not args.no_charts, issued=issued)
     except digest.WebhookError as exc:
         say(t("digest_failed", lang, detail=exc), file=sys.stderr)
         return EXIT_DATA
@@ -341,6 +357,7 @@ def build_parser() -> argparse.ArgumentParser:
                              "briefing (通报)")
     export.add_argument("--out", required=True, help="the .pptx, .pdf or .docx file, or the folder for PNGs")
     export.add_argument("--no-charts", action="store_true", help="docx: leave the charts out")
+    export.add_argument("--date", help="docx: the date of issue, YYYY-MM-DD (default: today)")
     export.add_argument("--lang", choices=["zh", "en"], default="zh")
     export.set_defaults(func=cmd_export)
     add_digest_command(sub)
@@ -368,6 +385,7 @@ def add_digest_command(sub) -> None:
     cmd.add_argument("--link", help="dashboard URL for the message (default: $KPI_DASHBOARD_URL or [digest] link)")
     cmd.add_argument("--force", action="store_true", help="post even if this month was already posted to this robot")
     cmd.add_argument("--no-charts", action="store_true", help="leave the charts out of the briefing")
+    cmd.add_argument("--date", help="the briefing's date of issue, YYYY-MM-DD (default: today)")
     cmd.add_argument("--secrets", default=str(SECRETS_FILE), help="secrets.toml with a [digest] table")
     cmd.add_argument("--lang", choices=["zh", "en"], default="zh")
     cmd.set_defaults(func=cmd_digest)

@@ -14,6 +14,7 @@ import datetime as dt
 import fcntl
 import json
 import logging
+import urllib.parse
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,11 +25,12 @@ from lib import config
 from lib.dataset import Dataset
 from lib.display import answer_sentence, md
 from lib.engine import Score, scorecard, status_counts
+from lib.filenames import export_name
 from lib.fmt import format_period
-from lib.i18n import departments_label, t
-from lib.kinds import KINDS, WORST_FIRST
+from lib.i18n import departments_label, status_label, t
+from lib.kinds import KINDS, STATUSES, WORST_FIRST
 from lib.kinds.words import month_span
-from lib.plans import headline_scores
+from lib.plans import headline_scores, plan_for
 from lib.store import atomic_write
 from lib.webhook import (  # noqa: F401 (the digest's API: the CLI and tests reach posting through it)
     CHANNELS,
@@ -69,6 +71,8 @@ class Digest:
     missing: list[str]
     link: str = ""
     statuses: dict[str, str] = field(default_factory=dict)
+    plan: str = ""  # the plan the targets come from, with its 文号: 依据：《…》（锡邮管〔2022〕8号）
+    behind: list[str] = field(default_factory=list)  # each target behind or to watch, its gap and its page
 
     @property
     def key(self) -> str:
@@ -111,25 +115,53 @@ def missing_line(s: Score, year: int, lang: str = "zh") -> str:
 
 
 WORST = WORST_FIRST[0]  # what "turned red" means: the worst status
+# what the digest lists with its gap, worst first: the statuses judged and not on pace (as the briefing's 存在问题)
+PROBLEM_STATUSES = tuple(name for name in WORST_FIRST if STATUSES[name].judged and not STATUSES[name].on_pace)
+
+
+def target_link(link: str, target_id: str, year: int, month: int, lang: str = "zh") -> str:
+    """Return the address of a target's page on the dashboard at `link`: …/indicator?id=express_volume&period=2021-10
+    (and lang=en in English), '' without a dashboard address."""
+    if not link:
+        return ""
+    query = {"id": target_id, "period": f"{year}-{month:02d}"} | ({"lang": "en"} if lang == "en" else {})
+    return urllib.parse.urljoin(link, "indicator") + "?" + urllib.parse.urlencode(query)
+
+
+def behind_line(s: Score, year: int, month: int, lang: str = "zh", link: str = "") -> str:
+    """Return a target behind or to watch: its name (a link to its page), lead departments, status and gap in its
+    kind's words: [邮政业务收入](…)（市场监管处）：滞后，完成全年目标的74.3%，低于序时进度5.6个百分点；…"""
+    address = target_link(link, s.indicator, year, month, lang)
+    name = f"[{_name(s, lang)}]({address})" if address else _name(s, lang)
+    return t("digest_behind_line", lang, name=name, depts=md(departments_label(s.lead_departments, lang), robot=True),
+             status=status_label(s.status, lang), clause=KINDS[s.kind].brief_clause(s, lang))  # our words: no markup
 
 
 def build_digest(scores: list[Score], year: int, month: int, lang: str = "zh",
-                 previous: Mapping[str, str] | None = None, compared_with: str = "", link: str = "") -> Digest:
-    """Return the month's digest from its scorecard and the statuses of the digest it is compared with."""
+                 previous: Mapping[str, str] | None = None, compared_with: str = "", link: str = "",
+                 issuer: str = "", plan: str = "") -> Digest:
+    """Return the month's digest from its scorecard and the statuses of the digest it is compared with; `issuer` and
+    `plan` (its citation with the 文号) say whose digest it is and which plan it reports on."""
     counts = status_counts(scores)
     previous = previous or {}
     turned_red = [t("digest_red_line", lang, name=_name(s, lang),
                     depts=md(departments_label(s.lead_departments, lang), robot=True))
                   for s in scores if s.status == WORST and previous.get(s.indicator, WORST) != WORST]
+    flagged = sorted((s for s in scores if s.status in PROBLEM_STATUSES),
+                     key=lambda s: (PROBLEM_STATUSES.index(s.status), s.gap_points if s.gap_points is not None else 0))
+    span = month_span(1, month, lang)
+    title = t("digest_title", lang, year=year, span=span)
     return Digest(
         year=year, month=month, lang=lang,
-        title=t("digest_title", lang, year=year, span=month_span(1, month, lang)),
+        title=t("digest_title_of", lang, issuer=md(issuer, robot=True), title=title) if issuer else title,
         counts=counts,
         counts_line=md(answer_sentence(scores, year, month, lang), robot=True),  # the overview's first sentence
         headline=[headline_line(s, lang) for s in headline_scores(scores)],
         turned_red=turned_red, compared_with=compared_with,
         missing=[missing_line(s, year, lang) for s in scores if s.data_month is None or s.data_month < month],
         link=link, statuses={s.indicator: s.status for s in scores},
+        plan=t("digest_plan", lang, plan=md(plan, robot=True)) if plan else "",
+        behind=[behind_line(s, year, month, lang, link) for s in flagged],
     )
 
 
@@ -137,8 +169,12 @@ def summary_markdown(d: Digest, with_title: bool = True, with_link: bool = True)
     """Return the summary as Markdown: counts, the headline four, what turned red, missing data, the link."""
     lang, period = d.lang, format_period(d.year, d.month, d.lang)
     blocks = [f"## {d.title}"] if with_title else []
+    if d.plan:
+        blocks.append(d.plan)
     blocks.append(d.counts_line)
     blocks.append("\n".join([f"**{t('digest_headline_title', lang)}**", *[f"- {line}" for line in d.headline]]))
+    if d.behind:
+        blocks.append("\n".join([f"**{t('digest_behind_title', lang)}**", *[f"- {line}" for line in d.behind]]))
     if not d.compared_with:
         blocks.append(f"**{t('digest_red_title_first', lang)}**")
     elif d.turned_red:
@@ -239,10 +275,14 @@ def previous_statuses(state: dict, ds: Dataset, year: int, month: int, lang: str
     return {s.indicator: s.status for s in scorecard(ds, year, month - 1)}, format_period(year, month - 1, lang)
 
 
-def outbox_names(year: int, month: int) -> dict[str, str]:
-    """Return the outbox's file names for a month: briefing, deck and summary."""
-    key = f"{year}-{month:02d}"
-    return {"docx": f"briefing_{key}.docx", "pptx": f"deck_{key}.pptx", "md": f"summary_{key}.md"}
+def outbox_names(ds: Dataset, year: int, month: int, lang: str = "zh") -> dict[str, str]:
+    """Return the outbox's file names for a month, named for what they hold: 2021-10_月度通报_无锡市.docx, the deck
+    2021-10_汇报_无锡市.pptx and the summary 2021-10_摘要_无锡市.md."""
+    def name(what: str, extension: str) -> str:
+        return export_name(ds.catalog, year, month, what, extension, lang)
+
+    return {"docx": name(t("file_briefing", lang), "docx"), "pptx": name(t("file_deck", lang), "pptx"),
+            "md": name(t("file_summary", lang), "md")}
 
 
 def run_digest(ds: Dataset, year: int, month: int, out_dir: Path, lang: str = "zh", webhook: Webhook | None = None,
@@ -259,9 +299,11 @@ def run_digest(ds: Dataset, year: int, month: int, out_dir: Path, lang: str = "z
     with outbox_lock(out_dir, lang):
         state = read_state(out_dir)
         previous, compared_with = previous_statuses(state, ds, year, month, lang)
-        digest = build_digest(scorecard(ds, year, month), year, month, lang, previous, compared_with, link)
+        plan = plan_for(ds.catalog, year)
+        digest = build_digest(scorecard(ds, year, month), year, month, lang, previous, compared_with, link,
+                              issuer=plan.issuer(lang), plan=plan.citation(lang))
         folder = out_dir / digest.key
-        names = outbox_names(year, month)
+        names = outbox_names(ds, year, month, lang)
         briefing = monthly_briefing(ds, year, month, lang, issued=issued, charts=charts)
         summary = summary_markdown(digest)
         files = [folder / names["docx"], folder / names["pptx"], folder / names["md"]]

@@ -47,9 +47,10 @@ def category_label(category: str, lang: str) -> str:
 
 
 def department_label(department: str, lang: str) -> str:
-    """Return the display name of a lead department."""
+    """Return the display name of a lead department (in English, a department without an English name is marked as
+    the original)."""
     key = f"dept_{department}"
-    return t(key, lang) if key in TEXT else department
+    return t(key, lang) if key in TEXT else original(department, lang)
 
 
 def departments_label(departments, lang: str) -> str:
@@ -65,6 +66,17 @@ def status_label(status: str, lang: str) -> str:
 def has_chinese(text: str) -> bool:
     """Return whether text holds any Chinese character."""
     return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+ORIGINAL_OPEN, ORIGINAL_CLOSE = "「", "」"
+
+
+def original(text: str, lang: str) -> str:
+    """Return text that exists only in Chinese as an English export quotes it: 「持续推进…」, the quotes saying that
+    this is the original (each export says so once, t("original_legend")); else as is."""
+    if lang != "en" or not has_chinese(text):
+        return text
+    return f"{ORIGINAL_OPEN}{text}{ORIGINAL_CLOSE}"
 
 
 def chinese_only(text: str, lang: str) -> str:

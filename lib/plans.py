@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from lib.i18n import t
+from lib.i18n import original, t
 from lib.problems import InputError, Problem
 from lib.safety import neutralise_frame, restore_frame
 
@@ -71,15 +71,17 @@ class Plan:
         return t("app_title", lang, city=self.city(lang), year=self.year).strip()
 
     def citation(self, lang: str = "zh") -> str:
-        """Return the plan as footers and briefings cite it: 《title》（文号）; unrecorded, the year's targets."""
-        title, number = self.title(lang), self.doc_number
+        """Return the plan as footers and briefings cite it: 《title》（文号）; unrecorded, the year's targets. In
+        English, Chinese without an English form (the 文号 above all) is quoted as the original:
+        「锡邮管〔2022〕8号」."""
+        title, number = original(self.title(lang), lang), original(self.doc_number, lang)
         if title and number:
             return t("plan_citation", lang, title=title, number=number)
         return title or number or t("plan_unrecorded", lang, year=self.year or "")
 
     def reference(self, lang: str = "zh") -> str:
         """Return the short reference a slide footer gives: the 文号, or the citation without one."""
-        return self.doc_number or self.citation(lang)
+        return original(self.doc_number, lang) or self.citation(lang)
 
     def document_path(self, data_dir: Path) -> Path | None:
         """Return the plan document's path under data_dir/plans, None when none is recorded."""

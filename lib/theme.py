@@ -54,8 +54,9 @@ TYPE_PX, NOTE_PX, SOURCE_PX, SUBTITLE_PX, TITLE_PX = 20, 18, 18, 26, 44
 DECK_TITLE_PT, DECK_DATE_PT, DECK_FOOT_PT = 28, 16, 11
 DECK_LEAD_PT, DECK_BODY_PT, DECK_SMALL_PT, DECK_TABLE_PT = 20, 16, 14, 14
 DECK_VALUE_PT = 32
-# The briefing (GB/T 9704 sizes in points): 2号 title, 3号 text and headings, 4号 page numbers and captions, 五号 table.
-SIZE_2, SIZE_3, SIZE_4, SIZE_5 = 22.0, 16.0, 14.0, 10.5
+# The briefing (GB/T 9704 sizes in points): 2号 title, 3号 text and headings, 4号 page numbers and captions, 五号 table
+# (小五 where a table's columns do not fit at 五号).
+SIZE_2, SIZE_3, SIZE_4, SIZE_5, SIZE_SMALL_5 = 22.0, 16.0, 14.0, 10.5, 9.0
 # The pages' CSS (rem of the browser's font size; slides in viewport heights).
 CSS_SIZES = {"small": "0.85rem", "meta": "0.9rem", "status": "0.92rem", "answer": "1.15rem",
              "phone-h1": "1.55rem", "phone-h2": "1.3rem", "phone-h3": "1.15rem", "phone-metric": "1.5rem",

@@ -25,7 +25,8 @@ ui.headline_metrics(score, card, lang)
 narrow = ui.is_narrow()
 st.plotly_chart(ui.cached_detail_chart(year, as_of, target_id, narrow=narrow), key="detail_chart",
                 config=ui.chart_config(narrow))
-ui.export_panel(ds, year, as_of, figure=ui.cached_detail_chart(year, as_of, target_id), slug=target_id)
+ui.export_panel(ds, year, as_of, figure=ui.cached_detail_chart(year, as_of, target_id), slug=target_id,
+                title=card.title)
 
 with st.expander(t("explain_title", lang), icon=":material/calculate:", expanded=True):
     st.markdown("\n".join(f"- {display.md(line)}" for line in explain(score, lang)))

@@ -28,6 +28,7 @@ from lib.score import EMPTY, Score, Series, meets, percent
 from lib.views import Header, Meeting, SlideBody, SlideSpace, View, ViewKind
 from lib.views.figure import chart_figure
 from tests.conftest import MINI_TARGETS, REPO, add_actuals, monthly, plotly_values, write_csv
+from tests.documents import cell_texts, docx_paragraphs, plain
 
 NEEDS_BROWSER = os.environ.get("CI") == "true" or export.chromium_path() is not None
 browser_only = pytest.mark.skipif(not NEEDS_BROWSER, reason="no Chromium here (CI requires it)")
@@ -280,7 +281,7 @@ def test_every_export_shows_them(data, tmp_path):
     slugs = [v.slug for v in m.views()]
     deck = Presentation(io.BytesIO(export.build_deck(ds, 2021, 3, "zh", m=m)))
     slides = dict(zip(slugs, deck.slides, strict=True))
-    text = {slug: " ".join(sh.text_frame.text for sh in slide.shapes if sh.has_text_frame)
+    text = {slug: plain(" ".join(sh.text_frame.text for sh in slide.shapes if sh.has_text_frame))
             for slug, slide in slides.items()}
     assert text["limits"].startswith("上限指标") and "快递重大投诉：9起 / ≤12起" in text["limits"]
     assert "上限：≤12起" in text["major_complaints"] and ROOM in text["major_complaints"]
@@ -290,10 +291,10 @@ def test_every_export_shows_them(data, tmp_path):
     assert "上限指标" in pdf["limits"].extract_text().replace(" ", "")
     # The briefing: the limit's sentence among the headline targets, its row in the table, the view's chart attached
     doc = Document(io.BytesIO(monthly_briefing(ds, 2021, 3, "zh").data))
-    paragraphs = [p.text for p in doc.paragraphs]
+    paragraphs = docx_paragraphs(doc)
     assert any(p.endswith("全市快递重大投诉" + ROOM) for p in paragraphs), paragraphs
     row = next(r for r in doc.tables[0].rows if r.cells[1].text == "快递重大投诉")
-    assert [c.text for c in row.cells[2:4]] == ["≤12起", "9起"]
+    assert cell_texts(row)[2:4] == ["≤12起", "9起"]
     assert paragraphs[-1] == "图4　上限指标" and len(doc.inline_shapes) == 4  # overview, two headline targets, limits
     # The digest's text: the headline line in the limit's words
     result = digest.run_digest(ds, 2021, 3, tmp_path / "outbox", "zh", charts=False)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import io
 import re
@@ -18,6 +19,7 @@ from lib.briefing.word import render_docx
 from lib.dataset import open_dataset
 from lib.i18n import TEXT
 from tests.conftest import REPO, SAMPLE, add_actuals, monthly
+from tests.documents import cell_texts, docx_paragraphs, plain
 
 ISSUED = dt.date(2021, 11, 5)
 NEEDS_BROWSER = export.chromium_path() is not None
@@ -196,10 +198,11 @@ def test_docx_names_an_east_asian_font_and_times_new_roman_on_every_run(docx_zh)
         assert (fonts.get(qn("w:ascii")), fonts.get(qn("w:hAnsi"))) == ("Times New Roman", "Times New Roman")
     body = docx_zh.paragraphs
     title = body[0]
-    assert title.text == "关于2021年1—10月全市邮政快递业目标任务推进情况的通报"
+    assert plain(title.text) == "关于2021年1—10月全市邮政快递业目标任务推进情况的通报"
     assert title.runs[0].font.size == Pt(22)
     assert title.runs[0].element.rPr.rFonts.get(qn("w:eastAsia")) == "方正小标宋简体"
     heading = next(p for p in body if p.text == "一、总体情况")
+    assert heading.paragraph_format.keep_with_next  # a heading never ends a page
     assert heading.runs[0].element.rPr.rFonts.get(qn("w:eastAsia")) == "黑体" and heading.runs[0].font.size == Pt(16)
     para = next(p for p in body if p.text.startswith("（三）快递业务量。"))
     lead, text = para.runs
@@ -219,28 +222,38 @@ def test_docx_page_numbers_are_dashed_fields_outside_on_odd_and_even_pages(docx_
 
 
 def test_docx_table_has_one_row_per_target_and_the_charts_follow(docx_zh, sample):
-    (table,) = docx_zh.tables
+    table, items = docx_zh.tables
     assert len(table.rows) == 1 + 24
-    assert [c.text for c in table.rows[0].cells] == ["序号", "指标", "目标", "实际", "完成率", "序时进度", "状态"]
-    assert [c.text for c in table.rows[3].cells] == ["3", "快递业务量", "≥24亿件", "19.25亿件", "80.2%", "78.8%",
-                                                    "进度正常"]
-    texts = [p.text for p in docx_zh.paragraphs]
-    assert "附件：1.目标任务完成情况一览表（2021年1—10月）" in texts and "2.主要指标完成情况图（2021年1—10月）" in texts
+    assert cell_texts(table.rows[0]) == ["序号", "指标", "目标", "实际", "完成率", "序时进度", "状态"]
+    assert cell_texts(table.rows[3]) == ["3", "快递业务量", "≥24亿件", "19.25亿件", "80.2%", "78.8%", "进度正常"]
+    texts = docx_paragraphs(docx_zh)
+    first = texts.index("附件：1.目标任务完成情况一览表（2021年1—10月）")
+    assert texts[first + 1:first + 3] == ["2.滞后事项清单（2021年1—10月）", "3.主要指标完成情况图（2021年1—10月）"]
     assert texts[-1] == "图5　快递业务收入" and len(docx_zh.inline_shapes) == 5
     assert texts.index("苏州市邮政管理局") + 1 == texts.index("2021年11月5日")
+    # the four items behind, each in full with its lead department and progress (the sentence gives their titles)
+    assert len(items.rows) == 1 + 4 and cell_texts(items.rows[0]) == ["序号", "牵头处室", "事项", "进展情况"]
+    with (REPO / "data" / "tasks.csv").open(encoding="utf-8-sig") as fh:
+        item_39 = next(r["text"] for r in csv.DictReader(fh) if r["list_type"] == "work_item" and r["number"] == "39")
+    assert cell_texts(items.rows[2])[1:] == ["市场监管处", f"工作要点 39：{item_39}", "进度滞后，正在督办"]
+    assert "工作要点第39项（进一步规范行政许可和备案管理工作等），进展：进度滞后，正在督办" in " ".join(texts)
 
 
 def test_docx_without_pictures_has_a_single_attachment(sample):
-    doc = Document(io.BytesIO(render_docx(sample[1]["zh"], {})))
-    texts = [p.text for p in doc.paragraphs]
+    brief = sample[1]["zh"]
+    alone = dataclasses.replace(brief, items_rows=[], items_title="")  # no item behind: the table is the only one
+    doc = Document(io.BytesIO(render_docx(alone, {})))
+    texts = docx_paragraphs(doc)
     assert "附件：目标任务完成情况一览表（2021年1—10月）" in texts and "附件" in texts and "附件2" not in texts
     assert len(doc.inline_shapes) == 0
+    texts = docx_paragraphs(Document(io.BytesIO(render_docx(brief, {}))))  # the items behind: the second
+    assert "附件：1.目标任务完成情况一览表（2021年1—10月）" in texts and "附件2" in texts and "附件3" not in texts
 
 
 def test_without_chromium_the_briefing_is_written_and_says_why_the_charts_are_missing(sample, monkeypatch):
     monkeypatch.setattr(export.render, "chromium_path", lambda: None)
     out = monthly_briefing(sample[0], 2021, 10, "zh", issued=ISSUED)
-    assert "apt-get install chromium" in out.charts_missing and out.filename == "briefing_2021-10.docx"
+    assert "apt-get install chromium" in out.charts_missing and out.filename == "2021-10_月度通报_苏州市.docx"
     assert len(Document(io.BytesIO(out.data)).tables[0].rows) == 25
 
 

@@ -105,13 +105,27 @@ def test_outbox_has_the_three_files_and_the_summary_says_what_matters(ds, tmp_pa
     monkeypatch.setattr(export, "build_deck", REAL_DECK)
     result = digest.run_digest(ds, 2021, 10, tmp_path, "zh", link=LINK, charts=False)
     folder = tmp_path / "2021-10"
-    assert result.folder == folder and [p.name for p in result.files] == [
-        "briefing_2021-10.docx", "deck_2021-10.pptx", "summary_2021-10.md"]
+    assert result.folder == folder and [p.name for p in result.files] == [  # named for what they hold (#28)
+        "2021-10_月度通报_苏州市.docx", "2021-10_汇报_苏州市.pptx", "2021-10_摘要_苏州市.md"]
     assert all(p.stat().st_size > 1000 for p in result.files[:2])
-    summary = (folder / "summary_2021-10.md").read_text(encoding="utf-8")
+    summary = (folder / "2021-10_摘要_苏州市.md").read_text(encoding="utf-8")
     assert summary == result.summary
     lines = summary.splitlines()
-    assert lines[0] == "## 2021年1—10月目标任务推进情况"
+    # it stands alone: whose digest, of which month, on which plan (its 文号, from data/plans.csv)
+    with (REPO / "data" / "plans.csv").open(encoding="utf-8") as fh:
+        plan = next(r for r in csv.DictReader(fh) if r["year"] == "2021")
+    assert lines[0] == f"## {plan['issuer_zh']}2021年1—10月目标任务推进情况"
+    assert lines[2] == f"依据：《{plan['title_zh']}》（{plan['doc_number']}）"
+    # the targets behind, then those to watch, each with its gap and a link to its page for the month
+    at = lines.index("**滞后与需关注目标**")
+    behind = lines[at + 1:lines.index("", at)]
+    assert len(behind) == 4 + 3  # the 4 red and 3 yellow worked by hand in test_briefing
+    assert behind[2] == ("- [邮政业务收入](http://dashboard.example/indicator?id=postal_business_revenue&period="
+                         "2021-10)（市场监管处）：滞后，完成全年目标的74.3%，低于序时进度5.6个百分点；11—12月还需月均"
+                         "完成38.57亿元，比去年同期月均高42.3%")
+    # 昆山 has 0 of 1: one station in two months is said as one, not as half a station a month
+    assert behind[0].endswith("：滞后，完成全年目标的0.0%，低于序时进度83.3个百分点；11—12月还需完成1家")
+    assert [line.split("：")[1][:3] for line in behind] == ["滞后，"] * 4 + ["需关注"] * 3
     # the overview's answer (17 + 3 + 4 = 24; revenue 74.3% against 79.9% expected: 5.6 points behind)
     assert ("截至2021年10月，24项目标17项正常、3项需关注、4项滞后；"
             "主要指标中邮政业务收入低于序时进度5.6个百分点。") in lines
@@ -177,7 +191,7 @@ def test_dingtalk_payload_has_a_title_and_a_signature(ds, tmp_path, robot):
     digest.run_digest(ds, 2021, 10, tmp_path, "zh", webhook=hook, link=LINK, charts=False)
     (sent,) = robot.requests
     assert sent["json"]["msgtype"] == "markdown"
-    assert sent["json"]["markdown"]["title"] == "2021年1—10月目标任务推进情况"
+    assert sent["json"]["markdown"]["title"] == "苏州市邮政管理局2021年1—10月目标任务推进情况"
     assert "19.25亿件" in sent["json"]["markdown"]["text"]
     query = urllib.parse.parse_qs(urllib.parse.urlsplit(sent["path"]).query)
     stamp = query["timestamp"][0]
@@ -193,10 +207,15 @@ def test_feishu_payload_is_a_card_with_the_link_as_a_button(ds, tmp_path, robot)
     (sent,) = robot.requests
     card = sent["json"]["card"]
     assert sent["json"]["msg_type"] == "interactive" and card["header"]["template"] == "red"
-    assert card["header"]["title"]["content"] == "Targets, Jan–Oct 2021"
+    assert card["header"]["title"]["content"] == "Suzhou Postal Administration: Targets, Jan–Oct 2021"
     markdown, action = card["elements"]
     assert "Express parcel volume: 1.92 bn parcels, 80.2% of the year's target, 1.4 pp ahead" in markdown["content"]
     assert not markdown["content"].startswith("##") and LINK not in markdown["content"]
+    # plans.csv's words reach the robot as text: its brackets in their full-width forms (robot Markdown has no escapes)
+    assert "Plan: Notice on the 2021 work plan" in markdown["content"]
+    assert "（「苏州邮管〔2021〕21号」）" in markdown["content"]
+    assert ("[Postal business revenue](http://dashboard.example/indicator?id=postal_business_revenue&period=2021-10"
+            "&lang=en) (Market Supervision Division): Behind, 74.3% of the year's target") in markdown["content"]
     assert action["actions"][0]["url"] == LINK and result.posted
     stamp = sent["json"]["timestamp"]
     expected = base64.b64encode(hmac.new(f"{stamp}\nSEC-feishu".encode(), b"", hashlib.sha256).digest()).decode()

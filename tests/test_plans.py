@@ -55,8 +55,8 @@ def test_what_cites_the_2021_plan():
     assert plan_2021.app_title("en") == "Suzhou Postal & Express 2021 Target Tracker"
     assert plan_2021.citation("zh") == f"《{TITLE_2021}》（苏州邮管〔2021〕21号）"
     assert plan_2021.citation("en") == ("Notice on the 2021 work plan and the seven livelihood projects of the "
-                                        "postal and express industry (苏州邮管〔2021〕21号)")
-    assert plan_2021.reference("en") == "苏州邮管〔2021〕21号"
+                                        "postal and express industry (「苏州邮管〔2021〕21号」)")  # the original
+    assert plan_2021.reference("en") == "「苏州邮管〔2021〕21号」"
     assert plan_2021.issuer("en") == "Suzhou Postal Administration"
     ds = open_dataset(REPO / "data")
     assert footer_source(ds, 2021, "zh") == (f"数据来源：data/sample/actuals（12个文件）；目标依据：《{TITLE_2021}》"

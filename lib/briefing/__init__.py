@@ -15,10 +15,12 @@ import plotly.graph_objects as go
 from lib import plan, progress
 from lib.briefing.content import Briefing, Chart, PlanIdentity, build_briefing, plan_identity
 from lib.dataset import Dataset
+from lib.filenames import export_name
 from lib.fmt import display_width
+from lib.i18n import t
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-DETAIL_CHART_PX_HEIGHT = 480  # 800 × 480 px print 156 × 94 mm: two with their captions fill a page
+DETAIL_CHART_PX_HEIGHT = 480  # 760 × 480 px print 156 × 99 mm: two with their captions fill a page
 MIN_LEFT_MARGIN_PX = 70  # room for y-axis ticks such as 500 and the unit title beside them
 LABEL_PX_PER_WIDTH = 7.5  # a 14 px chart font: a Chinese character (width 2) is about 15 px wide
 
@@ -45,9 +47,9 @@ class BriefingFile:
     charts_missing: str = ""
 
 
-def briefing_filename(year: int, as_of: int) -> str:
-    """Return the briefing's file name, e.g. briefing_2021-10.docx."""
-    return f"briefing_{year}-{as_of:02d}.docx"
+def briefing_filename(ds: Dataset, year: int, as_of: int, lang: str = "zh") -> str:
+    """Return the briefing's file name, e.g. 2021-10_月度通报_无锡市.docx."""
+    return export_name(ds.catalog, year, as_of, t("file_briefing", lang), "docx", lang)
 
 
 def load_tracker(data_dir: Path, year: int, as_of: int) -> pd.DataFrame | None:
@@ -80,16 +82,20 @@ def chart_pictures(brief: Briefing) -> dict[str, bytes]:
     from lib.briefing.word import PICTURE_PX_WIDTH
     from lib.export import figure_png
 
-    return {c.slug: figure_png(room_for_labels(c.figure), width=PICTURE_PX_WIDTH, height=_height(c), scale=2,
-                               lang=brief.lang)
-            for c in brief.figures}
+    return {c.slug: figure_png(room_for_labels(c.figure), width=PICTURE_PX_WIDTH, height=_height(c, n == 0),
+                               scale=2, lang=brief.lang)
+            for n, c in enumerate(brief.figures)}
 
 
-def _height(chart: Chart) -> int:
-    """Return a chart's height in pixels: the overview's grows with its rows; the others are cut to two a page."""
-    if chart.slug == "overview":
-        return int(chart.figure.layout.height or DETAIL_CHART_PX_HEIGHT)
-    return DETAIL_CHART_PX_HEIGHT
+def _height(chart: Chart, first: bool) -> int:
+    """Return a chart's height in pixels: one that grows with its rows (the overview's) as tall as it is, up to what
+    is left under the attachment's title when it comes first; the others are cut to two a page."""
+    from lib.briefing.word import FIRST_PICTURE_H_MM, MAX_PICTURE_H_MM, PICTURE_PX_WIDTH, TEXT_W_MM
+
+    if (chart.figure.layout.height or 0) <= 1.5 * DETAIL_CHART_PX_HEIGHT:  # a chart of months, not of many rows
+        return DETAIL_CHART_PX_HEIGHT
+    room = (FIRST_PICTURE_H_MM if first else MAX_PICTURE_H_MM) / TEXT_W_MM * PICTURE_PX_WIDTH
+    return int(min(chart.figure.layout.height, room))
 
 
 def monthly_briefing(ds: Dataset, year: int, as_of: int, lang: str = "zh", issued: dt.date | None = None,
@@ -106,4 +112,4 @@ def monthly_briefing(ds: Dataset, year: int, as_of: int, lang: str = "zh", issue
             pictures = chart_pictures(brief)
         except ExportUnavailable as exc:
             missing = str(exc)
-    return BriefingFile(render_docx(brief, pictures), briefing_filename(year, as_of), missing)
+    return BriefingFile(render_docx(brief, pictures), briefing_filename(ds, year, as_of, lang), missing)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -18,9 +19,9 @@ from lib import config
 from lib.dataset import Dataset
 from lib.engine import Score, scorecard, status_counts
 from lib.fmt import format_pct, format_period, format_target, format_value, is_missing
-from lib.i18n import category_label, department_label, departments_label, status_label, t
+from lib.i18n import category_label, department_label, departments_label, original, status_label, t
 from lib.kinds import KINDS, STATUSES, WORST_FIRST, words
-from lib.kinds.words import month_span
+from lib.kinds.words import month_span, separator
 from lib.plans import HEADLINE_CATEGORY, overview_groups, plan_for
 from lib.views import briefing_charts, meeting
 
@@ -94,14 +95,19 @@ class Briefing:
     figures_title: str
     figures: list[Chart] = field(default_factory=list)
     notice: str = ""
+    items_title: str = ""  # the attachment of the work-plan items behind, in full ('' when none is behind)
+    items_header: list[str] = field(default_factory=list)
+    items_rows: list[list[str]] = field(default_factory=list)
 
     def section(self, key: str) -> Section:
         """Return the section with this key (overall, headline, categories, problems, workplan)."""
         return next(s for s in self.sections if s.key == key)
 
     def attachments(self, with_figures: bool = True) -> list[str]:
-        """Return the titles of the attachments: the table, then the charts (when there are any and they are wanted)."""
-        return [self.table_title] + ([self.figures_title] if with_figures and self.figures else [])
+        """Return the titles of the attachments: the table, the items behind (when any is), then the charts (when
+        there are any and they are wanted)."""
+        return ([self.table_title] + ([self.items_title] if self.items_rows else [])
+                + ([self.figures_title] if with_figures and self.figures else []))
 
 
 def chinese_number(n: int) -> str:
@@ -171,14 +177,44 @@ def problems(scores: list[Score], year: int, as_of: int, lang: str = "zh") -> li
     return out
 
 
-def _first_sentence(text: str, limit: int = 40) -> str:
-    """Return an item's first sentence, cut to about `limit` characters."""
-    first = text.split("。")[0].strip()
-    return first if len(first) <= limit else first[:limit] + "……"
+SHORT_TITLE_CHARS = 30  # an item's title in a sentence of the briefing: about a line of 28 characters
+_SENTENCE_END = re.compile(r"[。；;！!？?]")
+_CLAUSE_END = "，：,:"  # where a long first sentence may stop: a clause's end, never inside a list (、) or a word
 
 
-def workplan(tracker: pd.DataFrame | None, year: int, as_of: int, lang: str = "zh") -> list[Para]:
-    """Return the 工作要点推进 paragraphs: the items' status counts, then the items behind by lead department."""
+def short_title(text: str, limit: int = SHORT_TITLE_CHARS) -> tuple[str, bool]:
+    """Return an item's title for a sentence, and whether its first sentence was cut: that sentence, or when it is
+    longer than `limit` characters its clauses up to the last clause's end within the limit. Never cut inside a word
+    (a first clause longer than the limit is written whole and wraps); the full text is in the briefing's
+    attachment."""
+    first = _SENTENCE_END.split(text.strip(), maxsplit=1)[0].strip()
+    if len(first) <= limit:
+        return first, False  # the first sentence names the item: the rest is its detail
+    ends = [i for i, ch in enumerate(first[:limit + 1]) if ch in _CLAUSE_END]
+    cut = ends[-1] if ends else next((i for i, ch in enumerate(first) if ch in _CLAUSE_END), len(first))
+    return first[:cut], True
+
+
+def workplan_items(tracker: pd.DataFrame | None) -> pd.DataFrame:
+    """Return the work-plan items the briefing reports one by one: those behind, in the tracker's order."""
+    if tracker is None or tracker.empty:
+        return pd.DataFrame()
+    return tracker[tracker["status"] == "behind"]
+
+
+def _item_words(row, lang: str) -> str:
+    """Return one item in a sentence: 工作要点第39项（进一步规范行政许可和备案管理工作等），进展：进度滞后，正在督办."""
+    title, shortened = short_title(row.text)
+    text = original(title, lang) + (t("brief_item_abridged", lang) if shortened else "")
+    narrative = t("brief_item_narrative", lang, text=original(row.narrative, lang)) if row.narrative else ""
+    return t("brief_item", lang, list=t(f"list_{row.list_type}", lang), number=row.number, text=text,
+             narrative=narrative)
+
+
+def workplan(tracker: pd.DataFrame | None, year: int, as_of: int, lang: str = "zh",
+             attachment: int | None = None) -> list[Para]:
+    """Return the 工作要点推进 paragraphs: the items' status counts, then the items behind by lead department (their
+    titles shortened at a clause, the full text in attachment number `attachment`)."""
     if tracker is None or tracker.empty:
         return [Para(t("brief_workplan_missing", lang))]
     counts = tracker["status"].value_counts()
@@ -188,22 +224,31 @@ def workplan(tracker: pd.DataFrame | None, year: int, as_of: int, lang: str = "z
     out = [Para(t("brief_workplan_counts", lang, period=format_period(year, as_of, lang), lists=lists,
                   total=len(tracker), **{s: int(counts.get(s, 0))
                                          for s in ("done", "in_progress", "not_started", "behind", "none")}))]
-    behind = tracker[tracker["status"] == "behind"]
+    behind = workplan_items(tracker)
     if behind.empty:
         out.append(Para(t("brief_workplan_none_behind", lang)))
         return out
     out.append(Para(t("brief_workplan_behind", lang)))
     by_dept: dict[str, list[str]] = {}
     for row in behind.itertuples(index=False):
-        narrative = t("brief_item_narrative", lang, text=row.narrative) if row.narrative else ""
-        item = t("brief_item", lang, list=t(f"list_{row.list_type}", lang), number=row.number,
-                 text=_first_sentence(row.text), narrative=narrative)
         for dept in [d for d in str(row.lead_departments).split("、") if d] or [""]:
-            by_dept.setdefault(dept, []).append(item)
+            by_dept.setdefault(dept, []).append(_item_words(row, lang))
     for n, (dept, items) in enumerate(by_dept.items(), start=1):
         lead = t("brief_dept_lead", lang, n=chinese_number(n), dept=department_label(dept, lang) or "—")
         out.append(Para(("; " if lang == "en" else "；").join(items) + ("." if lang == "en" else "。"), lead=lead))
+    if attachment is not None:
+        out.append(Para(t("brief_items_in_full", lang, n=attachment)))
+    if lang == "en":
+        out.append(Para(t("original_legend", lang)))
     return out
+
+
+def item_rows(items: pd.DataFrame, lang: str = "zh") -> list[list[str]]:
+    """Return the attachment's rows of the items behind, in full: 序号, 牵头处室, 事项, 进展情况."""
+    return [[str(n), departments_label(str(row.lead_departments).split("、"), lang),
+             f"{t(f'list_{row.list_type}', lang)} {row.number}{separator(lang)}{original(row.text, lang)}",
+             original(row.narrative, lang) if row.narrative else "—"]
+            for n, row in enumerate(items.itertuples(index=False), start=1)]
 
 
 def build_briefing(ds: Dataset, year: int, as_of: int, lang: str = "zh", tracker: pd.DataFrame | None = None,
@@ -238,9 +283,11 @@ def build_briefing(ds: Dataset, year: int, as_of: int, lang: str = "zh", tracker
         lead = t("brief_cat_lead", lang, n=chinese_number(n), category=category_label(category, lang))
         others.blocks.append(Para(sep.join(sentences), lead=lead))
 
+    items = workplan_items(tracker)
     sections = [overall, headline, others,
                 Section("problems", t("brief_h_problems", lang), problems(scores, year, as_of, lang)),
-                Section("workplan", t("brief_h_workplan", lang), workplan(tracker, year, as_of, lang))]
+                Section("workplan", t("brief_h_workplan", lang),
+                        workplan(tracker, year, as_of, lang, attachment=2 if not items.empty else None))]
     sections = [s for s in sections if s.blocks]
     for n, section in enumerate(sections, start=1):
         section.heading = (f"{n}. {section.heading}" if lang == "en" else f"{chinese_number(n)}、{section.heading}")
@@ -258,4 +305,7 @@ def build_briefing(ds: Dataset, year: int, as_of: int, lang: str = "zh", tracker
         row_statuses=[s.status for s in scores], table_note=t("brief_table_note", lang, rule=rule),
         issuer=identity.issuer, issued=issued_text(issued or dt.date.today(), lang),
         figures_title=t("brief_figures_title", lang, year=year, span=span), figures=figures,
+        items_title=t("brief_items_title", lang, year=year, span=span) if not items.empty else "",
+        items_header=[t(key, lang) for key in ("brief_col_no", "brief_col_lead", "brief_col_item", "col_progress")],
+        items_rows=item_rows(items, lang),
     )

@@ -7,6 +7,9 @@ views themselves, the Meeting they read and their figures are lib/views'.
 
 from __future__ import annotations
 
+import io
+import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 from lib.dataset import open_dataset
@@ -29,8 +32,8 @@ from lib.views import (
 
 __all__ = ["DECK_FONT", "DECK_SCALE", "FORMATS", "PNG_HEIGHT", "PNG_WIDTH", "ExportUnavailable", "Meeting", "View",
            "briefing_charts", "build_deck", "build_pdf", "chromium_path", "deck_figure", "deck_picture_px",
-           "export_pngs", "figure_pdf", "figure_png", "figure_svg", "meeting", "view_chart", "view_figure",
-           "view_png", "view_subtitle", "workplan_table", "write_export"]
+           "export_pngs", "figure_pdf", "figure_png", "figure_svg", "meeting", "png_name", "png_zip", "view_chart",
+           "view_figure", "view_png", "view_subtitle", "workplan_table", "write_export"]
 
 FORMATS = ("png", "pptx", "pdf")
 
@@ -40,16 +43,33 @@ def view_png(m: Meeting, view: View) -> bytes:
     return figure_png(view_figure(m, view), lang=m.lang)
 
 
+def png_name(n: int, view: View) -> str:
+    """Return a view's file name in the PNG set: 05_express_volume.png (its place, then its slug)."""
+    return f"{n:02d}_{view.slug}.png"
+
+
 def export_pngs(m: Meeting, out_dir: Path) -> list[Path]:
     """Write one PNG per view into out_dir (01_scorecard.png, 02_overview.png, …); return their paths."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = []
     for i, view in enumerate(m.views(), start=1):
-        path = out_dir / f"{i:02d}_{view.slug}.png"
+        path = out_dir / png_name(i, view)
         path.write_bytes(view_png(m, view))
         paths.append(path)
     return paths
+
+
+def png_zip(m: Meeting, progress: Callable[[float, str], None] | None = None) -> bytes:
+    """Return the PNG set as one zip (the files export_pngs writes, under the same names); raise ExportUnavailable."""
+    buffer = io.BytesIO()
+    views = m.views()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:  # PNGs are compressed already
+        for i, view in enumerate(views, start=1):
+            archive.writestr(png_name(i, view), view_png(m, view))
+            if progress:
+                progress(i / len(views), view.title)
+    return buffer.getvalue()
 
 
 def write_export(data_dir: Path, year: int, as_of: int, fmt: str, out: Path, lang: str = "zh") -> list[Path]:

@@ -17,6 +17,7 @@ import streamlit as st
 from lib import export, theme
 from lib.display import md
 from lib.engine import Score
+from lib.filenames import export_name
 from lib.fmt import estimate, format_pct, format_value
 from lib.i18n import t
 from lib.kinds import KINDS
@@ -155,22 +156,30 @@ PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presen
 
 
 def present_export_panel(m: Meeting, view: View) -> None:
-    """Draw the exports of the presentation: this view as PNG, the deck as PPTX and as PDF (the same views)."""
+    """Draw the exports of the presentation: this view as PNG, every view's PNG in a zip, the deck as PPTX and as
+    PDF (the same views), each file named for what it holds (2021-06_汇报_无锡市.pptx)."""
     language = lang()
-    name = f"{m.year}-{m.as_of:02d}"
+
+    def name(what: str, extension: str) -> str:
+        return export_name(m.ds.catalog, m.year, m.as_of, what, extension, language)
+
     with st.popover(t("export_title", language), icon=":material/download:"):
         try:
             if st.button(t("export_view_png", language), key="png_view"):
-                st.download_button(t("download_png", language), export.view_png(m, view), f"{view.slug}_{name}.png",
+                st.download_button(t("download_png", language), export.view_png(m, view), name(view.title, "png"),
                                    "image/png", key="png_view_download")
+            if st.button(t("export_png_set", language), key="build_png_zip"):
+                pictures = export.png_zip(m, _progress_bar())
+                st.download_button(t("download_png_set", language), pictures,
+                                   name(t("file_charts", language), "zip"), "application/zip", key="png_zip_download")
             if st.button(t("export_pptx", language), key="build_pptx"):
                 deck = export.build_deck(m.ds, m.year, m.as_of, language, progress=_progress_bar(), m=m)
-                st.download_button(t("download_pptx", language), deck, f"scorecard_{name}.pptx", PPTX_MIME,
-                                   key="pptx_download")
+                st.download_button(t("download_pptx", language), deck, name(t("file_deck", language), "pptx"),
+                                   PPTX_MIME, key="pptx_download")
             if st.button(t("export_pdf", language), key="build_pdf"):
                 pdf = export.build_pdf(m, _progress_bar())
-                st.download_button(t("download_pdf", language), pdf, f"scorecard_{name}.pdf", "application/pdf",
-                                   key="pdf_download")
+                st.download_button(t("download_pdf", language), pdf, name(t("file_deck", language), "pdf"),
+                                   "application/pdf", key="pdf_download")
         except export.ExportUnavailable as exc:
             st.error(md(str(exc)))
 

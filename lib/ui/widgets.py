@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
@@ -9,6 +12,7 @@ from lib import audit, auth, config
 from lib.dataset import Dataset
 from lib.display import badge_markdown, csv_bytes, md
 from lib.engine import default_period
+from lib.filenames import export_name
 from lib.fmt import format_period
 from lib.i18n import t
 from lib.kinds import STATUSES
@@ -109,8 +113,9 @@ def csv_download(build_frame, stem: str, key: str) -> None:
                        mime="text/csv", key=key, icon=":material/download:")
 
 
-def export_panel(ds: Dataset, year: int, as_of: int, figure=None, slug: str = "chart") -> None:
-    """Draw the export buttons: this chart as PNG (when given), the PPTX deck with a progress bar, the briefing."""
+def export_panel(ds: Dataset, year: int, as_of: int, figure=None, slug: str = "chart", title: str = "") -> None:
+    """Draw the export buttons: this chart as PNG (when given), the PPTX deck with a progress bar, the briefing with
+    its date of issue (today unless chosen); each file named for what it holds (2021-06_月度通报_无锡市.docx)."""
     from lib import export
     from lib.briefing import DOCX_MIME, monthly_briefing
 
@@ -122,7 +127,8 @@ def export_panel(ds: Dataset, year: int, as_of: int, figure=None, slug: str = "c
             except export.ExportUnavailable as exc:
                 st.error(md(str(exc)))
             else:
-                st.download_button(t("download_png", language), png, f"{slug}_{year}-{as_of:02d}.png", "image/png",
+                st.download_button(t("download_png", language), png,
+                                   export_name(ds.catalog, year, as_of, title or slug, "png", language), "image/png",
                                    key=f"png_download_{slug}")
         if st.button(t("export_pptx", language), key="build_pptx"):
             bar = st.progress(0.0)
@@ -131,17 +137,32 @@ def export_panel(ds: Dataset, year: int, as_of: int, figure=None, slug: str = "c
                 bar.progress(fraction, text=t("export_building", language, label=label))
 
             deck = export.build_deck(ds, year, as_of, language, progress=report)
-            st.download_button(t("download_pptx", language), deck, f"scorecard_{year}-{as_of:02d}.pptx",
+            st.download_button(t("download_pptx", language), deck,
+                               export_name(ds.catalog, year, as_of, t("file_deck", language), "pptx", language),
                                "application/vnd.openxmlformats-officedocument.presentationml.presentation",
                                key="pptx_download")
-        if st.button(t("export_briefing", language), key="build_briefing"):
+        # A text field, not st.date_input: its calendar names months and weekdays in English on a Chinese page.
+        typed = st.text_input(t("briefing_date", language), value=dt.date.today().isoformat(), key="briefing_date")
+        issued = issue_date(typed)
+        if issued is None:
+            st.error(t("briefing_date_invalid", language, value=md(typed)))
+        elif st.button(t("export_briefing", language), key="build_briefing"):
             with st.spinner(t("export_building", language, label=t("briefing_name", language,
                                                                    period=format_period(year, as_of, language)))):
-                briefing = monthly_briefing(ds, year, as_of, language)
+                briefing = monthly_briefing(ds, year, as_of, language, issued=issued)
             if briefing.charts_missing:
                 st.warning(md(t("briefing_charts_missing", language, detail=briefing.charts_missing)))
             st.download_button(t("download_briefing", language), briefing.data, briefing.filename, DOCX_MIME,
                                key="briefing_download")
+
+
+def issue_date(text: str) -> dt.date | None:
+    """Return a briefing's date of issue typed as YYYY-MM-DD (2021年11月5日 and 2021/11/5 too), or None."""
+    found = re.fullmatch(r"\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*", text or "")
+    try:
+        return dt.date(*(int(part) for part in found.groups())) if found else None
+    except ValueError:
+        return None
 
 
 def _secret_accounts() -> dict:

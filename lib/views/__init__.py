@@ -77,6 +77,10 @@ def view_chart(m: Meeting, view: View, label_width: int = 30) -> go.Figure:
     return view.kind.chart(m, view, label_width)
 
 
+BRIEFING_LABEL_WIDTH = 40  # a chart's target names on a printed page, in Latin letters: most stand on one line
+
+
 def briefing_charts(m: Meeting) -> dict[str, tuple[str, go.Figure]]:
     """Return the briefing's attachments, slug -> (title, chart): the views whose kind is in the briefing."""
-    return {view.slug: (view.title, view_chart(m, view)) for view in m.views() if view.kind.in_briefing}
+    return {view.slug: (view.title, view_chart(m, view, BRIEFING_LABEL_WIDTH)) for view in m.views()
+            if view.kind.in_briefing}
