@@ -28,6 +28,7 @@ LAST_YEAR_BARS = "#C7C7C7"  # last year's monthly bars
 EXPECTED_LINE = "#7F7F7F"  # the linear expected path
 COLORWAY = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#F0E442", "#999999")  # Okabe–Ito
 NOTE_GROUND = "rgba(255,255,255,0.85)"  # behind a month's note on a chart
+GROUP_GROUND = "#E8EEF5"  # a group's line across a table (a department's, in the work plan's views)
 
 # Status colours (lib/kinds' statuses table names them): the fill of bars, bands and badges (Okabe–Ito), and the
 # darker ink of the same hue a status is written in.
@@ -54,6 +55,7 @@ TYPE_PX, NOTE_PX, SOURCE_PX, SUBTITLE_PX, TITLE_PX = 20, 18, 18, 26, 44
 DECK_TITLE_PT, DECK_DATE_PT, DECK_FOOT_PT = 28, 16, 11
 DECK_LEAD_PT, DECK_BODY_PT, DECK_SMALL_PT, DECK_TABLE_PT = 20, 16, 14, 14
 DECK_VALUE_PT = 32
+DECK_LINE = 1.45  # a line of Noto Sans CJK is this many times its size tall (its ascent and descent are tall)
 # The briefing (GB/T 9704 sizes in points): 2号 title, 3号 text and headings, 4号 page numbers and captions, 五号 table
 # (小五 where a table's columns do not fit at 五号).
 SIZE_2, SIZE_3, SIZE_4, SIZE_5, SIZE_SMALL_5 = 22.0, 16.0, 14.0, 10.5, 9.0
@@ -102,6 +104,7 @@ def text_pairs() -> list[tuple[str, str, str]]:
     pairs += [(f"progress_{name}", text, ground) for name, (text, ground) in PROGRESS_COLORS.items()]
     pairs += [(f"progress_{name}_plain", text, WHITE) for name, (text, _ground) in PROGRESS_COLORS.items()]
     pairs.append(("header_on_blue", WHITE, PLAN_BLUE))
+    pairs.append(("group_line", PLAN_BLUE, GROUP_GROUND))
     return pairs
 
 
@@ -114,7 +117,7 @@ def low_contrast() -> list[str]:
 def css_variables() -> str:
     """Return the pages' colours and sizes as CSS custom properties (--kpi-…), for the static styles to use."""
     colours = {"plan-blue": PLAN_BLUE, "ink": INK, "note": NOTE, "source": SOURCE, "muted": MUTED, "rule": RULE,
-               "light-rule": LIGHT_RULE, "white": WHITE}
+               "light-rule": LIGHT_RULE, "white": WHITE, "group-ground": GROUP_GROUND}
     colours |= {f"progress-{name.replace('_', '-')}": text for name, (text, _g) in PROGRESS_COLORS.items()}
     colours |= {f"progress-{name.replace('_', '-')}-ground": ground for name, (_t, ground) in PROGRESS_COLORS.items()}
     lines = [f"--kpi-{name}: {value};" for name, value in colours.items()]

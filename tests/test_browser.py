@@ -249,7 +249,7 @@ SLIDE_FIT = """() => {
 
 # The presentation's views by slug (tests/test_export.py lists them in order), and those that are a chart.
 SLIDES = ["scorecard", "overview", "postal_business_volume", "postal_business_revenue", "express_volume",
-          "express_revenue", "green", "workplan_1", "workplan_2"]
+          "express_revenue", "green", "workplan_1", "workplan_2", "workplan_3"]
 CHART_SLIDES = {"overview", "postal_business_volume", "postal_business_revenue", "express_volume", "express_revenue",
                 "green"}
 

@@ -7,18 +7,17 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 
-import pandas as pd
 import plotly.graph_objects as go
 
 from lib import theme
 from lib.cards import Card
 from lib.dataset import Dataset
 from lib.export.render import ExportUnavailable, figure_png
-from lib.fmt import format_period
+from lib.fmt import format_period, keep_units_together
 from lib.i18n import t
 from lib.kinds import STATUSES
 from lib.views import Meeting, View, meeting, view_figure
-from lib.views.base import DeckLine
+from lib.views.base import DeckLine, TableRows
 from lib.views.figure import PNG_WIDTH, wrap
 
 # The typeface set as both Latin and East-Asian font on every run, so PowerPoint never falls back to boxes.
@@ -27,8 +26,8 @@ SLIDE_W_IN, SLIDE_H_IN = 13.333, 7.5
 # Pictures inside the deck are laid out at the pixels per inch of a 1920-wide slide, so their type has the size it
 # would have on that slide; rendered at twice that for sharpness.
 PX_PER_INCH = PNG_WIDTH / SLIDE_W_IN
+CARD_LINE = 1.2  # a card's line, single spaced, is this many times its size tall (measured in LibreOffice)
 DECK_SCALE = 2
-TABLE_PT = 14
 
 
 def _rgb(hex_color: str):
@@ -60,7 +59,7 @@ def _fill_frame(frame, lines: list[DeckLine]) -> None:
     for i, (text, size, bold, color) in enumerate(lines):
         paragraph = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
         run = paragraph.add_run()
-        run.text = text
+        run.text = keep_units_together(text)  # a number and its unit on one line, wherever the box wraps
         set_run_font(run, size, bold, color)
 
 
@@ -75,24 +74,52 @@ def _text(slide, left: float, top: float, width: float, height: float, lines: li
 
 def _slide_head(slide, m: Meeting, view: View, n: int, total: int) -> None:
     """Add a slide's title, its as-of month and its footer: source line, page number and status legend."""
-    _text(slide, 0.5, 0.25, 10.4, 0.8, [(view.title, 28, True, theme.PLAN_BLUE)])
-    _text(slide, 10.9, 0.38, 2.0, 0.5, [(format_period(m.year, m.as_of, m.lang), 16, True, theme.NOTE)])
-    _text(slide, 0.5, 6.88, 12.3, 0.5, [(f"{m.source()}　{t('slide_of', m.lang, n=n, total=total)}", 11, False,
-                                         theme.SOURCE), (t("legend", m.lang), 11, False, theme.SOURCE)])
+    _text(slide, 0.5, 0.25, 10.4, 0.8, [(view.title, theme.DECK_TITLE_PT, True, theme.PLAN_BLUE)])
+    _text(slide, 10.9, 0.38, 2.0, 0.5, [(format_period(m.year, m.as_of, m.lang), theme.DECK_DATE_PT, True,
+                                         theme.NOTE)])
+    _text(slide, 0.5, 6.88, 12.3, 0.5, [(f"{m.source()}　{t('slide_of', m.lang, n=n, total=total)}",
+                                         theme.DECK_FOOT_PT, False, theme.SOURCE),
+                                        (t("legend", m.lang), theme.DECK_FOOT_PT, False, theme.SOURCE)])
 
 
-def _card_box(slide, card: Card, left: float, top: float, width: float, height: float) -> None:
-    """Add one headline card: a bordered box with title, status, value, target and its first lines."""
+def _card_lines(card: Card, scale: float = 1.0) -> list[DeckLine]:
+    """Return a headline card's lines at a scale of their sizes: title, status, value, target, delta and every detail
+    line of the card (completion, growth, projection, what the rest of the year needs, lead)."""
+    status = STATUSES[card.status]
+    lines = [(card.title, theme.DECK_LEAD_PT + 2, True, theme.INK),
+             (f"{status.symbol} {card.status_text}", theme.DECK_LEAD_PT, True, status.ink),
+             (card.value, theme.DECK_VALUE_PT + 4, True, theme.INK),
+             (card.target_text, theme.DECK_BODY_PT + 2, False, theme.NOTE)]
+    if card.delta:
+        lines.append((f"{card.delta} {card.delta_note or ''}".strip(), theme.DECK_BODY_PT + 2, False, theme.NOTE))
+    lines += [(part, theme.DECK_BODY_PT + 1, False, theme.NOTE) for line in card.lines for part in line.split(" · ")]
+    return [(text, round(size * scale, 1), bold, color) for text, size, bold, color in lines]
+
+
+def card_scale(cards: list[Card], width: float, height: float) -> float:
+    """Return the scale of the cards' type: the largest at which every card's lines fit its box (one for a row of
+    cards, so that they read alike)."""
+    inner = (width * 72 - 24, height * 72 - 24)  # points: the box less its margins
+    return next((s for s in (1.15, 1.1, 1.05, 1.0, 0.94, 0.88, 0.82, 0.76, 0.7)
+                 if all(_lines_height(_card_lines(card, s), inner[0]) <= inner[1] for card in cards)), 0.7)
+
+
+def _card_box(slide, card: Card, left: float, top: float, width: float, height: float,
+              scale: float | None = None) -> None:
+    """Add one headline card: a bordered box with title, status, value, target and its lines, its type as large as
+    the box holds (every line shown), or at a row's scale."""
     from pptx.enum.shapes import MSO_SHAPE
     from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
     from pptx.util import Inches, Pt
 
-    color, symbol = STATUSES[card.status].color, STATUSES[card.status].symbol
+    color = STATUSES[card.status].color
     box = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, Inches(left), Inches(top), Inches(width), Inches(height))
+    box.shadow.inherit = False  # no drop shadow: a flat card, as on the page
     box.fill.solid()
     box.fill.fore_color.rgb = _rgb(theme.WHITE)
     box.line.color.rgb = _rgb(theme.RULE)
     band = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, Inches(left), Inches(top), Inches(width), Inches(0.1))
+    band.shadow.inherit = False
     band.fill.solid()
     band.fill.fore_color.rgb = _rgb(color)
     band.line.fill.background()
@@ -100,40 +127,51 @@ def _card_box(slide, card: Card, left: float, top: float, width: float, height: 
     frame.margin_left = frame.margin_right = Pt(12)
     frame.margin_top = Pt(16)  # below the status band
     frame.vertical_anchor = MSO_ANCHOR.TOP
-    lines = [(card.title, 20, True, theme.INK), (f"{symbol} {card.status_text}", 18, True, color),
-             (card.value, 30, True, theme.INK), (card.target_text, 16, False, theme.NOTE)]
-    if card.delta:
-        lines.append((f"{card.delta} {card.delta_note or ''}".strip(), 16, False, theme.NOTE))
-    lines += [(part, 15, False, theme.NOTE) for line in card.lines[:2] for part in line.split(" · ")]
-    _fill_frame(frame, lines)
-    for paragraph in frame.paragraphs:  # a shape centres its text unless told
+    _fill_frame(frame, _card_lines(card, scale or card_scale([card], width, height)))
+    for paragraph in frame.paragraphs:  # a shape centres its text unless told; single spacing, as measured
         paragraph.alignment = PP_ALIGN.LEFT
+        paragraph.line_spacing = 1.0
 
 
-def _table(slide, rows: pd.DataFrame, left: float, top: float, widths: list[float], colors: list[str]) -> None:
-    """Add a native table of rows (header in the plan's blue, the first column in each row's status colour)."""
+def _lines_height(lines: list[DeckLine], width_pt: float) -> float:
+    """Return how tall (points) lines take in a text box width_pt wide, each wrapped at its own size."""
+    return sum(len(wrap(text, width_pt, size)) * size * CARD_LINE for text, size, _bold, _color in lines)
+
+
+def _table(slide, table: TableRows, left: float, top: float, widths: list[float], size: float) -> None:
+    """Add a native table (header in the plan's blue; a group's line merged across the table on a light ground;
+    each item's first cell in its colour), every row as tall as its text at the type size."""
     from pptx.util import Inches, Pt
 
-    shape = slide.shapes.add_table(len(rows) + 1, len(widths), Inches(left), Inches(top), Inches(sum(widths)),
-                                   Inches(0.4 * (len(rows) + 1)))
-    table = shape.table
-    for c, (header, width) in enumerate(zip(rows.columns, widths, strict=True)):
-        table.columns[c].width = Inches(width)
-        cell = table.cell(0, c)
-        _fill_frame(cell.text_frame, [(str(header), 14, True, theme.WHITE)])
+    shape = slide.shapes.add_table(len(table.rows) + 1, len(widths), Inches(left), Inches(top), Inches(sum(widths)),
+                                   Inches(0.4 * (len(table.rows) + 1)))
+    grid = shape.table
+    for c, (header, width) in enumerate(zip(table.header, widths, strict=True)):
+        grid.columns[c].width = Inches(width)
+        cell = grid.cell(0, c)
+        _fill_frame(cell.text_frame, [(str(header), size, True, theme.WHITE)])
         cell.fill.solid()
         cell.fill.fore_color.rgb = _rgb(theme.PLAN_BLUE)
-    for r, (values, color) in enumerate(zip(rows.itertuples(index=False), colors, strict=True), start=1):
-        lines = 1
-        for c, (value, width) in enumerate(zip(values, widths, strict=True)):
-            cell = table.cell(r, c)
+    for r, (values, kind, color) in enumerate(zip(table.rows, table.kinds, table.colors, strict=True), start=1):
+        if kind == "group":
+            cell = grid.cell(r, 0)
+            cell.merge(grid.cell(r, len(widths) - 1))
             cell.margin_top = cell.margin_bottom = Pt(3)
-            _fill_frame(cell.text_frame, [(str(value), TABLE_PT, c == 0, color if c == 0 else theme.INK)])
+            _fill_frame(cell.text_frame, [(str(values[0]), size, True, color)])
             cell.fill.solid()
-            cell.fill.fore_color.rgb = _rgb(theme.WHITE)
-            lines = max(lines, len(wrap(value, width * 72 - 14.4, TABLE_PT)))
+            cell.fill.fore_color.rgb = _rgb(theme.GROUP_GROUND)
+            lines = len(wrap(values[0], sum(widths) * 72 - 14.4, size))
+        else:
+            lines = 1
+            for c, (value, width) in enumerate(zip(values, widths, strict=True)):
+                cell = grid.cell(r, c)
+                cell.margin_top = cell.margin_bottom = Pt(3)
+                _fill_frame(cell.text_frame, [(str(value), size, c == 0, color if c == 0 else theme.INK)])
+                cell.fill.solid()
+                cell.fill.fore_color.rgb = _rgb(theme.WHITE)
+                lines = max(lines, len(wrap(value, width * 72 - 14.4, size)))
         # Rows as tall as their text: a viewer that keeps the stored height would hide the lines below.
-        table.rows[r].height = Pt(lines * TABLE_PT * 1.25 + 8)
+        grid.rows[r].height = Pt(lines * size * theme.DECK_LINE + 8)
 
 
 def deck_picture_px(view: View) -> tuple[int, int]:
@@ -168,15 +206,18 @@ class _Slide:
                              lang=self.m.lang)
         except ExportUnavailable as exc:
             self.unavailable[:] = [exc]
-            _text(self.slide, left, top, width, 1.0, [(str(exc), 14, False, STATUSES["red"].color)])
+            _text(self.slide, left, top, width, 1.0, [(str(exc), theme.DECK_SMALL_PT, False, theme.BEHIND_INK)])
             return
         self.slide.shapes.add_picture(io.BytesIO(png), Inches(left), Inches(top), Inches(width), Inches(height))
 
-    def card(self, card: Card, left: float, top: float, width: float, height: float) -> None:
-        _card_box(self.slide, card, left, top, width, height)
+    def cards(self, cards: list[Card], left: float, top: float, width: float, height: float, gap: float) -> None:
+        each = (width - gap * (len(cards) - 1)) / max(len(cards), 1)
+        scale = card_scale(cards, each, height)
+        for i, card in enumerate(cards):
+            _card_box(self.slide, card, left + i * (each + gap), top, each, height, scale)
 
-    def table(self, rows: pd.DataFrame, left: float, top: float, widths: list[float], colors: list[str]) -> None:
-        _table(self.slide, rows, left, top, widths, colors)
+    def table(self, table: TableRows, left: float, top: float, widths: list[float], size: float) -> None:
+        _table(self.slide, table, left, top, widths, size)
 
 
 def build_deck(ds: Dataset, year: int, as_of: int, lang: str = "zh",

@@ -4,6 +4,8 @@ hangs becomes ExportUnavailable, whose message says what to install."""
 
 from __future__ import annotations
 
+import atexit
+import logging
 import os
 import shutil
 import threading
@@ -108,6 +110,43 @@ def _quiet_server_crash(hook):
     return quiet
 
 
+# Kaleido and choreographer (its browser helper) log what goes wrong inside them, with tracebacks, through loggers
+# nobody configured: Python's last-resort handler printed them to stderr, so an export that had succeeded (exit 0)
+# could end with a traceback when the browser's pipe closed mid-message at exit. What matters of their errors
+# reaches us as a failed render (ExportUnavailable, with its message); their own reports go nowhere.
+HELPER_LOGGERS = ("kaleido", "choreographer", "logistro")
+HELPER_MODULES = ("kaleido", "choreographer", "logistro")
+
+
+class _HelperNoise(logging.Filter):
+    """Drop asyncio's report of an error raised inside the helpers' own event loop ("Exception in callback …")."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        return error is None or not type(error).__module__.startswith(HELPER_MODULES)
+
+
+def quiet_helper_logs() -> None:
+    """Send the export helpers' own log records nowhere (their failures reach us as exceptions); idempotent."""
+    for name in HELPER_LOGGERS:
+        helper = logging.getLogger(name)
+        if not any(isinstance(h, logging.NullHandler) for h in helper.handlers):
+            helper.addHandler(logging.NullHandler())
+        helper.propagate = False
+    asyncio_log = logging.getLogger("asyncio")
+    if not any(isinstance(f, _HelperNoise) for f in asyncio_log.filters):
+        asyncio_log.addFilter(_HelperNoise())
+
+
+def _stop_at_exit() -> None:
+    """Close kaleido's browser before the interpreter tears down (atexit runs this before kaleido's own close)."""
+    if _kaleido_started and not _kaleido_hung and _kaleido_lock.acquire(timeout=STOP_TIMEOUT_S):
+        try:
+            _reset_kaleido()
+        finally:
+            _kaleido_lock.release()
+
+
 def _start_kaleido(lang: str) -> None:
     """Start kaleido's browser once per process and check it answers; the caller holds _kaleido_lock."""
     global _kaleido_started
@@ -115,12 +154,15 @@ def _start_kaleido(lang: str) -> None:
         raise ExportUnavailable(lang)
     if _kaleido_started:
         return
+    quiet_helper_logs()
     previous_hook = threading.excepthook
     threading.excepthook = _quiet_server_crash(previous_hook)
     try:
         import kaleido
 
         kaleido.start_sync_server(silence_warnings=True)
+        atexit.unregister(_stop_at_exit)
+        atexit.register(_stop_at_exit)  # registered after kaleido's own close, so it runs first
         _kaleido_started = True
         probe = go.Figure(go.Scatter(x=[0], y=[0]))
         _watched(lambda: probe.to_image(format="png", width=32, height=32), START_TIMEOUT_S)

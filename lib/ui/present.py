@@ -59,6 +59,7 @@ _PRESENTATION_CSS = """
 .slide-table th { text-align: left; background: var(--kpi-plan-blue); color: var(--kpi-white); }
 .slide-table :is(td, th) { padding: 0.5vh 0.6vw; vertical-align: top; border-bottom: 1px solid var(--kpi-rule);
   font-size: var(--kpi-size-slide-text); line-height: 1.35; overflow-wrap: anywhere; }
+.slide-table .slide-group td { background: var(--kpi-group-ground); font-weight: 600; }
 /* A heading's markdown (the title, the status counts) keeps no negative margin: what follows would ride over it. */
 .st-key-slide [data-testid="stMarkdownContainer"]:has(h1, h4) { margin-bottom: 0 !important; }
 .st-key-slide_foot p { font-size: var(--kpi-size-slide-foot) !important; line-height: 1.35; margin: 0; }
@@ -76,6 +77,7 @@ _PHONE_PRESENTATION_CSS = """
 .slide-table :is(td, th) { padding: 4px; vertical-align: top; border-bottom: 1px solid var(--kpi-rule);
   font-size: var(--kpi-size-phone-table); overflow-wrap: anywhere; }
 .slide-table th { text-align: left; background: var(--kpi-plan-blue); color: var(--kpi-white); }
+.slide-table .slide-group td { background: var(--kpi-group-ground); font-weight: 600; }
 </style>
 """
 # Type of a slide's chart in CSS pixels: readable on a 1024×768 projector, scaled by browser zoom on larger screens;
@@ -194,19 +196,25 @@ def _progress_bar():
     return report
 
 
-WORKPLAN_WIDTHS = (11, 12, 47, 13, 17)  # per cent of the table: status, number, item, lead, progress
+WORKPLAN_WIDTHS = (12, 13, 48, 27)  # per cent of the table: status, number, item, progress
 
 
-def workplan_table(rows, colors: list[str]) -> None:
-    """Draw a work-plan view's items as a table whose rows grow with their text (the first column in its colour)."""
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in rows.columns)
-    body = "".join(
-        "<tr>" + "".join(f'<td style="color:{color};font-weight:600">{html.escape(str(v))}</td>' if i == 0
-                         else f"<td>{html.escape(str(v))}</td>" for i, v in enumerate(values)) + "</tr>"
-        for values, color in zip(rows.itertuples(index=False), colors, strict=True))
+def workplan_table(table) -> None:
+    """Draw a work-plan view's table: rows that grow with their text, a department's line across the table, each
+    item's status in its colour (static markup; every cell escaped)."""
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in table.header)
+    rows = []
+    for values, kind, color in zip(table.rows, table.kinds, table.colors, strict=True):
+        if kind == "group":
+            rows.append(f'<tr class="slide-group"><td colspan="{len(table.header)}" style="color:{color}">'
+                        f"{html.escape(str(values[0]))}</td></tr>")
+        else:
+            rows.append("<tr>" + "".join(
+                f'<td style="color:{color};font-weight:600">{html.escape(str(v))}</td>' if i == 0
+                else f"<td>{html.escape(str(v))}</td>" for i, v in enumerate(values)) + "</tr>")
     widths = "".join(f'<col style="width:{w}%">' for w in WORKPLAN_WIDTHS)
     st.markdown(f'<table class="slide-table"><colgroup>{widths}</colgroup><thead><tr>{head}</tr></thead>'
-                f"<tbody>{body}</tbody></table>", unsafe_allow_html=True)
+                f"<tbody>{''.join(rows)}</tbody></table>", unsafe_allow_html=True)
 
 
 def slide_card(card, details: bool = False) -> None:
@@ -273,6 +281,6 @@ class SlideBody:
         with self.box:
             slide_chart(fig, type_px=DENSE_CHART_TYPE_PX if dense else CHART_TYPE_PX, phone=phone)
 
-    def table(self, rows, colors: list[str]) -> None:
+    def table(self, table) -> None:
         with self.box:
-            workplan_table(rows, colors)
+            workplan_table(table)

@@ -20,7 +20,18 @@ from lib.deepdive import IndicatorView
 from lib.engine import Score
 from lib.progress import load_progress, tracker_table
 from lib.views import category, indicator, overview, scorecard, workplan
-from lib.views.base import VIEW_KINDS, Header, Meeting, SlideBody, SlideSpace, View, ViewKind, register, unregister
+from lib.views.base import (
+    VIEW_KINDS,
+    Header,
+    Meeting,
+    SlideBody,
+    SlideSpace,
+    TableRows,
+    View,
+    ViewKind,
+    register,
+    unregister,
+)
 from lib.views.figure import PNG_HEIGHT, PNG_WIDTH
 
 # The registry line: the view kinds in the order a meeting goes through them.
@@ -28,7 +39,7 @@ VIEW_ORDER = (scorecard.KIND, overview.KIND, indicator.KIND, category.KIND, work
 for _kind in VIEW_ORDER:
     register(_kind)
 
-__all__ = ["PNG_HEIGHT", "PNG_WIDTH", "VIEW_KINDS", "Header", "Meeting", "SlideBody", "SlideSpace", "View",
+__all__ = ["PNG_HEIGHT", "PNG_WIDTH", "VIEW_KINDS", "Header", "Meeting", "SlideBody", "SlideSpace", "TableRows", "View",
            "ViewKind", "briefing_charts", "meeting", "presentation_views", "register", "unregister", "view_chart",
            "view_figure", "view_subtitle", "workplan_table"]
 

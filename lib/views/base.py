@@ -105,6 +105,18 @@ def status_words(counts: dict[str, int], lang: str) -> str:
 
 
 @dataclass(frozen=True)
+class TableRows:
+    """A table a view shows on the page and the deck: its header, its rows (each a list of cells), what each row is
+    ("group": a line across the table, such as a department's; "item": a row of cells) and the colour of each row's
+    first cell (a group's whole line)."""
+
+    header: list[str]
+    rows: list[list[str]]
+    kinds: list[str]
+    colors: list[str]
+
+
+@dataclass(frozen=True)
 class Header:
     """What a picture that stands alone (a PNG, a PDF page) carries above and below its body."""
 
@@ -149,8 +161,9 @@ class SlideBody(Protocol):
     def chart(self, fig: go.Figure, phone: go.Figure | None = None, dense: bool = False) -> None:
         """Draw a chart at the height the body leaves (dense: many rows, a smaller type); `phone` on a phone."""
 
-    def table(self, rows: pd.DataFrame, colors: list[str]) -> None:
-        """Draw rows as a table whose rows grow with their text, the first column in each row's colour."""
+    def table(self, table: TableRows) -> None:
+        """Draw a table whose rows grow with their text, a group's line across it, each row's first cell in its
+        colour."""
 
 
 class SlideSpace(Protocol):
@@ -163,11 +176,13 @@ class SlideSpace(Protocol):
     def picture(self) -> None:
         """Add the view's figure as a picture where its kind says (ViewKind.picture)."""
 
-    def card(self, card, left: float, top: float, width: float, height: float) -> None:
-        """Add a target's card as a bordered box."""
+    def cards(self, cards: list, left: float, top: float, width: float, height: float, gap: float) -> None:
+        """Add a row of targets' cards as bordered boxes sharing the width, their type as large as the fullest
+        card lets it be."""
 
-    def table(self, rows: pd.DataFrame, left: float, top: float, widths: list[float], colors: list[str]) -> None:
-        """Add a native table whose rows grow with their text, the first column in each row's colour."""
+    def table(self, table: TableRows, left: float, top: float, widths: list[float], size: float) -> None:
+        """Add a native table at a type size, its rows as tall as their text, a group's line merged across it, each
+        row's first cell in its colour."""
 
 
 @dataclass(frozen=True)

@@ -47,9 +47,10 @@ def slide(space: SlideSpace, m: Meeting, view: View) -> None:
     lines = []
     for score in _group(m, view):
         card = build_card(score, m.year, m.as_of, m.lang)
-        lines += [(card.title, 14, True, theme.INK),
-                  (f"{card.value} · {card.status_text}", 14, True, STATUSES[score.status].color),
-                  (card.target_text, 12, False, theme.SOURCE)]
+        lines += [(card.title, theme.DECK_BODY_PT + 2, True, theme.INK),
+                  (f"{card.value} · {card.status_text}", theme.DECK_BODY_PT + 2, True, STATUSES[score.status].ink),
+                  (card.target_text, theme.DECK_BODY_PT, False, theme.NOTE)]
+        lines += [(card.lines[0], theme.DECK_BODY_PT, False, theme.NOTE)] if card.progress is not None else []
     space.text(8.4, 1.2, 4.6, 5.6, lines)
 
 

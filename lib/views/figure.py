@@ -29,7 +29,7 @@ def text_px(text: str, size: float) -> float:
 
 # A Latin word or number stays whole; every other character may end a line.
 _TOKENS = re.compile(r"[¥$A-Za-z0-9.,%+\-–/:'’()]+ ?| +|.")
-_NO_LINE_START = set("，。、；：）》”’!?,.;:)")
+_NO_LINE_START = set("，。、；：）》”’」』〕】!?,.;:)%")
 
 
 def wrap(text: str, width_px: float, size: float) -> list[str]:

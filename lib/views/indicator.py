@@ -44,9 +44,11 @@ def slide(space: SlideSpace, m: Meeting, view: View) -> None:
     score = m.score(view.target_id)
     card = build_card(score, m.year, m.as_of, m.lang)
     space.picture()
-    lines = [(card.status_text, 18, True, STATUSES[score.status].color), (card.value, 32, True, theme.INK),
-             (card.target_text, 16, False, theme.NOTE), (gap_sentence(score, m.lang), 16, True, theme.PLAN_BLUE)]
-    lines += [(line, 13, False, theme.NOTE) for line in card.lines]
+    lines = [(card.status_text, theme.DECK_LEAD_PT, True, STATUSES[score.status].ink),
+             (card.value, theme.DECK_VALUE_PT, True, theme.INK),
+             (card.target_text, theme.DECK_BODY_PT, False, theme.NOTE),
+             (gap_sentence(score, m.lang), theme.DECK_BODY_PT, True, theme.PLAN_BLUE)]
+    lines += [(line, theme.DECK_SMALL_PT, False, theme.NOTE) for line in card.lines]
     space.text(9.3, 1.2, 3.8, 5.6, lines)
 
 

@@ -33,7 +33,7 @@ def figure(m: Meeting, view: View, width: int, height: int, header: Header | Non
 
 def slide(space: SlideSpace, m: Meeting, view: View) -> None:
     """Add the month and counts, then the chart."""
-    space.text(0.5, 1.0, 12.3, 0.4, [(subtitle(m, view)[0], 14, False, theme.NOTE)])
+    space.text(0.5, 1.0, 12.3, 0.4, [(subtitle(m, view)[0], theme.DECK_SMALL_PT, False, theme.NOTE)])
     space.picture()
 
 

@@ -40,7 +40,8 @@ def figure(m: Meeting, view: View, width: int, height: int, header: Header | Non
         canvas.box(left, 0, left + card_w, 12, color)
         y = 32.0
         y += canvas.text(wrap(card.title, inner, size * 1.1), x, y, size * 1.1, bold=True) + 8
-        y += canvas.text([f"{STATUSES[score.status].symbol} {card.status_text}"], x, y, size, color, bold=True) + 8
+        y += canvas.text([f"{STATUSES[score.status].symbol} {card.status_text}"], x, y, size,
+                         STATUSES[score.status].ink, bold=True) + 8
         y += canvas.text([card.value], x, y, size * 2.2, bold=True) + 10
         if card.progress is not None:
             canvas.box(x, y, x + inner, y + 14, theme.TRACK)
@@ -58,12 +59,10 @@ def figure(m: Meeting, view: View, width: int, height: int, header: Header | Non
 
 def slide(space: SlideSpace, m: Meeting, view: View) -> None:
     """Add the subtitle and one native card per headline target."""
-    space.text(0.5, 1.1, 12.3, 0.9, [(line, 18 if i else 14, bool(i), theme.NOTE)
+    space.text(0.5, 1.1, 12.3, 0.9, [(line, theme.DECK_LEAD_PT - 2 if i else theme.DECK_SMALL_PT, bool(i), theme.NOTE)
                                      for i, line in enumerate(subtitle(m, view))])
-    headline = headline_scores(m.scores)
-    width = (12.3 - 0.2 * (len(headline) - 1)) / max(len(headline), 1)
-    for i, score in enumerate(headline):
-        space.card(build_card(score, m.year, m.as_of, m.lang), 0.5 + i * (width + 0.2), 2.1, width, 4.6)
+    cards = [build_card(score, m.year, m.as_of, m.lang) for score in headline_scores(m.scores)]
+    space.cards(cards, 0.5, 2.1, 12.3, 4.6, gap=0.2)
 
 
 def page(body: SlideBody, m: Meeting, view: View) -> None:
