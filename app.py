@@ -8,6 +8,7 @@ from lib.i18n import t
 ui.leave_pages_folder_mode()
 # The tab's icon is an emoji Streamlit draws as an inline SVG: a :material/…: icon would be fetched from Google's font
 # CDN, which an intranet (or a browser in mainland China) cannot reach, and which the server's CSP refuses.
+ui.init_language()  # the tab's title in the session's language: a link that says lang=en is English from its first run
 st.set_page_config(page_title=ui.app_title(), page_icon="🚚", layout="wide")
 lang = ui.language_selector()
 ui.viewport_probe()

@@ -64,7 +64,8 @@ CSS_SIZES = {"small": "0.85rem", "meta": "0.9rem", "status": "0.92rem", "answer"
              "phone-h1": "1.55rem", "phone-h2": "1.3rem", "phone-h3": "1.15rem", "phone-metric": "1.5rem",
              "slide-text": "max(0.95rem, 2.2vh)", "slide-small": "max(0.85rem, 1.9vh)",
              "slide-title": "max(1.5rem, 4.6vh)", "slide-heading": "max(1.05rem, 2.8vh)",
-             "slide-metric": "max(1.3rem, 4.6vh)", "slide-foot": "max(0.8rem, 1.7vh)", "phone-table": "0.85rem"}
+             "slide-metric": "max(1.3rem, 4.6vh)", "slide-foot": "max(0.8rem, 1.7vh)", "phone-table": "0.85rem",
+             "control": "1rem"}
 
 _HEX = re.compile(r"#[0-9A-Fa-f]{6}")
 

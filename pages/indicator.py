@@ -41,5 +41,6 @@ if narrow:  # an analyst's table, seven columns wide: folded away on a phone
 else:
     st.subheader(t("provenance_title", lang))
     box = st.container()
-box.dataframe(display.provenance_frame(provenance(view, ui.cached_submissions_log(), lang), score.unit, lang),
-              hide_index=True)
+# A static table: its notes wrap at every width (a grid's cells ended at its edge and cut them)
+box.table(display.provenance_frame(provenance(view, ui.cached_submissions_log(), lang), score.unit, lang),
+          hide_index=True, border="horizontal")

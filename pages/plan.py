@@ -11,8 +11,8 @@ user = ui.analyst_panel()
 if "plan_published" in st.session_state:  # the message of the publication just made, shown once
     st.success(md(st.session_state.pop("plan_published")))
 
-upload = st.file_uploader(t("plan_uploader", lang), type=["docx", "pdf", "txt"],
-                          key=f"plan_upload_{st.session_state.get('plan_round', 0)}")
+upload = ui.file_uploader(t("plan_uploader", lang), key=f"plan_upload_{st.session_state.get('plan_round', 0)}",
+                          types=["docx", "pdf", "txt"])
 if upload is None:
     ui.plan_records(ds)
     with st.expander(t("plan_history_title", lang), icon=":material/history:"):

@@ -18,7 +18,7 @@ with tab_upload:
     # A new key after each stored file empties the uploader, so the same file is not offered for storing again.
     # Every type is accepted here: the check says in the reader's language which types can be read (a browser's own
     # refusal of a type would be an English tooltip).
-    upload = st.file_uploader(t("uploader", lang), key=f"upload_{st.session_state.get('upload_round', 0)}")
+    upload = ui.file_uploader(t("uploader", lang), key=f"upload_{st.session_state.get('upload_round', 0)}")
     if upload is not None:
         data = upload.getvalue()
         sheet = ui.sheet_picker(ui.cached_sheet_names(data))

@@ -333,7 +333,7 @@ def test_provenance_rereads_the_submissions_log_only_when_it_changes(monkeypatch
     at.run()
     assert not at.exception
     assert len(reads) == 1  # the log changed: read again once
-    provenance = at.dataframe[-1].value.set_index("月份")
+    provenance = at.table[-1].value.set_index("月份")  # a static table: its notes wrap (#28)
     assert provenance.loc[11, "提交人 · 时间 · 原文件"] == "zhang · 2021-12-01 09:30:00 · n.csv"
 
 

@@ -45,7 +45,7 @@ from lib.ui.present import (
     slide_index,
     workplan_table,
 )
-from lib.ui.state import language_selector
+from lib.ui.state import init_language, language_selector
 from lib.ui.tracker import (
     department_kpis,
     item_history,
@@ -55,15 +55,23 @@ from lib.ui.tracker import (
     tracker_table,
 )
 from lib.ui.upload import XLS_MIME, XLSX_MIME, intake_report, sheet_picker
-from lib.ui.widgets import analyst_panel, card_metric, csv_download, export_panel, score_card, status_badge
+from lib.ui.widgets import (
+    analyst_panel,
+    card_metric,
+    csv_download,
+    export_panel,
+    file_uploader,
+    score_card,
+    status_badge,
+)
 
 __all__ = [
     "XLSX_MIME", "XLS_MIME", "SlideBody", "analyst_panel", "app_title", "cached_active_submission",
     "cached_detail_chart", "cached_indicator_view", "cached_overview_chart", "cached_plan_document",
-    "cached_plan_draft", "cached_scorecard", "cached_scorecard_table", "cached_sheet_names",
-    "cached_submissions_log", "cached_tasks", "cached_templates", "cached_tracker", "cached_validation",
-    "card_metric", "chart_config", "csv_download", "department_kpis", "draft_editor", "draft_file_rows",
-    "edited_rows", "export_panel", "headline_metrics", "headline_numbers", "intake_report", "is_narrow",
+    "cached_plan_draft", "cached_scorecard", "cached_scorecard_table", "cached_sheet_names", "cached_submissions_log",
+    "cached_tasks", "cached_templates", "cached_tracker", "cached_validation", "card_metric", "chart_config",
+    "csv_download", "department_kpis", "draft_editor", "draft_file_rows", "edited_rows", "export_panel",
+    "file_uploader", "headline_metrics", "headline_numbers", "init_language", "intake_report", "is_narrow",
     "item_history", "language_selector", "leave_pages_folder_mode", "page_start", "plan_context_line",
     "plan_record_form", "plan_records", "plan_structure", "progress_editor", "publications_panel", "publish_panel",
     "refused_progress_notice", "region_section", "score_card", "sheet_picker", "slide_card", "slide_chart",

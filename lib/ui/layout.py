@@ -76,6 +76,8 @@ _STYLE = """
   .plan-label { display: inline; color: var(--kpi-muted); }
 }
 @media (max-width: 640px) {
+  /* Tabs wrap onto a second line rather than hide the last behind a scroll arrow (the tracker's fourth tab). */
+  [data-testid="stTabs"] [role="tablist"] { flex-wrap: wrap; overflow: visible; row-gap: 0.3rem; }
   .stMainBlockContainer { padding-top: 3.5rem; }
   .stMainBlockContainer h1 { font-size: var(--kpi-size-phone-h1); }
   .stMainBlockContainer h2 { font-size: var(--kpi-size-phone-h2); }

@@ -10,7 +10,7 @@ from lib import config, plan, plans, store, units
 from lib.catalog import TARGET_COLUMNS
 from lib.dataset import Dataset
 from lib.display import format_timestamp, md
-from lib.i18n import department_label, departments_label, t
+from lib.i18n import department_label, departments_label, original, t
 from lib.kinds import KINDS
 from lib.plan.draft import (
     DRAFT_COLUMNS,
@@ -70,14 +70,15 @@ def plan_records(ds: Dataset) -> None:
         st.caption(t("plan_no_records", language))
         return
     rows = [plans.plan_for(ds.catalog, int(year)) for year in records["year"]]
-    st.dataframe(pd.DataFrame({
+    # A static table: its cells wrap at every width (a grid's cells ended at its edge, the title cut off)
+    st.table(pd.DataFrame({
         t("col_plan_year", language): [str(p.year) for p in rows],
-        t("col_doc_number", language): [p.doc_number for p in rows],
+        t("col_doc_number", language): [original(p.doc_number, language) for p in rows],
         t("col_plan_title", language): [p.title(language) for p in rows],
         t("col_issuer", language): [p.issuer(language) for p in rows],
         t("col_issued", language): [p.issued.isoformat() if p.issued else "" for p in rows],
         t("col_document", language): [p.document for p in rows],
-    }), hide_index=True)
+    }), hide_index=True, border="horizontal")
 
 
 def plan_structure(parse: plan.PlanParse) -> None:

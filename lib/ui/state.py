@@ -15,11 +15,18 @@ def lang() -> str:
     return st.session_state.get(LANG_KEY, DEFAULT_LANG)
 
 
+def init_language() -> str:
+    """Return the session's language, from the address (lang=en) on its first run: known before anything is drawn,
+    so that the browser tab's title is in it from the start."""
+    if LANG_KEY not in st.session_state:
+        st.session_state[LANG_KEY] = "en" if st.query_params.get("lang") == "en" else DEFAULT_LANG
+    return lang()
+
+
 def language_selector() -> str:
     """Draw the language switch in the sidebar; return the chosen language."""
     st.session_state[NAVIGATION_SEEN] = True
-    if LANG_KEY not in st.session_state:
-        st.session_state[LANG_KEY] = "en" if st.query_params.get("lang") == "en" else DEFAULT_LANG
+    init_language()
     st.sidebar.segmented_control(
         t("language"), ["zh", "en"], key=LANG_KEY, required=True,
         format_func=lambda code: {"zh": "中文", "en": "English"}[code],

@@ -15,7 +15,7 @@ from lib.i18n import department_label, t
 from lib.ui.caches import cached_progress, cached_tasks
 from lib.ui.layout import is_narrow
 from lib.ui.state import lang
-from lib.ui.widgets import status_badge
+from lib.ui.widgets import file_uploader, status_badge
 
 
 def tracker_table(rows, scores, language: str, with_list: bool = False) -> None:
@@ -102,7 +102,7 @@ def progress_editor(rows, year: int, as_of: int, user: str, language: str) -> No
         if st.button(t("save_progress", language, period=period), type="primary", key="save_progress"):
             data = progress.editor_csv(edited, year, as_of)
             _store_progress(f"editor_{year}-{as_of:02d}.csv", data, user, language)
-        upload = st.file_uploader(t("upload_progress", language), type=["csv", "xlsx"], key="progress_upload")
+        upload = file_uploader(t("upload_progress", language), key="progress_upload", types=["csv", "xlsx"])
         if upload is not None and st.button(t("confirm_store", language), key="store_progress_file"):
             _store_progress(upload.name, upload.getvalue(), user, language)
 

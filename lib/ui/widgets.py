@@ -19,6 +19,41 @@ from lib.kinds import STATUSES
 from lib.ui.state import lang
 
 
+def _css_text(text: str) -> str:
+    """Return text as a CSS string literal (for content: …)."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+
+
+def file_uploader(label: str, key: str, types: list[str] | None = None,
+                  limit_bytes: int = config.MAX_ACTUALS_FILE_BYTES):
+    """Draw st.file_uploader with its own words in the page's language.
+
+    Streamlit 1.67 writes its button ("Upload"), the limit ("20MB per file • DOCX") and the drop prompt ("Drag and drop
+    files here") in English whatever the page's language: st.file_uploader has no parameter for them and no setting or
+    locale reaches them (the texts are fixed in its JavaScript). So the widget's own words are hidden and ours drawn in
+    their place, by CSS scoped to this uploader (static words from lib/locale, never user text); its file list, file
+    names and sizes are the browser's own and stay as they are."""
+    language = lang()
+    limit = t("upload_limit", language, mb=round(limit_bytes / 1024 / 1024))
+    if types:
+        limit += t("upload_types", language, types=("、" if language != "en" else ", ").join(x.upper() for x in types))
+    box = f".st-key-{key}"
+    words = {"browse": _css_text(t("upload_browse", language)), "limit": _css_text(limit),
+             "drop": _css_text(t("upload_drop", language))}
+    st.html(f"""<style>
+{box} [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p {{ font-size: 0 !important; }}
+{box} [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after {{
+  content: {words["browse"]}; font-size: var(--kpi-size-control); }}
+{box} [data-testid="stFileUploaderDropzoneInstructions"] span {{ font-size: 0 !important; }}
+{box} [data-testid="stFileUploaderDropzoneInstructions"] span::after {{ content: {words["limit"]};
+  font-size: var(--kpi-size-meta); }}
+{box} [data-testid="stFileUploaderDropzone"] > div:not([data-testid]) span {{ font-size: 0 !important; }}
+{box} [data-testid="stFileUploaderDropzone"] > div:not([data-testid]) span::after {{ content: {words["drop"]};
+  font-size: var(--kpi-size-control); }}
+</style>""")
+    return st.file_uploader(label, type=types, key=key)
+
+
 def status_badge(status: str, label: str) -> None:
     """Draw a status badge with a colour and an icon (told apart without colour too)."""
     st.badge(label, color=STATUSES[status].badge_color, icon=STATUSES[status].badge_icon)
