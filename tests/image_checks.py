@@ -24,6 +24,20 @@ def edge_ink(png: bytes, ring: int = 2, tolerance: int = 12) -> list[str]:
     return [side for side, strip in strips.items() if np.abs(strip - 255).max() > tolerance]  # white is background
 
 
+def ink_margins(png: bytes, tolerance: int = 12) -> dict[str, int]:
+    """Return how many pixels of background lie between each edge of an image and its nearest ink."""
+    import numpy as np
+    from PIL import Image
+
+    pixels = np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
+    ink = np.abs(pixels - 255).max(axis=2) > tolerance
+    rows, cols = np.where(ink.any(axis=1))[0], np.where(ink.any(axis=0))[0]
+    if not len(rows):
+        return {"left": ink.shape[1], "right": ink.shape[1], "top": ink.shape[0], "bottom": ink.shape[0]}
+    return {"left": int(cols[0]), "right": int(ink.shape[1] - 1 - cols[-1]), "top": int(rows[0]),
+            "bottom": int(ink.shape[0] - 1 - rows[-1])}
+
+
 @cache
 def _font(bold: bool, size: float):
     from PIL import ImageFont
@@ -43,6 +57,8 @@ class TextBox:
     top: float
     right: float
     bottom: float
+    size: float = 0.0  # the font size, in pixels
+    color: str = ""  # the fill, #RRGGBB ('' when the text names none)
 
     def overlaps(self, other: TextBox, slack: float = 1.0) -> bool:
         return (self.left < other.right - slack and other.left < self.right - slack
@@ -142,14 +158,64 @@ def _text_lines(el, matrix, kind) -> list[TextBox]:
             break
     out = []
     font = _font(bold, size)
+    color = _hex(_style(el, "fill"))
     for text, x, y in lines:
         width = font.getlength(text)
         shift = {"start": 0.0, "middle": -width / 2, "end": -width}[anchor]
         left, top, right, bottom = font.getbbox(text, anchor="ls")
         corners = [_apply(matrix, x + shift + dx, y + dy) for dx in (left, right) for dy in (top, bottom)]
         xs, ys = [c[0] for c in corners], [c[1] for c in corners]
-        out.append(TextBox(text, kind, min(xs), min(ys), max(xs), max(ys)))
+        out.append(TextBox(text, kind, min(xs), min(ys), max(xs), max(ys), size, color))
     return out
+
+
+def _hex(fill: str | None) -> str:
+    """Return an SVG fill (rgb(r, g, b) or #rrggbb) as #RRGGBB, '' for anything else."""
+    if not fill:
+        return ""
+    found = re.fullmatch(r"rgba?\(\s*(\d+),\s*(\d+),\s*(\d+)(?:,\s*[\d.]+)?\)", fill.strip())
+    if found:
+        return "#" + "".join(f"{int(v):02X}" for v in found.groups())
+    return fill.upper() if re.fullmatch(r"#[0-9A-Fa-f]{6}", fill.strip()) else ""
+
+
+def ground(png: bytes, box: TextBox, margin: int = 3) -> str:
+    """Return the colour a line of text is drawn on: the commonest colour of the ring just outside its box."""
+    import numpy as np
+    from PIL import Image
+
+    pixels = np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
+    height, width = pixels.shape[:2]
+    x0, y0 = max(0, int(box.left) - margin), max(0, int(box.top) - margin)
+    x1, y1 = min(width - 1, int(box.right) + margin), min(height - 1, int(box.bottom) + margin)
+    ring = np.concatenate([pixels[y0, x0:x1], pixels[y1, x0:x1], pixels[y0:y1, x0], pixels[y0:y1, x1]])
+    values, counts = np.unique(ring.reshape(-1, 3), axis=0, return_counts=True)
+    return "#" + "".join(f"{int(v):02X}" for v in values[counts.argmax()])
+
+
+def occupied_share(png: bytes, box: tuple[float, float, float, float], cell: int = 48, tolerance: int = 60,
+                   ink: float = 0.003) -> float:
+    """Return the share of a picture's content area (left, top, right, bottom as shares of its size) that content
+    occupies: the area is cut into cells of `cell` pixels (1/3 inch on a 1920-wide slide); a cell holds content when
+    more than `ink` of its pixels differ from white by more than `tolerance` (text, bars, lines: not the light rules,
+    grids and borders around them), and content within one cell of another is one block (the space between lines
+    of text or of a chart's series is not empty)."""
+    import numpy as np
+    from PIL import Image
+
+    pixels = np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
+    height, width = pixels.shape[:2]
+    left, top, right, bottom = box
+    area = (np.abs(pixels - 255).max(axis=2) > tolerance)[int(top * height):int(bottom * height),
+                                                           int(left * width):int(right * width)]
+    rows, cols = area.shape[0] // cell, area.shape[1] // cell
+    cells = area[:rows * cell, :cols * cell].reshape(rows, cell, cols, cell).mean(axis=(1, 3)) > ink
+    grown = cells.copy()
+    grown[1:] |= cells[:-1]
+    grown[:-1] |= cells[1:]
+    grown[:, 1:] |= cells[:, :-1]
+    grown[:, :-1] |= cells[:, 1:]
+    return float(grown.mean())
 
 
 def layout_faults(svg: bytes, width: int, height: int, inset: float = 1.0) -> list[str]:

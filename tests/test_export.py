@@ -3,6 +3,7 @@ the presentation's views in its order, with East-Asian fonts; the CLI."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import os
 import re
@@ -19,7 +20,7 @@ from lib.dataset import open_dataset
 from lib.problems import ExportError
 from tests.conftest import REPO, run_cli
 from tests.documents import plain
-from tests.image_checks import edge_ink, layout_faults, text_boxes
+from tests.image_checks import edge_ink, ground, ink_margins, layout_faults, text_boxes
 
 NEEDS_BROWSER = os.environ.get("CI") == "true" or export.chromium_path() is not None
 browser_only = pytest.mark.skipif(not NEEDS_BROWSER, reason="no Chromium here (CI requires it)")
@@ -116,6 +117,33 @@ def test_every_bar_of_the_overview_keeps_its_name(exported):
         if "overview" in name:
             names = [b for b in text_boxes(svg) if re.fullmatch(r"y\d*tick", b.kind)]
             assert len({(round(b.top), b.text) for b in names if not b.text.endswith("%")}) >= 16, name
+
+
+def test_every_text_of_every_exported_picture_is_legible_on_a_1920_screen(exported):
+    # Pictures are laid out in the pixels of a 1920-wide slide (the deck's at its pixels per inch): every line of text
+    # at least 14 px, and at least 4.5:1 against what it is drawn on (WCAG AA), measured on the rendered pixels.
+    from PIL import Image
+
+    from lib.theme import contrast
+
+    small, faint = {}, {}
+    for name, png, svg, width, _height in exported:
+        scale = Image.open(io.BytesIO(png)).size[0] / width
+        for box in (b for b in text_boxes(svg) if b.text.strip()):
+            if box.size < 14:
+                small.setdefault(name, []).append((box.text, box.size))
+            scaled = dataclasses.replace(box, left=box.left * scale, top=box.top * scale, right=box.right * scale,
+                                         bottom=box.bottom * scale)
+            behind = ground(png, scaled)
+            if box.color and contrast(box.color, behind) < 4.5:
+                faint.setdefault(name, []).append((box.text, box.color, behind, round(contrast(box.color, behind), 2)))
+    assert small == {} and faint == {}
+
+
+def test_every_exported_picture_keeps_a_white_margin_all_round(exported):
+    # The rotated unit title of the indicator charts was drawn 5 px from the left edge: the margin is 28 px.
+    for name, png, *_ in exported:
+        assert min(ink_margins(png).values()) >= 14, (name, ink_margins(png))
 
 
 def test_png_type_is_readable_from_the_back_of_a_room(exported):

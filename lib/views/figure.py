@@ -4,6 +4,7 @@ the views that are not a chart."""
 
 from __future__ import annotations
 
+import html
 import re
 
 import plotly.graph_objects as go
@@ -94,6 +95,25 @@ def header_and_source(fig: go.Figure, width: int, height: int, header: Header | 
         title=dict(text=plotly_text(header.source), side="left", font=dict(size=SOURCE_PX, color=theme.SOURCE))))
 
 
+def left_labels_px(fig: go.Figure, size: float = TYPE_PX) -> float:
+    """Return about how wide the left axes' tick labels are drawn: the widest line of a category axis's names, or the
+    widest number of a value axis (its largest value with thousands separators, at most two decimals)."""
+    widest = 0.0
+    for axis in fig.select_yaxes():
+        if axis.side == "right" or axis.overlaying:
+            continue
+        if axis.categoryarray is not None:
+            lines = [line for name in axis.categoryarray for line in str(name).split("<br>")]
+            widest = max([widest, *(text_px(html.unescape(line), size) for line in lines)])
+        else:
+            ref = axis.plotly_name.replace("axis", "")
+            values = [abs(v) for trace in fig.data if (trace.yaxis or "y") == ref and trace.y is not None
+                      for v in trace.y if isinstance(v, int | float) and v == v]
+            top = max(values, default=0.0)
+            widest = max(widest, text_px(f"{top:,.0f}" if top >= 10 else f"{top:.1f}", size) + size * 0.6)
+    return widest
+
+
 def chart_figure(fig: go.Figure, width: int, height: int, header: Header | None) -> go.Figure:
     """Return a copy of an app chart laid out for a slide: type for the back of a room, the legend under the plot,
     and (for a picture that stands alone) its title, as-of month, status and source line."""
@@ -101,9 +121,12 @@ def chart_figure(fig: go.Figure, width: int, height: int, header: Header | None)
     names = [trace.name for trace in fig.data if trace.showlegend is not False and trace.name]
     titled_x = any(axis.title.text for axis in fig.select_xaxes())
     frame = Frame(width, header, names, TYPE_PX * (3.4 if titled_x else 1.8) + 8)
+    # The left margin holds the axis's labels and the white edge besides: automargin alone fits the labels inside the
+    # figure, against its edge (5 to 12 px from it), not inside the margin.
+    left = PAD_PX + round(left_labels_px(fig) + TYPE_PX * 0.5)
     fig.update_layout(
         width=width, height=height, font=dict(family=FONT_FAMILY, size=TYPE_PX), showlegend=True,
-        margin=dict(l=PAD_PX, r=PAD_PX, t=round(frame.top + 1.6 * TYPE_PX), b=round(frame.bottom)),
+        margin=dict(l=left, r=PAD_PX, t=round(frame.top + 1.6 * TYPE_PX), b=round(frame.bottom)),
         legend=dict(orientation="h", xref="container", yref="container", x=PAD_PX / width, xanchor="left",
                     y=frame.legend_y / height, yanchor="bottom", font=dict(size=TYPE_PX)))
     fig.update_xaxes(tickfont_size=TYPE_PX, title_font_size=TYPE_PX, automargin=True)
