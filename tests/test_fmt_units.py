@@ -154,7 +154,7 @@ def test_a_requirement_of_a_count_is_rounded_up(value, unit, expected):
 
 @pytest.mark.parametrize(("text", "kept"), [
     ("累计完成434.46亿元，同比", "434.46\u2060亿\u2060元"), ("完成80.2%，", "80.2\u2060%"),
-    ("还需完成1家。", "1\u2060家"), ("高于0.6个百分点", "0.6\u2060个\u2060百\u2060分\u2060点"),
+    ("还需完成1家。", "1\u2060家"), ("高于0.6个百分点", "0.6\u2060个百分点"),
     ("2021年", "2021\u2060年"),
     ("reached 1.92 bn parcels year to date", "1.92\u00a0bn\u00a0parcels"),
     ("¥43.45 bn needed", "¥43.45\u00a0bn needed"),
