@@ -24,7 +24,7 @@ st.subheader(display.md(gap_sentence(score, lang)))
 ui.headline_metrics(score, card, lang)
 narrow = ui.is_narrow()
 st.plotly_chart(ui.cached_detail_chart(year, as_of, target_id, narrow=narrow), key="detail_chart",
-                config=ui.chart_config(narrow))
+                config=ui.chart_config(narrow), theme=None)
 ui.export_panel(ds, year, as_of, figure=ui.cached_detail_chart(year, as_of, target_id), slug=target_id,
                 title=card.title)
 
@@ -41,6 +41,9 @@ if narrow:  # an analyst's table, seven columns wide: folded away on a phone
 else:
     st.subheader(t("provenance_title", lang))
     box = st.container()
-# A static table: its notes wrap at every width (a grid's cells ended at its edge and cut them)
-box.table(display.provenance_frame(provenance(view, ui.cached_submissions_log(), lang), score.unit, lang),
-          hide_index=True, border="horizontal")
+# A static table whose notes wrap (a grid's cells ended at its edge and cut them); on a phone a month a paragraph
+sources = display.provenance_frame(provenance(view, ui.cached_submissions_log(), lang), score.unit, lang)
+if narrow:
+    box.markdown(display.table_lines(sources))
+else:
+    box.table(sources, hide_index=True, border="horizontal")

@@ -22,7 +22,7 @@ for col, score in zip(st.columns(4), headline):
 
 st.subheader(t("completion_chart", lang))
 st.plotly_chart(ui.cached_overview_chart(year, as_of, narrow=narrow), key="completion_chart",
-                config=ui.chart_config(narrow))
+                config=ui.chart_config(narrow), theme=None)
 ui.export_panel(ds, year, as_of)
 with st.expander(t("how_status_title", lang), icon=":material/info:"):
     st.markdown(t("how_status", lang, band=PACE_YELLOW_BAND_POINTS))

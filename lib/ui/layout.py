@@ -38,6 +38,9 @@ _probe = st.components.v2.component("viewport_probe", js=_PROBE_JS)
 # Static styles of every page (no user data).
 _STYLE = """
 <style>
+/* Static tables (st.table: the plan list, the provenance) fit the width and wrap, a long word too, never cut. */
+[data-testid="stTable"] table { width: 100%; }
+[data-testid="stTable"] :is(td, th) { white-space: normal; overflow-wrap: anywhere; }
 /* Metric labels and the delta's note wrap instead of ending in "…" (较序时… at 1366 px). */
 [data-testid="stMetric"] :is([data-testid="stMetricLabel"], [data-testid="stMetricDeltaDescription"],
   [data-testid="stMetricValue"]) :is(.stMarkdownEllipsis, .stMarkdownEllipsis p) { white-space: normal;
@@ -116,6 +119,8 @@ def viewport_probe() -> None:
         _probe(key=VIEWPORT_KEY, data={"narrow": narrow, "px": NARROW_PX}, on_narrow_change=_redraw, height=0)
 
 
+# Charts are drawn with the app's own template (st.plotly_chart(theme=None)): Streamlit's theme set every tick label
+# in a grey of 3.7:1 on white, below what a slide on a projector needs (4.5:1).
 def chart_config(narrow: bool) -> dict:
     """Return st.plotly_chart's config: no mode bar on a phone (it covered the legend), a 2× PNG button elsewhere."""
     if narrow:

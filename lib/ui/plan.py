@@ -9,7 +9,7 @@ import streamlit as st
 from lib import config, plan, plans, store, units
 from lib.catalog import TARGET_COLUMNS
 from lib.dataset import Dataset
-from lib.display import format_timestamp, md
+from lib.display import format_timestamp, md, table_lines
 from lib.i18n import department_label, departments_label, original, t
 from lib.kinds import KINDS
 from lib.plan.draft import (
@@ -28,6 +28,7 @@ from lib.plan.header import english_names, load_places
 from lib.plan.model import KEY_WORK, LIVELIHOOD, WORK_ITEM
 from lib.problems import InputError
 from lib.ui.caches import cached_dataset
+from lib.ui.layout import is_narrow
 from lib.ui.state import lang
 
 # The editor's own columns, never published: the tick that flips taken, last year's target, the row's problems, the
@@ -70,15 +71,18 @@ def plan_records(ds: Dataset) -> None:
         st.caption(t("plan_no_records", language))
         return
     rows = [plans.plan_for(ds.catalog, int(year)) for year in records["year"]]
-    # A static table: its cells wrap at every width (a grid's cells ended at its edge, the title cut off)
-    st.table(pd.DataFrame({
+    table = pd.DataFrame({
         t("col_plan_year", language): [str(p.year) for p in rows],
         t("col_doc_number", language): [original(p.doc_number, language) for p in rows],
         t("col_plan_title", language): [p.title(language) for p in rows],
         t("col_issuer", language): [p.issuer(language) for p in rows],
         t("col_issued", language): [p.issued.isoformat() if p.issued else "" for p in rows],
         t("col_document", language): [p.document for p in rows],
-    }), hide_index=True, border="horizontal")
+    })
+    if is_narrow():  # six columns do not fit a phone: a plan a paragraph
+        st.markdown(table_lines(table))
+    else:  # a static table: its cells wrap (a grid's cells ended at its edge, the plan's title cut off)
+        st.table(table, hide_index=True, border="horizontal")
 
 
 def plan_structure(parse: plan.PlanParse) -> None:

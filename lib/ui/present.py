@@ -117,7 +117,7 @@ def slide_chart(fig: go.Figure, type_px: int = CHART_TYPE_PX, phone: go.Figure |
     `phone` (the chart laid out for a phone) at its own height instead."""
     if is_narrow() and phone is not None:
         with st.container(key="slide_chart"):
-            st.plotly_chart(phone, key="slide_chart_figure", config={"displayModeBar": False})
+            st.plotly_chart(phone, key="slide_chart_figure", config={"displayModeBar": False}, theme=None)
         return
     fig = go.Figure(fig)
     fig.update_layout(height=None, autosize=True, font=dict(size=type_px),
@@ -132,7 +132,7 @@ def slide_chart(fig: go.Figure, type_px: int = CHART_TYPE_PX, phone: go.Figure |
     fig.update_annotations(font_size=type_px)
     fig.update_traces(textfont_size=type_px, selector=dict(mode="text"))
     with st.container(key="slide_chart"):
-        st.plotly_chart(fig, height="stretch", key="slide_chart_figure", config={"displayModeBar": False})
+        st.plotly_chart(fig, height="stretch", key="slide_chart_figure", config={"displayModeBar": False}, theme=None)
 
 
 def slide_footer(m: Meeting, view: View, index: int) -> None:
