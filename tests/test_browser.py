@@ -136,7 +136,7 @@ def test_english_toggle(browser, server):
     page.locator('[data-testid="stSidebar"]').get_by_text("English", exact=True).click()
     page.get_by_role("heading", name="Target completion overview").wait_for(timeout=30_000)
     wait_for_app(page)
-    assert page.get_by_text("1.92 bn", exact=True).first.is_visible()
+    assert page.get_by_text("1.92 bn parcels", exact=True).first.is_visible()  # a count keeps its unit (#28)
     assert page.locator('[data-testid="stSidebar"] [data-testid="stSlider"]').get_by_text("Oct 2021").first.is_visible()
     assert page.get_by_text("Express parcel volume").first.is_visible()
     shot(page, "overview_en.png")
@@ -302,8 +302,8 @@ def test_twenty_concurrent_sessions(browser, server):
 
 # Measures a drawn page from the DOM and the charts' SVG: horizontal overflow; text an element hides part of
 # (ellipsis or clipped); lines of text drawn over each other (their glyph boxes, HTML and chart text alike); chart
-# lines (ticks, the 100% line) drawn across chart text; and text outside the window. Tables (a canvas), the sidebar,
-# hover labels and rows of tabs (they scroll sideways) are left out.
+# lines (ticks, the 100% line) drawn across chart text; and text outside the window (a tab hidden past the window's
+# edge too: tabs wrap on a phone). Tables drawn on a canvas, the sidebar and hover labels are left out.
 MEASURE = """
 () => {
   const main = document.querySelector('[data-testid="stMain"]');
@@ -332,14 +332,13 @@ MEASURE = """
     if (!host.checkVisibility({visibilityProperty: true, opacityProperty: true})) continue;
     const range = document.createRange();
     range.selectNodeContents(node);
-    const scrolls = host.closest('[role="tablist"]');  // a row of tabs scrolls sideways by design
     for (const box of range.getClientRects()) {
       if (!visible(box)) continue;
       // the glyphs, not the font's whole line box (CJK fonts' ascent and descent reach well past the ink)
       const r = {left: box.left, right: box.right, top: box.top + 0.2 * box.height,
                  bottom: box.bottom - 0.2 * box.height};
       boxes.push({r, host, text: node.textContent.trim().slice(0, 30)});
-      if (!scrolls && (box.right > vw + 1 || box.left < -1)) out.offscreen.push(node.textContent.trim().slice(0, 30));
+      if (box.right > vw + 1 || box.left < -1) out.offscreen.push(node.textContent.trim().slice(0, 30));
     }
   }
   // 3. overlaps: two lines of text from different elements drawn over each other
@@ -383,7 +382,7 @@ WINDOWS = {
 }
 PAGES = {"overview": 1, "indicator?id=express_volume": 1, "departments": 0, "tracker": 0,  # page: charts on it
          "present?view=scorecard": 0, "present?view=postal_business_volume": 1, "present?view=green": 1,
-         "present?view=workplan_1": 0}
+         "present?view=workplan_1": 0, "plan": 0, "upload": 0}
 
 
 def wait_until_drawn(page, charts: int = 0) -> None:
@@ -427,6 +426,74 @@ def test_every_page_reads_at_every_width(browser, server, window, lang):
             assert box and box["y"] + box["height"] <= WINDOWS[window]["viewport"]["height"], "answer below the fold"
     context.close()
     assert problems == {} and errors == []
+
+
+# The words an uploader shows where Streamlit draws its own English: the button, the limit, the drop prompt.
+UPLOADER_WORDS = """
+() => {
+  const zone = document.querySelector('[data-testid="stFileUploaderDropzone"]');
+  const words = (e) => ({hidden: getComputedStyle(e).fontSize, shown: getComputedStyle(e, '::after').content});
+  return {button: words(zone.querySelector('button [data-testid="stMarkdownContainer"] p')),
+          limit: words(zone.querySelector('[data-testid="stFileUploaderDropzoneInstructions"] span'))};
+}
+"""
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_one_language_per_screen(browser, server, lang):
+    """Streamlit's own uploader words and the browser tab's title follow the page's language, from a link's first
+    run; a phone shows every tab of the tracker without a scroll arrow."""
+    page = browser.new_page(viewport={"width": 1366, "height": 768})
+    page.goto(f"{server}/upload{'?lang=en' if lang == 'en' else ''}")
+    page.wait_for_selector('[data-testid="stFileUploaderDropzone"]', timeout=60_000)
+    page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=60_000)
+    words = page.evaluate(UPLOADER_WORDS)
+    assert words["button"] == {"hidden": "0px", "shown": '"选择文件"' if lang == "zh" else '"Choose a file"'}
+    assert words["limit"] == {"hidden": "0px",
+                              "shown": '"单个文件不超过 20 MB"' if lang == "zh" else '"Up to 20 MB per file"'}
+    assert page.title() == ("苏州市邮政快递业2021年目标任务跟踪" if lang == "zh" else
+                            "Suzhou Postal & Express 2021 Target Tracker")
+    page.screenshot(path=str(ARTIFACTS / f"upload_{lang}.png"))
+    page.close()
+    phone = browser.new_context(**WINDOWS["phone"]).new_page()
+    phone.goto(f"{server}/tracker{'?lang=en' if lang == 'en' else ''}")
+    wait_until_drawn(phone)
+    tabs = phone.locator('[data-testid="stTab"]')
+    assert tabs.count() == 4
+    for i in range(4):  # each tab wholly inside the window (they wrap onto a second line)
+        box = tabs.nth(i).bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= 390, (i, box)
+    phone.screenshot(path=str(ARTIFACTS / f"tracker_tabs_phone_{lang}.png"))
+    phone.context.close()
+
+
+# Every line of a chart's text on a slide: its size and fill, and what it is drawn on.
+CHART_TEXT = """
+() => [...document.querySelectorAll('.st-key-slide_chart .main-svg text')].filter(t => t.textContent.trim()
+  && t.getBoundingClientRect().width > 0).map(t => ({text: t.textContent.trim().slice(0, 20),
+  size: parseFloat(getComputedStyle(t).fontSize), fill: getComputedStyle(t).fill}))
+"""
+
+
+def test_slide_charts_are_legible_on_a_meeting_screen(browser, server):
+    """At 1920 × 1080 every chart text of every chart slide is at least 14 px and 4.5:1 against the white slide."""
+    from lib.theme import contrast
+
+    page = browser.new_page(viewport={"width": 1920, "height": 1080})
+    faults = []
+    for view in sorted(CHART_SLIDES):
+        page.goto(f"{server}/present?view={view}")
+        page.wait_for_selector(".st-key-slide_chart .main-svg", timeout=60_000)
+        page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=60_000)
+        page.wait_for_timeout(500)
+        texts = page.evaluate(CHART_TEXT)
+        assert texts, view
+        for t in texts:
+            r, g, b = (int(v) for v in re.findall(r"\d+", t["fill"])[:3])
+            if t["size"] < 14 or contrast(f"#{r:02X}{g:02X}{b:02X}") < 4.5:
+                faults.append((view, t))
+    page.close()
+    assert faults == []
 
 
 def test_addresses_open_their_page_and_selection(browser, server):
