@@ -1,6 +1,6 @@
 # make run   - create .venv, install, start the app on the bundled sample data
-# make test  - install test requirements (and Debian chromium, CJK fonts, nginx, openssl, systemd-analyze when
-#              root), run the suite
+# make test  - install test requirements (and Debian chromium, CJK fonts, nginx, openssl, systemd-analyze,
+#              LibreOffice and poppler when root), run the suite
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -24,7 +24,9 @@ run: $(VENV)/.runtime
 # Browser and server tests use Debian's packages only: chromium and fonts-noto-cjk render the pages and exports (never
 # a downloaded browser); nginx and openssl put the app behind HTTPS (tests/test_server.py); systemd brings
 # systemd-analyze, which checks the units in deploy/systemd/. nginx is installed, never started as the system's
-# service (a policy-rc.d says no while it installs), so `make test` opens no port.
+# service (a policy-rc.d says no while it installs), so `make test` opens no port. LibreOffice (Writer and Impress,
+# without their GUI) and poppler render the exported .docx and .pptx to PDF and their pages to text and pictures
+# (tests/test_documents.py); about 91 MB to download, 14-20 s to unpack here.
 system-deps:
 	@missing=""; \
 	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
@@ -32,8 +34,11 @@ system-deps:
 	[ -x /usr/sbin/nginx ] || missing="$$missing nginx"; \
 	[ -x /usr/bin/openssl ] || missing="$$missing openssl"; \
 	[ -x /usr/bin/systemd-analyze ] || missing="$$missing systemd"; \
+	dpkg -s libreoffice-writer-nogui >/dev/null 2>&1 || missing="$$missing libreoffice-writer-nogui"; \
+	dpkg -s libreoffice-impress-nogui >/dev/null 2>&1 || missing="$$missing libreoffice-impress-nogui"; \
+	[ -x /usr/bin/pdftotext ] && [ -x /usr/bin/pdftoppm ] || missing="$$missing poppler-utils"; \
 	if [ -z "$$missing" ]; then \
-		echo "chromium, Noto CJK fonts, nginx, openssl and systemd-analyze are installed"; \
+		echo "chromium, Noto CJK fonts, nginx, openssl, systemd-analyze, LibreOffice and poppler are installed"; \
 	elif [ "$$(id -u)" = "0" ]; then \
 		echo "installing from Debian:$$missing"; \
 		blocker=""; \
