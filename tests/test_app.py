@@ -294,11 +294,11 @@ def test_upload_page_checks_a_file_once_against_the_loaded_data(monkeypatch, sam
     import lib.ui.caches
 
     opened, parsed = [], []
-    for module in (lib.store, lib.ui.caches):
+    for module in (lib.store.submissions, lib.ui.caches):
         original_open = module.open_dataset
         monkeypatch.setattr(module, "open_dataset", lambda *a, _o=original_open, **k: opened.append(1) or _o(*a, **k))
-    original_parse = lib.store.parse
-    monkeypatch.setattr(lib.store, "parse", lambda *a, **k: parsed.append(a[0]) or original_parse(*a, **k))
+    original_parse = lib.store.submissions.parse
+    monkeypatch.setattr(lib.store.submissions, "parse", lambda *a, **k: parsed.append(a[0]) or original_parse(*a, **k))
     at = upload_page(monkeypatch, sample_dir)
     assert len(opened) == 1  # the app's dataset, opened once
     at.file_uploader(key="upload_0").set_value(("n.csv", (HEADER + "2021-11,green_outlets,28,,,,\n").encode(),

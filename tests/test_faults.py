@@ -42,7 +42,7 @@ def full_disk_at(monkeypatch, write: int) -> list:
             return real(path, *args)
         return write_or_fail
 
-    monkeypatch.setattr(store, "atomic_write", failing(store.atomic_write))
+    monkeypatch.setattr(store.writes, "atomic_write", failing(store.writes.atomic_write))
     monkeypatch.setattr(Path, "touch", failing(Path.touch))  # the marker of a write under way
     return calls
 
@@ -98,7 +98,7 @@ def test_a_failed_rename_after_the_log_puts_the_log_back(sample_dir, monkeypatch
 
 def test_when_the_log_cannot_be_put_back_either_the_next_read_finishes_the_store(sample_dir, monkeypatch):
     store.import_file(sample_dir, "a.csv", GOOD, "zhang")
-    real_replace, real_write = os.replace, store.atomic_write
+    real_replace, real_write = os.replace, store.writes.atomic_write
 
     def no_rename(source, target):
         if Path(target).name == "sub-000002.csv":
@@ -111,7 +111,7 @@ def test_when_the_log_cannot_be_put_back_either_the_next_read_finishes_the_store
         real_write(path, data)
 
     monkeypatch.setattr(os, "replace", no_rename)
-    monkeypatch.setattr(store, "atomic_write", log_once)
+    monkeypatch.setattr(store.writes, "atomic_write", log_once)
     with pytest.raises(store.StoreError) as caught:
         store.import_file(sample_dir, "b.csv", (HEADER + "2021-11,green_outlets,30,,,,\n").encode(), "li")
     assert caught.value.code == "store_unfinished"
@@ -130,7 +130,7 @@ def test_read_only_data_dir_gives_a_clear_error(sample_dir, monkeypatch):
     def read_only(path, data):
         raise PermissionError(errno.EROFS, "Read-only file system", str(path))
 
-    monkeypatch.setattr(store, "atomic_write", read_only)
+    monkeypatch.setattr(store.writes, "atomic_write", read_only)
     path = sample_dir.parent / "in.csv"
     path.write_text(HEADER + "2021-11,green_outlets,28,,,,\n", encoding="utf-8")
     result = run_cli("import", path, "--data-dir", sample_dir)
@@ -201,7 +201,7 @@ def test_a_store_killed_after_its_log_is_finished_by_the_next_writer(sample_dir)
 
 
 # Imports the store once, then per copy of the data forks a child that runs the operation and SIGKILLs itself at
-# its N-th step (store._reached marks each); prints how each child ended. Forking saves an import per step.
+# its N-th step (store.writes.reached marks each); prints how each child ended. Forking saves an import per step.
 KILL_AT_EACH_STEP = """
 import json, os, signal, sys
 from lib import store
@@ -216,7 +216,7 @@ for step, data_dir in enumerate(copies, start=1):
             reached += 1
             if reached == step:
                 os.kill(os.getpid(), signal.SIGKILL)
-        store._reached = stop_at
+        store.writes.reached = stop_at
         try:
             if operation == "revert":
                 store.revert(data_dir, "000001", "li")
@@ -266,7 +266,7 @@ def test_kill_9_at_every_step_is_finished_or_undone_and_readers_never_see_half(s
     trial = tmp_path / "trial"
     shutil.copytree(sample_dir, trial)
     steps = []
-    monkeypatch.setattr(store, "_reached", steps.append)
+    monkeypatch.setattr(store.writes, "reached", steps.append)
     run_operation(trial, operation, source)
     monkeypatch.undo()
     commit = steps.index("logged") + 1 if "logged" in steps else len(steps) + 1

@@ -336,8 +336,8 @@ def test_a_far_value_reads_as_a_plain_ratio(mini_dir):
 def test_a_file_is_checked_before_the_write_lock_is_taken(sample_dir, monkeypatch):
     """A slow file must not hold other analysts' writes up: the check runs while another writer holds the lock."""
     checked = threading.Event()
-    original = store.parse
-    monkeypatch.setattr(store, "parse", lambda *a, **k: checked.set() or original(*a, **k))
+    original = store.submissions.parse
+    monkeypatch.setattr(store.submissions, "parse", lambda *a, **k: checked.set() or original(*a, **k))
     done = []
     with store.locked(sample_dir):
         worker = threading.Thread(target=lambda: done.append(store.import_file(

@@ -18,13 +18,13 @@ import pandas as pd
 import pytest
 
 from lib import plan, store, units
-from lib.catalog import TARGET_COLUMNS, load_catalog, load_regions
+from lib.catalog import TARGET_COLUMNS, headline_ids, load_catalog, load_regions
 from lib.dataset import open_dataset
 from lib.engine import scorecard
 from lib.plan.header import read_header
-from lib.plans import footer_source, headline_ids, headline_scores, load_plans, plan_for
+from lib.plans import headline_scores, load_plans, plan_for
 from lib.problems import InputError
-from lib.sources import source_line
+from lib.sources import footer_source, source_line
 from tests.conftest import MINI_TARGETS, REPO, run_cli, write_csv
 from tests.test_new_year import PLAN_2022
 from tests.test_plan_documents import plain_docx
@@ -287,7 +287,7 @@ for step, data_dir in enumerate(copies, start=1):
             reached += 1
             if reached == step:
                 os.kill(os.getpid(), signal.SIGKILL)
-        store._reached = stop_at
+        store.writes.reached = stop_at
         try:
             if operation == "revert":
                 store.revert_publication(data_dir, "000001", "li")
@@ -316,7 +316,7 @@ def test_kill_9_at_every_step_is_finished_or_undone(drafted, tmp_path, monkeypat
     trial = tmp_path / "trial"
     shutil.copytree(data_dir, trial)
     steps = []
-    monkeypatch.setattr(store, "_reached", steps.append)
+    monkeypatch.setattr(store.writes, "reached", steps.append)
     if operation == "revert":
         store.revert_publication(trial, "000001", "li")
     else:

@@ -169,7 +169,7 @@ def test_validating_against_an_open_dataset_opens_nothing_and_finds_the_same(mon
     ds = open_dataset(sample_dir)
     data = (HEADER + "2021-10,green_outlets,30,,,,\n2021-13,green_outlets,1,,,,\n").encode()
     from_dir = store.validate(sample_dir, "n.csv", data, today=TODAY)
-    monkeypatch.setattr(store, "open_dataset", lambda *a, **k: pytest.fail("opened the data again"))
+    monkeypatch.setattr(store.submissions, "open_dataset", lambda *a, **k: pytest.fail("opened the data again"))
     given = store.validate(sample_dir, "n.csv", data, today=TODAY, dataset=ds)
     assert [(p.row, p.code, p.severity) for p in given.problems] == \
         [(p.row, p.code, p.severity) for p in from_dir.problems]
