@@ -12,7 +12,7 @@ import pandas as pd
 
 from lib import config, units
 from lib.kinds import KINDS, UNKNOWN_KIND
-from lib.plans import city_names, empty_plans, load_plans
+from lib.plans import HEADLINE_CATEGORY, city_names, empty_plans, load_plans
 from lib.problems import InputError, Problem
 from lib.safety import clean_control, restore_frame
 
@@ -125,6 +125,16 @@ def load_catalog(data_dir: Path) -> Catalog:
     targets, indicators = load_targets(Path(data_dir) / "targets.csv", regions)
     return Catalog(targets=targets, indicators=indicators, regions=regions, plans=load_plans(data_dir),
                    aliases=load_aliases(Path(data_dir) / "aliases.csv"))
+
+
+def headline_ids(catalog: Catalog, year: int) -> list[str]:
+    """Return the ids of a year's headline targets in their headline order (targets.csv's headline column; a file
+    without it: the targets of the headline category, in file order)."""
+    targets = catalog.targets_for(year)
+    ordered = targets[targets["headline"].notna()].sort_values("headline", kind="stable")
+    if not ordered.empty:
+        return ordered["id"].tolist()
+    return targets.loc[targets["category"] == HEADLINE_CATEGORY, "id"].tolist()
 
 
 def load_aliases(path: Path) -> pd.DataFrame:

@@ -16,7 +16,8 @@ import sys
 from pathlib import Path
 
 from lib import audit, config, formats, store
-from lib.cli_admin import add_admin_commands, open_data_folder
+from lib.cli_admin import add_admin_commands
+from lib.cli_args import EXIT_DATA, EXIT_FORMAT, EXIT_OK, EXIT_USAGE, UsageError, data_dir_of, read_input
 from lib.cli_output import say
 from lib.cli_plan import add_plan_command
 from lib.dataset import open_dataset
@@ -25,12 +26,6 @@ from lib.engine import Score, default_period, scorecard
 from lib.fmt import display_width, format_pct, format_period, format_target, format_value
 from lib.i18n import status_label, t
 from lib.problems import ExportError, InputError, PlanError, Problem
-
-EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_FORMAT = 0, 1, 2, 3
-
-
-class UsageError(Exception):
-    """A command-line argument is wrong."""
 
 
 def parse_as_of(text: str, lang: str) -> tuple[int, int]:
@@ -84,7 +79,7 @@ def resolve_period(ds, year: int | None, as_of: str | None, lang: str) -> tuple[
 def open_or_report(args: argparse.Namespace):
     """Return the dataset of --data-dir, or None after printing why targets.csv is unusable."""
     try:
-        return open_dataset(_data_dir(args))
+        return open_dataset(data_dir_of(args))
     except InputError as exc:
         print_problems(t("targets_error", args.lang), exc.problems, args.lang)
         return None
@@ -135,26 +130,19 @@ def print_report(parsed, lang: str, as_json: bool) -> None:
         say("  " + t("problems_unlisted", lang, count=parsed.unlisted, limit=config.MAX_LISTED_PROBLEMS))
 
 
-def _read_input(path_text: str, lang: str) -> tuple[str, bytes]:
-    path = Path(path_text)
-    if not path.is_file():
-        raise UsageError(t("cli_no_file", lang, path=path))
-    return path.name, path.read_bytes()
-
-
 def cmd_validate(args: argparse.Namespace) -> int:
     """Print the report of a file as it would be imported; exit 0 when it would be accepted."""
-    name, data = _read_input(args.file, args.lang)
-    parsed = store.validate(_data_dir(args), name, data, sheet=args.sheet)
+    name, data = read_input(args.file, args.lang)
+    parsed = store.validate(data_dir_of(args), name, data, sheet=args.sheet)
     print_report(parsed, args.lang, args.format == "json")
     return EXIT_OK if parsed.accepted else EXIT_DATA
 
 
 def cmd_import(args: argparse.Namespace) -> int:
     """Validate a file, then store it all or nothing; exit 0 when stored."""
-    name, data = _read_input(args.file, args.lang)
+    name, data = read_input(args.file, args.lang)
     try:
-        outcome = store.import_file(_data_dir(args), name, data, user=args.user, sheet=args.sheet)
+        outcome = store.import_file(data_dir_of(args), name, data, user=args.user, sheet=args.sheet)
     except store.StoreError as exc:
         say(t("import_failed", args.lang, detail=exc.message(args.lang)), file=sys.stderr)
         return EXIT_DATA
@@ -194,7 +182,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     if year != args.year:
         raise UsageError(t("cli_bad_as_of", args.lang, value=args.as_of) + f" (--year {args.year})")
     try:
-        written = write_export(_data_dir(args), year, month, args.format, Path(args.out), args.lang)
+        written = write_export(data_dir_of(args), year, month, args.format, Path(args.out), args.lang)
     except InputError as exc:
         print_problems(t("targets_error", args.lang), exc.problems, args.lang)
         return EXIT_DATA
@@ -293,14 +281,6 @@ def cmd_parse_plan(args: argparse.Namespace) -> int:
         say(t("plan_no_targets", args.lang, path=result.targets))
     say("→ " + ", ".join(str(p) for p in result.written))
     return EXIT_OK
-
-
-def _data_dir(args: argparse.Namespace) -> Path:
-    data_dir = Path(args.data_dir)
-    if not (data_dir / "targets.csv").is_file():
-        raise UsageError(t("cli_no_data_dir", args.lang, path=data_dir))
-    open_data_folder(data_dir, args.lang)
-    return data_dir
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -11,23 +11,9 @@ import sys
 from pathlib import Path
 
 from lib import backup, config, formats, store, upgrade
+from lib.cli_args import EXIT_DATA, EXIT_OK, EXIT_USAGE, open_data_folder
 from lib.cli_output import say
 from lib.i18n import t
-
-EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
-
-
-def open_data_folder(data_dir: Path, lang: str) -> None:
-    """Bring an older data folder to today's format (after a backup), telling so on stderr; one that cannot be
-    written is read as it is, with a note. FormatTooNew (a newer version's folder) goes up to main: exit 3."""
-    try:
-        done = upgrade.upgrade(data_dir)
-    except (store.StoreError, backup.BackupError) as exc:
-        say(t("format_upgrade_failed", lang, path=data_dir, detail=exc.message(lang)), file=sys.stderr)
-        return
-    if done:
-        say(t("format_upgraded", lang, path=data_dir, old=done.old, new=done.new, backup=done.backup),
-              file=sys.stderr)
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
