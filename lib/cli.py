@@ -15,9 +15,9 @@ import os
 import sys
 from pathlib import Path
 
-from lib import audit, config, formats, store
+from lib import access, audit, config, formats, store
 from lib.cli_admin import add_admin_commands
-from lib.cli_args import EXIT_DATA, EXIT_FORMAT, EXIT_OK, EXIT_USAGE, UsageError, data_dir_of, read_input
+from lib.cli_args import EXIT_DATA, EXIT_FORMAT, EXIT_OK, EXIT_USAGE, UsageError, data_dir_of, operator, read_input
 from lib.cli_output import say
 from lib.cli_plan import add_plan_command
 from lib.dataset import open_dataset
@@ -142,7 +142,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     """Validate a file, then store it all or nothing; exit 0 when stored."""
     name, data = read_input(args.file, args.lang)
     try:
-        outcome = store.import_file(data_dir_of(args), name, data, user=args.user, sheet=args.sheet)
+        outcome = store.import_file(data_dir_of(args), name, data, operator(args), sheet=args.sheet)
     except store.StoreError as exc:
         say(t("import_failed", args.lang, detail=exc.message(args.lang)), file=sys.stderr)
         return EXIT_DATA
@@ -239,14 +239,18 @@ def cmd_digest(args: argparse.Namespace) -> int:
     link = args.link or os.environ.get(digest.ENV_LINK) or str(secrets.get("link") or "")
     try:
         result = digest.run_digest(ds, year, month, Path(args.out), lang, webhook=webhook, link=link,
-                                   force=args.force, charts=not args.no_charts)
+                                   force=args.force, charts=not args.no_charts, by=operator(args))
     except digest.WebhookError as exc:
         say(t("digest_failed", lang, detail=exc), file=sys.stderr)
+        return EXIT_DATA
+    except access.NotAllowed as exc:
+        say(f"error: {exc.message(lang)}", file=sys.stderr)
         return EXIT_DATA
     except (digest.DigestError, OSError) as exc:
         say(f"error: {exc}", file=sys.stderr)
         return EXIT_DATA
-    audit.record(ds.data_dir, "digest", period=f"{year}-{month:02d}", folder=str(result.folder), posted=result.posted)
+    audit.record(ds.data_dir, "digest", operator(args), period=f"{year}-{month:02d}", folder=str(result.folder),
+                 posted=result.posted)
     say(t("digest_written", lang, folder=result.folder))
     for path in result.files:
         say(f"  {path}")
@@ -303,7 +307,8 @@ def build_parser() -> argparse.ArgumentParser:
         cmd.add_argument("--format", choices=["text", "json"], default="text")
         cmd.add_argument("--lang", choices=["zh", "en"], default="zh")
         if name == "import":
-            cmd.add_argument("--user", default=os.environ.get("USER") or "cli", help="who submits (for the log)")
+            cmd.add_argument("--user", default=os.environ.get("USER") or "cli",
+                             help="who submits: a name for the log and the audit trail, not checked")
         cmd.set_defaults(func=func)
     parse_plan = sub.add_parser("parse-plan", help="read a work plan into tasks.csv and target candidates")
     parse_plan.add_argument("file", help="the plan document: .docx, PDF with a text layer, or text (UTF-8 or GBK)")
@@ -357,8 +362,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     args = build_parser().parse_args(argv)
     try:
-        with audit.origin("cli"):
-            return args.func(args)
+        return args.func(args)
     except UsageError as exc:
         say(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE

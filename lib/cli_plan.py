@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 from lib import config, plan, store
-from lib.cli_args import EXIT_DATA, EXIT_OK, UsageError, data_dir_of, read_input
+from lib.cli_args import EXIT_DATA, EXIT_OK, UsageError, data_dir_of, operator, read_input
 from lib.cli_output import say
 from lib.i18n import t
 from lib.problems import InputError, PlanDocumentError
@@ -77,7 +77,7 @@ def cmd_plan_publish(args: argparse.Namespace) -> int:
         return EXIT_DATA
     overrides = {field: getattr(args, field) for field in RECORD_OPTIONS if getattr(args, field)}
     try:
-        published = plan.publish_draft(data_dir, name, data, args.user, document=document, overrides=overrides)
+        published = plan.publish_draft(data_dir, name, data, operator(args), document=document, overrides=overrides)
     except plan.DraftRefused as exc:
         _print_problems(t("plan_refused", lang, file=name, count=len(exc.problems)), exc.problems, lang)
         return EXIT_DATA
@@ -105,7 +105,7 @@ def cmd_plan_publish(args: argparse.Namespace) -> int:
 def cmd_plan_revert(args: argparse.Namespace) -> int:
     """Put back what a publication replaced; return the exit code."""
     try:
-        store.revert_publication(data_dir_of(args), args.id, user=args.user)
+        store.revert_publication(data_dir_of(args), args.id, operator(args))
     except store.StoreError as exc:
         say(t("revert_failed", args.lang, detail=exc.message(args.lang)), file=sys.stderr)
         return EXIT_DATA
@@ -156,13 +156,15 @@ def add_plan_command(sub) -> None:
     for field, option in RECORD_OPTIONS.items():
         publish.add_argument(option, dest=field, type=_date if field == "issued" else str,
                              help=f"the plan's {field.replace('_', ' ')} (default: read from the document)")
-    publish.add_argument("--user", default=os.environ.get("USER") or "cli", help="who publishes (for the log)")
+    publish.add_argument("--user", default=os.environ.get("USER") or "cli",
+                         help="who publishes: a name for the log, not checked")
     common(publish)
     publish.set_defaults(func=cmd_plan_publish)
 
     revert = plan_sub.add_parser("revert", help="put back the files a publication replaced")
     revert.add_argument("id", help="the publication's id (plan log lists them)")
-    revert.add_argument("--user", default=os.environ.get("USER") or "cli", help="who reverts (for the log)")
+    revert.add_argument("--user", default=os.environ.get("USER") or "cli",
+                        help="who reverts: a name for the log, not checked")
     common(revert)
     revert.set_defaults(func=cmd_plan_revert)
 

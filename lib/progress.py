@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from lib import config, intake, store
+from lib.access import Action, Principal, require
 from lib.dataset import progress_files, progress_source
 from lib.intake import Parsed, clean, parse_period, read_grid
 from lib.problems import Problem
@@ -159,19 +160,21 @@ def canonical_csv(rows: pd.DataFrame) -> bytes:
     return neutralise_frame(out).to_csv(index=False).encode("utf-8")
 
 
-def import_progress(data_dir: Path, name: str, data: bytes, tasks: pd.DataFrame, user: str,
+def import_progress(data_dir: Path, name: str, data: bytes, tasks: pd.DataFrame, by: Principal,
                     sheet: str | None = None, today: dt.date | None = None,
                     now: dt.datetime | None = None) -> store.Outcome:
-    """Validate a progress file and store it all or nothing, with the same log, lock and rollback as actuals."""
+    """Validate a progress file and store it all or nothing, with the same log, lock and rollback as actuals; raise
+    store.NotPermitted, before anything is read, when the principal may not store (lib/access.py)."""
+    require(by, Action.STORE, store.NotPermitted)
     data_dir = Path(data_dir)
     original = store.safe_name(name)
     now = now or dt.datetime.now().replace(microsecond=0)
     with store.locked(data_dir):
         parsed = parse_progress(original, data, tasks, today, sheet)
         if not parsed.accepted:
-            return store.Outcome(parsed, rejected_file=store.keep_rejected(data_dir, original, data, parsed, user, now))
+            return store.Outcome(parsed, rejected_file=store.keep_rejected(data_dir, original, data, parsed, by, now))
         return store.store_accepted(data_dir, store.PROGRESS, original, data, canonical_csv(parsed.rows), parsed,
-                                    user, now)
+                                    by, now)
 
 
 def editor_csv(frame: pd.DataFrame, year: int, month: int) -> bytes:

@@ -15,6 +15,7 @@ import pytest
 # A missing interface text raises instead of showing its key (lib/i18n.py t()), here and in every subprocess.
 os.environ["KPI_STRICT_I18N"] = "1"
 
+from lib.access import Principal
 from lib.catalog import TARGET_COLUMNS
 
 REPO = Path(__file__).resolve().parent.parent
@@ -67,6 +68,14 @@ def write_csv(path: Path, rows: list[dict], columns: list[str], encoding: str = 
 
 
 ACTUAL_COLUMNS = ["period", "indicator", "value", "region", "unit", "basis", "note"]
+# Who a test acts as: the store, the plan publisher, backups and the audit trail take a principal (lib/access.py).
+ANALYST_ADDRESS = "10.0.0.7"
+OPERATOR = Principal.command_line("operator")
+
+
+def analyst(name: str, where: str = ANALYST_ADDRESS) -> Principal:
+    """Return an analyst as the sign-in makes one: the name checked, at a client's address."""
+    return Principal.analyst(name, where)
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from lib.dataset import open_dataset
 from lib.engine import scorecard
-from tests.conftest import REPO
+from tests.conftest import REPO, analyst
 
 APP = str(REPO / "app.py")
 
@@ -327,8 +327,8 @@ def test_provenance_rereads_the_submissions_log_only_when_it_changes(monkeypatch
     at.run()
     assert not at.exception
     assert len(reads) == 1  # read on the first run only
-    lib.store.import_file(sample_dir, "n.csv", (HEADER + "2021-11,green_outlets,28,,,,\n").encode(), user="zhang",
-                          now=dt.datetime(2021, 12, 1, 9, 30))
+    lib.store.import_file(sample_dir, "n.csv", (HEADER + "2021-11,green_outlets,28,,,,\n").encode(),
+                          by=analyst("zhang"), now=dt.datetime(2021, 12, 1, 9, 30))
     reads.clear()
     at.run()
     assert not at.exception

@@ -19,7 +19,7 @@ import pytest
 
 from lib import cli, digest, export, webhook
 from lib.dataset import open_dataset
-from tests.conftest import REPO, SAMPLE
+from tests.conftest import OPERATOR, REPO, SAMPLE
 
 KEY = "5f0c2d1e-7a9b-4c3d-8e2f-SECRETKEY0042"
 LINK = "http://dashboard.example/overview"
@@ -161,20 +161,21 @@ def test_without_an_earlier_digest_the_previous_month_is_the_comparison(ds, tmp_
 
 def test_wecom_payload_is_markdown_and_posts_once_per_month(ds, tmp_path, robot):
     hook = digest.Webhook(url=robot.url(), channel="wecom")
-    first = digest.run_digest(ds, 2021, 10, tmp_path, "zh", webhook=hook, link=LINK, charts=False)
+    first = digest.run_digest(ds, 2021, 10, tmp_path, "zh", webhook=hook, link=LINK, charts=False, by=OPERATOR)
     assert first.posted and len(robot.requests) == 1
     sent = robot.requests[0]
     assert sent["path"] == f"/cgi-bin/webhook/send?key={KEY}" and sent["type"] == "application/json; charset=utf-8"
     assert sent["json"] == {"msgtype": "markdown", "markdown": {"content": first.summary}}
-    second = digest.run_digest(ds, 2021, 10, tmp_path, "zh", webhook=hook, link=LINK, charts=False)
+    second = digest.run_digest(ds, 2021, 10, tmp_path, "zh", webhook=hook, link=LINK, charts=False, by=OPERATOR)
     assert not second.posted and "已于" in second.skipped and len(robot.requests) == 1
-    forced = digest.run_digest(ds, 2021, 10, tmp_path, "zh", webhook=hook, link=LINK, charts=False, force=True)
+    forced = digest.run_digest(ds, 2021, 10, tmp_path, "zh", webhook=hook, link=LINK, charts=False, force=True,
+                               by=OPERATOR)
     assert forced.posted and len(robot.requests) == 2
 
 
 def test_dingtalk_payload_has_a_title_and_a_signature(ds, tmp_path, robot):
     hook = digest.Webhook(url=robot.url("/robot/send"), channel="dingtalk", secret="SEC-dingtalk-signing")
-    digest.run_digest(ds, 2021, 10, tmp_path, "zh", webhook=hook, link=LINK, charts=False)
+    digest.run_digest(ds, 2021, 10, tmp_path, "zh", webhook=hook, link=LINK, charts=False, by=OPERATOR)
     (sent,) = robot.requests
     assert sent["json"]["msgtype"] == "markdown"
     assert sent["json"]["markdown"]["title"] == "2021年1—10月目标任务推进情况"
@@ -189,7 +190,7 @@ def test_dingtalk_payload_has_a_title_and_a_signature(ds, tmp_path, robot):
 def test_feishu_payload_is_a_card_with_the_link_as_a_button(ds, tmp_path, robot):
     robot.script = [(200, {"code": 0, "msg": "success"}, 0.0)]
     hook = digest.Webhook(url=robot.url("/open-apis/bot/v2/hook/abc"), channel="feishu", secret="SEC-feishu")
-    result = digest.run_digest(ds, 2021, 10, tmp_path, "en", webhook=hook, link=LINK, charts=False)
+    result = digest.run_digest(ds, 2021, 10, tmp_path, "en", webhook=hook, link=LINK, charts=False, by=OPERATOR)
     (sent,) = robot.requests
     card = sent["json"]["card"]
     assert sent["json"]["msg_type"] == "interactive" and card["header"]["template"] == "red"

@@ -17,7 +17,7 @@ import pytest
 from lib import export
 from lib.dataset import open_dataset
 from lib.problems import ExportError
-from tests.conftest import REPO, run_cli
+from tests.conftest import REPO, analyst, run_cli
 from tests.image_checks import edge_ink, layout_faults, text_boxes
 
 NEEDS_BROWSER = os.environ.get("CI") == "true" or export.chromium_path() is not None
@@ -158,7 +158,7 @@ def test_source_line_names_the_last_submission_never_a_folder(sample_dir):
     assert source_line(open_dataset(sample_dir), 2021, "zh") == \
         "数据：示例数据（随仓库附带的模拟数据）；目标依据：苏州邮管〔2021〕21号"
     data = "月份,指标名称,数值,单位\n2021年11月,快递绿色网点,29,个\n".encode()
-    assert import_file(sample_dir, "十一月.csv", data, user="zhang").submission_id == "000001"
+    assert import_file(sample_dir, "十一月.csv", data, by=analyst("zhang")).submission_id == "000001"
     line = source_line(open_dataset(sample_dir), 2021, "en")
     assert re.fullmatch(r"Data: submission 000001 \(\d{4}-\d\d-\d\d, zhang\); targets: plan 苏州邮管〔2021〕21号", line)
     assert source_line(open_dataset(sample_dir), 2022, "zh").startswith("数据：提交编号 000001（")  # no plan known

@@ -20,7 +20,7 @@ import pytest
 
 from lib import config, store
 from lib.intake import parse
-from tests.conftest import REPO, add_actuals, monthly, run_cli
+from tests.conftest import REPO, add_actuals, analyst, monthly, run_cli
 
 TODAY = dt.date(2021, 12, 15)
 HEADER = "period,indicator,value,region,unit,basis,note\n"
@@ -341,7 +341,7 @@ def test_a_file_is_checked_before_the_write_lock_is_taken(sample_dir, monkeypatc
     done = []
     with store.locked(sample_dir):
         worker = threading.Thread(target=lambda: done.append(store.import_file(
-            sample_dir, "n.csv", (HEADER + "2021-11,green_outlets,28,,,,\n").encode(), "zhang", today=TODAY)))
+            sample_dir, "n.csv", (HEADER + "2021-11,green_outlets,28,,,,\n").encode(), analyst("zhang"), today=TODAY)))
         worker.start()
         assert checked.wait(60)  # checked while the lock is held by someone else
         assert not done  # and stored only once it is released

@@ -5,6 +5,7 @@ out by hand; a targets.csv already on disk with such a row says so on the pages 
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import shutil
 
@@ -18,7 +19,7 @@ from lib.engine import Score, Series
 from lib.kinds import KINDS, TARGET_KINDS
 from lib.plan.review import validate_draft
 from lib.problems import InputError
-from tests.conftest import REPO, run_cli
+from tests.conftest import REPO, analyst, run_cli
 
 
 def targets_text() -> pd.DataFrame:
@@ -193,8 +194,8 @@ def test_a_published_name_starting_with_a_formula_is_neutralised_in_targets_csv_
 def test_the_stored_rows_neutralise_a_note_and_read_it_back(sample_dir):
     text = (b"period,indicator,value,region,unit,basis,note\n"
             b"2021-11,green_outlets,28,,,,=cmd|' /C calc'!A0\n")
-    outcome = store.import_file(sample_dir, "n.csv", text, "zhang", today=store.dt.date(2021, 12, 15))
+    outcome = store.import_file(sample_dir, "n.csv", text, analyst("zhang"), today=dt.date(2021, 12, 15))
     stored = (sample_dir / "actuals" / outcome.stored_file).read_text(encoding="utf-8")
     assert ",'=cmd|' /C calc'!A0" in stored
-    again = store.validate(sample_dir, "again.csv", stored.encode(), today=store.dt.date(2021, 12, 15))
+    again = store.validate(sample_dir, "again.csv", stored.encode(), today=dt.date(2021, 12, 15))
     assert again.rows["note"].tolist() == ["=cmd|' /C calc'!A0"]

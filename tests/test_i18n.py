@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from lib import engine, intake, plan, progress
+from lib import access, engine, intake, plan, progress
 from lib.i18n import TEXT, t
 from lib.kinds import KINDS, STATUSES
 from lib.plan import load_tasks
@@ -250,7 +250,8 @@ def built_keys() -> dict[str, set[str]]:
               "encoding_": ("utf-8-sig", "gb18030", "xlsx", "xls", "xlsb", "ods"),
               # category_label and department_label show an unknown value as it is: the bundled plan's values.
               "cat_": set(targets["category"]), "dept_": departments,
-              "plan_reason_": plan.REASONS, "plan_part_": plan.PART_REASONS}
+              "plan_reason_": plan.REASONS, "plan_part_": plan.PART_REASONS,
+              "access_who_": access.Via, "access_via_": access.Via, "access_action_": access.Action}
     return {prefix: {prefix + v for v in vs} for prefix, vs in values.items()}
 
 

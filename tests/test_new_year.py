@@ -28,7 +28,7 @@ from lib import store
 from lib.dataset import open_dataset
 from lib.engine import scorecard
 from lib.plans import plan_for
-from tests.conftest import ACTUAL_COLUMNS, REPO, SAMPLE, run_cli, write_csv
+from tests.conftest import ACTUAL_COLUMNS, REPO, SAMPLE, analyst, run_cli, write_csv
 from tests.test_plan_documents import CHROMIUM, _need_chromium, plain_docx, plan_html
 
 APP = str(REPO / "app.py")
@@ -102,10 +102,10 @@ def new_year(tmp_path_factory):
     published = run_cli("plan", "publish", tmp / "draft.csv", "--data-dir", data_dir, "--plan", document,
                         "--user", "li")
     for path in sorted((SAMPLE / "actuals").glob("sample_2021-??.csv")):  # last year's months, now real figures
-        assert store.import_file(data_dir, path.name, path.read_bytes(), "li").submission_id
+        assert store.import_file(data_dir, path.name, path.read_bytes(), analyst("li")).submission_id
     for name, rows in (("2021-11_12.csv", NOV_DEC_2021), ("2022-03.csv", JAN_MAR_2022)):
         path = write_csv(tmp / name, rows, ACTUAL_COLUMNS)
-        assert store.import_file(data_dir, name, path.read_bytes(), "li").submission_id
+        assert store.import_file(data_dir, name, path.read_bytes(), analyst("li")).submission_id
     return data_dir, draft, published
 
 
@@ -318,7 +318,7 @@ def test_the_first_real_file_replaces_the_sample_whole(monkeypatch, fresh_dir, s
     # Beside the sample, October's 20 green outlets would replace its 26; the first real file meets nothing.
     assert store.validate(sample_dir, "oct.csv", OCTOBER).warnings
     assert store.validate(fresh_dir, "oct.csv", OCTOBER).problems == []
-    assert store.import_file(fresh_dir, "oct.csv", OCTOBER, "li").submission_id == "000001"
+    assert store.import_file(fresh_dir, "oct.csv", OCTOBER, analyst("li")).submission_id == "000001"
     ds = open_dataset(fresh_dir)
     assert not ds.is_sample and [r.file for r in ds.reports] == ["sub-000001.csv"]
     at = run_app(monkeypatch, fresh_dir)
@@ -337,6 +337,6 @@ def test_work_plan_progress_starts_clean_too(fresh_dir):
     rows, _ = progress.load_progress(fresh_dir, tasks)
     assert set(rows["source_file"]) == {"sample_progress_2021-09.csv", "sample_progress_2021-10.csv"}
     update = "period,item,status,narrative,completion_date\n2021-11,45,done,已完成,2021-11-20\n".encode()
-    assert progress.import_progress(fresh_dir, "november.csv", update, tasks, "li").submission_id
+    assert progress.import_progress(fresh_dir, "november.csv", update, tasks, analyst("li")).submission_id
     rows, _ = progress.load_progress(fresh_dir, tasks)
     assert rows[["key", "status", "source_file"]].values.tolist() == [["work_item:45", "done", "update-000001.csv"]]

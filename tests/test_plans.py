@@ -25,7 +25,7 @@ from lib.plan.header import read_header
 from lib.plans import headline_scores, load_plans, plan_for
 from lib.problems import InputError
 from lib.sources import footer_source, source_line
-from tests.conftest import MINI_TARGETS, REPO, run_cli, write_csv
+from tests.conftest import MINI_TARGETS, REPO, analyst, run_cli, write_csv
 from tests.test_new_year import PLAN_2022
 from tests.test_plan_documents import plain_docx
 from tests.test_store import snapshot
@@ -276,6 +276,7 @@ def test_parse_plan_reads_word(tmp_path):
 KILL_AT_EACH_STEP = """
 import json, os, signal, sys
 from lib import plan, store, units
+from lib.access import Principal
 operation, draft, document, copies = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
 endings = []
 for step, data_dir in enumerate(copies, start=1):
@@ -290,9 +291,9 @@ for step, data_dir in enumerate(copies, start=1):
         store.writes.reached = stop_at
         try:
             if operation == "revert":
-                store.revert_publication(data_dir, "000001", "li")
+                store.revert_publication(data_dir, "000001", Principal.analyst("li", "10.0.0.7"))
             else:
-                plan.publish_draft(data_dir, "draft.csv", open(draft, "rb").read(), "li",
+                plan.publish_draft(data_dir, "draft.csv", open(draft, "rb").read(), Principal.analyst("li", "10.0.0.7"),
                                    document=plan.PlanDocument.read("plan.docx", open(document, "rb").read()))
         finally:
             os._exit(1)
@@ -303,7 +304,7 @@ print(json.dumps(endings))
 
 
 def publish(data_dir: Path, draft: Path, document: Path) -> None:
-    plan.publish_draft(data_dir, "draft.csv", draft.read_bytes(), "li",
+    plan.publish_draft(data_dir, "draft.csv", draft.read_bytes(), analyst("li"),
                        document=plan.PlanDocument.read("plan.docx", document.read_bytes()))
 
 
@@ -318,7 +319,7 @@ def test_kill_9_at_every_step_is_finished_or_undone(drafted, tmp_path, monkeypat
     steps = []
     monkeypatch.setattr(store.writes, "reached", steps.append)
     if operation == "revert":
-        store.revert_publication(trial, "000001", "li")
+        store.revert_publication(trial, "000001", analyst("li"))
     else:
         publish(trial, draft, document)
     monkeypatch.undo()

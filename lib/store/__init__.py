@@ -38,6 +38,7 @@ from lib.store.ledgers import (
     STAGED_FOLDERS,
     Ledger,
     NonFiniteValue,
+    NotPermitted,
     StoreError,
     SubmissionNotActive,
     log_path,
@@ -62,8 +63,8 @@ def __getattr__(name: str):
 
 __all__ = [
     "ACTUALS", "CANONICAL_COLUMNS", "LEDGERS", "LOG_COLUMNS", "NAME_BYTES", "PENDING_PREFIX", "PLANS", "PROGRESS",
-    "STAGED", "STAGED_FOLDERS", "UNFINISHED", "Ledger", "NonFiniteValue", "Outcome", "Publication", "StoreError",
-    "SubmissionNotActive", "active_submission", "atomic_write", "build_context", "canonical_csv", "context_from",
-    "import_file", "keep_rejected", "locked", "log_path", "publication_manifest", "publish_files", "read_log",
-    "recover", "revert", "revert_publication", "safe_name", "settle", "store_accepted", "validate",
+    "STAGED", "STAGED_FOLDERS", "UNFINISHED", "Ledger", "NonFiniteValue", "NotPermitted", "Outcome", "Publication",
+    "StoreError", "SubmissionNotActive", "active_submission", "atomic_write", "build_context", "canonical_csv",
+    "context_from", "import_file", "keep_rejected", "locked", "log_path", "publication_manifest", "publish_files",
+    "read_log", "recover", "revert", "revert_publication", "safe_name", "settle", "store_accepted", "validate",
 ]

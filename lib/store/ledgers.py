@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from lib.access import NotAllowed
 from lib.problems import TranslatedError
 
 
@@ -21,7 +22,6 @@ class Ledger:
     folder: str
     prefix: str
     log_name: str
-
 
 
 ACTUALS = Ledger("actuals", "sub-", "log.csv")
@@ -46,15 +46,16 @@ class StoreError(TranslatedError):
     """Storing or reverting could not be done; nothing was changed."""
 
 
-
 class SubmissionNotActive(StoreError):
     """A revert found its submission no longer active (reverted by someone else a moment before, say)."""
 
 
+class NotPermitted(StoreError, NotAllowed):
+    """The principal may not do this (lib/access.py said no); nothing was read or written."""
+
 
 class NonFiniteValue(StoreError):
     """A value to store is infinite or not a number: written out, it would make the stored file unreadable."""
-
 
 
 def safe_name(name: str) -> str:
@@ -74,11 +75,9 @@ def safe_name(name: str) -> str:
     return stem.encode("utf-8")[:room].decode("utf-8", errors="ignore") + extension
 
 
-
 def log_path(data_dir: Path, ledger: Ledger = ACTUALS) -> Path:
     """Return the path of a submissions log."""
     return Path(data_dir) / "submissions" / ledger.log_name
-
 
 
 def raw_log(data_dir: Path, ledger: Ledger) -> pd.DataFrame:
@@ -89,14 +88,12 @@ def raw_log(data_dir: Path, ledger: Ledger) -> pd.DataFrame:
     return pd.read_csv(path, dtype=str, keep_default_na=False)
 
 
-
 def folder_names(folder: Path) -> set[str]:
     """Return the names in a folder (none when it does not exist)."""
     try:
         return set(os.listdir(folder))
     except (FileNotFoundError, NotADirectoryError):
         return set()
-
 
 
 def as_loaded(data_dir: Path, log: pd.DataFrame, ledger: Ledger = ACTUALS) -> pd.DataFrame:
@@ -117,7 +114,6 @@ def as_loaded(data_dir: Path, log: pd.DataFrame, ledger: Ledger = ACTUALS) -> pd
     return view[~waiting].reset_index(drop=True)
 
 
-
 def next_id(data_dir: Path, ledger: Ledger) -> str:
     """Return the next submission id of a ledger (call under the lock)."""
     numbers = [int(i) for i in raw_log(data_dir, ledger)["id"] if str(i).isdigit()]
@@ -126,7 +122,6 @@ def next_id(data_dir: Path, ledger: Ledger) -> str:
             numbers += [int(p.stem[len(ledger.prefix):]) for p in folder.glob(f"{ledger.prefix}*.csv")
                         if p.stem[len(ledger.prefix):].isdigit()]
     return f"{max(numbers, default=0) + 1:06d}"
-
 
 
 def active_entry(log: pd.DataFrame, submission_id: str) -> int:

@@ -15,11 +15,13 @@ from pathlib import Path
 import pandas as pd
 
 from lib import audit
+from lib.access import Action, Principal, require
 from lib.store import writes
 from lib.store.ledgers import (
     PENDING_PREFIX,
     PLANS,
     STAGED,
+    NotPermitted,
     StoreError,
     active_entry,
     next_id,
@@ -39,12 +41,10 @@ class Publication:
     meta: dict
 
 
-
 def _staged(data_dir: Path, sid: str, action: str, relative: str) -> Path:
     """Return where a publication's file waits: beside the file it is for, under a name readers skip."""
     path = data_dir / relative
     return path.with_name(f".staged-{PLANS.prefix}{sid}-{action}.{path.name}")
-
 
 
 def _apply_staged(staged: list[tuple[Path, Path | None]]) -> None:
@@ -62,14 +62,15 @@ def _apply_staged(staged: list[tuple[Path, Path | None]]) -> None:
         raise StoreError("store_unfinished", detail=writes.os_failure(exc, waiting).message("en")) from exc
 
 
-
-def publish_files(data_dir: Path, original: str, data: bytes, build, user: str,
+def publish_files(data_dir: Path, original: str, data: bytes, build, by: Principal,
                   now: dt.datetime | None = None) -> tuple[str, Publication]:
     """Replace definition files all or nothing under the lock and log it; return (submission id, what was written).
 
     build(data_dir) runs under the lock, reads the current files and returns the Publication (or raises to refuse:
     nothing is written then). The files' previous versions and the new ones are kept in the submission's bundle, so
-    revert_publication can put the previous ones back."""
+    revert_publication can put the previous ones back. Raise NotPermitted, before anything is read, when the principal
+    may not publish (lib/access.py)."""
+    require(by, Action.PUBLISH, NotPermitted)
     data_dir = Path(data_dir)
     original = safe_name(original)
     now = now or dt.datetime.now().replace(microsecond=0)
@@ -78,7 +79,7 @@ def publish_files(data_dir: Path, original: str, data: bytes, build, user: str,
         sid = next_id(data_dir, PLANS)
         stored = f"{PLANS.prefix}{sid}.zip"
         bundle = _bundle(data_dir, publication)
-        entry = {"id": sid, "submitted_at": now.isoformat(), "user": user, "original_name": original,
+        entry = {"id": sid, "submitted_at": now.isoformat(), "user": by.name, "original_name": original,
                  "stored_file": stored, "rows": str(publication.rows), "warnings": str(publication.warnings),
                  "sha256": hashlib.sha256(data).hexdigest(), "status": "active", "reverted_at": "", "reverted_by": ""}
         original_path = data_dir / "submissions" / "originals" / f"{PLANS.prefix}{sid}_{original}"
@@ -93,12 +94,11 @@ def publish_files(data_dir: Path, original: str, data: bytes, build, user: str,
                 writes.atomic_write(waiting, content)
             writes.reached("staged")
             writes.commit(data_dir, PLANS, pd.concat([log, pd.DataFrame([entry])], ignore_index=True), pending,
-                    data_dir / PLANS.folder / stored)
+                          data_dir / PLANS.folder / stored)
             written.clear()  # committed: what is staged now goes into place, never away
             _apply_staged(staged)
-        audit.record(data_dir, "publish", user, id=sid, file=original, year=publication.meta.get("year"))
+        audit.record(data_dir, "publish", by, id=sid, file=original, year=publication.meta.get("year"))
     return sid, publication
-
 
 
 def _bundle(data_dir: Path, publication: Publication) -> bytes:
@@ -116,7 +116,6 @@ def _bundle(data_dir: Path, publication: Publication) -> bytes:
     return buffer.getvalue()
 
 
-
 def publication_manifest(data_dir: Path, stored_file: str) -> dict:
     """Return a publication's manifest (files it replaced, year…) from its bundle, loaded or reverted; {} if gone."""
     for folder in (Path(data_dir) / PLANS.folder, Path(data_dir) / "submissions" / "reverted"):
@@ -128,13 +127,14 @@ def publication_manifest(data_dir: Path, stored_file: str) -> dict:
     return {}
 
 
-
-def revert_publication(data_dir: Path, submission_id: str, user: str, now: dt.datetime | None = None) -> None:
+def revert_publication(data_dir: Path, submission_id: str, by: Principal, now: dt.datetime | None = None) -> None:
     """Put back the definition files a publication replaced (the latest active one only: a later publication was
     made on top of it); its bundle moves to submissions/reverted.
 
     Raise SubmissionNotActive when it is reverted already, StoreError when it does not exist, is not the latest,
-    or the disk refuses (nothing changed then)."""
+    or the disk refuses (nothing changed then), NotPermitted when the principal may not revert a publication
+    (lib/access.py)."""
+    require(by, Action.REVERT_PUBLICATION, NotPermitted)
     data_dir = Path(data_dir)
     now = now or dt.datetime.now().replace(microsecond=0)
     with writes.locked(data_dir):
@@ -156,7 +156,7 @@ def revert_publication(data_dir: Path, submission_id: str, user: str, now: dt.da
         staged = [(_staged(data_dir, submission_id, "revert" if content is not None else "remove", rel),
                    data_dir / rel if content is not None else None) for rel, content in before.items()]
         after = log.copy()
-        after.loc[i, ["status", "reverted_at", "reverted_by"]] = ["reverted", now.isoformat(), user]
+        after.loc[i, ["status", "reverted_at", "reverted_by"]] = ["reverted", now.isoformat(), by.name]
         written = [waiting for waiting, _ in staged]
         with writes.all_or_nothing(data_dir, written):
             for (waiting, _), content in zip(staged, before.values(), strict=True):
@@ -167,5 +167,5 @@ def revert_publication(data_dir: Path, submission_id: str, user: str, now: dt.da
             writes.commit(data_dir, PLANS, after, source, target)
             written.clear()
             _apply_staged(staged)
-        audit.record(data_dir, "plan_revert", user, id=submission_id)
+        audit.record(data_dir, "plan_revert", by, id=submission_id)
 

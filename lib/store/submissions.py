@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from lib import audit, queries
+from lib.access import Action, Principal, require
 from lib.catalog import Catalog
 from lib.dataset import Dataset, data_signature, open_dataset
 from lib.intake import Context, Parsed, parse
@@ -24,6 +25,7 @@ from lib.store.ledgers import (
     PENDING_PREFIX,
     Ledger,
     NonFiniteValue,
+    NotPermitted,
     active_entry,
     next_id,
     raw_log,
@@ -41,11 +43,9 @@ class Outcome:
     rejected_file: str | None = None
 
 
-
 def build_context(data_dir: Path, today: dt.date | None = None) -> tuple[Catalog, Context]:
     """Return the catalog and what validation compares a new file with (data already loaded)."""
     return context_from(open_dataset(data_dir), today)
-
 
 
 def context_from(ds: Dataset, today: dt.date | None = None) -> tuple[Catalog, Context]:
@@ -71,13 +71,11 @@ def context_from(ds: Dataset, today: dt.date | None = None) -> tuple[Catalog, Co
     )
 
 
-
 def validate(data_dir: Path, name: str, data: bytes, sheet: str | None = None,
              today: dt.date | None = None, dataset: Dataset | None = None) -> Parsed:
     """Return the report of a file as it would be imported (against dataset: data_dir's, when open); writes nothing."""
     catalog, context = context_from(dataset, today) if dataset is not None else build_context(Path(data_dir), today)
     return parse(name, data, catalog, sheet=sheet, context=context)
-
 
 
 def canonical_csv(rows: pd.DataFrame, catalog: Catalog) -> bytes:
@@ -100,16 +98,17 @@ def canonical_csv(rows: pd.DataFrame, catalog: Catalog) -> bytes:
     return neutralise_frame(out, ["note"]).to_csv(index=False).encode("utf-8")
 
 
-
-def keep_rejected(data_dir: Path, original: str, data: bytes, parsed: Parsed, user: str,
+def keep_rejected(data_dir: Path, original: str, data: bytes, parsed: Parsed, by: Principal,
                   now: dt.datetime) -> str:
     """Keep a refused file and its report under rejected/ (nothing else changes); return its name.
 
-    The report is written last: a file without one was never kept, and the next writer removes it."""
+    The report is written last: a file without one was never kept, and the next writer removes it. Raise
+    NotPermitted when the principal may not store (lib/access.py)."""
+    require(by, Action.STORE, NotPermitted)
     stamp = now.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
     rejected = data_dir / "rejected" / f"{stamp}_{original}"
     report_path = rejected.with_name(rejected.name + ".json")
-    report = {"file": original, "user": user, "at": now.isoformat(),
+    report = {"file": original, "user": by.name, "at": now.isoformat(),
               "problems": [p.as_dict("zh") | {"message_en": p.message("en")} for p in parsed.problems],
               "unlisted": parsed.unlisted}
     with writes.all_or_nothing(data_dir, [rejected, report_path]):
@@ -119,14 +118,15 @@ def keep_rejected(data_dir: Path, original: str, data: bytes, parsed: Parsed, us
     return rejected.name
 
 
-
 def store_accepted(data_dir: Path, ledger: Ledger, original: str, data: bytes, canonical: bytes,
-                   parsed: Parsed, user: str, now: dt.datetime) -> Outcome:
-    """Write an accepted submission (original, canonical rows, log entry) all or nothing (call under the lock)."""
+                   parsed: Parsed, by: Principal, now: dt.datetime) -> Outcome:
+    """Write an accepted submission (original, canonical rows, log entry) all or nothing (call under the lock); raise
+    NotPermitted when the principal may not store (lib/access.py)."""
+    require(by, Action.STORE, NotPermitted)
     sid = next_id(data_dir, ledger)
     stored = f"{ledger.prefix}{sid}.csv"
     log = raw_log(data_dir, ledger)
-    entry = {"id": sid, "submitted_at": now.isoformat(), "user": user, "original_name": original,
+    entry = {"id": sid, "submitted_at": now.isoformat(), "user": by.name, "original_name": original,
              "stored_file": stored, "rows": str(len(parsed.rows)), "warnings": str(len(parsed.warnings)),
              "sha256": hashlib.sha256(data).hexdigest(), "status": "active", "reverted_at": "", "reverted_by": ""}
     original_path = data_dir / "submissions" / "originals" / f"{ledger.prefix}{sid}_{original}"
@@ -139,15 +139,17 @@ def store_accepted(data_dir: Path, ledger: Ledger, original: str, data: bytes, c
         writes.atomic_write(pending, canonical)
         writes.reached("rows")
         writes.commit(data_dir, ledger, pd.concat([log, pd.DataFrame([entry])], ignore_index=True), pending,
-                data_dir / ledger.folder / stored)
-    audit.record(data_dir, "store", user, ledger=ledger.folder, id=sid, file=original, rows=len(parsed.rows))
+                      data_dir / ledger.folder / stored)
+    audit.record(data_dir, "store", by, ledger=ledger.folder, id=sid, file=original, rows=len(parsed.rows))
     return Outcome(parsed, submission_id=sid, stored_file=stored)
 
 
-
-def import_file(data_dir: Path, name: str, data: bytes, user: str, sheet: str | None = None,
+def import_file(data_dir: Path, name: str, data: bytes, by: Principal, sheet: str | None = None,
                 today: dt.date | None = None, now: dt.datetime | None = None) -> Outcome:
-    """Validate an actuals file and store it all or nothing; a refused file is kept in rejected/ with its report."""
+    """Validate an actuals file and store it all or nothing; a refused file is kept in rejected/ with its report.
+
+    Raise NotPermitted, before anything is read, when the principal may not store (lib/access.py)."""
+    require(by, Action.STORE, NotPermitted)
     data_dir = Path(data_dir)
     original = safe_name(name)
     now = now or dt.datetime.now().replace(microsecond=0)
@@ -162,18 +164,19 @@ def import_file(data_dir: Path, name: str, data: bytes, user: str, sheet: str | 
             catalog, context = build_context(data_dir, today)
             parsed = parse(original, data, catalog, sheet=sheet, context=context)
         if not parsed.accepted:
-            return Outcome(parsed, rejected_file=keep_rejected(data_dir, original, data, parsed, user, now))
+            return Outcome(parsed, rejected_file=keep_rejected(data_dir, original, data, parsed, by, now))
         return store_accepted(data_dir, ACTUALS, original, data, canonical_csv(parsed.rows, catalog), parsed,
-                              user, now)
+                              by, now)
 
 
-
-def revert(data_dir: Path, submission_id: str, user: str, now: dt.datetime | None = None,
+def revert(data_dir: Path, submission_id: str, by: Principal, now: dt.datetime | None = None,
            ledger: Ledger = ACTUALS) -> None:
     """Take a submission's rows out of the data (kept under submissions/reverted).
 
     Raise SubmissionNotActive when it is reverted already (the second of two analysts reverting at once),
-    StoreError when it does not exist or the disk refuses (nothing changed then)."""
+    StoreError when it does not exist or the disk refuses (nothing changed then), NotPermitted when the principal may
+    not revert (lib/access.py)."""
+    require(by, Action.REVERT, NotPermitted)
     data_dir = Path(data_dir)
     now = now or dt.datetime.now().replace(microsecond=0)
     with writes.locked(data_dir):
@@ -181,11 +184,11 @@ def revert(data_dir: Path, submission_id: str, user: str, now: dt.datetime | Non
         i = active_entry(log, submission_id)
         stored = log.at[i, "stored_file"]
         after = log.copy()
-        after.loc[i, ["status", "reverted_at", "reverted_by"]] = ["reverted", now.isoformat(), user]
+        after.loc[i, ["status", "reverted_at", "reverted_by"]] = ["reverted", now.isoformat(), by.name]
         target = data_dir / "submissions" / "reverted" / stored
         with writes.all_or_nothing(data_dir, []):
             target.parent.mkdir(parents=True, exist_ok=True)
             # Once the log says reverted, readers still count the rows until the rename takes them out.
             writes.commit(data_dir, ledger, after, data_dir / ledger.folder / stored, target)
-        audit.record(data_dir, "revert", user, ledger=ledger.folder, id=submission_id)
+        audit.record(data_dir, "revert", by, ledger=ledger.folder, id=submission_id)
 

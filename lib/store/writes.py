@@ -39,14 +39,12 @@ def reached(step: str) -> None:
     """Mark the point between two steps of a write (nothing to do: the kill -9 tests stop the process at each)."""
 
 
-
 def os_failure(exc: OSError, where: Path) -> StoreError:
     """Return the StoreError telling an OS failure: a full disk by name, anything else in the system's words."""
     path = str(getattr(exc, "filename", "") or where)
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
         return StoreError("store_disk_full", path=path)
     return StoreError("store_os_error", detail=exc.strerror or str(exc), path=path)
-
 
 
 def atomic_write(path: Path, data: bytes) -> None:
@@ -65,10 +63,8 @@ def atomic_write(path: Path, data: bytes) -> None:
             tmp.unlink()
 
 
-
 def write_log(data_dir: Path, frame: pd.DataFrame, ledger: Ledger = ACTUALS) -> None:
     atomic_write(log_path(data_dir, ledger), frame[LOG_COLUMNS].to_csv(index=False).encode("utf-8"))
-
 
 
 @contextlib.contextmanager
@@ -87,7 +83,6 @@ def all_or_nothing(data_dir: Path, written: list[Path]) -> Iterator[None]:
         raise os_failure(exc, data_dir) from exc
     with contextlib.suppress(OSError):
         marker.unlink(missing_ok=True)
-
 
 
 def commit(data_dir: Path, ledger: Ledger, after: pd.DataFrame, source: Path, target: Path) -> None:
@@ -109,7 +104,6 @@ def commit(data_dir: Path, ledger: Ledger, after: pd.DataFrame, source: Path, ta
             raise StoreError("store_unfinished", detail=os_failure(exc, source).message("en")) from exc
         raise
     reached("moved")
-
 
 
 @contextlib.contextmanager
@@ -143,7 +137,6 @@ def locked(data_dir: Path, *, any_format: bool = False) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-
 def _lock_of_folder(fh, data_dir: Path) -> bool:
     """Take the lock on an open .lock file; return whether it is still the folder's (else release it).
 
@@ -161,7 +154,6 @@ def _lock_of_folder(fh, data_dir: Path) -> bool:
     return False
 
 
-
 def read_log(data_dir: Path, ledger: Ledger = ACTUALS) -> pd.DataFrame:
     """Return a submissions log as readers see it, newest first: active while, and only while, its rows are loaded."""
     data_dir = Path(data_dir)
@@ -169,13 +161,11 @@ def read_log(data_dir: Path, ledger: Ledger = ACTUALS) -> pd.DataFrame:
     return as_loaded(data_dir, raw_log(data_dir, ledger), ledger).iloc[::-1].reset_index(drop=True)
 
 
-
 def active_submission(data_dir: Path, data: bytes, ledger: Ledger = ACTUALS) -> dict | None:
     """Return the newest active submission of exactly these bytes (its log entry), or None."""
     log = read_log(data_dir, ledger)
     same = log[(log["sha256"] == hashlib.sha256(data).hexdigest()) & (log["status"] == "active")]
     return None if same.empty else same.iloc[0].to_dict()
-
 
 
 def settle(data_dir: Path) -> None:
@@ -197,7 +187,6 @@ def settle(data_dir: Path) -> None:
         pass  # a read-only data directory, say: as_loaded still shows only what is complete
 
 
-
 def recover(data_dir: Path) -> None:
     """Finish or undo what a killed writer left: temporaries, unlogged rows and originals, logged renames."""
     _remove_stale_temporaries(data_dir)
@@ -208,7 +197,6 @@ def recover(data_dir: Path) -> None:
     (data_dir / UNFINISHED).unlink(missing_ok=True)
 
 
-
 def _remove_stale_temporaries(data_dir: Path) -> None:
     """Delete temporary files left by a writer that died (only called while holding the lock)."""
     for folder in (data_dir, data_dir / ACTUALS.folder, data_dir / PROGRESS.folder, data_dir / "submissions",
@@ -217,7 +205,6 @@ def _remove_stale_temporaries(data_dir: Path) -> None:
         if folder.is_dir():
             for tmp in folder.glob(".tmp-*"):
                 tmp.unlink(missing_ok=True)
-
 
 
 def _recover_ledger(data_dir: Path, ledger: Ledger) -> None:
@@ -249,7 +236,6 @@ def _recover_ledger(data_dir: Path, ledger: Ledger) -> None:
             (originals / name).unlink(missing_ok=True)
 
 
-
 def _recover_staged(data_dir: Path) -> None:
     """Put in place the staged files of a committed publication or revert; remove those of one never committed."""
     log = raw_log(data_dir, PLANS)
@@ -265,7 +251,6 @@ def _recover_staged(data_dir: Path) -> None:
             elif committed:
                 os.replace(folder / name, folder / target)
             (folder / name).unlink(missing_ok=True)
-
 
 
 def _remove_unreported_rejections(data_dir: Path) -> None:

@@ -55,7 +55,15 @@ from lib.ui.tracker import (
     tracker_table,
 )
 from lib.ui.upload import XLS_MIME, XLSX_MIME, intake_report, sheet_picker
-from lib.ui.widgets import analyst_panel, card_metric, csv_download, export_panel, score_card, status_badge
+from lib.ui.widgets import (
+    analyst_panel,
+    card_metric,
+    csv_download,
+    export_panel,
+    principal,
+    score_card,
+    status_badge,
+)
 
 __all__ = [
     "XLSX_MIME", "XLS_MIME", "SlideBody", "analyst_panel", "app_title", "cached_active_submission",
@@ -65,7 +73,8 @@ __all__ = [
     "card_metric", "chart_config", "csv_download", "department_kpis", "draft_editor", "draft_file_rows",
     "edited_rows", "export_panel", "headline_metrics", "headline_numbers", "intake_report", "is_narrow",
     "item_history", "language_selector", "leave_pages_folder_mode", "page_start", "plan_context_line",
-    "plan_record_form", "plan_records", "plan_structure", "progress_editor", "publications_panel", "publish_panel",
+    "plan_record_form", "plan_records", "plan_structure", "principal", "progress_editor", "publications_panel",
+    "publish_panel",
     "refused_progress_notice", "region_section", "score_card", "sheet_picker", "slide_card", "slide_chart",
     "slide_footer", "slide_index", "status_badge", "target_selector", "tracker_filters", "tracker_table",
     "viewport_probe", "workplan_table",
