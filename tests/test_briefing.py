@@ -17,7 +17,7 @@ from lib.briefing import build_briefing, load_tracker, monthly_briefing
 from lib.briefing.word import render_docx
 from lib.dataset import open_dataset
 from lib.i18n import TEXT
-from tests.conftest import REPO, SAMPLE, add_actuals, monthly
+from tests.conftest import CITY, SAMPLE, add_actuals, monthly
 
 ISSUED = dt.date(2021, 11, 5)
 NEEDS_BROWSER = export.chromium_path() is not None
@@ -34,8 +34,8 @@ def raw_rows(*names: str) -> list[dict]:
 
 @pytest.fixture(scope="module")
 def sample():
-    """Return the bundled data as a dataset and its zh and en briefings for October 2021, without charts."""
-    ds = open_dataset(REPO / "data")
+    """Return the frozen city as a dataset and its zh and en briefings for October 2021, without charts."""
+    ds = open_dataset(CITY)
     tracker = load_tracker(ds.data_dir, 2021, 10)
     return ds, {lang: build_briefing(ds, 2021, 10, lang, tracker=tracker, issued=ISSUED, charts={})
                 for lang in ("zh", "en")}
@@ -91,7 +91,7 @@ def test_overall_counts_and_the_problem_list_follow_the_status_rules(sample):
     # behind), 可循环快递箱 (1.8 behind) and 建制村通达率 (99.5% for 100%); the other 17 of the 24 are on pace.
     assert brief.section("overall").paragraphs()[0] == (
         "截至2021年10月，纳入跟踪的目标共24项，其中进度正常17项，需关注3项，滞后4项，暂无数据0项。")
-    with (REPO / "data" / "targets.csv").open(encoding="utf-8-sig") as fh:
+    with (CITY / "targets.csv").open(encoding="utf-8-sig") as fh:
         assert sum(1 for r in csv.DictReader(fh) if r["year"] == "2021") == 24
     problems = brief.section("problems").paragraphs()
     named = [re.match(r"\d+\.(.+?)（", p).group(1) for p in problems if re.match(r"\d+\.", p)]
@@ -102,7 +102,7 @@ def test_overall_counts_and_the_problem_list_follow_the_status_rules(sample):
 
 
 def test_work_plan_section_counts_items_and_lists_those_behind_by_department(sample):
-    with (REPO / "data" / "tasks.csv").open(encoding="utf-8-sig") as fh:
+    with (CITY / "tasks.csv").open(encoding="utf-8-sig") as fh:
         total = sum(1 for _ in csv.DictReader(fh))
     with (SAMPLE / "progress" / "sample_progress_2021-10.csv").open(encoding="utf-8-sig") as fh:
         statuses = [r["status"] for r in csv.DictReader(fh)]

@@ -19,7 +19,7 @@ import pytest
 
 from lib import cli, digest, export, webhook
 from lib.dataset import open_dataset
-from tests.conftest import OPERATOR, REPO, SAMPLE
+from tests.conftest import CITY, OPERATOR, SAMPLE, city_copy
 
 KEY = "5f0c2d1e-7a9b-4c3d-8e2f-SECRETKEY0042"
 LINK = "http://dashboard.example/overview"
@@ -74,7 +74,7 @@ def robot():
 
 @pytest.fixture(scope="module")
 def ds():
-    return open_dataset(REPO / "data")
+    return open_dataset(CITY)
 
 
 REAL_DECK = export.build_deck
@@ -264,7 +264,7 @@ def test_cli_posts_from_the_environment_and_never_prints_the_key(ds, tmp_path, r
     monkeypatch.setenv("KPI_DIGEST_WEBHOOK", robot.url())
     robot.script = [(500, {"errmsg": f"down {KEY}"}, 0.0)] * 4
     caplog.set_level(logging.INFO, logger="lib.digest")
-    argv = ["digest", "--data-dir", str(REPO / "data"), "--out", str(tmp_path), "--channel", "wecom",
+    argv = ["digest", "--data-dir", str(city_copy(tmp_path / "city")), "--out", str(tmp_path), "--channel", "wecom",
             "--no-charts", "--secrets", str(tmp_path / "none.toml")]
     assert run_cli(argv) == 1
     out, err = capsys.readouterr()
@@ -286,8 +286,8 @@ def test_cli_reads_secrets_toml(ds, tmp_path, robot, monkeypatch, capsys):
     secrets = tmp_path / "secrets.toml"
     secrets.write_text(f'[digest]\nwebhook = "{robot.url()}"\nchannel = "dingtalk"\nlink = "{LINK}"\n',
                        encoding="utf-8")
-    argv = ["digest", "--data-dir", str(REPO / "data"), "--as-of", "2021-10", "--out", str(tmp_path / "out"),
-            "--no-charts", "--secrets", str(secrets), "--lang", "en"]
+    argv = ["digest", "--data-dir", str(city_copy(tmp_path / "city")), "--as-of", "2021-10",
+            "--out", str(tmp_path / "out"), "--no-charts", "--secrets", str(secrets), "--lang", "en"]
     assert run_cli(argv) == 0
     (sent,) = robot.requests
     assert sent["json"]["markdown"]["text"].endswith(f"[Open the dashboard]({LINK})\n")
@@ -295,7 +295,7 @@ def test_cli_reads_secrets_toml(ds, tmp_path, robot, monkeypatch, capsys):
 
 
 def test_cli_bad_arguments_exit_2(tmp_path, capsys):
-    base = ["digest", "--data-dir", str(REPO / "data"), "--out", str(tmp_path), "--secrets", str(tmp_path / "x")]
+    base = ["digest", "--data-dir", str(CITY), "--out", str(tmp_path), "--secrets", str(tmp_path / "x")]
     assert run_cli([*base, "--as-of", "2021-13"]) == 2
     assert run_cli([*base, "--webhook", f"https://robots.example/hook?key={KEY}"]) == 2
     err = capsys.readouterr().err
@@ -303,7 +303,7 @@ def test_cli_bad_arguments_exit_2(tmp_path, capsys):
 
 
 def test_export_docx_writes_the_briefing(tmp_path, capsys):
-    argv = ["export", "--data-dir", str(REPO / "data"), "--year", "2021", "--as-of", "2021-10", "--format", "docx",
+    argv = ["export", "--data-dir", str(CITY), "--year", "2021", "--as-of", "2021-10", "--format", "docx",
             "--out", str(tmp_path / "通报.docx"), "--no-charts"]
     assert run_cli(argv) == 0
     out, _ = capsys.readouterr()

@@ -17,7 +17,7 @@ import pytest
 from lib import export
 from lib.dataset import open_dataset
 from lib.problems import ExportError
-from tests.conftest import REPO, analyst, run_cli
+from tests.conftest import CITY, REPO, analyst, city_copy, run_cli
 from tests.image_checks import edge_ink, layout_faults, text_boxes
 
 NEEDS_BROWSER = os.environ.get("CI") == "true" or export.chromium_path() is not None
@@ -50,7 +50,7 @@ def slide_texts(deck) -> list[str]:
 @pytest.fixture(scope="module")
 def data_copy(tmp_path_factory):
     data = tmp_path_factory.mktemp("export") / "data"
-    shutil.copytree(REPO / "data", data)
+    city_copy(data)
     return data
 
 
@@ -243,7 +243,7 @@ def test_cli_export_png_pptx_and_pdf_of_the_same_views(tmp_path):
     from pypdf import PdfReader
 
     def run(fmt, out, lang="zh"):
-        return run_cli("export", "--data-dir", REPO / "data", "--year", "2021", "--as-of", "2021-10", "--format", fmt,
+        return run_cli("export", "--data-dir", CITY, "--year", "2021", "--as-of", "2021-10", "--format", fmt,
                        "--out", out, "--lang", lang)
 
     deck = run("pptx", tmp_path / "deck.pptx")
@@ -327,7 +327,7 @@ def test_cli_export_data_problems_exit_1_with_the_file_named(sample_dir, tmp_pat
 def test_a_browser_that_cannot_start_gives_the_install_hint_quickly(tmp_path):
     # A process of its own: kaleido's browser is process-wide, and a failed start would leave this one marked hung.
     env = dict(os.environ, BROWSER_PATH="/bin/false")
-    result = subprocess.run([sys.executable, "-m", "lib.cli", "export", "--data-dir", str(REPO / "data"), "--year",
+    result = subprocess.run([sys.executable, "-m", "lib.cli", "export", "--data-dir", str(CITY), "--year",
                              "2021", "--as-of", "2021-10", "--format", "png", "--out", str(tmp_path), "--lang", "en"],
                             cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 1

@@ -77,7 +77,7 @@ def test_markup_in_an_upload_name_is_stripped(sample_dir):
     assert outcome.submission_id and len(stored) == 1
     assert stored[0].parent == sample_dir / "submissions" / "originals"
     assert "<" not in stored[0].name and "/" not in stored[0].name
-    assert (REPO / "data" / "targets.csv").read_text(encoding="utf-8").startswith("id,year")
+    assert (sample_dir / "targets.csv").read_text(encoding="utf-8").startswith("id,year")
 
 
 def test_wrong_passwords_are_throttled():

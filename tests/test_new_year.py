@@ -1,6 +1,6 @@
 """A new year from its plan document: draft, publish, the first months, and every page for that year.
 
-From the repository's data (the 2021 plan, the bundled sample apart), the 2022 plan as the administration sends it
+From the frozen city (tests/fixtures/city: the 2021 plan, its sample apart), the 2022 plan as the office sends it
 (.docx, or a PDF printed by Chromium) is drafted and published; the 2021 months are stored as real figures (the
 sample's ten months and November–December written here) and then January–March 2022. The 2022 dashboard paces the
 2022 targets against 2021's months, and nothing on screen says 2021 or cites the 2021 document, except where a
@@ -19,7 +19,6 @@ Hand-worked numbers (express parcel volume, 亿件):
 from __future__ import annotations
 
 import json
-import shutil
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -28,7 +27,7 @@ from lib import store
 from lib.dataset import open_dataset
 from lib.engine import scorecard
 from lib.plans import plan_for
-from tests.conftest import ACTUAL_COLUMNS, REPO, SAMPLE, analyst, run_cli, write_csv
+from tests.conftest import ACTUAL_COLUMNS, REPO, SAMPLE, analyst, city_copy, run_cli, write_csv
 from tests.test_plan_documents import CHROMIUM, _need_chromium, plain_docx, plan_html
 
 APP = str(REPO / "app.py")
@@ -95,7 +94,7 @@ def new_year(tmp_path_factory):
     2021 months and January–March 2022 are stored as real files."""
     tmp = tmp_path_factory.mktemp("new_year")
     data_dir = tmp / "data"
-    shutil.copytree(REPO / "data", data_dir)
+    city_copy(data_dir)
     document = tmp / "2022年工作要点.docx"
     document.write_bytes(plain_docx(PLAN_2022))
     draft = run_cli("plan", "draft", document, "--year", "2022", "--data-dir", data_dir, "--out", tmp / "draft.csv")
@@ -239,7 +238,7 @@ def test_a_pdf_of_the_plan_drafts_the_same_targets(tmp_path, new_year):
     document = tmp_path / "2022年工作要点.pdf"
     document.write_bytes(pdf_of(PLAN_2022))
     fresh = tmp_path / "data"
-    shutil.copytree(REPO / "data", fresh)
+    city_copy(fresh)
     draft = run_cli("plan", "draft", document, "--year", "2022", "--data-dir", fresh, "--out", tmp_path / "d.csv")
     assert draft.returncode == 0 and draft.stdout.splitlines()[0] == new_year[1].stdout.splitlines()[0]
     docx_draft = new_year[0].parent / "draft.csv"
@@ -253,7 +252,7 @@ def planned_only(tmp_path_factory):
     """Return a data directory as shipped with the 2022 plan published and no real actuals (the sample on screen)."""
     tmp = tmp_path_factory.mktemp("planned_only")
     data_dir = tmp / "data"
-    shutil.copytree(REPO / "data", data_dir)
+    city_copy(data_dir)
     document = tmp / "plan.docx"
     document.write_bytes(plain_docx(PLAN_2022))
     assert run_cli("plan", "draft", document, "--data-dir", data_dir, "--out", tmp / "d.csv").returncode == 0

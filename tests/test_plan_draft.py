@@ -26,11 +26,11 @@ from lib.plan.review import (
     targets_csv_bytes,
     validate_draft,
 )
-from tests.conftest import REPO
+from tests.conftest import CITY
 from tests.test_plan import SEED, TARGETS
 from tests.test_plan_documents import PLAN_2022
 
-REGIONS = load_regions(REPO / "data" / "regions.csv")
+REGIONS = load_regions(CITY / "regions.csv")
 COUNTIES = ["sbdf_workstations_changshu", "sbdf_workstations_zhangjiagang", "sbdf_workstations_kunshan",
             "sbdf_workstations_taicang"]
 NEW_IDS = ["express_manufacturing_key_projects", "service_stations", "new_residential_smart_mailboxes",

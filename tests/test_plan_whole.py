@@ -17,7 +17,7 @@ from lib.catalog import TARGET_COLUMNS, load_regions
 from lib.plan import PlanDocument, draft_targets, is_publishable, validate_draft
 from lib.plan.documents import read_plan_document
 from lib.problems import PlanDocumentError
-from tests.conftest import REPO
+from tests.conftest import CITY, REPO
 
 PLANS = Path(__file__).parent / "fixtures" / "plans"
 CORPUS = Path(os.environ.get("KPI_DOCX_CORPUS", REPO.parent.parent / "shared" / "corpus" / "docx"))
@@ -82,7 +82,7 @@ def test_a_whole_plan_gives_every_target_with_its_value_and_departments(name, su
     assert [tuple(row[c] for c in COLUMNS) for row in draft.taken_rows.to_dict("records")] == targets
     assert draft.reason_counts() == not_taken
     assert draft.skipped == ()
-    problems = validate_draft(draft.rows, NO_TARGETS, load_regions(REPO / "data" / "regions.csv"))
+    problems = validate_draft(draft.rows, NO_TARGETS, load_regions(CITY / "regions.csv"))
     assert is_publishable(problems)  # published without an edit
 
 

@@ -25,7 +25,7 @@ from lib.plan.header import read_header
 from lib.plans import headline_scores, load_plans, plan_for
 from lib.problems import InputError
 from lib.sources import footer_source, source_line
-from tests.conftest import MINI_TARGETS, REPO, analyst, run_cli, write_csv
+from tests.conftest import CITY, MINI_TARGETS, REPO, analyst, run_cli, write_csv
 from tests.test_new_year import PLAN_2022
 from tests.test_plan_documents import plain_docx
 from tests.test_store import snapshot
@@ -38,8 +38,8 @@ TITLE_2021 = "苏州市邮政管理局关于印发2021年工作要点和邮政�
 # The record ---------------------------------------------------------------------------------------------------------
 
 def test_the_2021_record_is_what_its_document_says():
-    plan_2021 = plan_for(REPO / "data", 2021)
-    document = plan_2021.document_path(REPO / "data")
+    plan_2021 = plan_for(CITY, 2021)
+    document = plan_2021.document_path(CITY)
     if SEED.exists():
         assert document.read_bytes() == SEED.read_bytes()
     header = read_header(document.read_text(encoding="utf-8"))
@@ -50,7 +50,7 @@ def test_the_2021_record_is_what_its_document_says():
 
 
 def test_what_cites_the_2021_plan():
-    plan_2021 = plan_for(load_catalog(REPO / "data"), 2021)
+    plan_2021 = plan_for(load_catalog(CITY), 2021)
     assert plan_2021.app_title("zh") == "苏州市邮政快递业2021年目标任务跟踪"
     assert plan_2021.app_title("en") == "Suzhou Postal & Express 2021 Target Tracker"
     assert plan_2021.citation("zh") == f"《{TITLE_2021}》（苏州邮管〔2021〕21号）"
@@ -58,14 +58,14 @@ def test_what_cites_the_2021_plan():
                                         "postal and express industry (苏州邮管〔2021〕21号)")
     assert plan_2021.reference("en") == "苏州邮管〔2021〕21号"
     assert plan_2021.issuer("en") == "Suzhou Postal Administration"
-    ds = open_dataset(REPO / "data")
+    ds = open_dataset(CITY)
     assert footer_source(ds, 2021, "zh") == (f"数据来源：data/sample/actuals（12个文件）；目标依据：《{TITLE_2021}》"
                                              "（苏州邮管〔2021〕21号）。")
     assert "苏州邮管〔2021〕21号" in source_line(ds, 2021, "en") and "data/" not in source_line(ds, 2021, "en")
 
 
 def test_a_year_without_a_record_names_its_targets_and_keeps_the_city(tmp_path):
-    later = plan_for(REPO / "data", 2023)
+    later = plan_for(CITY, 2023)
     assert not later.recorded and later.citation("zh") == "2023年目标（targets.csv）"
     assert later.app_title("zh") == "苏州市邮政快递业2023年目标任务跟踪" and later.reference("en") == \
         "the 2023 targets (targets.csv)"
@@ -87,8 +87,8 @@ def test_a_bad_plan_record_is_named(tmp_path, row, message):
 
 
 def test_the_citys_names_come_from_the_plans(mini_dir):
-    assert load_catalog(REPO / "data").normalize_region("苏州") == ""
-    assert load_catalog(REPO / "data").normalize_region("Suzhou") == ""
+    assert load_catalog(CITY).normalize_region("苏州") == ""
+    assert load_catalog(CITY).normalize_region("Suzhou") == ""
     catalog = load_catalog(mini_dir)  # no plans.csv: only the generic names
     assert catalog.normalize_region("苏州市") is None and catalog.normalize_region("全市") == ""
 
@@ -113,10 +113,10 @@ def test_the_header_of_other_plans():
 # The headline column ------------------------------------------------------------------------------------------------
 
 def test_the_headline_targets_are_the_plans_order():
-    catalog = load_catalog(REPO / "data")
+    catalog = load_catalog(CITY)
     assert headline_ids(catalog, 2021) == ["postal_business_volume", "postal_business_revenue", "express_volume",
                                            "express_revenue"]
-    scores = scorecard(open_dataset(REPO / "data"), 2021, 10)
+    scores = scorecard(open_dataset(CITY), 2021, 10)
     assert [s.indicator for s in headline_scores(list(reversed(scores)))] == headline_ids(catalog, 2021)
 
 
@@ -206,7 +206,7 @@ def test_a_draft_saved_back_from_excel_publishes(drafted, tmp_path, encoding):
     targets = load_catalog(data_dir).targets_for(2022).set_index("id")
     assert len(targets) == 10 and "service_stations" not in targets.index
     assert (targets.at["express_volume", "target_value"], targets.at["green_outlets", "target_value"]) == (26.5, 1200)
-    assert load_catalog(data_dir).targets_for(2021).equals(load_catalog(REPO / "data").targets_for(2021))
+    assert load_catalog(data_dir).targets_for(2021).equals(load_catalog(CITY).targets_for(2021))
     assert not (data_dir / "plans" / "2022_reviewed.csv").exists() and len(load_plans(data_dir)) == 1  # no --plan
 
 
@@ -235,7 +235,7 @@ def test_a_draft_of_two_years_or_the_wrong_plan_is_refused(drafted, tmp_path):
     two.write_bytes(frame.to_csv(index=False).encode("utf-8"))
     result = run_cli("plan", "publish", two, "--data-dir", data_dir)
     assert result.stderr.splitlines()[1] == "  two.csv：草稿应只包含一个年度的目标（现有年度：2022、2023）"
-    plan_2021 = plan_for(REPO / "data", 2021).document_path(REPO / "data")
+    plan_2021 = plan_for(CITY, 2021).document_path(CITY)
     wrong = run_cli("plan", "publish", draft, "--data-dir", data_dir, "--plan", plan_2021)
     assert wrong.returncode == 1 and "2021_plan.txt：计划文件是2021年的，草稿是2022年的目标" in wrong.stderr
 
@@ -265,7 +265,7 @@ def test_plan_draft_explains_what_it_cannot_read(tmp_path, fresh_dir):
 def test_parse_plan_reads_word(tmp_path):
     document = tmp_path / "plan.docx"
     document.write_bytes(plain_docx((FIXTURES / "plan_other_city.txt").read_text(encoding="utf-8")))
-    result = run_cli("parse-plan", document, "--out", tmp_path / "out", "--targets", REPO / "data" / "targets.csv")
+    result = run_cli("parse-plan", document, "--out", tmp_path / "out", "--targets", CITY / "targets.csv")
     assert result.returncode == 0
     assert len(plan.load_tasks(tmp_path / "out")) == 14  # as from the text (test_plan.test_cli_parse_plan)
 
@@ -420,7 +420,7 @@ def test_the_plan_editor_flips_edits_adds_and_deletes_rows_with_the_checks_of_pu
     from lib.ui.plan import HAND, PREVIOUS, SHOWN_REASON, TAKEN_CELL, draft_file_rows, edited_rows
 
     drafted = plan.draft_targets(plan.parse_plan((FIXTURES / "plan_2022.txt").read_text(encoding="utf-8")), 2022,
-                                 plan.read_targets(REPO / "data" / "targets.csv"))
+                                 plan.read_targets(CITY / "targets.csv"))
     base = drafted.rows.copy()
     base.insert(0, TAKEN_CELL, base["taken"].map(plan.is_taken))
     base[PREVIOUS], base[SHOWN_REASON], base[HAND] = "", "", ""
@@ -435,8 +435,8 @@ def test_the_plan_editor_flips_edits_adds_and_deletes_rows_with_the_checks_of_pu
     added = rows.iloc[-2]
     assert (added["taken"], added["id"], added["year"], added["aggregation"], added["baseline_year"]) == \
         ("是", "new_parcel_lockers", "2022", "sum", "2021")  # filled as a drafted row would be
-    regions = load_regions(REPO / "data" / "regions.csv")
-    problems = [p for p in plan.validate_draft(rows, plan.read_targets(REPO / "data" / "targets.csv"), regions)
+    regions = load_regions(CITY / "regions.csv")
+    problems = [p for p in plan.validate_draft(rows, plan.read_targets(CITY / "targets.csv"), regions)
                 if p.severity == "error"]
     located = {(p.row, p.column) for p in problems}
     assert (volume + 2, "unit") in located  # the edited unit, at its row in the draft file

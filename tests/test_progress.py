@@ -10,7 +10,7 @@ import pytest
 from lib import store
 from lib.plan import load_tasks
 from lib.progress import import_progress, load_progress, parse_progress, resolve_item, status_counts, tracker_table
-from tests.conftest import REPO, analyst
+from tests.conftest import CITY, analyst
 
 TODAY = dt.date(2021, 12, 15)
 HEADER = "月份,事项,状态,进展情况,完成时间\n"
@@ -18,7 +18,7 @@ HEADER = "月份,事项,状态,进展情况,完成时间\n"
 
 @pytest.fixture(scope="module")
 def tasks():
-    return load_tasks(REPO / "data")
+    return load_tasks(CITY)
 
 
 @pytest.mark.parametrize("text, key", [
@@ -84,7 +84,7 @@ def test_rejected_progress_changes_nothing(sample_dir, tasks):
 
 
 def test_tracker_puts_behind_first_and_counts(tasks):
-    rows, _ = load_progress(REPO / "data", tasks)
+    rows, _ = load_progress(CITY, tasks)
     table = tracker_table(tasks, rows, 2021, 10)
     order = ["behind", "not_started", "in_progress", "done", "none"]
     assert table["status"].map(order.index).is_monotonic_increasing
