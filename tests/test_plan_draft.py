@@ -317,3 +317,34 @@ def test_read_draft_refuses_a_file_without_the_columns():
         read_draft("别的表.csv", "指标,数值\n快递业务量,12\n".encode("gbk"))
     assert caught.value.problems[0].code == "err_missing_columns"
     assert "id" in caught.value.problems[0].message()
+
+
+# Figures outside the lists (#23, held-out check): the preamble, headings, lines not placed ---------------------------
+
+PREAMBLE_PLAN = """湖州市邮政管理局2024年工作要点
+2023年全国快递业务量完成1320亿件，全省快递业务量完成230亿件，我市快递业务量完成7.9亿件。
+一、主要目标
+快递业务量达到9亿件。
+二、重点任务
+（一）全国快递业务量突破1000亿件，末端建设提速
+1. 新建村级寄递物流综合服务站50个。（普遍服务处）
+"""
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_figure_outside_the_lists_is_named_by_its_line_everywhere(lang):
+    from lib.plan.context import context_frame
+
+    drafted = draft_targets(parse_plan(PREAMBLE_PLAN), 2024, pd.DataFrame(columns=TARGET_COLUMNS))
+    summary = drafted.summary(lang)  # the draft's summary names where each context figure stands: line 2, line 6
+    assert "2023年全国快递业务量 1320亿件（第2行）；全省快递业务量 230亿件（第2行）；全国快递业务量 1000亿件（第6行）" \
+        in summary
+    assert summary.splitlines()[-1].startswith("背景数字（不列为目标）：" if lang == "zh" else "Context figures")
+    context = drafted.rows[drafted.rows["reason"].str.startswith("背景数字")]
+    assert context["source_item"].tolist() == ["第2行", "第2行", "第6行"]
+    last_year = drafted.rows[drafted.rows["reason"].str.startswith("上年实绩")]
+    assert last_year[["target_value", "source_item"]].values.tolist() == [["7.9", "第2行"]]
+    kept = context_frame(drafted.rows, drafted.taken_rows)  # what publishing writes into plan_context.csv
+    assert kept[["scope", "value", "source_item"]].values.tolist() == [["全国", "1320", "第2行"],
+                                                                       ["全省", "230", "第2行"],
+                                                                       ["全国", "1000", "第6行"]]

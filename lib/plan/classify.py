@@ -63,7 +63,7 @@ class Passage:
         """Return where it is, as a reviewer reads it: 主要目标, 工作要点45, 第12行."""
         if self.item is not None:
             return where(self.item.list_type, self.item.number)
-        return f"第{self.line_no}行" if self.line_no else ""
+        return where(self.kind, None, self.line_no)
 
 
 @dataclass
@@ -175,6 +175,8 @@ def classify_passage(passage: Passage, plan_year: int | None) -> list[Reading]:
     list_type = passage.item.list_type if passage.item else ""
     number = passage.item.number if passage.item else None
     candidates = _figures_in_text(passage.text, list_type, number)
+    for candidate in candidates:
+        candidate.line_no = passage.line_no
     statements = statements_in_text(passage.text, list_type, number)
     return [classify_figure(f, passage, plan_year, candidates, statements) for f in figures]
 

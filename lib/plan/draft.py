@@ -38,7 +38,7 @@ from lib.plan.draft_rows import (
     said_by_carried,
 )
 from lib.plan.matching import aliases_by_indicator, as_int, earlier_rows, in_item_text, match_mention, source_phrases
-from lib.plan.model import MAIN_GOAL, MAIN_GOAL_SECTION, Mention, PlanItem, PlanParse, TargetCandidate, where
+from lib.plan.model import MAIN_GOAL, MAIN_GOAL_SECTION, Mention, PlanItem, PlanParse, TargetCandidate
 from lib.plan.text import SkippedPart
 
 DRAFT_COLUMNS = [TAKEN_COLUMN, *TARGET_COLUMNS, REVIEW_COLUMN, REASON_COLUMN, FIGURE_COLUMN]
@@ -109,24 +109,26 @@ class Draft:
         taken = self.taken_rows
         review = int((taken[REVIEW_COLUMN] != "").sum())
         counts = self.reason_counts()
+        comma = "，" if lang != "en" else ", "
         lines = [t("plan_summary_taken", lang, year=self.year, taken=len(taken), carried=len(self.carried),
                    new=len(self.new), review=review),
-                 t("plan_summary_not_taken", lang, n=sum(counts.values()), reasons="，".join(
+                 t("plan_summary_not_taken", lang, n=sum(counts.values()), reasons=comma.join(
                      f"{t(f'plan_reason_{code}', lang)} {n}" for code, n in counts.items()) or "—")]
         lines.append(t("plan_summary_skipped", lang, n=len(self.skipped), parts="；".join(
             f"{s.part}（{t(f'plan_part_{s.reason}', lang)}）" for s in self.skipped) or "—"))
         if self.carried:
-            lines.append("沿用：" + "、".join(self.carried))
+            lines.append(t("plan_summary_carried", lang, ids="、".join(self.carried)))
         if self.new:
             names = dict(zip(self.rows["id"], self.rows["name_zh"], strict=True))
-            lines.append("新增（待核对）：" + "、".join(f"{i}（{names[i]}）" for i in self.new))
+            lines.append(t("plan_summary_new", lang, items="、".join(f"{i}（{names[i]}）" for i in self.new)))
         if self.not_carried:
-            lines.append("上年有、本年计划未提及：" + "、".join(f"{i}（{name}）" for i, name in self.not_carried))
+            lines.append(t("plan_summary_not_carried", lang, items="、".join(
+                f"{i}（{name}）" for i, name in self.not_carried)))
         if self.context:
-            lines.append("背景数字（不列为目标）：" + "；".join(
-                f"{c.phrase} {format_number(c.value)}{c.unit}" + (f"、增长{format_number(c.growth_pct)}%"
-                                                                  if c.growth_pct is not None else "")
-                + f"（{where(c.list_type, c.number)}）" for c in self.context))
+            lines.append(t("plan_summary_context", lang, items="；".join(
+                f"{c.phrase} {format_number(c.value)}{c.unit}"
+                + (t("plan_summary_growth", lang, pct=format_number(c.growth_pct)) if c.growth_pct is not None
+                   else "") + f"（{c.where}）" for c in self.context)))
         if self.new_departments:
             lines.append(t("plan_summary_new_departments", lang, names="、".join(self.new_departments)))
         if self.unplaced:

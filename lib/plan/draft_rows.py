@@ -190,7 +190,7 @@ def figure_row(reading: Reading, year: int, taken: set[str]) -> dict:
                growth_target_pct=format_number(mention.growth_pct),
                baseline_year=str(year - 1) if needs_baseline(kind) else "",
                source_section=item.section or ("" if reading.passage.item is None else MAIN_GOAL_SECTION),
-               source_item=reading.passage.where if item.list_type not in ("", MAIN_GOAL) else "",
+               source_item=reading.passage.where if item.list_type != MAIN_GOAL else "",  # 第9行 outside the lists
                source_text=reading.clause)
     label = t(f"plan_reason_{reading.reason}", "zh")
     row[TAKEN_COLUMN] = NO
