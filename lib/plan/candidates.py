@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from lib.kinds import KINDS
-from lib.plan.figures import find_figures
+from lib.plan.figures import INCIDENTS, Figure, find_figures
 from lib.plan.model import PlanParse, TargetCandidate
 
 CANDIDATE_COLUMNS = ["list_type", "number", "phrase", "value", "unit", "comparator", "growth_pct",
@@ -65,11 +65,13 @@ CITY_START = re.compile(r"^(?:\d{4}年)?(?:我市|全市|本市|市区)")
 # the kinds a numberless statement names: 稳中有升 (not below last year) and 零感染 (zero tolerance)
 NOT_BELOW = next(k.name for k in KINDS.values() if k.target_is_last_year)
 ZERO = next(k.name for k in KINDS.values() if k.target_is_zero)
-TREND_AFTER = re.compile(r"稳中有升|不低于上年|只升不降|稳步提升")
-TREND_BEFORE = re.compile(r"(?:进一步|切实|持续|不断|稳步|全面)(?:提升|提高)")
 MEASURED_NOUN = re.compile(r"(?:率|满意度|比例|占比|比重|指数)$")
-ZERO_WORDING = re.compile(r"“?零(?:感染|事故|伤亡|差错|死亡)”?|不发生(?P<subject>[^，,。；;]{1,20}?(?:事故|事件|案件))"
-                          r"|(?P<safe>万无一失)")
+INCIDENT_END = re.compile(rf"(?:{INCIDENTS})$")
+NEVER_VERBS = ("不发生", "杜绝", "避免发生")  # 不发生重大寄递安全事故: what must not happen follows
+RISING_FIRST = re.compile(r"^(?:进一步|切实|持续|不断|稳步|全面|努力)(?:提升|提高)")  # 进一步提升申诉处理满意率
+# Words before what must not happen or must not fall: 确保重大安全事故零发生, 继续保持快递服务满意度稳中有升.
+STATEMENT_LEADS = sorted(["实现", "保持", "确保", "做到", "巩固", "继续", "坚持", "力争", "努力", "全力", "守住",
+                          "守牢", "坚决", "持续", "推动", *LEADING_WORDS], key=len, reverse=True)
 
 
 def _clause_start(text: str, position: int, breaks: str) -> int:
@@ -257,28 +259,49 @@ def _measured_subjects(words: str) -> list[str]:
 
 
 def statements_in_text(text: str, list_type: str = "", number: int | None = None) -> list[Statement]:
-    """Return the city's targets without a number in a text: X率稳中有升, 进一步提升X率, 零X, 不发生X事故, and X万无一失
-    (an idiom: marked so, it never becomes a target by itself)."""
-    found: list[tuple[int, int, str, str, str, bool]] = []  # position, end, subject, kind, wording, idiom
-    for match in TREND_AFTER.finditer(text):
-        start = _clause_start(text, match.start(), CLAUSE_BREAK)
-        subjects, _ = _strip_words(text[start:match.start()].strip(), LEADING_WORDS, at_end=False)
-        found += [(match.start(), match.end(), s, NOT_BELOW, match.group(0), False)
-                  for s in _measured_subjects(subjects)]
-    for match in TREND_BEFORE.finditer(text):
-        subjects = text[match.end():_clause_end(text, match.end(), CLAUSE_BREAK)]
-        found += [(match.start(), match.end(), s, NOT_BELOW, match.group(0), False)
-                  for s in _measured_subjects(subjects)]
-    for match in ZERO_WORDING.finditer(text):
-        subject = match.group("subject") or match.group(0).strip("“”\"'")
-        if match.group("safe"):
-            start = _clause_start(text, match.start(), CLAUSE_BREAK)
-            subject, _ = _strip_words(text[start:match.start()].strip(), TARGET_VERBS, at_end=True)
-            subject, _ = _strip_words(subject, LEADING_WORDS, at_end=False)
-        found.append((match.start(), match.end(), subject, ZERO, match.group(0), bool(match.group("safe"))))
-    return [Statement(list_type, number, subject, kind, wording, _clause_around(text, at), (at, end), idiom)
-            for at, end, subject, kind, wording, idiom in sorted(found, key=lambda f: f[0])
-            if subject and not figure_scope(text, at)]
+    """Return the city's targets without a number in a text: X率稳中有升, 进一步提升X率, 零X, X零发生, 不发生X事故,
+    杜绝X事故, and X万无一失 (an idiom: marked so, it never becomes a target by itself). They are read from the
+    wordings the recall finds (lib/plan/figures.py); a wording that names nothing measured sets no target."""
+    return [s for figure in find_figures(text) if figure.form == "wording" or figure.text == "万无一失"
+            for s in statements_of(text, figure, list_type, number)]
+
+
+def _words_before(text: str, position: int) -> str:
+    """Return the words of the clause before a position, without leading words (确保, 全年…) or verbs at its end."""
+    words, _ = _strip_words(text[_clause_start(text, position, CLAUSE_BREAK):position].strip(), TARGET_VERBS,
+                            at_end=True)
+    words, _ = _strip_words(words, STATEMENT_LEADS, at_end=False)
+    return words
+
+
+def statements_of(text: str, figure: Figure, list_type: str = "", number: int | None = None) -> list[Statement]:
+    """Return the targets a numberless wording sets (none when it names nothing measured or countable, or when it is
+    quoted for the country or the province)."""
+    start, end = figure.span
+    wording = figure.text
+    if figure_scope(text, start):
+        return []
+    subjects: list[str] = []
+    kind, idiom = ZERO, False
+    bare = re.sub(r"[“”\"]", "", wording)
+    if wording == "万无一失":
+        subject, _ = _strip_words(text[_clause_start(text, start, CLAUSE_BREAK):start].strip(), TARGET_VERBS,
+                                  at_end=True)
+        subject, _ = _strip_words(subject, LEADING_WORDS, at_end=False)
+        subjects, idiom = [subject], True
+    elif bare == "零发生":
+        subjects = [s for s in [_words_before(text, start)] if INCIDENT_END.search(s)]
+    elif bare.startswith("零"):
+        subjects = [bare]  # 零感染, “零”事故: the wording names what must not happen
+    elif verb := next((v for v in NEVER_VERBS if wording.startswith(v)), ""):
+        subjects = [wording[len(verb):]] if wording[len(verb):] else []
+    else:
+        kind = NOT_BELOW
+        before = _measured_subjects(_words_before(text, start))  # 满意度稳中有升, 满意度持续提升
+        after = _measured_subjects(text[end:_clause_end(text, end, CLAUSE_BREAK)])  # 进一步提升…满意率
+        subjects = list(dict.fromkeys((after or before) if RISING_FIRST.match(wording) else (before or after)))
+    return [Statement(list_type, number, subject, kind, wording, _clause_around(text, start), (start, end), idiom)
+            for subject in subjects if subject]
 
 
 def _clause_around(text: str, position: int) -> str:

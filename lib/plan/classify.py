@@ -35,6 +35,7 @@ REASONS = (
     "document",  # the document's own number and date: 锡邮管〔2022〕8号
     "not_monthly",  # a count of events or documents, not measured month by month
     "outside_items",  # in a line outside the 主要目标 and the items
+    "no_measure",  # a target's wording without a rate or a countable event named (杜绝暴力分拣, 零发生 alone)
     "not_target",  # no target wording around it (完成, 达到, 新增, 以上…)
     "reviewer",  # the reviewer marked it not taken
 )
@@ -77,7 +78,7 @@ class Reading:
     reason: str = ""  # one of REASONS when not taken
     detail: str = ""  # the scope of a context figure, the word that decided it…
     candidate: TargetCandidate | None = None
-    statement: Statement | None = None
+    statements: list[Statement] = field(default_factory=list)  # the targets a numberless wording sets
     target_ids: list[str] = field(default_factory=list)  # the draft rows it went into
 
     @property
@@ -107,14 +108,20 @@ def _in_quotes(text: str, start: int) -> bool:
         or sentence.count('"') % 2 == 1
 
 
-def _last_year(text: str, start: int, plan_year: int | None) -> str:
-    """Return the words that make a figure an earlier year's result (2021年全市…完成, 上年…), or ''."""
-    sentence_start = max(text.rfind(b, 0, start) for b in SENTENCE_BREAK) + 1
-    sentence = text[sentence_start:start]
+def _past_year(text: str, start: int, plan_year: int | None) -> str:
+    """Return the year that makes a figure an earlier year's result (2021年全市…完成), or ''."""
+    sentence = text[max(text.rfind(b, 0, start) for b in SENTENCE_BREAK) + 1:start]
     for clause in re.split(r"[：:，,]", sentence):  # 2022年全市…完成22.5亿件，同比增长8.1%
         if plan_year and (year := PAST_YEAR.match(clause.strip())) and int(year.group(1)) < plan_year:
             return year.group(0)
-    found = LAST_YEAR.search(sentence)
+    return ""
+
+
+def _last_year(text: str, start: int, plan_year: int | None) -> str:
+    """Return the words that make a figure an earlier year's result (2021年全市…完成, 上年…), or ''."""
+    if year := _past_year(text, start, plan_year):
+        return year
+    found = LAST_YEAR.search(text[max(text.rfind(b, 0, start) for b in SENTENCE_BREAK) + 1:start])
     return found.group(0) if found else ""
 
 
@@ -129,11 +136,13 @@ def classify_figure(figure: Figure, passage: Passage, plan_year: int | None, can
         return Reading(figure, passage, clause, False, reason, detail)
 
     covering = next((c for c in candidates if c.span == (start, end) or c.growth_span == (start, end)), None)
+    said = [s for s in statements if s.span == (start, end)]
     if figure.form == "word":
-        statement = next((s for s in statements if s.span[0] <= start < s.span[1]), None)
         reading = no("idiom", figure.text)
-        reading.statement = statement
+        reading.statements = said  # 机要通信确保万无一失: may carry an earlier target, never makes one
         return reading
+    if figure.form == "wording":
+        return _classify_wording(figure, passage, plan_year, clause, said)
     if passage.kind == PREAMBLE and (figure.unit == "号" or re.search(r"〔\d{4}〕", text)):
         return no("document", figure.text)
     if figure.form == "name":
@@ -165,6 +174,22 @@ def classify_figure(figure: Figure, passage: Passage, plan_year: int | None, can
         reading = Reading(figure, passage, clause, True, candidate=covering)
         return reading
     return no("not_target")
+
+
+def _classify_wording(figure: Figure, passage: Passage, plan_year: int | None, clause: str,
+                      said: list[Statement]) -> Reading:
+    """Return the reading of a target's wording without a number (零事故, 稳中有升…): taken with the targets it
+    sets, or not taken with its reason (another scope, last year, outside the items, nothing measured named)."""
+    text, start = passage.text, figure.start
+    if scope := figure_scope(text, start):
+        return Reading(figure, passage, clause, False, "context", scope)
+    if year := _past_year(text, start, plan_year):  # 2023年快递服务满意度稳中有升; not 在上年基础上…稳中有升
+        return Reading(figure, passage, clause, False, "last_year", year)
+    if passage.item is None:
+        return Reading(figure, passage, clause, False, "outside_items")
+    if not said:
+        return Reading(figure, passage, clause, False, "no_measure", figure.text)
+    return Reading(figure, passage, clause, True, statements=said)
 
 
 def classify_passage(passage: Passage, plan_year: int | None) -> list[Reading]:

@@ -21,7 +21,7 @@ import pandas as pd
 
 from lib.catalog import TARGET_COLUMNS
 from lib.i18n import t
-from lib.plan.candidates import NOT_BELOW, ZERO, format_number, statements_in_text
+from lib.plan.candidates import NOT_BELOW, ZERO, format_number
 from lib.plan.classify import REASONS, Reading, read_figures
 from lib.plan.departments import resolve_departments
 from lib.plan.draft_rows import (
@@ -159,9 +159,11 @@ def mentions(parse: PlanParse, readings: list[Reading]) -> list[Mention]:
             figures = [r.figure.text for r in by_item[id(item)] if r.candidate is c and r.taken]
             in_item.append(Mention(item, phrase, c.value, c.unit, c.comparator, c.growth_pct, c.clause, verb=c.verb,
                                    figures=figures))
-        for s in statements_in_text(item.text, item.list_type, item.number):
-            in_item.append(Mention(item, s.subject, None, "", "≤" if s.kind == ZERO else "≥", None, s.clause,
-                                   s.kind, s.wording, figures=[s.wording] if s.idiom else [], idiom=s.idiom))
+        for reading in by_item.get(id(item), []):
+            if reading.taken or reading.reason == "idiom":  # 万无一失 may carry an earlier target, never make one
+                in_item += [Mention(item, s.subject, None, "", "≤" if s.kind == ZERO else "≥", None, s.clause, s.kind,
+                                    s.wording, figures=[reading.figure.text], idiom=s.idiom)
+                            for s in reading.statements]
         found += in_item
     return found
 
@@ -208,8 +210,10 @@ def draft_targets(parse: PlanParse, year: int, earlier_targets: pd.DataFrame, al
         if row["id"] not in carried and row.get("kind") in (NOT_BELOW, ZERO):
             said = [item for item in items if in_item_text(row, item.text)]
             if said:
+                wording = next((r.figure.text for r in readings if r.passage.item is said[0]
+                                and r.figure.form in ("wording", "word") and r.figure.text in row["source_text"]), "")
                 mention = Mention(said[0], row["name_zh"], None, "", "≤" if row["kind"] == ZERO else "≥", None,
-                                  row["source_text"], row["kind"])
+                                  row["source_text"], row["kind"], wording, figures=[wording] if wording else [])
                 carried[row["id"]] = [(mention, "")]
     covered = {id(m) for found in carried.values() for m, _ in found}
     rows_by_id = {row["id"]: row for row in rows}
@@ -221,7 +225,7 @@ def draft_targets(parse: PlanParse, year: int, earlier_targets: pd.DataFrame, al
         new_rows.append(new_row(group, year, taken_ids))
         taken_ids.add(new_rows[-1]["id"])
     _number_headlines(out, new_rows)
-    _mark_carried_idioms(readings, carried)
+    _mark_carried_wordings(readings, carried)
     other = []
     for reading in readings:
         if not reading.taken:
@@ -249,17 +253,18 @@ def _number_headlines(carried: list[dict], new: list[dict]) -> None:
             following += 1
 
 
-def _mark_carried_idioms(readings: list[Reading], carried: dict[str, list[tuple[Mention, str]]]) -> None:
-    """Mark an idiom's reading taken where it carried an earlier target that was written with it (机要通信确保万无一失
-    was published as a zero-tolerance target): the reviewer decided that once; the idiom alone decides nothing."""
+def _mark_carried_wordings(readings: list[Reading], carried: dict[str, list[tuple[Mention, str]]]) -> None:
+    """Mark a numberless wording's reading taken where it carried an earlier target written with it: an idiom
+    (机要通信确保万无一失 was published as a zero-tolerance target: the reviewer decided that once; the idiom alone
+    decides nothing) or last year's words naming no rate (邮政普遍服务水平…稳中有升)."""
     for target_id, found in carried.items():
         for mention, _ in found:
-            if not mention.idiom:
+            if not (mention.idiom or mention.statement_kind) or not mention.wording:
                 continue
             for reading in readings:
-                if reading.reason == "idiom" and reading.passage.item is mention.item \
-                        and reading.figure.text == mention.wording:
-                    reading.taken, reading.reason = True, ""
+                if reading.passage.item is mention.item and reading.figure.text == mention.wording \
+                        and reading.figure.form in ("wording", "word"):
+                    reading.taken, reading.reason, reading.detail = True, "", ""
                     reading.target_ids.append(target_id)
 
 
