@@ -160,6 +160,17 @@ CORPUS = [
     ("n_third_party", ITEM, "委托第三方机构开展评估。（市场监管处）", [MARKET], [], []),
     ("n_no_figure", ITEM, "进一步提升申诉处理满意率。（市场监管处）", [MARKET], [], [
         ("taken", "进一步提升", "申诉处理满意率", None, "", "not_below_last_year", "≥")]),
+    # A measurable activity over the year, counted in units of work done after 开展/组织/实施 (#23, held-out check);
+    # an event held once is not measured monthly
+    ("i_organised_training", ITEM, "组织开展寄递企业安全生产培训2000人次。（市场监管处）", [MARKET], [], [
+        ("taken", "2000人次", "寄递企业安全生产培训", 2000, "人次", "flow", "≥")]),
+    ("i_activity_checks", ITEM, "年内开展快递网点安全检查600家。（市场监管处）", [MARKET], [], [
+        ("taken", "600家", "快递网点安全检查", 600, "家", "flow", "≥")]),
+    ("i_spot_checks", ITEM, "实施快递末端网点服务质量抽查300个。（市场监管处）", [MARKET], [], [
+        ("taken", "300个", "快递末端网点服务质量抽查", 300, "个", "flow", "≥")]),
+    ("i_held_once", ITEM, "举办全市快递业务技能比武1次。（办公室）", [OFFICE], [], [("not", "1次", "not_monthly")]),
+    ("i_drills", ITEM, "组织开展寄递安全应急演练4次。（市场监管处）", [MARKET], [], [("not", "4次", "not_monthly")]),
+    ("n_activity_no_count", ITEM, "开展“快递进社区”宣传活动。（办公室）", [OFFICE], [], []),
     # Targets without a number, read and decided like figures: what must not happen (zero tolerance) and what must
     # not fall (not below last year); a wording no rule takes is listed with its reason (#23, held-out check)
     ("g_zero_happen", GOAL, "全年较大以上安全生产事故零发生", [], [], [

@@ -44,8 +44,13 @@ OPENING_VERBS = sorted([
     "力争建成", "力争培育", "力争打造", "确保建成", "投放", "布设", "开通", "培训", "引进", "发展",
 ], key=len, reverse=True)
 NAME_VERBS = ("新增", "新建", "培训")  # kept in the name: the indicator counts what is new this year
-# A count of new things this year: a flow toward the year's number.
-NEW_THIS_YEAR = ("新增", "新建", "培育", "打造", "创建", "新设", "设立", "投放", "布设", "开通", "培训", "引进")
+# A measurable activity carried out over the year, counted in units of work done: 全年开展…技能培训1500人次,
+# 组织开展…安全检查600家. (An event held once, 举办…竞赛1次, is not measured monthly: lib/plan/classify.py.)
+ACTIVITY_VERBS = sorted(["开展", "组织开展", "组织", "实施", "举办", "承办"], key=len, reverse=True)
+ACTIVITY_UNITS = ("人次", "万人次", "次", "场", "个", "家", "户", "人", "万人", "名", "项", "批")
+# A count of new things, or of work done, this year: a flow toward the year's number.
+NEW_THIS_YEAR = ("新增", "新建", "培育", "打造", "创建", "新设", "设立", "投放", "布设", "开通", "培训", "引进",
+                 *ACTIVITY_VERBS)
 VERB_COMPARATOR = {"不超过": "≤", "不高于": "≤", "控制在": "≤", "低于": "<", "超过": ">", "超": ">", "高于": ">",
                    "突破": ">", "超出": ">"}
 LEADING_WORDS = sorted([
@@ -192,6 +197,9 @@ def _figures_in_text(text: str, list_type: str, number: int | None) -> list[Targ
         # the verb may stand a few characters in: 在全市新增快递共配柜体30组, 全年培训…, 力争建成…
         at, opening = min(((name.find(v), v) for v in OPENING_VERBS if 0 <= name.find(v) <= 4),
                           key=lambda pair: (pair[0], -len(pair[1])), default=(-1, ""))
+        if not opening and unit in ACTIVITY_UNITS:
+            at, opening = min(((name.find(v), v) for v in ACTIVITY_VERBS if 0 <= name.find(v) <= 4),
+                              key=lambda pair: (pair[0], -len(pair[1])), default=(-1, ""))
         if opening:
             name = name[at:] if opening in NAME_VERBS else name[at + len(opening):]
         name, _ = _strip_words(name, LEADING_WORDS, at_end=False)

@@ -46,6 +46,7 @@ NAME_AFTER = re.compile(r"^(?:[”\"》]|中全会|大(?:精神|报告|代表|�
 YEARS_NAME = re.compile(r"^(?:行动|计划|规划|专项|攻坚|方案|整治)")
 EVENTS = re.compile(r"会议|大赛|竞赛|比赛|论坛|展会|座谈|发布会|演练|庆祝|文件|制度|办法|方案|意见|规划|标准|规范"
                     r"|指南|报告|课题|宣讲|讲座|培训班")
+ONCE_UNITS = ("次", "场", "届", "期", "轮")  # counted in these, a 1 is an event held once, not a monthly measure
 LAST_YEAR = re.compile(r"(?<![比较同])(?:上年|去年|上一年|过去一年|“十三五”期间|十三五期间)")
 PAST_YEAR = re.compile(r"^(?:截至|截止)?((?:19|20)\d{2})\s*年")
 
@@ -170,6 +171,8 @@ def classify_figure(figure: Figure, passage: Passage, plan_year: int | None, can
     if (event := EVENTS.search(tail[:12]) or EVENTS.search(text[max(0, start - 6):start])) \
             and figure.unit in ("次", "场", "个", "项", "期", "届", "批", "件", "套"):
         return no("not_monthly", event.group(0))
+    if figure.value == 1 and figure.unit in ONCE_UNITS:  # 举办…技能比武1次: an event held once
+        return no("not_monthly", figure.text)
     if covering is not None:
         reading = Reading(figure, passage, clause, True, candidate=covering)
         return reading
