@@ -171,6 +171,20 @@ CORPUS = [
     ("i_held_once", ITEM, "举办全市快递业务技能比武1次。（办公室）", [OFFICE], [], [("not", "1次", "not_monthly")]),
     ("i_drills", ITEM, "组织开展寄递安全应急演练4次。（市场监管处）", [MARKET], [], [("not", "4次", "not_monthly")]),
     ("n_activity_no_count", ITEM, "开展“快递进社区”宣传活动。（办公室）", [OFFICE], [], []),
+    # Time limits, shares per mille or per million, units the dashboard has no entry for (#23, held-out check)
+    ("i_time_limit", ITEM, "快递业务经营许可审批时限缩短至10个工作日。（办公室）", [OFFICE], [], [
+        ("not", "10个工作日", "date")]),
+    ("i_time_limit_hours", ITEM, "重点区域快件投递时长压缩至24小时以内。（普遍服务处）", [UNIVERSAL], [], [
+        ("not", "24小时", "date")]),
+    ("i_hours_in_name", ITEM, "重点城市间快递72小时准时率达到80%。（市场监管处）", [MARKET], [], [
+        ("not", "72小时", "name"), ("taken", "80%", "重点城市间快递72小时准时率", 80, "%", "ratio", "≥")]),
+    ("i_months", ITEM, "用3个月时间完成网点备案核查。（市场监管处）", [MARKET], [], [("not", "3个月", "date")]),
+    ("i_per_million", ITEM, "快递服务有效申诉率控制在百万分之2以内。（市场监管处）", [MARKET], [], [
+        ("not", "百万分之2", "unknown_unit")]),
+    ("i_per_mille", ITEM, "邮件快件损毁率控制在千分之0.5以内。（市场监管处）", [MARKET], [], [
+        ("not", "千分之0.5", "unknown_unit")]),
+    ("i_points", ITEM, "快递业务量占全省比重提高1个百分点。（市场监管处）", [MARKET], [], [
+        ("not", "1个百分点", "unknown_unit")]),
     # Targets without a number, read and decided like figures: what must not happen (zero tolerance) and what must
     # not fall (not below last year); a wording no rule takes is listed with its reason (#23, held-out check)
     ("g_zero_happen", GOAL, "全年较大以上安全生产事故零发生", [], [], [

@@ -27,7 +27,7 @@ UNITS = sorted([
     "%", "个百分点", "亿元", "万元", "元", "亿件", "万件", "件", "万个",
     "个", "万人次", "人次", "万人", "人", "家", "辆", "台", "套", "组",
     "条", "座", "所", "批", "场", "次", "项", "起", "例", "公里", "吨",
-    "户", "处", "名", "小时", "万", "亿", "分",
+    "户", "处", "名", "小时", "万", "亿", "分", "‰", "万分之", "十万分之", "百万分之",
 ], key=len, reverse=True)
 # A number followed by these counts the plan itself (60项工作, 7件实事, 6个方面) or its campaigns, not a target.
 NOT_A_TARGET_AFTER = ("工作", "方面", "实事", "周年", "专项", "重点任务", "任务", "举措", "措施")
@@ -203,7 +203,7 @@ def _figures_in_text(text: str, list_type: str, number: int | None) -> list[Targ
         if opening:
             name = name[at:] if opening in NAME_VERBS else name[at + len(opening):]
         name, _ = _strip_words(name, LEADING_WORDS, at_end=False)
-        is_rate = unit in ("%", "个百分点") and bool(RATE_NOUN.search(name))
+        is_rate = unit in ("%", "个百分点", "‰", "万分之", "十万分之", "百万分之") and bool(RATE_NOUN.search(name))
         if not (verbs or opening or after_word or is_rate or scope):
             continue
         # The thing counted may follow the number: 市区建成3家…工作站 names 市区…工作站.

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from lib import units
 from lib.plan.candidates import (
     CLAUSE_BREAK,
     SENTENCE_BREAK,
@@ -36,6 +37,7 @@ REASONS = (
     "not_monthly",  # a count of events or documents, not measured month by month
     "outside_items",  # in a line outside the 主要目标 and the items
     "no_measure",  # a target's wording without a rate or a countable event named (杜绝暴力分拣, 零发生 alone)
+    "unknown_unit",  # a target in a unit the dashboard has no entry for (百万分之1, 千分之0.5, 2个百分点)
     "not_target",  # no target wording around it (完成, 达到, 新增, 以上…)
     "reviewer",  # the reviewer marked it not taken
 )
@@ -46,6 +48,8 @@ NAME_AFTER = re.compile(r"^(?:[”\"》]|中全会|大(?:精神|报告|代表|�
 YEARS_NAME = re.compile(r"^(?:行动|计划|规划|专项|攻坚|方案|整治)")
 EVENTS = re.compile(r"会议|大赛|竞赛|比赛|论坛|展会|座谈|发布会|演练|庆祝|文件|制度|办法|方案|意见|规划|标准|规范"
                     r"|指南|报告|课题|宣讲|讲座|培训班")
+DURATIONS = ("个工作日", "工作日", "个小时", "小时", "分钟", "天", "个月")
+RATE_NOUN_AHEAD = re.compile(r"^[^，,。；;、]{0,12}?(?:率|比例|占比)")
 ONCE_UNITS = ("次", "场", "届", "期", "轮")  # counted in these, a 1 is an event held once, not a monthly measure
 LAST_YEAR = re.compile(r"(?<![比较同])(?:上年|去年|上一年|过去一年|“十三五”期间|十三五期间)")
 PAST_YEAR = re.compile(r"^(?:截至|截止)?((?:19|20)\d{2})\s*年")
@@ -134,7 +138,7 @@ def classify_figure(figure: Figure, passage: Passage, plan_year: int | None, can
     clause = _clause(text, start, end)
 
     def no(reason: str, detail: str = "") -> Reading:
-        return Reading(figure, passage, clause, False, reason, detail)
+        return Reading(figure, passage, clause, False, reason, detail, candidate=covering)
 
     covering = next((c for c in candidates if c.span == (start, end) or c.growth_span == (start, end)), None)
     said = [s for s in statements if s.span == (start, end)]
@@ -155,6 +159,8 @@ def classify_figure(figure: Figure, passage: Passage, plan_year: int | None, can
         return no("name", figure.text + after[:4])
     if figure.form == "date" or figure.unit in ("年", "月", "日"):
         return no("date", figure.text)
+    if figure.unit in DURATIONS:  # 办结时限压缩至5个工作日: a time limit; 72小时准时率: part of a rate's name
+        return no("name" if RATE_NOUN_AHEAD.match(after) else "date", figure.text)
     if PLAN_PARTS.match(figure.unit + after) and figure.unit in ("项", "个", "件", "条", "大", "方面", ""):
         return no("plan_part", figure.text + after[:4])
     if covering is not None and covering.scope:
@@ -173,9 +179,10 @@ def classify_figure(figure: Figure, passage: Passage, plan_year: int | None, can
         return no("not_monthly", event.group(0))
     if figure.value == 1 and figure.unit in ONCE_UNITS:  # 举办…技能比武1次: an event held once
         return no("not_monthly", figure.text)
+    if covering is not None and covering.value is not None and not units.is_known(covering.unit):
+        return no("unknown_unit", covering.unit)  # 有效申诉率控制在百万分之1以内: listed, the reviewer decides
     if covering is not None:
-        reading = Reading(figure, passage, clause, True, candidate=covering)
-        return reading
+        return Reading(figure, passage, clause, True, candidate=covering)
     return no("not_target")
 
 

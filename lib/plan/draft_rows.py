@@ -178,14 +178,16 @@ def figure_row(reading: Reading, year: int, taken: set[str]) -> dict:
     name = _figure_name(reading)
     value = reading.figure.value
     unit = reading.figure.unit
-    mention = Mention(item, name, value, unit, "≥", reading.candidate.growth_pct if reading.candidate else None,
-                      reading.clause)
+    own = reading.candidate is not None and reading.candidate.span == reading.span  # its own figure, not a growth
+    comparator = reading.candidate.comparator if own and reading.candidate.comparator in VALID_COMPARATORS else "≥"
+    mention = Mention(item, name, value, unit, comparator,
+                      reading.candidate.growth_pct if reading.candidate else None, reading.clause)
     kind, _ = guess_kind(mention) if value is not None else ("level", "")
     row = {c: "" for c in TARGET_COLUMNS}
     row.update(id=new_id(name, taken, fallback="figure"),
                year=str(year), name_zh=name, name_en=" ".join(english_words(name)).capitalize(),
                category=guess_category(name), lead_departments="、".join(item.departments), unit=unit,
-               target_value=format_number(value), comparator="≥", kind=kind,
+               target_value=format_number(value), comparator=comparator, kind=kind,
                aggregation=kind_of(kind).default_aggregation,
                growth_target_pct=format_number(mention.growth_pct),
                baseline_year=str(year - 1) if needs_baseline(kind) else "",

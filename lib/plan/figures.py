@@ -17,7 +17,8 @@ FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９．，％", "01
 
 # Longest first, so 万人次 wins over 万人 and 个百分点 over 个.
 UNITS = sorted([
-    "个百分点", "百分点", "%", "‰", "亿元", "万元", "千元", "元", "亿件", "万件", "件", "万个", "个", "万人次", "人次",
+    "个百分点", "百分点", "%", "‰", "个工作日", "工作日", "个小时", "个月", "分钟",
+    "亿元", "万元", "千元", "元", "亿件", "万件", "件", "万个", "个", "万人次", "人次",
     "万人", "人", "家", "组", "处", "条", "项", "次", "起", "例", "座", "所", "批", "场", "辆", "台", "套", "名", "户",
     "位", "期", "轮", "公里", "千米", "平方米", "米", "吨", "小时", "天", "日", "月", "年", "周年", "倍", "分", "号",
     "届", "种", "类", "张", "支", "箱", "只", "票", "架", "班", "级", "方面", "大", "亿", "万",
@@ -34,7 +35,9 @@ DATE = re.compile(r"(?:19|20)\d{2}\s*(?:[-—–~～至到]\s*(?:19|20)?\d{2}\s*
 DIGITS = re.compile(r"(?<![\d.])(\d+(?:,\d{3})*(?:\.\d+)?)(?:\s*[-—–~～至到]\s*(\d+(?:\.\d+)?))?"
                     rf"\s*([十百千万亿]?)\s*({UNIT})?")
 CHINESE = re.compile(rf"(?<![{CN_DIGITS}十百千万亿])({CN_NUMBER})({'|'.join(map(re.escape, CN_MEASURES))})?")
-PERCENT_WORDS = re.compile(rf"百分之({CN_NUMBER}|\d+(?:\.\d+)?)")
+# A share written out: 百分之九十五 is 95%, 千分之3 is 3‰, 百万分之1 one per million (its own unit, as written).
+PERCENT_WORDS = re.compile(rf"(百万|十万|万|千|百)分之\s*({CN_NUMBER}|\d+(?:\.\d+)?)")
+SHARE_UNIT = {"百": "%", "千": "‰", "万": "万分之", "十万": "十万分之", "百万": "百万分之"}
 
 # Words and names written with number characters: found so that they are listed, never read as counts.
 NUMBER_WORDS = sorted([
@@ -157,9 +160,9 @@ def find_figures(text: str) -> list[Figure]:
         unit = "号" if "〔" in match.group(0) else "年" if "年" in match.group(0) else "月"
         add(match.start(), match.end(), None, unit, "date")
     for match in PERCENT_WORDS.finditer(normal):
-        number = match.group(1)
+        per, number = match.groups()
         value = float(number) if number[0].isdigit() else chinese_number(number)
-        add(match.start(), match.end(), value, "%", "percent_words")
+        add(match.start(), match.end(), value, SHARE_UNIT[per], "percent_words")
     for match in DIGITS.finditer(normal):
         number, upper, magnitude, unit = match.groups()
         if magnitude and not unit and magnitude in "十百千":
