@@ -23,6 +23,7 @@ from lib.plan.review import (
     is_publishable,
     published_targets,
     read_draft,
+    taken_only,
     targets_csv_bytes,
     validate_draft,
 )
@@ -58,7 +59,11 @@ def test_draft_has_targets_columns_and_a_review_note(draft):
     assert list(draft.rows.columns) == ["taken", *TARGET_COLUMNS, "needs_review", "reason", "figure"] == DRAFT_COLUMNS
     assert set(draft.rows["year"]) == {"2022"}
     assert len(draft.taken_rows) == 22 + 6 and draft.new == NEW_IDS
-    assert not draft.rows["id"].duplicated().any()  # a row not taken can be flipped and published as it is
+    # a row not taken has no id until the reviewer flips it; flipped, each gets a readable one of its own
+    taken = draft.rows["taken"] == "是"
+    assert not draft.rows.loc[taken, "id"].duplicated().any() and (draft.rows.loc[~taken, "id"] == "").all()
+    ids = taken_only(draft.rows.assign(taken="是"))[0]["id"]
+    assert not ids.duplicated().any() and ids.str.fullmatch(r"[a-z][a-z0-9_]*").all()
 
 
 def test_headline_figures_carry_their_indicator_with_new_value_and_growth(draft):

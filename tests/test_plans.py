@@ -250,6 +250,38 @@ def test_options_override_what_the_header_says(drafted):
         ("苏州邮管〔2022〕16号", dt.date(2022, 4, 1), "Work plan 2022", "苏州市邮政管理局")
 
 
+FLIP_PLAN = """绍兴市邮政管理局2024年工作要点
+一、主要目标
+快递业务量达到8亿件。
+二、重点任务
+1. 举办全市快递业务技能比武1次，杜绝野蛮分拣行为。（办公室）
+2. 行政许可办结时限压缩至7个工作日，快递服务有效申诉率控制在百万分之2以内。（市场监管处）
+"""
+
+
+def test_a_figure_flipped_to_taken_gets_a_readable_id_and_publishes(fresh_dir, tmp_path):
+    document = tmp_path / "绍兴2024.txt"
+    document.write_text(FLIP_PLAN, encoding="utf-8")
+    assert run_cli("plan", "draft", document, "--data-dir", fresh_dir, "--out", tmp_path / "d.csv").returncode == 0
+    frame = pd.read_csv(tmp_path / "d.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    other = frame[frame["taken"] == "否"].set_index("figure")
+    # named by the words around them, not by a cut of the line; no id until the reviewer flips them
+    assert other[["name_zh", "id", "reason"]].loc[["1次", "杜绝", "7个工作日", "百万分之2"]].values.tolist() == [
+        ["快递业务技能比武", "", "无法按月计量（活动或文件）：1次"],
+        ["杜绝野蛮分拣行为", "", "未指明可计量的对象：杜绝"],
+        ["行政许可办结时限压缩至7个工作日", "", "日期或期限：7个工作日"],
+        ["快递服务有效申诉率", "", "单位不在单位表中：百万分之"]]
+    assert other.loc["百万分之2", ["target_value", "unit", "comparator", "kind"]].tolist() == ["2", "百万分之", "≤",
+                                                                                          "ratio"]
+    frame.loc[frame["figure"].isin(["1次", "杜绝"]), "taken"] = "是"
+    (tmp_path / "reviewed.csv").write_bytes(frame.to_csv(index=False).encode("utf-8-sig"))
+    result = run_cli("plan", "publish", tmp_path / "reviewed.csv", "--data-dir", fresh_dir)
+    assert result.returncode == 0, result.stderr
+    published = load_catalog(fresh_dir).targets_for(2024).set_index("id")  # 次 kept as 起, its canonical spelling
+    assert published.loc[["express_skills", "target"], ["name_zh", "target_value", "unit", "kind"]].values.tolist() \
+        == [["快递业务技能比武", 1, "起", "flow"], ["杜绝野蛮分拣行为", 0, "起", "zero_tolerance"]]
+
+
 def test_plan_draft_explains_what_it_cannot_read(tmp_path, fresh_dir):
     scanned = tmp_path / "scan.docx"
     scanned.write_bytes(b"\x89PNG\r\n\x1a\n" + b"0" * 64)

@@ -274,6 +274,12 @@ def statements_in_text(text: str, list_type: str = "", number: int | None = None
             for s in statements_of(text, figure, list_type, number)]
 
 
+def wording_kind(wording: str) -> str:
+    """Return the kind a numberless wording speaks of: zero tolerance (零事故, 不发生…, 杜绝…) or not below last year
+    (稳中有升, 进一步提升…)."""
+    return ZERO if "零" in wording or wording.startswith(NEVER_VERBS) or wording == "万无一失" else NOT_BELOW
+
+
 def _words_before(text: str, position: int) -> str:
     """Return the words of the clause before a position, without leading words (确保, 全年…) or verbs at its end."""
     words, _ = _strip_words(text[_clause_start(text, position, CLAUSE_BREAK):position].strip(), TARGET_VERBS,

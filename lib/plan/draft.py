@@ -226,11 +226,7 @@ def draft_targets(parse: PlanParse, year: int, earlier_targets: pd.DataFrame, al
         taken_ids.add(new_rows[-1]["id"])
     _number_headlines(out, new_rows)
     _mark_carried_wordings(readings, carried)
-    other = []
-    for reading in readings:
-        if not reading.taken:
-            other.append(figure_row(reading, year, taken_ids))
-            taken_ids.add(other[-1]["id"])
+    other = [figure_row(reading, year) for reading in readings if not reading.taken]
     for row in out + new_rows:
         row[TAKEN_COLUMN] = YES
     frame = pd.DataFrame(out + new_rows + other, columns=DRAFT_COLUMNS).fillna("")

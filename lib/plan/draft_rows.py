@@ -8,7 +8,7 @@ import re
 from lib import units
 from lib.catalog import TARGET_COLUMNS
 from lib.i18n import t
-from lib.plan.candidates import NOT_BELOW, ZERO, format_number
+from lib.plan.candidates import NOT_BELOW, ZERO, format_number, wording_kind
 from lib.plan.classify import Reading
 from lib.plan.matching import as_number, kind_of, needs_baseline, similarity
 from lib.plan.model import LIST_NAME, MAIN_GOAL, MAIN_GOAL_SECTION, Mention, PlanItem
@@ -161,33 +161,45 @@ def new_row(found: list[Mention], year: int, taken: set[str]) -> dict:
     return row
 
 
-def _figure_name(reading: Reading) -> str:
-    """Return a name for a figure not taken: its candidate's phrase, else the words of its clause before it."""
+NAME_LENGTH = 40  # a not-taken figure's name: at most this many characters of its clause around it
+
+
+def figure_name(reading: Reading) -> str:
+    """Return a name for a figure not taken, from the words around it: its candidate's phrase (全国快递业务量,
+    有效申诉率), else its clause, trimmed around the figure (行政许可办结时限压缩至5个工作日, 推进“一网通办”)."""
     if reading.candidate is not None and reading.candidate.phrase:
         return reading.candidate.phrase
-    clause = reading.clause
+    clause = reading.clause.strip(" ，,、：:；;。")
     at = clause.find(reading.figure.text)
-    before = clause[:at] if at > 0 else clause
-    return (before or clause)[-24:].strip("，,、：: ") or reading.figure.text
+    if len(clause) <= NAME_LENGTH or at < 0:
+        return clause[:NAME_LENGTH] or reading.figure.text
+    start = max(0, min(at - (NAME_LENGTH - len(reading.figure.text)) // 2, len(clause) - NAME_LENGTH))
+    return ("…" if start else "") + clause[start:start + NAME_LENGTH] + ("…" if start + NAME_LENGTH < len(clause)
+                                                                        else "")
 
 
-def figure_row(reading: Reading, year: int, taken: set[str]) -> dict:
+def figure_row(reading: Reading, year: int) -> dict:
     """Return a figure not taken as a draft row: its reason, the figure as written, and the fields a reviewer who
-    flips it to taken would start from (name, value, unit, kind, departments, source)."""
+    flips it to taken would start from (name, value, unit, comparator, kind, departments, source). Its id is left
+    blank: flipped to taken, it gets one from its name when the draft is checked or published (fill_ids)."""
     item = reading.passage.item or PlanItem("", "", "", None, reading.passage.text, [])
-    name = _figure_name(reading)
+    name = figure_name(reading)
     value = reading.figure.value
     unit = reading.figure.unit
     own = reading.candidate is not None and reading.candidate.span == reading.span  # its own figure, not a growth
     comparator = reading.candidate.comparator if own and reading.candidate.comparator in VALID_COMPARATORS else "≥"
-    mention = Mention(item, name, value, unit, comparator,
-                      reading.candidate.growth_pct if reading.candidate else None, reading.clause)
-    kind, _ = guess_kind(mention) if value is not None else ("level", "")
+    statement_kind = (ZERO if wording_kind(reading.figure.text) == ZERO else NOT_BELOW) \
+        if reading.figure.form == "wording" else ""
+    mention = Mention(item, name, value, unit, "≤" if statement_kind == ZERO else comparator,
+                      reading.candidate.growth_pct if reading.candidate else None, reading.clause, statement_kind,
+                      reading.figure.text if statement_kind else "")
+    kind, _ = guess_kind(mention) if value is not None or statement_kind else ("level", "")
+    if statement_kind:  # 杜绝野蛮分拣: flipped, a target that must not happen (0) or must not fall
+        value, unit = (0.0 if kind == ZERO else None), unit_for(mention, kind)
     row = {c: "" for c in TARGET_COLUMNS}
-    row.update(id=new_id(name, taken, fallback="figure"),
-               year=str(year), name_zh=name, name_en=" ".join(english_words(name)).capitalize(),
+    row.update(year=str(year), name_zh=name, name_en=" ".join(english_words(name)).capitalize(),
                category=guess_category(name), lead_departments="、".join(item.departments), unit=unit,
-               target_value=format_number(value), comparator=comparator, kind=kind,
+               target_value=format_number(value), comparator=mention.comparator, kind=kind,
                aggregation=kind_of(kind).default_aggregation,
                growth_target_pct=format_number(mention.growth_pct),
                baseline_year=str(year - 1) if needs_baseline(kind) else "",
@@ -200,6 +212,19 @@ def figure_row(reading: Reading, year: int, taken: set[str]) -> dict:
     row[FIGURE_COLUMN] = reading.figure.text
     row[REVIEW_COLUMN] = "" if reading.passage.item is not None else f"见原文{reading.passage.where}"
     return row
+
+
+def fill_ids(rows: list[dict], others: set[str] | None = None) -> list[dict]:
+    """Return the rows with a readable id for each that has none (a figure flipped to taken by the reviewer), made
+    from its name like a new indicator's (complaint for 有效申诉率), unique among the draft's ids (and others)."""
+    taken = ({str(row.get("id", "")) for row in rows} | (others or set())) - {""}
+    out = []
+    for row in rows:
+        if not str(row.get("id", "")).strip():
+            row = {**row, "id": new_id(str(row.get("name_zh", "")), taken, fallback="target")}
+            taken.add(row["id"])
+        out.append(row)
+    return out
 
 
 def complete_hand_row(row: dict, year: int, taken: set[str]) -> dict:
