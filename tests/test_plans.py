@@ -426,7 +426,7 @@ def test_the_plan_page_shows_a_documents_structure_and_each_rows_problems(monkey
     text = "\n".join(m.value for m in at.markdown)
     assert "未采纳的数字，按原因： 背景数字 **3**，日期或期限 **6**，名称中的数字 **11**" in text
     assert "采纳28项（沿用上年22项，新指标6项），未采纳27处" in "\n".join(c.value for c in at.caption)
-    assert "草稿可以发布：28项目标，8处待核对" in [e.value for e in at.success]
+    assert "草稿可以发布：28项目标，13处待核对" in [e.value for e in at.success]
     assert not [b for b in at.button if b.key == "plan_publish"]  # not signed in
 
 
@@ -487,7 +487,8 @@ def test_an_analyst_publishes_from_the_page_in_english(monkeypatch, fresh_dir):
     assert not at.exception
     draft = at.data_editor[0].value.set_index("id")
     assert draft.at["express_volume", "_previous"] == "2021: 2.4 bn parcels +15%"
-    assert "The draft can be published: 11 targets, 2 note(s) to review" in [e.value for e in at.success]
+    # to review: the new indicator, 0.3万人次 converted, and the 4 主要目标 targets keeping last year's lead
+    assert "The draft can be published: 11 targets, 6 note(s) to review" in [e.value for e in at.success]
     at.button(key="plan_publish").click().run()
     assert not at.exception
     assert "Published (id 000001): 11 targets and 9 tasks for 2022" in [e.value for e in at.success]

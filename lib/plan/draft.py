@@ -186,9 +186,10 @@ def _resolve_items(parse: PlanParse, known: list[str]) -> list[str]:
 
 
 def draft_targets(parse: PlanParse, year: int, earlier_targets: pd.DataFrame, aliases: pd.DataFrame | None = None,
-                  known_departments: list[str] | None = None, skipped: tuple[SkippedPart, ...] = ()) -> Draft:
+                  known_departments: list[str] | None = None, skipped: tuple[SkippedPart, ...] = (),
+                  lang: str = "zh") -> Draft:
     """Return the draft of year's targets from a parsed plan and the earlier years' targets.csv rows: every figure
-    of the plan, taken or not, with its reason."""
+    of the plan, taken or not, with its reason; the rows' notes for the reviewer in lang."""
     rows = earlier_rows(earlier_targets, year)
     known = _known_departments(earlier_targets, known_departments)
     unknown = _resolve_items(parse, known)
@@ -199,7 +200,7 @@ def draft_targets(parse: PlanParse, year: int, earlier_targets: pd.DataFrame, al
     carried: dict[str, list[tuple[Mention, str]]] = {}
     unmatched: list[Mention] = []
     for mention in mentions(parse, readings):
-        matched, note = match_mention(mention, rows, phrases, other_names)
+        matched, note = match_mention(mention, rows, phrases, other_names, lang)
         for row in matched:
             carried.setdefault(row["id"], []).append((mention, note))
         if not matched and not mention.idiom:
@@ -217,16 +218,16 @@ def draft_targets(parse: PlanParse, year: int, earlier_targets: pd.DataFrame, al
                 carried[row["id"]] = [(mention, "")]
     covered = {id(m) for found in carried.values() for m, _ in found}
     rows_by_id = {row["id"]: row for row in rows}
-    out = [carried_row(rows_by_id[i], found, year) for i, found in
+    out = [carried_row(rows_by_id[i], found, year, lang) for i, found in
            sorted(carried.items(), key=lambda pair: list(rows_by_id).index(pair[0]))]
     taken_ids = {row["id"] for row in rows} | set(carried)
     new_rows = []
     for group in group_new([m for m in unmatched if id(m) not in covered and not said_by_carried(m, carried)]):
-        new_rows.append(new_row(group, year, taken_ids))
+        new_rows.append(new_row(group, year, taken_ids, lang))
         taken_ids.add(new_rows[-1]["id"])
     _number_headlines(out, new_rows)
     _mark_carried_wordings(readings, carried)
-    other = [figure_row(reading, year) for reading in readings if not reading.taken]
+    other = [figure_row(reading, year, lang) for reading in readings if not reading.taken]
     for row in out + new_rows:
         row[TAKEN_COLUMN] = YES
     frame = pd.DataFrame(out + new_rows + other, columns=DRAFT_COLUMNS).fillna("")

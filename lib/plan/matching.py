@@ -8,6 +8,7 @@ import re
 import pandas as pd
 
 from lib import units
+from lib.i18n import t
 from lib.kinds import KINDS, UNKNOWN_KIND
 from lib.plan.candidates import (
     NOT_BELOW,
@@ -141,7 +142,7 @@ def aliases_by_indicator(aliases: pd.DataFrame | None) -> dict[str, list[str]]:
 
 
 def match_mention(mention: Mention, rows: list[dict], phrases: dict[str, str],
-                  aliases: dict[str, list[str]] | None = None) -> tuple[list[dict], str]:
+                  aliases: dict[str, list[str]] | None = None, lang: str = "zh") -> tuple[list[dict], str]:
     """Return the earlier rows this mention is (several for one indicator split by region) and a note if unsure."""
     scored = []
     for row in rows:
@@ -160,5 +161,5 @@ def match_mention(mention: Mention, rows: list[dict], phrases: dict[str, str],
     indicators = {row.get("indicator") or row["id"] for row in top}
     if len(top) > 1 and len(indicators) > 1:
         others = "、".join(row["id"] for row in top[1:])
-        return top[:1], f"也可能是 {others}，请核对"
+        return top[:1], t("plan_note_maybe", lang, others=others)
     return top, ""
