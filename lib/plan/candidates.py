@@ -84,14 +84,15 @@ def _clause_start(text: str, position: int, breaks: str) -> int:
 
 
 def _phrase_start(text: str, position: int) -> int:
-    """Return where the words before a number begin: after the last break outside brackets (各县（市、区）分别建成 is
-    one phrase), or after the bracket the number stands in (（全国快递业务量1225亿件） begins at 全国)."""
+    """Return where the words before a number begin: after the last break outside brackets and quotes (各县（市、区）
+    分别建成 and “防雨、防潮”设施配备率 are one phrase), or after the bracket the number stands in
+    (（全国快递业务量1225亿件） begins at 全国)."""
     depth = 0
     for i in range(position - 1, -1, -1):
         char = text[i]
-        if char in "）)":
+        if char in "）)”》":
             depth += 1
-        elif char in "（(":
+        elif char in "（(“《":
             if depth == 0:
                 return i + 1
             depth -= 1
