@@ -366,3 +366,13 @@ def test_a_figure_outside_the_lists_is_named_by_its_line_everywhere(lang):
     assert kept[["scope", "value", "source_item"]].values.tolist() == [["全国", "1320", "第2行"],
                                                                        ["全省", "230", "第2行"],
                                                                        ["全国", "1000", "第6行"]]
+
+
+def test_a_count_of_new_things_does_not_carry_into_a_level_of_the_same_name(targets_2021):
+    # 2021's 可循环快递箱（盒）使用量 is the boxes in use (a level, 10万个); 新增…3万个 counts this year's new ones
+    plan = parse_plan("扬州市邮政管理局2022年工作要点\n着力抓好重点工作：\n"
+                      "1. 推广可循环包装，年内新增可循环快递箱（盒）3万个。（市场监管处牵头）\n")
+    drafted = draft_targets(plan, 2022, targets_2021)
+    new = drafted.taken_rows.set_index("name_zh").loc["新增可循环快递箱（盒）"]
+    assert (new["kind"], new["target_value"], new["unit"], new["category"]) == ("flow", "3", "万个", "green")
+    assert "recyclable_boxes" not in drafted.carried

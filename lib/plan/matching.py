@@ -11,6 +11,7 @@ from lib import units
 from lib.i18n import t
 from lib.kinds import KINDS, UNKNOWN_KIND
 from lib.plan.candidates import (
+    NEW_THIS_YEAR,
     NOT_BELOW,
     ZERO,
     candidates_in_text,
@@ -121,8 +122,16 @@ def _fits(mention: Mention, row: dict) -> bool:
         return kind_of(kind).sums_months  # a growth rate alone
     if kind == ZERO:
         return mention.value == 0
+    if _counts_new(mention) and kind_of(kind).judged_by == "pace" and not kind_of(kind).sums_months:
+        return False  # 新增可循环快递箱8万个 counts this year's new boxes, not the boxes in use (a level)
     same_unit = units.canonical_unit(mention.unit) == units.canonical_unit(unit) and units.canonical_unit(unit)
     return bool(same_unit) or mention.unit == unit or units.convertible(mention.unit, unit)
+
+
+def _counts_new(mention: Mention) -> bool:
+    """Return whether a figure counts what is new this year (新增…8万个, 新建…200个): a flow, whatever earlier level
+    indicator shares its name."""
+    return any(verb in NEW_THIS_YEAR for verb in mention.verb.split("、"))
 
 
 def in_item_text(row: dict, item_text: str) -> bool:
