@@ -404,6 +404,21 @@ def test_a_full_line_ending_with_departments_ends_its_item(departments):
                                    "3. 推进快递包装绿色转型，新增可循环快递箱3万个。（办公室）", "（二）绿色低碳发展"]
 
 
+def test_items_flush_left_on_full_lines_stay_apart():
+    from lib.plan.pdf import _paragraphs
+
+    # no indent marks where an item starts: two lines full from margin to margin are not a centred title wrapped
+    page = _lines(("关于印发2024年工作要点和民生实事分工安排的通知", LEFT, FULL - 2), ("的说明", 270.0, 330.0),
+                  ("1. 新建寄递物流综合服务站120个，打造县级快递共配中心", LEFT, FULL),
+                  ("3个，推动农村寄递物流提质增效。（普遍服务处）", LEFT, FULL - 4),
+                  ("2. 新增智能快件箱格口2万个，住宅小区智能信报箱覆盖率达", LEFT, FULL),
+                  ("到75%。（市场监管处、普遍服务处）", LEFT, 380.0))
+    assert _paragraphs([page]) == [
+        "关于印发2024年工作要点和民生实事分工安排的通知的说明",  # a centred title wrapped
+        "1. 新建寄递物流综合服务站120个，打造县级快递共配中心3个，推动农村寄递物流提质增效。（普遍服务处）",
+        "2. 新增智能快件箱格口2万个，住宅小区智能信报箱覆盖率达到75%。（市场监管处、普遍服务处）"]
+
+
 def test_a_full_line_that_does_not_end_an_item_goes_on():
     from lib.plan.pdf import _paragraphs
 

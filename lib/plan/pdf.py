@@ -126,10 +126,11 @@ def _margin(lines: list[_Line], edge: str) -> float:
 
 def _centred_continuation(previous: _Line, line: _Line, left: float, right: float) -> bool:
     """Return whether a centred line goes on from the centred line above it: a title wrapped because it filled the
-    width (the same size, the next line down, the one above not a finished sentence)."""
+    width (the same size, the next line down, the one above not a finished sentence). The line going on stands clear
+    of the left margin: two lines full from margin to margin are body text (an item, then the next), not a title."""
     size = line.size
     centred = [abs((item.x0 - left) - (right - item.x1)) < size for item in (previous, line)]
-    return (all(centred) and previous.page == line.page and abs(previous.size - size) < 0.5
+    return (all(centred) and line.x0 > left + size and previous.page == line.page and abs(previous.size - size) < 0.5
             and previous.x1 - previous.x0 > (right - left) * 0.8 and 0 < line.top - previous.bottom < size * 1.5
             and not previous.text.endswith(SENTENCE_END))
 
