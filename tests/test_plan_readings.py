@@ -173,6 +173,8 @@ CORPUS = [
     ("n_activity_no_count", ITEM, "开展“快递进社区”宣传活动。（办公室）", [OFFICE], [], []),
     ("i_steady_at", ITEM, "邮件快件全程时限准时率稳定在85%以上。（市场监管处）", [MARKET], [], [
         ("taken", "85%", "邮件快件全程时限准时率", 85, "%", "ratio", "≥")]),
+    ("i_yearly_amount", ITEM, "环保快递袋年使用量达到20万个。（市场监管处）", [MARKET], [], [
+        ("taken", "20万个", "环保快递袋年使用量", 20, "万个", "flow", "≥")]),
     ("i_quoted_list", ITEM, "快递网点“防雨、防潮、防晒”设施配备率达到85%。（普遍服务处）", [UNIVERSAL], [], [
         ("taken", "85%", "快递网点“防雨、防潮、防晒”设施配备率", 85, "%", "ratio", "≥")]),
     # Time limits, shares per mille or per million, units the dashboard has no entry for (#23, held-out check)
