@@ -376,3 +376,7 @@ def test_a_count_of_new_things_does_not_carry_into_a_level_of_the_same_name(targ
     new = drafted.taken_rows.set_index("name_zh").loc["新增可循环快递箱（盒）"]
     assert (new["kind"], new["target_value"], new["unit"], new["category"]) == ("flow", "3", "万个", "green")
     assert "recyclable_boxes" not in drafted.carried
+    yearly = parse_plan("扬州市邮政管理局2022年工作要点\n着力抓好重点工作：\n"
+                        "1. 可循环快递箱（盒）年投放量达到4万个。（市场监管处牵头）\n")  # what the year adds up to
+    drafted = draft_targets(yearly, 2022, targets_2021)
+    assert "recyclable_boxes" not in drafted.carried and drafted.taken_rows["kind"].tolist() == ["flow"]

@@ -20,6 +20,7 @@ from lib.plan.candidates import (
     statements_in_text,
 )
 from lib.plan.model import Mention
+from lib.plan.naming import YEARLY_AMOUNT
 
 SAME_INDICATOR = 0.75  # name similarity from which a figure is taken for an earlier indicator
 
@@ -129,9 +130,9 @@ def _fits(mention: Mention, row: dict) -> bool:
 
 
 def _counts_new(mention: Mention) -> bool:
-    """Return whether a figure counts what is new this year (新增…8万个, 新建…200个): a flow, whatever earlier level
-    indicator shares its name."""
-    return any(verb in NEW_THIS_YEAR for verb in mention.verb.split("、"))
+    """Return whether a figure counts what is new this year (新增…8万个, 新建…200个) or what the year adds up to
+    (年投放量): a flow, whatever earlier level indicator shares its name."""
+    return any(verb in NEW_THIS_YEAR for verb in mention.verb.split("、")) or bool(YEARLY_AMOUNT.search(mention.phrase))
 
 
 def in_item_text(row: dict, item_text: str) -> bool:
