@@ -447,6 +447,22 @@ def test_the_indicator_page_shows_the_plans_context_beside_its_target(monkeypatc
     assert "计划引用的背景数字：全省 100亿件（主要目标）" in [c.value for c in at.caption]
 
 
+def test_a_context_figure_before_the_main_goals_is_shown_with_its_line(monkeypatch, fresh_dir, tmp_path):
+    from streamlit.testing.v1 import AppTest
+
+    document = FIXTURES / "plans" / "taizhou_2024.pdf"  # 全国快递业务量突破1300亿件, in the preamble (line 9)
+    assert run_cli("plan", "draft", document, "--data-dir", fresh_dir, "--out", tmp_path / "d.csv").returncode == 0
+    assert run_cli("plan", "publish", tmp_path / "d.csv", "--data-dir", fresh_dir, "--plan", document).returncode == 0
+    monkeypatch.setenv("KPI_DATA_DIR", str(fresh_dir))
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60).run()
+    at.selectbox(key="year_zh").set_value(2024).run()
+    at.switch_page("pages/indicator.py")
+    at.query_params["id"] = "express_volume"
+    at.run()
+    assert not at.exception
+    assert "计划引用的背景数字：全国 1300亿件（第9行）" in [c.value for c in at.caption]  # not （主要目标）
+
+
 def test_the_plan_editor_flips_edits_adds_and_deletes_rows_with_the_checks_of_publish():
     from lib.ui.plan import HAND, PREVIOUS, SHOWN_REASON, TAKEN_CELL, draft_file_rows, edited_rows
 
