@@ -23,7 +23,8 @@ from lib.display import answer_sentence, requirement_text, scorecard_table
 from lib.engine import scorecard
 from lib.kinds import KINDS, TARGET_KINDS
 from lib.plan import PlanItem
-from lib.plan.draft import Mention, guess_kind
+from lib.plan.model import Mention
+from lib.plan.naming import guess_kind
 from lib.problems import InputError
 from tests.conftest import MINI_TARGETS, REPO, add_actuals, monthly, write_csv
 
