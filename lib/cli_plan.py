@@ -55,7 +55,7 @@ def cmd_plan_draft(args: argparse.Namespace) -> int:
         say(f"error: {t('problem_file', lang, file=document.name)}: {t('err_plan_no_items', lang)}",
               file=sys.stderr)
         return EXIT_DATA
-    draft = plan.draft_document(data_dir, document, year)
+    draft = plan.draft_document(data_dir, document, year, lang)
     try:
         written = plan.write_draft(draft.rows, args.out)
     except OSError as exc:

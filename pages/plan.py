@@ -32,6 +32,6 @@ structure, drafted = st.tabs([t("tab_plan_structure", lang), t("tab_plan_draft",
 with structure:
     ui.plan_structure(parse)
 with drafted:
-    draft = ui.cached_plan_draft(document, year)
+    draft = ui.cached_plan_draft(document, year, lang)
     rows, problems = ui.draft_editor(draft, ds, editor=f"plan_draft_{upload.file_id}_{year}")
     ui.publish_panel(rows, problems, document, year, overrides, who)

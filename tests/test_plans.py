@@ -250,6 +250,38 @@ def test_options_override_what_the_header_says(drafted):
         ("苏州邮管〔2022〕16号", dt.date(2022, 4, 1), "Work plan 2022", "苏州市邮政管理局")
 
 
+FLIP_PLAN = """绍兴市邮政管理局2024年工作要点
+一、主要目标
+快递业务量达到8亿件。
+二、重点任务
+1. 举办全市快递业务技能比武1次，杜绝野蛮分拣行为。（办公室）
+2. 行政许可办结时限压缩至7个工作日，快递服务有效申诉率控制在百万分之2以内。（市场监管处）
+"""
+
+
+def test_a_figure_flipped_to_taken_gets_a_readable_id_and_publishes(fresh_dir, tmp_path):
+    document = tmp_path / "绍兴2024.txt"
+    document.write_text(FLIP_PLAN, encoding="utf-8")
+    assert run_cli("plan", "draft", document, "--data-dir", fresh_dir, "--out", tmp_path / "d.csv").returncode == 0
+    frame = pd.read_csv(tmp_path / "d.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    other = frame[frame["taken"] == "否"].set_index("figure")
+    # named by the words around them, not by a cut of the line; no id until the reviewer flips them
+    assert other[["name_zh", "id", "reason"]].loc[["1次", "杜绝", "7个工作日", "百万分之2"]].values.tolist() == [
+        ["快递业务技能比武", "", "无法按月计量（活动或文件）：1次"],
+        ["杜绝野蛮分拣行为", "", "未指明可计量的对象：杜绝"],
+        ["行政许可办结时限压缩至7个工作日", "", "日期或期限：7个工作日"],
+        ["快递服务有效申诉率", "", "单位不在单位表中：百万分之"]]
+    assert other.loc["百万分之2", ["target_value", "unit", "comparator", "kind"]].tolist() == ["2", "百万分之", "≤",
+                                                                                          "ratio"]
+    frame.loc[frame["figure"].isin(["1次", "杜绝"]), "taken"] = "是"
+    (tmp_path / "reviewed.csv").write_bytes(frame.to_csv(index=False).encode("utf-8-sig"))
+    result = run_cli("plan", "publish", tmp_path / "reviewed.csv", "--data-dir", fresh_dir)
+    assert result.returncode == 0, result.stderr
+    published = load_catalog(fresh_dir).targets_for(2024).set_index("id")  # 次 kept as 起, its canonical spelling
+    assert published.loc[["express_skills", "target"], ["name_zh", "target_value", "unit", "kind"]].values.tolist() \
+        == [["快递业务技能比武", 1, "起", "flow"], ["杜绝野蛮分拣行为", 0, "起", "zero_tolerance"]]
+
+
 def test_plan_draft_explains_what_it_cannot_read(tmp_path, fresh_dir):
     scanned = tmp_path / "scan.docx"
     scanned.write_bytes(b"\x89PNG\r\n\x1a\n" + b"0" * 64)
@@ -395,7 +427,7 @@ def test_the_plan_page_shows_a_documents_structure_and_each_rows_problems(monkey
     text = "\n".join(m.value for m in at.markdown)
     assert "未采纳的数字，按原因： 背景数字 **3**，日期或期限 **6**，名称中的数字 **11**" in text
     assert "采纳28项（沿用上年22项，新指标6项），未采纳27处" in "\n".join(c.value for c in at.caption)
-    assert "草稿可以发布：28项目标，8处待核对" in [e.value for e in at.success]
+    assert "草稿可以发布：28项目标，13处待核对" in [e.value for e in at.success]
     assert not [b for b in at.button if b.key == "plan_publish"]  # not signed in
 
 
@@ -414,6 +446,22 @@ def test_the_indicator_page_shows_the_plans_context_beside_its_target(monkeypatc
     assert not at.exception
     # the Nantong plan: 全省快递业务量预计突破100亿件, beside the city's 快递业务量 (carried as express_volume)
     assert "计划引用的背景数字：全省 100亿件（主要目标）" in [c.value for c in at.caption]
+
+
+def test_a_context_figure_before_the_main_goals_is_shown_with_its_line(monkeypatch, fresh_dir, tmp_path):
+    from streamlit.testing.v1 import AppTest
+
+    document = FIXTURES / "plans" / "taizhou_2024.pdf"  # 全国快递业务量突破1300亿件, in the preamble (line 9)
+    assert run_cli("plan", "draft", document, "--data-dir", fresh_dir, "--out", tmp_path / "d.csv").returncode == 0
+    assert run_cli("plan", "publish", tmp_path / "d.csv", "--data-dir", fresh_dir, "--plan", document).returncode == 0
+    monkeypatch.setenv("KPI_DATA_DIR", str(fresh_dir))
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60).run()
+    at.selectbox(key="year_zh").set_value(2024).run()
+    at.switch_page("pages/indicator.py")
+    at.query_params["id"] = "express_volume"
+    at.run()
+    assert not at.exception
+    assert "计划引用的背景数字：全国 1300亿件（第9行）" in [c.value for c in at.caption]  # not （主要目标）
 
 
 def test_the_plan_editor_flips_edits_adds_and_deletes_rows_with_the_checks_of_publish():
@@ -456,7 +504,10 @@ def test_an_analyst_publishes_from_the_page_in_english(monkeypatch, fresh_dir):
     assert not at.exception
     draft = at.data_editor[0].value.set_index("id")
     assert draft.at["express_volume", "_previous"] == "2021: 2.4 bn parcels +15%"
-    assert "The draft can be published: 11 targets, 2 note(s) to review" in [e.value for e in at.success]
+    # to review: the new indicator, 0.3万人次 converted, and the 4 主要目标 targets keeping last year's lead
+    assert "The draft can be published: 11 targets, 6 note(s) to review" in [e.value for e in at.success]
+    assert "by reason: Context figure **1**, Date or deadline **4**, Number inside a name **5**" in "\n".join(
+        m.value for m in at.markdown)  # the counts of test_new_year, in English
     at.button(key="plan_publish").click().run()
     assert not at.exception
     assert "Published (id 000001): 11 targets and 9 tasks for 2022" in [e.value for e in at.success]

@@ -99,12 +99,13 @@ def known_departments(data_dir: Path) -> list[str]:
                               if d.strip()))
 
 
-def draft_document(data_dir: Path, document: PlanDocument, year: int) -> Draft:
+def draft_document(data_dir: Path, document: PlanDocument, year: int, lang: str = "zh") -> Draft:
     """Return the draft of a year's targets from a plan document against a data directory: its earlier targets,
-    the aliases of their names and the departments it knows; the parts of the document not read are named."""
+    the aliases of their names and the departments it knows; the parts of the document not read are named; the
+    notes for the reviewer in lang."""
     data_dir = Path(data_dir)
     return draft_targets(document.parse(), year, read_targets(data_dir / "targets.csv"), load_aliases(data_dir),
-                         known_departments(data_dir), document.skipped)
+                         known_departments(data_dir), document.skipped, lang)
 
 
 def draft_year(frame: pd.DataFrame, name: str) -> int:

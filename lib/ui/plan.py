@@ -192,7 +192,7 @@ def draft_summary(draft: plan.Draft, rows: pd.DataFrame) -> None:
     st.caption(t("plan_draft_counts_read", language, taken=taken, carried=len(draft.carried), new=len(draft.new),
                  not_taken=sum(counts.values())))
     if counts:
-        st.markdown(t("plan_not_taken_by_reason", language) + " " + "，".join(
+        st.markdown(t("plan_not_taken_by_reason", language) + " " + ("，" if language != "en" else ", ").join(
             f"{t(f'plan_reason_{code}', language)} **{n}**" for code, n in counts.items()))
     if draft.skipped:
         st.warning(t("plan_skipped_parts", language) + "\n" + "\n".join(
