@@ -180,6 +180,7 @@ def scale(base: Path, tmp: Path, repeat: int) -> list[dict]:
 def intake_speed(base: Path, tmp: Path, sizes: list[int], repeat: int) -> list[dict]:
     """Return validate and import times of our intake against DuckDB's read_csv of the same file, per size."""
     from lib import store
+    from lib.access import Principal
 
     catalog = load_catalog(base)
     results = []
@@ -217,7 +218,8 @@ def intake_speed(base: Path, tmp: Path, sizes: list[int], repeat: int) -> list[d
                 shutil.copytree(base, data_dir, ignore=shutil.ignore_patterns("submissions", "rejected"))
                 upload = paths["import"].read_bytes()
                 start = time.perf_counter()
-                outcome = store.import_file(data_dir, f"import_{n}.csv", upload, "bench", today=dt.date(2021, 12, 31))
+                outcome = store.import_file(data_dir, f"import_{n}.csv", upload, Principal.command_line("bench"),
+                                            today=dt.date(2021, 12, 31))
                 import_times.append(time.perf_counter() - start)
             results.append({"rows": n, "ours_s": ours, "duckdb_s": count, "duckdb_frame_s": frame,
                             "ours_first_s": first, "duckdb_first_s": first_count,

@@ -2,7 +2,9 @@
 
 One JSON object a line in <data folder>/audit/audit.log, for example
     {"at": "2026-12-06T19:40:03+08:00", "event": "store", "who": "zhang", "where": "10.1.2.30", "id": "000012", ...}
-`where` is the client's address as the sign-in throttle counts it (lib/auth.py client_address), "cli" for a command.
+Who and where come from the principal the event was done by (lib/access.py): the analyst signed in and the client's
+address as the sign-in throttle counts it (lib/auth.py client_address), or the command line's operator and "cli";
+the same principal the permission check was asked about, so the two cannot disagree.
 The file is rotated at AUDIT_MAX_BYTES into audit.log.1 … audit.log.<AUDIT_KEEP> (the oldest dropped), and it lives in
 the data folder, so it survives restarts and goes into every backup.
 
@@ -14,17 +16,16 @@ in each process: one process rotating would leave the others writing into the re
 from __future__ import annotations
 
 import contextlib
-import contextvars
 import datetime as dt
 import fcntl
-import getpass
 import json
 import logging
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 from lib import config
+from lib.access import Principal
 
 AUDIT_FOLDER = "audit"
 AUDIT_FILE = "audit.log"
@@ -32,26 +33,6 @@ LOCK_FILE = ".lock"
 NAME_CHARS = 200  # a name tried at sign-in is the visitor's to choose: kept this long at most
 
 log = logging.getLogger(__name__)
-
-# Where an event comes from: set for a block (origin("cli")), else asked of the resolver the app registers.
-ORIGIN: contextvars.ContextVar[str | None] = contextvars.ContextVar("audit_origin", default=None)
-_resolver: Callable[[], str | None] | None = None
-
-
-def resolve_origin_with(resolver: Callable[[], str | None]) -> None:
-    """Register how to tell where an event comes from when no origin is set (the app: the client's address)."""
-    global _resolver
-    _resolver = resolver
-
-
-@contextlib.contextmanager
-def origin(where: str) -> Iterator[None]:
-    """Record every event of the block as coming from `where` ("cli" for a command)."""
-    token = ORIGIN.set(where)
-    try:
-        yield
-    finally:
-        ORIGIN.reset(token)
 
 
 def log_path(data_dir: Path) -> Path:
@@ -72,14 +53,16 @@ def locked(data_dir: Path) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def record(data_dir: Path, event: str, who: str | None = None, **details: object) -> None:
-    """Append one event to the data folder's audit log: event, who (the signed-in analyst; the system user for a
-    command without one), when, from where, and the details given.
+def record(data_dir: Path, event: str, by: Principal, **details: object) -> None:
+    """Append one event to the data folder's audit log: event, who and from where (the principal it was done by),
+    when, and the details given.
 
     The event has happened when this is called: a log that cannot be written (a full disk) must not make it look
     failed, so the failure goes to the server's own log (the journal) with the whole line instead of raising."""
+    if not isinstance(by, Principal):
+        raise TypeError(f"an audit event is done by a Principal, not {by!r}")
     line = {"at": dt.datetime.now().astimezone().isoformat(timespec="seconds"), "event": event,
-            "who": (who if who is not None else _system_user())[:NAME_CHARS], "where": _where(), **details}
+            "who": by.name[:NAME_CHARS], "where": by.where, **details}
     text = json.dumps(line, ensure_ascii=False, default=str) + "\n"
     try:
         with locked(data_dir):
@@ -109,22 +92,3 @@ def _rotate(path: Path) -> None:
         if older.exists():
             os.replace(older, path.with_name(f"{path.name}.{n + 1}"))
     os.replace(path, path.with_name(f"{path.name}.1"))
-
-
-def _where() -> str:
-    """Return where the current event comes from: the origin set for the block, else the registered resolver's."""
-    where = ORIGIN.get()
-    if where is None and _resolver is not None:
-        try:
-            where = _resolver()
-        except Exception:  # telling where must never stop an event from being recorded
-            log.exception("audit: could not tell where an event comes from")
-    return where or ""
-
-
-def _system_user() -> str:
-    """Return the operating system's user running this process (a command's or a timer's actor)."""
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return str(os.getuid())

@@ -1,12 +1,12 @@
 """Backups of the data folder that restore: a snapshot taken under the store's lock, checked whole on the way back.
 
-backup(data_dir, out) writes a .zip of every file of the folder except its locks, temporaries and backups/ (the
+backup(data_dir, out, by) writes a .zip of every file of the folder except its locks, temporaries and backups/ (the
 copies an upgrade keeps), while holding the store's write lock and the audit log's lock: a store in progress is
 either in the archive or not, never half. Its manifest.json names every file with its size and SHA-256, every folder,
 the folder's format version and when it was taken. The archive is written to a temporary name beside `out` and
 renamed when complete, so a backup killed halfway leaves nothing under `out`.
 
-restore(archive, data_dir) checks the archive before anything changes: the manifest, every name (relative, no "..",
+restore(archive, data_dir, by) checks the archive before anything changes: the manifest, every name (relative, no "..",
 no link, nothing but plain files), every size (limits in lib/config.py) and, while extracting into a new folder
 beside data_dir, every byte against its hash. Then, holding the lock of the old folder and of the new one, it swaps
 the two in one rename (renameat2 RENAME_EXCHANGE): at every instant the folder is all old or all new. The folder it
@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from lib import audit, config, formats, store
+from lib.access import Action, NotAllowed, Principal, require
 from lib.problems import TranslatedError
 
 MANIFEST = "manifest.json"
@@ -52,6 +53,14 @@ class BackupError(TranslatedError):
 
 class RestoreError(TranslatedError):
     """An archive was refused or could not be restored; the data folder was not changed."""
+
+
+class BackupNotPermitted(BackupError, NotAllowed):
+    """The principal may not back up (lib/access.py); nothing was read or written."""
+
+
+class RestoreNotPermitted(RestoreError, NotAllowed):
+    """The principal may not restore (lib/access.py); nothing was read or changed."""
 
 
 @dataclass(frozen=True)
@@ -77,18 +86,20 @@ class Restored:
 
 # Backing up ----------------------------------------------------------------------------------------------------------
 
-def backup(data_dir: Path, out: Path, now: dt.datetime | None = None) -> Backup:
+def backup(data_dir: Path, out: Path, by: Principal, now: dt.datetime | None = None) -> Backup:
     """Write a consistent snapshot of data_dir to `out` (a .zip) under the store's lock; return what was written.
 
-    Raise BackupError when the folder holds something that cannot be backed up (a link to a folder, a device) or the
-    archive cannot be written, StoreError when the folder cannot be locked; nothing is left under `out` then."""
+    Raise BackupNotPermitted when the principal may not back up (lib/access.py), BackupError when the folder holds
+    something that cannot be backed up (a link to a folder, a device) or the archive cannot be written, StoreError
+    when the folder cannot be locked; nothing is left under `out` then."""
+    require(by, Action.BACKUP, BackupNotPermitted)
     data_dir, out = Path(data_dir), Path(out)
     if not (data_dir / "targets.csv").is_file():
         raise BackupError("backup_no_data_dir", path=str(data_dir))
     _refuse_out_inside(data_dir, out)
     with store.locked(data_dir, any_format=True):  # reading only: a newer version's folder may be backed up too
         done = write_archive(data_dir, out, now)
-    audit.record(data_dir, "backup", file=str(out.resolve()), files=done.files, bytes=done.bytes)
+    audit.record(data_dir, "backup", by, file=str(out.resolve()), files=done.files, bytes=done.bytes)
     return done
 
 
@@ -258,11 +269,13 @@ def _check_name(name: str, archive: Path) -> None:
 
 # Restoring ----------------------------------------------------------------------------------------------------------
 
-def restore(archive: Path, data_dir: Path, now: dt.datetime | None = None) -> Restored:
+def restore(archive: Path, data_dir: Path, by: Principal, now: dt.datetime | None = None) -> Restored:
     """Replace data_dir by the archive's folder, all or nothing; return what was done.
 
-    Raise RestoreError (the archive refused: damaged, tampered, unsafe, too large) or FormatTooNew before anything
-    changes; the folder in place is kept beside the restored one."""
+    Raise RestoreNotPermitted (the principal may not restore: lib/access.py), RestoreError (the archive refused:
+    damaged, tampered, unsafe, too large) or FormatTooNew before anything changes; the folder in place is kept beside
+    the restored one."""
+    require(by, Action.RESTORE, RestoreNotPermitted)
     archive, data_dir = Path(archive).absolute(), Path(data_dir).absolute()
     now = now or dt.datetime.now().replace(microsecond=0)
     if not data_dir.parent.is_dir():
@@ -282,7 +295,7 @@ def restore(archive: Path, data_dir: Path, now: dt.datetime | None = None) -> Re
         raise
     _reached("extracted")
     kept = _swap_in(staging, data_dir, now)
-    audit.record(data_dir, "restore", file=str(archive), kept=str(kept or ""), files=len(manifest["files"]))
+    audit.record(data_dir, "restore", by, file=str(archive), kept=str(kept or ""), files=len(manifest["files"]))
     sizes = [entry["size"] for entry in manifest["files"].values()]
     return Restored(data_dir, kept, len(sizes), sum(sizes), manifest["data_format"])
 

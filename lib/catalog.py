@@ -12,7 +12,7 @@ import pandas as pd
 
 from lib import config, units
 from lib.kinds import KINDS, UNKNOWN_KIND
-from lib.plans import city_names, empty_plans, load_plans
+from lib.plans import HEADLINE_CATEGORY, city_names, empty_plans, load_plans
 from lib.problems import InputError, Problem
 from lib.safety import clean_control, restore_frame
 
@@ -127,6 +127,16 @@ def load_catalog(data_dir: Path) -> Catalog:
                    aliases=load_aliases(Path(data_dir) / "aliases.csv"))
 
 
+def headline_ids(catalog: Catalog, year: int) -> list[str]:
+    """Return the ids of a year's headline targets in their headline order (targets.csv's headline column; a file
+    without it: the targets of the headline category, in file order)."""
+    targets = catalog.targets_for(year)
+    ordered = targets[targets["headline"].notna()].sort_values("headline", kind="stable")
+    if not ordered.empty:
+        return ordered["id"].tolist()
+    return targets.loc[targets["category"] == HEADLINE_CATEGORY, "id"].tolist()
+
+
 def load_aliases(path: Path) -> pd.DataFrame:
     """Return an indicator's other names (aliases.csv: indicator, alias); an absent file gives none."""
     if not path.is_file():
@@ -155,106 +165,138 @@ def load_targets(path: Path, regions: pd.DataFrame) -> tuple[pd.DataFrame, pd.Da
 
 def targets_from_frame(raw: pd.DataFrame, name: str, regions: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Return (targets, indicators) from targets.csv's rows read as text, or raise InputError listing every problem."""
-    missing = [c for c in TARGET_COLUMNS if c not in raw.columns and c not in OPTIONAL_COLUMNS]
-    if missing:
-        raise InputError([Problem(name, "err_missing_columns", params={
-            "columns": ", ".join(missing), "found": ", ".join(raw.columns)})])
-    raw = raw.reindex(columns=[*raw.columns, *(c for c in OPTIONAL_COLUMNS if c not in raw.columns)],
-                      fill_value="").map(lambda text: clean_control(str(text)).strip())  # no control character
-    problems: list[Problem] = []
+    rows = _Rows(_readable(raw, name), name)
+    # (to_dict, not iterrows: iterrows costs ~1 ms a row)
+    records = [_record(rows, i, row, regions) for i, row in enumerate(rows.raw.to_dict("records"))]
+    frame = pd.DataFrame(records, columns=TARGET_COLUMNS)
+    is_target = frame["kind"].map(lambda name: KINDS.get(name, UNKNOWN_KIND).is_target).astype(bool)
+    _check_unique(rows, frame, is_target)
+    indicators = _indicator_table(frame)
+    _check_references(rows, frame, indicators)
+    if rows.problems:
+        raise InputError(rows.problems)
+    targets = frame[is_target].reset_index(drop=True)
+    targets["region"] = targets["region"].fillna("")
+    targets["year"] = targets["year"].astype(int)
+    return targets, indicators
 
-    def bad(i: int, column: str, detail: str) -> None:
-        problems.append(Problem(name, "err_targets", row=i + 2, column=column,
-                                value=raw.at[i, column], params={"row": i + 2, "column": column, "detail": detail}))
 
-    def number(row: dict, i: int, column: str) -> float | None:
+class _Rows:
+    """targets.csv's rows read as text, and the problems found in them, each named at its row and column."""
+
+    def __init__(self, raw: pd.DataFrame, name: str):
+        self.raw, self.name, self.problems = raw, name, []
+
+    def bad(self, i: int, column: str, detail: str) -> None:
+        """Name a problem of row i's column (a detail in English, as targets.csv's rules are written)."""
+        self.problems.append(Problem(self.name, "err_targets", row=i + 2, column=column, value=self.raw.at[i, column],
+                                     params={"row": i + 2, "column": column, "detail": detail}))
+
+    def number(self, row: dict, i: int, column: str) -> float | None:
+        """Return a cell as a number, None when blank; a cell that is not a number is a problem."""
         text = row[column]
         if text == "":
             return None
         try:
             return float(text)
         except ValueError:
-            bad(i, column, f"'{text}' is not a number")
+            self.bad(i, column, f"'{text}' is not a number")
             return None
 
-    records = []
-    for i, row in enumerate(raw.to_dict("records")):  # iterrows costs ~1 ms a row
-        rec = dict(row)
-        if not _ID_PATTERN.match(row["id"]):
-            bad(i, "id", "ids are lower-case letters, digits and _")
-        kind = KINDS.get(row["kind"], UNKNOWN_KIND)
-        if row["kind"] not in KINDS:
-            bad(i, "kind", f"expected one of {sorted(KINDS)}")
-        if row["aggregation"] not in AGGREGATIONS:
-            bad(i, "aggregation", "expected sum or latest")
-        if units.canonical_unit(row["unit"]) in (None, ""):
-            bad(i, "unit", f"unknown unit; known: {', '.join(units.UNITS)}")
-        rec["indicator"] = row["indicator"] or row["id"]
-        rec["comparator"] = {">=": "≥", "<=": "≤"}.get(row["comparator"], row["comparator"])
-        for col in ("target_value", "stretch_value", "growth_target_pct"):
-            rec[col] = number(row, i, col)
-        for col in ("year", "baseline_year"):
-            value = number(row, i, col)
-            rec[col] = int(value) if value is not None and math.isfinite(value) else None
-            if value is not None and not math.isfinite(value):
-                problems.append(Problem(name, "target_not_finite", row=i + 2, column=col, value=row[col]))
-        rec["headline"] = number(row, i, "headline")
-        if rec["headline"] is not None and (not math.isfinite(rec["headline"]) or rec["headline"] < 1
-                                            or rec["headline"] != int(rec["headline"])):
-            bad(i, "headline", "the headline order is a whole number from 1")
-        elif rec["headline"] is not None and not kind.is_target:
-            bad(i, "headline", "only a target can be a headline target")
-        if kind.is_target:
-            if rec["year"] is None:
-                bad(i, "year", "a target needs its year")
-            if rec["comparator"] not in COMPARATORS:
-                bad(i, "comparator", "expected ≥ > ≤ or =")
-            if kind.target_value_required and rec["target_value"] is None \
-                    and not (kind.growth_target_sets_target and rec["growth_target_pct"] is not None):
-                bad(i, "target_value", "this kind needs a target value")
-            if rec["growth_target_pct"] is not None and rec["baseline_year"] is None:
-                bad(i, "baseline_year", "a growth target needs its baseline year")
-            if kind.baseline_year_required and rec["baseline_year"] is None:
-                bad(i, "baseline_year", "'not below last year' needs the baseline year")
-            if rec["baseline_year"] is not None and rec["year"] is not None and rec["baseline_year"] >= rec["year"]:
-                bad(i, "baseline_year", "the baseline year must be before the target year")
-        for problem in _value_problems(name, i, rec, kind, row):
-            problems.append(problem)
-        if row["region"] and row["region"] not in regions.index:
-            bad(i, "region", f"unknown region; known: {', '.join(regions.index)}")
-        rec["lead_departments"] = [d.strip() for d in re.split(r"[、,，;；|]", row["lead_departments"]) if d.strip()]
-        rec["unit"] = units.canonical_unit(row["unit"]) or row["unit"]
-        records.append(rec)
 
-    frame = pd.DataFrame(records, columns=TARGET_COLUMNS)
-    is_target = frame["kind"].map(lambda name: KINDS.get(name, UNKNOWN_KIND).is_target).astype(bool)
+def _readable(raw: pd.DataFrame, name: str) -> pd.DataFrame:
+    """Return the rows with every column (optional ones blank) and no control character; raise InputError naming
+    the columns that are missing."""
+    missing = [c for c in TARGET_COLUMNS if c not in raw.columns and c not in OPTIONAL_COLUMNS]
+    if missing:
+        raise InputError([Problem(name, "err_missing_columns", params={
+            "columns": ", ".join(missing), "found": ", ".join(raw.columns)})])
+    return raw.reindex(columns=[*raw.columns, *(c for c in OPTIONAL_COLUMNS if c not in raw.columns)],
+                       fill_value="").map(lambda text: clean_control(str(text)).strip())
+
+
+def _record(rows: _Rows, i: int, row: dict, regions: pd.DataFrame) -> dict:
+    """Return one row of targets.csv as a record (numbers, canonical unit and comparator, departments as a list),
+    naming the problems of its cells and of its kind's rules."""
+    rec = dict(row)
+    if not _ID_PATTERN.match(row["id"]):
+        rows.bad(i, "id", "ids are lower-case letters, digits and _")
+    kind = KINDS.get(row["kind"], UNKNOWN_KIND)
+    if row["kind"] not in KINDS:
+        rows.bad(i, "kind", f"expected one of {sorted(KINDS)}")
+    if row["aggregation"] not in AGGREGATIONS:
+        rows.bad(i, "aggregation", "expected sum or latest")
+    if units.canonical_unit(row["unit"]) in (None, ""):
+        rows.bad(i, "unit", f"unknown unit; known: {', '.join(units.UNITS)}")
+    rec["indicator"] = row["indicator"] or row["id"]
+    rec["comparator"] = {">=": "≥", "<=": "≤"}.get(row["comparator"], row["comparator"])
+    for col in ("target_value", "stretch_value", "growth_target_pct"):
+        rec[col] = rows.number(row, i, col)
+    for col in ("year", "baseline_year"):
+        value = rows.number(row, i, col)
+        rec[col] = int(value) if value is not None and math.isfinite(value) else None
+        if value is not None and not math.isfinite(value):
+            rows.problems.append(Problem(rows.name, "target_not_finite", row=i + 2, column=col, value=row[col]))
+    rec["headline"] = rows.number(row, i, "headline")
+    if rec["headline"] is not None and (not math.isfinite(rec["headline"]) or rec["headline"] < 1
+                                        or rec["headline"] != int(rec["headline"])):
+        rows.bad(i, "headline", "the headline order is a whole number from 1")
+    elif rec["headline"] is not None and not kind.is_target:
+        rows.bad(i, "headline", "only a target can be a headline target")
+    if kind.is_target:
+        _check_target(rows, i, rec, kind)
+    rows.problems.extend(_value_problems(rows.name, i, rec, kind, row))
+    if row["region"] and row["region"] not in regions.index:
+        rows.bad(i, "region", f"unknown region; known: {', '.join(regions.index)}")
+    rec["lead_departments"] = [d.strip() for d in re.split(r"[、,，;；|]", row["lead_departments"]) if d.strip()]
+    rec["unit"] = units.canonical_unit(row["unit"]) or row["unit"]
+    return rec
+
+
+def _check_target(rows: _Rows, i: int, rec: dict, kind) -> None:
+    """Name what a target's row lacks by its kind's rules: a year, a comparator, a target value (or a growth target
+    that sets it), a baseline year before the target year where a growth or the kind needs one."""
+    if rec["year"] is None:
+        rows.bad(i, "year", "a target needs its year")
+    if rec["comparator"] not in COMPARATORS:
+        rows.bad(i, "comparator", "expected ≥ > ≤ or =")
+    if kind.target_value_required and rec["target_value"] is None \
+            and not (kind.growth_target_sets_target and rec["growth_target_pct"] is not None):
+        rows.bad(i, "target_value", "this kind needs a target value")
+    if rec["growth_target_pct"] is not None and rec["baseline_year"] is None:
+        rows.bad(i, "baseline_year", "a growth target needs its baseline year")
+    if kind.baseline_year_required and rec["baseline_year"] is None:
+        rows.bad(i, "baseline_year", "'not below last year' needs the baseline year")
+    if rec["baseline_year"] is not None and rec["year"] is not None and rec["baseline_year"] >= rec["year"]:
+        rows.bad(i, "baseline_year", "the baseline year must be before the target year")
+
+
+def _check_unique(rows: _Rows, frame: pd.DataFrame, is_target: pd.Series) -> None:
+    """Name a target id twice in a year, a headline order twice in a year, an indicator defined twice."""
     keyed = frame[is_target]
     for i in keyed[keyed.duplicated(["id", "year"], keep="first")].index:
-        bad(i, "id", "the same id appears twice for this year")
+        rows.bad(i, "id", "the same id appears twice for this year")
     ranked = keyed[keyed["headline"].notna()]
     for i in ranked[ranked.duplicated(["year", "headline"], keep="first")].index:
-        bad(i, "headline", "the same headline order appears twice for this year")
+        rows.bad(i, "headline", "the same headline order appears twice for this year")
     ind_ids = frame[~is_target]["id"]
     for i in ind_ids[ind_ids.duplicated()].index:
-        bad(i, "id", "an indicator is defined twice")
+        rows.bad(i, "id", "an indicator is defined twice")
 
-    indicators = _indicator_table(frame)
+
+def _check_references(rows: _Rows, frame: pd.DataFrame, indicators: pd.DataFrame) -> None:
+    """Name a reference to an indicator targets.csv does not define, a ratio with one part, and (when nothing else
+    is wrong) a target whose unit is not its indicator's."""
     for i, row in zip(frame.index, frame.to_dict("records"), strict=True):
         for col in ("indicator", "numerator", "denominator"):
             ref = row[col]
             if ref and ref not in indicators.index:
-                bad(i, col, f"'{ref}' is not defined in targets.csv")
+                rows.bad(i, col, f"'{ref}' is not defined in targets.csv")
         if bool(row["numerator"]) != bool(row["denominator"]):
-            bad(i, "denominator", "a ratio needs both numerator and denominator, or neither")
-        if row["indicator"] in indicators.index and not problems \
+            rows.bad(i, "denominator", "a ratio needs both numerator and denominator, or neither")
+        if row["indicator"] in indicators.index and not rows.problems \
                 and units.canonical_unit(indicators.at[row["indicator"], "unit"]) != row["unit"]:
-            bad(i, "unit", f"differs from the unit of indicator '{row['indicator']}'")
-    if problems:
-        raise InputError(problems)
-    targets = frame[is_target].reset_index(drop=True)
-    targets["region"] = targets["region"].fillna("")
-    targets["year"] = targets["year"].astype(int)
-    return targets, indicators
+            rows.bad(i, "unit", f"differs from the unit of indicator '{row['indicator']}'")
 
 
 def _value_problems(name: str, i: int, rec: dict, kind, row: dict) -> list[Problem]:

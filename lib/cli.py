@@ -17,8 +17,9 @@ import re
 import sys
 from pathlib import Path
 
-from lib import audit, config, formats, store
-from lib.cli_admin import add_admin_commands, open_data_folder
+from lib import access, audit, config, formats, store
+from lib.cli_admin import add_admin_commands
+from lib.cli_args import EXIT_DATA, EXIT_FORMAT, EXIT_OK, EXIT_USAGE, UsageError, data_dir_of, operator, read_input
 from lib.cli_output import say
 from lib.cli_plan import add_plan_command
 from lib.dataset import open_dataset
@@ -27,12 +28,6 @@ from lib.engine import Score, default_period, scorecard
 from lib.fmt import display_width, format_pct, format_period, format_target, format_value
 from lib.i18n import status_label, t
 from lib.problems import ExportError, InputError, PlanError, Problem
-
-EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_FORMAT = 0, 1, 2, 3
-
-
-class UsageError(Exception):
-    """A command-line argument is wrong."""
 
 
 def parse_date(text: str | None, lang: str) -> dt.date | None:
@@ -98,7 +93,7 @@ def resolve_period(ds, year: int | None, as_of: str | None, lang: str) -> tuple[
 def open_or_report(args: argparse.Namespace):
     """Return the dataset of --data-dir, or None after printing why targets.csv is unusable."""
     try:
-        return open_dataset(_data_dir(args))
+        return open_dataset(data_dir_of(args))
     except InputError as exc:
         print_problems(t("targets_error", args.lang), exc.problems, args.lang)
         return None
@@ -149,26 +144,19 @@ def print_report(parsed, lang: str, as_json: bool) -> None:
         say("  " + t("problems_unlisted", lang, count=parsed.unlisted, limit=config.MAX_LISTED_PROBLEMS))
 
 
-def _read_input(path_text: str, lang: str) -> tuple[str, bytes]:
-    path = Path(path_text)
-    if not path.is_file():
-        raise UsageError(t("cli_no_file", lang, path=path))
-    return path.name, path.read_bytes()
-
-
 def cmd_validate(args: argparse.Namespace) -> int:
     """Print the report of a file as it would be imported; exit 0 when it would be accepted."""
-    name, data = _read_input(args.file, args.lang)
-    parsed = store.validate(_data_dir(args), name, data, sheet=args.sheet)
+    name, data = read_input(args.file, args.lang)
+    parsed = store.validate(data_dir_of(args), name, data, sheet=args.sheet)
     print_report(parsed, args.lang, args.format == "json")
     return EXIT_OK if parsed.accepted else EXIT_DATA
 
 
 def cmd_import(args: argparse.Namespace) -> int:
     """Validate a file, then store it all or nothing; exit 0 when stored."""
-    name, data = _read_input(args.file, args.lang)
+    name, data = read_input(args.file, args.lang)
     try:
-        outcome = store.import_file(_data_dir(args), name, data, user=args.user, sheet=args.sheet)
+        outcome = store.import_file(data_dir_of(args), name, data, operator(args), sheet=args.sheet)
     except store.StoreError as exc:
         say(t("import_failed", args.lang, detail=exc.message(args.lang)), file=sys.stderr)
         return EXIT_DATA
@@ -208,7 +196,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     if year != args.year:
         raise UsageError(t("cli_bad_as_of", args.lang, value=args.as_of) + f" (--year {args.year})")
     try:
-        written = write_export(_data_dir(args), year, month, args.format, Path(args.out), args.lang)
+        written = write_export(data_dir_of(args), year, month, args.format, Path(args.out), args.lang)
     except InputError as exc:
         print_problems(t("targets_error", args.lang), exc.problems, args.lang)
         return EXIT_DATA
@@ -267,14 +255,18 @@ def cmd_digest(args: argparse.Namespace) -> int:
     link = args.link or os.environ.get(digest.ENV_LINK) or str(secrets.get("link") or "")
     try:
         result = digest.run_digest(ds, year, month, Path(args.out), lang, webhook=webhook, link=link,
-                                   force=args.force, charts=not args.no_charts, issued=issued)
+                                   force=args.force, charts=not args.no_charts, issued=issued, by=operator(args))
     except digest.WebhookError as exc:
         say(t("digest_failed", lang, detail=exc), file=sys.stderr)
+        return EXIT_DATA
+    except access.NotAllowed as exc:
+        say(f"error: {exc.message(lang)}", file=sys.stderr)
         return EXIT_DATA
     except (digest.DigestError, OSError) as exc:
         say(f"error: {exc}", file=sys.stderr)
         return EXIT_DATA
-    audit.record(ds.data_dir, "digest", period=f"{year}-{month:02d}", folder=str(result.folder), posted=result.posted)
+    audit.record(ds.data_dir, "digest", operator(args), period=f"{year}-{month:02d}", folder=str(result.folder),
+                 posted=result.posted)
     say(t("digest_written", lang, folder=result.folder))
     for path in result.files:
         say(f"  {path}")
@@ -311,14 +303,6 @@ def cmd_parse_plan(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _data_dir(args: argparse.Namespace) -> Path:
-    data_dir = Path(args.data_dir)
-    if not (data_dir / "targets.csv").is_file():
-        raise UsageError(t("cli_no_data_dir", args.lang, path=data_dir))
-    open_data_folder(data_dir, args.lang)
-    return data_dir
-
-
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of every subcommand."""
     parser = argparse.ArgumentParser(prog="python -m lib.cli", description="Postal and express target tracker")
@@ -339,7 +323,8 @@ def build_parser() -> argparse.ArgumentParser:
         cmd.add_argument("--format", choices=["text", "json"], default="text")
         cmd.add_argument("--lang", choices=["zh", "en"], default="zh")
         if name == "import":
-            cmd.add_argument("--user", default=os.environ.get("USER") or "cli", help="who submits (for the log)")
+            cmd.add_argument("--user", default=os.environ.get("USER") or "cli",
+                             help="who submits: a name for the log and the audit trail, not checked")
         cmd.set_defaults(func=func)
     parse_plan = sub.add_parser("parse-plan", help="read a work plan into tasks.csv and target candidates")
     parse_plan.add_argument("file", help="the plan document: .docx, PDF with a text layer, or text (UTF-8 or GBK)")
@@ -395,8 +380,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     args = build_parser().parse_args(argv)
     try:
-        with audit.origin("cli"):
-            return args.func(args)
+        return args.func(args)
     except UsageError as exc:
         say(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE

@@ -11,29 +11,15 @@ import sys
 from pathlib import Path
 
 from lib import backup, config, formats, store, upgrade
+from lib.cli_args import EXIT_DATA, EXIT_OK, EXIT_USAGE, open_data_folder, operator
 from lib.cli_output import say
 from lib.i18n import t
-
-EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
-
-
-def open_data_folder(data_dir: Path, lang: str) -> None:
-    """Bring an older data folder to today's format (after a backup), telling so on stderr; one that cannot be
-    written is read as it is, with a note. FormatTooNew (a newer version's folder) goes up to main: exit 3."""
-    try:
-        done = upgrade.upgrade(data_dir)
-    except (store.StoreError, backup.BackupError) as exc:
-        say(t("format_upgrade_failed", lang, path=data_dir, detail=exc.message(lang)), file=sys.stderr)
-        return
-    if done:
-        say(t("format_upgraded", lang, path=data_dir, old=done.old, new=done.new, backup=done.backup),
-              file=sys.stderr)
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
     """Write a consistent snapshot of the data folder to --out; return the exit code."""
     try:
-        done = backup.backup(Path(args.data_dir), Path(args.out))
+        done = backup.backup(Path(args.data_dir), Path(args.out), operator(args))
     except (backup.BackupError, store.StoreError) as exc:
         say(t("backup_refused", args.lang, detail=exc.message(args.lang)), file=sys.stderr)
         return EXIT_DATA
@@ -45,7 +31,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 def cmd_restore(args: argparse.Namespace) -> int:
     """Replace the data folder by an archive's, all or nothing; return the exit code."""
     try:
-        done = backup.restore(Path(args.file), Path(args.data_dir))
+        done = backup.restore(Path(args.file), Path(args.data_dir), operator(args))
     except backup.RestoreError as exc:
         say(t("restore_refused", args.lang, detail=exc.message(args.lang)), file=sys.stderr)
         return EXIT_DATA
@@ -54,7 +40,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
     if done.kept:
         say(t("restore_kept", args.lang, path=done.kept))
     if done.data_format < formats.CURRENT:
-        open_data_folder(done.data_dir, args.lang)
+        open_data_folder(done.data_dir, args.lang, operator(args))
     return EXIT_OK
 
 
@@ -66,7 +52,7 @@ def cmd_upgrade(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return EXIT_USAGE
     try:
-        done = upgrade.upgrade(data_dir)
+        done = upgrade.upgrade(data_dir, operator(args))
     except (store.StoreError, backup.BackupError) as exc:
         say(t("format_upgrade_failed", args.lang, path=data_dir, detail=exc.message(args.lang)), file=sys.stderr)
         return EXIT_DATA

@@ -16,11 +16,11 @@ import sys
 from pathlib import Path
 
 from lib import config, plan, store
+from lib.cli_args import EXIT_DATA, EXIT_OK, UsageError, data_dir_of, operator, read_input
 from lib.cli_output import say
 from lib.i18n import t
 from lib.problems import InputError, PlanDocumentError
 
-EXIT_OK, EXIT_DATA = 0, 1
 RECORD_OPTIONS = {"doc_number": "--doc-number", "issuer_zh": "--issuer", "title_zh": "--title", "issued": "--issued",
                   "city_zh": "--city", "issuer_en": "--issuer-en", "city_en": "--city-en", "title_en": "--title-en"}
 
@@ -33,8 +33,6 @@ def _print_problems(heading: str, problems, lang: str) -> None:
 
 def _document(path_text: str, lang: str) -> plan.PlanDocument:
     """Return the plan document at a path; raise UsageError when there is no such file."""
-    from lib.cli import UsageError
-
     path = Path(path_text)
     if not path.is_file():
         raise UsageError(t("cli_no_file", lang, path=path))
@@ -43,9 +41,7 @@ def _document(path_text: str, lang: str) -> plan.PlanDocument:
 
 def cmd_plan_draft(args: argparse.Namespace) -> int:
     """Write next year's draft from a plan document and print what it holds; return the exit code."""
-    from lib.cli import UsageError, _data_dir
-
-    lang, data_dir = args.lang, _data_dir(args)
+    lang, data_dir = args.lang, data_dir_of(args)
     try:
         document = _document(args.plan, lang)
     except PlanDocumentError as exc:
@@ -59,7 +55,7 @@ def cmd_plan_draft(args: argparse.Namespace) -> int:
         say(f"error: {t('problem_file', lang, file=document.name)}: {t('err_plan_no_items', lang)}",
               file=sys.stderr)
         return EXIT_DATA
-    draft = plan.draft_document(data_dir, document, year)
+    draft = plan.draft_document(data_dir, document, year, lang)
     try:
         written = plan.write_draft(draft.rows, args.out)
     except OSError as exc:
@@ -72,10 +68,8 @@ def cmd_plan_draft(args: argparse.Namespace) -> int:
 
 def cmd_plan_publish(args: argparse.Namespace) -> int:
     """Publish a reviewed draft (and the plan's tasks, record and document); return the exit code."""
-    from lib.cli import _data_dir, _read_input
-
-    lang, data_dir = args.lang, _data_dir(args)
-    name, data = _read_input(args.draft, lang)
+    lang, data_dir = args.lang, data_dir_of(args)
+    name, data = read_input(args.draft, lang)
     try:
         document = _document(args.plan, lang) if args.plan else None
     except PlanDocumentError as exc:
@@ -83,7 +77,7 @@ def cmd_plan_publish(args: argparse.Namespace) -> int:
         return EXIT_DATA
     overrides = {field: getattr(args, field) for field in RECORD_OPTIONS if getattr(args, field)}
     try:
-        published = plan.publish_draft(data_dir, name, data, args.user, document=document, overrides=overrides)
+        published = plan.publish_draft(data_dir, name, data, operator(args), document=document, overrides=overrides)
     except plan.DraftRefused as exc:
         _print_problems(t("plan_refused", lang, file=name, count=len(exc.problems)), exc.problems, lang)
         return EXIT_DATA
@@ -110,10 +104,8 @@ def cmd_plan_publish(args: argparse.Namespace) -> int:
 
 def cmd_plan_revert(args: argparse.Namespace) -> int:
     """Put back what a publication replaced; return the exit code."""
-    from lib.cli import _data_dir
-
     try:
-        store.revert_publication(_data_dir(args), args.id, user=args.user)
+        store.revert_publication(data_dir_of(args), args.id, operator(args))
     except store.StoreError as exc:
         say(t("revert_failed", args.lang, detail=exc.message(args.lang)), file=sys.stderr)
         return EXIT_DATA
@@ -123,9 +115,7 @@ def cmd_plan_revert(args: argparse.Namespace) -> int:
 
 def cmd_plan_log(args: argparse.Namespace) -> int:
     """Print the publications, newest first; return the exit code."""
-    from lib.cli import _data_dir
-
-    log = plan.publications(_data_dir(args))
+    log = plan.publications(data_dir_of(args))
     if log.empty:
         say(t("plan_no_publications", args.lang))
         return EXIT_OK
@@ -166,13 +156,15 @@ def add_plan_command(sub) -> None:
     for field, option in RECORD_OPTIONS.items():
         publish.add_argument(option, dest=field, type=_date if field == "issued" else str,
                              help=f"the plan's {field.replace('_', ' ')} (default: read from the document)")
-    publish.add_argument("--user", default=os.environ.get("USER") or "cli", help="who publishes (for the log)")
+    publish.add_argument("--user", default=os.environ.get("USER") or "cli",
+                         help="who publishes: a name for the log, not checked")
     common(publish)
     publish.set_defaults(func=cmd_plan_publish)
 
     revert = plan_sub.add_parser("revert", help="put back the files a publication replaced")
     revert.add_argument("id", help="the publication's id (plan log lists them)")
-    revert.add_argument("--user", default=os.environ.get("USER") or "cli", help="who reverts (for the log)")
+    revert.add_argument("--user", default=os.environ.get("USER") or "cli",
+                        help="who reverts: a name for the log, not checked")
     common(revert)
     revert.set_defaults(func=cmd_plan_revert)
 

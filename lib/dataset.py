@@ -17,6 +17,7 @@ from lib import config, queries
 from lib.actuals import actuals_files, load_actuals
 from lib.catalog import Catalog, load_catalog
 from lib.intake import Parsed
+from lib.store.writes import settle
 
 
 @dataclass
@@ -104,7 +105,7 @@ def progress_source(data_dir: Path) -> Path:
 def data_signature(data_dir: Path) -> tuple:
     """Return a key that changes whenever a definition or actuals file is added, changed or removed."""
     data_dir = Path(data_dir)
-    _settle(data_dir)
+    settle(data_dir)  # a write a killed process left half done is finished first: what is read is whole
     return files_signature(data_dir, [data_dir / "targets.csv", data_dir / "regions.csv", data_dir / "plans.csv",
                                       data_dir / "aliases.csv", data_dir / "plan_context.csv",
                                       *actuals_files(actuals_source(data_dir))])
@@ -122,17 +123,10 @@ def files_signature(data_dir: Path, paths: list[Path]) -> tuple:
     return (str(data_dir.resolve()), tuple(entries))
 
 
-def _settle(data_dir: Path) -> None:
-    """Finish a write a killed process left half done, so what is read next is whole (a stat when there is none)."""
-    from lib.store import settle  # lib.store builds on this module
-
-    settle(data_dir)
-
-
 def open_dataset(data_dir: Path) -> Dataset:
     """Return the dataset of a data directory; raise InputError when targets.csv is unusable."""
     data_dir = Path(data_dir)
-    _settle(data_dir)
+    settle(data_dir)  # a write a killed process left half done is finished first: what is read is whole
     catalog = load_catalog(data_dir)
     source = actuals_source(data_dir)
     rows, reports = load_actuals(source, catalog)

@@ -22,6 +22,7 @@ from time import monotonic
 from time import sleep as _pause
 
 from lib import config
+from lib.access import Action, Principal, require
 from lib.dataset import Dataset
 from lib.display import answer_sentence, md
 from lib.engine import Score, scorecard, status_counts
@@ -288,10 +289,14 @@ def outbox_names(ds: Dataset, year: int, month: int, lang: str = "zh") -> dict[s
 def run_digest(ds: Dataset, year: int, month: int, out_dir: Path, lang: str = "zh", webhook: Webhook | None = None,
                link: str = "", force: bool = False, charts: bool = True, issued: dt.date | None = None,
                post: Callable[..., None] = post_webhook,
-               now: Callable[[], dt.datetime] = lambda: dt.datetime.now().replace(microsecond=0)) -> DigestResult:
+               now: Callable[[], dt.datetime] = lambda: dt.datetime.now().replace(microsecond=0),
+               by: Principal | None = None) -> DigestResult:
     """Write the month's briefing, deck and summary into out_dir/YYYY-MM/ and post the summary to the webhook
-    (once per month and robot unless forced); return what was done. Raise WebhookError when the robot refuses
-    (the files are written by then)."""
+    (once per month and robot unless forced); return what was done. Raise access.NotAllowed, before anything is
+    written, when a webhook is given and `by` may not send the digest (lib/access.py); WebhookError when the robot
+    refuses (the files are written by then)."""
+    if webhook is not None:
+        require(by, Action.SEND_DIGEST)
     from lib.briefing import monthly_briefing
     from lib.export import build_deck
 

@@ -12,24 +12,26 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import pandas as pd
 
 from lib.i18n import original, t
 from lib.problems import InputError, Problem
 from lib.safety import neutralise_frame, restore_frame
-
-if TYPE_CHECKING:
-    from lib.catalog import Catalog
-    from lib.dataset import Dataset
-    from lib.engine import Score
+from lib.score import Score
 
 PLANS_FILE = "plans.csv"
 PLANS_FOLDER = "plans"  # the plan documents, named in plans.csv's document column
 PLAN_COLUMNS = ["year", "issuer_zh", "issuer_en", "city_zh", "city_en", "doc_number", "title_zh", "title_en",
                 "issued", "document"]
 HEADLINE_CATEGORY = "headline"  # the overview's first group; older targets.csv files mark headline targets by it
+
+
+class HasPlans(Protocol):
+    """What holds the plan records (a Catalog): plan_for reads them from it."""
+
+    plans: pd.DataFrame
 
 
 @dataclass(frozen=True)
@@ -134,7 +136,7 @@ def _date(text: str) -> dt.date | None:
         return None
 
 
-def _plans_of(where: Catalog | Path | str | pd.DataFrame) -> pd.DataFrame:
+def _plans_of(where: HasPlans | Path | str | pd.DataFrame) -> pd.DataFrame:
     if isinstance(where, pd.DataFrame):
         return where
     if hasattr(where, "plans"):
@@ -142,7 +144,7 @@ def _plans_of(where: Catalog | Path | str | pd.DataFrame) -> pd.DataFrame:
     return load_plans(Path(where))
 
 
-def plan_for(where: Catalog | Path | str | pd.DataFrame, year: int | None) -> Plan:
+def plan_for(where: HasPlans | Path | str | pd.DataFrame, year: int | None) -> Plan:
     """Return the plan of a year from a catalog, a data directory or a plans table; an unrecorded year gets the
     nearest recorded plan's city and issuer, and a citation naming the year's targets."""
     plans = _plans_of(where)
@@ -199,16 +201,6 @@ def city_names(plans: pd.DataFrame) -> set[str]:
 
 # Headline targets -------------------------------------------------------------------------------------------------
 
-def headline_ids(catalog: Catalog, year: int) -> list[str]:
-    """Return the ids of a year's headline targets in their headline order (targets.csv's headline column; a file
-    without it: the targets of the headline category, in file order)."""
-    targets = catalog.targets_for(year)
-    ordered = targets[targets["headline"].notna()].sort_values("headline", kind="stable")
-    if not ordered.empty:
-        return ordered["id"].tolist()
-    return targets.loc[targets["category"] == HEADLINE_CATEGORY, "id"].tolist()
-
-
 def headline_scores(scores: list[Score]) -> list[Score]:
     """Return the headline targets' scores in headline order (without a headline column: the headline category's)."""
     ordered = sorted((s for s in scores if s.headline is not None), key=lambda s: s.headline)
@@ -227,12 +219,3 @@ def overview_groups(scores: list[Score]) -> list[tuple[str, list[Score]]]:
     if unclassed := [s for s in rest if not s.category]:
         groups.append(("", unclassed))
     return groups
-
-
-# Source lines -----------------------------------------------------------------------------------------------------
-
-def footer_source(ds: Dataset, year: int, lang: str = "zh") -> str:
-    """Return the overview's footer: where the figures come from (folder, files) and the plan the targets rest on."""
-    files = sum(r.accepted for r in ds.reports)
-    return t("footer_source", lang, source=ds.actuals_label, files=files,
-             plan=plan_for(ds.catalog, year).citation(lang))

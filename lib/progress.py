@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from lib import config, intake, store
+from lib.access import Action, Principal, require
 from lib.dataset import progress_files, progress_source
 from lib.intake import Parsed, clean, parse_period, read_grid
 from lib.problems import Problem
@@ -68,17 +69,10 @@ def parse_progress(name: str, data: bytes, tasks: pd.DataFrame, today: dt.date |
                    sheet: str | None = None) -> Parsed:
     """Return progress rows read from a CSV/XLSX file, or every problem found in it."""
     today, name = today or dt.date.today(), clean_name(name)
-    if not data or data.isspace():
-        return Parsed(name, _empty(), [Problem(name, "err_empty")])
-    if len(data) > config.MAX_ACTUALS_FILE_BYTES:
-        return Parsed(name, _empty(), [Problem(name, "err_too_large", params={
-            "size": f"{len(data) / 1e6:.1f} MB", "limit": f"{config.MAX_ACTUALS_FILE_BYTES / 1e6:.0f} MB"})])
-    try:
-        grid, encoding, sheets = read_grid(name, data, sheet)
-    except UnicodeDecodeError:
-        return Parsed(name, _empty(), [Problem(name, "err_encoding")])
-    except ValueError as exc:
-        return Parsed(name, _empty(), [Problem(name, "err_unreadable", params={"detail": str(exc)[:200]})])
+    read = _read(name, data, sheet)
+    if isinstance(read, Parsed):
+        return read
+    grid, encoding, sheets = read
     header_at, columns = _header(grid)
     if header_at is None:
         return Parsed(name, _empty(), [Problem(name, "err_progress_header")], encoding=encoding, sheets=sheets)
@@ -86,49 +80,77 @@ def parse_progress(name: str, data: bytes, tasks: pd.DataFrame, today: dt.date |
     problems: list[Problem] = []
     rows: list[dict] = []
     seen: dict[tuple, int] = {}
-    header = grid[header_at]
     for n, row in enumerate(grid[header_at + 1:], start=header_at + 2):
         cells = {c: (row[i] if i < len(row) else "") for c, i in columns.items()}
         if not any(clean(v) for v in cells.values()):
             continue
-
-        def bad(column: str, code: str, n: int = n, cells: dict = cells, **params: object) -> None:
-            problems.append(Problem(name, code, row=n, column=header[columns[column]] if column in columns
-                                    else column, value=clean(cells.get(column, "")), params=params))
-
+        bad = _naming(problems, name, n, cells, grid[header_at], columns)
         before = len(problems)
-        period = parse_period(cells["period"])
-        if period is None:
-            bad("period", "err_period")
-        elif period > (today.year, today.month):
-            bad("period", "err_future")
-        key = resolve_item(cells["item"], keys)
-        if key is None:
-            bad("item", "err_item")
-        status = STATUS_WORDS.get(clean(cells["status"]).lower())
-        if status is None:
-            bad("status", "err_status")
-        narrative = str(cells.get("narrative", "")).strip()
-        if len(narrative) > MAX_NARRATIVE:
-            bad("narrative", "err_narrative_long", limit=MAX_NARRATIVE)
-        done_text = clean(cells.get("completion_date", ""))
-        done = parse_date(done_text) if done_text else None
-        if done_text and done is None:
-            bad("completion_date", "err_date")
-        elif done is not None and done > today:
-            bad("completion_date", "err_date_future")
+        record = _record(cells, keys, today, bad)
         if len(problems) > before:
             continue
-        if (key, period) in seen:
-            bad("item", "err_duplicate", other=seen[(key, period)])
+        if (record["key"], record["period"]) in seen:
+            bad("item", "err_duplicate", other=seen[(record["key"], record["period"])])
             continue
-        seen[(key, period)] = n
-        rows.append({"key": key, "year": period[0], "month": period[1], "status": status, "narrative": narrative,
-                     "completion_date": done.isoformat() if done else "", "source_file": name, "source_row": n})
+        seen[(record["key"], record["period"])] = n
+        year, month = record.pop("period")
+        rows.append({**record, "year": year, "month": month, "source_file": name, "source_row": n})
     frame = pd.DataFrame(rows, columns=ROW_COLUMNS) if rows and not problems else _empty()
     if not rows and not problems:
         problems.append(Problem(name, "err_empty"))
     return Parsed(name, frame, problems, "progress", encoding, sheets)
+
+
+def _read(name: str, data: bytes, sheet: str | None) -> tuple[list[list[str]], str, list] | Parsed:
+    """Return the file's cells (grid, encoding, sheets), or the refusal of a file that is empty, too large or
+    unreadable."""
+    if not data or data.isspace():
+        return Parsed(name, _empty(), [Problem(name, "err_empty")])
+    if len(data) > config.MAX_ACTUALS_FILE_BYTES:
+        return Parsed(name, _empty(), [Problem(name, "err_too_large", params={
+            "size": f"{len(data) / 1e6:.1f} MB", "limit": f"{config.MAX_ACTUALS_FILE_BYTES / 1e6:.0f} MB"})])
+    try:
+        return read_grid(name, data, sheet)
+    except UnicodeDecodeError:
+        return Parsed(name, _empty(), [Problem(name, "err_encoding")])
+    except ValueError as exc:
+        return Parsed(name, _empty(), [Problem(name, "err_unreadable", params={"detail": str(exc)[:200]})])
+
+
+def _naming(problems: list[Problem], name: str, n: int, cells: dict, header: list[str], columns: dict[str, int]):
+    """Return bad(column, code, **params): names a problem of row n's cell under its header text."""
+    def bad(column: str, code: str, **params: object) -> None:
+        problems.append(Problem(name, code, row=n, column=header[columns[column]] if column in columns else column,
+                                value=clean(cells.get(column, "")), params=params))
+    return bad
+
+
+def _record(cells: dict, keys: set[str], today: dt.date, bad) -> dict:
+    """Return one row's reading (key, period, status, narrative, completion date), naming each cell that is wrong
+    through bad: a period not read or in the future, an unknown item or status, a narrative too long, a completion
+    date not read or in the future."""
+    period = parse_period(cells["period"])
+    if period is None:
+        bad("period", "err_period")
+    elif period > (today.year, today.month):
+        bad("period", "err_future")
+    key = resolve_item(cells["item"], keys)
+    if key is None:
+        bad("item", "err_item")
+    status = STATUS_WORDS.get(clean(cells["status"]).lower())
+    if status is None:
+        bad("status", "err_status")
+    narrative = str(cells.get("narrative", "")).strip()
+    if len(narrative) > MAX_NARRATIVE:
+        bad("narrative", "err_narrative_long", limit=MAX_NARRATIVE)
+    done_text = clean(cells.get("completion_date", ""))
+    done = parse_date(done_text) if done_text else None
+    if done_text and done is None:
+        bad("completion_date", "err_date")
+    elif done is not None and done > today:
+        bad("completion_date", "err_date_future")
+    return {"key": key, "period": period, "status": status, "narrative": narrative,
+            "completion_date": done.isoformat() if done else ""}
 
 
 def _header(grid: list[list[str]]) -> tuple[int | None, dict[str, int]]:
@@ -159,19 +181,21 @@ def canonical_csv(rows: pd.DataFrame) -> bytes:
     return neutralise_frame(out).to_csv(index=False).encode("utf-8")
 
 
-def import_progress(data_dir: Path, name: str, data: bytes, tasks: pd.DataFrame, user: str,
+def import_progress(data_dir: Path, name: str, data: bytes, tasks: pd.DataFrame, by: Principal,
                     sheet: str | None = None, today: dt.date | None = None,
                     now: dt.datetime | None = None) -> store.Outcome:
-    """Validate a progress file and store it all or nothing, with the same log, lock and rollback as actuals."""
+    """Validate a progress file and store it all or nothing, with the same log, lock and rollback as actuals; raise
+    store.NotPermitted, before anything is read, when the principal may not store (lib/access.py)."""
+    require(by, Action.STORE, store.NotPermitted)
     data_dir = Path(data_dir)
     original = store.safe_name(name)
     now = now or dt.datetime.now().replace(microsecond=0)
     with store.locked(data_dir):
         parsed = parse_progress(original, data, tasks, today, sheet)
         if not parsed.accepted:
-            return store.Outcome(parsed, rejected_file=store.keep_rejected(data_dir, original, data, parsed, user, now))
+            return store.Outcome(parsed, rejected_file=store.keep_rejected(data_dir, original, data, parsed, by, now))
         return store.store_accepted(data_dir, store.PROGRESS, original, data, canonical_csv(parsed.rows), parsed,
-                                    user, now)
+                                    by, now)
 
 
 def editor_csv(frame: pd.DataFrame, year: int, month: int) -> bytes:

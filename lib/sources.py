@@ -1,4 +1,4 @@
-"""Where a slide's numbers come from, in the reader's words: the plan's document number and the last submission."""
+"""Where the numbers come from, in the reader's words: the plan's document number, the last submission, the folder."""
 
 from __future__ import annotations
 
@@ -36,3 +36,10 @@ def source_line(ds: Dataset, year: int, lang: str = "zh") -> str:
     document = plan_document(ds, year, lang)
     data = data_source(ds, lang)
     return t("source_line", lang, data=data, plan=document) if document else t("source_data_only", lang, data=data)
+
+
+def footer_source(ds: Dataset, year: int, lang: str = "zh") -> str:
+    """Return the overview's footer: where the figures come from (folder, files) and the plan the targets rest on."""
+    files = sum(r.accepted for r in ds.reports)
+    return t("footer_source", lang, source=ds.actuals_label, files=files,
+             plan=plan_for(ds.catalog, year).citation(lang))

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from lib import audit, backup, formats, store
+from lib.access import Principal
 
 
 def _from_1(data_dir: Path) -> None:
@@ -33,9 +34,10 @@ class Upgraded:
     backup: Path
 
 
-def upgrade(data_dir: Path, now: dt.datetime | None = None) -> Upgraded | None:
+def upgrade(data_dir: Path, by: Principal, now: dt.datetime | None = None) -> Upgraded | None:
     """Migrate an older data folder to formats.CURRENT after backing it up; return what was done, or None when it
-    is current already.
+    is current already. `by` is who opened the folder (the audit trail names them): an upgrade is no one's choice,
+    the folder must be current to be read, so it needs no permission.
 
     Raise FormatTooNew for a folder a newer version wrote, FormatError for an unreadable format.json, StoreError or
     BackupError when the folder cannot be written (it is then read as it is: nothing of it changed)."""
@@ -57,5 +59,5 @@ def upgrade(data_dir: Path, now: dt.datetime | None = None) -> Upgraded | None:
         except OSError as exc:
             raise store.StoreError("store_os_error", detail=exc.strerror or str(exc),
                                    path=str(getattr(exc, "filename", None) or data_dir)) from exc
-    audit.record(data_dir, "upgrade", old=old, new=formats.CURRENT, backup=str(saved))
+    audit.record(data_dir, "upgrade", by, old=old, new=formats.CURRENT, backup=str(saved))
     return Upgraded(old, formats.CURRENT, saved)

@@ -7,7 +7,8 @@ from lib.cards import build_card
 from lib.config import PACE_YELLOW_BAND_POINTS
 from lib.engine import status_counts
 from lib.i18n import category_label, t
-from lib.plans import footer_source, headline_scores, overview_groups
+from lib.plans import headline_scores, overview_groups
+from lib.sources import footer_source
 
 lang, ds, year, as_of = ui.page_start("overview_title")
 scores = ui.cached_scorecard(year, as_of)

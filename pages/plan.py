@@ -7,7 +7,7 @@ from lib.display import md
 from lib.i18n import t
 
 lang, ds, _, _ = ui.page_start("plan_title", intro_key="plan_intro", notices=False, period=False)
-user = ui.analyst_panel()
+who = ui.analyst_panel()
 if "plan_published" in st.session_state:  # the message of the publication just made, shown once
     st.success(md(st.session_state.pop("plan_published")))
 
@@ -16,7 +16,7 @@ upload = ui.file_uploader(t("plan_uploader", lang), key=f"plan_upload_{st.sessio
 if upload is None:
     ui.plan_records(ds)
     with st.expander(t("plan_history_title", lang), icon=":material/history:"):
-        ui.publications_panel(user)
+        ui.publications_panel(who)
     st.stop()
 
 document, problem = ui.cached_plan_document(upload.name, upload.getvalue())
@@ -32,6 +32,6 @@ structure, drafted = st.tabs([t("tab_plan_structure", lang), t("tab_plan_draft",
 with structure:
     ui.plan_structure(parse)
 with drafted:
-    draft = ui.cached_plan_draft(document, year)
+    draft = ui.cached_plan_draft(document, year, lang)
     rows, problems = ui.draft_editor(draft, ds, editor=f"plan_draft_{upload.file_id}_{year}")
-    ui.publish_panel(rows, problems, document, year, overrides, user)
+    ui.publish_panel(rows, problems, document, year, overrides, who)

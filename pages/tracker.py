@@ -3,6 +3,7 @@
 import streamlit as st
 
 from lib import display, ui
+from lib.access import Action, allowed
 from lib.fmt import format_period
 from lib.i18n import department_label, t
 from lib.progress import status_counts
@@ -41,6 +42,6 @@ with tabs[3]:
         ui.department_kpis(scores, dept, lang)
 
 ui.item_history(table, lang)
-user = ui.analyst_panel()
-if user:
-    ui.progress_editor(filtered, year, as_of, user, lang)
+who = ui.analyst_panel()
+if allowed(who, Action.STORE):
+    ui.progress_editor(filtered, year, as_of, who, lang)

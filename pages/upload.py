@@ -3,11 +3,12 @@
 import streamlit as st
 
 from lib import config, display, store, ui
+from lib.access import Action, allowed
 from lib.fmt import format_period
 from lib.i18n import t
 
 lang, ds, _, _ = ui.page_start("upload_title", intro_key="upload_intro", notices=False, period=False)
-user = ui.analyst_panel()
+who = ui.analyst_panel()
 data_dir = config.data_dir()
 tab_upload, tab_templates, tab_history = st.tabs([t("tab_upload", lang), t("tab_templates", lang),
                                                   t("tab_history", lang)])
@@ -18,7 +19,11 @@ with tab_upload:
     # A new key after each stored file empties the uploader, so the same file is not offered for storing again.
     # Every type is accepted here: the check says in the reader's language which types can be read (a browser's own
     # refusal of a type would be an English tooltip).
-    upload = ui.file_uploader(t("uploader", lang), key=f"upload_{st.session_state.get('upload_round', 0)}")
+    may_check = allowed(who, Action.CHECK)
+    if not may_check:
+        st.info(t("access_sign_in_to_check", lang))
+    upload = ui.file_uploader(t("uploader", lang), key=f"upload_{st.session_state.get('upload_round', 0)}") \
+        if may_check else None
     if upload is not None:
         data = upload.getvalue()
         sheet = ui.sheet_picker(ui.cached_sheet_names(data))
@@ -28,10 +33,10 @@ with tab_upload:
         if parsed.accepted and earlier:
             st.info(display.md(t("already_stored", lang, id=earlier["id"], user=earlier["user"],
                                  time=display.format_timestamp(earlier["submitted_at"], lang))))
-        elif parsed.accepted and user:
+        elif parsed.accepted and allowed(who, Action.STORE):
             if st.button(t("confirm_store", lang), type="primary", key="confirm_store"):
                 try:
-                    outcome = store.import_file(data_dir, upload.name, data, user=user, sheet=sheet)
+                    outcome = store.import_file(data_dir, upload.name, data, who, sheet=sheet)
                 except store.StoreError as exc:
                     st.error(display.md(t("import_failed", lang, detail=exc.message(lang))))
                     st.stop()
@@ -69,11 +74,11 @@ with tab_history:
     else:
         st.dataframe(display.submissions_frame(log, lang), hide_index=True)
         active = log[log["status"] == "active"]["id"].tolist()
-        if user and active:
+        if active and allowed(who, Action.REVERT):
             chosen = st.selectbox(t("revert_pick", lang), active, key="revert_pick")
             if st.button(t("revert", lang), key="revert"):
                 try:
-                    store.revert(data_dir, chosen, user=user)
+                    store.revert(data_dir, chosen, who)
                 except store.StoreError as exc:
                     st.error(display.md(t("revert_failed", lang, detail=exc.message(lang))))
                 else:

@@ -1,9 +1,10 @@
-"""Shared fixtures: small data directories written for each test."""
+"""Shared fixtures: small data directories written for each test, built from tests/fixtures (never from data/)."""
 
 from __future__ import annotations
 
 import contextlib
 import csv
+import hashlib
 import io
 import os
 import shutil
@@ -15,12 +16,16 @@ import pytest
 # A missing interface text raises instead of showing its key (lib/i18n.py t()), here and in every subprocess.
 os.environ["KPI_STRICT_I18N"] = "1"
 
+from lib.access import Principal
 from lib.catalog import TARGET_COLUMNS
 
 REPO = Path(__file__).resolve().parent.parent
-SAMPLE = REPO / "data" / "sample"  # the bundled sample: actuals/ and progress/
-# What running the app or a command leaves in the repository's data folder (the audit trail, upgrade backups): not
-# the bundled data, so never copied into a test's folder.
+# A frozen city (tests/fixtures/city/README.md): the 2021 Suzhou plan and the synthetic sample as data/ shipped them.
+# Tests read it (or copies of it), never the repository's data/: only tests/test_shipped_data.py checks that.
+CITY = REPO / "tests" / "fixtures" / "city" / "data"
+SAMPLE = CITY / "sample"  # the city's sample: actuals/ and progress/
+# What running the app or a command leaves in a data folder (the audit trail, upgrade backups): not part of the
+# city, so never copied into a test's folder.
 RUNTIME = ("audit", "backups")
 
 # A small plan with one target of every kind, numbers chosen so results can be worked by hand.
@@ -67,36 +72,70 @@ def write_csv(path: Path, rows: list[dict], columns: list[str], encoding: str = 
 
 
 ACTUAL_COLUMNS = ["period", "indicator", "value", "region", "unit", "basis", "note"]
+# Who a test acts as: the store, the plan publisher, backups and the audit trail take a principal (lib/access.py).
+ANALYST_ADDRESS = "10.0.0.7"
+OPERATOR = Principal.command_line("operator")
+
+
+def analyst(name: str, where: str = ANALYST_ADDRESS) -> Principal:
+    """Return an analyst as the sign-in makes one: the name checked, at a client's address."""
+    return Principal.analyst(name, where)
+
+
+@pytest.fixture(autouse=True)
+def _no_default_data_folder(monkeypatch, tmp_path_factory):
+    """Point KPI_DATA_DIR (the app's and the commands' default folder) at a folder that does not exist, so a test
+    that forgets to name its data folder fails instead of reading or writing the repository's data/."""
+    monkeypatch.setenv("KPI_DATA_DIR", str(tmp_path_factory.getbasetemp() / "no-data-folder-named"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _city_stays_frozen():
+    """Fail the run if a test wrote into the frozen city (tests copy it before they change anything)."""
+    before = city_files()
+    yield
+    assert city_files() == before, "a test changed tests/fixtures/city: copy it (sample_dir, fresh_dir, city_copy)"
+
+
+def city_files() -> dict[str, str]:
+    """Return every file of the frozen city with its SHA-256."""
+    return {str(p.relative_to(CITY)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(CITY.rglob("*")) if p.is_file()}
+
+
+def city_copy(dest: Path, *, sample_in_place: bool = False) -> Path:
+    """Copy the frozen city's data folder to dest and return it: as a new administration gets it (empty actuals/ and
+    progress/, the sample apart in sample/), or with sample_in_place the sample's files in actuals/ and progress/ as
+    the app showed them before the sample moved apart (their sample_ names keep the banner)."""
+    ignore = ("sample", *RUNTIME) if sample_in_place else RUNTIME
+    shutil.copytree(CITY, dest, ignore=shutil.ignore_patterns(*ignore))
+    if sample_in_place:
+        for folder in ("actuals", "progress"):
+            for path in (SAMPLE / folder).iterdir():
+                shutil.copy(path, dest / folder / path.name)
+    return dest
 
 
 @pytest.fixture
 def mini_dir(tmp_path: Path) -> Path:
-    """Return a data directory with the mini plan, the real regions and no actuals yet."""
+    """Return a data directory with the mini plan, the city's regions and no actuals yet."""
     write_csv(tmp_path / "targets.csv", MINI_TARGETS, TARGET_COLUMNS)
-    shutil.copy(REPO / "data" / "regions.csv", tmp_path / "regions.csv")
+    shutil.copy(CITY / "regions.csv", tmp_path / "regions.csv")
     (tmp_path / "actuals").mkdir()
     return tmp_path
 
 
 @pytest.fixture
 def sample_dir(tmp_path: Path) -> Path:
-    """Return a copy of the bundled data directory (real targets) with the sample's files in actuals/ and progress/,
-    as the app showed them before the sample moved apart (their sample_ names keep the banner)."""
-    dest = tmp_path / "data"
-    shutil.copytree(REPO / "data", dest, ignore=shutil.ignore_patterns("sample", *RUNTIME))
-    for folder in ("actuals", "progress"):
-        for path in (SAMPLE / folder).iterdir():
-            shutil.copy(path, dest / folder / path.name)
-    return dest
+    """Return a copy of the frozen city (its targets) with the sample's files in actuals/ and progress/."""
+    return city_copy(tmp_path / "data", sample_in_place=True)
 
 
 @pytest.fixture
 def fresh_dir(tmp_path: Path) -> Path:
-    """Return a copy of the bundled data directory as a new administration gets it: empty actuals/ and progress/,
-    the sample apart in sample/."""
-    dest = tmp_path / "fresh" / "data"
-    shutil.copytree(REPO / "data", dest, ignore=shutil.ignore_patterns(*RUNTIME))
-    return dest
+    """Return a copy of the frozen city as a new administration gets it: empty actuals/ and progress/, the sample
+    apart in sample/."""
+    return city_copy(tmp_path / "fresh" / "data")
 
 
 def add_actuals(data_dir: Path, name: str, rows: list[dict], encoding: str = "utf-8") -> Path:

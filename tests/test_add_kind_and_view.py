@@ -27,7 +27,7 @@ from lib.kinds import STATUSES, TargetKind, words
 from lib.score import EMPTY, Score, Series, meets, percent
 from lib.views import Header, Meeting, SlideBody, SlideSpace, View, ViewKind
 from lib.views.figure import chart_figure
-from tests.conftest import MINI_TARGETS, REPO, add_actuals, monthly, plotly_values, write_csv
+from tests.conftest import CITY, MINI_TARGETS, REPO, add_actuals, monthly, plotly_values, write_csv
 from tests.documents import cell_texts, docx_paragraphs, plain
 
 NEEDS_BROWSER = os.environ.get("CI") == "true" or export.chromium_path() is not None
@@ -184,7 +184,7 @@ def data(added, tmp_path_factory) -> Path:
     data = tmp_path_factory.mktemp("ceiling") / "data"
     rows = [dict(r, headline=1) if r["id"] == "parcels" else r for r in MINI_TARGETS] + [LIMIT]
     write_csv(data / "targets.csv", rows, TARGET_COLUMNS)
-    shutil.copy(REPO / "data" / "regions.csv", data / "regions.csv")
+    shutil.copy(CITY / "regions.csv", data / "regions.csv")
     add_actuals(data, "2021.csv", monthly("major_complaints", 2021, [2, 3, 4]) + monthly("parcels", 2021, [5, 7, 9])
                 + monthly("incidents", 2021, [0, 0, 0]))
     return data

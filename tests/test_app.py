@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from lib.dataset import open_dataset
 from lib.engine import scorecard
-from tests.conftest import REPO
+from tests.conftest import REPO, analyst
 
 APP = str(REPO / "app.py")
 
@@ -294,11 +294,11 @@ def test_upload_page_checks_a_file_once_against_the_loaded_data(monkeypatch, sam
     import lib.ui.caches
 
     opened, parsed = [], []
-    for module in (lib.store, lib.ui.caches):
+    for module in (lib.store.submissions, lib.ui.caches):
         original_open = module.open_dataset
         monkeypatch.setattr(module, "open_dataset", lambda *a, _o=original_open, **k: opened.append(1) or _o(*a, **k))
-    original_parse = lib.store.parse
-    monkeypatch.setattr(lib.store, "parse", lambda *a, **k: parsed.append(a[0]) or original_parse(*a, **k))
+    original_parse = lib.store.submissions.parse
+    monkeypatch.setattr(lib.store.submissions, "parse", lambda *a, **k: parsed.append(a[0]) or original_parse(*a, **k))
     at = upload_page(monkeypatch, sample_dir)
     assert len(opened) == 1  # the app's dataset, opened once
     at.file_uploader(key="upload_0").set_value(("n.csv", (HEADER + "2021-11,green_outlets,28,,,,\n").encode(),
@@ -327,8 +327,8 @@ def test_provenance_rereads_the_submissions_log_only_when_it_changes(monkeypatch
     at.run()
     assert not at.exception
     assert len(reads) == 1  # read on the first run only
-    lib.store.import_file(sample_dir, "n.csv", (HEADER + "2021-11,green_outlets,28,,,,\n").encode(), user="zhang",
-                          now=dt.datetime(2021, 12, 1, 9, 30))
+    lib.store.import_file(sample_dir, "n.csv", (HEADER + "2021-11,green_outlets,28,,,,\n").encode(),
+                          by=analyst("zhang"), now=dt.datetime(2021, 12, 1, 9, 30))
     reads.clear()
     at.run()
     assert not at.exception

@@ -9,8 +9,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from lib import audit, config, store
-from tests.conftest import REPO, run_cli
+from lib.access import Principal, system_user
+from tests.conftest import ANALYST_ADDRESS, REPO, analyst, run_cli
 from tests.test_app import upload_page
 from tests.test_store import HEADER
 
@@ -24,8 +27,7 @@ def events(data_dir: Path, *keys: str) -> list[tuple]:
 
 def test_an_event_is_one_json_line_with_who_when_where_and_what(tmp_path):
     before = dt.datetime.now().astimezone().replace(microsecond=0)
-    with audit.origin("10.1.2.30"):
-        audit.record(tmp_path, "sign_in", "张三\n{\"event\": \"forged\"}", ok=False)
+    audit.record(tmp_path, "sign_in", Principal.anonymous("10.1.2.30", tried="张三\n{\"event\": \"forged\"}"), ok=False)
     lines = (tmp_path / "audit" / "audit.log").read_text(encoding="utf-8").splitlines()
     assert len(lines) == 1  # a name with a line break stays inside its own line
     event = json.loads(lines[0])
@@ -33,17 +35,19 @@ def test_an_event_is_one_json_line_with_who_when_where_and_what(tmp_path):
     assert event["who"] == "张三\n{\"event\": \"forged\"}" and event["where"] == "10.1.2.30" and event["ok"] is False
     at = dt.datetime.fromisoformat(event["at"])
     assert at.tzinfo is not None and before <= at <= dt.datetime.now().astimezone()
-    audit.record(tmp_path, "sign_in", "x" * 5000, ok=False)
+    audit.record(tmp_path, "sign_in", Principal.anonymous("10.1.2.30", tried="x" * 5000), ok=False)
     assert len(audit.read_events(tmp_path)[-1]["who"]) == audit.NAME_CHARS
-    audit.record(tmp_path, "digest")  # a command's event without a name: the system user running it
-    assert audit.read_events(tmp_path)[-1]["who"] and audit.read_events(tmp_path)[-1]["where"] == ""
+    audit.record(tmp_path, "digest", Principal.command_line())  # a command's event without a name: the system user
+    assert audit.read_events(tmp_path)[-1]["who"] == system_user() and audit.read_events(tmp_path)[-1]["where"] == "cli"
+    with pytest.raises(TypeError):  # who and where come from a principal, never from a bare name
+        audit.record(tmp_path, "store", "zhang")
 
 
 def test_the_log_rotates_keeping_the_newest_files(tmp_path, monkeypatch):
     monkeypatch.setattr(config, "AUDIT_MAX_BYTES", 400)
     monkeypatch.setattr(config, "AUDIT_KEEP", 3)
     for n in range(40):
-        audit.record(tmp_path, "store", "zhang", id=f"{n:06d}")
+        audit.record(tmp_path, "store", analyst("zhang"), id=f"{n:06d}")
     folder = tmp_path / "audit"
     assert sorted(p.name for p in folder.iterdir() if p.name != ".lock") == [
         "audit.log", "audit.log.1", "audit.log.2", "audit.log.3"]
@@ -60,10 +64,11 @@ def test_the_log_rotates_keeping_the_newest_files(tmp_path, monkeypatch):
 WRITER = """
 import sys
 from lib import audit, config
+from lib.access import Principal
 config.AUDIT_MAX_BYTES, config.AUDIT_KEEP = 20_000, 1000
 data_dir, writer, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
 for n in range(count):
-    audit.record(data_dir, "store", "w" + writer, n=n, padding="填" * 40)
+    audit.record(data_dir, "store", Principal.command_line("w" + writer), n=n, padding="填" * 40)
 """
 
 
@@ -85,13 +90,13 @@ def test_processes_writing_at_once_lose_no_event_and_tear_no_line(tmp_path):
 def test_commands_record_their_events_from_cli(sample_dir, tmp_path):
     (tmp_path / "a.csv").write_bytes(GOOD)
     assert run_cli("import", tmp_path / "a.csv", "--data-dir", sample_dir, "--user", "zhang").returncode == 0
-    store.revert(sample_dir, "000001", "li")  # from the library, outside any command or page: no place
+    store.revert(sample_dir, "000001", analyst("li"))  # from the library: the principal's address, as given
     assert run_cli("backup", "--out", tmp_path / "b.zip", "--data-dir", sample_dir).returncode == 0
     assert run_cli("restore", tmp_path / "b.zip", "--data-dir", sample_dir).returncode == 0
     assert run_cli("digest", "--data-dir", sample_dir, "--out", tmp_path / "outbox", "--no-charts",
                    "--secrets", tmp_path / "none.toml").returncode == 0
     got = events(sample_dir, "who", "where")
-    assert got[:3] == [("store", "zhang", "cli"), ("revert", "li", ""), ("restore", got[2][1], "cli")]
+    assert got[:3] == [("store", "zhang", "cli"), ("revert", "li", ANALYST_ADDRESS), ("restore", got[2][1], "cli")]
     assert got[3][0] == "digest" and got[3][2] == "cli" and len(got) == 4  # the backup's own line is not in it
     detail = audit.read_events(sample_dir)
     assert detail[0]["id"] == "000001" and detail[0]["file"] == "a.csv" and detail[0]["rows"] == 1
@@ -136,6 +141,6 @@ def test_sign_ins_stores_and_reverts_in_the_app_name_the_client(monkeypatch, sam
 
 def test_a_log_that_cannot_be_written_never_fails_the_event(sample_dir, caplog):
     (sample_dir / "audit").write_text("a file where the folder should be")
-    outcome = store.import_file(sample_dir, "a.csv", GOOD, "zhang")
+    outcome = store.import_file(sample_dir, "a.csv", GOOD, analyst("zhang"))
     assert outcome.submission_id == "000001" and (sample_dir / "actuals" / "sub-000001.csv").exists()
     assert "audit log" in caplog.text and '"event": "store"' in caplog.text  # the event is in the server's log

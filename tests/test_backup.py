@@ -21,7 +21,7 @@ import pandas as pd
 import pytest
 
 from lib import audit, backup, config, formats, store
-from tests.conftest import REPO, run_cli
+from tests.conftest import OPERATOR, REPO, analyst, run_cli
 from tests.test_store import HEADER
 
 GOOD = (HEADER + "2021-11,green_outlets,28,,,,\n").encode()
@@ -45,16 +45,16 @@ def report(data_dir: Path) -> str:
 @pytest.fixture
 def lived_in(sample_dir: Path) -> Path:
     """Return the sample folder after a store, a second store, a revert and a refused file: every kind of file."""
-    store.import_file(sample_dir, "十一月.csv", GOOD, "zhang")
-    store.import_file(sample_dir, "b.csv", (HEADER + "2021-11,village_coverage,99,,,,\n").encode(), "li")
-    store.revert(sample_dir, "000002", "li")
-    store.import_file(sample_dir, "bad.csv", (HEADER + "2021-11,green_outlets,lots,,,,\n").encode(), "zhang")
+    store.import_file(sample_dir, "十一月.csv", GOOD, analyst("zhang"))
+    store.import_file(sample_dir, "b.csv", (HEADER + "2021-11,village_coverage,99,,,,\n").encode(), analyst("li"))
+    store.revert(sample_dir, "000002", analyst("li"))
+    store.import_file(sample_dir, "bad.csv", (HEADER + "2021-11,green_outlets,lots,,,,\n").encode(), analyst("zhang"))
     return sample_dir
 
 
 def test_a_round_trip_gives_the_same_files_and_a_byte_identical_report(lived_in, tmp_path):
     before_report, before_files = report(lived_in), tree(lived_in)
-    done = backup.backup(lived_in, tmp_path / "out" / "kpi.zip")
+    done = backup.backup(lived_in, tmp_path / "out" / "kpi.zip", OPERATOR)
     assert done.files == len(before_files)
     with zipfile.ZipFile(done.path) as zf:
         manifest = json.loads(zf.read("manifest.json"))
@@ -64,16 +64,16 @@ def test_a_round_trip_gives_the_same_files_and_a_byte_identical_report(lived_in,
     assert "actuals" in manifest["folders"] and not [n for n in manifest["files"] if n.endswith(".lock")]
 
     (tmp_path / "elsewhere").mkdir()
-    restored = backup.restore(done.path, tmp_path / "elsewhere" / "data")
+    restored = backup.restore(done.path, tmp_path / "elsewhere" / "data", OPERATOR)
     assert restored.kept is None and restored.files == done.files
     assert report(tmp_path / "elsewhere" / "data") == before_report
     assert tree(tmp_path / "elsewhere" / "data", trail=False) == tree(lived_in, trail=False)
 
     # Over the live folder: the folder is replaced, the one it replaced kept beside it as it was.
-    store.import_file(lived_in, "later.csv", (HEADER + "2021-11,green_outlets,31,,,,\n").encode(), "zhang")
+    store.import_file(lived_in, "later.csv", (HEADER + "2021-11,green_outlets,31,,,,\n").encode(), analyst("zhang"))
     changed = tree(lived_in)
     assert report(lived_in) != before_report
-    over = backup.restore(done.path, lived_in)
+    over = backup.restore(done.path, lived_in, OPERATOR)
     assert report(lived_in) == before_report
     assert over.kept.name.startswith(f"{lived_in.name}.before-restore-") and tree(over.kept) == changed
     events = [e["event"] for e in audit.read_events(lived_in)]
@@ -84,7 +84,7 @@ def test_the_backup_waits_for_a_store_in_progress_and_holds_the_lock_while_it_re
     order = []
     with open(sample_dir / ".lock", "a+") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # a writer at work
-        worker = threading.Thread(target=lambda: order.append(backup.backup(sample_dir, tmp_path / "a.zip")))
+        worker = threading.Thread(target=lambda: order.append(backup.backup(sample_dir, tmp_path / "a.zip", OPERATOR)))
         worker.start()
         time.sleep(0.5)
         assert worker.is_alive() and not (tmp_path / "a.zip").exists()
@@ -102,13 +102,13 @@ def test_stores_racing_backups_are_each_wholly_in_or_out(sample_dir, tmp_path):
     writer.stdout.readline()  # the first store is in: the writer is at work
     archives = []
     while writer.poll() is None and len(archives) < 60:
-        archives.append(backup.backup(sample_dir, tmp_path / f"b{len(archives)}.zip").path)
+        archives.append(backup.backup(sample_dir, tmp_path / f"b{len(archives)}.zip", OPERATOR).path)
         time.sleep(0.05)
     writer.communicate(timeout=120)
     seen = set()
     for n, archive in enumerate(archives):
         (tmp_path / f"r{n}").mkdir()
-        folder = backup.restore(archive, tmp_path / f"r{n}" / "data").data_dir
+        folder = backup.restore(archive, tmp_path / f"r{n}" / "data", OPERATOR).data_dir
         log = store.read_log(folder)
         seen.add(len(log))
         assert set(log["stored_file"]) == {p.name for p in (folder / "actuals").glob("sub-*.csv")}
@@ -124,6 +124,7 @@ def test_stores_racing_backups_are_each_wholly_in_or_out(sample_dir, tmp_path):
 KILLED_BACKUP = """
 import os, signal, sys
 from lib import backup
+from lib.access import Principal
 data_dir, out, where = sys.argv[1], sys.argv[2], sys.argv[3]
 if where == "mid-file":
     real, count = backup._add_file, [0]
@@ -135,7 +136,7 @@ if where == "mid-file":
     backup._add_file = add
 else:
     backup._reached = lambda step: os.kill(os.getpid(), signal.SIGKILL) if step == where else None
-backup.backup(data_dir, out)
+backup.backup(data_dir, out, Principal.command_line("operator"))
 """
 
 
@@ -158,7 +159,7 @@ def test_kill_9_during_a_backup_leaves_no_archive_and_no_lock(lived_in, tmp_path
     assert not out.exists()
     assert [p.name.startswith(".kpi.zip.tmp-") for p in out.parent.iterdir()] == [True]  # the half-written one
     assert lock_is_free(lived_in / ".lock") and lock_is_free(lived_in / "audit" / ".lock")
-    done = backup.backup(lived_in, out)  # the next backup works and clears the half-written one
+    done = backup.backup(lived_in, out, OPERATOR)  # the next backup works and clears the half-written one
     assert [p.name for p in out.parent.iterdir()] == ["kpi.zip"] and done.files > 0
 
 
@@ -166,17 +167,18 @@ def test_kill_9_during_a_backup_leaves_no_archive_and_no_lock(lived_in, tmp_path
 KILLED_RESTORE = """
 import os, signal, sys
 from lib import backup
+from lib.access import Principal
 archive, data_dir, where = sys.argv[1], sys.argv[2], sys.argv[3]
 backup._reached = lambda step: os.kill(os.getpid(), signal.SIGKILL) if step == where else None
-backup.restore(archive, data_dir)
+backup.restore(archive, data_dir, Principal.command_line("operator"))
 """
 
 
 @pytest.mark.parametrize("where", ["extracted", "swapped"])
 def test_kill_9_during_a_restore_leaves_the_old_folder_or_the_new_whole(lived_in, tmp_path, where):
-    archive = backup.backup(lived_in, tmp_path / "kpi.zip").path
+    archive = backup.backup(lived_in, tmp_path / "kpi.zip", OPERATOR).path
     new_files = tree(lived_in, trail=False)
-    store.import_file(lived_in, "later.csv", (HEADER + "2021-11,green_outlets,31,,,,\n").encode(), "zhang")
+    store.import_file(lived_in, "later.csv", (HEADER + "2021-11,green_outlets,31,,,,\n").encode(), analyst("zhang"))
     old_files = tree(lived_in, trail=False)
     killed = subprocess.run([sys.executable, "-c", KILLED_RESTORE, str(archive), str(lived_in), where], cwd=REPO,
                             capture_output=True, text=True, timeout=120)
@@ -184,7 +186,8 @@ def test_kill_9_during_a_restore_leaves_the_old_folder_or_the_new_whole(lived_in
     now = {k: v for k, v in tree(lived_in, trail=False).items() if k != backup.PARTIAL}
     assert now == (new_files if where == "swapped" else old_files)
     assert lock_is_free(lived_in / ".lock")
-    backup.restore(archive, lived_in)  # the next restore clears what a killed one extracted, keeps what it replaced
+    # the next restore clears what a killed one extracted, keeps what it replaced
+    backup.restore(archive, lived_in, OPERATOR)
     assert tree(lived_in, trail=False) == new_files
     siblings = sorted(p.name for p in lived_in.parent.iterdir() if p.is_dir() and p != lived_in)
     assert not [name for name in siblings if name.startswith(".")]
@@ -194,12 +197,12 @@ def test_kill_9_during_a_restore_leaves_the_old_folder_or_the_new_whole(lived_in
 
 
 def test_a_restore_over_a_folder_being_written_leaves_the_old_or_the_new_never_a_mix(lived_in, tmp_path):
-    archive = backup.backup(lived_in, tmp_path / "kpi.zip").path
+    archive = backup.backup(lived_in, tmp_path / "kpi.zip", OPERATOR).path
     in_archive = store.read_log(lived_in)["id"].tolist()
     writer = subprocess.Popen([sys.executable, "-c", STORE_LOOP_FROM, str(lived_in), "100", "12"], cwd=REPO,
                               stdout=subprocess.PIPE, text=True)
     stored = [int(writer.stdout.readline()), int(writer.stdout.readline())]  # two stores in, the writer at work
-    done = backup.restore(archive, lived_in)
+    done = backup.restore(archive, lived_in, OPERATOR)
     rest, _ = writer.communicate(timeout=180)
     assert writer.returncode == 0
     stored += [int(n) for n in rest.split()]  # the numbers the writer stored, in order
@@ -229,10 +232,12 @@ def _stored_values(folder: Path, log: pd.DataFrame) -> list[int]:
 STORE_LOOP_FROM = """
 import sys
 from lib import store
+from lib.access import Principal
 data_dir, start, count = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 for n in range(start, start + count):
     row = f"2021-11,green_outlets,{n},,,,\\n"
-    store.import_file(data_dir, f"f{n}.csv", ("period,indicator,value,region,unit,basis,note\\n" + row).encode(), "w")
+    store.import_file(data_dir, f"f{n}.csv", ("period,indicator,value,region,unit,basis,note\\n" + row).encode(),
+                      Principal.analyst("w", "10.0.0.7"))
     print(n, flush=True)
 """
 
@@ -299,18 +304,18 @@ TAMPERED = [
 @pytest.mark.parametrize("change, code, named", TAMPERED, ids=[c[1] + ":" + c[2] for c in TAMPERED])
 def test_a_tampered_archive_is_refused_naming_what_is_wrong_and_changes_nothing(lived_in, tmp_path, change, code,
                                                                               named):
-    archive = _rewrite(backup.backup(lived_in, tmp_path / "kpi.zip").path, tmp_path / "tampered.zip", change)
-    store.import_file(lived_in, "later.csv", (HEADER + "2021-11,green_outlets,31,,,,\n").encode(), "zhang")
+    archive = _rewrite(backup.backup(lived_in, tmp_path / "kpi.zip", OPERATOR).path, tmp_path / "tampered.zip", change)
+    store.import_file(lived_in, "later.csv", (HEADER + "2021-11,green_outlets,31,,,,\n").encode(), analyst("zhang"))
     before, around = tree(lived_in), sorted(p.name for p in lived_in.parent.iterdir())
     with pytest.raises(backup.RestoreError) as caught:
-        backup.restore(archive, lived_in)
+        backup.restore(archive, lived_in, OPERATOR)
     assert caught.value.code == code and named in caught.value.message("en") and named in caught.value.message("zh")
     assert tree(lived_in) == before and sorted(p.name for p in lived_in.parent.iterdir()) == around
     assert not (tmp_path / "outside.csv").exists()
 
 
 def test_damaged_bytes_a_cut_short_file_and_oversized_members_are_refused(lived_in, tmp_path, monkeypatch):
-    archive = backup.backup(lived_in, tmp_path / "kpi.zip").path
+    archive = backup.backup(lived_in, tmp_path / "kpi.zip", OPERATOR).path
     data = archive.read_bytes()
     with zipfile.ZipFile(archive) as zf:
         info = zf.getinfo("targets.csv")
@@ -322,23 +327,23 @@ def test_damaged_bytes_a_cut_short_file_and_oversized_members_are_refused(lived_
     before = tree(lived_in)
     for name, code in (("flipped.zip", "restore_damaged"), ("cut.zip", "restore_not_archive")):
         with pytest.raises(backup.RestoreError) as caught:
-            backup.restore(tmp_path / name, lived_in)
+            backup.restore(tmp_path / name, lived_in, OPERATOR)
         assert caught.value.code == code, name
         assert name in caught.value.message("en")
     monkeypatch.setattr(config, "RESTORE_MAX_FILE_BYTES", 10_000)
     with pytest.raises(backup.RestoreError) as caught:
-        backup.restore(archive, lived_in)
+        backup.restore(archive, lived_in, OPERATOR)
     assert caught.value.code == "restore_too_large" and "plans/2021_plan.txt" in caught.value.message("en")
     monkeypatch.setattr(config, "RESTORE_MAX_FILE_BYTES", 512 * 1024 * 1024)
     monkeypatch.setattr(config, "RESTORE_MAX_FILES", 5)
     with pytest.raises(backup.RestoreError) as caught:
-        backup.restore(archive, lived_in)
+        backup.restore(archive, lived_in, OPERATOR)
     assert caught.value.code == "restore_too_many"
     assert tree(lived_in) == before
 
 
 def test_an_archive_of_a_newer_version_is_refused_with_exit_3(lived_in, tmp_path):
-    archive = _rewrite(backup.backup(lived_in, tmp_path / "kpi.zip").path, tmp_path / "newer.zip", _newer)
+    archive = _rewrite(backup.backup(lived_in, tmp_path / "kpi.zip", OPERATOR).path, tmp_path / "newer.zip", _newer)
     before = tree(lived_in)
     run = run_cli("restore", archive, "--data-dir", lived_in, "--lang", "en")
     assert run.returncode == 3
@@ -367,6 +372,6 @@ def test_a_link_to_a_folder_is_named_not_silently_skipped(lived_in, tmp_path):
     (tmp_path / "elsewhere").mkdir()
     os.symlink(tmp_path / "elsewhere", lived_in / "linked")
     with pytest.raises(backup.BackupError) as caught:
-        backup.backup(lived_in, tmp_path / "kpi.zip")
+        backup.backup(lived_in, tmp_path / "kpi.zip", OPERATOR)
     assert caught.value.code == "backup_link" and "linked" in caught.value.message("en")
     assert not (tmp_path / "kpi.zip").exists() and not list(tmp_path.glob(".kpi.zip.tmp-*"))

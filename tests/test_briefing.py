@@ -18,7 +18,7 @@ from lib.briefing import build_briefing, load_tracker, monthly_briefing
 from lib.briefing.word import render_docx
 from lib.dataset import open_dataset
 from lib.i18n import TEXT
-from tests.conftest import REPO, SAMPLE, add_actuals, monthly
+from tests.conftest import CITY, SAMPLE, add_actuals, monthly
 from tests.documents import cell_texts, docx_paragraphs, plain
 
 ISSUED = dt.date(2021, 11, 5)
@@ -36,8 +36,8 @@ def raw_rows(*names: str) -> list[dict]:
 
 @pytest.fixture(scope="module")
 def sample():
-    """Return the bundled data as a dataset and its zh and en briefings for October 2021, without charts."""
-    ds = open_dataset(REPO / "data")
+    """Return the frozen city as a dataset and its zh and en briefings for October 2021, without charts."""
+    ds = open_dataset(CITY)
     tracker = load_tracker(ds.data_dir, 2021, 10)
     return ds, {lang: build_briefing(ds, 2021, 10, lang, tracker=tracker, issued=ISSUED, charts={})
                 for lang in ("zh", "en")}
@@ -93,7 +93,7 @@ def test_overall_counts_and_the_problem_list_follow_the_status_rules(sample):
     # behind), 可循环快递箱 (1.8 behind) and 建制村通达率 (99.5% for 100%); the other 17 of the 24 are on pace.
     assert brief.section("overall").paragraphs()[0] == (
         "截至2021年10月，纳入跟踪的目标共24项，其中进度正常17项，需关注3项，滞后4项，暂无数据0项。")
-    with (REPO / "data" / "targets.csv").open(encoding="utf-8-sig") as fh:
+    with (CITY / "targets.csv").open(encoding="utf-8-sig") as fh:
         assert sum(1 for r in csv.DictReader(fh) if r["year"] == "2021") == 24
     problems = brief.section("problems").paragraphs()
     named = [re.match(r"\d+\.(.+?)（", p).group(1) for p in problems if re.match(r"\d+\.", p)]
@@ -104,7 +104,7 @@ def test_overall_counts_and_the_problem_list_follow_the_status_rules(sample):
 
 
 def test_work_plan_section_counts_items_and_lists_those_behind_by_department(sample):
-    with (REPO / "data" / "tasks.csv").open(encoding="utf-8-sig") as fh:
+    with (CITY / "tasks.csv").open(encoding="utf-8-sig") as fh:
         total = sum(1 for _ in csv.DictReader(fh))
     with (SAMPLE / "progress" / "sample_progress_2021-10.csv").open(encoding="utf-8-sig") as fh:
         statuses = [r["status"] for r in csv.DictReader(fh)]
@@ -233,7 +233,7 @@ def test_docx_table_has_one_row_per_target_and_the_charts_follow(docx_zh, sample
     assert texts.index("苏州市邮政管理局") + 1 == texts.index("2021年11月5日")
     # the four items behind, each in full with its lead department and progress (the sentence gives their titles)
     assert len(items.rows) == 1 + 4 and cell_texts(items.rows[0]) == ["序号", "牵头处室", "事项", "进展情况"]
-    with (REPO / "data" / "tasks.csv").open(encoding="utf-8-sig") as fh:
+    with (CITY / "tasks.csv").open(encoding="utf-8-sig") as fh:
         item_39 = next(r["text"] for r in csv.DictReader(fh) if r["list_type"] == "work_item" and r["number"] == "39")
     assert cell_texts(items.rows[2])[1:] == ["市场监管处", f"工作要点 39：{item_39}", "进度滞后，正在督办"]
     assert "工作要点第39项（进一步规范行政许可和备案管理工作等），进展：进度滞后，正在督办" in " ".join(texts)

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from lib.auth import hash_password
-from tests.conftest import REPO
+from tests.conftest import REPO, city_copy
 
 ANALYST, ANALYST_PASSWORD = "zhang", "browser-test-pass"
 
@@ -52,8 +52,8 @@ def _free_port() -> int:
 
 @contextmanager
 def running_app(data: Path):
-    """Start the app on a copy of the bundled data in `data`; yield its URL once it answers."""
-    shutil.copytree(REPO / "data", data)
+    """Start the app on a copy of the frozen city (tests/fixtures/city) in `data`; yield its URL once it answers."""
+    city_copy(data)
     port = _free_port()
     env = {**os.environ, "KPI_DATA_DIR": str(data),
            "KPI_ANALYSTS": f"{ANALYST}={hash_password(ANALYST_PASSWORD, iterations=1000)}"}
@@ -80,7 +80,7 @@ def running_app(data: Path):
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    """Start the app on the bundled sample data; yield its URL."""
+    """Start the app on the frozen city with its sample; yield its URL."""
     _need_browser()
     with running_app(tmp_path_factory.mktemp("browser") / "data") as url:
         yield url

@@ -8,14 +8,14 @@ import pytest
 
 from lib.catalog import load_catalog
 from lib.problems import InputError
-from tests.conftest import REPO
+from tests.conftest import CITY
 
-SEED = REPO / "data" / "plans" / "2021_plan.txt"  # the 2021 plan as issued (a copy of shared/seeds/000_…)
+SEED = CITY / "plans" / "2021_plan.txt"  # the 2021 plan as issued (a copy of shared/seeds/000_…)
 
 
 @pytest.fixture(scope="module")
 def targets():
-    return load_catalog(REPO / "data").targets.set_index("id")
+    return load_catalog(CITY).targets.set_index("id")
 
 
 # (id, kind, unit, target, stretch, comparator, growth %)
@@ -74,10 +74,10 @@ def test_every_source_clause_is_quoted_from_the_plan(targets):
 
 def test_broken_targets_file_lists_every_problem(tmp_path: Path):
     (tmp_path / "targets.csv").write_text(
-        (REPO / "data" / "targets.csv").read_text(encoding="utf-8")
+        (CITY / "targets.csv").read_text(encoding="utf-8")
         .replace("540,,≥,flow", "五百,,≥,flow").replace("亿件,24,,≥,flow", "亿只,24,,≥,flux"),
         encoding="utf-8")
-    (tmp_path / "regions.csv").write_text((REPO / "data" / "regions.csv").read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "regions.csv").write_text((CITY / "regions.csv").read_text(encoding="utf-8"), encoding="utf-8")
     with pytest.raises(InputError) as err:
         load_catalog(tmp_path)
     found = {(p.row, p.column) for p in err.value.problems}

@@ -1,4 +1,4 @@
-"""The report CLI on the bundled sample data, checked against sums taken straight from the CSV files.
+"""The report CLI on the frozen city's sample (tests/fixtures/city), checked against sums taken from the CSV files.
 
 Commands run in-process through cli.main; one test runs python -m lib.cli to prove the module entry point."""
 
@@ -12,7 +12,7 @@ import sys
 
 import pytest
 
-from tests.conftest import REPO, SAMPLE, run_cli
+from tests.conftest import CITY, REPO, SAMPLE, run_cli
 
 REQUIRED_KEYS = {"indicator", "name", "unit", "target", "actual_ytd", "completion_pct", "expected_pct_linear",
                  "expected_pct_seasonal", "status", "yoy_growth_pct", "growth_target_pct",
@@ -29,7 +29,7 @@ def sample_rows(indicator_names: set[str]) -> list[dict]:
 
 @pytest.fixture(scope="module")
 def report() -> dict:
-    result = run_cli("report", "--data-dir", str(REPO / "data"), "--year", "2021", "--as-of", "2021-10",
+    result = run_cli("report", "--data-dir", str(CITY), "--year", "2021", "--as-of", "2021-10",
                      "--format", "json")
     assert result.returncode == 0, result.stderr
     return {row["indicator"]: row for row in json.loads(result.stdout)}
@@ -81,7 +81,7 @@ def test_sample_has_targets_ahead_and_behind(report):
 
 
 def test_table_format_is_readable():
-    result = run_cli("report", "--data-dir", str(REPO / "data"), "--as-of", "2021-10", "--format", "table")
+    result = run_cli("report", "--data-dir", str(CITY), "--as-of", "2021-10", "--format", "table")
     assert result.returncode == 0
     assert "2021年10月" in result.stdout and "快递业务量" in result.stdout and "19.25亿件" in result.stdout
 
@@ -92,7 +92,7 @@ def test_table_format_is_readable():
     (["--data-dir", "/nonexistent/dir"], "/nonexistent/dir"),
 ])
 def test_bad_arguments_exit_non_zero_with_a_message(args, fragment):
-    result = run_cli("report", *args)
+    result = run_cli("report", "--data-dir", CITY, *args)  # a later --data-dir replaces it
     assert result.returncode == 2
     assert fragment in result.stderr and "Traceback" not in result.stderr
 

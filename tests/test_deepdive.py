@@ -10,7 +10,7 @@ from lib import store
 from lib.dataset import open_dataset
 from lib.deepdive import department_scores, explain, gap_sentence, indicator_view, league_table, provenance
 from lib.engine import scorecard
-from tests.conftest import add_actuals, monthly, plotly_values
+from tests.conftest import add_actuals, analyst, monthly, plotly_values
 
 BASE_2020 = [4, 6, 8, 8, 8, 8, 8, 8, 8, 8, 14, 12]  # sums to 100
 
@@ -82,7 +82,7 @@ def test_workstation_regions_have_their_own_targets(sample_dir):
 
 def test_provenance_names_file_row_and_submitter(sample_dir):
     store.import_file(sample_dir, "十一月.csv", "period,indicator,value\n2021-11,green_outlets,28\n".encode("gbk"),
-                      user="zhang")
+                      by=analyst("zhang"))
     view = indicator_view(open_dataset(sample_dir), 2021, 11, "green_outlets")
     table = provenance(view, store.read_log(sample_dir)).set_index("month")
     assert table.loc[10, "file"] == "sample_2021-10.csv" and table.loc[10, "submitted"] == "示例数据"

@@ -19,7 +19,7 @@ import pytest
 
 from lib import cli, digest, export, webhook
 from lib.dataset import open_dataset
-from tests.conftest import REPO, SAMPLE
+from tests.conftest import CITY, OPERATOR, SAMPLE, city_copy
 
 KEY = "5f0c2d1e-7a9b-4c3d-8e2f-SECRETKEY0042"
 LINK = "http://dashboard.example/overview"
@@ -74,7 +74,7 @@ def robot():
 
 @pytest.fixture(scope="module")
 def ds():
-    return open_dataset(REPO / "data")
+    return open_dataset(CITY)
 
 
 REAL_DECK = export.build_deck
@@ -112,7 +112,7 @@ def test_outbox_has_the_three_files_and_the_summary_says_what_matters(ds, tmp_pa
     assert summary == result.summary
     lines = summary.splitlines()
     # it stands alone: whose digest, of which month, on which plan (its 文号, from data/plans.csv)
-    with (REPO / "data" / "plans.csv").open(encoding="utf-8") as fh:
+    with (CITY / "plans.csv").open(encoding="utf-8") as fh:
         plan = next(r for r in csv.DictReader(fh) if r["year"] == "2021")
     assert lines[0] == f"## {plan['issuer_zh']}2021年1—10月目标任务推进情况"
     assert lines[2] == f"依据：《{plan['title_zh']}》（{plan['doc_number']}）"
@@ -175,20 +175,21 @@ def test_without_an_earlier_digest_the_previous_month_is_the_comparison(ds, tmp_
 
 def test_wecom_payload_is_markdown_and_posts_once_per_month(ds, tmp_path, robot):
     hook = digest.Webhook(url=robot.url(), channel="wecom")
-    first = digest.run_digest(ds, 2021, 10, tmp_path, "zh", webhook=hook, link=LINK, charts=False)
+    first = digest.run_digest(ds, 2021, 10, tmp_path, "zh", webhook=hook, link=LINK, charts=False, by=OPERATOR)
     assert first.posted and len(robot.requests) == 1
     sent = robot.requests[0]
     assert sent["path"] == f"/cgi-bin/webhook/send?key={KEY}" and sent["type"] == "application/json; charset=utf-8"
     assert sent["json"] == {"msgtype": "markdown", "markdown": {"content": first.summary}}
-    second = digest.run_digest(ds, 2021, 10, tmp_path, "zh", webhook=hook, link=LINK, charts=False)
+    second = digest.run_digest(ds, 2021, 10, tmp_path, "zh", webhook=hook, link=LINK, charts=False, by=OPERATOR)
     assert not second.posted and "已于" in second.skipped and len(robot.requests) == 1
-    forced = digest.run_digest(ds, 2021, 10, tmp_path, "zh", webhook=hook, link=LINK, charts=False, force=True)
+    forced = digest.run_digest(ds, 2021, 10, tmp_path, "zh", webhook=hook, link=LINK, charts=False, force=True,
+                               by=OPERATOR)
     assert forced.posted and len(robot.requests) == 2
 
 
 def test_dingtalk_payload_has_a_title_and_a_signature(ds, tmp_path, robot):
     hook = digest.Webhook(url=robot.url("/robot/send"), channel="dingtalk", secret="SEC-dingtalk-signing")
-    digest.run_digest(ds, 2021, 10, tmp_path, "zh", webhook=hook, link=LINK, charts=False)
+    digest.run_digest(ds, 2021, 10, tmp_path, "zh", webhook=hook, link=LINK, charts=False, by=OPERATOR)
     (sent,) = robot.requests
     assert sent["json"]["msgtype"] == "markdown"
     assert sent["json"]["markdown"]["title"] == "苏州市邮政管理局2021年1—10月目标任务推进情况"
@@ -203,7 +204,7 @@ def test_dingtalk_payload_has_a_title_and_a_signature(ds, tmp_path, robot):
 def test_feishu_payload_is_a_card_with_the_link_as_a_button(ds, tmp_path, robot):
     robot.script = [(200, {"code": 0, "msg": "success"}, 0.0)]
     hook = digest.Webhook(url=robot.url("/open-apis/bot/v2/hook/abc"), channel="feishu", secret="SEC-feishu")
-    result = digest.run_digest(ds, 2021, 10, tmp_path, "en", webhook=hook, link=LINK, charts=False)
+    result = digest.run_digest(ds, 2021, 10, tmp_path, "en", webhook=hook, link=LINK, charts=False, by=OPERATOR)
     (sent,) = robot.requests
     card = sent["json"]["card"]
     assert sent["json"]["msg_type"] == "interactive" and card["header"]["template"] == "red"
@@ -282,7 +283,7 @@ def test_cli_posts_from_the_environment_and_never_prints_the_key(ds, tmp_path, r
     monkeypatch.setenv("KPI_DIGEST_WEBHOOK", robot.url())
     robot.script = [(500, {"errmsg": f"down {KEY}"}, 0.0)] * 4
     caplog.set_level(logging.INFO, logger="lib.digest")
-    argv = ["digest", "--data-dir", str(REPO / "data"), "--out", str(tmp_path), "--channel", "wecom",
+    argv = ["digest", "--data-dir", str(city_copy(tmp_path / "city")), "--out", str(tmp_path), "--channel", "wecom",
             "--no-charts", "--secrets", str(tmp_path / "none.toml")]
     assert run_cli(argv) == 1
     out, err = capsys.readouterr()
@@ -304,8 +305,8 @@ def test_cli_reads_secrets_toml(ds, tmp_path, robot, monkeypatch, capsys):
     secrets = tmp_path / "secrets.toml"
     secrets.write_text(f'[digest]\nwebhook = "{robot.url()}"\nchannel = "dingtalk"\nlink = "{LINK}"\n',
                        encoding="utf-8")
-    argv = ["digest", "--data-dir", str(REPO / "data"), "--as-of", "2021-10", "--out", str(tmp_path / "out"),
-            "--no-charts", "--secrets", str(secrets), "--lang", "en"]
+    argv = ["digest", "--data-dir", str(city_copy(tmp_path / "city")), "--as-of", "2021-10",
+            "--out", str(tmp_path / "out"), "--no-charts", "--secrets", str(secrets), "--lang", "en"]
     assert run_cli(argv) == 0
     (sent,) = robot.requests
     assert sent["json"]["markdown"]["text"].endswith(f"[Open the dashboard]({LINK})\n")
@@ -313,7 +314,7 @@ def test_cli_reads_secrets_toml(ds, tmp_path, robot, monkeypatch, capsys):
 
 
 def test_cli_bad_arguments_exit_2(tmp_path, capsys):
-    base = ["digest", "--data-dir", str(REPO / "data"), "--out", str(tmp_path), "--secrets", str(tmp_path / "x")]
+    base = ["digest", "--data-dir", str(CITY), "--out", str(tmp_path), "--secrets", str(tmp_path / "x")]
     assert run_cli([*base, "--as-of", "2021-13"]) == 2
     assert run_cli([*base, "--webhook", f"https://robots.example/hook?key={KEY}"]) == 2
     err = capsys.readouterr().err
@@ -321,7 +322,7 @@ def test_cli_bad_arguments_exit_2(tmp_path, capsys):
 
 
 def test_export_docx_writes_the_briefing(tmp_path, capsys):
-    argv = ["export", "--data-dir", str(REPO / "data"), "--year", "2021", "--as-of", "2021-10", "--format", "docx",
+    argv = ["export", "--data-dir", str(CITY), "--year", "2021", "--as-of", "2021-10", "--format", "docx",
             "--out", str(tmp_path / "通报.docx"), "--no-charts"]
     assert run_cli(argv) == 0
     out, _ = capsys.readouterr()

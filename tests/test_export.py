@@ -18,7 +18,7 @@ import pytest
 from lib import export
 from lib.dataset import open_dataset
 from lib.problems import ExportError
-from tests.conftest import REPO, run_cli
+from tests.conftest import CITY, REPO, analyst, city_copy, run_cli
 from tests.documents import plain
 from tests.image_checks import edge_ink, ground, ink_margins, layout_faults, text_boxes
 
@@ -52,7 +52,7 @@ def slide_texts(deck) -> list[str]:
 @pytest.fixture(scope="module")
 def data_copy(tmp_path_factory):
     data = tmp_path_factory.mktemp("export") / "data"
-    shutil.copytree(REPO / "data", data)
+    city_copy(data)
     return data
 
 
@@ -187,7 +187,7 @@ def test_source_line_names_the_last_submission_never_a_folder(sample_dir):
     assert source_line(open_dataset(sample_dir), 2021, "zh") == \
         "数据：示例数据（随仓库附带的模拟数据）；目标依据：苏州邮管〔2021〕21号"
     data = "月份,指标名称,数值,单位\n2021年11月,快递绿色网点,29,个\n".encode()
-    assert import_file(sample_dir, "十一月.csv", data, user="zhang").submission_id == "000001"
+    assert import_file(sample_dir, "十一月.csv", data, by=analyst("zhang")).submission_id == "000001"
     line = source_line(open_dataset(sample_dir), 2021, "en")
     assert re.fullmatch(r"Data: submission 000001 \(\d{4}-\d\d-\d\d, zhang\); targets: plan "
                         r"「苏州邮管〔2021〕21号」", line)  # the 文号 quoted as the original
@@ -282,7 +282,7 @@ def test_cli_export_png_pptx_and_pdf_of_the_same_views(tmp_path):
     from pypdf import PdfReader
 
     def run(fmt, out, lang="zh"):
-        return run_cli("export", "--data-dir", REPO / "data", "--year", "2021", "--as-of", "2021-10", "--format", fmt,
+        return run_cli("export", "--data-dir", CITY, "--year", "2021", "--as-of", "2021-10", "--format", fmt,
                        "--out", out, "--lang", lang)
 
     deck = run("pptx", tmp_path / "deck.pptx")
@@ -367,7 +367,7 @@ def test_cli_export_data_problems_exit_1_with_the_file_named(sample_dir, tmp_pat
 def test_a_browser_that_cannot_start_gives_the_install_hint_quickly(tmp_path):
     # A process of its own: kaleido's browser is process-wide, and a failed start would leave this one marked hung.
     env = dict(os.environ, BROWSER_PATH="/bin/false")
-    result = subprocess.run([sys.executable, "-m", "lib.cli", "export", "--data-dir", str(REPO / "data"), "--year",
+    result = subprocess.run([sys.executable, "-m", "lib.cli", "export", "--data-dir", str(CITY), "--year",
                              "2021", "--as-of", "2021-10", "--format", "png", "--out", str(tmp_path), "--lang", "en"],
                             cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 1
@@ -416,9 +416,9 @@ except ValueError as error:
 
 
 @browser_only
-def test_an_export_that_succeeds_says_nothing_on_stderr(tmp_path):
+def test_an_export_that_succeeds_says_nothing_on_stderr(sample_dir, tmp_path):
     for fmt, out in (("pdf", tmp_path / "deck.pdf"), ("docx", tmp_path / "brief.docx")):
-        result = subprocess.run([sys.executable, "-m", "lib.cli", "export", "--data-dir", str(REPO / "data"), "--year",
+        result = subprocess.run([sys.executable, "-m", "lib.cli", "export", "--data-dir", str(sample_dir), "--year",
                                  "2021", "--as-of", "2021-10", "--format", fmt, "--out", str(out)],
                                 cwd=REPO, capture_output=True, text=True, timeout=300)
         assert (result.returncode, result.stdout, result.stderr) == (0, f"{out}\n", ""), fmt

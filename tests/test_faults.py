@@ -24,7 +24,7 @@ import pytest
 from lib import store
 from lib.dataset import open_dataset
 from lib.problems import InputError
-from tests.conftest import REPO, run_cli
+from tests.conftest import REPO, analyst, run_cli
 from tests.test_store import HEADER, green_outlets, snapshot
 
 GOOD = (HEADER + "2021-11,green_outlets,28,,,,\n").encode()
@@ -42,7 +42,7 @@ def full_disk_at(monkeypatch, write: int) -> list:
             return real(path, *args)
         return write_or_fail
 
-    monkeypatch.setattr(store, "atomic_write", failing(store.atomic_write))
+    monkeypatch.setattr(store.writes, "atomic_write", failing(store.writes.atomic_write))
     monkeypatch.setattr(Path, "touch", failing(Path.touch))  # the marker of a write under way
     return calls
 
@@ -53,7 +53,7 @@ def test_a_full_disk_at_any_write_of_an_import_changes_nothing(sample_dir, monke
     before = snapshot(sample_dir)
     calls = full_disk_at(monkeypatch, write)
     with pytest.raises(store.StoreError) as caught:
-        store.import_file(sample_dir, "a.csv", GOOD, "zhang")
+        store.import_file(sample_dir, "a.csv", GOOD, analyst("zhang"))
     assert calls[-1].name == what
     assert caught.value.code == "store_disk_full" and caught.value.message("en").startswith("no space left on the disk")
     assert caught.value.message("zh").startswith("磁盘空间不足")
@@ -63,11 +63,11 @@ def test_a_full_disk_at_any_write_of_an_import_changes_nothing(sample_dir, monke
 
 @pytest.mark.parametrize("write, what", [(1, ".unfinished"), (2, "log.csv")])
 def test_a_full_disk_mid_revert_changes_nothing(sample_dir, monkeypatch, write, what):
-    store.import_file(sample_dir, "a.csv", GOOD, "zhang")
+    store.import_file(sample_dir, "a.csv", GOOD, analyst("zhang"))
     before = snapshot(sample_dir)
     calls = full_disk_at(monkeypatch, write)
     with pytest.raises(store.StoreError) as caught:
-        store.revert(sample_dir, "000001", "li")
+        store.revert(sample_dir, "000001", analyst("li"))
     assert calls[-1].name == what and caught.value.code == "store_disk_full"
     assert snapshot(sample_dir) == before
     assert store.read_log(sample_dir)["status"].tolist() == ["active"]
@@ -77,7 +77,7 @@ def test_a_full_disk_mid_revert_changes_nothing(sample_dir, monkeypatch, write, 
 @pytest.mark.parametrize("operation", ["import", "revert"])
 def test_a_failed_rename_after_the_log_puts_the_log_back(sample_dir, monkeypatch, operation):
     if operation == "revert":
-        store.import_file(sample_dir, "a.csv", GOOD, "zhang")
+        store.import_file(sample_dir, "a.csv", GOOD, analyst("zhang"))
     before = snapshot(sample_dir)
     real = os.replace
 
@@ -89,16 +89,16 @@ def test_a_failed_rename_after_the_log_puts_the_log_back(sample_dir, monkeypatch
     monkeypatch.setattr(os, "replace", failing)
     with pytest.raises(store.StoreError) as caught:
         if operation == "revert":
-            store.revert(sample_dir, "000001", "li")
+            store.revert(sample_dir, "000001", analyst("li"))
         else:
-            store.import_file(sample_dir, "a.csv", GOOD, "zhang")
+            store.import_file(sample_dir, "a.csv", GOOD, analyst("zhang"))
     assert caught.value.code == "store_os_error" and "Input/output error" in str(caught.value)
     assert snapshot(sample_dir) == before
 
 
 def test_when_the_log_cannot_be_put_back_either_the_next_read_finishes_the_store(sample_dir, monkeypatch):
-    store.import_file(sample_dir, "a.csv", GOOD, "zhang")
-    real_replace, real_write = os.replace, store.atomic_write
+    store.import_file(sample_dir, "a.csv", GOOD, analyst("zhang"))
+    real_replace, real_write = os.replace, store.writes.atomic_write
 
     def no_rename(source, target):
         if Path(target).name == "sub-000002.csv":
@@ -111,9 +111,9 @@ def test_when_the_log_cannot_be_put_back_either_the_next_read_finishes_the_store
         real_write(path, data)
 
     monkeypatch.setattr(os, "replace", no_rename)
-    monkeypatch.setattr(store, "atomic_write", log_once)
+    monkeypatch.setattr(store.writes, "atomic_write", log_once)
     with pytest.raises(store.StoreError) as caught:
-        store.import_file(sample_dir, "b.csv", (HEADER + "2021-11,green_outlets,30,,,,\n").encode(), "li")
+        store.import_file(sample_dir, "b.csv", (HEADER + "2021-11,green_outlets,30,,,,\n").encode(), analyst("li"))
     assert caught.value.code == "store_unfinished"
     assert caught.value.message("en").startswith("no space left on the disk")
     assert store.read_log(sample_dir)["id"].tolist() == ["000001"]  # logged, rows not counted yet: not shown
@@ -130,7 +130,7 @@ def test_read_only_data_dir_gives_a_clear_error(sample_dir, monkeypatch):
     def read_only(path, data):
         raise PermissionError(errno.EROFS, "Read-only file system", str(path))
 
-    monkeypatch.setattr(store, "atomic_write", read_only)
+    monkeypatch.setattr(store.writes, "atomic_write", read_only)
     path = sample_dir.parent / "in.csv"
     path.write_text(HEADER + "2021-11,green_outlets,28,,,,\n", encoding="utf-8")
     result = run_cli("import", path, "--data-dir", sample_dir)
@@ -166,7 +166,7 @@ def test_kill_9_during_imports_loses_nothing(sample_dir, tmp_path):
     ds = open_dataset(sample_dir)
     assert not ds.rejected
     # The next writer clears what a killed one left.
-    store.import_file(sample_dir, "after.csv", (HEADER + "2021-11,green_outlets,28,,,,\n").encode(), "zhang")
+    store.import_file(sample_dir, "after.csv", (HEADER + "2021-11,green_outlets,28,,,,\n").encode(), analyst("zhang"))
     assert not [p for p in sample_dir.rglob(".tmp-*")]
 
 
@@ -189,22 +189,23 @@ def test_corrupt_file_never_takes_a_page_down(monkeypatch, sample_dir):
 
 def test_a_store_killed_after_its_log_is_finished_by_the_next_writer(sample_dir):
     data = (HEADER + "2021-11,green_outlets,28,,,,\n").encode()
-    store.import_file(sample_dir, "a.csv", data, "zhang")
+    store.import_file(sample_dir, "a.csv", data, analyst("zhang"))
     actuals = sample_dir / "actuals"
     # As a writer killed between writing the log and the final rename leaves it, and one killed before the log
     os.replace(actuals / "sub-000001.csv", actuals / ".pending-sub-000001.csv")
     (actuals / ".pending-sub-000009.csv").write_bytes(data)
     assert all(not r.file.startswith(".pending") for r in open_dataset(sample_dir).reports)  # readers skip them
-    store.import_file(sample_dir, "b.csv", (HEADER + "2021-11,village_coverage,99,,,,\n").encode(), "zhang")
+    store.import_file(sample_dir, "b.csv", (HEADER + "2021-11,village_coverage,99,,,,\n").encode(), analyst("zhang"))
     assert sorted(p.name for p in actuals.glob("sub-*.csv")) == ["sub-000001.csv", "sub-000002.csv"]
     assert not list(actuals.glob(".pending-*"))  # the logged one finished, the unlogged one dropped
 
 
 # Imports the store once, then per copy of the data forks a child that runs the operation and SIGKILLs itself at
-# its N-th step (store._reached marks each); prints how each child ended. Forking saves an import per step.
+# its N-th step (store.writes.reached marks each); prints how each child ended. Forking saves an import per step.
 KILL_AT_EACH_STEP = """
 import json, os, signal, sys
 from lib import store
+from lib.access import Principal
 operation, source, copies = sys.argv[1], sys.argv[2], sys.argv[3:]
 endings = []
 for step, data_dir in enumerate(copies, start=1):
@@ -216,12 +217,12 @@ for step, data_dir in enumerate(copies, start=1):
             reached += 1
             if reached == step:
                 os.kill(os.getpid(), signal.SIGKILL)
-        store._reached = stop_at
+        store.writes.reached = stop_at
         try:
             if operation == "revert":
-                store.revert(data_dir, "000001", "li")
+                store.revert(data_dir, "000001", Principal.analyst("li", "10.0.0.7"))
             else:
-                store.import_file(data_dir, "a.csv", open(source, "rb").read(), "zhang")
+                store.import_file(data_dir, "a.csv", open(source, "rb").read(), Principal.analyst("zhang", "10.0.0.7"))
         finally:
             os._exit(1)  # not killed: the step was never reached
     _, status = os.waitpid(pid, 0)
@@ -234,9 +235,9 @@ REFUSED = (HEADER + "2021-11,green_outlets,lots,,,,\n").encode()
 def run_operation(data_dir: Path, operation: str, source: Path) -> None:
     """Run one operation in this process as the killed ones run it."""
     if operation == "revert":
-        store.revert(data_dir, "000001", "li")
+        store.revert(data_dir, "000001", analyst("li"))
     else:
-        store.import_file(data_dir, "a.csv", source.read_bytes(), "zhang")
+        store.import_file(data_dir, "a.csv", source.read_bytes(), analyst("zhang"))
 
 
 @contextlib.contextmanager
@@ -261,12 +262,12 @@ def test_kill_9_at_every_step_is_finished_or_undone_and_readers_never_see_half(s
     source = tmp_path / "a.csv"
     source.write_bytes(REFUSED if operation == "refused import" else GOOD)
     if operation == "revert":
-        store.import_file(sample_dir, "a.csv", GOOD, "zhang")
+        store.import_file(sample_dir, "a.csv", GOOD, analyst("zhang"))
     before = snapshot(sample_dir)
     trial = tmp_path / "trial"
     shutil.copytree(sample_dir, trial)
     steps = []
-    monkeypatch.setattr(store, "_reached", steps.append)
+    monkeypatch.setattr(store.writes, "reached", steps.append)
     run_operation(trial, operation, source)
     monkeypatch.undo()
     commit = steps.index("logged") + 1 if "logged" in steps else len(steps) + 1
@@ -305,13 +306,13 @@ def test_kill_9_at_every_step_is_finished_or_undone_and_readers_never_see_half(s
 
 
 def test_two_analysts_reverting_at_once_the_second_is_told_why(sample_dir):
-    store.import_file(sample_dir, "a.csv", GOOD, "zhang")
+    store.import_file(sample_dir, "a.csv", GOOD, analyst("zhang"))
     barrier, outcomes = threading.Barrier(2), {}
 
     def revert(user):
         barrier.wait()
         try:
-            store.revert(sample_dir, "000001", user, now=dt.datetime(2021, 12, 3, 9, 30))
+            store.revert(sample_dir, "000001", analyst(user), now=dt.datetime(2021, 12, 3, 9, 30))
             outcomes[user] = "reverted"
         except store.StoreError as exc:
             outcomes[user] = exc
@@ -333,9 +334,9 @@ def test_a_data_dir_that_cannot_be_locked_gives_a_typed_error(tmp_path):
     not_a_folder = tmp_path / "data"
     not_a_folder.write_text("a file where the data folder should be", encoding="utf-8")
     with pytest.raises(store.StoreError) as caught:  # revert takes the lock first
-        store.revert(not_a_folder, "000001", "zhang")
+        store.revert(not_a_folder, "000001", analyst("zhang"))
     assert caught.value.code == "store_os_error" and caught.value.params["path"] == str(not_a_folder)
     assert caught.value.message("zh") == f"File exists（{not_a_folder}）"
     with pytest.raises(InputError) as refused:  # an import checks the file against targets.csv before the lock
-        store.import_file(not_a_folder, "a.csv", GOOD, "zhang")
+        store.import_file(not_a_folder, "a.csv", GOOD, analyst("zhang"))
     assert "targets.csv" in refused.value.problems[0].message("zh")

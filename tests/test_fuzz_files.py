@@ -20,7 +20,7 @@ from lib.intake import Parsed, parse
 from lib.plan.documents import read_plan_document
 from lib.problems import PlanDocumentError
 from lib.safety import has_control
-from tests.conftest import REPO
+from tests.conftest import CITY
 from tests.test_hostile_files import BASE, OFFICE
 from tests.test_plan_documents import minimal_pdf
 
@@ -132,7 +132,7 @@ def quick_limits(monkeypatch):
 
 
 def test_mutated_files_are_stored_or_refused_with_a_message(quick_limits):
-    catalog = load_catalog(REPO / "data")
+    catalog = load_catalog(CITY)
     outcomes: dict[str, int] = {}
     slowest = 0.0
     count = 0

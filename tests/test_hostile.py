@@ -14,7 +14,7 @@ from lib import store, templates
 from lib.auth import Throttle
 from lib.catalog import load_catalog
 from lib.safety import neutralise_cell, neutralise_frame
-from tests.conftest import REPO
+from tests.conftest import REPO, analyst
 from tests.test_app import APP, HEADER
 
 EVIL = "<script>window.__xss=1</script><img src=x onerror=alert(1)>**粗体**[link](javascript:alert(1))"
@@ -65,18 +65,19 @@ def test_neutralise_frame_covers_headers_and_text_columns():
 def test_path_traversal_names_are_refused(sample_dir, name):
     before = sorted(p for p in sample_dir.rglob("*") if p.name != ".lock")
     with pytest.raises(store.StoreError):
-        store.import_file(sample_dir, name, (HEADER + "2021-10,green_outlets,26,,,,\n").encode(), "zhang")
+        store.import_file(sample_dir, name, (HEADER + "2021-10,green_outlets,26,,,,\n").encode(), analyst("zhang"))
     assert sorted(p for p in sample_dir.rglob("*") if p.name != ".lock") == before
 
 
 def test_markup_in_an_upload_name_is_stripped(sample_dir):
     name = "<img src=x onerror=alert(1)>.csv"
-    outcome = store.import_file(sample_dir, name, (HEADER + "2021-10,green_outlets,26,,,,\n").encode(), "zhang")
+    outcome = store.import_file(sample_dir, name, (HEADER + "2021-10,green_outlets,26,,,,\n").encode(),
+                                analyst("zhang"))
     stored = list((sample_dir / "submissions" / "originals").iterdir())
     assert outcome.submission_id and len(stored) == 1
     assert stored[0].parent == sample_dir / "submissions" / "originals"
     assert "<" not in stored[0].name and "/" not in stored[0].name
-    assert (REPO / "data" / "targets.csv").read_text(encoding="utf-8").startswith("id,year")
+    assert (sample_dir / "targets.csv").read_text(encoding="utf-8").startswith("id,year")
 
 
 def test_wrong_passwords_are_throttled():
@@ -108,11 +109,12 @@ def test_server_settings_keep_xsrf_on_and_limit_uploads():
 def test_a_long_name_keeps_its_extension_and_stores(sample_dir, name, kept):
     assert store.safe_name(name) == kept and len(kept.encode("utf-8")) <= store.NAME_BYTES
     data = (HEADER + "2021-10,green_outlets,26,,,,\n").encode()
-    outcome = store.import_file(sample_dir, name, data, "zhang")
+    outcome = store.import_file(sample_dir, name, data, analyst("zhang"))
     assert outcome.submission_id == "000001"
     assert (sample_dir / "submissions" / "originals" / f"sub-000001_{kept}").read_bytes() == data
     assert store.read_log(sample_dir)["original_name"].tolist() == [kept]
-    refused = store.import_file(sample_dir, name, (HEADER + "2021-10,green_outlets,lots,,,,\n").encode(), "zhang")
+    refused = store.import_file(sample_dir, name, (HEADER + "2021-10,green_outlets,lots,,,,\n").encode(),
+                                analyst("zhang"))
     assert refused.rejected_file.endswith(f"_{kept}")
     assert (sample_dir / "rejected" / f"{refused.rejected_file}.json").exists()
 

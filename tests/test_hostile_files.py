@@ -20,7 +20,7 @@ import pytest
 
 from lib import config, store
 from lib.intake import parse
-from tests.conftest import REPO, add_actuals, monthly, run_cli
+from tests.conftest import REPO, add_actuals, analyst, monthly, run_cli
 
 TODAY = dt.date(2021, 12, 15)
 HEADER = "period,indicator,value,region,unit,basis,note\n"
@@ -336,12 +336,12 @@ def test_a_far_value_reads_as_a_plain_ratio(mini_dir):
 def test_a_file_is_checked_before_the_write_lock_is_taken(sample_dir, monkeypatch):
     """A slow file must not hold other analysts' writes up: the check runs while another writer holds the lock."""
     checked = threading.Event()
-    original = store.parse
-    monkeypatch.setattr(store, "parse", lambda *a, **k: checked.set() or original(*a, **k))
+    original = store.submissions.parse
+    monkeypatch.setattr(store.submissions, "parse", lambda *a, **k: checked.set() or original(*a, **k))
     done = []
     with store.locked(sample_dir):
         worker = threading.Thread(target=lambda: done.append(store.import_file(
-            sample_dir, "n.csv", (HEADER + "2021-11,green_outlets,28,,,,\n").encode(), "zhang", today=TODAY)))
+            sample_dir, "n.csv", (HEADER + "2021-11,green_outlets,28,,,,\n").encode(), analyst("zhang"), today=TODAY)))
         worker.start()
         assert checked.wait(60)  # checked while the lock is held by someone else
         assert not done  # and stored only once it is released

@@ -5,8 +5,8 @@ out by hand; a targets.csv already on disk with such a row says so on the pages 
 
 from __future__ import annotations
 
+import datetime as dt
 import math
-import shutil
 
 import pandas as pd
 import pytest
@@ -18,11 +18,11 @@ from lib.engine import Score, Series
 from lib.kinds import KINDS, TARGET_KINDS
 from lib.plan.review import validate_draft
 from lib.problems import InputError
-from tests.conftest import REPO, run_cli
+from tests.conftest import CITY, REPO, analyst, city_copy, run_cli
 
 
 def targets_text() -> pd.DataFrame:
-    return pd.read_csv(REPO / "data" / "targets.csv", dtype=str, keep_default_na=False)
+    return pd.read_csv(CITY / "targets.csv", dtype=str, keep_default_na=False)
 
 
 def flow_row(frame: pd.DataFrame) -> int:
@@ -46,7 +46,7 @@ def test_a_target_that_cannot_be_judged_is_refused_naming_its_row(column, text, 
     at = flow_row(frame)
     frame.loc[at, column] = text
     with pytest.raises(InputError) as refused:
-        targets_from_frame(frame, "targets.csv", load_regions(REPO / "data" / "regions.csv"))
+        targets_from_frame(frame, "targets.csv", load_regions(CITY / "regions.csv"))
     problem = next(p for p in refused.value.problems if p.code == code)
     assert (problem.row, problem.column, problem.value) == (at + 2, column, text)
     assert problem.message("zh").startswith(f"targets.csv 第{at + 2}行「{column}」：")
@@ -60,16 +60,16 @@ def test_the_draft_reviewer_and_publish_refuse_the_same_row(tmp_path):
     draft["baseline_year"] = draft["baseline_year"].where(draft["baseline_year"] == "", "2021")
     at = int(draft.index[draft["id"] == "express_volume"][0])
     draft.loc[at, "growth_target_pct"] = "-100"
-    problems = validate_draft(draft, frame, load_regions(REPO / "data" / "regions.csv"), "draft.csv")
+    problems = validate_draft(draft, frame, load_regions(CITY / "regions.csv"), "draft.csv")
     assert [(p.code, p.row, p.column) for p in problems if p.severity == "error"] == [
         ("growth_not_above_minus_100", at + 2, "growth_target_pct")]
     data_dir = tmp_path / "data"
-    shutil.copytree(REPO / "data", data_dir)
+    city_copy(data_dir)
     path = tmp_path / "draft.csv"
     draft.assign(needs_review="").to_csv(path, index=False)
     result = run_cli("plan", "publish", path, "--data-dir", data_dir, "--user", "li")
     assert result.returncode == 1 and f"第{at + 2}行「growth_target_pct」" in result.stderr
-    assert (data_dir / "targets.csv").read_bytes() == (REPO / "data" / "targets.csv").read_bytes()  # nothing written
+    assert (data_dir / "targets.csv").read_bytes() == (CITY / "targets.csv").read_bytes()  # nothing written
 
 
 def test_a_bad_targets_csv_on_disk_is_a_message_on_every_page(monkeypatch, sample_dir):
@@ -186,15 +186,15 @@ def test_a_published_name_starting_with_a_formula_is_neutralised_in_targets_csv_
     written = pd.read_csv(path, dtype=str, keep_default_na=False)
     assert written.loc[0, "name_zh"] == "'=HYPERLINK(\"http://evil\",\"点\")"  # Excel shows it as text
     assert written.loc[0, "growth_target_pct"] == "-5"  # a number keeps its sign
-    targets, _ = load_targets(path, load_regions(REPO / "data" / "regions.csv"))
+    targets, _ = load_targets(path, load_regions(CITY / "regions.csv"))
     assert targets.loc[targets["id"] == frame.loc[0, "id"], "name_zh"].iloc[0] == frame.loc[0, "name_zh"]
 
 
 def test_the_stored_rows_neutralise_a_note_and_read_it_back(sample_dir):
     text = (b"period,indicator,value,region,unit,basis,note\n"
             b"2021-11,green_outlets,28,,,,=cmd|' /C calc'!A0\n")
-    outcome = store.import_file(sample_dir, "n.csv", text, "zhang", today=store.dt.date(2021, 12, 15))
+    outcome = store.import_file(sample_dir, "n.csv", text, analyst("zhang"), today=dt.date(2021, 12, 15))
     stored = (sample_dir / "actuals" / outcome.stored_file).read_text(encoding="utf-8")
     assert ",'=cmd|' /C calc'!A0" in stored
-    again = store.validate(sample_dir, "again.csv", stored.encode(), today=store.dt.date(2021, 12, 15))
+    again = store.validate(sample_dir, "again.csv", stored.encode(), today=dt.date(2021, 12, 15))
     assert again.rows["note"].tolist() == ["=cmd|' /C calc'!A0"]

@@ -13,6 +13,7 @@ import pytest
 from lib.i18n import TEXT, status_label, t
 from lib.kinds import KINDS, STATUSES, TARGET_KINDS, TargetKind
 from lib.views import VIEW_KINDS
+from tests.conftest import CITY
 
 REPO = Path(__file__).resolve().parent.parent
 # st.badge's colours (Streamlit 1.67, streamlit/elements/markdown.py)
@@ -20,7 +21,7 @@ BADGE_COLORS = {"red", "orange", "yellow", "blue", "green", "violet", "gray", "g
 
 
 def test_every_kind_in_targets_csv_is_in_the_table():
-    with open(REPO / "data" / "targets.csv", encoding="utf-8-sig") as f:
+    with open(CITY / "targets.csv", encoding="utf-8-sig") as f:
         used = {row["kind"] for row in csv.DictReader(f)}
     assert used <= set(KINDS)
     assert used == {"flow", "level", "ratio", "zero_tolerance", "not_below_last_year", "indicator"}

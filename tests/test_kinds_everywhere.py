@@ -26,7 +26,7 @@ from lib.plan import PlanItem
 from lib.plan.model import Mention
 from lib.plan.naming import guess_kind
 from lib.problems import InputError
-from tests.conftest import MINI_TARGETS, REPO, add_actuals, monthly, write_csv
+from tests.conftest import CITY, MINI_TARGETS, REPO, add_actuals, monthly, write_csv
 
 NO_REGIONS = load_regions(REPO / "tests" / "no regions.csv")  # an absent file: no regions
 BASE_2020 = [4, 6, 8, 8, 8, 8, 8, 8, 8, 8, 14, 12]  # last year's parcels: 100 in all, 18 by March
@@ -127,7 +127,7 @@ def judged(tmp_path_factory):
     """Return the mini plan's dataset with the examples' figures, and its scores as of March 2021 by target."""
     data = tmp_path_factory.mktemp("kinds")
     write_csv(data / "targets.csv", MINI_TARGETS, TARGET_COLUMNS)
-    shutil.copy(REPO / "data" / "regions.csv", data / "regions.csv")
+    shutil.copy(CITY / "regions.csv", data / "regions.csv")
     add_actuals(data, "2021.csv", kind_figures())
     ds = open_dataset(data)
     return ds, {s.indicator: s for s in scorecard(ds, 2021, 3)}

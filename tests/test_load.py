@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
 import sys
 
 import pytest
 
-from tests.conftest import REPO
+from tests.conftest import REPO, city_copy
 
 sys.path.insert(0, str(REPO / "bench"))
 
@@ -18,7 +17,7 @@ from run import rss_mb, serve
 @pytest.fixture(scope="module")
 def app_server(tmp_path_factory):
     data = tmp_path_factory.mktemp("load") / "data"
-    shutil.copytree(REPO / "data", data)
+    city_copy(data)
     proc, url = serve(REPO / "app.py", data)
     yield proc, url
     proc.terminate()

@@ -14,7 +14,7 @@ import pytest
 from lib import store, templates
 from lib.catalog import load_catalog
 from lib.intake import parse
-from tests.conftest import REPO, add_actuals, monthly, run_cli
+from tests.conftest import REPO, add_actuals, analyst, monthly, run_cli
 
 TODAY = dt.date(2021, 12, 15)
 OFFICE = REPO / "tests" / "fixtures" / "office"  # made by tests/fixtures/make_office_fixtures.py (LibreOffice)
@@ -224,7 +224,7 @@ def test_messages_name_what_the_analyst_sees(sample_dir):
 def test_a_correction_compares_like_with_like_and_cites_the_submission(mini_dir):
     _loaded_through_october(mini_dir)
     month = "period,indicator,value,region,unit,basis,note\n2021-11,parcels,15,,亿件,当月,\n"
-    first = store.import_file(mini_dir, "十一月快报.csv", month.encode(), user="张三", today=TODAY,
+    first = store.import_file(mini_dir, "十一月快报.csv", month.encode(), by=analyst("张三"), today=TODAY,
                               now=dt.datetime(2021, 9, 10, 9, 30))
     assert first.submission_id == "000001"
     # a year to date for November: compared with the loaded one, 90 + 15 = 105, not with the month's 15

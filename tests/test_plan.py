@@ -21,11 +21,11 @@ from lib.plan import (
     write_outputs,
 )
 from lib.problems import PlanError
-from tests.conftest import REPO, run_cli
+from tests.conftest import CITY, run_cli
 
-SEED = REPO / "data" / "plans" / "2021_plan.txt"  # the 2021 plan as issued (a copy of shared/seeds/000_…)
+SEED = CITY / "plans" / "2021_plan.txt"  # the 2021 plan as issued (a copy of shared/seeds/000_…)
 OTHER_CITY = Path(__file__).parent / "fixtures" / "plan_other_city.txt"
-TARGETS = REPO / "data" / "targets.csv"
+TARGETS = CITY / "targets.csv"
 GREEN_TARGETS = ["no_repack_rate", "recyclable_boxes", "recycling_device_coverage", "green_outlets"]
 COUNTY_WORKSTATIONS = ["sbdf_workstations_changshu", "sbdf_workstations_zhangjiagang", "sbdf_workstations_kunshan",
                        "sbdf_workstations_taicang"]
@@ -188,8 +188,8 @@ def test_written_csvs_read_back(plan, tmp_path):
 
 def test_bundled_csvs_are_the_parse_of_the_plan(plan, tmp_path):
     tasks_path, candidates_path = write_outputs(plan, tmp_path)
-    assert (REPO / "data" / "tasks.csv").read_bytes() == tasks_path.read_bytes()
-    assert (REPO / "data" / "target_candidates.csv").read_bytes() == candidates_path.read_bytes()
+    assert (CITY / "tasks.csv").read_bytes() == tasks_path.read_bytes()
+    assert (CITY / "target_candidates.csv").read_bytes() == candidates_path.read_bytes()
 
 
 # Another city and year -----------------------------------------------------------------------------------------

@@ -374,6 +374,60 @@ def test_pdf_with_text_layer_reads_the_same(pdfs, year):
     same_plan(read, text)
 
 
+def _lines(*rows: tuple[str, float, float]) -> list:
+    """Return one page of PDF lines as the reader sees them (text, left edge, right edge), 三号 on a 28-point pitch, the
+    text block from 80 to 522 points."""
+    from lib.plan.pdf import _Line
+
+    return [_Line(0, text, x0, x1, 100 + 28 * i, 116 + 28 * i, 16.0) for i, (text, x0, x1) in enumerate(rows)]
+
+
+FULL, INDENT, LEFT = 522.0, 112.0, 80.0
+
+
+@pytest.mark.parametrize("departments", ["（普遍服务处）", "（市场监管处、普遍服务处）", "（普遍服务处牵头）",
+                                         "牵头处室：普遍服务处", "责任单位：办公室、普遍服务处"],
+                         ids=["plain", "two_plain", "led", "labelled", "units"])
+def test_a_full_line_ending_with_departments_ends_its_item(departments):
+    from lib.plan.pdf import _paragraphs
+
+    # a line full to the right margin that ends with the item's departments, in any form, then the next item
+    page = _lines((f"1. 新建寄递物流综合服务站120个。{departments}", INDENT, FULL),
+                  ("2. 培育金牌项目5个，推动特色农产品出村进城，服务乡村", INDENT, FULL),
+                  ("振兴。（市", LEFT, FULL),  # a department wrapped over two lines
+                  ("场监管处）", LEFT, 160.0),
+                  ("3. 推进快递包装绿色转型，新增可循环快递箱3万个。", INDENT, FULL),
+                  ("（办公室）", LEFT, FULL),
+                  ("（二）绿色低碳发展", LEFT, 240.0))
+    assert _paragraphs([page]) == [f"1. 新建寄递物流综合服务站120个。{departments}",
+                                   "2. 培育金牌项目5个，推动特色农产品出村进城，服务乡村振兴。（市场监管处）",
+                                   "3. 推进快递包装绿色转型，新增可循环快递箱3万个。（办公室）", "（二）绿色低碳发展"]
+
+
+def test_items_flush_left_on_full_lines_stay_apart():
+    from lib.plan.pdf import _paragraphs
+
+    # no indent marks where an item starts: two lines full from margin to margin are not a centred title wrapped
+    page = _lines(("关于印发2024年工作要点和民生实事分工安排的通知", LEFT, FULL - 2), ("的说明", 270.0, 330.0),
+                  ("1. 新建寄递物流综合服务站120个，打造县级快递共配中心", LEFT, FULL),
+                  ("3个，推动农村寄递物流提质增效。（普遍服务处）", LEFT, FULL - 4),
+                  ("2. 新增智能快件箱格口2万个，住宅小区智能信报箱覆盖率达", LEFT, FULL),
+                  ("到75%。（市场监管处、普遍服务处）", LEFT, 380.0))
+    assert _paragraphs([page]) == [
+        "关于印发2024年工作要点和民生实事分工安排的通知的说明",  # a centred title wrapped
+        "1. 新建寄递物流综合服务站120个，打造县级快递共配中心3个，推动农村寄递物流提质增效。（普遍服务处）",
+        "2. 新增智能快件箱格口2万个，住宅小区智能信报箱覆盖率达到75%。（市场监管处、普遍服务处）"]
+
+
+def test_a_full_line_that_does_not_end_an_item_goes_on():
+    from lib.plan.pdf import _paragraphs
+
+    # （盒） and （市） are not departments: the line goes on, even into a line that looks numbered
+    page = _lines(("4. 新增可循环快递箱（盒）", INDENT, FULL), ("2万个，覆盖各县（市）", LEFT, FULL),
+                  ("3. 个重点园区。（市场监管处）", LEFT, 300.0))
+    assert _paragraphs([page]) == ["4. 新增可循环快递箱（盒）2万个，覆盖各县（市）3. 个重点园区。（市场监管处）"]
+
+
 def minimal_pdf(content: bytes, resources: bytes = b"<<>>", extra: list[bytes] | None = None,
                 trailer: bytes = b"") -> bytes:
     """Return a one-page PDF with a content stream, built by hand with a correct cross-reference table."""

@@ -23,16 +23,18 @@ from lib.plan.review import (
     is_publishable,
     published_targets,
     read_draft,
+    taken_only,
     targets_csv_bytes,
     validate_draft,
 )
-from tests.conftest import REPO
+from tests.conftest import CITY
 from tests.test_plan import SEED, TARGETS
 from tests.test_plan_documents import PLAN_2022
 
-REGIONS = load_regions(REPO / "data" / "regions.csv")
+REGIONS = load_regions(CITY / "regions.csv")
 COUNTIES = ["sbdf_workstations_changshu", "sbdf_workstations_zhangjiagang", "sbdf_workstations_kunshan",
             "sbdf_workstations_taicang"]
+KEPT_FOR = "主要目标未写牵头处室，沿用上年的"
 NEW_IDS = ["express_manufacturing_key_projects", "service_stations", "new_residential_smart_mailboxes",
            "new_energy_express_vehicles_share", "express_vehicles_violation_incidents",
            "major_delivery_safety_accidents"]
@@ -58,7 +60,11 @@ def test_draft_has_targets_columns_and_a_review_note(draft):
     assert list(draft.rows.columns) == ["taken", *TARGET_COLUMNS, "needs_review", "reason", "figure"] == DRAFT_COLUMNS
     assert set(draft.rows["year"]) == {"2022"}
     assert len(draft.taken_rows) == 22 + 6 and draft.new == NEW_IDS
-    assert not draft.rows["id"].duplicated().any()  # a row not taken can be flipped and published as it is
+    # a row not taken has no id until the reviewer flips it; flipped, each gets a readable one of its own
+    taken = draft.rows["taken"] == "是"
+    assert not draft.rows.loc[taken, "id"].duplicated().any() and (draft.rows.loc[~taken, "id"] == "").all()
+    ids = taken_only(draft.rows.assign(taken="是"))[0]["id"]
+    assert not ids.duplicated().any() and ids.str.fullmatch(r"[a-z][a-z0-9_]*").all()
 
 
 def test_headline_figures_carry_their_indicator_with_new_value_and_growth(draft):
@@ -68,7 +74,8 @@ def test_headline_figures_carry_their_indicator_with_new_value_and_growth(draft)
                                                                                           "headline")
     assert (volume["name_en"], volume["lead_departments"], volume["comparator"]) == ("Express parcel volume",
                                                                                      "市场监管处", "≥")
-    assert volume["source_section"] == "工作要点·主要目标" and volume["needs_review"] == ""
+    assert volume["source_section"] == "工作要点·主要目标"
+    assert volume["needs_review"] == f"{KEPT_FOR}市场监管处"  # the 主要目标 name no lead: the row says whose stays
     assert volume["source_text"] == "快递业务量完成12.5亿件（全国快递业务量1225亿件）、同比增长5%"
     # 业务收入 right after 邮政业务总量 is 邮政业务收入, not 快递业务收入
     assert (row(draft, "postal_business_revenue")["target_value"], row(draft, "postal_business_revenue")[
@@ -82,7 +89,7 @@ def test_numberless_targets_carry_by_meaning(draft):
     satisfaction = row(draft, "express_satisfaction")  # 快递服务满意度稳中有升
     assert (satisfaction["kind"], satisfaction["baseline_year"], satisfaction["unit"]) == ("not_below_last_year",
                                                                                             "2021", "分")
-    assert satisfaction["needs_review"] == ""
+    assert satisfaction["needs_review"] == f"{KEPT_FOR}市场监管处"
     assert ("universal_service_satisfaction", "邮政普遍服务满意度") in draft.not_carried  # 2022 no longer says it
     assert ("enforcement_disclosure_rate", "行政执法信息及时公开率") in draft.not_carried
     assert len(draft.not_carried) == 2
@@ -128,7 +135,8 @@ def test_context_figures_are_left_out_and_listed(draft):
         ["全省快递业务量", "100", "亿件", "背景数字：全省", "否"],
         ["全省快递服务制造业重点项目", "300", "个", "背景数字：全省", "否"]]
     summary = draft.summary().splitlines()
-    assert summary[0] == "2022年目标草稿：采纳28项（沿用上年指标22项，新指标6项，待核对8行）"
+    # to review: 0.3万人次 converted, 万无一失, 6 new indicators, and 5 主要目标 targets keeping last year's lead
+    assert summary[0] == "2022年目标草稿：采纳28项（沿用上年指标22项，新指标6项，待核对13行）"
     # counted by hand over tests/fixtures/plan_2022.txt: 3 context figures; 6 dates (2022年 ×4 in the header,
     # title and 六件实事 heading, 2022年3月28日, 重要一年); 11 numbers in names (2022年 ×2 and 6件 in the 《》
     # titles, 二十大 ×4, 十四五, 两进一出, 2个专项治理, 二次包装); 一体化; 5 counts of the plan's parts (6件实事,
@@ -181,8 +189,17 @@ def test_redrafting_2021_plan_reproduces_its_targets(targets_2021):
     taken = redraft.taken_rows
     assert taken.set_index("id")[compared].to_dict("index") == earlier[compared].to_dict("index")
     notes = taken.set_index("id")["needs_review"]
-    assert (notes.drop("confidential_comm_incidents") == "").all()  # 万无一失 carried: the reviewer is told why
+    goals = ["postal_business_volume", "postal_business_revenue", "express_volume", "express_revenue",
+             "express_satisfaction", "universal_service_satisfaction"]  # the 主要目标 name no department
+    assert (notes[goals] == [f"{KEPT_FOR}{lead}" for lead in earlier.loc[goals, "lead_departments"]]).all()
+    assert (notes.drop([*goals, "confidential_comm_incidents"]) == "").all()
+    # 万无一失 carried: the reviewer is told why, in either language
     assert notes["confidential_comm_incidents"].startswith("“万无一失”是固定说法")
+    in_english = draft_targets(parse_plan(SEED.read_text(encoding="utf-8")), 2022, targets_2021, lang="en")
+    english = in_english.taken_rows.set_index("id")["needs_review"]
+    assert english["confidential_comm_incidents"].startswith("“万无一失” is a set phrase: the target last year's")
+    assert english["express_volume"] == "主要目标 names no lead department: last year's (市场监管处) is kept"
+    assert in_english.rows.drop(columns="needs_review").equals(redraft.rows.drop(columns="needs_review"))
     baselines = taken.set_index("id")["baseline_year"]
     assert baselines["express_volume"] == "2021" and baselines["express_satisfaction"] == "2021"
     assert baselines["green_outlets"] == ""
@@ -203,7 +220,7 @@ def test_units_comparators_reordered_words_and_kind_changes(targets_2021):
     small = draft_targets(parse_plan(SMALL_PLAN), 2022, targets_2021)
     volume = row(small, "express_volume")
     assert (volume["target_value"], volume["unit"], volume["comparator"]) == ("12.5", "亿件", "≥")
-    assert volume["needs_review"] == "原文为125000万件，已换算为12.5亿件；原文为“左右”，按≥处理"
+    assert volume["needs_review"] == f"原文为125000万件，已换算为12.5亿件；原文为“左右”，按≥处理；{KEPT_FOR}市场监管处"
     assert row(small, "express_vehicles_violation_incidents")["comparator"] == "≤"  # 低于 is not a targets.csv sign
     assert (row(small, "inspections")["name_zh"], row(small, "inspections")["kind"]) == ("执法检查", "flow")
     assert [c.phrase for c in small.context] == ["全国快递业务量"]
@@ -234,8 +251,9 @@ def test_fresh_draft_validates_with_review_warnings_only(draft, targets_2021):
     problems = validate_draft(draft.rows, targets_2021, REGIONS)
     assert [p for p in problems if p.severity == "error"] == []  # publishable without an edit (#23)
     warnings = [p for p in problems if p.severity == "warning"]
-    assert [p.row for p in warnings] == [10, 19, 24, 25, 26, 27, 28, 29]  # rows not taken are not checked
-    assert warnings[0].message() == "draft.csv 第10行「needs_review」：待核对：原文为0.3万人次，已换算为3000人次"
+    # rows not taken are not checked; the 主要目标 rows 2-5 and 20 keep last year's lead department
+    assert [p.row for p in warnings] == [2, 3, 4, 5, 10, 19, 20, 24, 25, 26, 27, 28, 29]
+    assert warnings[4].message() == "draft.csv 第10行「needs_review」：待核对：原文为0.3万人次，已换算为3000人次"
     assert is_publishable(problems)
     unknown = draft.rows.copy()
     unknown.loc[unknown["id"] == "new_residential_smart_mailboxes", "unit"] = "箱"
@@ -317,3 +335,48 @@ def test_read_draft_refuses_a_file_without_the_columns():
         read_draft("别的表.csv", "指标,数值\n快递业务量,12\n".encode("gbk"))
     assert caught.value.problems[0].code == "err_missing_columns"
     assert "id" in caught.value.problems[0].message()
+
+
+# Figures outside the lists (#23, held-out check): the preamble, headings, lines not placed ---------------------------
+
+PREAMBLE_PLAN = """湖州市邮政管理局2024年工作要点
+2023年全国快递业务量完成1320亿件，全省快递业务量完成230亿件，我市快递业务量完成7.9亿件。
+一、主要目标
+快递业务量达到9亿件。
+二、重点任务
+（一）全国快递业务量突破1000亿件，末端建设提速
+1. 新建村级寄递物流综合服务站50个。（普遍服务处）
+"""
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_figure_outside_the_lists_is_named_by_its_line_everywhere(lang):
+    from lib.plan.context import context_frame
+
+    drafted = draft_targets(parse_plan(PREAMBLE_PLAN), 2024, pd.DataFrame(columns=TARGET_COLUMNS))
+    summary = drafted.summary(lang)  # the draft's summary names where each context figure stands: line 2, line 6
+    assert "2023年全国快递业务量 1320亿件（第2行）；全省快递业务量 230亿件（第2行）；全国快递业务量 1000亿件（第6行）" \
+        in summary
+    assert summary.splitlines()[-1].startswith("背景数字（不列为目标）：" if lang == "zh" else "Context figures")
+    context = drafted.rows[drafted.rows["reason"].str.startswith("背景数字")]
+    assert context["source_item"].tolist() == ["第2行", "第2行", "第6行"]
+    last_year = drafted.rows[drafted.rows["reason"].str.startswith("上年实绩")]
+    assert last_year[["target_value", "source_item"]].values.tolist() == [["7.9", "第2行"]]
+    kept = context_frame(drafted.rows, drafted.taken_rows)  # what publishing writes into plan_context.csv
+    assert kept[["scope", "value", "source_item"]].values.tolist() == [["全国", "1320", "第2行"],
+                                                                       ["全省", "230", "第2行"],
+                                                                       ["全国", "1000", "第6行"]]
+
+
+def test_a_count_of_new_things_does_not_carry_into_a_level_of_the_same_name(targets_2021):
+    # 2021's 可循环快递箱（盒）使用量 is the boxes in use (a level, 10万个); 新增…3万个 counts this year's new ones
+    plan = parse_plan("扬州市邮政管理局2022年工作要点\n着力抓好重点工作：\n"
+                      "1. 推广可循环包装，年内新增可循环快递箱（盒）3万个。（市场监管处牵头）\n")
+    drafted = draft_targets(plan, 2022, targets_2021)
+    new = drafted.taken_rows.set_index("name_zh").loc["新增可循环快递箱（盒）"]
+    assert (new["kind"], new["target_value"], new["unit"], new["category"]) == ("flow", "3", "万个", "green")
+    assert "recyclable_boxes" not in drafted.carried
+    yearly = parse_plan("扬州市邮政管理局2022年工作要点\n着力抓好重点工作：\n"
+                        "1. 可循环快递箱（盒）年投放量达到4万个。（市场监管处牵头）\n")  # what the year adds up to
+    drafted = draft_targets(yearly, 2022, targets_2021)
+    assert "recyclable_boxes" not in drafted.carried and drafted.taken_rows["kind"].tolist() == ["flow"]

@@ -46,7 +46,8 @@ CORPUS = [
         ("not", "2022年", "date"), ("not", "1105.8亿件", "context"), ("not", "2.1%", "context")]),
     ("g_state_post", GOAL, "国家邮政局提出2023年快递业务量达到1250亿件", [], [], [
         ("not", "2023年", "date"), ("not", "1250亿件", "context")]),
-    ("g_idiom", GOAL, "快递服务满意度稳中有升，机要通信确保万无一失", [], [], [("not", "万无一失", "idiom")]),
+    ("g_idiom", GOAL, "快递服务满意度稳中有升，机要通信确保万无一失", [], [], [
+        ("taken", "稳中有升", "快递服务满意度", None, "", "not_below_last_year", "≥"), ("not", "万无一失", "idiom")]),
     ("g_share", GOAL, "全市快递业务量占全省比重保持在15%以上", [], [], [
         ("taken", "15%", "快递业务量占全省比重", 15, "%", "ratio", "≥")]),
     ("g_score", GOAL, "邮政寄递服务满意度保持在80分以上", [], [], [
@@ -157,7 +158,64 @@ CORPUS = [
     ("n_last_year_built", ITEM, "上年建成的30个示范网点全部通过复评。（市场监管处）", [MARKET], [], [
         ("not", "30个", "last_year")]),
     ("n_third_party", ITEM, "委托第三方机构开展评估。（市场监管处）", [MARKET], [], []),
-    ("n_no_figure", ITEM, "进一步提升申诉处理满意率。（市场监管处）", [MARKET], [], []),
+    ("n_no_figure", ITEM, "进一步提升申诉处理满意率。（市场监管处）", [MARKET], [], [
+        ("taken", "进一步提升", "申诉处理满意率", None, "", "not_below_last_year", "≥")]),
+    # A measurable activity over the year, counted in units of work done after 开展/组织/实施 (#23, held-out check);
+    # an event held once is not measured monthly
+    ("i_organised_training", ITEM, "组织开展寄递企业安全生产培训2000人次。（市场监管处）", [MARKET], [], [
+        ("taken", "2000人次", "寄递企业安全生产培训", 2000, "人次", "flow", "≥")]),
+    ("i_activity_checks", ITEM, "年内开展快递网点安全检查600家。（市场监管处）", [MARKET], [], [
+        ("taken", "600家", "快递网点安全检查", 600, "家", "flow", "≥")]),
+    ("i_spot_checks", ITEM, "实施快递末端网点服务质量抽查300个。（市场监管处）", [MARKET], [], [
+        ("taken", "300个", "快递末端网点服务质量抽查", 300, "个", "flow", "≥")]),
+    ("i_held_once", ITEM, "举办全市快递业务技能比武1次。（办公室）", [OFFICE], [], [("not", "1次", "not_monthly")]),
+    ("i_drills", ITEM, "组织开展寄递安全应急演练4次。（市场监管处）", [MARKET], [], [("not", "4次", "not_monthly")]),
+    ("n_activity_no_count", ITEM, "开展“快递进社区”宣传活动。（办公室）", [OFFICE], [], []),
+    ("i_steady_at", ITEM, "邮件快件全程时限准时率稳定在85%以上。（市场监管处）", [MARKET], [], [
+        ("taken", "85%", "邮件快件全程时限准时率", 85, "%", "ratio", "≥")]),
+    ("i_yearly_amount", ITEM, "环保快递袋年使用量达到20万个。（市场监管处）", [MARKET], [], [
+        ("taken", "20万个", "环保快递袋年使用量", 20, "万个", "flow", "≥")]),
+    ("i_quoted_list", ITEM, "快递网点“防雨、防潮、防晒”设施配备率达到85%。（普遍服务处）", [UNIVERSAL], [], [
+        ("taken", "85%", "快递网点“防雨、防潮、防晒”设施配备率", 85, "%", "ratio", "≥")]),
+    # Time limits, shares per mille or per million, units the dashboard has no entry for (#23, held-out check)
+    ("i_time_limit", ITEM, "快递业务经营许可审批时限缩短至10个工作日。（办公室）", [OFFICE], [], [
+        ("not", "10个工作日", "date")]),
+    ("i_time_limit_hours", ITEM, "重点区域快件投递时长压缩至24小时以内。（普遍服务处）", [UNIVERSAL], [], [
+        ("not", "24小时", "date")]),
+    ("i_hours_in_name", ITEM, "重点城市间快递72小时准时率达到80%。（市场监管处）", [MARKET], [], [
+        ("not", "72小时", "name"), ("taken", "80%", "重点城市间快递72小时准时率", 80, "%", "ratio", "≥")]),
+    ("i_months", ITEM, "用3个月时间完成网点备案核查。（市场监管处）", [MARKET], [], [("not", "3个月", "date")]),
+    ("i_per_million", ITEM, "快递服务有效申诉率控制在百万分之2以内。（市场监管处）", [MARKET], [], [
+        ("not", "百万分之2", "unknown_unit")]),
+    ("i_per_mille", ITEM, "邮件快件损毁率控制在千分之0.5以内。（市场监管处）", [MARKET], [], [
+        ("not", "千分之0.5", "unknown_unit")]),
+    ("i_points", ITEM, "快递业务量占全省比重提高1个百分点。（市场监管处）", [MARKET], [], [
+        ("not", "1个百分点", "unknown_unit")]),
+    # Targets without a number, read and decided like figures: what must not happen (zero tolerance) and what must
+    # not fall (not below last year); a wording no rule takes is listed with its reason (#23, held-out check)
+    ("g_zero_happen", GOAL, "全年较大以上安全生产事故零发生", [], [], [
+        ("taken", "零发生", "较大以上安全生产事故", None, "", "zero_tolerance", "≤")]),
+    ("g_zero_quoted", GOAL, "邮件快件寄递实现“零延误”", [], [], [
+        ("taken", "“零延误”", "零延误", None, "", "zero_tolerance", "≤")]),
+    ("g_zero_inner_quote", GOAL, "从业人员因工“零”死亡", [], [], [
+        ("taken", "“零”死亡", "零死亡", None, "", "zero_tolerance", "≤")]),
+    ("g_only_rises", GOAL, "邮政普遍服务满意度只升不降", [], [], [
+        ("taken", "只升不降", "邮政普遍服务满意度", None, "", "not_below_last_year", "≥")]),
+    ("g_keeps_rising", GOAL, "寄递服务公众满意度持续提升", [], [], [
+        ("taken", "持续提升", "寄递服务公众满意度", None, "", "not_below_last_year", "≥")]),
+    ("g_province_rises", GOAL, "全省快递服务满意度稳中有升", [], [], [("not", "稳中有升", "context")]),
+    ("g_zero_last_year", GOAL, "2022年全市寄递渠道安全事故零发生", [], [], [
+        ("not", "2022年", "date"), ("not", "零发生", "last_year")]),
+    ("i_never", ITEM, "坚决杜绝重特大寄递安全事故。（市场监管处）", [MARKET], [], [
+        ("taken", "杜绝重特大寄递安全事故", "重特大寄递安全事故", None, "", "zero_tolerance", "≤")]),
+    ("i_avoid", ITEM, "落实安全生产责任，避免发生较大涉邮涉枪案件。（市场监管处）", [MARKET], [], [
+        ("taken", "避免发生较大涉邮涉枪案件", "较大涉邮涉枪案件", None, "", "zero_tolerance", "≤")]),
+    ("i_never_unmeasured", ITEM, "杜绝野蛮分拣行为。（市场监管处）", [MARKET], [], [("not", "杜绝", "no_measure")]),
+    ("i_zero_alone", ITEM, "寄递安全生产实现零发生。（市场监管处）", [MARKET], [], [("not", "零发生", "no_measure")]),
+    ("n_zero_tolerance", ITEM, "对寄递渠道违法违规行为零容忍。（市场监管处）", [MARKET], [], [
+        ("not", "零容忍", "idiom")]),
+    ("n_rise_unmeasured", ITEM, "持续提升末端服务能力。（普遍服务处）", [UNIVERSAL], [], []),
+    ("l_steady_outside", LINE, "全市快递服务满意度稳中有升", [], [], [("not", "稳中有升", "outside_items")]),
     # Lines of the document outside the lists
     ("l_parts", LINE, "具体抓好以下5个方面、30项工作：", [], [], [
         ("not", "5个", "plan_part"), ("not", "30项", "plan_part")]),
@@ -189,6 +247,12 @@ def outcome(reading) -> tuple:
     """Return a reading as the corpus writes it."""
     if not reading.taken:
         return "not", reading.figure.text, reading.reason
+    if reading.statements:  # a target without a number: what must not happen, or must not fall
+        kinds = {s.kind for s in reading.statements}
+        assert len(kinds) == 1
+        kind = kinds.pop()
+        return ("taken", reading.figure.text, "、".join(s.subject for s in reading.statements), None, "", kind,
+                "≤" if kind == "zero_tolerance" else "≥")
     c = reading.candidate
     if c.growth_span == reading.span and c.span != reading.span:
         return "growth", reading.figure.text, c.phrase
@@ -216,7 +280,7 @@ def test_reading(name, kind, text, lead, supporting, expected):
 
 IDIOMS = ["万无一失", "一以贯之", "一网通办", "一网统管", "一件事一次办", "最多跑一次", "一站式", "一盘棋", "一把手",
           "千方百计", "千家万户", "三令五申", "四通八达", "两手抓", "一岗双责", "一视同仁", "一丝不苟", "一抓到底",
-          "五位一体", "十四五", "两个维护", "四个意识", "两进一出", "三不一直", "八项规定"]
+          "五位一体", "十四五", "两个维护", "四个意识", "两进一出", "三不一直", "八项规定", "零容忍", "零距离"]
 
 
 @pytest.mark.parametrize("idiom", IDIOMS)

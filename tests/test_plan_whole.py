@@ -1,4 +1,4 @@
-"""Whole plans written for the tests, each as a .docx and as the PDF LibreOffice printed from it
+"""Whole plans written for the tests (常州, 南通, 台州), each as a .docx and as the PDF LibreOffice printed from it
 (tests/fixtures/make_plan_fixtures.py): read whole, drafted for a city adopting the dashboard, the same draft from
 either file; and every real-world .docx of /work/shared/corpus/docx read or refused with its true reason.
 
@@ -17,7 +17,7 @@ from lib.catalog import TARGET_COLUMNS, load_regions
 from lib.plan import PlanDocument, draft_targets, is_publishable, validate_draft
 from lib.plan.documents import read_plan_document
 from lib.problems import PlanDocumentError
-from tests.conftest import REPO
+from tests.conftest import CITY, REPO
 
 PLANS = Path(__file__).parent / "fixtures" / "plans"
 CORPUS = Path(os.environ.get("KPI_DOCX_CORPUS", REPO.parent.parent / "shared" / "corpus" / "docx"))
@@ -63,15 +63,40 @@ NANTONG_TARGETS = [
 # 《…2023年工作要点》, 三年专项整治, 2个专项治理, 八五普法; the plan's own parts: 3项重点工作, 2个方面, 5项工作,
 # 3件实事; the 文号.
 NANTONG_NOT_TAKEN = {"context": 1, "date": 4, "name": 4, "plan_part": 4, "document": 1}
+MARKET_UNIVERSAL = "市场监管处、普遍服务处"
+TAIZHOU_TARGETS = [
+    ("邮政行业业务总量", "120", "亿元", "flow", "≥", "10", "", ""),  # 力争达到…、同比增长10%
+    ("快递业务量", "11", "亿件", "flow", "≥", "8", "", ""),
+    ("邮政行业业务收入", "90", "亿元", "flow", "≥", "", "", ""),
+    ("邮政普遍服务满意度", "", "分", "not_below_last_year", "≥", "", "", ""),  # …满意度和…满意度稳中有升
+    ("快递服务满意度", "", "分", "not_below_last_year", "≥", "", "", ""),
+    ("寄递渠道较大以上安全事故", "0", "起", "zero_tolerance", "≤", "", "", ""),  # …零发生
+    ("涉枪涉爆案件", "0", "起", "zero_tolerance", "≤", "", "", ""),  # 杜绝…
+    ("新建村级寄递物流综合服务站点", "150", "个", "flow", "≥", "", "普遍服务处", "工作要点1"),  # its line full
+    ("县级快递共同配送中心", "3", "个", "flow", "≥", "", "普遍服务处", "工作要点1"),
+    ("新增智能快件箱格口", "2", "万个", "flow", "≥", "", MARKET_UNIVERSAL, "工作要点2"),  # its line full
+    ("城区住宅小区智能信报箱安装覆盖率", "75", "%", "ratio", "≥", "", MARKET_UNIVERSAL, "工作要点2"),
+    ("寄递企业从业人员安全培训", "2500", "人次", "flow", "≥", "", "办公室", "工作要点3"),  # 开展…人次
+    ("可循环快递箱（盒）年投放量", "6", "万个", "flow", "≥", "", "市场监管处", "工作要点4"),  # its line full
+    ("重点电商企业快件不再二次包装率", "95", "%", "ratio", "≥", "", "市场监管处", "工作要点4"),
+    ("快递专用车辆道路交通责任事故", "5", "起", "flow", "≤", "", "市场监管处", "工作要点5"),  # （市场监 | 管处）
+    ("涉企行政执法检查信息及时公开率", "100", "%", "ratio", "≥", "", "办公室", "工作要点6"),  # its line full
+]
+# 全国…1300亿件 (in the preamble, before 一、主要目标); 2023年…全市…10.2亿件 last year; dates: 2024年 in the 通知's
+# title and the plan's title, 2024年2月26日, 2023年, 8个工作日 (a time limit); names: 《…2024年工作要点》, 二次包装,
+# 十四五; 万无一失; the 文号; 组织技能比武1次 (held once); 有效申诉率…百万分之1.5 (a unit the dashboard has not).
+TAIZHOU_NOT_TAKEN = {"context": 1, "last_year": 1, "date": 5, "name": 3, "idiom": 1, "document": 1,
+                     "not_monthly": 1, "unknown_unit": 1}
 EXPECTED = {"changzhou_2023": (CHANGZHOU_TARGETS, CHANGZHOU_NOT_TAKEN),
-            "nantong_2023": (NANTONG_TARGETS, NANTONG_NOT_TAKEN)}
+            "nantong_2023": (NANTONG_TARGETS, NANTONG_NOT_TAKEN),
+            "taizhou_2024": (TAIZHOU_TARGETS, TAIZHOU_NOT_TAKEN)}
 NO_TARGETS = pd.DataFrame(columns=TARGET_COLUMNS)
 
 
 def drafted(name: str, suffix: str):
     path = PLANS / f"{name}.{suffix}"
     document = PlanDocument.read(path.name, path.read_bytes())
-    return document, draft_targets(document.parse(), 2023, NO_TARGETS, skipped=document.skipped)
+    return document, draft_targets(document.parse(), document.parse().year, NO_TARGETS, skipped=document.skipped)
 
 
 @pytest.mark.parametrize("suffix", ["docx", "pdf"])
@@ -82,7 +107,7 @@ def test_a_whole_plan_gives_every_target_with_its_value_and_departments(name, su
     assert [tuple(row[c] for c in COLUMNS) for row in draft.taken_rows.to_dict("records")] == targets
     assert draft.reason_counts() == not_taken
     assert draft.skipped == ()
-    problems = validate_draft(draft.rows, NO_TARGETS, load_regions(REPO / "data" / "regions.csv"))
+    problems = validate_draft(draft.rows, NO_TARGETS, load_regions(CITY / "regions.csv"))
     assert is_publishable(problems)  # published without an edit
 
 
@@ -94,9 +119,26 @@ def test_the_docx_and_its_pdf_give_the_same_draft(name):
     assert docx_document.parse().tasks == pdf_document.parse().tasks
     # what the PDF adds or loses is only the page: a number wrapped from its unit (110 | 亿元左右) joined back, the
     # running head and "— N —" gone
-    wrapped = {"changzhou_2023": "110亿元左右", "nantong_2023": "2023年邮政快递业更贴近民生3件实事分工安排"}[name]
+    wrapped = {"changzhou_2023": "110亿元左右", "nantong_2023": "2023年邮政快递业更贴近民生3件实事分工安排",
+               "taizhou_2024": "百万分之1.5以内。（市场监管处）\n6."}[name]
     assert wrapped in pdf_document.text and "— 1 —" not in pdf_document.text
     assert pdf_document.text.count("工作要点\n") == docx_document.text.count("工作要点\n")
+
+
+def test_items_ending_on_full_lines_with_plain_departments_stay_apart_in_the_pdf():
+    # the 台州 plan: items 1, 2, 4 and 6 end on a line full to the margin with （X）, item 5's department wraps
+    # over two lines (（市场监 | 管处）); each is its own item with its departments, as in the .docx
+    document, draft = drafted("taizhou_2024", "pdf")
+    parse = document.parse()
+    endings = ["配送中心3个。", "达到75%。", "比武1次。", "95%以上。", "百万分之1.5以内。", "保持在100%。",
+               "万无一失。"]
+    assert [i.number for i in parse.work_items] == [1, 2, 3, 4, 5, 6, 7]
+    assert [i.departments for i in parse.work_items] == [["普遍服务处"], ["市场监管处", "普遍服务处"], ["办公室"],
+                                                          ["市场监管处"], ["市场监管处"], ["办公室"], ["办公室"]]
+    assert all(item.text.endswith(end) for item, end in zip(parse.work_items, endings, strict=True))
+    assert [goal.text[:8] for goal in parse.goals] == ["全年邮政行业业务"] and parse.unplaced == []
+    summary = draft.summary()  # the country's figure before 一、主要目标 is named by its line, not a crash
+    assert "背景数字（不列为目标）：全国快递业务量 1300亿件（第9行）" in summary
 
 
 def test_the_headings_of_the_changzhou_plan_place_its_goals_and_sections():

@@ -10,7 +10,7 @@ import pytest
 from lib import store
 from lib.plan import load_tasks
 from lib.progress import import_progress, load_progress, parse_progress, resolve_item, status_counts, tracker_table
-from tests.conftest import REPO
+from tests.conftest import CITY, analyst
 
 TODAY = dt.date(2021, 12, 15)
 HEADER = "月份,事项,状态,进展情况,完成时间\n"
@@ -18,7 +18,7 @@ HEADER = "月份,事项,状态,进展情况,完成时间\n"
 
 @pytest.fixture(scope="module")
 def tasks():
-    return load_tasks(REPO / "data")
+    return load_tasks(CITY)
 
 
 @pytest.mark.parametrize("text, key", [
@@ -61,8 +61,8 @@ def test_duplicate_item_month_is_refused(tasks):
 
 
 def test_import_logs_and_later_submission_wins(sample_dir, tasks):
-    first = import_progress(sample_dir, "a.csv", (HEADER + "2021-10,45,滞后,未达预期,\n").encode(), tasks, "zhang",
-                            today=TODAY)
+    first = import_progress(sample_dir, "a.csv", (HEADER + "2021-10,45,滞后,未达预期,\n").encode(), tasks,
+                            analyst("zhang"), today=TODAY)
     assert first.submission_id == "000001"
     assert (sample_dir / "progress" / "update-000001.csv").exists()
     rows, refused = load_progress(sample_dir, tasks)
@@ -70,21 +70,21 @@ def test_import_logs_and_later_submission_wins(sample_dir, tasks):
     table = tracker_table(tasks, rows, 2021, 10).set_index("key")
     assert table.loc["work_item:45", "status"] == "behind"  # the sample said 推进中; the later file wins
     assert store.read_log(sample_dir, store.PROGRESS)["user"].tolist() == ["zhang"]
-    store.revert(sample_dir, "000001", "zhang", ledger=store.PROGRESS)
+    store.revert(sample_dir, "000001", analyst("zhang"), ledger=store.PROGRESS)
     rows, _ = load_progress(sample_dir, tasks)
     assert tracker_table(tasks, rows, 2021, 10).set_index("key").loc["work_item:45", "status"] == "in_progress"
 
 
 def test_rejected_progress_changes_nothing(sample_dir, tasks):
     before = sorted(p.name for p in (sample_dir / "progress").iterdir())
-    outcome = import_progress(sample_dir, "bad.csv", (HEADER + "2021-10,99,推进中,,\n").encode(), tasks, "zhang",
-                              today=TODAY)
+    outcome = import_progress(sample_dir, "bad.csv", (HEADER + "2021-10,99,推进中,,\n").encode(), tasks,
+                              analyst("zhang"), today=TODAY)
     assert outcome.submission_id is None and outcome.rejected_file
     assert sorted(p.name for p in (sample_dir / "progress").iterdir()) == before
 
 
 def test_tracker_puts_behind_first_and_counts(tasks):
-    rows, _ = load_progress(REPO / "data", tasks)
+    rows, _ = load_progress(CITY, tasks)
     table = tracker_table(tasks, rows, 2021, 10)
     order = ["behind", "not_started", "in_progress", "done", "none"]
     assert table["status"].map(order.index).is_monotonic_increasing

@@ -28,7 +28,7 @@ import pytest
 
 from lib import audit, store
 from lib.auth import hash_password
-from tests.conftest import REPO, RUNTIME
+from tests.conftest import REPO, city_copy
 from tests.test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, wait_for_app
 
 DEPLOY = REPO / "deploy"
@@ -204,7 +204,7 @@ def proxied(tmp_path_factory):
     need({"nginx": "nginx", "openssl": "openssl", "chromium": "chromium"})
     root = tmp_path_factory.mktemp("server")
     data = root / "data"
-    shutil.copytree(REPO / "data", data, ignore=shutil.ignore_patterns(*RUNTIME))
+    city_copy(data)
     cert, key = root / "cert.pem", root / "key.pem"
     subprocess.run([OPENSSL, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
                     "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
@@ -406,7 +406,7 @@ def test_a_forged_x_forwarded_for_cannot_dodge_the_sign_in_throttle(proxied, chr
 @pytest.mark.browser
 def test_from_a_peer_not_named_trusted_the_header_is_ignored(tmp_path, chromium):
     data = tmp_path / "data"
-    shutil.copytree(REPO / "data", data, ignore=shutil.ignore_patterns(*RUNTIME))
+    city_copy(data)
     with app_as_the_unit_starts_it(data, "10.255.255.1") as port:
         direct = f"http://127.0.0.1:{port}"
         for forged in ("198.51.100.23", "203.0.113.9"):

@@ -18,7 +18,7 @@ from lib import store
 from lib.auth import accounts, check, hash_password, verify_password
 from lib.dataset import open_dataset
 from lib.engine import scorecard
-from tests.conftest import REPO, run_cli
+from tests.conftest import REPO, analyst, run_cli
 
 TODAY = dt.date(2021, 12, 15)
 HEADER = "period,indicator,value,region,unit,basis,note\n"
@@ -37,7 +37,7 @@ def green_outlets(data_dir: Path, as_of: int = 11) -> float:
 def test_rejected_file_changes_nothing_and_is_kept_with_its_report(sample_dir):
     before = snapshot(sample_dir)
     outcome = store.import_file(sample_dir, "bad.csv", (HEADER + "2021-11,green_outlets,lots,,,,\n").encode("gbk"),
-                                user="zhang", today=TODAY)
+                                by=analyst("zhang"), today=TODAY)
     assert outcome.submission_id is None
     assert snapshot(sample_dir) == before  # byte for byte
     kept = sorted(p.name for p in (sample_dir / "rejected").iterdir())
@@ -47,7 +47,7 @@ def test_rejected_file_changes_nothing_and_is_kept_with_its_report(sample_dir):
 
 def test_accepted_file_is_stored_canonical_with_original_and_log(sample_dir):
     original = ("月份,指标名称,数值,单位\n2021年11月,快递绿色网点,28,个\n").encode("gbk")
-    outcome = store.import_file(sample_dir, "十一月.csv", original, user="zhang", today=TODAY,
+    outcome = store.import_file(sample_dir, "十一月.csv", original, by=analyst("zhang"), today=TODAY,
                                 now=dt.datetime(2021, 12, 3, 9, 30))
     assert outcome.submission_id == "000001"
     stored = (sample_dir / "actuals" / "sub-000001.csv").read_text(encoding="utf-8")
@@ -61,21 +61,21 @@ def test_accepted_file_is_stored_canonical_with_original_and_log(sample_dir):
 
 
 def test_later_submission_supersedes_and_revert_restores(sample_dir):
-    first = store.import_file(sample_dir, "a.csv", (HEADER + "2021-11,green_outlets,28,,,,\n").encode(), "zhang",
-                              today=TODAY)
-    second = store.import_file(sample_dir, "b.csv", (HEADER + "2021-11,green_outlets,29,,,,\n").encode(), "li",
+    first = store.import_file(sample_dir, "a.csv", (HEADER + "2021-11,green_outlets,28,,,,\n").encode(),
+                              analyst("zhang"), today=TODAY)
+    second = store.import_file(sample_dir, "b.csv", (HEADER + "2021-11,green_outlets,29,,,,\n").encode(), analyst("li"),
                                today=TODAY)
     revision = next(p for p in second.parsed.warnings if p.code == "warn_revision_submission")
     assert {k: revision.params[k] for k in ("old", "new", "id", "user", "original")} == {
         "old": "28", "new": "29", "id": "000001", "user": "zhang", "original": "a.csv"}
     assert green_outlets(sample_dir) == 29
-    store.revert(sample_dir, second.submission_id, user="zhang")
+    store.revert(sample_dir, second.submission_id, by=analyst("zhang"))
     assert green_outlets(sample_dir) == 28
     log = store.read_log(sample_dir)
     assert dict(zip(log["id"], log["status"])) == {first.submission_id: "active", second.submission_id: "reverted"}
     assert (sample_dir / "submissions" / "reverted" / "sub-000002.csv").exists()
     with pytest.raises(store.StoreError):
-        store.revert(sample_dir, second.submission_id, user="zhang")
+        store.revert(sample_dir, second.submission_id, by=analyst("zhang"))
 
 
 @pytest.mark.parametrize("name", ["../../etc/passwd", "..", "a/../../b.csv", "/abs/x.csv", "..\\..\\x.csv"])
@@ -158,10 +158,10 @@ def test_a_huge_bad_file_is_refused_with_a_readable_report(sample_dir, tmp_path)
 def test_active_submission_finds_the_same_bytes_until_reverted(sample_dir):
     data = (HEADER + "2021-11,green_outlets,28,,,,\n").encode()
     assert store.active_submission(sample_dir, data) is None
-    store.import_file(sample_dir, "a.csv", data, "zhang")
+    store.import_file(sample_dir, "a.csv", data, analyst("zhang"))
     assert store.active_submission(sample_dir, data)["id"] == "000001"
     assert store.active_submission(sample_dir, data + b"2021-11,village_coverage,99,,,,\n") is None
-    store.revert(sample_dir, "000001", "zhang")
+    store.revert(sample_dir, "000001", analyst("zhang"))
     assert store.active_submission(sample_dir, data) is None
 
 
@@ -169,7 +169,7 @@ def test_validating_against_an_open_dataset_opens_nothing_and_finds_the_same(mon
     ds = open_dataset(sample_dir)
     data = (HEADER + "2021-10,green_outlets,30,,,,\n2021-13,green_outlets,1,,,,\n").encode()
     from_dir = store.validate(sample_dir, "n.csv", data, today=TODAY)
-    monkeypatch.setattr(store, "open_dataset", lambda *a, **k: pytest.fail("opened the data again"))
+    monkeypatch.setattr(store.submissions, "open_dataset", lambda *a, **k: pytest.fail("opened the data again"))
     given = store.validate(sample_dir, "n.csv", data, today=TODAY, dataset=ds)
     assert [(p.row, p.code, p.severity) for p in given.problems] == \
         [(p.row, p.code, p.severity) for p in from_dir.problems]
@@ -192,7 +192,7 @@ def test_a_value_that_is_not_finite_is_refused_before_anything_is_written(sample
     before = snapshot(sample_dir)
     data = (HEADER + "2021-11,green_outlets,1e308,,万个,,\n").encode()  # 1e308 万个 is past the largest float in 个
     try:
-        outcome = store.import_file(sample_dir, "huge.csv", data, "zhang", today=TODAY)
+        outcome = store.import_file(sample_dir, "huge.csv", data, analyst("zhang"), today=TODAY)
         assert outcome.submission_id is None  # refused at intake is as good
     except store.NonFiniteValue as exc:
         assert exc.params == {"value": "inf", "indicator": "green_outlets", "period": "2021-11"}
@@ -202,14 +202,14 @@ def test_a_value_that_is_not_finite_is_refused_before_anything_is_written(sample
 
 def test_a_revert_of_an_unknown_submission_says_so(sample_dir):
     with pytest.raises(store.StoreError) as caught:
-        store.revert(sample_dir, "000042", "zhang")
+        store.revert(sample_dir, "000042", analyst("zhang"))
     assert (caught.value.message("zh"), caught.value.message("en")) == ("没有编号为 000042 的提交",
                                                                         "there is no submission 000042")
 
 
 def test_what_an_older_version_left_is_put_right_by_the_next_writer(sample_dir):
     data = (HEADER + "2021-11,green_outlets,28,,,,\n").encode()
-    store.import_file(sample_dir, "a.csv", data, "zhang")
+    store.import_file(sample_dir, "a.csv", data, analyst("zhang"))
     originals = sample_dir / "submissions" / "originals"
     # A revert that moved the rows aside, then failed to write the log; originals of imports killed before the log
     (sample_dir / "submissions" / "reverted").mkdir()
@@ -219,15 +219,15 @@ def test_what_an_older_version_left_is_put_right_by_the_next_writer(sample_dir):
     (originals / "update-000002_d.csv").write_bytes(b"killed, no progress log at all")
     assert store.read_log(sample_dir)["status"].tolist() == ["reverted"]  # as the rows are: not loaded
     assert green_outlets(sample_dir) == 26
-    store.import_file(sample_dir, "e.csv", (HEADER + "2021-10,village_coverage,99,,,,\n").encode(), "li")
+    store.import_file(sample_dir, "e.csv", (HEADER + "2021-10,village_coverage,99,,,,\n").encode(), analyst("li"))
     assert store.read_log(sample_dir)["status"].tolist() == ["active", "active"]  # the failed revert undone
     assert green_outlets(sample_dir) == 28
     assert sorted(p.name for p in originals.iterdir()) == ["sub-000001_a.csv", "sub-000002_e.csv"]
 
 
 def test_originals_whose_rows_are_stored_stay_even_without_a_log(sample_dir):
-    store.import_file(sample_dir, "a.csv", (HEADER + "2021-11,green_outlets,28,,,,\n").encode(), "zhang")
+    store.import_file(sample_dir, "a.csv", (HEADER + "2021-11,green_outlets,28,,,,\n").encode(), analyst("zhang"))
     store.log_path(sample_dir).unlink()
-    store.import_file(sample_dir, "b.csv", (HEADER + "2021-10,village_coverage,99,,,,\n").encode(), "li")
+    store.import_file(sample_dir, "b.csv", (HEADER + "2021-10,village_coverage,99,,,,\n").encode(), analyst("li"))
     assert sorted(p.name for p in (sample_dir / "submissions" / "originals").iterdir()) == [
         "sub-000001_a.csv", "sub-000002_b.csv"]

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from lib import backup, formats, store
-from tests.conftest import REPO, run_cli
+from tests.conftest import OPERATOR, REPO, analyst, run_cli
 from tests.test_app import APP
 from tests.test_store import HEADER
 
@@ -51,7 +51,7 @@ def test_todays_code_reports_the_previous_versions_numbers_from_its_folder(previ
     assert "已从格式 1 升级到格式 2" in march.stderr and "升级" not in published.stderr
     saved = list((previous / "backups").iterdir())
     assert len(saved) == 1 and saved[0].name.startswith("before-format-2-")
-    restored = backup.restore(saved[0], previous.parent / "as-it-was")
+    restored = backup.restore(saved[0], previous.parent / "as-it-was", OPERATOR)
     assert files(restored.data_dir) == {**as_written, "audit/audit.log": files(restored.data_dir)["audit/audit.log"]}
     # Every month and every record is still there, as the previous version logged them.
     log = store.read_log(previous)
@@ -90,7 +90,7 @@ def test_every_command_refuses_a_folder_of_a_newer_version_with_exit_3(sample_di
     run = run_cli("report", "--data-dir", sample_dir)
     assert run.returncode == 3 and "由更新版本的本系统写入（格式 3" in run.stderr
     with pytest.raises(store.StoreError) as caught:  # the library too: never a write into it
-        store.import_file(sample_dir, "a.csv", (tmp_path / "a.csv").read_bytes(), "zhang")
+        store.import_file(sample_dir, "a.csv", (tmp_path / "a.csv").read_bytes(), analyst("zhang"))
     assert caught.value.code == "format_too_new"
     assert files(sample_dir) == before
     # A backup of it restores with a version that knows its format, not with this one.

@@ -6,6 +6,7 @@ a column check flags goes through check_record itself, so the rows and problems 
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -105,6 +106,67 @@ def normalize(raw: pd.DataFrame, names_by_col: dict[int, dict], catalog: Catalog
               context: checks.Context | None) -> tuple[pd.DataFrame, list[Problem], int]:
     """Return what lib.intake.normalize returns, checking whole columns (per record only for records
     with a problem)."""
+    read = _read_columns(raw, catalog, context)
+    failing = read.failing
+    # one integer per (indicator, region, year, month), to find duplicates without hashing text
+    row_key = ((read.indicator_key * (read.region_key.max(initial=0) + 1) + read.region_key) * 2200
+               + read.year) * 13 + read.month
+    # the duplicates among the rows the column checks passed, found while the rows are built beside them
+    duplicates = _side_by_side(len(raw), {"d": lambda: pd.Series(row_key[~failing]).duplicated(keep="first")
+                                          .to_numpy()}, wait=False)["d"]
+    rows = pd.DataFrame({"pos": raw["pos"].to_numpy(dtype=np.int64), "indicator": read.indicator,
+                         "region": read.region, "year": read.year, "month": read.month, "value": read.value,
+                         "basis": read.basis, "note": checks.note_column(raw["note"]),
+                         "value_col": raw["value_col"].to_numpy(dtype=np.int64)})
+    flagged = _Flagged.check(raw, failing, names_by_col, catalog, file_name, context)
+    good = rows[~failing] if failing.any() else rows
+    if flagged.rescued:  # (kept on their own index, which is raw's)
+        good = pd.concat([good, pd.DataFrame(flagged.rescued, index=flagged.rescued_at)]).sort_index(kind="stable")
+        key = _row_keys(good, ["indicator", "region", "year", "month"])
+        duplicate = key.duplicated(keep="first").to_numpy()
+    else:
+        key, duplicate = pd.Series(row_key[~failing]), duplicates.result()
+    if duplicate.any():
+        good = _drop_duplicates(good, key, duplicate, raw, flagged, names_by_col, file_name)
+    flagged.located.sort(key=lambda item: (item[0], item[1]))
+    limit = config.MAX_LISTED_PROBLEMS
+    unlisted = flagged.unlisted + max(0, len(flagged.located) - limit)
+    problems = [p for _, _, p in flagged.located[:limit]]
+    good = good.reset_index(drop=True)
+    good = good.assign(source_file=_text_by_code([file_name], np.zeros(len(good), dtype=np.int64))[0],
+                       source_row=good["pos"] + 1)
+    more, more_unlisted = _ytd_going_down(good, catalog, file_name, names_by_col)
+    problems += more
+    unlisted += more_unlisted
+    if context is not None:
+        more, more_unlisted = _against_loaded(good, catalog, file_name, context, names_by_col)
+        problems += more
+        unlisted += more_unlisted
+    if good.empty:
+        return checks.empty_rows(), problems, unlisted
+    return good[checks.ROW_COLUMNS].astype({"year": "int64", "month": "int64", "value": "float64",
+                                            "source_row": "int64"}), problems, unlisted
+
+
+@dataclass
+class _Read:
+    """The raw records' columns read whole: each cell's reading (and codes of the distinct texts behind it), the
+    value in its indicator's unit, and which records a column check flags."""
+
+    year: np.ndarray
+    month: np.ndarray
+    indicator: pd.Series
+    indicator_key: np.ndarray
+    region: pd.Series
+    region_key: np.ndarray
+    basis: pd.Series
+    value: np.ndarray
+    failing: np.ndarray
+
+
+def _read_columns(raw: pd.DataFrame, catalog: Catalog, context: checks.Context | None) -> _Read:
+    """Return the columns read, each distinct text once (two columns at a time for a large file), and which records
+    fail a column check: a period, indicator, region or basis not read, a value not a number or past its limits."""
     n = len(raw)
     catalog.resolve_indicator("")  # (its name index built once, before the columns are read side by side)
     columns = _side_by_side(n, {
@@ -122,8 +184,16 @@ def normalize(raw: pd.DataFrame, names_by_col: dict[int, dict], catalog: Catalog
     (indicator, indicator_key, ids), value = columns["indicator"], columns["value"]
     (region, region_key, _), (basis, _, _) = columns["region"], columns["basis"]
     failing |= (indicator.isna() | region.isna() | basis.isna()).to_numpy() | np.isnan(value)
+    value, out_of_bounds = _in_units(value, indicator_key, ids, columns["unit"], catalog)
+    return _Read(year, month, indicator, indicator_key, region, region_key, basis, value, failing | out_of_bounds)
 
-    unit_codes, unit_texts = columns["unit"]
+
+def _in_units(value: np.ndarray, indicator_key: np.ndarray, ids: list, units: tuple[np.ndarray, list],
+              catalog: Catalog) -> tuple[np.ndarray, np.ndarray]:
+    """Return the values converted to their indicators' units (each distinct indicator and unit text once), and
+    which cannot be: a unit that does not convert, a value past its limits (negative, a percentage over 100, past
+    the unit's ceiling)."""
+    unit_codes, unit_texts = units
     pair_codes, pairs = pd.factorize(indicator_key * len(unit_texts) + unit_codes)
 
     def conversion(pair: int) -> tuple[float, bool, float]:
@@ -138,70 +208,62 @@ def normalize(raw: pd.DataFrame, names_by_col: dict[int, dict], catalog: Catalog
     ceiling = np.array([c for _, _, c in found])[pair_codes]
     with np.errstate(over="ignore", invalid="ignore"):
         value = value * factor + 0.0  # + 0.0: a -0 reads 0
-    failing |= np.isnan(value)
+    failing = np.isnan(value)
     for breaks in checks.VALUE_LIMITS.values():
         failing |= breaks(value, percent, ceiling)
-    # one integer per (indicator, region, year, month), to find duplicates without hashing text
-    row_key = ((indicator_key * (region_key.max(initial=0) + 1) + region_key) * 2200 + year) * 13 + month
-    # the duplicates among the rows the column checks passed, found while the rows are built beside them
-    duplicates = _side_by_side(n, {"d": lambda: pd.Series(row_key[~failing]).duplicated(keep="first").to_numpy()},
-                               wait=False)["d"]
+    return value, failing
 
-    rows = pd.DataFrame({"pos": raw["pos"].to_numpy(dtype=np.int64), "indicator": indicator, "region": region,
-                         "year": year, "month": month, "value": value, "basis": basis,
-                         "note": checks.note_column(raw["note"]),
-                         "value_col": raw["value_col"].to_numpy(dtype=np.int64)})
-    # A file with a million bad rows gets its first problems listed row by row and the rest counted:
-    # checking every record one at a time would take minutes and the list could not be read anyway.
+
+@dataclass
+class _Flagged:
+    """The records a column check flagged, checked one by one as the record path does (the first
+    MAX_LISTED_PROBLEMS; the rest counted): their problems where they are, the ones the reference check accepts
+    after all (rescued, on raw's index), and where listing stopped."""
+
+    located: list[tuple[int, int, Problem]]  # (row, column, problem): sorted into the record path's order
+    rescued: list[dict]
+    rescued_at: list[int]
+    cutoff: tuple[int, int] | None
+    unlisted: int
+
+    @classmethod
+    def check(cls, raw: pd.DataFrame, failing: np.ndarray, names_by_col: dict[int, dict], catalog: Catalog,
+              file_name: str, context: checks.Context | None) -> _Flagged:
+        """Return the flagged records checked. A file with a million bad rows gets its first problems listed row by
+        row and the rest counted: checking every record one at a time would take minutes and the list could not be
+        read anyway."""
+        limit = config.MAX_LISTED_PROBLEMS
+        flagged = raw[failing] if failing.any() else raw.iloc[:0]
+        cutoff = (int(flagged["pos"].iloc[limit]), int(flagged["value_col"].iloc[limit])) \
+            if len(flagged) > limit else None
+        out = cls([], [], [], cutoff, max(0, len(flagged) - limit))
+        checked = flagged.head(limit)
+        for at, rec in zip(checked.index, checked.to_dict("records"), strict=True):
+            row, problems = checks.check_record(rec, names_by_col.get(rec["value_col"], {}), catalog, file_name,
+                                                context)
+            out.located += [(rec["pos"], rec["value_col"], p) for p in problems]
+            if row is not None:  # the column checks flagged a record the reference check accepts: keep it
+                out.rescued.append(row)
+                out.rescued_at.append(at)
+        return out
+
+
+def _drop_duplicates(good: pd.DataFrame, key: pd.Series, duplicate: np.ndarray, raw: pd.DataFrame,
+                     flagged: _Flagged, names_by_col: dict[int, dict], file_name: str) -> pd.DataFrame:
+    """Return the rows without the later ones for the same indicator, region and month; name each one dropped
+    (before the listing cutoff, MAX_LISTED_PROBLEMS at most) among flagged's problems, and count the rest."""
     limit = config.MAX_LISTED_PROBLEMS
-    flagged = raw[failing] if failing.any() else raw.iloc[:0]
-    cutoff = (int(flagged["pos"].iloc[limit]), int(flagged["value_col"].iloc[limit])) if len(flagged) > limit else None
-    located: list[tuple[int, int, Problem]] = []  # (row, column, problem): sorted into the record path's order
-    rescued, rescued_at = [], []
-    checked = flagged.head(limit)
-    for at, rec in zip(checked.index, checked.to_dict("records"), strict=True):
-        headers = names_by_col.get(rec["value_col"], {})
-        row, problems = checks.check_record(rec, headers, catalog, file_name, context)
-        located += [(rec["pos"], rec["value_col"], p) for p in problems]
-        if row is not None:  # the column checks flagged a record the reference check accepts: keep it
-            rescued.append(row)
-            rescued_at.append(at)
-    unlisted = max(0, len(flagged) - limit)
-    good = rows[~failing] if failing.any() else rows
-    if rescued:  # (kept on their own index, which is raw's)
-        good = pd.concat([good, pd.DataFrame(rescued, index=rescued_at)]).sort_index(kind="stable")
-    keys = ["indicator", "region", "year", "month"]
-    key = pd.Series(row_key[~failing]) if not rescued else _row_keys(good, keys)
-    duplicate = duplicates.result() if not rescued else key.duplicated(keep="first").to_numpy()
-    if duplicate.any():
-        first_line = good["pos"].groupby(key.to_numpy(), sort=False).transform("first").to_numpy() + 1
-        pos, col = good["pos"].to_numpy(), good["value_col"].to_numpy()
-        listed = duplicate.copy()
-        if cutoff is not None:
-            listed &= (pos < cutoff[0]) | ((pos == cutoff[0]) & (col < cutoff[1]))
-        listed &= np.cumsum(listed) <= limit
-        unlisted += int(duplicate.sum() - listed.sum())
-        periods = raw.loc[good.index[listed], "period"]
-        for p, c, other, period in zip(pos[listed], col[listed], first_line[listed], periods, strict=True):
-            located.append((p, c, checks.duplicate_problem(file_name, names_by_col.get(c, {}), p, period, other)))
-        good = good[~duplicate]
-    located.sort(key=lambda item: (item[0], item[1]))
-    unlisted += max(0, len(located) - limit)
-    problems = [p for _, _, p in located[:limit]]
-    good = good.reset_index(drop=True)
-    good = good.assign(source_file=_text_by_code([file_name], np.zeros(len(good), dtype=np.int64))[0],
-                       source_row=good["pos"] + 1)
-    more, more_unlisted = _ytd_going_down(good, catalog, file_name, names_by_col)
-    problems += more
-    unlisted += more_unlisted
-    if context is not None:
-        more, more_unlisted = _against_loaded(good, catalog, file_name, context, names_by_col)
-        problems += more
-        unlisted += more_unlisted
-    if good.empty:
-        return checks.empty_rows(), problems, unlisted
-    return good[checks.ROW_COLUMNS].astype({"year": "int64", "month": "int64", "value": "float64",
-                                            "source_row": "int64"}), problems, unlisted
+    first_line = good["pos"].groupby(key.to_numpy(), sort=False).transform("first").to_numpy() + 1
+    pos, col = good["pos"].to_numpy(), good["value_col"].to_numpy()
+    listed = duplicate.copy()
+    if flagged.cutoff is not None:
+        listed &= (pos < flagged.cutoff[0]) | ((pos == flagged.cutoff[0]) & (col < flagged.cutoff[1]))
+    listed &= np.cumsum(listed) <= limit
+    flagged.unlisted += int(duplicate.sum() - listed.sum())
+    periods = raw.loc[good.index[listed], "period"]
+    for p, c, other, period in zip(pos[listed], col[listed], first_line[listed], periods, strict=True):
+        flagged.located.append((p, c, checks.duplicate_problem(file_name, names_by_col.get(c, {}), p, period, other)))
+    return good[~duplicate]
 
 
 def _row_keys(frame: pd.DataFrame, columns: list[str]) -> pd.Series:

@@ -1,5 +1,4 @@
-"""Where the values are in a sheet's cells: the header words analysts use, finding the header (one, two or three rows,
-merged groups such as 本月/累计 over 数值/同比增长（%）) below any title rows, the long, wide and bulletin layouts, the
+"""Where the values are in a sheet's cells, under the header header.py finds: the long, wide and bulletin layouts, the
 month and region of a sheet from its title, its sheet name or the file name, units in their own column, in the
 header, in a title row or in the indicator's name, rows that are not data (其中 sub-items, blank rows, footers), and
 to_raw, which turns the cells into one raw record (texts as found) per reported value.
@@ -8,42 +7,29 @@ to_raw, which turns the cells into one raw record (texts as found) per reported 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from lib import units
 from lib.catalog import Catalog
-from lib.intake.checks import clean, clean_column, parse_number
-from lib.intake.guard import cell_name
+from lib.intake.checks import clean, clean_column
+from lib.intake.header import (
+    HEADER_SCAN_ROWS,
+    MAX_HEADER_ROWS,
+    Column,
+    ambiguous_value_columns,
+    find_header,
+    indicator_header,
+    period_in,
+    split_unit,
+)
 from lib.problems import Problem
 
-# Header words analysts use, by the canonical column they mean.
-HEADER_WORDS = {
-    "period": ["period", "月份", "期间", "时间", "年月", "统计期", "统计月份", "日期", "month"],
-    "indicator": ["indicator", "指标", "指标名称", "指标代码", "项目", "项目名称", "名称"],
-    "value": ["value", "数值", "值", "本月", "本月数", "当月", "当月数", "本月完成", "当月完成", "本期", "本期数"],
-    "value_ytd": ["累计", "累计数", "本年累计", "1-n月累计", "累计完成", "本年累计完成", "ytd"],
-    "region": ["region", "地区", "县市区", "区域", "地区名称", "县(市、区)"],
-    "unit": ["unit", "单位", "计量单位"],
-    "basis": ["basis", "口径"],
-    "note": ["note", "备注", "说明"],
-    "ignored": ["同比", "同比增长", "同比增长(%)", "同比增速", "同比增减", "增速", "增长", "序号"],
-}
-HEADER_SCAN_ROWS = 15
-MAX_HEADER_ROWS = 3
-PERIOD_IN_TEXT = re.compile(r"(20\d{2})\s*[-_/.年]\s*(?:1\s*[-–~～至]\s*)?(\d{1,2})\s*月?")
 YEAR_IN_TEXT = re.compile(r"(20\d{2})\s*年?")
 MONTH_IN_SHEET = re.compile(r"^(?:(20\d{2})\s*[-_/.年]?\s*)?(?:1\s*[-–~～至]\s*)?(\d{1,2})\s*月")
-UNIT_IN_HEADER = re.compile(r"^(.*?)[(（]([^()（）]+)[)）]$")
 UNIT_IN_TITLE = re.compile(r"(?:计量)?单位\s*[:：]\s*([^\s,，;；)）]+)")
-# Words of a column under a merged group, as offices write them (one cell of a header path matching is enough).
-GROWTH_WORDS = re.compile(r"同比|增长|增速|增幅")
-IGNORED_WORDS = re.compile(r"增减|差额|上年|去年|上月|上期|环比|比重|占比|排名|序号|名次")
-YTD_WORDS = re.compile(r"累计|本年|年初至|1\s*[-–~～至]\s*(\d{1,2}|n)\s*月")
-MONTH_WORDS = re.compile(r"本月|当月|本期|当期")
-VALUE_WORDS = re.compile(r"^(数值|值|绝对值|完成|完成值|完成数|实绩|实际|金额|数量|业务量)$")
 # Rows that are not data: sub-items of the row above, and the footer under the table.
 SUB_ITEM = re.compile(r"^(其中|含|包括|内含)\s*[:：]?\s*(.*)$")
 FOOTER = re.compile(r"^(填报单位|填报人|填表人|审核人|审核|负责人|单位负责人|统计负责人|制表人|制表|填报日期|填表日期|"
@@ -52,170 +38,24 @@ FOOTER = re.compile(r"^(填报单位|填报人|填表人|审核人|审核|负责
 RAW_COLUMNS = ["pos", "period", "indicator", "value", "region", "unit", "basis", "note", "value_col", "growth"]
 
 
-@dataclass(frozen=True)
-class Column:
-    """What one column of a header means: its canonical name (or None), the header text problems are reported
-    under, and what its header says besides (a unit, a month, the basis of a reported growth)."""
-
-    meaning: str | None
-    name: str
-    unit: str = ""
-    period: tuple[int, int] | None = None
-
-
-def header_meaning(text: str) -> str | None:
-    """Return the canonical column a header word means, or None."""
-    key = clean(text).lower().replace(" ", "")
-    for canonical, words in HEADER_WORDS.items():
-        if key in (w.lower().replace(" ", "") for w in words):
-            return canonical
-    return None
-
-
-def _split_unit(text: str) -> tuple[str, str]:
-    """Return (text, unit) of a header or name such as 快递业务量（万件）; the unit '' when there is none."""
-    m = UNIT_IN_HEADER.match(text)
-    if m and units.canonical_unit(m.group(2).strip()):
-        return m.group(1).strip(), m.group(2).strip()
-    return text, ""
-
-
-def _indicator_header(text: str, catalog: Catalog) -> tuple[str | None, str]:
-    """Return (indicator id, unit) named by a wide-layout header such as 快递业务量（万件）."""
-    s = clean(text)
-    if not s or header_meaning(s) or header_meaning(_split_unit(s)[0]):
-        return None, ""
-    ind = catalog.resolve_indicator(s)
-    if ind:
-        return ind, ""
-    m = UNIT_IN_HEADER.match(s)
-    if m and catalog.resolve_indicator(m.group(1)):
-        return catalog.resolve_indicator(m.group(1)), m.group(2).strip()
-    return None, ""
-
-
-def _path_meaning(path: list[str]) -> str | None:
-    """Return what a column under a (possibly merged, several-row) header means, from its header texts top down."""
-    words = [_split_unit(w)[0] for w in path if w]
-    if not words:
-        return None
-    joined = "|".join(words)
-    single = header_meaning(words[-1]) if len(set(words)) == 1 else None
-    if single in ("indicator", "unit", "region", "basis", "note", "period"):
-        return single
-    if IGNORED_WORDS.search(joined):
-        return "ignored"
-    if GROWTH_WORDS.search(joined):
-        return "growth_ytd" if YTD_WORDS.search(joined) else "growth"
-    if single:
-        return single
-    if YTD_WORDS.search(joined):
-        return "value_ytd"
-    if MONTH_WORDS.search(joined) or any(VALUE_WORDS.match(w) for w in words):
-        return "value"
-    return header_meaning(words[-1])
-
-
-def _is_header_like(row: list[str], above: list[str]) -> bool:
-    """Return whether a row under a header row continues it: no numbers, each text a header word, a header's
-    month, or the text above it (a merged cell read into both rows)."""
-    texts = [clean(c) for c in row]
-    if not any(texts):
-        return False
-    for text, up in zip(texts, above + [""] * (len(texts) - len(above)), strict=False):
-        if not text or text == up:
-            continue
-        if parse_number(text) is not None:
-            return False
-        plain = _split_unit(text)[0]
-        if header_meaning(plain) or GROWTH_WORDS.search(plain) or IGNORED_WORDS.search(plain) or \
-                YTD_WORDS.search(plain) or MONTH_WORDS.search(plain) or VALUE_WORDS.match(plain) or \
-                PERIOD_IN_TEXT.search(plain):
-            continue
-        return False
-    return True
-
-
-def _header_paths(rows: list[list[str]]) -> list[list[str]]:
-    """Return each column's header texts top down; a blank cell of an upper row under a merged group (a text to its
-    left with texts below both) takes the group's text, as the merge means."""
-    width = max(len(r) for r in rows)
-    grid = [[clean(r[i]) if i < len(r) else "" for i in range(width)] for r in rows]
-    for level in reversed(range(len(grid) - 1)):  # the lowest group first, so the one above sees it filled
-        below = grid[level + 1]
-        for i in range(1, width):
-            if not grid[level][i] and grid[level][i - 1] and below[i] and below[i - 1]:
-                grid[level][i] = grid[level][i - 1]
-    paths = []
-    for i in range(width):
-        path: list[str] = []
-        for level in range(len(grid)):
-            if grid[level][i] and grid[level][i] not in path:
-                path.append(grid[level][i])
-        paths.append(path)
-    return paths
-
-
-def _columns(paths: list[list[str]]) -> dict[int, Column]:
-    """Return what each header column means."""
-    out = {}
-    left_value = None
-    for i, path in enumerate(paths):
-        unit = next((u for u in (_split_unit(w)[1] for w in reversed(path)) if u), "")
-        period = next((p for p in (_period_in(w) for w in path) if p), None)
-        meaning = _path_meaning([w for w in path if not _period_in(w) or header_meaning(w)])
-        if meaning == "growth" and left_value == "value_ytd":  # 累计 | 同比增长（%）: the growth of the column before
-            meaning = "growth_ytd"
-        if meaning in ("value", "value_ytd"):
-            left_value = meaning
-        out[i] = Column(meaning, "·".join(path), unit, period)
-    return out
-
-
-def _period_in(text: str) -> tuple[int, int] | None:
-    """Return the month a text names (2021年8月, 2021年1-8月, 2021-08), or None."""
-    m = PERIOD_IN_TEXT.search(clean(text))
-    return (int(m.group(1)), int(m.group(2))) if m and 1 <= int(m.group(2)) <= 12 else None
-
-
-def _find_header(grid: list[list[str]], catalog: Catalog) -> tuple[int, int, dict[int, Column]] | None:
-    """Return (first row, number of rows, column meanings) of the header: the first row with a recognisable layout,
-    with the rows under it that continue it (merged groups over their sub-columns)."""
-    for i, row in enumerate(grid[:HEADER_SCAN_ROWS]):
-        if len({clean(c) for c in row} - {""}) < 2:  # a title, a note or a blank row
-            continue
-        depth = 1
-        while depth < MAX_HEADER_ROWS and i + depth < len(grid) and \
-                _is_header_like(grid[i + depth], grid[i + depth - 1]):
-            depth += 1
-        columns = _columns(_header_paths(grid[i:i + depth]))
-        meanings = {c.meaning for c in columns.values()}
-        indicators = sum(1 for c in row if _indicator_header(c, catalog)[0])
-        if "indicator" in meanings and meanings & {"value", "value_ytd"}:
-            return i, depth, columns
-        if "period" in meanings and indicators >= 1:
-            return i, 1, _columns(_header_paths([row]))
-    return None
-
-
 def _period_from_context(title_rows: list[list[str]], sheet: str, file_name: str) -> tuple[int, int] | None:
     """Return the month a bulletin is about, from its title rows, else its sheet name (its year from the title or
     the file name when the sheet says only 8月), else its file name."""
     titles = " ".join(" ".join(dict.fromkeys(r)) for r in title_rows)
-    found = _period_in(titles)
+    found = period_in(titles)
     if found:
         return found
     sheet_month = sheet_period(sheet, titles + " " + file_name)
     if sheet_month:
         return sheet_month
-    return _period_in(file_name)
+    return period_in(file_name)
 
 
 def sheet_period(sheet: str, year_hints: str = "") -> tuple[int, int] | None:
     """Return the month a sheet name names (8月, 2021年8月, 8月快报, 2021-08), its year from year_hints when the
     name has none; None when the name is not a month or no year is found."""
     name = clean(sheet)
-    full = _period_in(name)
+    full = period_in(name)
     if full:
         return full
     m = MONTH_IN_SHEET.match(name)
@@ -284,20 +124,7 @@ def _not_data(body: pd.DataFrame, indicator_col: int | None, catalog: Catalog,
     if n == 0 or not len(body.columns):
         return keep, None, []
     positions = body.index.to_numpy()
-    first = body[body.columns[0]]
-    blank = (first == "").to_numpy().copy()
-    maybe = np.flatnonzero(blank)  # a row is blank when every cell is: only rows whose first cell is are looked at
-    if len(maybe) and len(body.columns) > 1:
-        rest = body.iloc[maybe, 1:]
-        blank[maybe] = np.logical_and.reduce([(rest[c] == "").to_numpy() for c in rest.columns])
-    footer = np.zeros(n, dtype=bool)
-    colon = first.str.contains(":", regex=False) | first.str.contains("：", regex=False)
-    for i in np.flatnonzero(colon.to_numpy()):  # a footer says 填报单位：…
-        footer[i] = bool(FOOTER.match(clean(first.iat[i])))
-    for i in np.flatnonzero((first == "").to_numpy() & ~blank):  # a row starting further right: its first text
-        text = next((clean(c) for c in body.iloc[i].tolist() if clean(c)), "")
-        footer[i] = bool(FOOTER.match(text))
-    footer_at = int(np.argmax(footer)) if footer.any() else None
+    blank, footer_at = _blank_rows_and_footer(body)
     notes: list[Problem] = []
     data_end = n if footer_at is None else footer_at
     filled = np.flatnonzero(~blank[:data_end])
@@ -312,20 +139,51 @@ def _not_data(body: pd.DataFrame, indicator_col: int | None, catalog: Catalog,
     keep &= ~blank
     if indicator_col is None:
         return keep, None, notes
-    indicator = body[indicator_col]
+    indicator, sub_rows = _sub_items(body[indicator_col], keep, catalog, names)
+    if sub_rows:
+        keep[sub_rows] = False
+        notes.append(Problem(file_name, "warn_sub_items", severity="warning", params={
+            "rows": _row_ranges([int(p) + 1 for p in positions[sub_rows]])}))
+    return keep, indicator, notes
+
+
+def _blank_rows_and_footer(body: pd.DataFrame) -> tuple[np.ndarray, int | None]:
+    """Return which body rows are blank (every cell), and where the footer starts (填报单位：…, its first text
+    further right in a row whose first cell is blank), or None."""
+    n = len(body)
+    first = body[body.columns[0]]
+    blank = (first == "").to_numpy().copy()
+    maybe = np.flatnonzero(blank)  # a row is blank when every cell is: only rows whose first cell is are looked at
+    if len(maybe) and len(body.columns) > 1:
+        rest = body.iloc[maybe, 1:]
+        blank[maybe] = np.logical_and.reduce([(rest[c] == "").to_numpy() for c in rest.columns])
+    footer = np.zeros(n, dtype=bool)
+    colon = first.str.contains(":", regex=False) | first.str.contains("：", regex=False)
+    for i in np.flatnonzero(colon.to_numpy()):  # a footer says 填报单位：…
+        footer[i] = bool(FOOTER.match(clean(first.iat[i])))
+    for i in np.flatnonzero((first == "").to_numpy() & ~blank):  # a row starting further right: its first text
+        text = next((clean(c) for c in body.iloc[i].tolist() if clean(c)), "")
+        footer[i] = bool(FOOTER.match(text))
+    return blank, (int(np.argmax(footer)) if footer.any() else None)
+
+
+def _sub_items(indicator: pd.Series, keep: np.ndarray, catalog: Catalog,
+               names: np.ndarray | None) -> tuple[pd.Series | None, list[int]]:
+    """Return the indicator column with sub-items that name a known indicator read as it (None when none did), and
+    the rows of the other sub-items (其中/含/包括 …, and the indented rows under one)."""
     subs = {u: m for u in (pd.unique(indicator) if names is None else names) if (m := SUB_ITEM.match(clean(u)))}
     if not subs:
-        return keep, None, notes  # the column as it is
+        return None, []  # the column as it is
     indicator = indicator.copy()
     texts = indicator.tolist()
-    sub_rows = []
-    i = 0
+    sub_rows: list[int] = []
+    i, n = 0, len(texts)
     while i < n:
         m = subs.get(texts[i]) if keep[i] else None
         if m is None:
             i += 1
             continue
-        if m.group(2) and catalog.resolve_indicator(_split_unit(m.group(2))[0]):
+        if m.group(2) and catalog.resolve_indicator(split_unit(m.group(2))[0]):
             indicator.iloc[i] = m.group(2)  # a sub-item that is an indicator of its own is read as one
             i += 1
             continue
@@ -334,15 +192,11 @@ def _not_data(body: pd.DataFrame, indicator_col: int | None, catalog: Catalog,
         while i < n and keep[i]:  # indented rows under it are its further items
             raw_text, text = texts[i], clean(texts[i])
             indented = raw_text != raw_text.lstrip(" \t\u3000\u00a0") or text.startswith(("—", "-", "·"))
-            if not indented or catalog.resolve_indicator(_split_unit(text)[0]) or texts[i] in subs:
+            if not indented or catalog.resolve_indicator(split_unit(text)[0]) or texts[i] in subs:
                 break
             sub_rows.append(i)
             i += 1
-    if sub_rows:
-        keep[sub_rows] = False
-        notes.append(Problem(file_name, "warn_sub_items", severity="warning", params={
-            "rows": _row_ranges([int(p) + 1 for p in positions[sub_rows]])}))
-    return keep, indicator, notes
+    return indicator, sub_rows
 
 
 def _units_from_names(indicator: pd.Series, unit: pd.Series, catalog: Catalog,
@@ -354,7 +208,7 @@ def _units_from_names(indicator: pd.Series, unit: pd.Series, catalog: Catalog,
     for text in pd.unique(indicator) if names is None else names:
         s = clean(text)
         if s and catalog.resolve_indicator(s) is None:
-            stem, in_name = _split_unit(s)
+            stem, in_name = split_unit(s)
             if in_name and catalog.resolve_indicator(stem):
                 found[text] = (stem, in_name)
     if not found:
@@ -366,129 +220,154 @@ def _units_from_names(indicator: pd.Series, unit: pd.Series, catalog: Catalog,
     return indicator, unit
 
 
-def to_raw(cells: pd.DataFrame, catalog: Catalog, file_name: str,
-           sheet: str = "") -> tuple[pd.DataFrame, dict[int, dict], str | None, list[Problem]]:
+@dataclass
+class _Table:
+    """A sheet's body under its header: the columns the header gave, the first column of each meaning, the title
+    rows above it, and the region and unit the titles give the whole table."""
+
+    body: pd.DataFrame
+    columns: dict[int, Column]
+    cols: dict[str, int]
+    titles: list[list[str]]
+    header_at: int
+    depth: int
+    region: pd.Series = field(default=None)
+    title_unit: str = ""
+
+    def __post_init__(self) -> None:
+        self.blank = pd.Series("", index=self.body.index, dtype="str")
+
+    def column(self, name: str) -> pd.Series:
+        """Return the body's column of a meaning (blank cells when the header has none)."""
+        return self.body[self.cols[name]] if name in self.cols else self.blank
+
+    def header(self, name: str, default: str) -> str:
+        """Return the header text of a meaning's column, problems are reported under it (default without one)."""
+        return self.columns[self.cols[name]].name if name in self.cols else default
+
+    def names(self, indicator: str, value: str, unit: str) -> dict:
+        """Return the header names a value column's problems are reported under."""
+        return {"period": self.header("period", ""), "indicator": indicator, "value": value, "unit": unit,
+                "region": self.header("region", "region"), "basis": self.header("basis", "basis")}
+
+    def unit_of(self, meaning: str) -> str:
+        """Return the unit a value column's header gives (本月（万件）), else the titles' (单位：万件), else ''."""
+        return (self.columns[self.cols[meaning]].unit or self.title_unit) if meaning in self.cols else self.title_unit
+
+
+Raw = tuple[pd.DataFrame, dict[int, dict], str | None, list[Problem]]
+
+
+def to_raw(cells: pd.DataFrame, catalog: Catalog, file_name: str, sheet: str = "") -> Raw:
     """Return one raw record per reported value (texts as found, in file order), the header names its
     problems are reported under (by value column), the layout, and sheet-level problems (errors refuse the sheet;
     warnings list rows that are not data)."""
     head = cells.head(HEADER_SCAN_ROWS + MAX_HEADER_ROWS).values.tolist()
-    found = _find_header(head, catalog)
+    found = find_header(head, catalog)
     if found is None:
         seen = ", ".join(dict.fromkeys(c for row in head[:3] for c in row if c))[:200]
-        return pd.DataFrame(columns=RAW_COLUMNS), {}, None, [Problem(file_name, "err_no_header",
-                                                                       params={"found": seen})]
+        return _refused(None, Problem(file_name, "err_no_header", params={"found": seen}))
+    table = _table(cells, head, found, catalog, sheet)
+    if "indicator" in table.cols:
+        return _indicator_rows(table, catalog, file_name, sheet)
+    return _wide_rows(table, [clean(c) for c in head[table.header_at]], catalog, file_name)
+
+
+def _refused(layout: str | None, problem: Problem) -> Raw:
+    """Return no records and the one problem that refuses the sheet."""
+    return pd.DataFrame(columns=RAW_COLUMNS), {}, layout, [problem]
+
+
+def _table(cells: pd.DataFrame, head: list[list[str]], found: tuple[int, int, dict[int, Column]], catalog: Catalog,
+           sheet: str) -> _Table:
+    """Return the body under the header found, with the region its titles or sheet name give when it has no region
+    column, and the unit its titles give."""
     header_at, depth, columns = found
-    titles = head[:header_at]
-    cols = {}
+    cols: dict[str, int] = {}
     for i, column in columns.items():  # the first column of each meaning counts
         if column.meaning and column.meaning not in cols:
             cols[column.meaning] = i
-    body = cells.iloc[header_at + depth:]
-    blank = pd.Series("", index=body.index, dtype="str")
-
-    def column(name: str) -> pd.Series:
-        return body[cols[name]] if name in cols else blank
-
-    def header(name: str, default: str) -> str:
-        return columns[cols[name]].name if name in cols else default
-
-    def names(indicator: str, value: str, unit: str) -> dict:
-        return {"period": header("period", ""), "indicator": indicator, "value": value, "unit": unit,
-                "region": header("region", "region"), "basis": header("basis", "basis")}
-
-    region = column("region")
+    titles = head[:header_at]
+    table = _Table(cells.iloc[header_at + depth:], columns, cols, titles, header_at, depth,
+                   title_unit=_unit_from_titles(titles))
+    table.region = table.column("region")
     if "region" not in cols:
         from_title = _region_from_titles([" ".join(r) for r in titles] + [sheet], catalog)
         if from_title:
-            region = pd.Series(from_title, index=body.index, dtype="str")
-    title_unit = _unit_from_titles(titles)
+            table.region = pd.Series(from_title, index=table.body.index, dtype="str")
+    return table
 
-    if "indicator" in cols:
-        layout = "long" if "period" in cols else "bulletin"
-        distinct = pd.unique(body[cols["indicator"]])  # (once: both passes over the names read the distinct ones)
-        keep_rows, indicator, notes = _not_data(body, cols["indicator"], catalog, file_name, distinct)
-        distinct = distinct if indicator is None else None  # sub-items renamed: their names are read again
-        indicator = indicator if indicator is not None else column("indicator")
-        period = column("period")
-        if layout == "bulletin":
-            month = next((c.period for c in columns.values() if c.period), None) or \
-                _period_from_context(titles, sheet, file_name)
-            if month is None:
-                return pd.DataFrame(columns=RAW_COLUMNS), {}, layout, [Problem(file_name, "err_bulletin_period")]
-            period = pd.Series(f"{month[0]}-{month[1]:02d}", index=body.index, dtype="str")
-        ambiguous = _ambiguous_value_columns(columns, header_at, depth)
-        if ambiguous:
-            return pd.DataFrame(columns=RAW_COLUMNS), {}, layout, [Problem(file_name, "err_header_ambiguous",
-                                                                           params=ambiguous)]
-        value_cols = [cols[c] for c in ("value", "value_ytd") if c in cols]
-        unit = column("unit")
-        if "unit" not in cols:
-            header_unit = {i: columns[i].unit or title_unit for i in value_cols}
-            unit_col = None
-        else:
-            header_unit, unit_col = {}, cols["unit"]
-        names_by_col = {i: names(header("indicator", "indicator"), columns[i].name, header("unit", "unit"))
-                        for i in value_cols}
-        for meaning, growth_of in (("growth", "value"), ("growth_ytd", "value_ytd")):
-            if meaning in cols and growth_of in cols:
-                names_by_col[cols[growth_of]]["growth"] = columns[cols[meaning]].name
-        if "value_ytd" in cols:
-            use_ytd = (clean_column(body[cols["value_ytd"]]) != "") | ("value" not in cols)
-        else:
-            use_ytd = pd.Series(False, index=body.index)
-        value = column("value").where(~use_ytd, column("value_ytd"))
-        growth = column("growth").where(~use_ytd, column("growth_ytd"))
-        if unit_col is None:
-            month_unit = header_unit.get(cols.get("value", -1), title_unit)
-            ytd_unit = header_unit.get(cols.get("value_ytd", -1), title_unit)
-            unit = pd.Series(month_unit, index=body.index, dtype="str").where(~use_ytd, ytd_unit)
-        indicator, unit = _units_from_names(indicator, unit, catalog, distinct)
-        filled = (clean_column(value) != "").to_numpy()
-        keep = filled & keep_rows  # a blank value is "not reported": named, never dropped without a word
-        use_ytd = use_ytd.to_numpy()
-        for meaning in ("value", "value_ytd"):
-            blank_at = np.flatnonzero(~filled & keep_rows & (use_ytd == (meaning == "value_ytd")))
-            if meaning in cols and len(blank_at):
-                notes.append(_blank_values(file_name, columns[cols[meaning]].name, body.index.to_numpy()[blank_at]))
-        every = keep.all()  # (a million rows of text are not copied to keep them all)
-        raw = pd.DataFrame({
-            "pos": body.index.to_numpy(), "period": period, "indicator": indicator, "value": value,
-            "region": region, "unit": unit, "basis": column("basis").where(~use_ytd, "ytd") if use_ytd.any()
-            else column("basis"), "note": column("note"),
-            "value_col": np.where(use_ytd, cols.get("value_ytd", -1), cols.get("value", -1)), "growth": growth})
-        raw = raw if every else raw[keep]
-        return raw.reset_index(drop=True), names_by_col, layout, notes
 
-    header_row = [clean(c) for c in head[header_at]]
-    indicator_cols = {i: _indicator_header(h, catalog) for i, h in enumerate(header_row)}
+def _indicator_rows(t: _Table, catalog: Catalog, file_name: str, sheet: str) -> Raw:
+    """Return the records of a long sheet (a period column) or a bulletin (one month, from its header, titles, sheet
+    or file name): one per indicator row, its month's value or, where given, its year to date."""
+    layout = "long" if "period" in t.cols else "bulletin"
+    distinct = pd.unique(t.body[t.cols["indicator"]])  # (once: both passes over the names read the distinct ones)
+    keep_rows, indicator, notes = _not_data(t.body, t.cols["indicator"], catalog, file_name, distinct)
+    distinct = distinct if indicator is None else None  # sub-items renamed: their names are read again
+    indicator = indicator if indicator is not None else t.column("indicator")
+    period = t.column("period")
+    if layout == "bulletin":
+        month = next((c.period for c in t.columns.values() if c.period), None) or \
+            _period_from_context(t.titles, sheet, file_name)
+        if month is None:
+            return _refused(layout, Problem(file_name, "err_bulletin_period"))
+        period = pd.Series(f"{month[0]}-{month[1]:02d}", index=t.body.index, dtype="str")
+    ambiguous = ambiguous_value_columns(t.columns, t.header_at, t.depth)
+    if ambiguous:
+        return _refused(layout, Problem(file_name, "err_header_ambiguous", params=ambiguous))
+    if "value_ytd" in t.cols:  # the year to date where the row gives one (or there is no month column)
+        use_ytd = (clean_column(t.body[t.cols["value_ytd"]]) != "") | ("value" not in t.cols)
+    else:
+        use_ytd = pd.Series(False, index=t.body.index)
+    value = t.column("value").where(~use_ytd, t.column("value_ytd"))
+    unit = t.column("unit") if "unit" in t.cols else \
+        pd.Series(t.unit_of("value"), index=t.body.index, dtype="str").where(~use_ytd, t.unit_of("value_ytd"))
+    indicator, unit = _units_from_names(indicator, unit, catalog, distinct)
+    filled = (clean_column(value) != "").to_numpy()
+    keep = filled & keep_rows  # a blank value is "not reported": named, never dropped without a word
+    use_ytd = use_ytd.to_numpy()
+    for meaning in ("value", "value_ytd"):
+        blank_at = np.flatnonzero(~filled & keep_rows & (use_ytd == (meaning == "value_ytd")))
+        if meaning in t.cols and len(blank_at):
+            notes.append(_blank_values(file_name, t.columns[t.cols[meaning]].name, t.body.index.to_numpy()[blank_at]))
+    raw = pd.DataFrame({
+        "pos": t.body.index.to_numpy(), "period": period, "indicator": indicator, "value": value,
+        "region": t.region, "unit": unit, "basis": t.column("basis").where(~use_ytd, "ytd") if use_ytd.any()
+        else t.column("basis"), "note": t.column("note"),
+        "value_col": np.where(use_ytd, t.cols.get("value_ytd", -1), t.cols.get("value", -1)),
+        "growth": t.column("growth").where(~use_ytd, t.column("growth_ytd"))})
+    raw = raw if keep.all() else raw[keep]  # (a million rows of text are not copied to keep them all)
+    return raw.reset_index(drop=True), _value_names(t), layout, notes
+
+
+def _value_names(t: _Table) -> dict[int, dict]:
+    """Return, by value column, the header names its problems are reported under (with its growth column's)."""
+    names_by_col = {t.cols[c]: t.names(t.header("indicator", "indicator"), t.columns[t.cols[c]].name,
+                                       t.header("unit", "unit")) for c in ("value", "value_ytd") if c in t.cols}
+    for meaning, growth_of in (("growth", "value"), ("growth_ytd", "value_ytd")):
+        if meaning in t.cols and growth_of in t.cols:
+            names_by_col[t.cols[growth_of]]["growth"] = t.columns[t.cols[meaning]].name
+    return names_by_col
+
+
+def _wide_rows(t: _Table, header_row: list[str], catalog: Catalog, file_name: str) -> Raw:
+    """Return the records of a wide sheet: a period column and one column per indicator (快递业务量（万件）), one
+    record per filled cell, in file order."""
+    indicator_cols = {i: indicator_header(h, catalog) for i, h in enumerate(header_row)}
     indicator_cols = {i: v for i, v in indicator_cols.items() if v[0]}
-    keep_rows, _, notes = _not_data(body, None, catalog, file_name)
+    keep_rows, _, notes = _not_data(t.body, None, catalog, file_name)
     parts, names_by_col = [], {}
     for i, (ind, unit) in indicator_cols.items():
-        keep = (clean_column(body[i]) != "").to_numpy() & keep_rows  # a blank cell in a wide sheet is "not reported"
+        keep = (clean_column(t.body[i]) != "").to_numpy() & keep_rows  # a blank cell in a wide sheet: not reported
         if (blank_at := np.flatnonzero(~keep & keep_rows)).size:
-            notes.append(_blank_values(file_name, header_row[i], body.index.to_numpy()[blank_at]))
-        names_by_col[i] = names(header_row[i], header_row[i], header_row[i])
+            notes.append(_blank_values(file_name, header_row[i], t.body.index.to_numpy()[blank_at]))
+        names_by_col[i] = t.names(header_row[i], header_row[i], header_row[i])
         parts.append(pd.DataFrame({
-            "pos": body.index.to_numpy()[keep], "period": column("period")[keep],
-            "indicator": pd.Series(ind, index=body.index, dtype="str")[keep], "value": body[i][keep],
-            "region": region[keep], "unit": pd.Series(unit or title_unit, index=body.index, dtype="str")[keep],
-            "basis": column("basis")[keep], "note": column("note")[keep], "value_col": i,
-            "growth": blank[keep]}))
+            "pos": t.body.index.to_numpy()[keep], "period": t.column("period")[keep],
+            "indicator": pd.Series(ind, index=t.body.index, dtype="str")[keep], "value": t.body[i][keep],
+            "region": t.region[keep], "unit": pd.Series(unit or t.title_unit, index=t.body.index, dtype="str")[keep],
+            "basis": t.column("basis")[keep], "note": t.column("note")[keep], "value_col": i,
+            "growth": t.blank[keep]}))
     raw = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=RAW_COLUMNS)
     return raw.sort_values(["pos", "value_col"], kind="stable").reset_index(drop=True), names_by_col, "wide", notes
-
-
-def _ambiguous_value_columns(columns: dict[int, Column], header_at: int, depth: int) -> dict | None:
-    """Return the parameters of err_header_ambiguous when two columns of a merged header both mean this month's
-    value, or both the year to date, so that which one to read cannot be told; None when the header is clear."""
-    if depth < 2:
-        return None  # a one-row header reads the first of each, as it always has
-    seen: dict[str, int] = {}
-    for i, column in columns.items():
-        if column.meaning in ("value", "value_ytd"):
-            if column.meaning in seen:
-                return {"cell": cell_name(header_at + depth - 1, i), "name": column.name,
-                        "other": columns[seen[column.meaning]].name}
-            seen[column.meaning] = i
-    return None

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from lib.kinds import KINDS
-from lib.plan.figures import find_figures
+from lib.plan.figures import INCIDENTS, Figure, find_figures
 from lib.plan.model import PlanParse, TargetCandidate
 
 CANDIDATE_COLUMNS = ["list_type", "number", "phrase", "value", "unit", "comparator", "growth_pct",
@@ -27,15 +27,15 @@ UNITS = sorted([
     "%", "个百分点", "亿元", "万元", "元", "亿件", "万件", "件", "万个",
     "个", "万人次", "人次", "万人", "人", "家", "辆", "台", "套", "组",
     "条", "座", "所", "批", "场", "次", "项", "起", "例", "公里", "吨",
-    "户", "处", "名", "小时", "万", "亿", "分",
+    "户", "处", "名", "小时", "万", "亿", "分", "‰", "万分之", "十万分之", "百万分之",
 ], key=len, reverse=True)
 # A number followed by these counts the plan itself (60项工作, 7件实事, 6个方面) or its campaigns, not a target.
 NOT_A_TARGET_AFTER = ("工作", "方面", "实事", "周年", "专项", "重点任务", "任务", "举措", "措施")
 AFTER_COMPARATOR = {"及以上": "≥", "以上": "≥", "以下": "≤", "以内": "≤", "左右": "≈"}
 # Stripped from the end of the words before a number; finding one marks the number as a target.
 TARGET_VERBS = sorted([
-    "力争达到", "保持在", "控制在", "不低于", "不少于", "不超过", "不高于", "提升至", "提升到", "提高至",
-    "提高到", "达到", "完成", "建成", "超过", "高于", "低于", "至少", "确保", "实现",
+    "力争达到", "保持在", "稳定在", "维持在", "控制在", "不低于", "不少于", "不超过", "不高于", "提升至", "提升到",
+    "提高至", "提高到", "达到", "完成", "建成", "超过", "高于", "低于", "至少", "确保", "实现",
     "新增", "累计", "力争", "分别", "提高", "提升", "达", "超", "预计将", "预计", "将", "保持", "突破", "超出",
 ], key=len, reverse=True)
 # A verb that opens the words before a number also makes it a target: 新增智能快件箱2万个, 培育重点项目20个.
@@ -44,8 +44,13 @@ OPENING_VERBS = sorted([
     "力争建成", "力争培育", "力争打造", "确保建成", "投放", "布设", "开通", "培训", "引进", "发展",
 ], key=len, reverse=True)
 NAME_VERBS = ("新增", "新建", "培训")  # kept in the name: the indicator counts what is new this year
-# A count of new things this year: a flow toward the year's number.
-NEW_THIS_YEAR = ("新增", "新建", "培育", "打造", "创建", "新设", "设立", "投放", "布设", "开通", "培训", "引进")
+# A measurable activity carried out over the year, counted in units of work done: 全年开展…技能培训1500人次,
+# 组织开展…安全检查600家. (An event held once, 举办…竞赛1次, is not measured monthly: lib/plan/classify.py.)
+ACTIVITY_VERBS = sorted(["开展", "组织开展", "组织", "实施", "举办", "承办"], key=len, reverse=True)
+ACTIVITY_UNITS = ("人次", "万人次", "次", "场", "个", "家", "户", "人", "万人", "名", "项", "批")
+# A count of new things, or of work done, this year: a flow toward the year's number.
+NEW_THIS_YEAR = ("新增", "新建", "培育", "打造", "创建", "新设", "设立", "投放", "布设", "开通", "培训", "引进",
+                 *ACTIVITY_VERBS)
 VERB_COMPARATOR = {"不超过": "≤", "不高于": "≤", "控制在": "≤", "低于": "<", "超过": ">", "超": ">", "高于": ">",
                    "突破": ">", "超出": ">"}
 LEADING_WORDS = sorted([
@@ -65,11 +70,13 @@ CITY_START = re.compile(r"^(?:\d{4}年)?(?:我市|全市|本市|市区)")
 # the kinds a numberless statement names: 稳中有升 (not below last year) and 零感染 (zero tolerance)
 NOT_BELOW = next(k.name for k in KINDS.values() if k.target_is_last_year)
 ZERO = next(k.name for k in KINDS.values() if k.target_is_zero)
-TREND_AFTER = re.compile(r"稳中有升|不低于上年|只升不降|稳步提升")
-TREND_BEFORE = re.compile(r"(?:进一步|切实|持续|不断|稳步|全面)(?:提升|提高)")
 MEASURED_NOUN = re.compile(r"(?:率|满意度|比例|占比|比重|指数)$")
-ZERO_WORDING = re.compile(r"“?零(?:感染|事故|伤亡|差错|死亡)”?|不发生(?P<subject>[^，,。；;]{1,20}?(?:事故|事件|案件))"
-                          r"|(?P<safe>万无一失)")
+INCIDENT_END = re.compile(rf"(?:{INCIDENTS})$")
+NEVER_VERBS = ("不发生", "杜绝", "避免发生")  # 不发生重大寄递安全事故: what must not happen follows
+RISING_FIRST = re.compile(r"^(?:进一步|切实|持续|不断|稳步|全面|努力)(?:提升|提高)")  # 进一步提升申诉处理满意率
+# Words before what must not happen or must not fall: 确保重大安全事故零发生, 继续保持快递服务满意度稳中有升.
+STATEMENT_LEADS = sorted(["实现", "保持", "确保", "做到", "巩固", "继续", "坚持", "力争", "努力", "全力", "守住",
+                          "守牢", "坚决", "持续", "推动", *LEADING_WORDS], key=len, reverse=True)
 
 
 def _clause_start(text: str, position: int, breaks: str) -> int:
@@ -77,14 +84,15 @@ def _clause_start(text: str, position: int, breaks: str) -> int:
 
 
 def _phrase_start(text: str, position: int) -> int:
-    """Return where the words before a number begin: after the last break outside brackets (各县（市、区）分别建成 is
-    one phrase), or after the bracket the number stands in (（全国快递业务量1225亿件） begins at 全国)."""
+    """Return where the words before a number begin: after the last break outside brackets and quotes (各县（市、区）
+    分别建成 and “防雨、防潮”设施配备率 are one phrase), or after the bracket the number stands in
+    (（全国快递业务量1225亿件） begins at 全国)."""
     depth = 0
     for i in range(position - 1, -1, -1):
         char = text[i]
-        if char in "）)":
+        if char in "）)”》":
             depth += 1
-        elif char in "（(":
+        elif char in "（(“《":
             if depth == 0:
                 return i + 1
             depth -= 1
@@ -190,10 +198,13 @@ def _figures_in_text(text: str, list_type: str, number: int | None) -> list[Targ
         # the verb may stand a few characters in: 在全市新增快递共配柜体30组, 全年培训…, 力争建成…
         at, opening = min(((name.find(v), v) for v in OPENING_VERBS if 0 <= name.find(v) <= 4),
                           key=lambda pair: (pair[0], -len(pair[1])), default=(-1, ""))
+        if not opening and unit in ACTIVITY_UNITS:
+            at, opening = min(((name.find(v), v) for v in ACTIVITY_VERBS if 0 <= name.find(v) <= 4),
+                              key=lambda pair: (pair[0], -len(pair[1])), default=(-1, ""))
         if opening:
             name = name[at:] if opening in NAME_VERBS else name[at + len(opening):]
         name, _ = _strip_words(name, LEADING_WORDS, at_end=False)
-        is_rate = unit in ("%", "个百分点") and bool(RATE_NOUN.search(name))
+        is_rate = unit in ("%", "个百分点", "‰", "万分之", "十万分之", "百万分之") and bool(RATE_NOUN.search(name))
         if not (verbs or opening or after_word or is_rate or scope):
             continue
         # The thing counted may follow the number: 市区建成3家…工作站 names 市区…工作站.
@@ -257,28 +268,55 @@ def _measured_subjects(words: str) -> list[str]:
 
 
 def statements_in_text(text: str, list_type: str = "", number: int | None = None) -> list[Statement]:
-    """Return the city's targets without a number in a text: X率稳中有升, 进一步提升X率, 零X, 不发生X事故, and X万无一失
-    (an idiom: marked so, it never becomes a target by itself)."""
-    found: list[tuple[int, int, str, str, str, bool]] = []  # position, end, subject, kind, wording, idiom
-    for match in TREND_AFTER.finditer(text):
-        start = _clause_start(text, match.start(), CLAUSE_BREAK)
-        subjects, _ = _strip_words(text[start:match.start()].strip(), LEADING_WORDS, at_end=False)
-        found += [(match.start(), match.end(), s, NOT_BELOW, match.group(0), False)
-                  for s in _measured_subjects(subjects)]
-    for match in TREND_BEFORE.finditer(text):
-        subjects = text[match.end():_clause_end(text, match.end(), CLAUSE_BREAK)]
-        found += [(match.start(), match.end(), s, NOT_BELOW, match.group(0), False)
-                  for s in _measured_subjects(subjects)]
-    for match in ZERO_WORDING.finditer(text):
-        subject = match.group("subject") or match.group(0).strip("“”\"'")
-        if match.group("safe"):
-            start = _clause_start(text, match.start(), CLAUSE_BREAK)
-            subject, _ = _strip_words(text[start:match.start()].strip(), TARGET_VERBS, at_end=True)
-            subject, _ = _strip_words(subject, LEADING_WORDS, at_end=False)
-        found.append((match.start(), match.end(), subject, ZERO, match.group(0), bool(match.group("safe"))))
-    return [Statement(list_type, number, subject, kind, wording, _clause_around(text, at), (at, end), idiom)
-            for at, end, subject, kind, wording, idiom in sorted(found, key=lambda f: f[0])
-            if subject and not figure_scope(text, at)]
+    """Return the city's targets without a number in a text: X率稳中有升, 进一步提升X率, 零X, X零发生, 不发生X事故,
+    杜绝X事故, and X万无一失 (an idiom: marked so, it never becomes a target by itself). They are read from the
+    wordings the recall finds (lib/plan/figures.py); a wording that names nothing measured sets no target."""
+    return [s for figure in find_figures(text) if figure.form == "wording" or figure.text == "万无一失"
+            for s in statements_of(text, figure, list_type, number)]
+
+
+def wording_kind(wording: str) -> str:
+    """Return the kind a numberless wording speaks of: zero tolerance (零事故, 不发生…, 杜绝…) or not below last year
+    (稳中有升, 进一步提升…)."""
+    return ZERO if "零" in wording or wording.startswith(NEVER_VERBS) or wording == "万无一失" else NOT_BELOW
+
+
+def _words_before(text: str, position: int) -> str:
+    """Return the words of the clause before a position, without leading words (确保, 全年…) or verbs at its end."""
+    words, _ = _strip_words(text[_clause_start(text, position, CLAUSE_BREAK):position].strip(), TARGET_VERBS,
+                            at_end=True)
+    words, _ = _strip_words(words, STATEMENT_LEADS, at_end=False)
+    return words
+
+
+def statements_of(text: str, figure: Figure, list_type: str = "", number: int | None = None) -> list[Statement]:
+    """Return the targets a numberless wording sets (none when it names nothing measured or countable, or when it is
+    quoted for the country or the province)."""
+    start, end = figure.span
+    wording = figure.text
+    if figure_scope(text, start):
+        return []
+    subjects: list[str] = []
+    kind, idiom = ZERO, False
+    bare = re.sub(r"[“”\"]", "", wording)
+    if wording == "万无一失":
+        subject, _ = _strip_words(text[_clause_start(text, start, CLAUSE_BREAK):start].strip(), TARGET_VERBS,
+                                  at_end=True)
+        subject, _ = _strip_words(subject, LEADING_WORDS, at_end=False)
+        subjects, idiom = [subject], True
+    elif bare == "零发生":
+        subjects = [s for s in [_words_before(text, start)] if INCIDENT_END.search(s)]
+    elif bare.startswith("零"):
+        subjects = [bare]  # 零感染, “零”事故: the wording names what must not happen
+    elif verb := next((v for v in NEVER_VERBS if wording.startswith(v)), ""):
+        subjects = [wording[len(verb):]] if wording[len(verb):] else []
+    else:
+        kind = NOT_BELOW
+        before = _measured_subjects(_words_before(text, start))  # 满意度稳中有升, 满意度持续提升
+        after = _measured_subjects(text[end:_clause_end(text, end, CLAUSE_BREAK)])  # 进一步提升…满意率
+        subjects = list(dict.fromkeys((after or before) if RISING_FIRST.match(wording) else (before or after)))
+    return [Statement(list_type, number, subject, kind, wording, _clause_around(text, start), (start, end), idiom)
+            for subject in subjects if subject]
 
 
 def _clause_around(text: str, position: int) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from lib import units
 from lib.plan.candidates import (
     CLAUSE_BREAK,
     SENTENCE_BREAK,
@@ -35,6 +36,8 @@ REASONS = (
     "document",  # the document's own number and date: 锡邮管〔2022〕8号
     "not_monthly",  # a count of events or documents, not measured month by month
     "outside_items",  # in a line outside the 主要目标 and the items
+    "no_measure",  # a target's wording without a rate or a countable event named (杜绝暴力分拣, 零发生 alone)
+    "unknown_unit",  # a target in a unit the dashboard has no entry for (百万分之1, 千分之0.5, 2个百分点)
     "not_target",  # no target wording around it (完成, 达到, 新增, 以上…)
     "reviewer",  # the reviewer marked it not taken
 )
@@ -45,6 +48,9 @@ NAME_AFTER = re.compile(r"^(?:[”\"》]|中全会|大(?:精神|报告|代表|�
 YEARS_NAME = re.compile(r"^(?:行动|计划|规划|专项|攻坚|方案|整治)")
 EVENTS = re.compile(r"会议|大赛|竞赛|比赛|论坛|展会|座谈|发布会|演练|庆祝|文件|制度|办法|方案|意见|规划|标准|规范"
                     r"|指南|报告|课题|宣讲|讲座|培训班")
+DURATIONS = ("个工作日", "工作日", "个小时", "小时", "分钟", "天", "个月")
+RATE_NOUN_AHEAD = re.compile(r"^[^，,。；;、]{0,12}?(?:率|比例|占比)")
+ONCE_UNITS = ("次", "场", "届", "期", "轮")  # counted in these, a 1 is an event held once, not a monthly measure
 LAST_YEAR = re.compile(r"(?<![比较同])(?:上年|去年|上一年|过去一年|“十三五”期间|十三五期间)")
 PAST_YEAR = re.compile(r"^(?:截至|截止)?((?:19|20)\d{2})\s*年")
 
@@ -63,7 +69,7 @@ class Passage:
         """Return where it is, as a reviewer reads it: 主要目标, 工作要点45, 第12行."""
         if self.item is not None:
             return where(self.item.list_type, self.item.number)
-        return f"第{self.line_no}行" if self.line_no else ""
+        return where(self.kind, None, self.line_no)
 
 
 @dataclass
@@ -77,7 +83,7 @@ class Reading:
     reason: str = ""  # one of REASONS when not taken
     detail: str = ""  # the scope of a context figure, the word that decided it…
     candidate: TargetCandidate | None = None
-    statement: Statement | None = None
+    statements: list[Statement] = field(default_factory=list)  # the targets a numberless wording sets
     target_ids: list[str] = field(default_factory=list)  # the draft rows it went into
 
     @property
@@ -107,14 +113,20 @@ def _in_quotes(text: str, start: int) -> bool:
         or sentence.count('"') % 2 == 1
 
 
-def _last_year(text: str, start: int, plan_year: int | None) -> str:
-    """Return the words that make a figure an earlier year's result (2021年全市…完成, 上年…), or ''."""
-    sentence_start = max(text.rfind(b, 0, start) for b in SENTENCE_BREAK) + 1
-    sentence = text[sentence_start:start]
+def _past_year(text: str, start: int, plan_year: int | None) -> str:
+    """Return the year that makes a figure an earlier year's result (2021年全市…完成), or ''."""
+    sentence = text[max(text.rfind(b, 0, start) for b in SENTENCE_BREAK) + 1:start]
     for clause in re.split(r"[：:，,]", sentence):  # 2022年全市…完成22.5亿件，同比增长8.1%
         if plan_year and (year := PAST_YEAR.match(clause.strip())) and int(year.group(1)) < plan_year:
             return year.group(0)
-    found = LAST_YEAR.search(sentence)
+    return ""
+
+
+def _last_year(text: str, start: int, plan_year: int | None) -> str:
+    """Return the words that make a figure an earlier year's result (2021年全市…完成, 上年…), or ''."""
+    if year := _past_year(text, start, plan_year):
+        return year
+    found = LAST_YEAR.search(text[max(text.rfind(b, 0, start) for b in SENTENCE_BREAK) + 1:start])
     return found.group(0) if found else ""
 
 
@@ -126,14 +138,16 @@ def classify_figure(figure: Figure, passage: Passage, plan_year: int | None, can
     clause = _clause(text, start, end)
 
     def no(reason: str, detail: str = "") -> Reading:
-        return Reading(figure, passage, clause, False, reason, detail)
+        return Reading(figure, passage, clause, False, reason, detail, candidate=covering)
 
     covering = next((c for c in candidates if c.span == (start, end) or c.growth_span == (start, end)), None)
+    said = [s for s in statements if s.span == (start, end)]
     if figure.form == "word":
-        statement = next((s for s in statements if s.span[0] <= start < s.span[1]), None)
         reading = no("idiom", figure.text)
-        reading.statement = statement
+        reading.statements = said  # 机要通信确保万无一失: may carry an earlier target, never makes one
         return reading
+    if figure.form == "wording":
+        return _classify_wording(figure, passage, plan_year, clause, said)
     if passage.kind == PREAMBLE and (figure.unit == "号" or re.search(r"〔\d{4}〕", text)):
         return no("document", figure.text)
     if figure.form == "name":
@@ -145,6 +159,8 @@ def classify_figure(figure: Figure, passage: Passage, plan_year: int | None, can
         return no("name", figure.text + after[:4])
     if figure.form == "date" or figure.unit in ("年", "月", "日"):
         return no("date", figure.text)
+    if figure.unit in DURATIONS:  # 办结时限压缩至5个工作日: a time limit; 72小时准时率: part of a rate's name
+        return no("name" if RATE_NOUN_AHEAD.match(after) else "date", figure.text)
     if PLAN_PARTS.match(figure.unit + after) and figure.unit in ("项", "个", "件", "条", "大", "方面", ""):
         return no("plan_part", figure.text + after[:4])
     if covering is not None and covering.scope:
@@ -161,10 +177,29 @@ def classify_figure(figure: Figure, passage: Passage, plan_year: int | None, can
     if (event := EVENTS.search(tail[:12]) or EVENTS.search(text[max(0, start - 6):start])) \
             and figure.unit in ("次", "场", "个", "项", "期", "届", "批", "件", "套"):
         return no("not_monthly", event.group(0))
+    if figure.value == 1 and figure.unit in ONCE_UNITS:  # 举办…技能比武1次: an event held once
+        return no("not_monthly", figure.text)
+    if covering is not None and covering.value is not None and not units.is_known(covering.unit):
+        return no("unknown_unit", covering.unit)  # 有效申诉率控制在百万分之1以内: listed, the reviewer decides
     if covering is not None:
-        reading = Reading(figure, passage, clause, True, candidate=covering)
-        return reading
+        return Reading(figure, passage, clause, True, candidate=covering)
     return no("not_target")
+
+
+def _classify_wording(figure: Figure, passage: Passage, plan_year: int | None, clause: str,
+                      said: list[Statement]) -> Reading:
+    """Return the reading of a target's wording without a number (零事故, 稳中有升…): taken with the targets it
+    sets, or not taken with its reason (another scope, last year, outside the items, nothing measured named)."""
+    text, start = passage.text, figure.start
+    if scope := figure_scope(text, start):
+        return Reading(figure, passage, clause, False, "context", scope)
+    if year := _past_year(text, start, plan_year):  # 2023年快递服务满意度稳中有升; not 在上年基础上…稳中有升
+        return Reading(figure, passage, clause, False, "last_year", year)
+    if passage.item is None:
+        return Reading(figure, passage, clause, False, "outside_items")
+    if not said:
+        return Reading(figure, passage, clause, False, "no_measure", figure.text)
+    return Reading(figure, passage, clause, True, statements=said)
 
 
 def classify_passage(passage: Passage, plan_year: int | None) -> list[Reading]:
@@ -175,6 +210,8 @@ def classify_passage(passage: Passage, plan_year: int | None) -> list[Reading]:
     list_type = passage.item.list_type if passage.item else ""
     number = passage.item.number if passage.item else None
     candidates = _figures_in_text(passage.text, list_type, number)
+    for candidate in candidates:
+        candidate.line_no = passage.line_no
     statements = statements_in_text(passage.text, list_type, number)
     return [classify_figure(f, passage, plan_year, candidates, statements) for f in figures]
 

@@ -21,7 +21,7 @@ import pandas as pd
 
 from lib.catalog import TARGET_COLUMNS
 from lib.i18n import t
-from lib.plan.candidates import NOT_BELOW, ZERO, format_number, statements_in_text
+from lib.plan.candidates import NOT_BELOW, ZERO, format_number
 from lib.plan.classify import REASONS, Reading, read_figures
 from lib.plan.departments import resolve_departments
 from lib.plan.draft_rows import (
@@ -38,7 +38,7 @@ from lib.plan.draft_rows import (
     said_by_carried,
 )
 from lib.plan.matching import aliases_by_indicator, as_int, earlier_rows, in_item_text, match_mention, source_phrases
-from lib.plan.model import MAIN_GOAL, MAIN_GOAL_SECTION, Mention, PlanItem, PlanParse, TargetCandidate, where
+from lib.plan.model import MAIN_GOAL, MAIN_GOAL_SECTION, Mention, PlanItem, PlanParse, TargetCandidate
 from lib.plan.text import SkippedPart
 
 DRAFT_COLUMNS = [TAKEN_COLUMN, *TARGET_COLUMNS, REVIEW_COLUMN, REASON_COLUMN, FIGURE_COLUMN]
@@ -109,24 +109,26 @@ class Draft:
         taken = self.taken_rows
         review = int((taken[REVIEW_COLUMN] != "").sum())
         counts = self.reason_counts()
+        comma = "，" if lang != "en" else ", "
         lines = [t("plan_summary_taken", lang, year=self.year, taken=len(taken), carried=len(self.carried),
                    new=len(self.new), review=review),
-                 t("plan_summary_not_taken", lang, n=sum(counts.values()), reasons="，".join(
+                 t("plan_summary_not_taken", lang, n=sum(counts.values()), reasons=comma.join(
                      f"{t(f'plan_reason_{code}', lang)} {n}" for code, n in counts.items()) or "—")]
         lines.append(t("plan_summary_skipped", lang, n=len(self.skipped), parts="；".join(
             f"{s.part}（{t(f'plan_part_{s.reason}', lang)}）" for s in self.skipped) or "—"))
         if self.carried:
-            lines.append("沿用：" + "、".join(self.carried))
+            lines.append(t("plan_summary_carried", lang, ids="、".join(self.carried)))
         if self.new:
             names = dict(zip(self.rows["id"], self.rows["name_zh"], strict=True))
-            lines.append("新增（待核对）：" + "、".join(f"{i}（{names[i]}）" for i in self.new))
+            lines.append(t("plan_summary_new", lang, items="、".join(f"{i}（{names[i]}）" for i in self.new)))
         if self.not_carried:
-            lines.append("上年有、本年计划未提及：" + "、".join(f"{i}（{name}）" for i, name in self.not_carried))
+            lines.append(t("plan_summary_not_carried", lang, items="、".join(
+                f"{i}（{name}）" for i, name in self.not_carried)))
         if self.context:
-            lines.append("背景数字（不列为目标）：" + "；".join(
-                f"{c.phrase} {format_number(c.value)}{c.unit}" + (f"、增长{format_number(c.growth_pct)}%"
-                                                                  if c.growth_pct is not None else "")
-                + f"（{where(c.list_type, c.number)}）" for c in self.context))
+            lines.append(t("plan_summary_context", lang, items="；".join(
+                f"{c.phrase} {format_number(c.value)}{c.unit}"
+                + (t("plan_summary_growth", lang, pct=format_number(c.growth_pct)) if c.growth_pct is not None
+                   else "") + f"（{c.where}）" for c in self.context)))
         if self.new_departments:
             lines.append(t("plan_summary_new_departments", lang, names="、".join(self.new_departments)))
         if self.unplaced:
@@ -157,9 +159,11 @@ def mentions(parse: PlanParse, readings: list[Reading]) -> list[Mention]:
             figures = [r.figure.text for r in by_item[id(item)] if r.candidate is c and r.taken]
             in_item.append(Mention(item, phrase, c.value, c.unit, c.comparator, c.growth_pct, c.clause, verb=c.verb,
                                    figures=figures))
-        for s in statements_in_text(item.text, item.list_type, item.number):
-            in_item.append(Mention(item, s.subject, None, "", "≤" if s.kind == ZERO else "≥", None, s.clause,
-                                   s.kind, s.wording, figures=[s.wording] if s.idiom else [], idiom=s.idiom))
+        for reading in by_item.get(id(item), []):
+            if reading.taken or reading.reason == "idiom":  # 万无一失 may carry an earlier target, never make one
+                in_item += [Mention(item, s.subject, None, "", "≤" if s.kind == ZERO else "≥", None, s.clause, s.kind,
+                                    s.wording, figures=[reading.figure.text], idiom=s.idiom)
+                            for s in reading.statements]
         found += in_item
     return found
 
@@ -182,9 +186,10 @@ def _resolve_items(parse: PlanParse, known: list[str]) -> list[str]:
 
 
 def draft_targets(parse: PlanParse, year: int, earlier_targets: pd.DataFrame, aliases: pd.DataFrame | None = None,
-                  known_departments: list[str] | None = None, skipped: tuple[SkippedPart, ...] = ()) -> Draft:
+                  known_departments: list[str] | None = None, skipped: tuple[SkippedPart, ...] = (),
+                  lang: str = "zh") -> Draft:
     """Return the draft of year's targets from a parsed plan and the earlier years' targets.csv rows: every figure
-    of the plan, taken or not, with its reason."""
+    of the plan, taken or not, with its reason; the rows' notes for the reviewer in lang."""
     rows = earlier_rows(earlier_targets, year)
     known = _known_departments(earlier_targets, known_departments)
     unknown = _resolve_items(parse, known)
@@ -195,7 +200,7 @@ def draft_targets(parse: PlanParse, year: int, earlier_targets: pd.DataFrame, al
     carried: dict[str, list[tuple[Mention, str]]] = {}
     unmatched: list[Mention] = []
     for mention in mentions(parse, readings):
-        matched, note = match_mention(mention, rows, phrases, other_names)
+        matched, note = match_mention(mention, rows, phrases, other_names, lang)
         for row in matched:
             carried.setdefault(row["id"], []).append((mention, note))
         if not matched and not mention.idiom:
@@ -206,25 +211,23 @@ def draft_targets(parse: PlanParse, year: int, earlier_targets: pd.DataFrame, al
         if row["id"] not in carried and row.get("kind") in (NOT_BELOW, ZERO):
             said = [item for item in items if in_item_text(row, item.text)]
             if said:
+                wording = next((r.figure.text for r in readings if r.passage.item is said[0]
+                                and r.figure.form in ("wording", "word") and r.figure.text in row["source_text"]), "")
                 mention = Mention(said[0], row["name_zh"], None, "", "≤" if row["kind"] == ZERO else "≥", None,
-                                  row["source_text"], row["kind"])
+                                  row["source_text"], row["kind"], wording, figures=[wording] if wording else [])
                 carried[row["id"]] = [(mention, "")]
     covered = {id(m) for found in carried.values() for m, _ in found}
     rows_by_id = {row["id"]: row for row in rows}
-    out = [carried_row(rows_by_id[i], found, year) for i, found in
+    out = [carried_row(rows_by_id[i], found, year, lang) for i, found in
            sorted(carried.items(), key=lambda pair: list(rows_by_id).index(pair[0]))]
     taken_ids = {row["id"] for row in rows} | set(carried)
     new_rows = []
     for group in group_new([m for m in unmatched if id(m) not in covered and not said_by_carried(m, carried)]):
-        new_rows.append(new_row(group, year, taken_ids))
+        new_rows.append(new_row(group, year, taken_ids, lang))
         taken_ids.add(new_rows[-1]["id"])
     _number_headlines(out, new_rows)
-    _mark_carried_idioms(readings, carried)
-    other = []
-    for reading in readings:
-        if not reading.taken:
-            other.append(figure_row(reading, year, taken_ids))
-            taken_ids.add(other[-1]["id"])
+    _mark_carried_wordings(readings, carried)
+    other = [figure_row(reading, year, lang) for reading in readings if not reading.taken]
     for row in out + new_rows:
         row[TAKEN_COLUMN] = YES
     frame = pd.DataFrame(out + new_rows + other, columns=DRAFT_COLUMNS).fillna("")
@@ -247,17 +250,18 @@ def _number_headlines(carried: list[dict], new: list[dict]) -> None:
             following += 1
 
 
-def _mark_carried_idioms(readings: list[Reading], carried: dict[str, list[tuple[Mention, str]]]) -> None:
-    """Mark an idiom's reading taken where it carried an earlier target that was written with it (机要通信确保万无一失
-    was published as a zero-tolerance target): the reviewer decided that once; the idiom alone decides nothing."""
+def _mark_carried_wordings(readings: list[Reading], carried: dict[str, list[tuple[Mention, str]]]) -> None:
+    """Mark a numberless wording's reading taken where it carried an earlier target written with it: an idiom
+    (机要通信确保万无一失 was published as a zero-tolerance target: the reviewer decided that once; the idiom alone
+    decides nothing) or last year's words naming no rate (邮政普遍服务水平…稳中有升)."""
     for target_id, found in carried.items():
         for mention, _ in found:
-            if not mention.idiom:
+            if not (mention.idiom or mention.statement_kind) or not mention.wording:
                 continue
             for reading in readings:
-                if reading.reason == "idiom" and reading.passage.item is mention.item \
-                        and reading.figure.text == mention.wording:
-                    reading.taken, reading.reason = True, ""
+                if reading.passage.item is mention.item and reading.figure.text == mention.wording \
+                        and reading.figure.form in ("wording", "word"):
+                    reading.taken, reading.reason, reading.detail = True, "", ""
                     reading.target_ids.append(target_id)
 
 

@@ -2,7 +2,8 @@
 
 A figure is a number with what follows it: digits (540, 13.8, 1,200, ５０), a range (2018-2020年), Chinese numerals
 with a measure word (三千人次, 两个, 十五家) or on their own when longer than one character (十四五), a percentage
-written out (百分之九十五), and the idioms and names that carry number characters (万无一失, 一网通办). Nothing here
+written out (百分之九十五), the idioms and names that carry number characters (万无一失, 一网通办), and the wordings of
+targets without a number (零事故, 重大安全事故零发生, 不发生…事故, 稳中有升, 进一步提升…满意率). Nothing here
 says whether a figure is a target: lib/plan/classify.py does, so a rule that does not match there never loses a
 figure here.
 """
@@ -16,7 +17,8 @@ FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９．，％", "01
 
 # Longest first, so 万人次 wins over 万人 and 个百分点 over 个.
 UNITS = sorted([
-    "个百分点", "百分点", "%", "‰", "亿元", "万元", "千元", "元", "亿件", "万件", "件", "万个", "个", "万人次", "人次",
+    "个百分点", "百分点", "%", "‰", "个工作日", "工作日", "个小时", "个月", "分钟",
+    "亿元", "万元", "千元", "元", "亿件", "万件", "件", "万个", "个", "万人次", "人次",
     "万人", "人", "家", "组", "处", "条", "项", "次", "起", "例", "座", "所", "批", "场", "辆", "台", "套", "名", "户",
     "位", "期", "轮", "公里", "千米", "平方米", "米", "吨", "小时", "天", "日", "月", "年", "周年", "倍", "分", "号",
     "届", "种", "类", "张", "支", "箱", "只", "票", "架", "班", "级", "方面", "大", "亿", "万",
@@ -33,14 +35,16 @@ DATE = re.compile(r"(?:19|20)\d{2}\s*(?:[-—–~～至到]\s*(?:19|20)?\d{2}\s*
 DIGITS = re.compile(r"(?<![\d.])(\d+(?:,\d{3})*(?:\.\d+)?)(?:\s*[-—–~～至到]\s*(\d+(?:\.\d+)?))?"
                     rf"\s*([十百千万亿]?)\s*({UNIT})?")
 CHINESE = re.compile(rf"(?<![{CN_DIGITS}十百千万亿])({CN_NUMBER})({'|'.join(map(re.escape, CN_MEASURES))})?")
-PERCENT_WORDS = re.compile(rf"百分之({CN_NUMBER}|\d+(?:\.\d+)?)")
+# A share written out: 百分之九十五 is 95%, 千分之3 is 3‰, 百万分之1 one per million (its own unit, as written).
+PERCENT_WORDS = re.compile(rf"(百万|十万|万|千|百)分之\s*({CN_NUMBER}|\d+(?:\.\d+)?)")
+SHARE_UNIT = {"百": "%", "千": "‰", "万": "万分之", "十万": "十万分之", "百万": "百万分之"}
 
 # Words and names written with number characters: found so that they are listed, never read as counts.
 NUMBER_WORDS = sorted([
     "万无一失", "一以贯之", "一网通办", "一网统管", "一件事一次办", "最多跑一次", "一次办", "一站式", "一盘棋",
     "一把手", "一张网", "一体化", "一揽子", "一系列", "一批", "一线", "一流", "第一时间", "千方百计", "千家万户",
     "三令五申", "四通八达", "一以贯之", "两手抓", "一岗双责", "万众一心", "一心一意", "百尺竿头", "十全十美",
-    "一视同仁", "一丝不苟", "一鼓作气", "一抓到底", "五位一体", "四个全面",
+    "一视同仁", "一丝不苟", "一鼓作气", "一抓到底", "五位一体", "四个全面", "零容忍", "零距离", "零门槛",
 ], key=len, reverse=True)
 # Terms and names written with number characters: 二次包装 is a kind of packaging, 三轮车 a vehicle, not counts.
 NAME_WORDS = sorted([
@@ -49,6 +53,19 @@ NAME_WORDS = sorted([
     "八五普法", "两会", "五一", "十一", "双十一", "双11", "618", "5G", "一带一路", "放管服", "最后一公里",
 ], key=len, reverse=True)
 NUMBER_WORD = re.compile("|".join(map(re.escape, NUMBER_WORDS + NAME_WORDS)))
+
+# Targets written without a number: something that must not happen (零事故, “零”感染, 重大安全事故零发生,
+# 不发生…事故, 杜绝…) or a rate that must not fall (稳中有升, 进一步提升…满意率). Found like figures, so each is read
+# and then decided (lib/plan/classify.py): a wording no rule takes is listed with its reason, never lost.
+INCIDENTS = ("事故|事件|案件|伤亡|死亡|感染|病例|差错|投诉|延误|积压|丢失|损毁|失泄密|泄密|违规|违章|超时|滞留|爆仓"
+             "|积压件|责任事故")
+MEASURED = r"(?:率|满意度|指数|比例|占比|比重)"
+WORDINGS = re.compile(
+    rf"[“\"]?零[”\"]?(?:{INCIDENTS})[”\"]?"  # 零事故, “零”事故, “零感染”
+    r"|[“\"]?零发生[”\"]?"  # 重大安全事故零发生: what must not happen stands before
+    rf"|(?:不发生|杜绝|避免发生)(?:[^，,。；;！!？?]{{1,20}}?(?:{INCIDENTS}))?"  # 不发生重大寄递安全事故, 杜绝…
+    r"|稳中有升|只升不降|只增不减|不低于上年|(?:稳步|持续|逐步|有所|明显)(?:提升|提高)(?=[，,。；;！!？?]|$)"
+    rf"|(?:进一步|切实|持续|不断|稳步|全面|努力)(?:提升|提高)(?=[^，,。；;]{{0,30}}?{MEASURED}(?:[，,。；;、和]|$))")
 
 MAGNITUDE = {"十": 10, "百": 100, "千": 1000, "万": 1e4, "亿": 1e8}
 KNOWN_SCALED_UNITS = {"万件", "亿件", "万元", "亿元", "万个", "万人次", "万人"}
@@ -63,7 +80,8 @@ class Figure:
     text: str  # as written: 10万个, 95%, 三千人次, 2018-2020年, 十四五, 万无一失
     value: float | None  # None for a word or a name (十四五, 万无一失) and a date
     unit: str  # 万个, %, 人次, 年…; '' when nothing follows
-    form: str  # digits, chinese, percent_words, date, word (an idiom), name (a term with numerals)
+    form: str  # digits, chinese, percent_words, date, word (an idiom), name (a term with numerals), wording (a target
+    # without a number: 零事故, 不发生…事故, 稳中有升)
 
     @property
     def span(self) -> tuple[int, int]:
@@ -142,9 +160,9 @@ def find_figures(text: str) -> list[Figure]:
         unit = "号" if "〔" in match.group(0) else "年" if "年" in match.group(0) else "月"
         add(match.start(), match.end(), None, unit, "date")
     for match in PERCENT_WORDS.finditer(normal):
-        number = match.group(1)
+        per, number = match.groups()
         value = float(number) if number[0].isdigit() else chinese_number(number)
-        add(match.start(), match.end(), value, "%", "percent_words")
+        add(match.start(), match.end(), value, SHARE_UNIT[per], "percent_words")
     for match in DIGITS.finditer(normal):
         number, upper, magnitude, unit = match.groups()
         if magnitude and not unit and magnitude in "十百千":
@@ -164,4 +182,6 @@ def find_figures(text: str) -> list[Figure]:
         if value is not None and number[-1] in "万亿" and number[-1] + measure in KNOWN_SCALED_UNITS:
             value, scaled_unit = value / MAGNITUDE[number[-1]], number[-1] + measure
         add(match.start(), match.end(), value, scaled_unit, "chinese")
+    for match in WORDINGS.finditer(normal):
+        add(match.start(), match.end(), None, "", "wording")
     return sorted(found, key=lambda f: f.start)

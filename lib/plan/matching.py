@@ -8,8 +8,10 @@ import re
 import pandas as pd
 
 from lib import units
+from lib.i18n import t
 from lib.kinds import KINDS, UNKNOWN_KIND
 from lib.plan.candidates import (
+    NEW_THIS_YEAR,
     NOT_BELOW,
     ZERO,
     candidates_in_text,
@@ -18,6 +20,7 @@ from lib.plan.candidates import (
     statements_in_text,
 )
 from lib.plan.model import Mention
+from lib.plan.naming import YEARLY_AMOUNT
 
 SAME_INDICATOR = 0.75  # name similarity from which a figure is taken for an earlier indicator
 
@@ -120,8 +123,16 @@ def _fits(mention: Mention, row: dict) -> bool:
         return kind_of(kind).sums_months  # a growth rate alone
     if kind == ZERO:
         return mention.value == 0
+    if _counts_new(mention) and kind_of(kind).judged_by == "pace" and not kind_of(kind).sums_months:
+        return False  # 新增可循环快递箱8万个 counts this year's new boxes, not the boxes in use (a level)
     same_unit = units.canonical_unit(mention.unit) == units.canonical_unit(unit) and units.canonical_unit(unit)
     return bool(same_unit) or mention.unit == unit or units.convertible(mention.unit, unit)
+
+
+def _counts_new(mention: Mention) -> bool:
+    """Return whether a figure counts what is new this year (新增…8万个, 新建…200个) or what the year adds up to
+    (年投放量): a flow, whatever earlier level indicator shares its name."""
+    return any(verb in NEW_THIS_YEAR for verb in mention.verb.split("、")) or bool(YEARLY_AMOUNT.search(mention.phrase))
 
 
 def in_item_text(row: dict, item_text: str) -> bool:
@@ -141,7 +152,7 @@ def aliases_by_indicator(aliases: pd.DataFrame | None) -> dict[str, list[str]]:
 
 
 def match_mention(mention: Mention, rows: list[dict], phrases: dict[str, str],
-                  aliases: dict[str, list[str]] | None = None) -> tuple[list[dict], str]:
+                  aliases: dict[str, list[str]] | None = None, lang: str = "zh") -> tuple[list[dict], str]:
     """Return the earlier rows this mention is (several for one indicator split by region) and a note if unsure."""
     scored = []
     for row in rows:
@@ -160,5 +171,5 @@ def match_mention(mention: Mention, rows: list[dict], phrases: dict[str, str],
     indicators = {row.get("indicator") or row["id"] for row in top}
     if len(top) > 1 and len(indicators) > 1:
         others = "、".join(row["id"] for row in top[1:])
-        return top[:1], f"也可能是 {others}，请核对"
+        return top[:1], t("plan_note_maybe", lang, others=others)
     return top, ""

@@ -60,6 +60,12 @@ class TargetCandidate:
     span: tuple[int, int] = (0, 0)  # where its number (and unit) stands in the text read
     growth_span: tuple[int, int] | None = None  # where its growth rate stands, when it has one
     verb: str = ""  # the words that made it a target: 新增, 达到, 以上…
+    line_no: int = 0  # the line of the plan's text it stands in
+
+    @property
+    def where(self) -> str:
+        """Return where the plan says it: 主要目标, 工作要点11, or 第9行 outside the lists."""
+        return where(self.list_type, self.number, self.line_no)
 
     @property
     def matched_target_id(self) -> str:
@@ -110,9 +116,14 @@ class PlanParse:
         return list(dict.fromkeys(d for item in self.tasks for d in [*item.departments, *item.supporting]))
 
 
-def where(list_type: str, number: int | None) -> str:
-    """Return where the plan says something, as a reviewer reads it: 主要目标, 工作要点11, 民生实事4."""
-    return "主要目标" if list_type == MAIN_GOAL else f"{LIST_NAME[list_type]}{number}"
+def where(list_type: str, number: int | None, line_no: int = 0) -> str:
+    """Return where the plan says something, as a reviewer reads it: 主要目标, 工作要点11, 民生实事4, or 第9行 for a
+    line outside the lists (the preamble, a heading, a line not placed); '' when nothing says where."""
+    if list_type == MAIN_GOAL:
+        return "主要目标"
+    if list_type in LIST_NAME:
+        return f"{LIST_NAME[list_type]}{number if number is not None else ''}"
+    return f"第{line_no}行" if line_no else ""
 
 
 @dataclass

@@ -11,6 +11,7 @@ from lib.plan.model import Mention
 
 FLOW_UNITS = {"亿件", "万件", "件", "亿元", "万元", "元", "人次", "万人次", "次", "起", "吨", "名", "人", "万人"}
 LEVEL_UNITS = {"个", "万个", "家", "组", "座", "所", "处", "台", "套", "辆", "条", "户", "名", "项", "批", "场"}
+YEARLY_AMOUNT = re.compile(r"年度?[\u4e00-\u9fff]{0,3}量$")  # 年投放量, 年度处理量: what the year adds up to
 CATEGORY_WORDS = [  # first match wins
     ("culture_security", ("扫黄打非",)),
     ("green", ("绿色", "包装", "可循环", "回收", "新能源", "减量")),
@@ -42,6 +43,7 @@ WORDS = {
     "党建": "party building", "技能": "skills", "大赛": "contest", "设施": "facilities", "平台": "platforms",
     "中心": "centres", "园区": "parks", "示范": "model", "品牌": "brands", "村级": "village", "站点": "sites",
     "寄递物流": "delivery logistics", "物流": "logistics", "共配": "shared delivery", "集约": "consolidated",
+    "案件": "cases", "涉枪涉爆": "firearms and explosives",
     "主要": "", "配套": "", "建设": "", "的": "", "企业": "", "服务": "", "工作": "", "全市": "",
     "全年": "", "累计": "",
 }
@@ -63,6 +65,8 @@ def guess_kind(mention: Mention) -> tuple[str, str]:
         return "ratio", found.group(0) if found else mention.unit
     if mention.value is None:
         return "flow", "同比增长"
+    if (yearly := YEARLY_AMOUNT.search(mention.phrase)) and mention.unit in LEVEL_UNITS | FLOW_UNITS | {"万个"}:
+        return "flow", yearly.group(0)  # 可循环快递箱年投放量: an amount over the year
     new = next((v for v in NEW_THIS_YEAR if v in mention.verb or mention.phrase.startswith(v)), None)
     if new and mention.unit in LEVEL_UNITS | {"万个", "人次"}:
         return "flow", new + "…" + mention.unit

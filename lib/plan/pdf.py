@@ -14,6 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 from statistics import median
 
+from lib.plan.departments import ends_with_departments
 from lib.plan.text import LINE_START, SENTENCE_END, PlanText, document_error, joins_with_space
 from lib.problems import PlanDocumentError
 
@@ -125,17 +126,25 @@ def _margin(lines: list[_Line], edge: str) -> float:
 
 def _centred_continuation(previous: _Line, line: _Line, left: float, right: float) -> bool:
     """Return whether a centred line goes on from the centred line above it: a title wrapped because it filled the
-    width (the same size, the next line down, the one above not a finished sentence)."""
+    width (the same size, the next line down, the one above not a finished sentence). The line going on stands clear
+    of the left margin: two lines full from margin to margin are body text (an item, then the next), not a title."""
     size = line.size
     centred = [abs((item.x0 - left) - (right - item.x1)) < size for item in (previous, line)]
-    return (all(centred) and previous.page == line.page and abs(previous.size - size) < 0.5
+    return (all(centred) and line.x0 > left + size and previous.page == line.page and abs(previous.size - size) < 0.5
             and previous.x1 - previous.x0 > (right - left) * 0.8 and 0 < line.top - previous.bottom < size * 1.5
             and not previous.text.endswith(SENTENCE_END))
 
 
+def _finished(paragraph: str, line: _Line) -> bool:
+    """Return whether the paragraph so far is finished: it ends a sentence (。；) or with its item's departments in
+    any form (（普遍服务处）, （市场监管处、普遍服务处）, 牵头处室：X…), so the line after it may start an item."""
+    return line.text.endswith(SENTENCE_END) or ends_with_departments(paragraph)
+
+
 def _paragraphs(pages: list[list[_Line]]) -> list[str]:
     """Return the lines joined back into paragraphs: a line continues the one before unless that one ended short,
-    this one is indented or centred, a numbered line follows a finished sentence, or a gap stands between them."""
+    this one is indented or centred, a numbered line follows a finished sentence or an item's departments (a line
+    full to the margin ending …200个。（普遍服务处） ends its item), or a gap stands between them."""
     body = [line for page in pages for line in page]
     if not body:
         return []
@@ -149,7 +158,7 @@ def _paragraphs(pages: list[list[_Line]]) -> list[str]:
         new = (previous is None
                or previous.x1 < right - size
                or line.x0 > left + size / 2
-               or (LINE_START.match(line.text) and previous.text.endswith(SENTENCE_END))
+               or (LINE_START.match(line.text) and _finished(paragraphs[-1], previous))
                or (line.page == previous.page and pitch and line.top - previous.top > pitch * 1.4))
         if new and previous is not None and _centred_continuation(previous, line, left, right):
             new = False  # a centred title wrapped over two lines (…工作要点 / 的通知)

@@ -1,5 +1,5 @@
 """Publishing a reviewed draft: its year's targets into targets.csv, the plan's tasks into tasks.csv, the plan's record
-into plans.csv and its document under plans/, all or nothing under the store's lock (lib/store.py publish_files),
+into plans.csv and its document under plans/, all or nothing under the store's lock (lib/store/ publish_files),
 logged with who and when, the previous files kept in the publication's bundle and revertible.
 
 Only the draft's taken rows become targets. Its context figures (the country's, the province's) go into
@@ -20,6 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from lib import store
+from lib.access import Action, Principal, require
 from lib.catalog import load_aliases as catalog_aliases
 from lib.catalog import load_regions
 from lib.i18n import t
@@ -98,12 +99,13 @@ def known_departments(data_dir: Path) -> list[str]:
                               if d.strip()))
 
 
-def draft_document(data_dir: Path, document: PlanDocument, year: int) -> Draft:
+def draft_document(data_dir: Path, document: PlanDocument, year: int, lang: str = "zh") -> Draft:
     """Return the draft of a year's targets from a plan document against a data directory: its earlier targets,
-    the aliases of their names and the departments it knows; the parts of the document not read are named."""
+    the aliases of their names and the departments it knows; the parts of the document not read are named; the
+    notes for the reviewer in lang."""
     data_dir = Path(data_dir)
     return draft_targets(document.parse(), year, read_targets(data_dir / "targets.csv"), load_aliases(data_dir),
-                         known_departments(data_dir), document.skipped)
+                         known_departments(data_dir), document.skipped, lang)
 
 
 def draft_year(frame: pd.DataFrame, name: str) -> int:
@@ -198,12 +200,14 @@ def tasks_csv_bytes(data_dir: Path, year: int, parse: PlanParse, targets: pd.Dat
     return neutralise_frame(frame).to_csv(index=False, lineterminator="\n").encode(CSV_ENCODING), len(new)
 
 
-def publish_draft(data_dir: Path, name: str, data: bytes, user: str, document: PlanDocument | None = None,
+def publish_draft(data_dir: Path, name: str, data: bytes, by: Principal, document: PlanDocument | None = None,
                   overrides: dict | None = None, now: dt.datetime | None = None) -> Published:
     """Check a draft by targets.csv's rules and publish it all or nothing; return what was written.
 
-    Raise InputError when the draft cannot be read, DraftRefused (row problems in Chinese) when it cannot be
-    published, StoreError when the disk refuses; nothing is written then."""
+    Raise store.NotPermitted (before the draft is read) when the principal may not publish (lib/access.py),
+    InputError when the draft cannot be read, DraftRefused (row problems in Chinese) when it cannot be published,
+    StoreError when the disk refuses; nothing is written then."""
+    require(by, Action.PUBLISH, store.NotPermitted)
     draft = read_draft(name, data)
     year = draft_year(draft, name)
     parse = document.parse() if document else None
@@ -245,7 +249,7 @@ def publish_draft(data_dir: Path, name: str, data: bytes, user: str, document: P
         return store.Publication(files=files, rows=len(chosen), warnings=int((chosen[REVIEW_COLUMN] != "").sum()),
                                  meta={"year": year, "draft": name})
 
-    sid, _ = store.publish_files(data_dir, name, data, build, user, now)
+    sid, _ = store.publish_files(data_dir, name, data, build, by, now)
     return Published(id=sid, year=year, rows=len(taken_only(draft)[0]), tasks=outcome["tasks"], plan=outcome["plan"],
                      warnings=outcome["warnings"], context=outcome["context"],
                      aliases=[name for _, name in outcome["aliases"]], notes=outcome["notes"])

@@ -24,6 +24,7 @@ from lib.intake import read_grid
 from lib.kinds import KINDS, UNKNOWN_KIND
 from lib.plan.candidates import CSV_ENCODING, format_number
 from lib.plan.draft import DRAFT_COLUMNS, NUMBER_COLUMNS, REVIEW_COLUMN, TAKEN_COLUMN, YES, is_taken
+from lib.plan.draft_rows import fill_ids
 from lib.plan.matching import as_number
 from lib.problems import InputError, Problem
 from lib.safety import FORMULA_PREFIXES, clean_name, neutralise_cell, neutralise_frame
@@ -72,11 +73,19 @@ def read_draft(name: str, data: bytes) -> pd.DataFrame:
 
 
 def taken_only(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[int]]:
-    """Return the rows marked taken (all of them when there is no taken column) and their positions in the draft."""
+    """Return the rows marked taken (all of them when there is no taken column) and their positions in the draft; a
+    taken row without an id (a figure the reviewer flipped to taken) gets a readable one from its name."""
     if TAKEN_COLUMN not in frame.columns:
-        return frame.reset_index(drop=True), list(range(len(frame)))
-    positions = [i for i, cell in enumerate(frame[TAKEN_COLUMN]) if is_taken(cell)]
-    return frame.iloc[positions].reset_index(drop=True), positions
+        chosen, positions = frame.reset_index(drop=True), list(range(len(frame)))
+    else:
+        positions = [i for i, cell in enumerate(frame[TAKEN_COLUMN]) if is_taken(cell)]
+        chosen = frame.iloc[positions].reset_index(drop=True)
+    if "id" not in chosen.columns or not (chosen["id"].fillna("").astype(str).str.strip() == "").any():
+        return chosen, positions
+    others = {str(i) for i in frame["id"].fillna("")} - {""}
+    filled = fill_ids([{**row, "id": row["id"] if str(row["id"]).strip() else ""}
+                       for row in chosen.to_dict("records")], others)
+    return pd.DataFrame(filled, columns=chosen.columns), positions
 
 
 def _cell(text: str, column: str) -> str:

@@ -180,7 +180,7 @@ class _PlanReader:
         elif self.open_item is not None:
             # A wrapped item runs on until its departments (（X牵头）, （X）, 责任单位：X…) or the next item.
             self.open_item["parts"].append(line)
-            self.close_item_if_led(line)
+            self.close_item_if_led("".join(self.open_item["parts"]))  # （市 | 场监管处） wrapped over two lines
         else:
             parse.unplaced.append((line_no, line))
 
@@ -206,9 +206,9 @@ class _PlanReader:
         if heading:
             self.parse.preamble.append((line_no, heading))
 
-    def close_item_if_led(self, line: str) -> None:
-        """Finish the open item when this line ends with its departments."""
-        if ends_with_departments(line):
+    def close_item_if_led(self, text: str) -> None:
+        """Finish the open item when its text so far ends with its departments."""
+        if ends_with_departments(text):
             self.close_item()
 
     def close_item(self) -> None:

@@ -61,6 +61,7 @@ from lib.ui.widgets import (
     csv_download,
     export_panel,
     file_uploader,
+    principal,
     score_card,
     status_badge,
 )
@@ -73,7 +74,8 @@ __all__ = [
     "csv_download", "department_kpis", "draft_editor", "draft_file_rows", "edited_rows", "export_panel",
     "file_uploader", "headline_metrics", "headline_numbers", "init_language", "intake_report", "is_narrow",
     "item_history", "language_selector", "leave_pages_folder_mode", "page_start", "plan_context_line",
-    "plan_record_form", "plan_records", "plan_structure", "progress_editor", "publications_panel", "publish_panel",
+    "plan_record_form", "plan_records", "plan_structure", "principal", "progress_editor", "publications_panel",
+    "publish_panel",
     "refused_progress_notice", "region_section", "score_card", "sheet_picker", "slide_card", "slide_chart",
     "slide_footer", "slide_index", "status_badge", "target_selector", "tracker_filters", "tracker_table",
     "viewport_probe", "workplan_table",

@@ -194,14 +194,16 @@ def cached_plan_document(name: str, data: bytes) -> tuple[plan.PlanDocument | No
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
-def _plan_draft(signature: tuple, digest: str, year: int, _document: plan.PlanDocument) -> plan.Draft:
+def _plan_draft(signature: tuple, digest: str, year: int, lang: str, _document: plan.PlanDocument) -> plan.Draft:
     """Return the draft of a year's targets from a plan document against one state of the data files."""
-    return plan.draft_document(Path(signature[0]), _document, year)
+    return plan.draft_document(Path(signature[0]), _document, year, lang)
 
 
-def cached_plan_draft(document: plan.PlanDocument, year: int) -> plan.Draft:
-    """Return the draft of a year's targets from a plan document, drafted once per document, year and targets."""
-    return _plan_draft(data_signature(config.data_dir()), hashlib.sha256(document.data).hexdigest(), year, document)
+def cached_plan_draft(document: plan.PlanDocument, year: int, lang: str = "zh") -> plan.Draft:
+    """Return the draft of a year's targets from a plan document, drafted once per document, year, targets and the
+    language of its notes for the reviewer."""
+    return _plan_draft(data_signature(config.data_dir()), hashlib.sha256(document.data).hexdigest(), year, lang,
+                       document)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)

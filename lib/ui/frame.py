@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lib import backup, config, formats, store, upgrade
+from lib import access, backup, config, formats, store, upgrade
 from lib.dataset import Dataset
 from lib.display import md
 from lib.engine import default_period
@@ -15,7 +15,7 @@ from lib.ui.layout import layout_style
 from lib.ui.plan import year_without_actuals
 from lib.ui.present import present_period, presentation_style
 from lib.ui.state import NAVIGATION_SEEN, lang
-from lib.ui.widgets import data_notices, period_selectors
+from lib.ui.widgets import analyst_panel, data_notices, period_selectors, principal
 
 
 def leave_pages_folder_mode() -> None:
@@ -49,7 +49,7 @@ def open_data_folder() -> None:
     (after a backup, once) and say so; one that cannot be written is read as it is, with a warning."""
     language = lang()
     try:
-        done = upgrade.upgrade(config.data_dir())
+        done = upgrade.upgrade(config.data_dir(), principal())
     except formats.FormatError as exc:
         st.error(exc.message(language), icon=":material/block:")
         st.stop()
@@ -75,7 +75,8 @@ def page_start(title_key: str | None = None, *, intro_key: str | None = None, pr
     """Return (language, dataset, year, as-of month) after the start every page shares; stop when nothing can show.
 
     In order: rerun through app.py when run on its own; the presentation style (no sidebar or toolbar, large type);
-    the title and intro (when given); the dataset, or the targets' problems and a stop. Then the sample banner and
+    a stop with the sign-in when this visitor may not view (lib/access.py); the title and intro (when given); the
+    dataset, or the targets' problems and a stop. Then the sample banner and
     refused actuals files (with notices, never on a slide); a stop with a notice before the plan is imported (with
     needs_workplan); and the period: chosen in the sidebar, on a slide the one chosen on the other pages (else the
     latest with data), or none (period=False: year and month are None). A stop with a notice when there is none.
@@ -85,6 +86,10 @@ def page_start(title_key: str | None = None, *, intro_key: str | None = None, pr
     layout_style()
     if presentation:
         presentation_style()
+    if not access.allowed(principal(), access.Action.VIEW):
+        st.info(t("access_sign_in_to_view", language))
+        analyst_panel()
+        st.stop()
     if title_key:
         st.title(t(title_key, language))
     if intro_key:

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from lib import config, plan, plans, store, units
+from lib import access, config, plan, plans, store, units
+from lib.access import Principal
 from lib.catalog import TARGET_COLUMNS
 from lib.dataset import Dataset
 from lib.display import format_timestamp, md, table_lines
@@ -196,7 +197,7 @@ def draft_summary(draft: plan.Draft, rows: pd.DataFrame) -> None:
     st.caption(t("plan_draft_counts_read", language, taken=taken, carried=len(draft.carried), new=len(draft.new),
                  not_taken=sum(counts.values())))
     if counts:
-        st.markdown(t("plan_not_taken_by_reason", language) + " " + "，".join(
+        st.markdown(t("plan_not_taken_by_reason", language) + " " + ("，" if language != "en" else ", ").join(
             f"{t(f'plan_reason_{code}', language)} **{n}**" for code, n in counts.items()))
     if draft.skipped:
         st.warning(t("plan_skipped_parts", language) + "\n" + "\n".join(
@@ -267,8 +268,8 @@ def _column_labels(language: str) -> dict[str, str]:
 
 
 def publish_panel(rows: pd.DataFrame, problems: list, document: plan.PlanDocument, year: int, overrides: dict,
-                  user: str | None) -> None:
-    """Draw whether the draft can be published, and (for an analyst) the button that publishes it."""
+                  who: Principal) -> None:
+    """Draw whether the draft can be published, and (for whom lib/access.py lets publish) the button that does it."""
     language = lang()
     errors = [p for p in problems if p.severity == "error"]
     warnings = [p for p in problems if p.severity != "error"]
@@ -279,12 +280,12 @@ def publish_panel(rows: pd.DataFrame, problems: list, document: plan.PlanDocumen
             st.markdown("\n".join(f"- {md(p.message(language))}" for p in kept))
         return
     st.success(t("plan_ready", language, rows=int(rows[TAKEN_COLUMN].map(is_taken).sum()), warnings=len(warnings)))
-    if not user:
+    if not access.allowed(who, access.Action.PUBLISH):
         st.info(t("plan_sign_in", language))
         return
     if st.button(t("plan_publish", language, year=year), type="primary", key="plan_publish"):
         try:
-            published = plan.publish_draft(config.data_dir(), f"draft_{year}.csv", plan.draft_csv_bytes(rows), user,
+            published = plan.publish_draft(config.data_dir(), f"draft_{year}.csv", plan.draft_csv_bytes(rows), who,
                                            document=document, overrides=overrides)
         except InputError as exc:
             st.error("\n\n".join(md(p.message(language)) for p in exc.problems))
@@ -298,8 +299,8 @@ def publish_panel(rows: pd.DataFrame, problems: list, document: plan.PlanDocumen
         st.rerun()
 
 
-def publications_panel(user: str | None) -> None:
-    """Draw the publications log and (for an analyst) the revert of the latest one."""
+def publications_panel(who: Principal) -> None:
+    """Draw the publications log and (for whom lib/access.py lets revert one) the revert of the latest one."""
     language = lang()
     log = plan.publications(config.data_dir())
     if log.empty:
@@ -313,9 +314,11 @@ def publications_panel(user: str | None) -> None:
         t("col_submission_status", language): [t(f"submission_{s}", language) for s in log["status"]],
     }), hide_index=True)
     active = log[log["status"] == "active"]["id"].tolist()
-    if user and active and st.button(t("plan_revert_latest", language, id=active[0]), key="plan_revert"):
+    if not active or not access.allowed(who, access.Action.REVERT_PUBLICATION):
+        return
+    if st.button(t("plan_revert_latest", language, id=active[0]), key="plan_revert"):
         try:
-            store.revert_publication(config.data_dir(), active[0], user=user)
+            store.revert_publication(config.data_dir(), active[0], who)
         except store.StoreError as exc:
             st.error(md(t("revert_failed", language, detail=exc.message(language))))
         else:

@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from lib import config, deepdive, progress, store
+from lib.access import Principal
 from lib.cards import build_card
 from lib.display import item_label, md, problems_frame, tracker_list_html
 from lib.fmt import format_period
@@ -81,7 +82,7 @@ def item_history(table, language: str) -> None:
         }), hide_index=True)
 
 
-def progress_editor(rows, year: int, as_of: int, user: str, language: str) -> None:
+def progress_editor(rows, year: int, as_of: int, who: Principal, language: str) -> None:
     """Draw the analysts' editor and progress upload; both go through the same validated, logged intake."""
     with st.expander(t("edit_progress", language), icon=":material/edit:"):
         st.caption(t("edit_help", language))
@@ -101,16 +102,16 @@ def progress_editor(rows, year: int, as_of: int, user: str, language: str) -> No
         period = format_period(year, as_of, language)
         if st.button(t("save_progress", language, period=period), type="primary", key="save_progress"):
             data = progress.editor_csv(edited, year, as_of)
-            _store_progress(f"editor_{year}-{as_of:02d}.csv", data, user, language)
+            _store_progress(f"editor_{year}-{as_of:02d}.csv", data, who, language)
         upload = file_uploader(t("upload_progress", language), key="progress_upload", types=["csv", "xlsx"])
         if upload is not None and st.button(t("confirm_store", language), key="store_progress_file"):
-            _store_progress(upload.name, upload.getvalue(), user, language)
+            _store_progress(upload.name, upload.getvalue(), who, language)
 
 
-def _store_progress(name: str, data: bytes, user: str, language: str) -> None:
+def _store_progress(name: str, data: bytes, who: Principal, language: str) -> None:
     """Validate and store progress rows, then report the outcome."""
     try:
-        outcome = progress.import_progress(config.data_dir(), name, data, cached_tasks(), user)
+        outcome = progress.import_progress(config.data_dir(), name, data, cached_tasks(), who)
     except store.StoreError as exc:
         st.error(md(t("import_failed", language, detail=exc.message(language))))
         return

@@ -9,6 +9,7 @@ import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
 from lib import audit, auth, config
+from lib.access import Principal
 from lib.dataset import Dataset
 from lib.display import badge_markdown, csv_bytes, md
 from lib.engine import default_period
@@ -208,22 +209,30 @@ def _secret_accounts() -> dict:
         return {}
 
 
-def analyst_panel() -> str | None:
-    """Draw sign-in (or sign-out) for analysts in the sidebar; return the signed-in name."""
+def principal() -> Principal:
+    """Return who this session is: the analyst who signed in here, else an anonymous visitor, at the client's
+    address (client_id). Pages ask lib/access.py what this principal may do; the store and the audit trail get it."""
+    name = st.session_state.get("analyst")
+    where = client_id()
+    return Principal.analyst(name, where) if name else Principal.anonymous(where)
+
+
+def analyst_panel() -> Principal:
+    """Draw sign-in (or sign-out) for analysts in the sidebar; return the session's principal (principal())."""
     language = lang()
-    user = st.session_state.get("analyst")
+    who = principal()
     box = st.sidebar.container(border=True)
-    if user:
-        box.markdown(t("signed_in_as", language, name=md(user)))
+    if who.signed_in:
+        box.markdown(t("signed_in_as", language, name=md(who.name)))
         if box.button(t("sign_out", language), key="sign_out"):
             del st.session_state["analyst"]
-            audit.record(config.data_dir(), "sign_out", user)
+            audit.record(config.data_dir(), "sign_out", who)
             st.rerun()
-        return user
+        return who
     known = auth.accounts(secret_accounts=_secret_accounts())
     if not known:
         box.caption(t("no_accounts", language))
-        return None
+        return who
     try:
         auth.trusted_proxies()
     except auth.ProxySettingError as exc:
@@ -233,8 +242,10 @@ def analyst_panel() -> str | None:
         name = st.text_input(t("user_name", language), key="sign_in_name")
         password = st.text_input(t("password", language), type="password", key="sign_in_password")
         if st.form_submit_button(t("sign_in", language)):
-            outcome = auth.THROTTLE.sign_in(name.strip(), password, known, client=client_id())
-            audit.record(config.data_dir(), "sign_in", name.strip(), ok=outcome.ok, throttled=outcome.wait_s > 0)
+            outcome = auth.THROTTLE.sign_in(name.strip(), password, known, client=who.where)
+            attempt = (Principal.analyst(name.strip(), who.where) if outcome.ok
+                       else Principal.anonymous(who.where, tried=name.strip()))
+            audit.record(config.data_dir(), "sign_in", attempt, ok=outcome.ok, throttled=outcome.wait_s > 0)
             if outcome.ok:
                 st.session_state["analyst"] = name.strip()
                 st.rerun()
@@ -242,7 +253,7 @@ def analyst_panel() -> str | None:
                 st.error(t("sign_in_throttled", language, minutes=max(1, round(outcome.wait_s / 60))))
             else:
                 st.error(t("sign_in_failed", language))
-    return None
+    return who
 
 
 def client_id() -> str:
@@ -258,13 +269,3 @@ def client_id() -> str:
     peer, forwarded = st.context.ip_address, st.context.headers.get("X-Forwarded-For")
     return auth.client_address(peer if isinstance(peer, str) else None,  # (the test harness gives stand-ins)
                                forwarded if isinstance(forwarded, str) else None, trusted)
-
-
-def _event_origin() -> str | None:
-    """Return where an audit event comes from: the client's address while a page runs, else nothing."""
-    from streamlit.runtime.scriptrunner import get_script_run_ctx
-
-    return client_id() if get_script_run_ctx(suppress_warning=True) is not None else None
-
-
-audit.resolve_origin_with(_event_origin)

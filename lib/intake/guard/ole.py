@@ -4,6 +4,7 @@ BIFF records then give every sheet's extent and merged ranges."""
 
 from __future__ import annotations
 
+import functools
 import struct
 
 import numpy as np
@@ -33,36 +34,67 @@ def ole_shape(data: bytes) -> WorkbookShape:
 
 def _ole_streams(data: bytes) -> dict:
     """Return the streams of an OLE compound file by name, each as a function returning its bytes."""
-    sector_size = 1 << struct.unpack_from("<H", data, 0x1E)[0]
-    mini_size = 1 << struct.unpack_from("<H", data, 0x20)[0]
-    if sector_size not in (512, 4096) or mini_size != 64:
-        raise ValueError("not an OLE file")
-    n_fat, first_dir = struct.unpack_from("<II", data, 0x2C)
-    cutoff, first_mini_fat, _, first_difat, n_difat = struct.unpack_from("<IIIII", data, 0x38)
-    sectors = max(0, (len(data) - 512) // sector_size)
-    if n_fat > sectors:
-        raise ValueError(f"{n_fat} FAT sectors in a file of {sectors}")
+    ole = _Compound(data)
+    streams = {}
+    for entry in ole.entries:
+        length = struct.unpack_from("<H", entry, 0x40)[0]
+        if entry[0x42] != 2 or not 2 <= length <= 64:
+            continue
+        start, size = struct.unpack_from("<II", entry, 0x74)
+        streams[entry[:length - 2].decode("utf-16-le", "replace")] = functools.partial(ole.stream, start, size)
+    return streams
 
-    def sector(i: int) -> bytes:
-        if i >= sectors:
+
+class _Compound:
+    """An OLE compound file: its sectors, its allocation table (FAT) read through the DIFAT, its directory entries
+    and mini FAT, each chain followed with every sector at most once. Raise ValueError (struct.error, IndexError)
+    for a file that is not one or is damaged."""
+
+    def __init__(self, data: bytes):
+        self.data = data
+        self.sector_size = 1 << struct.unpack_from("<H", data, 0x1E)[0]
+        mini_size = 1 << struct.unpack_from("<H", data, 0x20)[0]
+        if self.sector_size not in (512, 4096) or mini_size != 64:
+            raise ValueError("not an OLE file")
+        n_fat, first_dir = struct.unpack_from("<II", data, 0x2C)
+        self.cutoff, first_mini_fat, _, first_difat, n_difat = struct.unpack_from("<IIIII", data, 0x38)
+        self.sectors = max(0, (len(data) - 512) // self.sector_size)
+        if n_fat > self.sectors:
+            raise ValueError(f"{n_fat} FAT sectors in a file of {self.sectors}")
+        self.fat = np.frombuffer(b"".join(self.sector(s) for s in self._fat_sectors(n_fat, first_difat, n_difat)),
+                                 dtype="<u4")
+        directory = b"".join(self.sector(s) for s in self.chain(first_dir, self.fat))
+        self.entries = [directory[i:i + 128] for i in range(0, len(directory) - 127, 128)]
+        if not self.entries:
+            raise ValueError("no directory")
+        self.mini_fat = np.frombuffer(b"".join(self.sector(s) for s in self.chain(first_mini_fat, self.fat)),
+                                      dtype="<u4") if first_mini_fat < _END else np.zeros(0, dtype="<u4")
+        self._mini_stream: bytes | None = None
+
+    def sector(self, i: int) -> bytes:
+        """Return sector i's bytes."""
+        if i >= self.sectors:
             raise ValueError("sector beyond the end of the file")
-        return data[512 + i * sector_size:512 + (i + 1) * sector_size]
+        return self.data[512 + i * self.sector_size:512 + (i + 1) * self.sector_size]
 
-    fat_sectors = list(struct.unpack_from("<109I", data, 0x4C))
-    difat, seen = first_difat, set()
-    while difat < _END:  # each sector once: a chain that comes back on itself is damaged, never endless
-        if difat in seen:
-            raise ValueError("the DIFAT chain loops")
-        if len(seen) >= n_difat:
-            raise ValueError(f"the DIFAT chain is longer than the {n_difat} sectors its header gives")
-        seen.add(difat)
-        entries = struct.unpack(f"<{sector_size // 4}I", sector(difat))
-        fat_sectors += entries[:-1]
-        difat = entries[-1]
-    fat_sectors = [s for s in fat_sectors[:n_fat] if s < _END]
-    fat = np.frombuffer(b"".join(sector(s) for s in fat_sectors), dtype="<u4")
+    def _fat_sectors(self, n_fat: int, first_difat: int, n_difat: int) -> list[int]:
+        """Return the FAT's sectors: the header's 109, then the DIFAT chain's."""
+        fat_sectors = list(struct.unpack_from("<109I", self.data, 0x4C))
+        difat, seen = first_difat, set()
+        while difat < _END:  # each sector once: a chain that comes back on itself is damaged, never endless
+            if difat in seen:
+                raise ValueError("the DIFAT chain loops")
+            if len(seen) >= n_difat:
+                raise ValueError(f"the DIFAT chain is longer than the {n_difat} sectors its header gives")
+            seen.add(difat)
+            entries = struct.unpack(f"<{self.sector_size // 4}I", self.sector(difat))
+            fat_sectors += entries[:-1]
+            difat = entries[-1]
+        return [s for s in fat_sectors[:n_fat] if s < _END]
 
+    @staticmethod
     def chain(start: int, table: np.ndarray) -> list[int]:
+        """Return the sectors of a chain from start, each once; a chain that leaves the table or loops is damaged."""
         out, visited = [], set()
         while start < _END:
             if start >= len(table) or start in visited:
@@ -72,33 +104,14 @@ def _ole_streams(data: bytes) -> dict:
             start = int(table[start])
         return out
 
-    directory = b"".join(sector(s) for s in chain(first_dir, fat))
-    entries = [directory[i:i + 128] for i in range(0, len(directory) - 127, 128)]
-    if not entries:
-        raise ValueError("no directory")
-    root = entries[0]
-    mini_stream = None
-    mini_fat = np.frombuffer(b"".join(sector(s) for s in chain(first_mini_fat, fat)), dtype="<u4") \
-        if first_mini_fat < _END else np.zeros(0, dtype="<u4")
-    streams = {}
-    for entry in entries:
-        length = struct.unpack_from("<H", entry, 0x40)[0]
-        if entry[0x42] != 2 or not 2 <= length <= 64:
-            continue
-        name = entry[:length - 2].decode("utf-16-le", "replace")
-        start, size = struct.unpack_from("<II", entry, 0x74)
-
-        def read(start=start, size=size) -> bytes:
-            nonlocal mini_stream
-            if size < cutoff:
-                if mini_stream is None:
-                    root_start, root_size = struct.unpack_from("<II", root, 0x74)
-                    mini_stream = b"".join(sector(s) for s in chain(root_start, fat))[:root_size]
-                return b"".join(mini_stream[s * 64:(s + 1) * 64] for s in chain(start, mini_fat))[:size]
-            return b"".join(sector(s) for s in chain(start, fat))[:size]
-
-        streams[name] = read
-    return streams
+    def stream(self, start: int, size: int) -> bytes:
+        """Return a stream's bytes: from the mini stream when it is smaller than the cutoff, else from sectors."""
+        if size < self.cutoff:
+            if self._mini_stream is None:
+                root_start, root_size = struct.unpack_from("<II", self.entries[0], 0x74)
+                self._mini_stream = b"".join(self.sector(s) for s in self.chain(root_start, self.fat))[:root_size]
+            return b"".join(self._mini_stream[s * 64:(s + 1) * 64] for s in self.chain(start, self.mini_fat))[:size]
+        return b"".join(self.sector(s) for s in self.chain(start, self.fat))[:size]
 
 
 # BIFF8 cell records: (row, column) at the start of the body; MULRK and MULBLANK carry a range of columns
