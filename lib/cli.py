@@ -223,14 +223,15 @@ def cmd_export_docx(args: argparse.Namespace) -> int:
     year, month = resolve_period(ds, args.year, args.as_of, lang)
     out = Path(args.out)
     briefing = monthly_briefing(ds, year, month, lang, issued=issued, charts=not args.no_charts)
+    if briefing.charts_missing:  # a briefing is either whole or not written (--no-charts asks for one without)
+        say(f"error: {t('cli_briefing_needs_charts', lang, detail=briefing.charts_missing)}", file=sys.stderr)
+        return EXIT_DATA
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_bytes(briefing.data)
     except OSError as exc:
         say(f"error: {exc.strerror or exc}: {out}", file=sys.stderr)
         return EXIT_DATA
-    if briefing.charts_missing:
-        say(t("briefing_charts_missing", lang, detail=briefing.charts_missing), file=sys.stderr)
     say(out)
     print_rejected(ds, lang)
     return EXIT_DATA if ds.rejected else EXIT_OK
@@ -270,8 +271,8 @@ def cmd_digest(args: argparse.Namespace) -> int:
     say(t("digest_written", lang, folder=result.folder))
     for path in result.files:
         say(f"  {path}")
-    if result.charts_missing:
-        say(t("briefing_charts_missing", lang, detail=result.charts_missing), file=sys.stderr)
+    if result.charts_missing:  # written and posted (the summary is what the group reads), but not whole: not 0
+        say(t("cli_digest_charts_missing", lang, detail=result.charts_missing), file=sys.stderr)
     if webhook is None:
         say(t("digest_no_webhook", lang))
     elif result.skipped:
@@ -281,7 +282,7 @@ def cmd_digest(args: argparse.Namespace) -> int:
     say()
     say(result.summary, end="")
     print_rejected(ds, lang)
-    return EXIT_DATA if ds.rejected else EXIT_OK
+    return EXIT_DATA if ds.rejected or result.charts_missing else EXIT_OK
 
 
 def cmd_parse_plan(args: argparse.Namespace) -> int:

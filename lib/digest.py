@@ -298,7 +298,7 @@ def run_digest(ds: Dataset, year: int, month: int, out_dir: Path, lang: str = "z
     if webhook is not None:
         require(by, Action.SEND_DIGEST)
     from lib.briefing import monthly_briefing
-    from lib.export import build_deck
+    from lib.export import ExportUnavailable, build_deck
 
     out_dir = Path(out_dir)
     with outbox_lock(out_dir, lang):
@@ -310,13 +310,18 @@ def run_digest(ds: Dataset, year: int, month: int, out_dir: Path, lang: str = "z
         folder = out_dir / digest.key
         names = outbox_names(ds, year, month, lang)
         briefing = monthly_briefing(ds, year, month, lang, issued=issued, charts=charts)
+        charts_missing = briefing.charts_missing
+        try:  # the deck without its pictures (their reason in their place) still goes out, and the run says so
+            deck = build_deck(ds, year, month, lang, strict=charts)
+        except ExportUnavailable as exc:
+            deck, charts_missing = build_deck(ds, year, month, lang), charts_missing or str(exc)
         summary = summary_markdown(digest)
         files = [folder / names["docx"], folder / names["pptx"], folder / names["md"]]
-        for path, data in zip(files, (briefing.data, build_deck(ds, year, month, lang), summary.encode("utf-8"))):
+        for path, data in zip(files, (briefing.data, deck, summary.encode("utf-8"))):
             atomic_write(path, data)
         state["digests"][digest.key] = {"statuses": digest.statuses, "written_at": now().isoformat()}
         write_state(out_dir, state)
-        result = DigestResult(folder, files, summary, charts_missing=briefing.charts_missing)
+        result = DigestResult(folder, files, summary, charts_missing=charts_missing)
         if webhook is None:
             return result
         posted_at = state["posts"].get(digest.key, {}).get(webhook.destination())

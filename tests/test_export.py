@@ -364,14 +364,35 @@ def test_cli_export_data_problems_exit_1_with_the_file_named(sample_dir, tmp_pat
 
 
 @browser_only
-def test_a_browser_that_cannot_start_gives_the_install_hint_quickly(tmp_path):
+@pytest.mark.parametrize("fmt", ["png", "pptx", "pdf", "docx"])
+def test_a_browser_that_cannot_start_gives_the_install_hint_quickly(tmp_path, fmt):
     # A process of its own: kaleido's browser is process-wide, and a failed start would leave this one marked hung.
+    # Every format fails whole (#28): no deck or briefing whose pictures are replaced by their reason, exit 1.
     env = dict(os.environ, BROWSER_PATH="/bin/false")
+    out = tmp_path / "pictures" if fmt == "png" else tmp_path / f"export.{fmt}"
     result = subprocess.run([sys.executable, "-m", "lib.cli", "export", "--data-dir", str(CITY), "--year",
-                             "2021", "--as-of", "2021-10", "--format", "png", "--out", str(tmp_path), "--lang", "en"],
-                            cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
-    assert result.returncode == 1
+                             "2021", "--as-of", "2021-10", "--format", fmt, "--out", str(out), "--lang", "en"],
+                            cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 1 and result.stdout == ""
     assert "apt-get install chromium fonts-noto-cjk" in result.stderr and "Traceback" not in result.stderr
+    assert result.stderr.startswith("error: ")
+    if fmt == "docx":
+        assert "add --no-charts" in result.stderr
+    assert not out.exists() or (out.is_dir() and not any(out.iterdir()))
+
+
+@browser_only
+def test_a_digest_whose_charts_cannot_be_drawn_writes_its_files_and_exits_1(tmp_path):
+    env = dict(os.environ, BROWSER_PATH="/bin/false")
+    data = city_copy(tmp_path / "d", sample_in_place=True)
+    result = subprocess.run([sys.executable, "-m", "lib.cli", "digest", "--data-dir", str(data),
+                             "--year", "2021", "--as-of", "2021-10", "--out", str(tmp_path / "out"), "--secrets",
+                             str(tmp_path / "none.toml")], cwd=REPO, env=env, capture_output=True, text=True,
+                            timeout=300)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "文件已写入，但通报和汇报未附图表" in result.stderr and "--no-charts" in result.stderr
+    assert sorted(p.name for p in (tmp_path / "out" / "2021-10").iterdir()) == [
+        "2021-10_摘要_苏州市.md", "2021-10_月度通报_苏州市.docx", "2021-10_汇报_苏州市.pptx"]
 
 
 def test_views_put_the_work_plan_by_department_on_views_that_fit(data_copy):

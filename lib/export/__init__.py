@@ -85,7 +85,7 @@ def write_export(data_dir: Path, year: int, as_of: int, fmt: str, out: Path, lan
     try:
         if fmt == "png":
             return export_pngs(m, Path(out))
-        data = build_deck(ds, year, as_of, lang, m=m) if fmt == "pptx" else build_pdf(m)
+        data = build_deck(ds, year, as_of, lang, m=m, strict=True) if fmt == "pptx" else build_pdf(m)
         Path(out).parent.mkdir(parents=True, exist_ok=True)
         Path(out).write_bytes(data)
         return [Path(out)]

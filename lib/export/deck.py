@@ -188,9 +188,10 @@ def deck_figure(m: Meeting, view: View) -> go.Figure:
 class _Slide:
     """A deck slide below its title, as a view fills it (lib/views/base.py, SlideSpace)."""
 
-    def __init__(self, slide, m: Meeting, view: View, unavailable: list[ExportUnavailable]):
+    def __init__(self, slide, m: Meeting, view: View, unavailable: list[ExportUnavailable], strict: bool = False):
         self.slide, self.m, self.view = slide, m, view
         self.unavailable = unavailable  # the first failure to render: the deck's remaining pictures say it at once
+        self.strict = strict  # a picture that cannot be drawn fails the deck instead of being replaced by its reason
 
     def text(self, left: float, top: float, width: float, height: float, lines: list[DeckLine]) -> None:
         _text(self.slide, left, top, width, height, lines)
@@ -205,6 +206,8 @@ class _Slide:
             png = figure_png(deck_figure(self.m, self.view), *deck_picture_px(self.view), scale=DECK_SCALE,
                              lang=self.m.lang)
         except ExportUnavailable as exc:
+            if self.strict:
+                raise
             self.unavailable[:] = [exc]
             _text(self.slide, left, top, width, 1.0, [(str(exc), theme.DECK_SMALL_PT, False, theme.BEHIND_INK)])
             return
@@ -221,8 +224,11 @@ class _Slide:
 
 
 def build_deck(ds: Dataset, year: int, as_of: int, lang: str = "zh",
-               progress: Callable[[float, str], None] | None = None, m: Meeting | None = None) -> bytes:
-    """Return a 16:9 PPTX with one slide per view of the presentation, in its order."""
+               progress: Callable[[float, str], None] | None = None, m: Meeting | None = None,
+               strict: bool = False) -> bytes:
+    """Return a 16:9 PPTX with one slide per view of the presentation, in its order. A picture that cannot be drawn
+    is replaced by the reason on its slide, or, when `strict` (a deck handed out as it is), raises ExportUnavailable:
+    a deck is either whole or not made."""
     from pptx import Presentation
     from pptx.util import Inches
 
@@ -235,7 +241,7 @@ def build_deck(ds: Dataset, year: int, as_of: int, lang: str = "zh",
     for n, view in enumerate(views, start=1):
         slide = deck.slides.add_slide(blank)
         _slide_head(slide, m, view, n, len(views))
-        view.kind.slide(_Slide(slide, m, view, unavailable), m, view)
+        view.kind.slide(_Slide(slide, m, view, unavailable, strict), m, view)
         if progress:
             progress(n / len(views), view.title)
     buffer = io.BytesIO()

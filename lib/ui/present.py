@@ -175,7 +175,7 @@ def present_export_panel(m: Meeting, view: View) -> None:
                 st.download_button(t("download_png_set", language), pictures,
                                    name(t("file_charts", language), "zip"), "application/zip", key="png_zip_download")
             if st.button(t("export_pptx", language), key="build_pptx"):
-                deck = export.build_deck(m.ds, m.year, m.as_of, language, progress=_progress_bar(), m=m)
+                deck = export.build_deck(m.ds, m.year, m.as_of, language, progress=_progress_bar(), m=m, strict=True)
                 st.download_button(t("download_pptx", language), deck, name(t("file_deck", language), "pptx"),
                                    PPTX_MIME, key="pptx_download")
             if st.button(t("export_pdf", language), key="build_pdf"):

@@ -172,11 +172,15 @@ def export_panel(ds: Dataset, year: int, as_of: int, figure=None, slug: str = "c
             def report(fraction: float, label: str) -> None:
                 bar.progress(fraction, text=t("export_building", language, label=label))
 
-            deck = export.build_deck(ds, year, as_of, language, progress=report)
-            st.download_button(t("download_pptx", language), deck,
-                               export_name(ds.catalog, year, as_of, t("file_deck", language), "pptx", language),
-                               "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-                               key="pptx_download")
+            try:
+                deck = export.build_deck(ds, year, as_of, language, progress=report, strict=True)
+            except export.ExportUnavailable as exc:  # a deck without its pictures is not handed out
+                st.error(md(str(exc)))
+            else:
+                st.download_button(t("download_pptx", language), deck,
+                                   export_name(ds.catalog, year, as_of, t("file_deck", language), "pptx", language),
+                                   "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+                                   key="pptx_download")
         # A text field, not st.date_input: its calendar names months and weekdays in English on a Chinese page.
         typed = st.text_input(t("briefing_date", language), value=dt.date.today().isoformat(), key="briefing_date")
         issued = issue_date(typed)
