@@ -165,6 +165,8 @@ _SCALE_WORD = re.compile(r"(\d\u00a0(?:bn|m)) (?=(?:" + _WORD + r")\b)")
 _CJK_UNITS = sorted([*(name for name in REGISTRY if name != "%"), "%"], key=len, reverse=True)
 # A number and the unit after it (its characters joined too: 亿⁠元), or the one character after it (2021⁠年, 10⁠月).
 _CJK_UNIT = re.compile(r"(?<=[\d.])((?:亿|万)?(?:" + "|".join(map(re.escape, _CJK_UNITS)) + r")|[\u3400-\u9fff])")
+# A range of numbers (11—12月, 1–10): its dash held to both ends (a line ending "11" read as a month of its own).
+_RANGE_DASH = re.compile(r"(?<=\d)([—–])(?=\d)")
 
 
 def unbreakable_pieces(text: str) -> list[str]:
@@ -195,6 +197,7 @@ def keep_units_together(text: str) -> str:
     lines themselves: the briefing, the deck)."""
     text = _LATIN_UNIT.sub(lambda m: m.group(1) + NO_BREAK_SPACE, text)
     text = _SCALE_WORD.sub(lambda m: m.group(1) + NO_BREAK_SPACE, text)
+    text = _RANGE_DASH.sub(WORD_JOINER + r"\1" + WORD_JOINER, text)
     return _CJK_UNIT.sub(lambda m: WORD_JOINER + WORD_JOINER.join(m.group(1)), text)
 
 

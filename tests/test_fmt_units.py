@@ -5,10 +5,12 @@ from __future__ import annotations
 import math
 import re
 
+import pandas as pd
 import pytest
 
 from lib import fmt, units
 from lib.fmt import display_unit, format_period, format_points, format_target, format_value
+from lib.i18n import t
 
 
 @pytest.mark.parametrize("value, src, dst, expected", [
@@ -155,7 +157,7 @@ def test_a_requirement_of_a_count_is_rounded_up(value, unit, expected):
 @pytest.mark.parametrize(("text", "kept"), [
     ("累计完成434.46亿元，同比", "434.46\u2060亿\u2060元"), ("完成80.2%，", "80.2\u2060%"),
     ("还需完成1家。", "1\u2060家"), ("高于0.6个百分点", "0.6\u2060个百分点"),
-    ("2021年", "2021\u2060年"),
+    ("2021年", "2021\u2060年"), ("11—12月还需", "11\u2060—\u206012\u2060月"), ("Nov 1–10 only", "1\u2060–\u206010"),
     ("reached 1.92 bn parcels year to date", "1.92\u00a0bn\u00a0parcels"),
     ("¥43.45 bn needed", "¥43.45\u00a0bn needed"),
     ("1,710 person-times", "1,710\u00a0person-times"), ("0.5 pp behind", "0.5\u00a0pp"), ("1 site", "1\u00a0site"),
@@ -163,3 +165,54 @@ def test_a_requirement_of_a_count_is_rounded_up(value, unit, expected):
 def test_numbers_are_kept_with_their_units_where_lines_wrap(text, kept):
     assert kept in fmt.keep_units_together(text)
     assert fmt.keep_units_together(text).replace("\u2060", "").replace("\u00a0", " ") == text
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("month", [9, 10])
+def test_counts_are_whole_numbers_in_every_output(sample_dir, monkeypatch, month, lang):
+    """One rule per unit, used by every output (#28): in the sample's September and October the engine's figures of
+    counts have decimals (166.67人次 a month still needed, 0.33家, a projection of 2,237.9人次), and no card, table,
+    sentence, digest, briefing, deck or command-line table writes a count with them."""
+    import io
+
+    from docx import Document
+    from pptx import Presentation
+
+    from lib import digest, display, export
+    from lib.briefing import monthly_briefing
+    from lib.cards import build_card
+    from lib.cli import render_table
+    from lib.dataset import open_dataset
+    from lib.deepdive import explain, gap_sentence, indicator_view, provenance
+    from lib.engine import scorecard
+    from tests.documents import counts_with_decimals, docx_texts, pptx_texts
+
+    monkeypatch.setattr(export.render, "chromium_path", lambda: None)  # the pictures: test_documents renders them
+    ds = open_dataset(sample_dir)
+    scores = scorecard(ds, 2021, month)
+    counts = [s for s in scores if units.lookup(s.unit).whole]
+    raw = [v for s in counts for v in (s.required_monthly_avg, s.projection_year_end) if v is not None]
+    assert any(abs(v - round(v)) > 0.01 for v in raw)  # the engine's own figures have decimals: the test can fail
+    texts = [display.answer_sentence(scores, 2021, month, lang), render_table(scores, lang)]
+    for s in scores:
+        card = build_card(s, 2021, month, lang)
+        texts += [card.value, card.target_text, card.delta or "", card.delta_note or "", *card.lines,
+                  gap_sentence(s, lang), *explain(s, lang)]
+    for s in counts:
+        view = indicator_view(ds, 2021, month, s.indicator, scores)
+        log = pd.DataFrame(columns=["id", "file", "submitted_at", "user", "status"])
+        frame = display.provenance_frame(provenance(view, log, lang), s.unit, lang)
+        texts += [str(v) for v in frame.to_numpy().ravel()]
+        if not view.regions.empty:
+            texts += [str(v) for v in display.region_frame(view, ds.catalog, lang).to_numpy().ravel()]
+    texts.append(digest.summary_markdown(digest.build_digest(scores, 2021, month, lang, link="https://kpi.example/")))
+    texts += docx_texts(Document(io.BytesIO(monthly_briefing(ds, 2021, month, lang, charts=False).data)))
+    texts += pptx_texts(Presentation(io.BytesIO(export.build_deck(ds, 2021, month, lang))))
+    assert counts_with_decimals(texts) == []
+    # the table for Excel keeps numbers as numbers: a count's actual and projection are whole
+    table = display.scorecard_table(scores, 2021, lang)
+    for i, s in enumerate(scores):
+        if units.lookup(s.unit).whole:
+            for column in ("col_actual_ytd", "col_projection"):
+                value = table.iloc[i][t(column, lang)]
+                assert value is None or value != value or value == round(value), (s.indicator, column, value)
