@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import os
 
@@ -258,6 +259,41 @@ def test_presentation_exports_this_view_as_png_and_the_views_as_pdf(monkeypatch,
     at.button(key="build_pdf").click().run()
     assert not at.exception
     assert "下载 PDF" in [b.proto.label for b in at.get("download_button")]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_presentation_page_hands_out_the_png_set_as_a_zip_and_names_each_file_for_what_it_holds(monkeypatch,
+                                                                                                  sample_dir, lang):
+    import zipfile
+
+    import streamlit as st
+
+    from lib import export
+
+    if export.chromium_path() is None and os.environ.get("CI") != "true":
+        pytest.skip("no Chromium here (CI requires it)")
+    handed = {}
+    original = st.download_button
+
+    def download_button(label, data, file_name, *args, **kwargs):
+        handed[file_name] = data
+        return original(label, data, file_name, *args, **kwargs)
+
+    monkeypatch.setattr(st, "download_button", download_button)
+    at = run_app(monkeypatch, sample_dir, lang)
+    at.switch_page("pages/present.py").run()
+    for key in ("build_png_zip", "build_pptx", "build_pdf"):
+        at.button(key=key).click().run()
+        assert not at.exception
+    month, city = ("2021-10", "苏州市") if lang == "zh" else ("2021-10", "Suzhou")
+    what = {"zh": ("图表", "汇报"), "en": ("charts", "presentation")}[lang]
+    assert sorted(handed) == sorted([f"{month}_{what[0]}_{city}.zip", f"{month}_{what[1]}_{city}.pptx",
+                                     f"{month}_{what[1]}_{city}.pdf"])
+    with zipfile.ZipFile(io.BytesIO(handed[f"{month}_{what[0]}_{city}.zip"])) as archive:
+        names = archive.namelist()
+        # one picture per view, in the presentation's order: the scorecard, the overview, six targets, three plan pages
+        assert len(names) == 10 and names[0] == "01_scorecard.png" and names[-1] == "10_workplan_3.png"
+        assert all(archive.read(n).startswith(b"\x89PNG") for n in names)
 
 
 def test_indicator_page_exports_png_and_deck(monkeypatch, sample_dir):
