@@ -300,13 +300,13 @@ def league_frame(frame, language: str):
     })
 
 
-def table_lines(frame) -> str:
+def table_lines(frame, language: str) -> str:
     """Return a table as Markdown for a phone, a row a paragraph: its first cell in bold, then each other filled cell
     after its column's name (a table of several columns does not fit 390 px; lines wrap)."""
-    columns = list(frame.columns)
+    columns, colon = list(frame.columns), ": " if language == "en" else "："
     rows = []
     for values in frame.itertuples(index=False):
-        cells = [f"{md(str(c))}：{md(str(v))}" for c, v in zip(columns[1:], values[1:], strict=True)
+        cells = [f"{md(str(c))}{colon}{md(str(v))}" for c, v in zip(columns[1:], values[1:], strict=True)
                  if v is not None and str(v) not in ("", "nan")]
         rows.append(f"**{md(str(values[0]))}**  \n" + " · ".join(cells))
     return "\n\n".join(rows)

@@ -44,6 +44,6 @@ else:
 # A static table whose notes wrap (a grid's cells ended at its edge and cut them); on a phone a month a paragraph
 sources = display.provenance_frame(provenance(view, ui.cached_submissions_log(), lang), score.unit, lang)
 if narrow:
-    box.markdown(display.table_lines(sources))
+    box.markdown(display.table_lines(sources, lang))
 else:
     box.table(sources, hide_index=True, border="horizontal")

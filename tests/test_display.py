@@ -381,8 +381,10 @@ def test_league_lines_fit_a_phone(sample_dir):
 def test_table_lines_put_a_row_a_paragraph_for_a_phone_skipping_empty_cells_and_escaping_data():
     frame = pd.DataFrame({"年度": ["2021", "2022"], "文号": ["苏邮管〔2021〕21号", ""],
                           "标题": ["*要点*", None], "印发": ["2021-03-01", "nan"]})
-    assert display.table_lines(frame) == ("**2021**  \n文号：苏邮管〔2021〕21号 · 标题：\\*要点\\* · 印发：2021-03-01"
-                                          "\n\n**2022**  \n")
+    assert display.table_lines(frame, "zh") == (
+        "**2021**  \n文号：苏邮管〔2021〕21号 · 标题：\\*要点\\* · 印发：2021-03-01\n\n**2022**  \n")
+    english = pd.DataFrame({"Year": ["2021"], "No.": ["「苏州邮管〔2021〕21号」"], "Issued": ["2021-04-09"]})
+    assert display.table_lines(english, "en") == "**2021**  \nNo.: 「苏州邮管〔2021〕21号」 · Issued: 2021-04-09"
 
 
 def test_tracker_list_shows_each_item_whole_with_its_status_and_escapes_the_text():

@@ -81,7 +81,7 @@ def plan_records(ds: Dataset) -> None:
         t("col_document", language): [p.document for p in rows],
     })
     if is_narrow():  # six columns do not fit a phone: a plan a paragraph
-        st.markdown(table_lines(table))
+        st.markdown(table_lines(table, language))
     else:  # a static table: its cells wrap (a grid's cells ended at its edge, the plan's title cut off)
         st.table(table, hide_index=True, border="horizontal")
 
