@@ -496,6 +496,36 @@ def test_slide_charts_are_legible_on_a_meeting_screen(browser, server):
     assert faults == []
 
 
+# Where the work plan's table lies on a slide: its top and bottom, the footer's top, the last cell's bottom.
+WORKPLAN_SPACE = """
+() => {
+  const table = document.querySelector('.st-key-slide .slide-table').getBoundingClientRect();
+  const foot = document.querySelector('.st-key-slide_foot').getBoundingClientRect();
+  const size = parseFloat(getComputedStyle(document.querySelector('.st-key-slide .slide-table td')).fontSize);
+  return {top: table.top, bottom: table.bottom, foot: foot.top, size};
+}
+"""
+
+
+@pytest.mark.parametrize("window", ["laptop", "desktop"])
+def test_the_work_plan_slides_fill_the_screen(browser, server, window):
+    """On a laptop and a meeting screen each work-plan slide's table takes at least 60 % of the height between its
+    top and the footer (its type the deck's, as large as the slide lets it be), every row above the footer."""
+    page = browser.new_page(**WINDOWS[window])
+    shares = {}
+    for n in (1, 2, 3):
+        page.goto(f"{server}/present?view=workplan_{n}")
+        page.wait_for_selector(".st-key-slide .slide-table", timeout=60_000)
+        page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=60_000)
+        space = page.evaluate(WORKPLAN_SPACE)
+        assert space["bottom"] <= space["foot"], (n, space)  # nothing under the footer or cut by the slide
+        assert space["size"] >= 14, (n, space)
+        shares[n] = round((space["bottom"] - space["top"]) / (space["foot"] - space["top"]), 2)
+        page.screenshot(path=str(ARTIFACTS / f"workplan_{n}_{window}.png"))
+    page.close()
+    assert {n: share for n, share in shares.items() if share < 0.6} == {}, shares
+
+
 def test_addresses_open_their_page_and_selection(browser, server):
     """Links as they are shared: /overview and the others open their page with its selection, no "Page not found"."""
     page = browser.new_page(viewport={"width": 1366, "height": 768})

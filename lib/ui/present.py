@@ -25,6 +25,7 @@ from lib.ui.layout import is_narrow
 from lib.ui.state import lang
 from lib.ui.widgets import card_metric, status_badge
 from lib.views import Meeting, View
+from lib.views.workplan import PAGE_COLUMNS
 
 # Static styles of the presentation page (no user data): hide the chrome, a slide as tall as the window, type in
 # viewport units. The slide's parts are keyed containers (st-key-…): slide, slide_body, slide_chart, slide_foot.
@@ -58,7 +59,7 @@ _PRESENTATION_CSS = """
 .slide-table { width: 100%; table-layout: fixed; border-collapse: collapse; }
 .slide-table th { text-align: left; background: var(--kpi-plan-blue); color: var(--kpi-white); }
 .slide-table :is(td, th) { padding: 0.5vh 0.6vw; vertical-align: top; border-bottom: 1px solid var(--kpi-rule);
-  font-size: var(--kpi-size-slide-text); line-height: 1.35; overflow-wrap: anywhere; }
+  font-size: var(--slide-table-size, var(--kpi-size-slide-text)); line-height: 1.35; overflow-wrap: anywhere; }
 .slide-table .slide-group td { background: var(--kpi-group-ground); font-weight: 600; }
 /* A heading's markdown (the title, the status counts) keeps no negative margin: what follows would ride over it. */
 .st-key-slide [data-testid="stMarkdownContainer"]:has(h1, h4) { margin-bottom: 0 !important; }
@@ -196,12 +197,13 @@ def _progress_bar():
     return report
 
 
-WORKPLAN_WIDTHS = (12, 13, 48, 27)  # per cent of the table: status, number, item, progress
+WORKPLAN_WIDTHS = tuple(round(share * 100) for share in PAGE_COLUMNS)  # per cent: status, number, item, progress
 
 
-def workplan_table(table) -> None:
+def workplan_table(table, share: float | None = None) -> None:
     """Draw a work-plan view's table: rows that grow with their text, a department's line across the table, each
-    item's status in its colour (static markup; every cell escaped)."""
+    item's status in its colour (static markup; every cell escaped); its type `share` of the slide's height when
+    given (of a 16:9 slide's: a window wider than that does not make it larger)."""
     head = "".join(f"<th>{html.escape(str(c))}</th>" for c in table.header)
     rows = []
     for values, kind, color in zip(table.rows, table.kinds, table.colors, strict=True):
@@ -213,7 +215,8 @@ def workplan_table(table) -> None:
                 f'<td style="color:{color};font-weight:600">{html.escape(str(v))}</td>' if i == 0
                 else f"<td>{html.escape(str(v))}</td>" for i, v in enumerate(values)) + "</tr>")
     widths = "".join(f'<col style="width:{w}%">' for w in WORKPLAN_WIDTHS)
-    st.markdown(f'<table class="slide-table"><colgroup>{widths}</colgroup><thead><tr>{head}</tr></thead>'
+    size = f' style="--slide-table-size: min({share * 100:.2f}vh, {share * 100 * 9 / 16:.2f}vw)"' if share else ""
+    st.markdown(f'<table class="slide-table"{size}><colgroup>{widths}</colgroup><thead><tr>{head}</tr></thead>'
                 f"<tbody>{''.join(rows)}</tbody></table>", unsafe_allow_html=True)
 
 
@@ -281,6 +284,6 @@ class SlideBody:
         with self.box:
             slide_chart(fig, type_px=DENSE_CHART_TYPE_PX if dense else CHART_TYPE_PX, phone=phone)
 
-    def table(self, table) -> None:
+    def table(self, table, share: float | None = None) -> None:
         with self.box:
-            workplan_table(table)
+            workplan_table(table, None if self.narrow else share)

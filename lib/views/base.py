@@ -161,9 +161,9 @@ class SlideBody(Protocol):
     def chart(self, fig: go.Figure, phone: go.Figure | None = None, dense: bool = False) -> None:
         """Draw a chart at the height the body leaves (dense: many rows, a smaller type); `phone` on a phone."""
 
-    def table(self, table: TableRows) -> None:
+    def table(self, table: TableRows, share: float | None = None) -> None:
         """Draw a table whose rows grow with their text, a group's line across it, each row's first cell in its
-        colour."""
+        colour; `share`: its type size as a share of the slide's height (the deck's, so the page fills as it does)."""
 
 
 class SlideSpace(Protocol):

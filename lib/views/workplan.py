@@ -29,6 +29,13 @@ WORKPLAN_COLUMNS = (0.11, 0.13, 0.5, 0.26)
 DECK_COLUMNS = [1.45, 1.95, 6.1, 3.0]
 DECK_TABLE_TOP, DECK_TABLE_BOTTOM = 1.5, 6.75  # inches: under the subtitle, above the footer
 DECK_TABLE_SIZES = (26, 24, 22, 20, 18, 16, 14)  # points, the largest that fits first
+# The presentation page's table measured in points of a 16:9 window taken as a 13.333 × 7.5 in slide (540 pt tall):
+# its columns' shares (status, number, item, progress), its width (95.6 % of the window), the height between the
+# progress counts and the footer, its cells' padding (0.6 vw a side, 0.5 vh above and below) and line height.
+PAGE_COLUMNS = (0.12, 0.13, 0.48, 0.27)
+PAGE_SLIDE_PT, PAGE_TABLE_WIDTH_PT, PAGE_TABLE_ROOM_PT = 540, 0.956 * 960, 0.75 * 540
+PAGE_CELL_PAD_PT, PAGE_ROW_PAD_PT, PAGE_LINE = 0.012 * 960, 0.01 * 540, 1.35
+PAGE_TABLE_SIZES = tuple(range(34, 13, -1))  # points, the largest that fits first
 
 
 def item_lines(text: str) -> int:
@@ -191,6 +198,19 @@ def deck_size(table: TableRows) -> float:
                 DECK_TABLE_SIZES[-1])
 
 
+def page_size(table: TableRows) -> float:
+    """Return the presentation page's table type size in points of its slide: the largest of PAGE_TABLE_SIZES at
+    which every line of every row fits between the progress counts and the footer (as the deck's is found)."""
+    widths = [share * PAGE_TABLE_WIDTH_PT - PAGE_CELL_PAD_PT for share in PAGE_COLUMNS]
+
+    def height_pt(size: float) -> float:
+        rows = [1 if kind == "group" else max(len(wrap(v, w, size)) for v, w in zip(values, widths, strict=True))
+                for values, kind in zip(table.rows, table.kinds, strict=True)]
+        return sum(n * size * PAGE_LINE + PAGE_ROW_PAD_PT for n in [1, *rows])  # the header row too
+
+    return next((s for s in PAGE_TABLE_SIZES if height_pt(s) <= PAGE_TABLE_ROOM_PT), PAGE_TABLE_SIZES[-1])
+
+
 def slide(space: SlideSpace, m: Meeting, view: View) -> None:
     """Add the month and progress counts, then the departments and their items as a native table."""
     space.text(0.5, 1.0, 12.3, 0.4, [(subtitle(m, view)[0], theme.DECK_SMALL_PT, False, theme.NOTE)])
@@ -206,7 +226,8 @@ def page(body: SlideBody, m: Meeting, view: View) -> None:
     if body.narrow:  # the tracker's list: a table of four columns does not fit a phone
         body.html(display.tracker_list_html(workplan_items(m, view), m.scores, m.lang, with_list=True))
     else:
-        body.table(workplan_rows(m, view))
+        table = workplan_rows(m, view)
+        body.table(table, share=page_size(table) / PAGE_SLIDE_PT)
 
 
 KIND = ViewKind("workplan", views=views, subtitle=subtitle, figure=figure, slide=slide, page=page)
