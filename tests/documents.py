@@ -101,7 +101,9 @@ COUNT_WITH_DECIMALS = re.compile(
     r"|(?:" + "|".join(sorted(WHOLE_WORDS, key=len, reverse=True)) + r")\b)")
 ELLIPSIS_IN_WORD = re.compile(r"[^\s，。；：、（）“”]……|\.\.\.(?=\S)")
 # Headings: 一、总体情况; （三）快递业务量。; 1.“扫黄打非”工作站…; 2. Headline targets; 附件2 / Attachment 2.
-HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+\.|附件\s?\d*$|Attachment \d*$)")
+# (A line that starts with a decimal, 42.5%，…, is not a numbered heading.)
+HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+\.(?!\d)"
+                     r"|附件\s?\d*$|Attachment \d*$)")
 PAGE_NUMBER = re.compile(r"^—\s?\d+\s?—$")
 
 

@@ -151,4 +151,6 @@ def test_the_checks_catch_what_the_exports_did(lang):
     faults = typesetting_faults(before)
     assert all(faults[rule] for rule in faults if not (lang == "en" and rule == "ellipsis inside a word")), faults
     assert chinese_outside_originals(["Work item 35 (持续推进“扫黄打非”进基层工作)"]) != []
+    # a page may end with a line that starts with a decimal (42.5%，高于目标值…): not a heading
+    assert headings_at_page_end(["……\n42.5%，高于目标值（40%）2.5个百分点。\n— 3 —", "下一页"]) == []
     assert chinese_outside_originals(["Work item 35 (「持续推进“扫黄打非”进基层工作」)", "春节 (Chinese only)"]) == []
