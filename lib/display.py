@@ -276,14 +276,16 @@ def provenance_frame(frame, unit: str, language: str):
     """Return the provenance table with translated headers and formatted values."""
     if frame.empty:
         return frame
+    parts = {t("col_part", language): frame["part"]} if "part" in frame and frame["part"].astype(bool).any() else {}
     return pd.DataFrame({
         t("col_month", language): frame["month"],
+        **parts,
         t("col_value", language): [format_value(v, unit, language) for v in frame["value"]],
         t("col_ytd", language): [format_value(v, unit, language) for v in frame["ytd"]],
         t("col_file", language): frame["file"],
         t("col_row", language): [int(r) if r == r and r is not None else "" for r in frame["row"]],
         t("col_submitted", language): frame["submitted"],
-        t("col_note", language): [chinese_only(v, language) if isinstance(v, str) else v for v in frame["note"]],
+        t("col_note", language): [chinese_only(v, language) if isinstance(v, str) else "" for v in frame["note"]],
     })
 
 
