@@ -66,6 +66,13 @@ class Catalog:
             self._resolved[text] = self._name_index().get(_name_key(text))
         return self._resolved[text]
 
+    def misspells_indicator(self, text: str) -> bool:
+        """Return whether an unknown name reads as a misspelling of a known one: one character replaced, added or
+        removed (快递业务亮), or part of it (快递业务); another indicator's name (邮政行业寄递业务量) does not."""
+        key = _name_key(text)
+        close = difflib.get_close_matches(key, list(self._name_index()), n=12, cutoff=0.4)
+        return any(_one_edit_apart(key, known) or (len(key) >= 2 and key in known) for known in close)
+
     def suggest_indicators(self, text: str, limit: int = 3) -> list[str]:
         """Return the indicator names closest to a mistyped one."""
         names = list(self._name_index())
@@ -349,3 +356,14 @@ def _indicator_table(frame: pd.DataFrame) -> pd.DataFrame:
     table.index.name = "indicator"
     table["additive"] = table["unit"].map(lambda u: units.is_known(u) and units.is_additive(units.canonical_unit(u)))
     return table
+
+
+def _one_edit_apart(a: str, b: str) -> bool:
+    """Return whether two texts differ by at most one character replaced, added or removed."""
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) <= 1
+    short, long_ = sorted((a, b), key=len)
+    i = next((k for k, (x, y) in enumerate(zip(short, long_)) if x != y), len(short))
+    return short[i:] == long_[i + 1:]

@@ -211,12 +211,31 @@ def intake_summary(parsed, language: str) -> str:
     return t("intake_summary_refused" if parsed.errors else "intake_summary_ok", language, **params)
 
 
+def baseline_note(parsed, catalog, language: str) -> str | None:
+    """Return how a checked file's rows of a year without targets are stored: as the baseline (去年同期) of the next
+    year's targets; None when it has none."""
+    from lib.actuals import baseline_years
+
+    if parsed.rows.empty:
+        return None
+    bases = baseline_years(catalog)
+    counts = parsed.rows["year"].astype(int).value_counts()
+    lines = [t("baseline_rows", language, year=int(y), rows=int(n), target_year=bases[int(y)])
+             for y, n in sorted(counts.items()) if int(y) in bases]
+    return " ".join(lines) or None
+
+
+def _cell(value: object) -> str:
+    """Return a table cell as text: '' for a missing one, never None, nan or NaT."""
+    return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
+
+
 def problems_frame(problems, language: str):
-    """Return problems as a table: severity, row, column, value, message."""
+    """Return problems as a table: severity, row, column, value, message (text throughout, blank where none)."""
     return pd.DataFrame([{
         t("col_severity", language): t(f"severity_{p.severity}", language),
-        t("col_row", language): p.row, t("col_column", language): p.column,
-        t("col_value", language): p.value, t("col_message", language): p.detail(language),
+        t("col_row", language): _cell(p.row), t("col_column", language): _cell(p.column),
+        t("col_value", language): _cell(p.value), t("col_message", language): p.detail(language),
     } for p in problems])
 
 

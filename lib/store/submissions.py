@@ -15,6 +15,7 @@ import pandas as pd
 
 from lib import audit, queries
 from lib.access import Action, Principal, require
+from lib.actuals import accepted_years
 from lib.catalog import Catalog
 from lib.dataset import Dataset, data_signature, open_dataset
 from lib.intake import Context, Parsed, parse
@@ -52,7 +53,7 @@ def context_from(ds: Dataset, today: dt.date | None = None) -> tuple[Catalog, Co
     """Return the catalog and what validation compares a new file with, from a dataset already open.
 
     While the figures are the bundled sample's, a new file is compared with nothing: storing it replaces the sample."""
-    years = set(ds.catalog.years()) | {int(y) for y in ds.catalog.targets["baseline_year"].dropna()}
+    years = accepted_years(ds.catalog)
     if ds.uses_sample:
         return ds.catalog, Context(today=today or dt.date.today(), years=years)
     loaded = ds.query(queries.LOADED_VALUES)
