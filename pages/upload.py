@@ -75,6 +75,7 @@ with tab_history:
         st.caption(t("no_submissions", lang))
     else:
         st.dataframe(display.submissions_frame(log, lang), hide_index=True)
+        ui.kept_checks(data_dir, log)
         active = log[log["status"] == "active"]["id"].tolist()
         if active and allowed(who, Action.REVERT):
             chosen = st.selectbox(t("revert_pick", lang), active, key="revert_pick")

@@ -26,7 +26,7 @@ import pandas as pd
 
 from lib import config
 from lib.catalog import Catalog
-from lib.intake import columns, guard, records
+from lib.intake import columns, crosscheck, guard, records
 from lib.intake.checks import (
     BASIS_WORDS,
     ROW_COLUMNS,
@@ -228,6 +228,8 @@ def _parse_sheets(name: str, sheets: list[tuple[str, pd.DataFrame]], catalog: Ca
     found = aside + found
     if context is not None and (raw["growth"] != "").any():
         found += _reported_growth(rows, raw, names_by_col, name, context)
+    if "stated_month" in raw:
+        found += crosscheck.month_against_ytd(rows, raw.fillna({"stated_month": ""}), names_by_col, name, context)
     if any(p.severity == "error" for p in found):
         rows = empty_rows()
     else:

@@ -54,7 +54,15 @@ from lib.ui.tracker import (
     tracker_filters,
     tracker_table,
 )
-from lib.ui.upload import XLS_MIME, XLSX_MIME, first_file_warning, intake_report, sheet_picker, target_template
+from lib.ui.upload import (
+    XLS_MIME,
+    XLSX_MIME,
+    first_file_warning,
+    intake_report,
+    kept_checks,
+    sheet_picker,
+    target_template,
+)
 from lib.ui.widgets import (
     analyst_panel,
     card_metric,
@@ -72,8 +80,8 @@ __all__ = [
     "cached_submissions_log", "cached_tasks", "cached_templates", "cached_tracker", "cached_validation",
     "card_metric", "chart_config", "csv_download", "department_kpis", "draft_editor", "draft_file_rows",
     "edited_rows", "export_panel", "first_file_warning", "headline_metrics", "headline_numbers", "intake_report",
-    "is_narrow",
-    "item_history", "language_selector", "leave_pages_folder_mode", "page_start", "plan_context_line",
+    "is_narrow", "item_history", "kept_checks", "language_selector", "leave_pages_folder_mode", "page_start",
+    "plan_context_line",
     "plan_record_form", "plan_records", "plan_structure", "principal", "progress_editor", "publications_panel",
     "publish_panel",
     "refused_progress_notice", "region_section", "score_card", "sheet_picker", "slide_card", "slide_chart",

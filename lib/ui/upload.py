@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lib import config, coverage, templates
+from lib import config, coverage, store, templates
 from lib.catalog import Catalog
 from lib.dataset import Dataset
 from lib.display import baseline_note, intake_summary, md, next_period, preview_frame, problems_frame
@@ -16,6 +16,7 @@ from lib.ui.state import lang
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 XLS_MIME = "application/vnd.ms-excel"
+KEPT_CHECKS_SHOWN = 50  # the newest submissions whose kept warnings the history tab offers
 ALL_SHEETS = ""  # the sheet picker's first option: every sheet that holds data
 
 
@@ -99,3 +100,14 @@ def target_template(ds: Dataset, target_id: str | None, period: str | None) -> N
     st.download_button(t("template_for_target", language, name=name), templates.to_csv(frame),
                        f"template_{target_id}_{year}-{month:02d}.csv", "text/csv", key="template_for_target")
     st.caption(format_period(year, month, language))
+
+
+def kept_checks(data_dir, log) -> None:
+    """Draw, for each submission stored with warnings (newest first), the warnings it was stored with."""
+    language = lang()
+    for entry in log.to_dict("records")[:KEPT_CHECKS_SHOWN]:
+        kept = store.submission_checks(data_dir, entry["id"]) if str(entry["warnings"]) not in ("", "0") else []
+        if kept:
+            with st.expander(t("kept_checks", language, id=entry["id"], name=entry["original_name"],
+                               count=len(kept))):
+                st.markdown("\n".join(f"- {md(p.message(language))}" for p in kept))
