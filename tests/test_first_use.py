@@ -120,8 +120,8 @@ def test_month_against_the_change_in_ytd_within_the_file(mini_dir):
     (w,) = parsed.warnings
     # March: 30 − 19 = 11, the file says 12
     assert (w.code, w.row, w.column, w.value) == ("warn_month_vs_ytd_file", 4, "本月", "12")
-    assert w.detail("zh") == ("本月 12 与累计的变化不符：累计 30 − 上月累计 19 = 11，相差 +1（上月累计取自本文件）；"
-                              "按累计入库，请核对")
+    assert w.detail("zh") == ("本月 12亿件 与累计的变化不符：累计 30亿件 − 上月累计 19亿件 = 11亿件，相差 +1亿件"
+                              "（上月累计取自本文件）；按累计入库，请核对")
 
 
 def test_month_against_the_change_in_ytd_stored_last_month(mini_dir):
@@ -152,7 +152,7 @@ def test_warnings_are_kept_with_the_submission_and_survive_a_restart(mini_dir):
     assert outcome.submission_id and outcome.parsed.warnings
     kept = store.submission_checks(mini_dir, outcome.submission_id)  # read back from disk, as after a restart
     assert [(p.code, p.row, p.params["difference"]) for p in kept] == [("warn_month_vs_ytd_file", 3, "-1")]
-    assert kept[0].message("en").startswith("a.csv row 3, column '本月': this month 8 does not match")
+    assert kept[0].message("en").startswith("a.csv row 3, column '本月': this month 8 亿件 does not match")
     assert store.read_log(mini_dir).iloc[0]["warnings"] == "1"
 
 

@@ -229,7 +229,8 @@ def _parse_sheets(name: str, sheets: list[tuple[str, pd.DataFrame]], catalog: Ca
     if context is not None and (raw["growth"] != "").any():
         found += _reported_growth(rows, raw, names_by_col, name, context)
     if "stated_month" in raw:
-        found += crosscheck.month_against_ytd(rows, raw.fillna({"stated_month": ""}), names_by_col, name, context)
+        found += crosscheck.month_against_ytd(rows, raw.fillna({"stated_month": ""}), names_by_col, name, context,
+                                                 catalog)
     if any(p.severity == "error" for p in found):
         rows = empty_rows()
     else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from lib.catalog import Catalog
 from lib.intake.checks import Context, clean, parse_number
 from lib.problems import Problem
 
@@ -14,7 +15,7 @@ MONTH_TOLERANCE = 0.005
 
 
 def month_against_ytd(rows: pd.DataFrame, raw: pd.DataFrame, names_by_col: dict[int, dict], name: str,
-                      context: Context | None) -> list[Problem]:
+                      context: Context | None, catalog: Catalog) -> list[Problem]:
     """Return a warning for each row whose stated 本月 differs from its 累计 minus the 累计 of the month before (in
     the file, else stored; January's 累计 is its month), naming the row, the two figures and the difference."""
     if "stated_month" not in raw or rows.empty:
@@ -43,5 +44,5 @@ def month_against_ytd(rows: pd.DataFrame, raw: pd.DataFrame, names_by_col: dict[
             code = "warn_month_vs_ytd_file" if key in in_file or r.month == 1 else "warn_month_vs_ytd_stored"
             problems.append(Problem(name, code, row=pos + 1, column=column, value=text, severity="warning", params={
                 "month": f"{month:g}", "ytd": f"{r.value:g}", "previous": f"{previous:g}", "change": f"{change:g}",
-                "difference": f"{month - change:+g}"}))
+                "difference": f"{month - change:+g}", "unit": catalog.indicator(r.indicator)["unit"]}))
     return problems
