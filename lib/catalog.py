@@ -67,11 +67,15 @@ class Catalog:
         return self._resolved[text]
 
     def misspells_indicator(self, text: str) -> bool:
-        """Return whether an unknown name reads as a misspelling of a known one: one character replaced, added or
-        removed (快递业务亮), or part of it (快递业务); another indicator's name (邮政行业寄递业务量) does not."""
+        """Return whether an unknown name reads as a misspelling of a known one rather than another indicator: one
+        character replaced, added or removed (快递业务亮), part of a known name (快递业务), or no longer than a known
+        name and much like it (快递件量 for 快递业务量). A statistics office's other lines are longer, more specific
+        names (邮政行业寄递业务量 beside 邮政行业业务总量, 同城快递业务量): kept aside, not refused."""
         key = _name_key(text)
         close = difflib.get_close_matches(key, list(self._name_index()), n=12, cutoff=0.4)
-        return any(_one_edit_apart(key, known) or (len(key) >= 2 and key in known) for known in close)
+        return any(_one_edit_apart(key, known) or (len(key) >= 2 and key in known)
+                   or (len(key) <= len(known) and difflib.SequenceMatcher(None, key, known).ratio() >= 0.6)
+                   for known in close)
 
     def suggest_indicators(self, text: str, limit: int = 3) -> list[str]:
         """Return the indicator names closest to a mistyped one."""

@@ -47,7 +47,8 @@ def test_first_use_from_a_clean_folder(tmp_path, width, height):
         page.goto(url + "/upload")
         page.get_by_role("heading", name="数据上报").wait_for(timeout=60_000)
         if width < 640:  # the sidebar is folded on a phone
-            page.locator('[data-testid="stExpandSidebarButton"], [data-testid="stSidebarCollapsedControl"]').first.click()
+            page.locator('[data-testid="stExpandSidebarButton"], '
+                         '[data-testid="stSidebarCollapsedControl"]').first.click()
         sidebar = page.locator('[data-testid="stSidebar"]')
         sidebar.get_by_label("用户名").fill(ANALYST)
         sidebar.get_by_label("密码", exact=True).fill(ANALYST_PASSWORD)

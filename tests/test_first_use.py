@@ -65,7 +65,8 @@ def test_after_the_first_file_the_overview_leads_with_the_coverage(fresh_dir):
 @pytest.fixture
 def plan_2023(tmp_path):
     """A new city's folder: targets for 2023 only, no baseline year written, no 2022 targets."""
-    rows = [dict(r, year=2023) if r.get("year") else dict(r) for r in MINI_TARGETS if r["kind"] != "not_below_last_year"]
+    rows = [dict(r, year=2023) if r.get("year") else dict(r) for r in MINI_TARGETS
+            if r["kind"] != "not_below_last_year"]
     for r in rows:
         r.pop("baseline_year", None)
         r.pop("growth_target_pct", None)
@@ -106,9 +107,10 @@ def test_a_misspelt_indicator_still_refuses_the_file_with_its_hint(sample_dir):
     assert [p.code for p in parsed.errors] == ["err_indicator_hint"]
 
 
-def test_a_file_of_only_rows_without_a_target_is_refused_and_says_why(sample_dir):
+def test_a_file_none_of_whose_names_is_known_is_refused_row_by_row(sample_dir):
+    """Not one known name: the names are what is wrong (the template's names are asked for), nothing is set aside."""
     parsed = store.validate(sample_dir, "x.csv", (HEADER + "2021-11,邮政行业寄递业务量,1,,,,\n").encode(), today=TODAY)
-    assert [p.code for p in parsed.problems] == ["warn_no_target", "err_nothing_with_target"]
+    assert [(p.code, p.row) for p in parsed.problems] == [("err_indicator_hint", 2)]
 
 
 BOTH = "月份,指标,本月,累计\n"

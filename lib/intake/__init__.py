@@ -218,12 +218,11 @@ def _parse_sheets(name: str, sheets: list[tuple[str, pd.DataFrame]], catalog: Ca
     if raw.empty:
         return Parsed(name, empty_rows(), [*problems, Problem(name, "err_empty")], layout, encoding, names,
                       read_sheets=read)
-    raw, aside = _set_aside(raw, names_by_col, catalog, name)
-    if raw.empty:  # nothing but indicators without a target: named, and nothing to store
-        found = [*aside, Problem(name, "err_nothing_with_target")]
-        if workbook:
-            found = [_relocate(p, [s for s, _ in sheets]) for p in found]
-        return Parsed(name, empty_rows(), problems + found, layout, encoding, names, read_sheets=read)
+    kept, aside = _set_aside(raw, names_by_col, catalog, name)
+    if not kept.empty:  # (a file none of whose names is known is refused row by row: the names are what is wrong)
+        raw = kept
+    else:
+        aside = []
     rows, found, unlisted = normalize(raw, names_by_col, catalog, name, context)
     found = aside + found
     if context is not None and (raw["growth"] != "").any():
