@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 import pandas as pd
 
+from lib.actuals import baseline_years
 from lib.catalog import Catalog
 from lib.dataset import Dataset
 from lib.display import md
@@ -78,7 +79,10 @@ def first_real_file(ds: Dataset, rows: pd.DataFrame, lang: str) -> str | None:
     无数据 until their files come (names escaped for Markdown)."""
     if not ds.uses_sample or rows.empty:
         return None
-    year = int(rows["year"].max())
+    years = {int(y) for y in rows["year"]}
+    with_targets = [y for y in years if not ds.catalog.targets_for(y).empty]
+    bases = baseline_years(ds.catalog)  # a file of last year only: this year's targets all still wait
+    year = max(with_targets or [bases[y] for y in years if y in bases] or years)
     given = set(rows.loc[rows["year"] == year, "indicator"])
     targets = ds.catalog.targets_for(year)
     if targets.empty:

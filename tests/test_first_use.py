@@ -84,6 +84,8 @@ def test_last_year_is_stored_as_the_baseline_though_it_has_no_targets(plan_2023)
     note = baseline_note(outcome.parsed, ds.catalog, "zh")
     assert note == "2022年没有目标：这1行作为2023年目标的基期（去年同期）入库。"
     assert "baseline" in baseline_note(outcome.parsed, ds.catalog, "en")
+    fresh = open_dataset(plan_2023)
+    assert first_real_file(fresh, outcome.parsed.rows, "zh") is None  # stored already: no first-file warning
     refused = store.validate(plan_2023, "2021.csv", (HEADER + "2021-05,快递业务量,10,,亿件,,\n").encode(),
                              today=dt.date(2023, 6, 1))
     assert [p.code for p in refused.errors] == ["err_year"]  # two years back is still no year of this plan
@@ -165,3 +167,11 @@ def test_problem_tables_never_show_none_or_nan():
                            "zh")
     text = frame.to_string()
     assert "None" not in text and "nan" not in text and "NaT" not in text
+
+
+def test_a_first_file_of_last_year_only_says_every_target_of_this_year_waits(fresh_dir):
+    ds = open_dataset(fresh_dir)
+    parsed = store.validate(fresh_dir, "2020.csv", (HEADER + "2020-11,快递业务量,20000,,万件,,\n").encode(),
+                            today=TODAY, dataset=ds)
+    total = len(ds.catalog.targets_for(2021))
+    assert f"没有以下{total}项2021年目标（共{total}项）的数据" in first_real_file(ds, parsed.rows, "zh")
