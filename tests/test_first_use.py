@@ -175,3 +175,20 @@ def test_a_first_file_of_last_year_only_says_every_target_of_this_year_waits(fre
                             today=TODAY, dataset=ds)
     total = len(ds.catalog.targets_for(2021))
     assert f"没有以下{total}项2021年目标（共{total}项）的数据" in first_real_file(ds, parsed.rows, "zh")
+
+
+def test_the_plan_grid_offers_every_unit_the_draft_holds(monkeypatch, fresh_dir):
+    """A unit the plan wrote that is no known unit (号, 年 in the 2022 fixture) was not among the unit column's options,
+    and the grid showed None in its place."""
+    import json
+
+    from lib import units
+    from tests.test_plans import FIXTURES, plan_page
+
+    at = plan_page(monkeypatch, fresh_dir)
+    text = (FIXTURES / "plan_2022.txt").read_bytes()
+    at.file_uploader(key="plan_upload_0").set_value(("plan_2022.txt", text, "text/plain")).run()
+    editor = at.data_editor[0]
+    options = json.loads(editor.proto.columns)["unit"]["type_config"]["options"]
+    written = set(editor.value["unit"].dropna().astype(str)) - {""}
+    assert written - set(units.UNITS) and written <= set(options)
