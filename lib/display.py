@@ -225,6 +225,23 @@ def baseline_note(parsed, catalog, language: str) -> str | None:
     return " ".join(lines) or None
 
 
+def shown(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return a table as a page shows it: a missing cell blank, never None, nan or NaT. Streamlit's grid writes None
+    for any missing cell (a Styler's na_rep included), so a column with one is shown as text; columns without stay
+    numbers (sorted as numbers). A CSV of the frame itself keeps its empty cells empty."""
+    out = frame.copy()
+    for column in out.columns[out.isna().any()]:
+        out[column] = out[column].map(_shown_cell).astype("str")
+    return out
+
+
+def _shown_cell(value: object) -> object:
+    """Return one cell as a table shows it: '' for a missing one, a float without trailing zeros."""
+    if value is None or (isinstance(value, float) and value != value) or value is pd.NaT:
+        return ""
+    return f"{value:,.10g}" if isinstance(value, float) else value
+
+
 def _cell(value: object) -> str:
     """Return a table cell as text: '' for a missing one, never None, nan or NaT."""
     return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)

@@ -74,7 +74,7 @@ with tab_history:
     if log.empty:
         st.caption(t("no_submissions", lang))
     else:
-        st.dataframe(display.submissions_frame(log, lang), hide_index=True)
+        st.dataframe(display.shown(display.submissions_frame(log, lang)), hide_index=True)
         ui.kept_checks(data_dir, log)
         active = log[log["status"] == "active"]["id"].tolist()
         if active and allowed(who, Action.REVERT):

@@ -192,3 +192,15 @@ def test_the_plan_grid_offers_every_unit_the_draft_holds(monkeypatch, fresh_dir)
     options = json.loads(editor.proto.columns)["unit"]["type_config"]["options"]
     written = set(editor.value["unit"].dropna().astype(str)) - {""}
     assert written - set(units.UNITS) and written <= set(options)
+
+
+def test_tables_show_a_missing_number_blank(fresh_dir):
+    """Streamlit's grid writes None for a missing cell: the overview's table shows it blank (issue 24, point 7)."""
+    from lib.display import scorecard_table, shown
+
+    store.import_file(fresh_dir, "a.csv", (HEADER + "2021-10,green_outlets,28,,,,\n").encode(), OPERATOR, today=TODAY)
+    frame = scorecard_table(scorecard(open_dataset(fresh_dir), 2021, 10), 2021, "zh")
+    assert frame.isna().any().any()  # targets without data: the CSV keeps its cells empty
+    table = shown(frame)
+    assert not table.isna().any().any() and not table.astype(str).isin(["None", "nan", "NaT"]).any().any()
+    assert table.loc[frame["实际完成"].isna(), "实际完成"].eq("").all()

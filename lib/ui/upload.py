@@ -7,7 +7,7 @@ import streamlit as st
 from lib import config, coverage, store, templates
 from lib.catalog import Catalog
 from lib.dataset import Dataset
-from lib.display import baseline_note, intake_summary, md, next_period, preview_frame, problems_frame
+from lib.display import baseline_note, intake_summary, md, next_period, preview_frame, problems_frame, shown
 from lib.fmt import format_period
 from lib.i18n import t
 from lib.intake import Parsed, parse_period
@@ -62,7 +62,7 @@ def intake_report(parsed: Parsed, catalog: Catalog) -> None:
             st.caption(t("problems_unlisted", language, count=parsed.unlisted, limit=config.MAX_LISTED_PROBLEMS))
     if not parsed.rows.empty:
         st.markdown(f"**{t('preview', language)}**")
-        st.dataframe(preview_frame(parsed.rows, catalog, language), hide_index=True)
+        st.dataframe(shown(preview_frame(parsed.rows, catalog, language)), hide_index=True)
 
 
 def problems_table(parsed: Parsed, language: str) -> None:
