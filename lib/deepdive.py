@@ -9,6 +9,7 @@ import pandas as pd
 from lib import config, queries
 from lib.dataset import Dataset
 from lib.engine import EMPTY, Score, Series, load_series, scorecard
+from lib.fmt import format_value
 from lib.i18n import department_label, t
 from lib.kinds import KINDS, STATUSES, WORST_FIRST, Kind
 from lib.kinds.ratio import rate_series
@@ -113,7 +114,9 @@ def indicator_view(ds: Dataset, year: int, as_of: int, target_id: str,
         cur = rate_series(cur, *(lookup.get((target[col], target["region"], year), EMPTY) if target[col] else EMPTY
                                  for col in ("numerator", "denominator")))
     months = month_table(score, cur, base, kind)
-    months["parts"] = [cur.parts.get(m, []) for m in months["month"]]
+    units = {"rate": target["unit"], **{part: ds.catalog.indicator(target[part])["unit"]
+                                        for part in ("numerator", "denominator") if target[part]}}
+    months["parts"] = [[(*part, units.get(part[0], "")) for part in cur.parts.get(m, [])] for m in months["month"]]
     regions = region_table(ds, target, year, as_of) if not target["region"] else pd.DataFrame()
     warnings = region_disagreements(ds, target["indicator"], year) if not regions.empty else []
     return IndicatorView(score=score, target=target, months=months, regions=regions, region_warnings=warnings)
@@ -148,8 +151,8 @@ def provenance(view: IndicatorView, log: pd.DataFrame, lang: str = "zh") -> pd.D
         if parts:  # a ratio: each part behind the rate on its own line
             names = {"numerator": t("part_numerator", lang), "denominator": t("part_denominator", lang),
                      "rate": t("part_rate", lang)}
-            rows += [line | {"part": names[part], "file": file, "row": row,
-                             "submitted": _submitted(by_file, file, lang)} for part, file, row in parts]
+            rows += [line | {"part": f"{names[part]} {format_value(figure, unit, lang)}", "file": file, "row": row,
+                             "submitted": _submitted(by_file, file, lang)} for part, file, row, figure, unit in parts]
             continue
         files = [f for f in str(r.source_file or "").split(";") if f]
         rows.append(line | {"part": "", "file": ("、" if lang != "en" else ", ").join(files),

@@ -20,9 +20,10 @@ class Series:
     notes: dict[int, str] = field(default_factory=dict)
     # A ratio's rate (lib/kinds/ratio.py rate_series): how each month's rate was formed ("ytd": the components'
     # years to date, "reported": the rate a file gave, "month": the month's own components, the year's first months
-    # missing), and the rows behind it: (part, stored file, row) with part "numerator", "denominator" or "rate".
+    # missing), and the rows behind it: (part, stored file, row, the part's figure: the month's own where known) with
+    # part "numerator", "denominator" or "rate".
     basis: dict[int, str] = field(default_factory=dict)
-    parts: dict[int, list[tuple[str, str, int | None]]] = field(default_factory=dict)
+    parts: dict[int, list[tuple[str, str, int | None, float | None]]] = field(default_factory=dict)
 
     def latest_month(self, as_of: int) -> int | None:
         """Return the last month up to as_of whose year to date is known."""

@@ -105,11 +105,14 @@ def test_a_first_upload_in_may_reads_the_month_on_card_and_chart(mini_dir):
     view = indicator_view(ds, 2021, 5, "repack_rate")
     assert chart_rate(view, 5) == pytest.approx(140 / 150 * 100)
     table = provenance(view, store.read_log(mini_dir))
+    # each part with its own figure, file and row
     assert sorted(zip(table["part"], table["file"], table["row"])) == [
-        ("分子", "sub-000001.csv", 2), ("分母", "sub-000002.csv", 2)]
+        ("分子 140.00万件", "sub-000001.csv", 2), ("分母 150.00万件", "sub-000002.csv", 2)]
     assert not table["submitted"].str.contains("直接放入").any()
     from lib.deepdive import explain
     assert "5月当月比率" in explain(score, "zh")[0]
+    from lib.deepdive import gap_sentence
+    assert gap_sentence(score, "zh") == "5月当月比率93.3%，与目标相差-1.7个百分点。"
 
 
 def test_provenance_names_numerator_and_denominator_rows(mini_dir):
@@ -118,7 +121,7 @@ def test_provenance_names_numerator_and_denominator_rows(mini_dir):
     table = provenance(view, store.read_log(mini_dir), "en")
     may = table[table["month"] == 5]
     # May's numerator is row 3 of the third file (sub-000003), its denominator row 6 of the second (sub-000002).
-    assert sorted(zip(may["part"], may["file"], may["row"])) == [
+    assert sorted(zip(may["part"].str.split().str[0], may["file"], may["row"])) == [
         ("denominator", "sub-000002.csv", 6), ("numerator", "sub-000003.csv", 3)]
     assert may["submitted"].str.endswith(("part1.csv", "part2.csv")).all()
 

@@ -43,8 +43,9 @@ class Ratio(TargetKind):
 
     def gap_sentence(self, s: Score, lang: str) -> str:
         """Return the rate and its distance from the target rate."""
-        return t("gap_rate", lang, rate=format_value(s.actual_ytd, s.unit, lang),
-                 points=format_points(s.gap_points, lang))
+        key = "gap_rate_month" if s.rate_basis == "month" else "gap_rate"
+        return t(key, lang, rate=format_value(s.actual_ytd, s.unit, lang), points=format_points(s.gap_points, lang),
+                 month=s.data_month)
 
     def formula_lines(self, s: Score, lang: str) -> list[str]:
         """Return how the rate is formed and judged."""
@@ -106,10 +107,11 @@ def rate_series(cur: Series, num: Series, den: Series) -> Series:
             continue
         if out.basis.get(m) == "reported" and own is None:
             out.sources[m] = _sources((cur, m))
-            out.parts[m] = [("rate", f, cur.rows.get(m)) for f in out.sources[m].split(";") if f]
+            out.parts[m] = [("rate", f, cur.rows.get(m), cur.ytd.get(m)) for f in out.sources[m].split(";") if f]
         else:
             out.sources[m] = _sources((num, m), (den, m))
-            out.parts[m] = [(part, f, series.rows.get(m)) for part, series in (("numerator", num), ("denominator", den))
+            out.parts[m] = [(part, f, series.rows.get(m), series.month_value.get(m, series.ytd.get(m)))
+                            for part, series in (("numerator", num), ("denominator", den))
                             for f in series.sources.get(m, "").split(";") if f]
         note = cur.notes.get(m) or num.notes.get(m) or den.notes.get(m)
         if note:
