@@ -58,13 +58,13 @@ def coverage_line(c: Coverage, lang: str) -> str:
 
 
 def target_indicators(catalog: Catalog, year: int, target_id: str) -> list[str]:
-    """Return the indicators whose figures a target reads: its own, or a ratio's numerator and denominator too."""
+    """Return the indicators whose figures a target reads: a ratio's numerator and denominator, else its own."""
     rows = catalog.targets_for(year)
     row = rows[rows["id"] == target_id]
     if row.empty:
         return []
     r = row.iloc[0]
-    return [i for i in dict.fromkeys([r["numerator"], r["denominator"], r["indicator"]]) if i]
+    return [r["numerator"], r["denominator"]] if r["numerator"] and r["denominator"] else [r["indicator"]]
 
 
 def _given(target: dict, given: set[str]) -> bool:

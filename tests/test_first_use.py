@@ -204,3 +204,15 @@ def test_tables_show_a_missing_number_blank(fresh_dir):
     table = shown(frame)
     assert not table.isna().any().any() and not table.astype(str).isin(["None", "nan", "NaT"]).any().any()
     assert table.loc[frame["实际完成"].isna(), "实际完成"].eq("").all()
+
+
+def test_a_waiting_ratio_target_offers_the_template_of_its_parts(fresh_dir):
+    from lib.coverage import target_indicators
+    from lib.templates import long_template
+
+    catalog = open_dataset(fresh_dir).catalog
+    assert target_indicators(catalog, 2021, "no_repack_rate") == ["no_repack_parcels", "ecommerce_parcels"]
+    assert target_indicators(catalog, 2021, "express_volume") == ["express_volume"]
+    frame = long_template(catalog, "2021-11", target_indicators(catalog, 2021, "no_repack_rate"))
+    assert list(frame["代码(id)"]) == ["no_repack_parcels", "ecommerce_parcels"]
+    assert list(frame["indicator"]) == ["不再二次包装的电商快件量", "电商快件量"]
