@@ -22,10 +22,26 @@ def actuals_files(actuals_dir: Path) -> list[Path]:
                   if p.is_file() and not p.name.startswith((".", "~$")) and p.suffix.lower() in ACTUALS_SUFFIXES)
 
 
+def accepted_years(catalog: Catalog) -> set[int]:
+    """Return the years whose actuals are taken: years with targets, their baselines, and the year before each year
+    with targets (last year's figures are this year's 同比 and baseline, whether or not last year had targets)."""
+    years = set(catalog.years())
+    return years | {y - 1 for y in years} | {int(y) for y in catalog.targets["baseline_year"].dropna()}
+
+
+def baseline_years(catalog: Catalog) -> dict[int, int]:
+    """Return each year taken only as a baseline (no targets of its own), with the year whose baseline it is."""
+    years = set(catalog.years())
+    out = {y - 1: y for y in sorted(years) if y - 1 not in years}
+    for year, base in zip(catalog.targets["year"], catalog.targets["baseline_year"], strict=True):
+        if pd.notna(base) and pd.notna(year) and int(base) not in years:
+            out.setdefault(int(base), int(year))
+    return out
+
+
 def base_context(catalog: Catalog, today: dt.date | None = None) -> Context:
     """Return the checks every file gets: no future months, only years with targets or baselines."""
-    years = set(catalog.years()) | {int(y) for y in catalog.targets["baseline_year"].dropna()}
-    return Context(today=today or dt.date.today(), years=years)
+    return Context(today=today or dt.date.today(), years=accepted_years(catalog))
 
 
 def read_actuals_file(path: Path, catalog: Catalog, context: Context | None = None) -> Parsed:

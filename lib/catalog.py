@@ -66,6 +66,17 @@ class Catalog:
             self._resolved[text] = self._name_index().get(_name_key(text))
         return self._resolved[text]
 
+    def misspells_indicator(self, text: str) -> bool:
+        """Return whether an unknown name reads as a misspelling of a known one rather than another indicator: one
+        character replaced, added or removed (快递业务亮), part of a known name (快递业务), or no longer than a known
+        name and much like it (快递件量 for 快递业务量). A statistics office's other lines are longer, more specific
+        names (邮政行业寄递业务量 beside 邮政行业业务总量, 同城快递业务量): kept aside, not refused."""
+        key = _name_key(text)
+        close = difflib.get_close_matches(key, list(self._name_index()), n=12, cutoff=0.4)
+        return any(_one_edit_apart(key, known) or (len(key) >= 2 and key in known)
+                   or (len(key) <= len(known) and difflib.SequenceMatcher(None, key, known).ratio() >= 0.6)
+                   for known in close)
+
     def suggest_indicators(self, text: str, limit: int = 3) -> list[str]:
         """Return the indicator names closest to a mistyped one."""
         names = list(self._name_index())
@@ -349,3 +360,14 @@ def _indicator_table(frame: pd.DataFrame) -> pd.DataFrame:
     table.index.name = "indicator"
     table["additive"] = table["unit"].map(lambda u: units.is_known(u) and units.is_additive(units.canonical_unit(u)))
     return table
+
+
+def _one_edit_apart(a: str, b: str) -> bool:
+    """Return whether two texts differ by at most one character replaced, added or removed."""
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) <= 1
+    short, long_ = sorted((a, b), key=len)
+    i = next((k for k, (x, y) in enumerate(zip(short, long_)) if x != y), len(short))
+    return short[i:] == long_[i + 1:]

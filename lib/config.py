@@ -81,7 +81,7 @@ VALUE_CEILING = {"money": 1e14, "pieces": 1e13, "items": 1e12, "person_times": 1
 
 # A reported year-on-year growth (同比) that differs from the growth computed from the loaded baseline by more than
 # this many percentage points is flagged.
-GROWTH_TOLERANCE_POINTS = 0.5
+GROWTH_TOLERANCE_POINTS = 0.1
 
 # Actuals files with fewer records than this are checked record by record (the column-by-column checks
 # cost more to set up than they save on a small file); larger ones column by column. Both give the same result.

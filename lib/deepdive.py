@@ -9,8 +9,10 @@ import pandas as pd
 from lib import config, queries
 from lib.dataset import Dataset
 from lib.engine import EMPTY, Score, Series, load_series, scorecard
+from lib.fmt import format_value
 from lib.i18n import department_label, t
 from lib.kinds import KINDS, STATUSES, WORST_FIRST, Kind
+from lib.kinds.ratio import rate_series
 
 MONTH_COLUMNS = ["month", "actual_month", "actual_ytd", "baseline_month", "baseline_ytd", "expected_seasonal",
                  "expected_linear", "projection_seasonal", "projection_linear", "yoy_month_pct", "note",
@@ -108,26 +110,16 @@ def indicator_view(ds: Dataset, year: int, as_of: int, target_id: str,
                                                                                   "denominator")])
     cur = lookup.get((target["indicator"], target["region"], year), EMPTY)
     base = lookup.get((target["indicator"], target["region"], score.baseline_year), EMPTY)
-    if kind.reads_components and target["numerator"]:
-        cur = ratio_series(lookup.get((target["numerator"], target["region"], year), EMPTY),
-                           lookup.get((target["denominator"], target["region"], year), EMPTY))
+    if kind.reads_components:  # the rate the card shows, month by month (lib/kinds/ratio.py)
+        cur = rate_series(cur, *(lookup.get((target[col], target["region"], year), EMPTY) if target[col] else EMPTY
+                                 for col in ("numerator", "denominator")))
     months = month_table(score, cur, base, kind)
+    units = {"rate": target["unit"], **{part: ds.catalog.indicator(target[part])["unit"]
+                                        for part in ("numerator", "denominator") if target[part]}}
+    months["parts"] = [[(*part, units.get(part[0], "")) for part in cur.parts.get(m, [])] for m in months["month"]]
     regions = region_table(ds, target, year, as_of) if not target["region"] else pd.DataFrame()
     warnings = region_disagreements(ds, target["indicator"], year) if not regions.empty else []
     return IndicatorView(score=score, target=target, months=months, regions=regions, region_warnings=warnings)
-
-
-def ratio_series(num: Series, den: Series) -> Series:
-    """Return the rate of two component series: monthly rate, and year-to-date ratio of the sums."""
-    out = Series()
-    for m in sorted(set(num.ytd) & set(den.ytd)):
-        if den.ytd[m]:
-            out.ytd[m] = num.ytd[m] / den.ytd[m] * 100
-            out.sources[m] = num.sources.get(m, "")
-    for m in sorted(set(num.month_value) & set(den.month_value)):
-        if den.month_value[m]:
-            out.month_value[m] = num.month_value[m] / den.month_value[m] * 100
-    return out
 
 
 def gap_sentence(s: Score, lang: str = "zh") -> str:
@@ -145,23 +137,39 @@ def explain(s: Score, lang: str = "zh") -> list[str]:
 
 
 def provenance(view: IndicatorView, log: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
-    """Return, per month with data, where its number came from: file, row, and who submitted it when."""
+    """Return, per month with data, where its number came from: file, row, and who submitted it when; for a ratio one
+    line per part behind the rate (numerator, denominator, or the rate as reported), each with its file and row."""
     by_file = {row["stored_file"]: row for _, row in log.iterrows()} if not log.empty else {}
+    shows_month = KINDS[view.target["kind"]].provenance_shows_month
     rows = []
     for r in view.months.itertuples(index=False):
         if pd.isna(r.actual_ytd) and pd.isna(r.actual_month):
             continue
+        value = r.actual_month if shows_month else r.actual_ytd
+        line = {"month": int(r.month), "value": value, "ytd": r.actual_ytd, "note": r.note}
+        parts = getattr(r, "parts", None)
+        if parts:  # a ratio: each part behind the rate on its own line
+            names = {"numerator": t("part_numerator", lang), "denominator": t("part_denominator", lang),
+                     "rate": t("part_rate", lang)}
+            rows += [line | {"part": f"{names[part]} {format_value(figure, unit, lang)}", "file": file, "row": row,
+                             "submitted": _submitted(by_file, file, lang)} for part, file, row, figure, unit in parts]
+            continue
         files = [f for f in str(r.source_file or "").split(";") if f]
-        who = [f"{by_file[f]['user']} · {by_file[f]['submitted_at'].replace('T', ' ')} · {by_file[f]['original_name']}"
-               for f in files if f in by_file]
-        value = r.actual_month if KINDS[view.target["kind"]].provenance_shows_month else r.actual_ytd
-        rows.append({"month": int(r.month), "value": value,
-                     "ytd": r.actual_ytd, "file": "、".join(files) if lang != "en" else ", ".join(files),
-                     "row": None if pd.isna(r.source_row) else int(r.source_row),
-                     "submitted": "; ".join(who) or (t("sample_source", lang) if any(
-                         f.startswith(config.SAMPLE_FILE_PREFIX) for f in files) else t("dropped_source", lang)),
-                     "note": r.note})
+        rows.append(line | {"part": "", "file": ("、" if lang != "en" else ", ").join(files),
+                            "row": None if pd.isna(r.source_row) else int(r.source_row),
+                            "submitted": "; ".join(dict.fromkeys(_submitted(by_file, f, lang) for f in files))
+                            or t("dropped_source", lang)})
     return pd.DataFrame(rows)
+
+
+def _submitted(by_file: dict, file: str, lang: str) -> str:
+    """Return who stored a file and when (its submission), else where it came from: the sample, or dropped in."""
+    if file in by_file:
+        entry = by_file[file]
+        return f"{entry['user']} · {entry['submitted_at'].replace('T', ' ')} · {entry['original_name']}"
+    if file.startswith(config.SAMPLE_FILE_PREFIX):
+        return t("sample_source", lang)
+    return t("dropped_source", lang) if file else ""
 
 
 def department_scores(scores: list[Score]) -> dict[str, list[Score]]:

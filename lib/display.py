@@ -214,12 +214,48 @@ def intake_summary(parsed, language: str) -> str:
     return t("intake_summary_refused" if parsed.errors else "intake_summary_ok", language, **params)
 
 
+def baseline_note(parsed, catalog, language: str) -> str | None:
+    """Return how a checked file's rows of a year without targets are stored: as the baseline (去年同期) of the next
+    year's targets; None when it has none."""
+    from lib.actuals import baseline_years
+
+    if parsed.rows.empty:
+        return None
+    bases = baseline_years(catalog)
+    counts = parsed.rows["year"].astype(int).value_counts()
+    lines = [t("baseline_rows", language, year=int(y), rows=int(n), target_year=bases[int(y)])
+             for y, n in sorted(counts.items()) if int(y) in bases]
+    return " ".join(lines) or None
+
+
+def shown(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return a table as a page shows it: a missing cell blank, never None, nan or NaT. Streamlit's grid writes None
+    for any missing cell (a Styler's na_rep included), so a column with one is shown as text; columns without stay
+    numbers (sorted as numbers). A CSV of the frame itself keeps its empty cells empty."""
+    out = frame.copy()
+    for column in out.columns[out.isna().any()]:
+        out[column] = out[column].map(_shown_cell).astype("str")
+    return out
+
+
+def _shown_cell(value: object) -> object:
+    """Return one cell as a table shows it: '' for a missing one, a float without trailing zeros."""
+    if value is None or (isinstance(value, float) and value != value) or value is pd.NaT:
+        return ""
+    return f"{value:,.10g}" if isinstance(value, float) else value
+
+
+def _cell(value: object) -> str:
+    """Return a table cell as text: '' for a missing one, never None, nan or NaT."""
+    return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
+
+
 def problems_frame(problems, language: str):
-    """Return problems as a table: severity, row, column, value, message."""
+    """Return problems as a table: severity, row, column, value, message (text throughout, blank where none)."""
     return pd.DataFrame([{
         t("col_severity", language): t(f"severity_{p.severity}", language),
-        t("col_row", language): p.row, t("col_column", language): p.column,
-        t("col_value", language): p.value, t("col_message", language): p.detail(language),
+        t("col_row", language): _cell(p.row), t("col_column", language): _cell(p.column),
+        t("col_value", language): _cell(p.value), t("col_message", language): p.detail(language),
     } for p in problems])
 
 
@@ -279,14 +315,16 @@ def provenance_frame(frame, unit: str, language: str):
     """Return the provenance table with translated headers and formatted values."""
     if frame.empty:
         return frame
+    parts = {t("col_part", language): frame["part"]} if "part" in frame and frame["part"].astype(bool).any() else {}
     return pd.DataFrame({
         t("col_month", language): frame["month"],
+        **parts,
         t("col_value", language): [format_value(v, unit, language) for v in frame["value"]],
         t("col_ytd", language): [format_value(v, unit, language) for v in frame["ytd"]],
         t("col_file", language): frame["file"],
         t("col_row", language): [int(r) if r == r and r is not None else "" for r in frame["row"]],
         t("col_submitted", language): frame["submitted"],
-        t("col_note", language): [chinese_only(v, language) if isinstance(v, str) else v for v in frame["note"]],
+        t("col_note", language): [chinese_only(v, language) if isinstance(v, str) else "" for v in frame["note"]],
     })
 
 

@@ -37,7 +37,7 @@ class Problem:
 
         Two kinds of parameter read differently by language: a basis ('month', 'ytd', named basis or *_basis) is
         said in words (当月, year to date), and a time (a *_at parameter, ISO) as the submissions tab says it."""
-        params = {"value": self.value, **self.params}
+        params = {"value": "" if self.value is None else self.value, **self.params}  # never "None" in a sentence
         for key, value in params.items():
             if (key == "basis" or key.endswith("_basis")) and value in ("month", "ytd"):
                 params[key] = t(f"basis_{value}", lang)

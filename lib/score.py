@@ -18,6 +18,12 @@ class Series:
     sources: dict[int, str] = field(default_factory=dict)
     rows: dict[int, int] = field(default_factory=dict)
     notes: dict[int, str] = field(default_factory=dict)
+    # A ratio's rate (lib/kinds/ratio.py rate_series): how each month's rate was formed ("ytd": the components'
+    # years to date, "reported": the rate a file gave, "month": the month's own components, the year's first months
+    # missing), and the rows behind it: (part, stored file, row, the part's figure: the month's own where known) with
+    # part "numerator", "denominator" or "rate".
+    basis: dict[int, str] = field(default_factory=dict)
+    parts: dict[int, list[tuple[str, str, int | None, float | None]]] = field(default_factory=dict)
 
     def latest_month(self, as_of: int) -> int | None:
         """Return the last month up to as_of whose year to date is known."""
@@ -54,6 +60,7 @@ class Score:
     expected_pct_linear: float | None = None
     expected_pct_seasonal: float | None = None
     seasonal_basis: str | None = None
+    rate_basis: str | None = None  # a ratio's rate formed from one month's components ("month"), else None
     gap_points: float | None = None
     status: str = "grey"
     yoy_growth_pct: float | None = None
@@ -75,6 +82,8 @@ class Score:
         """Return the score as plain JSON-ready data, floats rounded."""
         out = {}
         for key, value in asdict(self).items():
+            if key == "rate_basis" and value is None:  # the usual case: the report reads as it always has
+                continue
             if isinstance(value, float):
                 value = None if math.isnan(value) else round(value, digits)
             out[key] = value

@@ -21,10 +21,11 @@ def _series(catalog: Catalog) -> list[tuple[str, str, str]]:
     return out
 
 
-def long_template(catalog: Catalog, period: str) -> pd.DataFrame:
-    """Return the long template: one row per indicator (and region) for one month."""
+def long_template(catalog: Catalog, period: str, indicators: list[str] | None = None) -> pd.DataFrame:
+    """Return the long template: one row per indicator (and region) for one month (only the indicators given)."""
     rows = [{"period": period, "indicator": catalog.indicators.at[ind, "name_zh"], "value": "", "region": region,
-             "unit": unit, "basis": "month", "note": "", "代码(id)": ind} for ind, region, unit in _series(catalog)]
+             "unit": unit, "basis": "month", "note": "", "代码(id)": ind} for ind, region, unit in _series(catalog)
+            if indicators is None or ind in indicators]
     return pd.DataFrame(rows)
 
 

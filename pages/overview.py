@@ -5,6 +5,7 @@ import streamlit as st
 from lib import display, ui
 from lib.cards import build_card
 from lib.config import PACE_YELLOW_BAND_POINTS
+from lib.coverage import coverage, coverage_line
 from lib.engine import status_counts
 from lib.i18n import category_label, t
 from lib.plans import headline_scores, overview_groups
@@ -14,6 +15,8 @@ lang, ds, year, as_of = ui.page_start("overview_title")
 scores = ui.cached_scorecard(year, as_of)
 narrow = ui.is_narrow()
 
+if not ds.is_sample:  # real figures: first, which targets have this month's and which wait for their file
+    st.info(coverage_line(coverage(scores, year, as_of), lang), icon=":material/fact_check:")
 st.markdown(f"**{display.md(display.answer_sentence(scores, year, as_of, lang))}**")
 st.markdown(display.status_count_badges(status_counts(scores), lang))
 headline = headline_scores(scores)
@@ -41,7 +44,7 @@ table = st.expander(t("table_title", lang), key="overview_table", on_change="rer
 with table:
     if table.open:  # the table is drawn only while it is open: most reruns never show it
         frame = ui.cached_scorecard_table(year, as_of)
-        st.dataframe(frame, hide_index=True)
+        st.dataframe(display.shown(frame), hide_index=True)
         st.download_button(t("download_csv", lang), lambda: display.csv_bytes(frame),
                            file_name=f"scorecard_{year}-{as_of:02d}.csv", mime="text/csv")
 st.caption(display.md(footer_source(ds, year, lang)))

@@ -22,6 +22,7 @@ with tab_upload:
     may_check = allowed(who, Action.CHECK)
     if not may_check:
         st.info(t("access_sign_in_to_check", lang))
+    ui.target_template(ds, st.query_params.get("target"), st.query_params.get("period"))
     upload = ui.file_uploader(t("uploader", lang), key=f"upload_{st.session_state.get('upload_round', 0)}") \
         if may_check else None
     if upload is not None:
@@ -34,6 +35,7 @@ with tab_upload:
             st.info(display.md(t("already_stored", lang, id=earlier["id"], user=earlier["user"],
                                  time=display.format_timestamp(earlier["submitted_at"], lang))))
         elif parsed.accepted and allowed(who, Action.STORE):
+            ui.first_file_warning(ds, parsed)
             if st.button(t("confirm_store", lang), type="primary", key="confirm_store"):
                 try:
                     outcome = store.import_file(data_dir, upload.name, data, who, sheet=sheet)
@@ -72,7 +74,8 @@ with tab_history:
     if log.empty:
         st.caption(t("no_submissions", lang))
     else:
-        st.dataframe(display.submissions_frame(log, lang), hide_index=True)
+        st.dataframe(display.shown(display.submissions_frame(log, lang)), hide_index=True)
+        ui.kept_checks(data_dir, log)
         active = log[log["status"] == "active"]["id"].tolist()
         if active and allowed(who, Action.REVERT):
             chosen = st.selectbox(t("revert_pick", lang), active, key="revert_pick")

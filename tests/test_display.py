@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import math
 from types import SimpleNamespace
 
 import pandas as pd
@@ -77,7 +76,9 @@ def test_problems_frame_lists_severity_location_and_message():
     frame = display.problems_frame(problems, "en")
     assert list(frame.columns) == ["Type", "Row", "Column", "Value", "Message"]
     assert list(frame["Type"]) == ["error", "warning"]
-    assert frame["Row"].iloc[0] == 3 and math.isnan(frame["Row"].iloc[1])
+    # issue 24: a problem about the whole file has blank row, column and value, never None or nan
+    assert list(frame["Row"]) == ["3", ""] and list(frame["Column"]) == ["value", ""]
+    assert list(frame["Value"]) == ["abc", ""]
     # row and column have columns of their own: the message says only what is wrong
     assert frame["Message"].iloc[0] == problems[0].message("en").removeprefix("a.csv row 3, column 'value': ")
     assert not frame["Message"].iloc[0].startswith("a.csv")

@@ -141,9 +141,10 @@ def test_oversized_file_is_refused(sample_dir, monkeypatch):
 
 
 def test_every_problem_is_reported_at_once(sample_dir):
-    text = BAD + "2021-13,green_outlets,1,,,,\n2021-11,nope,1,,,,\n2021-11,green_outlets,x,,,,\n"
+    text = BAD + "2021-13,green_outlets,1,,,,\n2021-11,快递业务亮,1,,,,\n2021-11,green_outlets,x,,,,\n"
     parsed = store.validate(sample_dir, "many.csv", text.encode(), today=TODAY)
-    assert [(p.row, p.code) for p in parsed.errors] == [(2, "err_period"), (3, "err_indicator"), (4, "err_number")]
+    assert [(p.row, p.code) for p in parsed.errors] == [(2, "err_period"), (3, "err_indicator_hint"),
+                                                        (4, "err_number")]
 
 
 def test_chinese_header_is_named_in_the_message(sample_dir):

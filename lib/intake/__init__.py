@@ -26,7 +26,7 @@ import pandas as pd
 
 from lib import config
 from lib.catalog import Catalog
-from lib.intake import columns, guard, records
+from lib.intake import columns, crosscheck, guard, records
 from lib.intake.checks import (
     BASIS_WORDS,
     ROW_COLUMNS,
@@ -37,6 +37,7 @@ from lib.intake.checks import (
     growth_problem,
     parse_number,
     parse_period,
+    without_target,
 )
 from lib.intake.layout import HEADER_SCAN_ROWS, all_blank, to_raw
 from lib.intake.reading import (
@@ -217,9 +218,18 @@ def _parse_sheets(name: str, sheets: list[tuple[str, pd.DataFrame]], catalog: Ca
     if raw.empty:
         return Parsed(name, empty_rows(), [*problems, Problem(name, "err_empty")], layout, encoding, names,
                       read_sheets=read)
+    kept, aside = _set_aside(raw, names_by_col, catalog, name)
+    if not kept.empty:  # (a file none of whose names is known is refused row by row: the names are what is wrong)
+        raw = kept
+    else:
+        aside = []
     rows, found, unlisted = normalize(raw, names_by_col, catalog, name, context)
+    found = aside + found
     if context is not None and (raw["growth"] != "").any():
         found += _reported_growth(rows, raw, names_by_col, name, context)
+    if "stated_month" in raw:
+        found += crosscheck.month_against_ytd(rows, raw.fillna({"stated_month": ""}), names_by_col, name, context,
+                                                 catalog)
     if any(p.severity == "error" for p in found):
         rows = empty_rows()
     else:
@@ -228,6 +238,28 @@ def _parse_sheets(name: str, sheets: list[tuple[str, pd.DataFrame]], catalog: Ca
         found = [_relocate(p, [s for s, _ in sheets]) for p in found]
         rows = _relocate_rows(rows, [s for s, _ in sheets])
     return Parsed(name, rows, problems + found, layout, encoding, names, unlisted, read_sheets=read)
+
+
+def _set_aside(raw: pd.DataFrame, names_by_col: dict[int, dict], catalog: Catalog,
+               name: str) -> tuple[pd.DataFrame, list[Problem]]:
+    """Return the raw records of indicators the dashboard knows (or misspellings of them, refused later with a hint)
+    and a warning for each other indicator and year kept aside (not stored): its name, year, rows and first row."""
+    texts = raw["indicator"].astype("str")
+    unknown = {text for text in texts.unique() if without_target(text, catalog)}
+    if not unknown:
+        return raw, []
+    mask = texts.isin(unknown).to_numpy(dtype=bool)
+    kept = raw[mask]
+    years = [str(p[0]) if (p := parse_period(v)) else "?" for v in kept["period"]]
+    groups = pd.DataFrame({"indicator": kept["indicator"].map(clean).to_numpy(), "year": years,
+                           "pos": kept["pos"].to_numpy(), "value_col": kept["value_col"].to_numpy()})
+    aside = []
+    for (indicator, year), group in groups.groupby(["indicator", "year"], sort=False):
+        first = group.sort_values("pos").iloc[0]
+        column = names_by_col.get(int(first["value_col"]), {}).get("indicator") or "indicator"
+        aside.append(Problem(name, "warn_no_target", row=int(first["pos"]) + 1, column=column, value=indicator,
+                             severity="warning", params={"year": year, "rows": len(group)}))
+    return raw[~mask].reset_index(drop=True), aside
 
 
 def _relocate(problem: Problem, sheets: list[str]) -> Problem:

@@ -105,6 +105,14 @@ def read_indicator(text: object, catalog: Catalog) -> str | None:
     return catalog.resolve_indicator(clean(text))
 
 
+def without_target(text: object, catalog: Catalog) -> bool:
+    """Return whether an indicator cell names an indicator this dashboard has no target or component for (a
+    statistics office's other lines, 邮政行业寄递业务量), rather than a known one or a misspelling of one, which is
+    refused with a hint."""
+    name = clean(text)
+    return bool(name) and read_indicator(name, catalog) is None and not catalog.misspells_indicator(name)
+
+
 def read_region(text: object, catalog: Catalog) -> str | None:
     """Return the region a cell names ('' for the whole city), or None."""
     return catalog.normalize_region(clean(text))

@@ -337,6 +337,10 @@ def _indicator_rows(t: _Table, catalog: Catalog, file_name: str, sheet: str) -> 
         else t.column("basis"), "note": t.column("note"),
         "value_col": np.where(use_ytd, t.cols.get("value_ytd", -1), t.cols.get("value", -1)),
         "growth": t.column("growth").where(~use_ytd, t.column("growth_ytd"))})
+    if ("value" in t.cols and "value_ytd" in t.cols and "unit" not in t.cols and \
+            t.unit_of("value") == t.unit_of("value_ytd")) or ("unit" in t.cols and "value" in t.cols):
+        # the 本月 a row gives beside its 累计 (the 累计 is stored): checked against the change in 累计
+        raw["stated_month"] = t.column("value").where(use_ytd, "")
     raw = raw if keep.all() else raw[keep]  # (a million rows of text are not copied to keep them all)
     return raw.reset_index(drop=True), _value_names(t), layout, notes
 
@@ -348,6 +352,8 @@ def _value_names(t: _Table) -> dict[int, dict]:
     for meaning, growth_of in (("growth", "value"), ("growth_ytd", "value_ytd")):
         if meaning in t.cols and growth_of in t.cols:
             names_by_col[t.cols[growth_of]]["growth"] = t.columns[t.cols[meaning]].name
+    if "value" in t.cols and "value_ytd" in t.cols:  # the 本月 beside a 累计, checked against it (crosscheck.py)
+        names_by_col[t.cols["value_ytd"]]["month"] = t.columns[t.cols["value"]].name
     return names_by_col
 
 

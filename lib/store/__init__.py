@@ -49,8 +49,8 @@ from lib.store.writes import UNFINISHED, active_submission, atomic_write, locked
 
 # submissions.py checks a file against the data already loaded (lib.dataset), and lib.dataset reads through
 # writes.settle: its names are imported on first use, so lib.dataset may import lib.store.writes with no circle.
-_SUBMISSIONS = ("Outcome", "build_context", "canonical_csv", "context_from", "import_file", "keep_rejected", "revert",
-                "store_accepted", "validate")
+_SUBMISSIONS = ("Outcome", "build_context", "canonical_csv", "checks_file", "context_from", "import_file",
+                "keep_rejected", "revert", "store_accepted", "submission_checks", "validate")
 
 
 def __getattr__(name: str):
@@ -65,6 +65,8 @@ __all__ = [
     "ACTUALS", "CANONICAL_COLUMNS", "LEDGERS", "LOG_COLUMNS", "NAME_BYTES", "PENDING_PREFIX", "PLANS", "PROGRESS",
     "STAGED", "STAGED_FOLDERS", "UNFINISHED", "Ledger", "NonFiniteValue", "NotPermitted", "Outcome", "Publication",
     "StoreError", "SubmissionNotActive", "active_submission", "atomic_write", "build_context", "canonical_csv",
-    "context_from", "import_file", "keep_rejected", "locked", "log_path", "publication_manifest", "publish_files",
-    "read_log", "recover", "revert", "revert_publication", "safe_name", "settle", "store_accepted", "validate",
+    "checks_file", "context_from", "import_file", "keep_rejected", "locked", "log_path", "publication_manifest",
+    "publish_files",
+    "read_log", "recover", "revert", "revert_publication", "safe_name", "settle", "store_accepted",
+    "submission_checks", "validate",
 ]

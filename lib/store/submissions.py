@@ -15,9 +15,11 @@ import pandas as pd
 
 from lib import audit, queries
 from lib.access import Action, Principal, require
+from lib.actuals import accepted_years
 from lib.catalog import Catalog
 from lib.dataset import Dataset, data_signature, open_dataset
 from lib.intake import Context, Parsed, parse
+from lib.problems import Problem
 from lib.safety import neutralise_frame
 from lib.store import writes
 from lib.store.ledgers import (
@@ -52,7 +54,7 @@ def context_from(ds: Dataset, today: dt.date | None = None) -> tuple[Catalog, Co
     """Return the catalog and what validation compares a new file with, from a dataset already open.
 
     While the figures are the bundled sample's, a new file is compared with nothing: storing it replaces the sample."""
-    years = set(ds.catalog.years()) | {int(y) for y in ds.catalog.targets["baseline_year"].dropna()}
+    years = accepted_years(ds.catalog)
     if ds.uses_sample:
         return ds.catalog, Context(today=today or dt.date.today(), years=years)
     loaded = ds.query(queries.LOADED_VALUES)
@@ -133,15 +135,44 @@ def store_accepted(data_dir: Path, ledger: Ledger, original: str, data: bytes, c
     # The rows wait under a name readers skip (.pending-…) until the log entry commits them; one rename then
     # makes them count.
     pending = data_dir / ledger.folder / f"{PENDING_PREFIX}{stored}"
-    with writes.all_or_nothing(data_dir, [original_path, pending]):
+    checks_path = checks_file(data_dir, ledger, sid)
+    with writes.all_or_nothing(data_dir, [original_path, pending, checks_path]):
         writes.atomic_write(original_path, data)
         writes.reached("original")
+        if parsed.warnings:  # kept with the submission: what the check warned of before 确认入库
+            writes.atomic_write(checks_path, _checks_json(parsed))
         writes.atomic_write(pending, canonical)
         writes.reached("rows")
         writes.commit(data_dir, ledger, pd.concat([log, pd.DataFrame([entry])], ignore_index=True), pending,
                       data_dir / ledger.folder / stored)
     audit.record(data_dir, "store", by, ledger=ledger.folder, id=sid, file=original, rows=len(parsed.rows))
     return Outcome(parsed, submission_id=sid, stored_file=stored)
+
+
+def checks_file(data_dir: Path, ledger: Ledger, sid: str) -> Path:
+    """Return where the warnings a submission was stored with are kept (written only when there were some)."""
+    return Path(data_dir) / "submissions" / "checks" / f"{ledger.prefix}{sid}.json"
+
+
+def _checks_json(parsed: Parsed) -> bytes:
+    """Return a stored file's warnings as JSON: each problem's location, code and parameters (read back in either
+    language), and how many more were found than listed."""
+    problems = [{"file": p.file, "code": p.code, "row": p.row, "column": p.column, "value": p.value,
+                 "params": p.params, "severity": p.severity, "sheet": p.sheet} for p in parsed.warnings]
+    return json.dumps({"problems": problems, "unlisted": parsed.unlisted}, ensure_ascii=False, indent=1,
+                      default=str).encode("utf-8")
+
+
+def submission_checks(data_dir: Path, sid: str, ledger: Ledger = ACTUALS) -> list[Problem]:
+    """Return the warnings a submission was stored with (none when it had none, or was stored before they were
+    kept)."""
+    path = checks_file(data_dir, ledger, sid)
+    try:
+        kept = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    return [Problem(**{k: d.get(k) for k in ("file", "code", "row", "column", "value", "severity", "sheet")},
+                    params=d.get("params") or {}) for d in kept.get("problems", [])]
 
 
 def import_file(data_dir: Path, name: str, data: bytes, by: Principal, sheet: str | None = None,

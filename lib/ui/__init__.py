@@ -54,7 +54,15 @@ from lib.ui.tracker import (
     tracker_filters,
     tracker_table,
 )
-from lib.ui.upload import XLS_MIME, XLSX_MIME, intake_report, sheet_picker
+from lib.ui.upload import (
+    XLS_MIME,
+    XLSX_MIME,
+    first_file_warning,
+    intake_report,
+    kept_checks,
+    sheet_picker,
+    target_template,
+)
 from lib.ui.widgets import (
     analyst_panel,
     card_metric,
@@ -69,14 +77,17 @@ from lib.ui.widgets import (
 __all__ = [
     "XLSX_MIME", "XLS_MIME", "SlideBody", "analyst_panel", "app_title", "cached_active_submission",
     "cached_detail_chart", "cached_indicator_view", "cached_overview_chart", "cached_plan_document",
-    "cached_plan_draft", "cached_scorecard", "cached_scorecard_table", "cached_sheet_names", "cached_submissions_log",
-    "cached_tasks", "cached_templates", "cached_tracker", "cached_validation", "card_metric", "chart_config",
-    "csv_download", "department_kpis", "draft_editor", "draft_file_rows", "edited_rows", "export_panel",
-    "file_uploader", "headline_metrics", "headline_numbers", "init_language", "intake_report", "is_narrow",
-    "item_history", "language_selector", "leave_pages_folder_mode", "page_start", "plan_context_line",
+    "cached_plan_draft", "cached_scorecard", "cached_scorecard_table", "cached_sheet_names",
+    "cached_submissions_log", "cached_tasks", "cached_templates", "cached_tracker", "cached_validation",
+    "card_metric", "chart_config", "csv_download", "department_kpis", "draft_editor", "draft_file_rows",
+    "edited_rows", "export_panel", "file_uploader", "first_file_warning", "headline_metrics", "headline_numbers",
+    "init_language", "intake_report",
+    "is_narrow", "item_history", "kept_checks", "language_selector", "leave_pages_folder_mode", "page_start",
+    "plan_context_line",
     "plan_record_form", "plan_records", "plan_structure", "principal", "progress_editor", "publications_panel",
     "publish_panel",
     "refused_progress_notice", "region_section", "score_card", "sheet_picker", "slide_card", "slide_chart",
-    "slide_footer", "slide_index", "status_badge", "target_selector", "tracker_filters", "tracker_table",
+    "slide_footer", "slide_index", "status_badge", "target_selector", "target_template", "tracker_filters",
+    "tracker_table",
     "viewport_probe", "workplan_table",
 ]

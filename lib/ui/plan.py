@@ -229,6 +229,10 @@ def draft_editor(draft: plan.Draft, ds: Dataset, editor: str) -> tuple[pd.DataFr
                               current[HAND].iloc[p.row - 2], []).append(p.detail(language))
     base[PROBLEMS] = ["；".join(by_row.get(i, [])) for i in base.index]
     draft_summary(draft, rows)
+    # A unit written another way (an alias) or unknown stays as the plan wrote it, beside the known ones: a value no
+    # option names would show as None in the grid (its problem column says what to do with it)
+    written = [u for u in dict.fromkeys(base["unit"].dropna().astype(str)) if u and u not in units.UNITS] \
+        if "unit" in base else []
     st.data_editor(base, key=editor, hide_index=True, num_rows="dynamic",
                    column_order=[c for c in FIRST_COLUMNS if c in base.columns] +
                    [c for c in TARGET_COLUMNS if c not in FIRST_COLUMNS],
@@ -243,7 +247,8 @@ def draft_editor(draft: plan.Draft, ds: Dataset, editor: str) -> tuple[pd.DataFr
                                                              width="large"),
                        REVIEW_COLUMN: st.column_config.TextColumn(t("col_needs_review", language), width="large"),
                        "kind": st.column_config.SelectboxColumn(t("col_kind", language), options=list(KINDS)),
-                       "unit": st.column_config.SelectboxColumn(t("col_unit", language), options=list(units.UNITS)),
+                       "unit": st.column_config.SelectboxColumn(t("col_unit", language),
+                                                                options=[*units.UNITS, *written]),
                        "comparator": st.column_config.SelectboxColumn(t("col_comparator", language),
                                                                       options=["≥", ">", "≤", "="]),
                        **{column: st.column_config.TextColumn(label, help=column)  # help: targets.csv's name

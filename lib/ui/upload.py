@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lib import config
+from lib import config, coverage, store, templates
 from lib.catalog import Catalog
-from lib.display import intake_summary, md, preview_frame, problems_frame
+from lib.dataset import Dataset
+from lib.display import baseline_note, intake_summary, md, next_period, preview_frame, problems_frame, shown
+from lib.fmt import format_period
 from lib.i18n import t
-from lib.intake import Parsed
+from lib.intake import Parsed, parse_period
+from lib.ui.layout import is_narrow
 from lib.ui.state import lang
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 XLS_MIME = "application/vnd.ms-excel"
+KEPT_CHECKS_SHOWN = 50  # the newest submissions whose kept warnings the history tab offers
 ALL_SHEETS = ""  # the sheet picker's first option: every sheet that holds data
 
 
@@ -49,15 +53,61 @@ def intake_report(parsed: Parsed, catalog: Catalog) -> None:
         st.success(t("file_ok", language))
         if warnings:
             st.warning(t("file_has_warnings", language, count=len(warnings)))
+    if note := baseline_note(parsed, catalog, language):
+        st.info(md(note), icon=":material/history:")
     if parsed.problems:
         st.markdown(f"**{t('problems', language)}**")
-        frame = problems_frame(parsed.problems, language)
-        if any(p.sheet for p in parsed.problems):
-            frame.insert(1, t("col_sheet", language), [p.sheet or "" for p in parsed.problems])
-        st.dataframe(frame, hide_index=True,
-                     column_config={t("col_message", language): st.column_config.TextColumn(width="large")})
+        problems_table(parsed, language)
         if parsed.unlisted:
             st.caption(t("problems_unlisted", language, count=parsed.unlisted, limit=config.MAX_LISTED_PROBLEMS))
     if not parsed.rows.empty:
         st.markdown(f"**{t('preview', language)}**")
-        st.dataframe(preview_frame(parsed.rows, catalog, language), hide_index=True)
+        st.dataframe(shown(preview_frame(parsed.rows, catalog, language)), hide_index=True)
+
+
+def problems_table(parsed: Parsed, language: str) -> None:
+    """Draw a file's problems: a table whose 说明 wraps (st.table; cells made inert for Markdown), or on a narrow
+    window one line per problem, so nothing runs off a phone's screen."""
+    frame = problems_frame(parsed.problems, language)
+    if any(p.sheet for p in parsed.problems):
+        frame.insert(1, t("col_sheet", language), [p.sheet or "" for p in parsed.problems])
+    if is_narrow():
+        st.markdown("\n".join(f"- {md(p.message(language))}" for p in parsed.problems))
+        return
+    st.table(frame.map(md), hide_index=True)
+
+
+def first_file_warning(ds: Dataset, parsed: Parsed) -> None:
+    """Draw, before 确认入库 of the first real file, that the sample stops showing and which targets read 无数据."""
+    if text := coverage.first_real_file(ds, parsed.rows, lang()):
+        st.warning(text, icon=":material/swap_horiz:")
+
+
+def target_template(ds: Dataset, target_id: str | None, period: str | None) -> None:
+    """Draw, for an upload page opened from a target waiting for its figures (?target=…&period=…), which indicators
+    it reads and a template of only those for that month (else the next month to report)."""
+    language = lang()
+    year, month = parse_period(period) if period and parse_period(period) else next_period(ds)
+    indicators = coverage.target_indicators(ds.catalog, year, target_id) if target_id else []
+    if not indicators:
+        return
+    row = ds.catalog.targets_for(year).set_index("id").loc[target_id]
+    name = row["name_en"] if language == "en" else row["name_zh"]
+    names = [ds.catalog.indicators.at[i, "name_en" if language == "en" else "name_zh"] for i in indicators
+             if i in ds.catalog.indicators.index]
+    st.info(md(t("upload_for_target", language, name=name, indicators=", ".join(names))), icon=":material/upload:")
+    frame = templates.long_template(ds.catalog, f"{year}-{month:02d}", indicators)
+    st.download_button(t("template_for_target", language, name=name), templates.to_csv(frame),
+                       f"template_{target_id}_{year}-{month:02d}.csv", "text/csv", key="template_for_target")
+    st.caption(format_period(year, month, language))
+
+
+def kept_checks(data_dir, log) -> None:
+    """Draw, for each submission stored with warnings (newest first), the warnings it was stored with."""
+    language = lang()
+    for entry in log.to_dict("records")[:KEPT_CHECKS_SHOWN]:
+        kept = store.submission_checks(data_dir, entry["id"]) if str(entry["warnings"]) not in ("", "0") else []
+        if kept:
+            with st.expander(t("kept_checks", language, id=entry["id"], name=entry["original_name"],
+                               count=len(kept))):
+                st.markdown("\n".join(f"- {md(p.message(language))}" for p in kept))

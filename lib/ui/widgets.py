@@ -138,7 +138,8 @@ def data_notices(ds: Dataset) -> None:
         with st.expander(t("files_rejected", language, count=len(rejected)), expanded=True, icon=":material/warning:"):
             for report in rejected:
                 st.markdown(f"**{md(report.file)}**")
-                st.markdown("\n".join(f"- {md(p.message(language))}" for p in report.errors[:50]))
+                told = report.errors + report.warnings  # a file refused for want of rows with a target names them
+                st.markdown("\n".join(f"- {md(p.message(language))}" for p in told[:50]))
 
 
 def csv_download(build_frame, stem: str, key: str) -> None:
