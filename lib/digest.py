@@ -270,7 +270,8 @@ def run_digest(ds: Dataset, year: int, month: int, out_dir: Path, lang: str = "z
         briefing = monthly_briefing(ds, year, month, lang, issued=issued, charts=charts)
         summary = summary_markdown(digest)
         files = [folder / names["docx"], folder / names["pptx"], folder / names["md"]]
-        for path, data in zip(files, (briefing.data, build_deck(ds, year, month, lang), summary.encode("utf-8"))):
+        deck = build_deck(ds, year, month, lang, charts=charts)
+        for path, data in zip(files, (briefing.data, deck, summary.encode("utf-8"))):
             atomic_write(path, data)
         state["digests"][digest.key] = {"statuses": digest.statuses, "written_at": now().isoformat()}
         write_state(out_dir, state)

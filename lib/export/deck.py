@@ -150,8 +150,8 @@ def deck_figure(m: Meeting, view: View) -> go.Figure:
 class _Slide:
     """A deck slide below its title, as a view fills it (lib/views/base.py, SlideSpace)."""
 
-    def __init__(self, slide, m: Meeting, view: View, unavailable: list[ExportUnavailable]):
-        self.slide, self.m, self.view = slide, m, view
+    def __init__(self, slide, m: Meeting, view: View, unavailable: list[ExportUnavailable], charts: bool = True):
+        self.slide, self.m, self.view, self.charts = slide, m, view, charts
         self.unavailable = unavailable  # the first failure to render: the deck's remaining pictures say it at once
 
     def text(self, left: float, top: float, width: float, height: float, lines: list[DeckLine]) -> None:
@@ -161,6 +161,9 @@ class _Slide:
         from pptx.util import Inches
 
         left, top, width, height = self.view.kind.picture
+        if not self.charts:
+            _text(self.slide, left, top, width, 1.0, [(t("deck_chart_left_out", self.m.lang), 14, False, theme.NOTE)])
+            return
         try:
             if self.unavailable:
                 raise self.unavailable[0]
@@ -180,8 +183,10 @@ class _Slide:
 
 
 def build_deck(ds: Dataset, year: int, as_of: int, lang: str = "zh",
-               progress: Callable[[float, str], None] | None = None, m: Meeting | None = None) -> bytes:
-    """Return a 16:9 PPTX with one slide per view of the presentation, in its order."""
+               progress: Callable[[float, str], None] | None = None, m: Meeting | None = None,
+               charts: bool = True) -> bytes:
+    """Return a 16:9 PPTX with one slide per view of the presentation, in its order; without charts a view's picture
+    is a line saying it was left out (no browser is started)."""
     from pptx import Presentation
     from pptx.util import Inches
 
@@ -194,7 +199,7 @@ def build_deck(ds: Dataset, year: int, as_of: int, lang: str = "zh",
     for n, view in enumerate(views, start=1):
         slide = deck.slides.add_slide(blank)
         _slide_head(slide, m, view, n, len(views))
-        view.kind.slide(_Slide(slide, m, view, unavailable), m, view)
+        view.kind.slide(_Slide(slide, m, view, unavailable, charts), m, view)
         if progress:
             progress(n / len(views), view.title)
     buffer = io.BytesIO()
