@@ -50,8 +50,10 @@ system-deps:
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
 
+# Every core: a test file stays on one worker (its module fixtures are built once), each worker has one app server
+# and one chromium for the browser files (tests/conftest.py).
 test: $(VENV)/.dev system-deps lint
-	$(PY) -m pytest -q -rs
+	$(PY) -m pytest -q -rs -n auto --dist loadfile
 
 bench: $(VENV)/.dev system-deps
 	$(PY) bench/run.py
