@@ -204,3 +204,10 @@ def server(tmp_path_factory):
     need_browser()
     with running_app(tmp_path_factory.mktemp("browser") / "data") as url:
         yield url
+
+
+def pytest_collection_modifyitems(config, items):
+    """Run the files with real-browser tests first, in their own order: they take longest, so under pytest-xdist
+    (make test: --dist loadfile) both workers start on one and the short files fill in around them at the end."""
+    first = {item.module.__name__ for item in items if item.get_closest_marker("browser")}
+    items.sort(key=lambda item: item.module.__name__ not in first)  # stable: each file keeps its order
