@@ -201,6 +201,17 @@ def wait_until_drawn(page, charts: int = 0) -> None:
                && drawn.every(chart => chart.querySelector('.main-svg'));
     }""", arg=charts, timeout=60_000)
     page.wait_for_timeout(600)
+    page.wait_for_function(CHARTS_SETTLED, timeout=30_000)
+
+
+# True once no chart text has moved for 300 ms: on a busy machine Plotly may still be laying a chart out again (its
+# margins grow to fit the labels) when the page looks drawn, and a measure taken then sees labels mid-move.
+CHARTS_SETTLED = """() => new Promise(resolve => {
+  const where = () => JSON.stringify([...document.querySelectorAll('.js-plotly-plot text')].map(t => {
+    const b = t.getBoundingClientRect(); return [Math.round(b.left), Math.round(b.top), Math.round(b.width)]; }));
+  const before = where();
+  setTimeout(() => resolve(before === where()), 300);
+})"""
 
 def sign_in(page) -> None:
     sidebar = page.locator('[data-testid="stSidebar"]')
