@@ -55,8 +55,11 @@ system-deps:
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
 
+# Every core: a test file stays on one worker (its module fixtures are built once), each worker has one app server
+# and one chromium for the browser files (tests/conftest.py). The files go out in the order tests/conftest.py puts
+# them (the long browser files first), not xdist's largest-file-first.
 test: $(VENV)/.dev system-deps lint
-	$(PY) -m pytest -q -rs
+	$(PY) -m pytest -q -rs -n auto --dist loadfile --no-loadscope-reorder
 
 bench: $(VENV)/.dev system-deps
 	$(PY) bench/run.py

@@ -14,12 +14,16 @@ import datetime as dt
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from lib import config, plan, store
+from lib import config, store
 from lib.cli_args import EXIT_DATA, EXIT_OK, UsageError, data_dir_of, operator, read_input
 from lib.cli_output import say
 from lib.i18n import t
 from lib.problems import InputError, PlanDocumentError
+
+if TYPE_CHECKING:  # lib.plan (its document readers) is imported by the plan commands alone: `report` starts faster
+    from lib import plan
 
 RECORD_OPTIONS = {"doc_number": "--doc-number", "issuer_zh": "--issuer", "title_zh": "--title", "issued": "--issued",
                   "city_zh": "--city", "issuer_en": "--issuer-en", "city_en": "--city-en", "title_en": "--title-en"}
@@ -33,6 +37,8 @@ def _print_problems(heading: str, problems, lang: str) -> None:
 
 def _document(path_text: str, lang: str) -> plan.PlanDocument:
     """Return the plan document at a path; raise UsageError when there is no such file."""
+    from lib import plan
+
     path = Path(path_text)
     if not path.is_file():
         raise UsageError(t("cli_no_file", lang, path=path))
@@ -41,6 +47,8 @@ def _document(path_text: str, lang: str) -> plan.PlanDocument:
 
 def cmd_plan_draft(args: argparse.Namespace) -> int:
     """Write next year's draft from a plan document and print what it holds; return the exit code."""
+    from lib import plan
+
     lang, data_dir = args.lang, data_dir_of(args)
     try:
         document = _document(args.plan, lang)
@@ -68,6 +76,8 @@ def cmd_plan_draft(args: argparse.Namespace) -> int:
 
 def cmd_plan_publish(args: argparse.Namespace) -> int:
     """Publish a reviewed draft (and the plan's tasks, record and document); return the exit code."""
+    from lib import plan
+
     lang, data_dir = args.lang, data_dir_of(args)
     name, data = read_input(args.draft, lang)
     try:
@@ -115,6 +125,8 @@ def cmd_plan_revert(args: argparse.Namespace) -> int:
 
 def cmd_plan_log(args: argparse.Namespace) -> int:
     """Print the publications, newest first; return the exit code."""
+    from lib import plan
+
     log = plan.publications(data_dir_of(args))
     if log.empty:
         say(t("plan_no_publications", args.lang))

@@ -312,7 +312,7 @@ def run_digest(ds: Dataset, year: int, month: int, out_dir: Path, lang: str = "z
         briefing = monthly_briefing(ds, year, month, lang, issued=issued, charts=charts)
         charts_missing = briefing.charts_missing
         try:  # the deck without its pictures (their reason in their place) still goes out, and the run says so
-            deck = build_deck(ds, year, month, lang, strict=charts)
+            deck = build_deck(ds, year, month, lang, strict=charts, charts=charts)
         except ExportUnavailable as exc:
             deck, charts_missing = build_deck(ds, year, month, lang), charts_missing or str(exc)
         summary = summary_markdown(digest)

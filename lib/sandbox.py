@@ -95,6 +95,13 @@ def default_limits() -> Limits:
     return Limits(config.SANDBOX_CPU_SECONDS, config.SANDBOX_MEMORY_BYTES, config.SANDBOX_WALL_SECONDS)
 
 
+def prestart() -> None:
+    """Start the fork server now and return at once: it imports config.SANDBOX_PRELOAD on another core while the
+    caller goes on, and the first run() finds it ready (a command line run waits for one import, not two in a row)."""
+    multiprocessing.get_context("forkserver").set_forkserver_preload(list(config.SANDBOX_PRELOAD))
+    forkserver.ensure_running()
+
+
 def shutdown() -> None:
     """Stop every worker (the pool starts again on the next run)."""
     global _POOL

@@ -177,3 +177,37 @@ def run_cli(*args: str) -> CliRun:
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         code = cli.main([str(a) for a in args])
     return CliRun(code, out.getvalue(), err.getvalue())
+
+
+# The real-browser tests' shared app and browser: one of each per test process (each pytest-xdist worker has its own),
+# whichever browser test file asks first. Files that change the app's data start a server of their own.
+@pytest.fixture(scope="session")
+def browser():
+    """Yield Debian chromium launched through Playwright, once per test process."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browsing import launch_chromium, need_browser
+
+    need_browser()
+    with sync_playwright() as p:
+        chromium = launch_chromium(p)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    """Start the app on the frozen city with its sample once per test process; yield its URL. Tests that use it
+    only read (the uploads have their own, tests/test_browser_upload.py)."""
+    from tests.browsing import need_browser, running_app
+
+    need_browser()
+    with running_app(tmp_path_factory.mktemp("browser") / "data") as url:
+        yield url
+
+
+def pytest_collection_modifyitems(config, items):
+    """Run the files with real-browser tests first, in their own order: they take longest, so under pytest-xdist
+    (make test: --dist loadfile) both workers start on one and the short files fill in around them at the end."""
+    first = {item.module.__name__ for item in items if item.get_closest_marker("browser")}
+    items.sort(key=lambda item: item.module.__name__ not in first)  # stable: each file keeps its order

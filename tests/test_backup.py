@@ -7,6 +7,7 @@ import fcntl
 import hashlib
 import json
 import os
+import shutil
 import signal
 import stat
 import struct
@@ -21,7 +22,7 @@ import pandas as pd
 import pytest
 
 from lib import audit, backup, config, formats, store
-from tests.conftest import OPERATOR, REPO, analyst, run_cli
+from tests.conftest import OPERATOR, REPO, analyst, city_copy, run_cli
 from tests.test_store import HEADER
 
 GOOD = (HEADER + "2021-11,green_outlets,28,,,,\n").encode()
@@ -42,14 +43,22 @@ def report(data_dir: Path) -> str:
     return run.stdout
 
 
+@pytest.fixture(scope="module")
+def lived_in_once(tmp_path_factory) -> Path:
+    """Return the sample folder after a store, a second store, a revert and a refused file: every kind of file.
+    Built once for this file (the four writes take seconds); each test gets a copy (lived_in)."""
+    folder = city_copy(tmp_path_factory.mktemp("lived_in") / "data", sample_in_place=True)
+    store.import_file(folder, "十一月.csv", GOOD, analyst("zhang"))
+    store.import_file(folder, "b.csv", (HEADER + "2021-11,village_coverage,99,,,,\n").encode(), analyst("li"))
+    store.revert(folder, "000002", analyst("li"))
+    store.import_file(folder, "bad.csv", (HEADER + "2021-11,green_outlets,lots,,,,\n").encode(), analyst("zhang"))
+    return folder
+
+
 @pytest.fixture
-def lived_in(sample_dir: Path) -> Path:
-    """Return the sample folder after a store, a second store, a revert and a refused file: every kind of file."""
-    store.import_file(sample_dir, "十一月.csv", GOOD, analyst("zhang"))
-    store.import_file(sample_dir, "b.csv", (HEADER + "2021-11,village_coverage,99,,,,\n").encode(), analyst("li"))
-    store.revert(sample_dir, "000002", analyst("li"))
-    store.import_file(sample_dir, "bad.csv", (HEADER + "2021-11,green_outlets,lots,,,,\n").encode(), analyst("zhang"))
-    return sample_dir
+def lived_in(lived_in_once: Path, tmp_path: Path) -> Path:
+    """Return this test's copy of the lived-in folder (at tmp_path/data, where sample_dir puts a folder)."""
+    return Path(shutil.copytree(lived_in_once, tmp_path / "data", symlinks=True))
 
 
 def test_a_round_trip_gives_the_same_files_and_a_byte_identical_report(lived_in, tmp_path):

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import pytest
 
-from tests.test_browser import (
+from tests.browsing import (
     ANALYST,
     ANALYST_PASSWORD,
     CHROMIUM,
     CHROMIUM_ARGS,
-    _need_browser,
+    need_browser,
     running_app,
     shot,
     wait_for_app,
@@ -30,7 +30,7 @@ FIRST_FILE = ("月份,指标名称,本月,累计,单位\n"
 
 @pytest.mark.parametrize(("width", "height"), [(1366, 768), (390, 844)])
 def test_first_use_from_a_clean_folder(tmp_path, width, height):
-    _need_browser()
+    need_browser()
     from playwright.sync_api import sync_playwright
 
     upload = tmp_path / "十一月快报.csv"

@@ -143,6 +143,24 @@ def test_outbox_has_the_three_files_and_the_summary_says_what_matters(ds, tmp_pa
     assert not result.posted and result.skipped == ""
 
 
+def test_no_charts_starts_no_browser_and_each_chart_slide_says_it_was_left_out(ds, tmp_path, monkeypatch):
+    """digest --no-charts: a browser is there, yet nothing is rendered; the deck's six chart views (the overview, the
+    headline four, green) each say their chart was left out, and the deck has no picture."""
+    from pptx import Presentation
+    from pptx.enum.shapes import MSO_SHAPE_TYPE
+
+    monkeypatch.setattr(export, "build_deck", REAL_DECK)
+    monkeypatch.setattr(export.render, "chromium_path", lambda: "/usr/bin/chromium")
+    rendered = []
+    monkeypatch.setattr(export.render, "_render", lambda *args, **kwargs: rendered.append(args) or b"")
+    result = digest.run_digest(ds, 2021, 10, tmp_path, "zh", charts=False)
+    assert rendered == [] and result.charts_missing == ""
+    deck = Presentation(str(result.files[1]))
+    texts = [[shape.text_frame.text for shape in slide.shapes if shape.has_text_frame] for slide in deck.slides]
+    assert sum("图表未附（按 --no-charts 略去）" in slide for slide in texts) == 6
+    assert not [shape for slide in deck.slides for shape in slide.shapes if shape.shape_type == MSO_SHAPE_TYPE.PICTURE]
+
+
 def test_what_turned_red_is_measured_against_the_last_digest_the_outbox_remembers(ds, tmp_path):
     state = {"digests": {"2021-09": {"statuses": {"postal_business_revenue": "yellow", "express_revenue": "green",
                                                   "sbdf_workstations_urban": "green"}}}, "posts": {}}

@@ -28,8 +28,8 @@ import pytest
 
 from lib import audit, store
 from lib.auth import hash_password
+from tests.browsing import ARTIFACTS, wait_for_app
 from tests.conftest import REPO, city_copy
-from tests.test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, wait_for_app
 
 DEPLOY = REPO / "deploy"
 SITE = DEPLOY / "nginx" / "kpi.conf"
@@ -234,13 +234,9 @@ def proxied(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def chromium(proxied):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+def chromium(proxied, browser):
+    """The test process's chromium (tests/conftest.py), once the app behind nginx answers."""
+    return browser
 
 
 # Collects every Content-Security-Policy violation the page reports.

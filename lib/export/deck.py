@@ -188,8 +188,9 @@ def deck_figure(m: Meeting, view: View) -> go.Figure:
 class _Slide:
     """A deck slide below its title, as a view fills it (lib/views/base.py, SlideSpace)."""
 
-    def __init__(self, slide, m: Meeting, view: View, unavailable: list[ExportUnavailable], strict: bool = False):
-        self.slide, self.m, self.view = slide, m, view
+    def __init__(self, slide, m: Meeting, view: View, unavailable: list[ExportUnavailable], strict: bool = False,
+                 charts: bool = True):
+        self.slide, self.m, self.view, self.charts = slide, m, view, charts
         self.unavailable = unavailable  # the first failure to render: the deck's remaining pictures say it at once
         self.strict = strict  # a picture that cannot be drawn fails the deck instead of being replaced by its reason
 
@@ -200,6 +201,10 @@ class _Slide:
         from pptx.util import Inches
 
         left, top, width, height = self.view.kind.picture
+        if not self.charts:
+            left_out = t("deck_chart_left_out", self.m.lang)
+            _text(self.slide, left, top, width, 1.0, [(left_out, theme.DECK_SMALL_PT, False, theme.NOTE)])
+            return
         try:
             if self.unavailable:
                 raise self.unavailable[0]
@@ -225,10 +230,11 @@ class _Slide:
 
 def build_deck(ds: Dataset, year: int, as_of: int, lang: str = "zh",
                progress: Callable[[float, str], None] | None = None, m: Meeting | None = None,
-               strict: bool = False) -> bytes:
+               strict: bool = False, charts: bool = True) -> bytes:
     """Return a 16:9 PPTX with one slide per view of the presentation, in its order. A picture that cannot be drawn
     is replaced by the reason on its slide, or, when `strict` (a deck handed out as it is), raises ExportUnavailable:
-    a deck is either whole or not made."""
+    a deck is either whole or not made. Without charts a view's picture is a line saying it was left out (no browser
+    is started)."""
     from pptx import Presentation
     from pptx.util import Inches
 
@@ -241,7 +247,7 @@ def build_deck(ds: Dataset, year: int, as_of: int, lang: str = "zh",
     for n, view in enumerate(views, start=1):
         slide = deck.slides.add_slide(blank)
         _slide_head(slide, m, view, n, len(views))
-        view.kind.slide(_Slide(slide, m, view, unavailable, strict), m, view)
+        view.kind.slide(_Slide(slide, m, view, unavailable, strict, charts), m, view)
         if progress:
             progress(n / len(views), view.title)
     buffer = io.BytesIO()
