@@ -36,13 +36,18 @@ class Problem:
         """Return what is wrong, without the location (for tables that show file, row and column apart).
 
         Two kinds of parameter read differently by language: a basis ('month', 'ytd', named basis or *_basis) is
-        said in words (当月, year to date), and a time (a *_at parameter, ISO) as the submissions tab says it."""
+        said in words (当月, year to date), a time (a *_at parameter, ISO) as the submissions tab says it, and what
+        to do (todo, or then after a semicolon: a text key) in lang."""
         params = {"value": self.value, **self.params}
         for key, value in params.items():
             if (key == "basis" or key.endswith("_basis")) and value in ("month", "ytd"):
                 params[key] = t(f"basis_{value}", lang)
             elif key.endswith("_at") and value:
                 params[key] = _day(str(value), lang)
+            elif key == "todo":  # what to do, a text key of its own
+                params[key] = t(value, lang) if value else ""
+            elif key == "then":  # what to do after a sentence of its own, a text key: joined by a semicolon
+                params[key] = ("; " if lang == "en" else "；") + t(value, lang) if value else ""
         return t(self.code, lang, **params)
 
     def as_dict(self, lang: str = "zh") -> dict:
