@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
 
 from lib.problems import InputError, Problem
+
+BOM = b"\xef\xbb\xbf"
 
 
 class DataFolderError(InputError):
@@ -66,6 +68,30 @@ def check_files(data_dir: Path, names: tuple[str, ...] = DASHBOARD_FILES) -> Non
         raise DataFolderError(problems)
 
 
+def before_first_plan(error: InputError, data_dir: Path) -> bool:
+    """Return whether a folder's only problem is that targets.csv holds no targets yet (absent, empty or a header
+    alone): a new city's folder, where the first plan is published."""
+    return isinstance(error, DataFolderError) and all(p.file == "targets.csv" for p in error.problems) \
+        and holds_no_rows(Path(data_dir) / "targets.csv")
+
+
+def holds_no_rows(path: Path) -> bool:
+    """Return whether a definition file is absent, empty or a header alone (False when it is no such file)."""
+    path = Path(path)
+    if not path.exists():
+        return True
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return False
+    if not data.strip().removeprefix(BOM).strip():
+        return True
+    try:
+        return read_bytes(replace(FILES[path.name], rows_required=False), data).empty
+    except DataFolderError:
+        return False
+
+
 def read_file(data_dir: Path, name: str, *, missing_ok: bool | None = None) -> pd.DataFrame:
     """Return one definition file of data_dir as text cells (no rows when an optional file is absent); raise
     DataFolderError naming the file, the row and what to do. missing_ok overrides whether the folder needs it."""
@@ -115,7 +141,7 @@ def read_bytes(spec: DefinitionFile | str, data: bytes) -> pd.DataFrame:
 
 def _text(spec: DefinitionFile, data: bytes) -> str:
     """Return a file's bytes as text; raise DataFolderError when it is empty, binary or not UTF-8."""
-    if not data.strip().removeprefix(b"\xef\xbb\xbf").strip():
+    if not data.strip().removeprefix(BOM).strip():
         raise DataFolderError([_problem(spec, "folder_file_empty", size=len(data))])
     if b"\x00" in data[:4096]:
         raise DataFolderError([_problem(spec, "folder_file_binary")])

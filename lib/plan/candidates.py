@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from lib.catalog import TARGET_COLUMNS
-from lib.datafiles import FILES, read_bytes
+from lib.datafiles import FILES, holds_no_rows, read_bytes
 from lib.kinds import KINDS
 from lib.plan.figures import INCIDENTS, Figure, find_figures
 from lib.plan.model import PlanParse, TargetCandidate
@@ -335,7 +335,7 @@ def read_targets(path: str | Path) -> pd.DataFrame:
     """Return targets.csv as text columns (no NaN) to add a year to: absent, empty or header-only, no rows (a new
     city publishes into an empty folder); raise DataFolderError when it is no targets.csv."""
     path = Path(path)
-    if not path.is_file() or not path.read_bytes().strip().removeprefix(b"\xef\xbb\xbf").strip():
+    if holds_no_rows(path):
         return pd.DataFrame(columns=TARGET_COLUMNS)
     return read_bytes(replace(FILES["targets.csv"], rows_required=False), path.read_bytes())
 
