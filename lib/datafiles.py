@@ -156,11 +156,13 @@ def _rows(spec: DefinitionFile, text: str) -> list[list[str]]:
     """Return the CSV rows of a text; raise DataFolderError naming the row where it stops being CSV."""
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     rows: list[list[str]] = []
+    start = 1  # the line the row being read starts on: a quoted field may run over several
     try:
         for row in reader:
             rows.append(row)
+            start = reader.line_num + 1
     except csv.Error as exc:
-        raise DataFolderError([csv_problem(spec.name, exc, reader.line_num, spec.todo)]) from None
+        raise DataFolderError([csv_problem(spec.name, exc, start, spec.todo)]) from None
     return rows
 
 
