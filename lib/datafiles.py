@@ -32,6 +32,7 @@ class DefinitionFile:
     todo: str  # the text key of what to do when the file is wrong
     required: bool = False  # the folder cannot be used without it
     rows_required: bool = False  # a header without rows is no file
+    whole_numbers: tuple[str, ...] = ()  # columns whose every cell is a whole number
     encoding: str = "utf-8-sig"
 
 
@@ -39,7 +40,7 @@ FILES = {f.name: f for f in (
     DefinitionFile("targets.csv", ("id", "year"), "folder_todo_targets", required=True, rows_required=True),
     DefinitionFile("regions.csv", ("region", "name_en", "parent", "aliases"), "folder_todo_regions"),
     DefinitionFile("plans.csv", ("year",), "folder_todo_plans"),
-    DefinitionFile("tasks.csv", ("key", "list_type", "number", "text"), "folder_todo_tasks"),
+    DefinitionFile("tasks.csv", ("key", "list_type", "number", "text"), "folder_todo_tasks", whole_numbers=("number",)),
     DefinitionFile("aliases.csv", ("indicator", "alias"), "folder_todo_aliases"),
     DefinitionFile("plan_context.csv", ("year",), "folder_todo_plan_context"),
     DefinitionFile("places.csv", ("name_zh", "name_en"), "folder_todo_places"),
@@ -136,7 +137,12 @@ def read_bytes(spec: DefinitionFile | str, data: bytes) -> pd.DataFrame:
         body.append(row + [""] * (len(header) - len(row)))
     if spec.rows_required and not body:
         raise DataFolderError([_problem(spec, "folder_file_header_only")])
-    return pd.DataFrame(body, columns=header, dtype=str)
+    frame = pd.DataFrame(body, columns=header, dtype=str)
+    for column in spec.whole_numbers:
+        for number, text in zip(frame.index, frame[column], strict=True):
+            if not text.strip().isdigit():
+                raise DataFolderError([_problem(spec, "folder_file_cell", row=number + 2, column=column, value=text)])
+    return frame
 
 
 def _text(spec: DefinitionFile, data: bytes) -> str:

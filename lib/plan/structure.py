@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from lib import config
-from lib.datafiles import DataFolderError, read_bytes, read_file
+from lib.datafiles import read_bytes, read_file
 from lib.kinds import KINDS, UNKNOWN_KIND
 from lib.plan.candidates import (
     CSV_ENCODING,
@@ -291,7 +291,7 @@ def load_tasks(data_dir: str | Path, year: int | None = None) -> pd.DataFrame:
     """Return data_dir/tasks.csv with integer numbers (no rows when the plan has not been parsed): every year's, or
     one year's. Rows without a year (a tasks.csv from before plans had years) count for a year that has none."""
     frame = _with_task_columns(read_file(Path(data_dir), "tasks.csv"))
-    frame["number"] = frame["number"].map(_task_number)
+    frame["number"] = frame["number"].astype(int)
     if year is None:
         return frame
     own = frame["year"] == str(year)
@@ -302,15 +302,6 @@ def read_tasks(data: bytes) -> pd.DataFrame:
     """Return tasks.csv's rows as text cells, with a year column (blank when the file has none); raise
     DataFolderError when the bytes are no tasks.csv."""
     return _with_task_columns(read_bytes("tasks.csv", data))
-
-
-def _task_number(text: str) -> int:
-    """Return an item's number; one that is not a whole number is named (tasks.csv, its number)."""
-    try:
-        return int(text)
-    except ValueError:
-        raise DataFolderError([Problem("tasks.csv", "folder_file_cell", params={
-            "column": "number", "value": text, "todo": "folder_todo_tasks"})]) from None
 
 
 def _with_task_columns(frame: pd.DataFrame) -> pd.DataFrame:
