@@ -29,7 +29,7 @@ class DefinitionFile:
 
     name: str
     columns: tuple[str, ...]  # the columns a reader needs (others are kept)
-    todo: str  # the text key of what to do when the file is wrong
+    todo_key: str  # the text key of what to do when the file is wrong
     required: bool = False  # the folder cannot be used without it
     rows_required: bool = False  # a header without rows is no file
     whole_numbers: tuple[str, ...] = ()  # columns whose every cell is a whole number
@@ -168,7 +168,7 @@ def _rows(spec: DefinitionFile, text: str) -> list[list[str]]:
             rows.append(row)
             start = reader.line_num + 1
     except csv.Error as exc:
-        raise DataFolderError([csv_problem(spec.name, exc, start, spec.todo)]) from None
+        raise DataFolderError([csv_problem(spec.name, exc, start, spec.todo_key)]) from None
     return rows
 
 
@@ -185,4 +185,4 @@ def csv_problem(name: str, exc: csv.Error, line: int, then: str = "") -> Problem
 
 
 def _problem(spec: DefinitionFile, code: str, **params: object) -> Problem:
-    return Problem(spec.name, code, params={"todo": spec.todo, **params})
+    return Problem(spec.name, code, params={"todo": spec.todo_key, **params})

@@ -44,10 +44,9 @@ class Problem:
                 params[key] = t(f"basis_{value}", lang)
             elif key.endswith("_at") and value:
                 params[key] = _day(str(value), lang)
-            elif key == "todo":  # what to do, a text key of its own
-                params[key] = t(value, lang) if value else ""
-            elif key == "then":  # what to do after a sentence of its own, a text key: joined by a semicolon
-                params[key] = ("; " if lang == "en" else "；") + t(value, lang) if value else ""
+            elif key in ("todo", "then"):  # what to do, a text key (then: after a sentence, by a semicolon)
+                said = t(params[key], lang) if value else ""
+                params[key] = ("; " if lang == "en" else "；") + said if key == "then" and said else said
         return t(self.code, lang, **params)
 
     def as_dict(self, lang: str = "zh") -> dict:
