@@ -18,6 +18,7 @@ class Series:
     sources: dict[int, str] = field(default_factory=dict)
     rows: dict[int, int] = field(default_factory=dict)
     notes: dict[int, str] = field(default_factory=dict)
+    bases: dict[int, str] = field(default_factory=dict)  # 'ytd' where a file stated the year to date (累计)
 
     def latest_month(self, as_of: int) -> int | None:
         """Return the last month up to as_of whose year to date is known."""
@@ -54,6 +55,7 @@ class Score:
     expected_pct_linear: float | None = None
     expected_pct_seasonal: float | None = None
     seasonal_basis: str | None = None
+    ytd_stated_through: int | None = None  # the last month up to data_month whose year to date a file stated (累计)
     gap_points: float | None = None
     status: str = "grey"
     yoy_growth_pct: float | None = None
