@@ -8,7 +8,6 @@ from lib import access, backup, config, formats, store, upgrade
 from lib.datafiles import DataFolderError, before_first_plan
 from lib.dataset import Dataset
 from lib.display import md
-from lib.engine import default_period
 from lib.i18n import t
 from lib.problems import InputError
 from lib.ui.caches import cached_dataset, cached_tasks
@@ -114,8 +113,7 @@ def page_start(title_key: str | None = None, *, intro_key: str | None = None, pr
     if not period:
         return language, ds, None, None
     if presentation:
-        latest = default_period(ds)
-        chosen = present_period(latest) if latest else None
+        chosen = present_period(ds)
     else:
         chosen = period_selectors(ds)
     if chosen is None:
