@@ -72,6 +72,8 @@ def dataset(new_folder_ok: bool = False) -> Dataset | None:
             return None
         heading = "folder_error" if isinstance(exc, DataFolderError) else "targets_error"
         st.error(t(heading, language) + "\n\n" + "\n".join(f"- {md(p.message(language))}" for p in exc.problems))
+        if before_first_plan(exc, config.data_dir()):  # where the first plan is published
+            st.page_link("pages/plan.py", label=t("go_plan", language), icon=":material/arrow_forward:")
         st.stop()
 
 
