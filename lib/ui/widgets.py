@@ -82,11 +82,16 @@ def last_month_of(ds: Dataset, year: int) -> int:
 
 def remember_asked_period(ds: Dataset) -> None:
     """Make a shared link's ?period=2021-06 the choice a new session starts with, on every page that shows a period
-    (the sidebar's selectors and the presentation alike); a year without targets or a month that is none is left."""
-    if "chosen_year" in st.session_state:
+    (the sidebar's selectors and the presentation alike); a month that is none or a year without targets is said
+    and left."""
+    text = st.query_params.get("period")
+    if "chosen_year" in st.session_state or not text:
         return
-    asked = _asked_period(st.query_params.get("period"))
-    if asked is None or asked[0] not in ds.catalog.years():
+    asked = _asked_period(text)
+    years = ds.catalog.years()
+    if asked is None or asked[0] not in years:
+        st.warning(t("link_bad_period", lang(), value=text) if asked is None else
+                   t("link_year_without_targets", lang(), year=asked[0], years="、".join(map(str, years))))
         return
     st.session_state["chosen_year"] = asked[0]
     # (remembered per (year, latest month with data), as the month selector keeps it)
