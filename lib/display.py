@@ -79,7 +79,7 @@ def answer_sentence(scores: list[Score], year: int, as_of: int, language: str) -
     """Return the overview's first sentence: how many targets stand where, and which headline targets fall short
     (those behind, worst first; else those to watch; else those without data), or that all are on pace. A year
     without any data says so once."""
-    if scores and all(s.data_month is None for s in scores):
+    if scores and not any(STATUSES[s.status].judged for s in scores):
         return t("answer_year_no_data", language, year=year, total=len(scores))
     counts = {name: sum(s.status == name for s in scores) for name in STATUSES}
     text = t("answer_counts", language, period=format_period(year, as_of, language), total=len(scores), **counts)

@@ -273,8 +273,9 @@ def test_a_csv_field_beyond_the_csv_limit_is_named_with_file_row_and_limit(tmp_p
                                              "missing closing quote, or split the long text")
 
 
-@pytest.mark.parametrize("period, words", [("2021-13", "链接中的月份“2021-13”无效（应为如 2021-05 的年月），显示的是最新月份。"),
-                                           ("2030-05", "链接中的2030年没有目标（有目标的年份：2021），显示的是最新月份。")])
+@pytest.mark.parametrize("period, words", [
+    ("2021-13", "链接中的月份“2021-13”无效（应为如 2021-05 的年月），显示的是最新月份。"),
+    ("2030-05", "链接中的2030年没有目标（有目标的年份：2021），显示的是最新月份。")])
 def test_a_link_to_a_month_that_is_none_or_a_year_without_targets_says_so(period, words, monkeypatch, sample_dir):
     monkeypatch.setenv("KPI_DATA_DIR", str(sample_dir))
     at = AppTest.from_file(APP, default_timeout=60)

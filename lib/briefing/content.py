@@ -228,7 +228,7 @@ def build_briefing(ds: Dataset, year: int, as_of: int, lang: str = "zh", tracker
     counts = status_counts(scores)
     overall = Section("overall", t("brief_h_overall", lang), [Para(t("brief_counts", lang, period=period,
                                                                      total=len(scores), **counts))])
-    if scores and all(s.data_month is None for s in scores):  # a year without data: said once, not per target
+    if scores and not any(STATUSES[s.status].judged for s in scores):  # no data: said once, not per target
         overall.blocks = [Para(t("brief_year_no_data", lang, year=year, total=len(scores)))]
         first, groups = [], []
 
