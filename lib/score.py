@@ -4,7 +4,7 @@ kind's scorer uses: shared by the engine, which reads the series, and the kinds 
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 
 from lib import config
 
@@ -55,7 +55,8 @@ class Score:
     expected_pct_linear: float | None = None
     expected_pct_seasonal: float | None = None
     seasonal_basis: str | None = None
-    ytd_stated_through: int | None = None  # the last month up to data_month whose year to date a file stated (累计)
+    # the last month up to data_month whose year to date a file stated (累计): for the formula note, not the JSON
+    ytd_stated_through: int | None = field(default=None, metadata={"json": False})
     gap_points: float | None = None
     status: str = "grey"
     yoy_growth_pct: float | None = None
@@ -74,9 +75,12 @@ class Score:
     headline: int | None = None  # the plan's order of its headline targets (1 first); None for the others
 
     def to_dict(self, digits: int = 4) -> dict:
-        """Return the score as plain JSON-ready data, floats rounded."""
+        """Return the score as plain JSON-ready data, floats rounded (without the fields only the pages read)."""
         out = {}
+        shown = {f.name for f in fields(self) if f.metadata.get("json", True)}
         for key, value in asdict(self).items():
+            if key not in shown:
+                continue
             if isinstance(value, float):
                 value = None if math.isnan(value) else round(value, digits)
             out[key] = value
