@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from lib import config, units
+from lib.datafiles import DataFolderError, read_file
 from lib.kinds import KINDS, UNKNOWN_KIND
 from lib.plans import HEADLINE_CATEGORY, city_names, empty_plans, load_plans
 from lib.problems import InputError, Problem
@@ -47,6 +48,12 @@ class Catalog:
     def years(self) -> list[int]:
         """Return the years that have targets, ascending."""
         return sorted(int(y) for y in self.targets["year"].dropna().unique())
+
+    def require_year(self, year: int | None) -> None:
+        """Raise DataFolderError when targets.csv has no targets for a year (naming the years it has)."""
+        if year not in self.years():
+            raise DataFolderError([Problem("targets.csv", "folder_year_without_targets", params={
+                "year": year, "years": "、".join(str(y) for y in self.years()) or "—"})])
 
     def targets_for(self, year: int) -> pd.DataFrame:
         """Return the targets of one year in file order."""
@@ -149,29 +156,25 @@ def headline_ids(catalog: Catalog, year: int) -> list[str]:
 
 
 def load_aliases(path: Path) -> pd.DataFrame:
-    """Return an indicator's other names (aliases.csv: indicator, alias); an absent file gives none."""
-    if not path.is_file():
-        return pd.DataFrame(columns=["indicator", "alias"])
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    """Return an indicator's other names (aliases.csv: indicator, alias); an absent file gives none; raise
+    DataFolderError when it is no such file."""
+    frame = read_file(Path(path).parent, "aliases.csv")
     return frame.reindex(columns=["indicator", "alias"]).fillna("")
 
 
 def load_regions(path: Path) -> pd.DataFrame:
-    """Return regions indexed by name with parent and alias list; an absent file gives none."""
-    if not path.exists():
-        return pd.DataFrame(columns=["name_en", "parent", "aliases"]).rename_axis("region")
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    """Return regions indexed by name with parent and alias list; an absent file gives none; raise DataFolderError
+    when it is no such file."""
+    frame = read_file(Path(path).parent, "regions.csv").reindex(columns=["region", "name_en", "parent", "aliases"])
     frame["aliases"] = frame["aliases"].map(lambda s: [a.strip() for a in s.split("|") if a.strip()])
     return frame.set_index("region")
 
 
 def load_targets(path: Path, regions: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Return (targets, indicators) from targets.csv, or raise InputError listing every problem."""
-    name = path.name
-    if not path.exists():
-        raise InputError([Problem(name, "err_unreadable", params={"detail": f"{path} not found"})])
-    raw = restore_frame(pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig"))
-    return targets_from_frame(raw, name, regions)
+    """Return (targets, indicators) from targets.csv, or raise InputError listing every problem (DataFolderError
+    when the file is missing, empty, header-only or no CSV)."""
+    raw = restore_frame(read_file(Path(path).parent, "targets.csv"))
+    return targets_from_frame(raw, Path(path).name, regions)
 
 
 def targets_from_frame(raw: pd.DataFrame, name: str, regions: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -258,7 +261,8 @@ def _record(rows: _Rows, i: int, row: dict, regions: pd.DataFrame) -> dict:
         _check_target(rows, i, rec, kind)
     rows.problems.extend(_value_problems(rows.name, i, rec, kind, row))
     if row["region"] and row["region"] not in regions.index:
-        rows.bad(i, "region", f"unknown region; known: {', '.join(regions.index)}")
+        rows.bad(i, "region", f"unknown region; known: {', '.join(regions.index)}" if len(regions.index) else
+                 "unknown region: regions.csv is missing or lists no region")
     rec["lead_departments"] = [d.strip() for d in re.split(r"[、,，;；|]", row["lead_departments"]) if d.strip()]
     rec["unit"] = units.canonical_unit(row["unit"]) or row["unit"]
     return rec

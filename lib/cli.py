@@ -1,8 +1,9 @@
 """Command line over the same engine as the app: python -m lib.cli report --data-dir DIR ...
 
-Exit codes: 0 success; 1 data problems (targets.csv unusable; some actuals files not loaded, the report still
-printed from the rest; a file that cannot be read, imported or written); 2 bad arguments; 3 a data folder or backup
-written by a newer version of the app (lib/formats.py). The library raises;
+Exit codes: 0 success; 1 data problems (some actuals files not loaded, the report still printed from the rest; a file
+that cannot be read, imported or written); 2 bad arguments; 3 a data folder or backup written by a newer version of
+the app (lib/formats.py); 4 the data folder cannot be used as it is (no such folder; targets.csv or another definition
+file missing, empty, header-only, no CSV or with wrong rows; no targets for the year asked). The library raises;
 only this module prints and chooses the exit code.
 """
 
@@ -26,9 +27,20 @@ if __name__ == "__main__" and sys.argv[1:2] in (["report"], ["validate"], ["impo
 
 from lib import access, audit, config, formats, store
 from lib.cli_admin import add_admin_commands
-from lib.cli_args import EXIT_DATA, EXIT_FORMAT, EXIT_OK, EXIT_USAGE, UsageError, data_dir_of, operator, read_input
+from lib.cli_args import (
+    EXIT_DATA,
+    EXIT_FOLDER,
+    EXIT_FORMAT,
+    EXIT_OK,
+    EXIT_USAGE,
+    UsageError,
+    data_dir_of,
+    operator,
+    read_input,
+)
 from lib.cli_output import say
 from lib.cli_plan import add_plan_command
+from lib.datafiles import DataFolderError
 from lib.dataset import open_dataset
 from lib.display import intake_summary
 from lib.engine import Score, default_period, scorecard
@@ -81,29 +93,37 @@ def render_table(scores: list[Score], lang: str) -> str:
 
 
 def resolve_period(ds, year: int | None, as_of: str | None, lang: str) -> tuple[int, int]:
-    """Return (year, month): --as-of, else the latest month with data (of --year when given); raise UsageError."""
+    """Return (year, month): --as-of, else the latest month with data of --year, else of the latest year with
+    targets and data (as the pages open), else the latest year with targets; raise UsageError for a wrong --as-of,
+    DataFolderError for a year without targets."""
     if as_of:
         chosen, month = parse_as_of(as_of, lang)
         if year is not None and year != chosen:
             raise UsageError(t("cli_bad_as_of", lang, value=as_of) + f" (--year {year})")
     else:
         latest = default_period(ds)
-        chosen = year or (latest[0] if latest else None)
+        years = ds.catalog.years()
+        chosen = year or (latest[0] if latest else years[-1] if years else None)
         periods = ds.periods()
         months = periods.loc[periods["year"] == chosen, "last_month"]
         month = int(months.iloc[0]) if not months.empty else 12
-    if chosen not in ds.catalog.years():
-        raise UsageError(t("cli_no_year", lang, year=chosen))
+    ds.catalog.require_year(chosen)
     return chosen, month
 
 
 def open_or_report(args: argparse.Namespace):
-    """Return the dataset of --data-dir, or None after printing why targets.csv is unusable."""
+    """Return the dataset of --data-dir, or None after printing why the folder's definitions are unusable."""
     try:
         return open_dataset(data_dir_of(args))
     except InputError as exc:
-        print_problems(t("targets_error", args.lang), exc.problems, args.lang)
+        print_definition_problems(exc, args.lang)
         return None
+
+
+def print_definition_problems(exc: InputError, lang: str) -> None:
+    """Print why the data folder cannot be used: its files' problems (folder_error), or targets.csv's rows'."""
+    heading = "folder_error" if isinstance(exc, DataFolderError) else "targets_error"
+    print_problems(t(heading, lang), exc.problems, lang)
 
 
 def print_rejected(ds, lang: str) -> None:
@@ -117,7 +137,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     lang = args.lang
     ds = open_or_report(args)
     if ds is None:
-        return EXIT_DATA
+        return EXIT_FOLDER
     year, month = resolve_period(ds, args.year, args.as_of, lang)
     scores = scorecard(ds, year, month)
     if args.format == "json":
@@ -205,8 +225,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     try:
         written = write_export(data_dir_of(args), year, month, args.format, Path(args.out), args.lang)
     except InputError as exc:
-        print_problems(t("targets_error", args.lang), exc.problems, args.lang)
-        return EXIT_DATA
+        print_definition_problems(exc, args.lang)
+        return EXIT_FOLDER
     except ExportError as exc:
         say(f"error: {exc.message(args.lang)}", file=sys.stderr)
         return EXIT_DATA
@@ -225,7 +245,7 @@ def cmd_export_docx(args: argparse.Namespace) -> int:
     lang = args.lang
     ds = open_or_report(args)
     if ds is None:
-        return EXIT_DATA
+        return EXIT_FOLDER
     issued = parse_date(args.date, lang)
     year, month = resolve_period(ds, args.year, args.as_of, lang)
     out = Path(args.out)
@@ -257,7 +277,7 @@ def cmd_digest(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from None
     ds = open_or_report(args)
     if ds is None:
-        return EXIT_DATA
+        return EXIT_FOLDER
     issued = parse_date(args.date, lang)
     year, month = resolve_period(ds, args.year, args.as_of, lang)
     link = args.link or os.environ.get(digest.ENV_LINK) or str(secrets.get("link") or "")
@@ -392,6 +412,9 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as exc:
         say(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except DataFolderError as exc:
+        print_definition_problems(exc, args.lang)
+        return EXIT_FOLDER
     except formats.FormatError as exc:
         say(f"error: {exc.message(args.lang)}", file=sys.stderr)
         return EXIT_FORMAT if isinstance(exc, formats.FormatTooNew) else EXIT_DATA

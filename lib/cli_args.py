@@ -10,9 +10,10 @@ from pathlib import Path
 from lib import backup, store, upgrade
 from lib.access import Principal
 from lib.cli_output import say
+from lib.datafiles import check_folder
 from lib.i18n import t
 
-EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_FORMAT = 0, 1, 2, 3
+EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_FORMAT, EXIT_FOLDER = 0, 1, 2, 3, 4
 
 
 class UsageError(Exception):
@@ -47,9 +48,9 @@ def read_input(path_text: str, lang: str) -> tuple[str, bytes]:
 
 
 def data_dir_of(args: argparse.Namespace) -> Path:
-    """Return --data-dir once it holds targets.csv (raise UsageError), brought to today's format."""
+    """Return --data-dir brought to today's format; raise DataFolderError when there is no such folder (what it
+    must hold, each command's reader says: a new city's empty folder is where its first plan is published)."""
     data_dir = Path(args.data_dir)
-    if not (data_dir / "targets.csv").is_file():
-        raise UsageError(t("cli_no_data_dir", args.lang, path=data_dir))
+    check_folder(data_dir)
     open_data_folder(data_dir, args.lang, operator(args))
     return data_dir

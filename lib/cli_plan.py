@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from lib import config, store
 from lib.cli_args import EXIT_DATA, EXIT_OK, UsageError, data_dir_of, operator, read_input
 from lib.cli_output import say
+from lib.datafiles import DataFolderError
 from lib.i18n import t
 from lib.problems import InputError, PlanDocumentError
 
@@ -91,6 +92,8 @@ def cmd_plan_publish(args: argparse.Namespace) -> int:
     except plan.DraftRefused as exc:
         _print_problems(t("plan_refused", lang, file=name, count=len(exc.problems)), exc.problems, lang)
         return EXIT_DATA
+    except DataFolderError:
+        raise  # the data folder's, not the draft's: main says so (exit 4)
     except InputError as exc:
         _print_problems(t("plan_unreadable", lang, file=name), exc.problems, lang)
         return EXIT_DATA

@@ -16,6 +16,7 @@ import pandas as pd
 from lib import config, queries
 from lib.actuals import actuals_files, load_actuals
 from lib.catalog import Catalog, load_catalog
+from lib.datafiles import DASHBOARD_FILES, check_files, check_folder
 from lib.intake import Parsed
 from lib.store.writes import settle
 
@@ -106,8 +107,7 @@ def data_signature(data_dir: Path) -> tuple:
     """Return a key that changes whenever a definition or actuals file is added, changed or removed."""
     data_dir = Path(data_dir)
     settle(data_dir)  # a write a killed process left half done is finished first: what is read is whole
-    return files_signature(data_dir, [data_dir / "targets.csv", data_dir / "regions.csv", data_dir / "plans.csv",
-                                      data_dir / "aliases.csv", data_dir / "plan_context.csv",
+    return files_signature(data_dir, [*(data_dir / name for name in DASHBOARD_FILES),
                                       *actuals_files(actuals_source(data_dir))])
 
 
@@ -124,8 +124,11 @@ def files_signature(data_dir: Path, paths: list[Path]) -> tuple:
 
 
 def open_dataset(data_dir: Path) -> Dataset:
-    """Return the dataset of a data directory; raise InputError when targets.csv is unusable."""
+    """Return the dataset of a data directory; raise DataFolderError when it is no folder or a definition file the
+    pages read is missing, empty or malformed (every such file named), InputError when targets.csv's rows are wrong."""
     data_dir = Path(data_dir)
+    check_folder(data_dir)
+    check_files(data_dir)
     settle(data_dir)  # a write a killed process left half done is finished first: what is read is whole
     catalog = load_catalog(data_dir)
     source = actuals_source(data_dir)

@@ -78,7 +78,10 @@ def _shortfall(score: Score, language: str) -> str:
 
 def answer_sentence(scores: list[Score], year: int, as_of: int, language: str) -> str:
     """Return the overview's first sentence: how many targets stand where, and which headline targets fall short
-    (those behind, worst first; else those to watch; else those without data), or that all are on pace."""
+    (those behind, worst first; else those to watch; else those without data), or that all are on pace. A year
+    without any data says so once."""
+    if scores and not any(STATUSES[s.status].judged for s in scores):
+        return t("answer_year_no_data", language, year=year, total=len(scores))
     counts = {name: sum(s.status == name for s in scores) for name in STATUSES}
     text = t("answer_counts", language, period=format_period(year, as_of, language), total=len(scores), **counts)
     unjudged = sum(n for name, n in counts.items() if not STATUSES[name].judged)

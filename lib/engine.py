@@ -39,6 +39,7 @@ def _series_lookup(frame: pd.DataFrame) -> dict[tuple, Series]:
         if pd.notna(row.ytd_value):
             s.ytd[month] = float(row.ytd_value)
         s.sources[month] = row.source_file
+        s.bases[month] = row.basis
         if pd.notna(row.source_row):
             s.rows[month] = int(row.source_row)
         if isinstance(row.note, str) and row.note:

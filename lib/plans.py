@@ -16,6 +16,7 @@ from typing import Protocol
 
 import pandas as pd
 
+from lib.datafiles import read_file
 from lib.i18n import original, t
 from lib.problems import InputError, Problem
 from lib.safety import neutralise_frame, restore_frame
@@ -100,12 +101,12 @@ def empty_plans() -> pd.DataFrame:
 
 
 def load_plans(data_dir: Path) -> pd.DataFrame:
-    """Return data_dir/plans.csv as text cells (no rows when there is none); raise InputError naming bad cells."""
-    path = Path(data_dir) / PLANS_FILE
-    if not path.is_file():
+    """Return data_dir/plans.csv as text cells (no rows when there is none); raise InputError naming bad cells
+    (DataFolderError when it is no CSV)."""
+    frame = read_file(Path(data_dir), PLANS_FILE)
+    if frame.empty:
         return empty_plans()
-    frame = restore_frame(pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig").map(str.strip))
-    return plans_from_frame(frame, path.name)
+    return plans_from_frame(restore_frame(frame.map(str.strip)), PLANS_FILE)
 
 
 def plans_from_frame(frame: pd.DataFrame, name: str = PLANS_FILE) -> pd.DataFrame:

@@ -36,13 +36,17 @@ class Problem:
         """Return what is wrong, without the location (for tables that show file, row and column apart).
 
         Two kinds of parameter read differently by language: a basis ('month', 'ytd', named basis or *_basis) is
-        said in words (当月, year to date), and a time (a *_at parameter, ISO) as the submissions tab says it."""
+        said in words (当月, year to date), a time (a *_at parameter, ISO) as the submissions tab says it, and what
+        to do (todo, or then after a semicolon: a text key) in lang."""
         params = {"value": "" if self.value is None else self.value, **self.params}  # never "None" in a sentence
         for key, value in params.items():
             if (key == "basis" or key.endswith("_basis")) and value in ("month", "ytd"):
                 params[key] = t(f"basis_{value}", lang)
             elif key.endswith("_at") and value:
                 params[key] = _day(str(value), lang)
+            elif key in ("todo", "then"):  # what to do, a text key (then: after a sentence, by a semicolon)
+                said = t(params[key], lang) if value else ""
+                params[key] = ("; " if lang == "en" else "；") + said if key == "then" and said else said
         return t(self.code, lang, **params)
 
     def as_dict(self, lang: str = "zh") -> dict:

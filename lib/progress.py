@@ -12,6 +12,7 @@ from lib import config, intake, store
 from lib.access import Action, Principal, require
 from lib.dataset import progress_files, progress_source
 from lib.intake import Parsed, clean, parse_period, read_grid
+from lib.intake.guard import Refused
 from lib.problems import Problem
 from lib.safety import clean_name, neutralise_frame
 
@@ -111,6 +112,9 @@ def _read(name: str, data: bytes, sheet: str | None) -> tuple[list[list[str]], s
             "size": f"{len(data) / 1e6:.1f} MB", "limit": f"{config.MAX_ACTUALS_FILE_BYTES / 1e6:.0f} MB"})])
     try:
         return read_grid(name, data, sheet)
+    except Refused as refused:  # a limit or a reader's refusal, in words
+        return Parsed(name, _empty(), [Problem(name, refused.code, sheet=refused.sheet or None,
+                                               params={"cell": refused.cell or "", **refused.params})])
     except UnicodeDecodeError:
         return Parsed(name, _empty(), [Problem(name, "err_encoding")])
     except ValueError as exc:

@@ -4,7 +4,7 @@ kind's scorer uses: shared by the engine, which reads the series, and the kinds 
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 
 from lib import config
 
@@ -24,6 +24,7 @@ class Series:
     # part "numerator", "denominator" or "rate".
     basis: dict[int, str] = field(default_factory=dict)
     parts: dict[int, list[tuple[str, str, int | None, float | None]]] = field(default_factory=dict)
+    bases: dict[int, str] = field(default_factory=dict)  # 'ytd' where a file stated the year to date (累计)
 
     def latest_month(self, as_of: int) -> int | None:
         """Return the last month up to as_of whose year to date is known."""
@@ -61,6 +62,8 @@ class Score:
     expected_pct_seasonal: float | None = None
     seasonal_basis: str | None = None
     rate_basis: str | None = None  # a ratio's rate formed from one month's components ("month"), else None
+    # the last month up to data_month whose year to date a file stated (累计): for the formula note, not the JSON
+    ytd_stated_through: int | None = field(default=None, metadata={"json": False})
     gap_points: float | None = None
     status: str = "grey"
     yoy_growth_pct: float | None = None
@@ -79,10 +82,11 @@ class Score:
     headline: int | None = None  # the plan's order of its headline targets (1 first); None for the others
 
     def to_dict(self, digits: int = 4) -> dict:
-        """Return the score as plain JSON-ready data, floats rounded."""
+        """Return the score as plain JSON-ready data, floats rounded (without the fields only the pages read)."""
         out = {}
+        shown = {f.name for f in fields(self) if f.metadata.get("json", True)}
         for key, value in asdict(self).items():
-            if key == "rate_basis" and value is None:  # the usual case: the report reads as it always has
+            if key not in shown or (key == "rate_basis" and value is None):  # the report reads as it always has
                 continue
             if isinstance(value, float):
                 value = None if math.isnan(value) else round(value, digits)

@@ -42,7 +42,10 @@ def upgrade(data_dir: Path, by: Principal, now: dt.datetime | None = None) -> Up
     Raise FormatTooNew for a folder a newer version wrote, FormatError for an unreadable format.json, StoreError or
     BackupError when the folder cannot be written (it is then read as it is: nothing of it changed)."""
     data_dir = Path(data_dir)
-    if formats.check_readable(data_dir) == formats.CURRENT:
+    if formats.check_readable(data_dir) == formats.CURRENT or not data_dir.is_dir():
+        return None
+    if not (data_dir / "targets.csv").exists() and not (data_dir / formats.FORMAT_FILE).exists():
+        _mark_new(data_dir)  # a new city's folder: nothing of an older version to back up or migrate
         return None
     now = now or dt.datetime.now().astimezone().replace(microsecond=0)
     with store.locked(data_dir):
@@ -61,3 +64,14 @@ def upgrade(data_dir: Path, by: Principal, now: dt.datetime | None = None) -> Up
                                    path=str(getattr(exc, "filename", None) or data_dir)) from exc
     audit.record(data_dir, "upgrade", by, old=old, new=formats.CURRENT, backup=str(saved))
     return Upgraded(old, formats.CURRENT, saved)
+
+
+def _mark_new(data_dir: Path) -> None:
+    """Write today's format.json into a folder that holds no targets yet; one that cannot be written stays as it is
+    (the first publication writes into it under the same rules)."""
+    try:
+        with store.locked(data_dir):
+            if not (data_dir / formats.FORMAT_FILE).exists():
+                store.atomic_write(data_dir / formats.FORMAT_FILE, formats.format_bytes())
+    except (OSError, store.StoreError):
+        pass

@@ -6,7 +6,8 @@ from lib import ui
 from lib.display import md
 from lib.i18n import t
 
-lang, ds, _, _ = ui.page_start("plan_title", intro_key="plan_intro", notices=False, period=False)
+lang, ds, _, _ = ui.page_start("plan_title", intro_key="plan_intro", notices=False, period=False,
+                               new_folder_ok=True)  # a new city's folder (no targets yet) is where its first plan goes
 who = ui.analyst_panel()
 if "plan_published" in st.session_state:  # the message of the publication just made, shown once
     st.success(md(st.session_state.pop("plan_published")))
@@ -24,7 +25,7 @@ if problem is not None:
     st.error(md(problem.message(lang)))
     st.stop()
 parse = document.parse()
-years = ds.catalog.years()
+years = ds.catalog.years() if ds else []
 year = int(st.number_input(t("plan_year_input", lang), min_value=2000, max_value=2100, step=1,
                            value=parse.year or (years[-1] + 1 if years else 2022), key="plan_year"))
 overrides = ui.plan_record_form(document, year, prefix=f"plan_record_{upload.file_id}")

@@ -86,14 +86,14 @@ def test_table_format_is_readable():
     assert "2021年10月" in result.stdout and "快递业务量" in result.stdout and "19.25亿件" in result.stdout
 
 
-@pytest.mark.parametrize("args, fragment", [
-    (["--as-of", "2021-13"], "2021-13"),
-    (["--year", "2019"], "2019"),
-    (["--data-dir", "/nonexistent/dir"], "/nonexistent/dir"),
+@pytest.mark.parametrize("args, fragment, code", [
+    (["--as-of", "2021-13"], "2021-13", 2),  # a wrong argument
+    (["--year", "2019"], "没有2019年的目标（有目标的年份：2021）", 4),  # the data folder has no such year (issue 24)
+    (["--data-dir", "/nonexistent/dir"], "/nonexistent/dir：数据目录不存在", 4),
 ])
-def test_bad_arguments_exit_non_zero_with_a_message(args, fragment):
+def test_bad_arguments_exit_non_zero_with_a_message(args, fragment, code):
     result = run_cli("report", "--data-dir", CITY, *args)  # a later --data-dir replaces it
-    assert result.returncode == 2
+    assert result.returncode == code
     assert fragment in result.stderr and "Traceback" not in result.stderr
 
 
@@ -108,11 +108,11 @@ def test_bad_data_file_is_named_and_exit_is_non_zero(sample_dir):
     assert "zz_broken.csv 第2行「value」：「很多」不是数字" in result.stderr
 
 
-def test_broken_targets_file_lists_its_problems_and_exits_1(sample_dir):
+def test_broken_targets_file_lists_its_problems_and_exits_4(sample_dir):
     targets = sample_dir / "targets.csv"
     targets.write_text(targets.read_text(encoding="utf-8").replace(",flow,", ",flood,", 1), encoding="utf-8")
     result = run_cli("report", "--data-dir", sample_dir, "--as-of", "2021-10", "--lang", "en")
-    assert result.returncode == 1 and result.stdout == ""
+    assert result.returncode == 4 and result.stdout == ""  # the data folder's code (issue 24)
     lines = result.stderr.splitlines()
     assert lines[0] == "The targets file has errors; nothing can be computed:"
     assert lines[1].startswith("  targets.csv row 2, column 'kind': ") and "expected one of ['flow', " in lines[1]

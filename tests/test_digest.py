@@ -346,4 +346,4 @@ def test_export_docx_writes_the_briefing(tmp_path, capsys):
     out, _ = capsys.readouterr()
     assert out.strip() == str(tmp_path / "通报.docx")
     assert (tmp_path / "通报.docx").read_bytes()[:2] == b"PK"
-    assert run_cli([*argv[:4], "2020", "--as-of", "2020-10", *argv[7:]]) == 2
+    assert run_cli([*argv[:4], "2020", "--as-of", "2020-10", *argv[7:]]) == 4  # no targets for 2020 (issue 24)

@@ -16,8 +16,8 @@ import plotly.graph_objects as go
 import pytest
 
 from lib import export
+from lib.datafiles import DataFolderError
 from lib.dataset import open_dataset
-from lib.problems import ExportError
 from tests.conftest import CITY, REPO, analyst, city_copy, run_cli
 from tests.documents import plain
 from tests.image_checks import edge_ink, ground, ink_margins, layout_faults, text_boxes
@@ -338,19 +338,21 @@ def test_write_export_writes_the_deck_and_refuses_a_year_without_targets(sample_
     assert export.write_export(sample_dir, 2021, 10, "pptx", tmp_path / "out" / "deck.pptx") == \
         [tmp_path / "out" / "deck.pptx"]
     assert (tmp_path / "out" / "deck.pptx").read_bytes()[:2] == b"PK"
-    with pytest.raises(ExportError) as refused:
+    with pytest.raises(DataFolderError) as refused:
         export.write_export(sample_dir, 2030, 10, "pptx", tmp_path / "x.pptx")
-    assert refused.value.message("zh") == f"{sample_dir / 'targets.csv'}：2030年没有目标。"
+    assert refused.value.problems[0].message("zh") == \
+        "targets.csv：没有2030年的目标（有目标的年份：2021）：换一个年份，或发布2030年的计划"
     assert not (tmp_path / "x.pptx").exists()
 
 
-def test_cli_export_data_problems_exit_1_with_the_file_named(sample_dir, tmp_path):
+def test_cli_export_data_problems_exit_non_zero_with_the_file_named(sample_dir, tmp_path):
     def run(*args):
         return run_cli("export", "--data-dir", sample_dir, "--format", "pptx", "--lang", "en", *args)
 
     no_year = run("--year", "2030", "--as-of", "2030-10", "--out", tmp_path / "x.pptx")
-    assert (no_year.returncode, no_year.stdout) == (1, "")
-    assert no_year.stderr == f"error: {sample_dir / 'targets.csv'}: No targets for 2030.\n"
+    assert (no_year.returncode, no_year.stdout) == (4, "")  # the data folder's code (issue 24)
+    assert no_year.stderr == ("The data folder has problems; nothing can be computed:\n  targets.csv: no targets for "
+                              "2030 (years with targets: 2021): choose another year, or publish 2030's plan\n")
     folder = tmp_path / "taken.pptx"
     folder.mkdir()  # the deck's name is taken by a folder
     unwritable = run("--year", "2021", "--as-of", "2021-10", "--out", folder)
@@ -358,9 +360,9 @@ def test_cli_export_data_problems_exit_1_with_the_file_named(sample_dir, tmp_pat
     assert unwritable.stderr == f"error: {folder}: cannot write: Is a directory\n"
     (sample_dir / "targets.csv").write_text("id,year\n", encoding="utf-8")
     broken = run("--year", "2021", "--as-of", "2021-10", "--out", tmp_path / "y.pptx")
-    assert broken.returncode == 1
-    assert broken.stderr.splitlines()[0] == "The targets file has errors; nothing can be computed:"
-    assert broken.stderr.splitlines()[1].startswith("  targets.csv: missing required column(s): ")
+    assert broken.returncode == 4
+    assert broken.stderr.splitlines()[0] == "The data folder has problems; nothing can be computed:"
+    assert broken.stderr.splitlines()[1].startswith("  targets.csv: has a header and no rows: ")
 
 
 @browser_only

@@ -339,4 +339,5 @@ def test_a_data_dir_that_cannot_be_locked_gives_a_typed_error(tmp_path):
     assert caught.value.message("zh") == f"File exists（{not_a_folder}）"
     with pytest.raises(InputError) as refused:  # an import checks the file against targets.csv before the lock
         store.import_file(not_a_folder, "a.csv", GOOD, analyst("zhang"))
-    assert "targets.csv" in refused.value.problems[0].message("zh")
+    assert refused.value.problems[0].message("zh") == \
+        f"{not_a_folder}：不是文件夹：--data-dir 或 KPI_DATA_DIR 应指向数据目录"  # the folder itself (issue 24)

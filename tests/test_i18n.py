@@ -18,6 +18,7 @@ import pandas as pd
 import pytest
 
 from lib import access, engine, intake, plan, progress
+from lib.datafiles import FILES
 from lib.i18n import TEXT, t
 from lib.kinds import KINDS, STATUSES
 from lib.plan import load_tasks
@@ -30,12 +31,16 @@ BASE_SINKS = {("t", 0, "key"), ("Problem", 1, "code"), ("Refused", 0, "code"), (
 KEYWORD_ONLY = 10**6  # the argument position of a keyword-only parameter: reached by its keyword alone
 # Keys kept in a field of the kinds and statuses tables (lib/kinds.py): kind.label_key names every value of that field.
 TABLE_ROWS = [*KINDS.values(), *STATUSES.values()]
+# What to do about a data folder's file: a key in its entry of lib/datafiles.py, given to a Problem as its todo.
+FILE_KEYS = {f.todo_key for f in FILES.values()}
 TABLE_KEYS = {field: {v for row in TABLE_ROWS if (v := getattr(row, field, None))}
               for field in {f for row in TABLE_ROWS for f in vars(row) if f.endswith("_key")}}
 # Keys read back from where a Problem keeps them; the Problem(...) calls that set them are checked as sinks.
 PASS_THROUGH = {("problems.py", "self.code"), ("review.py", "problem.code"), ("shapes.py", "self.code"),
                 ("__init__.py", "refused.code"), ("reading.py", "stop.code"), ("documents.py", "stop.code"),
-                ("sandbox.py", "self.code")}
+                ("sandbox.py", "self.code"), ("review.py", "refused.code"), ("progress.py", "refused.code"),
+                ("reading.py", "problem.code"),
+                ("problems.py", "params[key]")}  # a Problem's todo / then parameter: a key from the files' table
 
 
 class Scan:
@@ -257,7 +262,7 @@ def built_keys() -> dict[str, set[str]]:
 
 def used_keys(scan: Scan) -> set[str]:
     """Return every key the code names, literally or built from a prefix."""
-    return set(scan.literals).union(*built_keys().values())
+    return set(scan.literals).union(*built_keys().values(), FILE_KEYS)
 
 
 def placeholders(text: str) -> set[str]:

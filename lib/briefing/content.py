@@ -163,7 +163,9 @@ def problems(scores: list[Score], year: int, as_of: int, lang: str = "zh") -> li
     missing = [s for s in scores if not STATUSES[s.status].judged]
     if not flagged and not missing:
         return [Para(t("brief_problems_none", lang, period=period))]
-    out = [Para(t("brief_problems_intro", lang, period=period, red=counts["red"], yellow=counts["yellow"]))]
+    judged = len(missing) < len(scores)  # a year without data has nothing to compare: its list of names alone
+    out = [Para(t("brief_problems_intro", lang, period=period, red=counts["red"], yellow=counts["yellow"]))] \
+        if judged else []
     for n, s in enumerate(flagged, start=1):
         lead = t("brief_problem_lead", lang, n=n, name=words.name(s, lang),
                  depts=departments_label(s.lead_departments, lang))
@@ -173,7 +175,8 @@ def problems(scores: list[Score], year: int, as_of: int, lang: str = "zh") -> li
         sep = ", " if lang == "en" else "、"
         out.append(Para(t("brief_no_data_list", lang, names=sep.join(words.name(s, lang) for s in missing)),
                         lead=t("brief_no_data_lead", lang, n=len(flagged) + 1), lead_style="h3"))
-    out.append(Para(t("brief_problems_close", lang)))
+    if judged:
+        out.append(Para(t("brief_problems_close", lang)))
     return out
 
 
@@ -270,6 +273,9 @@ def build_briefing(ds: Dataset, year: int, as_of: int, lang: str = "zh", tracker
     counts = status_counts(scores)
     overall = Section("overall", t("brief_h_overall", lang), [Para(t("brief_counts", lang, period=period,
                                                                      total=len(scores), **counts))])
+    if scores and not any(STATUSES[s.status].judged for s in scores):  # no data: said once, not per target
+        overall.blocks = [Para(t("brief_year_no_data", lang, year=year, total=len(scores)))]
+        first, groups = [], []
 
     headline = Section("headline", t("brief_h_headline", lang))
     for n, s in enumerate(first, start=1):

@@ -75,12 +75,11 @@ def png_zip(m: Meeting, progress: Callable[[float, str], None] | None = None) ->
 def write_export(data_dir: Path, year: int, as_of: int, fmt: str, out: Path, lang: str = "zh") -> list[Path]:
     """Return the written files: the PPTX deck or the PDF (out is a file), or one PNG per view (out is a folder).
 
-    Raises InputError when targets.csv is unusable, ExportError when the year has no targets or a file cannot be
-    written, ExportUnavailable when the pictures cannot be rendered.
+    Raises InputError when targets.csv is unusable (DataFolderError when the year has no targets), ExportError when a
+    file cannot be written, ExportUnavailable when the pictures cannot be rendered.
     """
     ds = open_dataset(Path(data_dir))
-    if year not in ds.catalog.years():
-        raise ExportError(Problem(str(Path(data_dir) / "targets.csv"), "no_targets_year", params={"year": year}))
+    ds.catalog.require_year(year)
     m = meeting(ds, year, as_of, lang)
     try:
         if fmt == "png":

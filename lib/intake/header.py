@@ -26,6 +26,7 @@ HEADER_WORDS = {
 }
 HEADER_SCAN_ROWS = 15
 MAX_HEADER_ROWS = 3
+IMPOSSIBLE_MONTH = re.compile(r"20\d{2}\s*年\s*(?:1\s*[-–~～至]\s*)?(\d{1,3})\s*月")  # the words only a month has
 PERIOD_IN_TEXT = re.compile(r"(20\d{2})\s*[-_/.年]\s*(?:1\s*[-–~～至]\s*)?(\d{1,2})\s*月?")
 UNIT_IN_HEADER = re.compile(r"^(.*?)[(（]([^()（）]+)[)）]$")
 # Words of a column under a merged group, as offices write them (one cell of a header path matching is enough).
@@ -154,6 +155,12 @@ def _columns(paths: list[list[str]]) -> dict[int, Column]:
             left_value = meaning
         out[i] = Column(meaning, "·".join(path), unit, period)
     return out
+
+
+def impossible_month_in(text: str) -> tuple[str, int] | None:
+    """Return the words and the number of a month a text names that is no month (2021年13月, 2021年0月), or None."""
+    m = IMPOSSIBLE_MONTH.search(clean(text))
+    return (m.group(0), int(m.group(1))) if m and not 1 <= int(m.group(1)) <= 12 else None
 
 
 def period_in(text: str) -> tuple[int, int] | None:

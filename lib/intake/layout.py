@@ -21,6 +21,7 @@ from lib.intake.header import (
     Column,
     ambiguous_value_columns,
     find_header,
+    impossible_month_in,
     indicator_header,
     period_in,
     split_unit,
@@ -36,6 +37,17 @@ FOOTER = re.compile(r"^(填报单位|填报人|填表人|审核人|审核|负责
                     r"报出日期|联系电话|联系人|注|说明|备注|数据来源|资料来源)\s*\d*\s*[:：]")
 # to_raw's columns: a record's position in the file, its texts, and the column its value came from
 RAW_COLUMNS = ["pos", "period", "indicator", "value", "region", "unit", "basis", "note", "value_col", "growth"]
+
+
+def _no_month(title_rows: list[list[str]], sheet: str, file_name: str) -> Problem:
+    """Return why a bulletin has no month: one its title, sheet or file name gives that is no month (2021年13月), or
+    none given."""
+    for text in (" ".join(" ".join(r) for r in title_rows), sheet, file_name):
+        impossible = impossible_month_in(text)
+        if impossible:
+            return Problem(file_name, "err_bulletin_month_impossible", params={"text": impossible[0],
+                                                                               "month": impossible[1]})
+    return Problem(file_name, "err_bulletin_period")
 
 
 def _period_from_context(title_rows: list[list[str]], sheet: str, file_name: str) -> tuple[int, int] | None:
@@ -311,7 +323,7 @@ def _indicator_rows(t: _Table, catalog: Catalog, file_name: str, sheet: str) -> 
         month = next((c.period for c in t.columns.values() if c.period), None) or \
             _period_from_context(t.titles, sheet, file_name)
         if month is None:
-            return _refused(layout, Problem(file_name, "err_bulletin_period"))
+            return _refused(layout, _no_month(t.titles, sheet, file_name))
         period = pd.Series(f"{month[0]}-{month[1]:02d}", index=t.body.index, dtype="str")
     ambiguous = ambiguous_value_columns(t.columns, t.header_at, t.depth)
     if ambiguous:

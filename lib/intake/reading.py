@@ -25,6 +25,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from lib import config, sandbox
+from lib.datafiles import csv_problem
 from lib.intake import guard
 from lib.safety import clean_control_bytes, clean_grid, clean_name, has_control_bytes
 
@@ -207,8 +208,18 @@ def _read_text_grid(data: bytes) -> tuple[list[list[str]], str, list[str]]:
 
 
 def _csv_rows(text: str) -> list[list[str]]:
-    """Return the rows of CSV text; lines may end in \\n, \\r\\n or \\r (old Mac Excel), as Arrow reads them."""
-    return [list(row) for row in csv.reader(io.StringIO(text, newline=None))]
+    """Return the rows of CSV text; lines may end in \\n, \\r\\n or \\r (old Mac Excel), as Arrow reads them. Raise
+    Refused naming the row where the csv module stops (a field longer than its limit), in words."""
+    reader = csv.reader(io.StringIO(text, newline=None))
+    rows, start = [], 1
+    try:
+        for row in reader:
+            rows.append(list(row))
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        problem = csv_problem("", exc, start)
+        raise guard.Refused(problem.code, **problem.params) from None
+    return rows
 
 
 def _grid_frame(grid: list[list[str]]) -> pd.DataFrame:

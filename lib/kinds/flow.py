@@ -3,13 +3,27 @@
 from __future__ import annotations
 
 from lib import config
-from lib.kinds.paced import Paced
+from lib.fmt import format_month_range, format_value
+from lib.i18n import t
+from lib.kinds.paced import Paced, month_name
 from lib.score import EMPTY, Score, Series, finite, growth_pct, meets, pace_status, percent
 
 
 class Flow(Paced):
     """Monthly amounts summed year to date; expected progress is the baseline year's share reached by the same month
     (linear without a complete baseline year); projection = year to date ÷ that share."""
+
+    def actual_line(self, s: Score, lang: str) -> str:
+        """Return how the year to date was made, as the files gave it: the months summed, the 累计 a file stated, or
+        a stated 累计 and the months after it."""
+        value = format_value(s.actual_ytd, s.unit, lang)
+        stated = s.ytd_stated_through
+        if stated is None:
+            return t("explain_actual_flow", lang, month=month_name(s.data_month, lang), value=value)
+        if stated == s.data_month:
+            return t("explain_actual_flow_stated", lang, months=format_month_range(1, stated, lang), value=value)
+        return t("explain_actual_flow_anchored", lang, months=format_month_range(1, stated, lang),
+                 rest=format_month_range(stated + 1, s.data_month, lang), value=value)
 
     def score(self, score: Score, cur: Series, base: Series, as_of: int, num: Series = EMPTY,
               den: Series = EMPTY) -> None:
@@ -29,6 +43,7 @@ class Flow(Paced):
             return
         actual = cur.ytd[m]
         score.actual_ytd, score.data_month = actual, m
+        score.ytd_stated_through = max((k for k, basis in cur.bases.items() if basis == "ytd" and k <= m), default=None)
         score.completion_pct = percent(actual, score.target)
         score.expected_pct_linear = m / 12 * 100
         base_ytd = base.ytd.get(m)

@@ -41,11 +41,15 @@ class Paced(TargetKind):
             return t("gap_already_met", lang)
         return words.required(s, format_month_range(s.data_month + 1, 12, lang), lang)
 
+    def actual_line(self, s: Score, lang: str) -> str:
+        """Return the line saying what the actual is (the kind's explain_actual_key)."""
+        return t(self.explain_actual_key, lang, month=month_name(s.data_month, lang),
+                 value=format_value(s.actual_ytd, s.unit, lang))
+
     def formula_lines(self, s: Score, lang: str) -> list[str]:
         """Return the actual, completion, expected progress, status, projection, need, growth and baseline lines."""
         v = lambda x: format_value(x, s.unit, lang)  # noqa: E731
-        period = format_period(2000, s.data_month, lang).replace("2000年", "").replace(" 2000", "")
-        lines = [t(self.explain_actual_key, lang, month=period, value=v(s.actual_ytd)),
+        lines = [self.actual_line(s, lang),
                  t("explain_completion", lang, actual=v(s.actual_ytd), target=format_target(s.target, s.unit, lang),
                    pct=format_pct(s.completion_pct)),
                  t("explain_linear", lang, m=s.data_month, pct=format_pct(s.expected_pct_linear))]
@@ -112,3 +116,8 @@ class Paced(TargetKind):
         if s.gap_points is None:
             return words.status_shortfall(s, lang)
         return t("answer_below_expected", lang, name=words.name(s, lang), points=f"{abs(s.gap_points):.1f}")
+
+
+def month_name(month: int, lang: str) -> str:
+    """Return a month without its year, as the formula lines name it (10月, Oct)."""
+    return format_period(2000, month, lang).replace("2000年", "").replace(" 2000", "")

@@ -7,11 +7,13 @@ The numbers come from the recall (lib/plan/figures.py); this module reads the wo
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
 
+from lib.catalog import TARGET_COLUMNS
+from lib.datafiles import FILES, holds_no_rows, read_bytes
 from lib.kinds import KINDS
 from lib.plan.figures import INCIDENTS, Figure, find_figures
 from lib.plan.model import PlanParse, TargetCandidate
@@ -330,8 +332,12 @@ def find_statements(parse: PlanParse) -> list[Statement]:
 
 
 def read_targets(path: str | Path) -> pd.DataFrame:
-    """Return targets.csv as text columns (no NaN)."""
-    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding=CSV_ENCODING)
+    """Return targets.csv as text columns (no NaN) to add a year to: absent, empty or header-only, no rows (a new
+    city publishes into an empty folder); raise DataFolderError when it is no targets.csv."""
+    path = Path(path)
+    if holds_no_rows(path):
+        return pd.DataFrame(columns=TARGET_COLUMNS)
+    return read_bytes(replace(FILES["targets.csv"], rows_required=False), path.read_bytes())
 
 
 def compact_text(text: str) -> str:

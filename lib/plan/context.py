@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from lib import units
+from lib.datafiles import read_file
 from lib.plan.candidates import CONTEXT_START, CSV_ENCODING
 from lib.plan.draft import REASON_COLUMN, TAKEN_COLUMN, is_taken, reason_code
 from lib.plan.matching import similarity
@@ -59,11 +60,8 @@ def context_frame(draft: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
 
 
 def load_context(data_dir: Path) -> pd.DataFrame:
-    """Return data_dir/plan_context.csv as text cells (no rows when there is none)."""
-    path = Path(data_dir) / CONTEXT_FILE
-    if not path.is_file():
-        return pd.DataFrame(columns=CONTEXT_COLUMNS)
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding=CSV_ENCODING)
+    """Return data_dir/plan_context.csv as text cells (no rows when there is none); raise DataFolderError."""
+    frame = read_file(Path(data_dir), CONTEXT_FILE)
     return frame.reindex(columns=CONTEXT_COLUMNS).fillna("")
 
 

@@ -110,10 +110,9 @@ def english_names(issuer: str, city: str, places: pd.DataFrame) -> tuple[str, st
 
 
 def load_places(data_dir) -> pd.DataFrame:
-    """Return data_dir/places.csv (name_zh, name_en, kind), no rows when there is none."""
+    """Return data_dir/places.csv (name_zh, name_en, kind), no rows when there is none; raise DataFolderError."""
     from pathlib import Path
 
-    path = Path(data_dir) / "places.csv"
-    if not path.is_file():
-        return pd.DataFrame(columns=["name_zh", "name_en", "kind"])
-    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    from lib.datafiles import read_file
+
+    return read_file(Path(data_dir), "places.csv").reindex(columns=["name_zh", "name_en", "kind"]).fillna("")

@@ -21,6 +21,7 @@ from lib.catalog import OPTIONAL_COLUMNS, TARGET_COLUMNS, TEXT_COLUMNS, load_reg
 from lib.fmt import format_target
 from lib.i18n import t
 from lib.intake import read_grid
+from lib.intake.guard import Refused
 from lib.kinds import KINDS, UNKNOWN_KIND
 from lib.plan.candidates import CSV_ENCODING, format_number
 from lib.plan.draft import DRAFT_COLUMNS, NUMBER_COLUMNS, REVIEW_COLUMN, TAKEN_COLUMN, YES, is_taken
@@ -53,6 +54,9 @@ def read_draft(name: str, data: bytes) -> pd.DataFrame:
     name = clean_name(name)
     try:
         grid = read_grid(name, data)[0]
+    except Refused as refused:  # a limit or a reader's refusal, in words
+        raise InputError([Problem(name, refused.code, params={"cell": refused.cell or "", **refused.params})]) \
+            from None
     except (UnicodeDecodeError, ValueError) as exc:
         code = "err_encoding" if isinstance(exc, UnicodeDecodeError) else "err_unreadable"
         raise InputError([Problem(name, code, params={"detail": str(exc)})]) from exc

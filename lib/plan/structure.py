@@ -7,7 +7,6 @@ ends with （X牵头）. Header lines are kept as preamble; any other line that 
 
 from __future__ import annotations
 
-import io
 import os
 import re
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from lib import config
+from lib.datafiles import read_bytes, read_file
 from lib.kinds import KINDS, UNKNOWN_KIND
 from lib.plan.candidates import (
     CSV_ENCODING,
@@ -290,10 +290,7 @@ def write_outputs(parse: PlanParse, out_dir: str | Path) -> tuple[Path, Path]:
 def load_tasks(data_dir: str | Path, year: int | None = None) -> pd.DataFrame:
     """Return data_dir/tasks.csv with integer numbers (no rows when the plan has not been parsed): every year's, or
     one year's. Rows without a year (a tasks.csv from before plans had years) count for a year that has none."""
-    path = Path(data_dir) / "tasks.csv"
-    if not path.is_file():
-        return pd.DataFrame(columns=TASK_COLUMNS)
-    frame = read_tasks(path.read_bytes())
+    frame = _with_task_columns(read_file(Path(data_dir), "tasks.csv"))
     frame["number"] = frame["number"].astype(int)
     if year is None:
         return frame
@@ -302,8 +299,12 @@ def load_tasks(data_dir: str | Path, year: int | None = None) -> pd.DataFrame:
 
 
 def read_tasks(data: bytes) -> pd.DataFrame:
-    """Return tasks.csv's rows as text cells, with a year column (blank when the file has none)."""
-    frame = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, encoding=CSV_ENCODING)
+    """Return tasks.csv's rows as text cells, with a year column (blank when the file has none); raise
+    DataFolderError when the bytes are no tasks.csv."""
+    return _with_task_columns(read_bytes("tasks.csv", data))
+
+
+def _with_task_columns(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.reindex(columns=[*frame.columns, *(c for c in TASK_COLUMNS if c not in frame.columns)],
                          fill_value="")
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from lib import access, backup, config, formats, store, upgrade
+from lib.datafiles import DataFolderError, before_first_plan
 from lib.dataset import Dataset
 from lib.display import md
-from lib.engine import default_period
 from lib.i18n import t
 from lib.problems import InputError
 from lib.ui.caches import cached_dataset, cached_tasks
@@ -60,18 +60,26 @@ def open_data_folder() -> None:
         st.info(t("format_upgraded", language, path=config.data_dir(), old=done.old, new=done.new, backup=done.backup))
 
 
-def dataset() -> Dataset | None:
-    """Return the current dataset, or show the targets problems and return None."""
+def dataset(new_folder_ok: bool = False) -> Dataset | None:
+    """Return the current dataset, or show why the data folder cannot be used and return None (with new_folder_ok,
+    a folder without targets yet is said to be new, not wrong)."""
+    language = lang()
     try:
         return cached_dataset()
     except InputError as exc:
-        st.error(t("targets_error", lang()) + "\n\n" + "\n".join(f"- {md(p.message(lang()))}" for p in exc.problems))
-        return None
+        if new_folder_ok and before_first_plan(exc, config.data_dir()):
+            st.info(t("folder_new", language), icon=":material/assignment:")
+            return None
+        heading = "folder_error" if isinstance(exc, DataFolderError) else "targets_error"
+        st.error(t(heading, language) + "\n\n" + "\n".join(f"- {md(p.message(language))}" for p in exc.problems))
+        if before_first_plan(exc, config.data_dir()):  # where the first plan is published
+            st.page_link("pages/plan.py", label=t("go_plan", language), icon=":material/arrow_forward:")
+        st.stop()
 
 
 def page_start(title_key: str | None = None, *, intro_key: str | None = None, presentation: bool = False,
-               notices: bool = True, period: bool = True,
-               needs_workplan: bool = False) -> tuple[str, Dataset, int | None, int | None]:
+               notices: bool = True, period: bool = True, needs_workplan: bool = False,
+               new_folder_ok: bool = False) -> tuple[str, Dataset | None, int | None, int | None]:
     """Return (language, dataset, year, as-of month) after the start every page shares; stop when nothing can show.
 
     In order: rerun through app.py when run on its own; the presentation style (no sidebar or toolbar, large type);
@@ -80,6 +88,7 @@ def page_start(title_key: str | None = None, *, intro_key: str | None = None, pr
     refused actuals files (with notices, never on a slide); a stop with a notice before the plan is imported (with
     needs_workplan); and the period: chosen in the sidebar, on a slide the one chosen on the other pages (else the
     latest with data), or none (period=False: year and month are None). A stop with a notice when there is none.
+    With new_folder_ok (the plan page) a folder without targets yet gives no dataset (None) and a note, not a stop.
     """
     require_app_navigation()
     language = lang()
@@ -95,9 +104,9 @@ def page_start(title_key: str | None = None, *, intro_key: str | None = None, pr
     if intro_key:
         st.caption(t(intro_key, language))
     open_data_folder()
-    ds = dataset()
+    ds = dataset(new_folder_ok)
     if ds is None:
-        st.stop()
+        return language, None, None, None
     if notices and not presentation:
         data_notices(ds)
     if needs_workplan and cached_tasks().empty:
@@ -106,8 +115,7 @@ def page_start(title_key: str | None = None, *, intro_key: str | None = None, pr
     if not period:
         return language, ds, None, None
     if presentation:
-        latest = default_period(ds)
-        chosen = present_period(latest) if latest else None
+        chosen = present_period(ds)
     else:
         chosen = period_selectors(ds)
     if chosen is None:

@@ -8,7 +8,7 @@ import streamlit as st
 
 from lib import access, config, plan, plans, store, units
 from lib.access import Principal
-from lib.catalog import TARGET_COLUMNS
+from lib.catalog import TARGET_COLUMNS, load_regions
 from lib.dataset import Dataset
 from lib.display import format_timestamp, md, table_lines
 from lib.i18n import department_label, departments_label, original, t
@@ -63,10 +63,10 @@ def year_without_actuals(ds: Dataset, year: int) -> None:
     st.page_link("pages/upload.py", label=t("go_upload", language), icon=":material/arrow_forward:")
 
 
-def plan_records(ds: Dataset) -> None:
-    """Draw the plans on record: year, 文号, title, issuer, date and document."""
+def plan_records(ds: Dataset | None) -> None:
+    """Draw the plans on record: year, 文号, title, issuer, date and document (none before the first plan)."""
     language = lang()
-    records = ds.catalog.plans
+    records = ds.catalog.plans if ds else plans.empty_plans()
     st.subheader(t("plan_records_title", language))
     if records.empty:
         st.caption(t("plan_no_records", language))
@@ -208,12 +208,15 @@ def draft_summary(draft: plan.Draft, rows: pd.DataFrame) -> None:
         st.info(t("plan_unknown_departments", language, names="、".join(draft.new_departments)))
 
 
-def draft_editor(draft: plan.Draft, ds: Dataset, editor: str) -> tuple[pd.DataFrame, list]:
+def draft_editor(draft: plan.Draft, ds: Dataset | None, editor: str) -> tuple[pd.DataFrame, list]:
     """Draw the draft in an editable table: every figure of the plan, taken or not (with the reason), each taken row
     with last year's target and its problems; rows may be flipped, edited and added by hand. Return the rows as the
-    draft file has them (only the taken ones are published) and the problems found in the taken rows."""
+    draft file has them (only the taken ones are published) and the problems found in the taken rows. Without a
+    dataset (a new city's folder) there are no earlier targets and the folder's regions are read on their own."""
     language = lang()
-    existing = plan.read_targets(ds.data_dir / "targets.csv")
+    data_dir = ds.data_dir if ds else config.data_dir()
+    existing = plan.read_targets(data_dir / "targets.csv")
+    regions = ds.catalog.regions if ds else load_regions(data_dir / "regions.csv")
     base = draft.rows.reindex(columns=DRAFT_COLUMNS).fillna("").astype(str)
     base.insert(0, TAKEN_CELL, base[TAKEN_COLUMN].map(is_taken))
     base[PREVIOUS] = plan.previous_targets(draft.rows, existing, language)
@@ -221,7 +224,7 @@ def draft_editor(draft: plan.Draft, ds: Dataset, editor: str) -> tuple[pd.DataFr
     base[HAND] = ""
     current = _edited(base, editor, draft.year)
     rows = draft_file_rows(current)
-    problems = plan.validate_draft(rows, existing, ds.catalog.regions, name=f"draft_{draft.year}.csv")
+    problems = plan.validate_draft(rows, existing, regions, name=f"draft_{draft.year}.csv")
     by_row: dict[object, list[str]] = {}
     for p in problems:
         if p.severity == "error" and p.file != "targets.csv" and p.row is not None:

@@ -15,15 +15,16 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from lib import export, theme
+from lib.dataset import Dataset
 from lib.display import md
-from lib.engine import Score
+from lib.engine import Score, default_period
 from lib.filenames import export_name
 from lib.fmt import estimate, format_pct, format_value
 from lib.i18n import t
 from lib.kinds import KINDS
 from lib.ui.layout import is_narrow
 from lib.ui.state import lang
-from lib.ui.widgets import card_metric, status_badge
+from lib.ui.widgets import card_metric, last_month_of, remember_asked_period, status_badge
 from lib.views import Meeting, View
 from lib.views.workplan import PAGE_COLUMNS
 
@@ -92,12 +93,16 @@ def presentation_style() -> None:
     st.html(_PHONE_PRESENTATION_CSS if is_narrow() else _PRESENTATION_CSS)
 
 
-def present_period(default: tuple[int, int]) -> tuple[int, int]:
-    """Return the period to present: the one chosen on the other pages, else the latest with data."""
-    year = st.session_state.get("chosen_year", default[0])
-    memory = st.session_state.get("chosen_month", {})
-    month = memory.get((year, default[1]), default[1]) if year == default[0] else 12
-    return year, month
+def present_period(ds: Dataset) -> tuple[int, int] | None:
+    """Return the period to present: the link's ?period=, else the one chosen on the other pages, else the latest
+    with data (None when there is none)."""
+    latest = default_period(ds)
+    if latest is None:
+        return None
+    remember_asked_period(ds)
+    year = st.session_state.get("chosen_year", latest[0])
+    default_month = last_month_of(ds, year)
+    return year, st.session_state.get("chosen_month", {}).get((year, default_month), default_month)
 
 
 def slide_index(views: list[View]) -> int:

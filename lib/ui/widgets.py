@@ -88,10 +88,7 @@ def period_selectors(ds: Dataset) -> tuple[int, int] | None:
         return None
     latest = default_period(ds)
     default_year = latest[0] if latest else years[-1]
-    # A shared link's ?period=2021-06 is the choice a new session starts with.
-    asked = _asked_period(st.query_params.get("period")) if "chosen_year" not in st.session_state else None
-    if asked and asked[0] in years:
-        st.session_state["chosen_year"] = asked[0]
+    remember_asked_period(ds)
     # Widget keys carry the language so labels follow it; the choice itself is kept aside.
     # (A selectbox keeps its old option text in the browser when only the labels change,
     # so the year shows plain digits and the month is a slider whose labels are redrawn.)
@@ -99,13 +96,9 @@ def period_selectors(ds: Dataset) -> tuple[int, int] | None:
     year = st.sidebar.selectbox(t("year", language), years, key=f"year_{language}",
                                 index=years.index(chosen_year) if chosen_year in years else len(years) - 1)
     st.session_state["chosen_year"] = year
-    periods = ds.periods()
-    row = periods[periods["year"] == year]
-    default_month = int(row["last_month"].iloc[0]) if not row.empty else 12
+    default_month = last_month_of(ds, year)
     # The choice is remembered per (year, latest month with data): a newly loaded month becomes the default.
     memory = st.session_state.setdefault("chosen_month", {})
-    if asked and asked[0] == year:
-        memory[(year, default_month)] = asked[1]
     month = st.sidebar.select_slider(t("as_of", language), list(range(1, 13)),
                                      value=memory.get((year, default_month), default_month),
                                      key=f"as_of_{year}_{default_month}_{language}",
@@ -117,6 +110,31 @@ def period_selectors(ds: Dataset) -> tuple[int, int] | None:
     elif "period" in st.query_params:
         del st.query_params["period"]
     return year, month
+
+
+def last_month_of(ds: Dataset, year: int) -> int:
+    """Return the latest month with data of a year (12 for a year without data): the as-of month it opens on."""
+    periods = ds.periods()
+    row = periods[periods["year"] == year]
+    return int(row["last_month"].iloc[0]) if not row.empty else 12
+
+
+def remember_asked_period(ds: Dataset) -> None:
+    """Make a shared link's ?period=2021-06 the choice a new session starts with, on every page that shows a period
+    (the sidebar's selectors and the presentation alike); a month that is none or a year without targets is said
+    and left."""
+    text = st.query_params.get("period")
+    if "chosen_year" in st.session_state or not text:
+        return
+    asked = _asked_period(text)
+    years = ds.catalog.years()
+    if asked is None or asked[0] not in years:
+        st.warning(t("link_bad_period", lang(), value=text) if asked is None else
+                   t("link_year_without_targets", lang(), year=asked[0], years="、".join(map(str, years))))
+        return
+    st.session_state["chosen_year"] = asked[0]
+    # (remembered per (year, latest month with data), as the month selector keeps it)
+    st.session_state.setdefault("chosen_month", {})[(asked[0], last_month_of(ds, asked[0]))] = asked[1]
 
 
 def _asked_period(text: str | None) -> tuple[int, int] | None:
