@@ -9,9 +9,6 @@ import pytest
 from tests.browsing import (
     ANALYST,
     ANALYST_PASSWORD,
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    need_browser,
     running_app,
     shot,
     wait_for_app,
@@ -29,15 +26,12 @@ FIRST_FILE = ("月份,指标名称,本月,累计,单位\n"
 
 
 @pytest.mark.parametrize(("width", "height"), [(1366, 768), (390, 844)])
-def test_first_use_from_a_clean_folder(tmp_path, width, height):
-    need_browser()
-    from playwright.sync_api import sync_playwright
+def test_first_use_from_a_clean_folder(browser, tmp_path, width, height):
 
     upload = tmp_path / "十一月快报.csv"
     upload.write_bytes(FIRST_FILE.encode("gbk"))
     size = f"{width}x{height}"
-    with running_app(tmp_path / "data") as url, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with running_app(tmp_path / "data") as url:
         page = browser.new_page(viewport={"width": width, "height": height})
         page.goto(url + "/overview")
         wait_for_app(page)
@@ -93,4 +87,4 @@ def test_first_use_from_a_clean_folder(tmp_path, width, height):
         page.get_by_role("tab", name="提交记录").click()
         page.get_by_text("提交 000001（十一月快报.csv）入库时的2个提醒").wait_for(timeout=30_000)
         shot(page, f"first_use_4_template_{size}.png")
-        browser.close()
+        page.close()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.test_browser import browser, running_app, server, shot, wait_until_drawn  # noqa: F401  (fixtures)
+from tests.browsing import running_app, shot, wait_until_drawn
 
 # page address, the charts it draws, what says the month shown
 PERIOD_PAGES = [("overview?period=2021-05", 1, "截至2021年5月"), ("present?period=2021-05", 0, "2021年5月"),
@@ -14,7 +14,7 @@ PERIOD_PAGES = [("overview?period=2021-05", 1, "截至2021年5月"), ("present?p
 
 
 @pytest.mark.parametrize("path, charts, words", PERIOD_PAGES, ids=[p[0].split("?")[0] for p in PERIOD_PAGES])
-def test_a_period_in_a_link_is_obeyed_on_every_page(browser, server, path, charts, words):  # noqa: F811
+def test_a_period_in_a_link_is_obeyed_on_every_page(browser, server, path, charts, words):
     page = browser.new_page(viewport={"width": 1366, "height": 768})
     page.goto(f"{server}/{path}")
     wait_until_drawn(page, charts=charts)
@@ -24,7 +24,7 @@ def test_a_period_in_a_link_is_obeyed_on_every_page(browser, server, path, chart
     page.close()
 
 
-def test_the_app_over_a_broken_targets_csv_shows_the_message(browser, tmp_path):  # noqa: F811
+def test_the_app_over_a_broken_targets_csv_shows_the_message(browser, tmp_path):
     with running_app(tmp_path / "data") as url:
         (tmp_path / "data" / "targets.csv").write_bytes(b"")
         page = browser.new_page(viewport={"width": 390, "height": 844})

@@ -94,12 +94,16 @@ def test_one_language_per_screen(browser, server, lang):
 
 
 # Where the work plan's table lies on a slide: its top and bottom, the footer's top, the last cell's bottom.
+# Null while a rerun is still replacing the slide (the measure waits for it), then the measures.
 WORKPLAN_SPACE = """
 () => {
-  const table = document.querySelector('.st-key-slide .slide-table').getBoundingClientRect();
-  const foot = document.querySelector('.st-key-slide_foot').getBoundingClientRect();
-  const size = parseFloat(getComputedStyle(document.querySelector('.st-key-slide .slide-table td')).fontSize);
-  return {top: table.top, bottom: table.bottom, foot: foot.top, size};
+  const table = document.querySelector('.st-key-slide .slide-table');
+  const foot = document.querySelector('.st-key-slide_foot');
+  const cell = document.querySelector('.st-key-slide .slide-table td');
+  if (!table || !foot || !cell) return null;
+  const t = table.getBoundingClientRect();
+  return {top: t.top, bottom: t.bottom, foot: foot.getBoundingClientRect().top,
+          size: parseFloat(getComputedStyle(cell).fontSize)};
 }
 """
 
@@ -114,7 +118,7 @@ def test_the_work_plan_slides_fill_the_screen(browser, server, window):
         page.goto(f"{server}/present?view=workplan_{n}")
         page.wait_for_selector(".st-key-slide .slide-table", timeout=60_000)
         page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=60_000)
-        space = page.evaluate(WORKPLAN_SPACE)
+        space = page.wait_for_function(WORKPLAN_SPACE, timeout=30_000).json_value()
         assert space["bottom"] <= space["foot"], (n, space)  # nothing under the footer or cut by the slide
         assert space["size"] >= 14, (n, space)
         shares[n] = round((space["bottom"] - space["top"]) / (space["foot"] - space["top"]), 2)

@@ -28,7 +28,7 @@ from lib.dataset import open_dataset
 from lib.engine import scorecard
 from lib.plans import plan_for
 from tests.conftest import ACTUAL_COLUMNS, REPO, SAMPLE, analyst, city_copy, run_cli, write_csv
-from tests.test_plan_documents import CHROMIUM, _need_chromium, plain_docx, plan_html
+from tests.test_plan_documents import plain_docx, plan_html
 
 APP = str(REPO / "app.py")
 
@@ -73,19 +73,14 @@ JAN_MAR_2022 = [dict(period=f"2022-{m:02d}", indicator="express_volume", value=v
                 for m, v in ((1, 1.9), (2, 1.4), (3, 2.2))]
 
 
-def pdf_of(text: str) -> bytes:
+def pdf_of(browser, text: str) -> bytes:
     """Return the plan printed to PDF by Chromium (a real CJK text layer), as test_plan_documents prints its plans."""
-    _need_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        try:
-            page = browser.new_page()
-            page.set_content(plan_html(text))
-            return page.pdf(format="A4", margin={"top": "37mm", "bottom": "35mm", "left": "28mm", "right": "26mm"})
-        finally:
-            browser.close()
+    page = browser.new_page()
+    try:
+        page.set_content(plan_html(text))
+        return page.pdf(format="A4", margin={"top": "37mm", "bottom": "35mm", "left": "28mm", "right": "26mm"})
+    finally:
+        page.close()
 
 
 @pytest.fixture(scope="module")
@@ -234,9 +229,9 @@ def test_the_2022_presentation(monkeypatch, new_year):
     assert not [text for text in texts if "2021" in text]
 
 
-def test_a_pdf_of_the_plan_drafts_the_same_targets(tmp_path, new_year):
+def test_a_pdf_of_the_plan_drafts_the_same_targets(browser, tmp_path, new_year):
     document = tmp_path / "2022年工作要点.pdf"
-    document.write_bytes(pdf_of(PLAN_2022))
+    document.write_bytes(pdf_of(browser, PLAN_2022))
     fresh = tmp_path / "data"
     city_copy(fresh)
     draft = run_cli("plan", "draft", document, "--year", "2022", "--data-dir", fresh, "--out", tmp_path / "d.csv")

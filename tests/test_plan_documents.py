@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import html
 import io
-import os
 import re
-import shutil
 import zlib
 from pathlib import Path
 
@@ -24,7 +22,6 @@ from tests.test_plan import OTHER_CITY
 from tests.test_plan import SEED as SEED_PLAN
 
 PLAN_2022 = Path(__file__).parent / "fixtures" / "plan_2022.txt"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ITEM = re.compile(r"^(\d{1,3})\s*[.．、]\s*(.*)$")
 HEADING = re.compile(r"^([一二三四五六七八九十]+)、(.*)$")
 
@@ -311,20 +308,6 @@ def test_docx_table_merged_lead_cell_and_plain_table():
 
 # PDF ----------------------------------------------------------------------------------------------------------------
 
-def _need_chromium() -> None:
-    """Skip without chromium or Playwright, except in CI where that is a failure."""
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        missing = "playwright"
-    else:
-        missing = "" if Path(CHROMIUM).exists() else "chromium"
-    if missing:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"PDF tests need {missing}")
-        pytest.skip(f"PDF tests need {missing} (apt-get install chromium fonts-noto-cjk; pip install playwright)")
-
-
 def plan_html(text: str) -> str:
     """Return the plan as an official document's page: 三号 serif, two-character indents, justified lines."""
     paragraphs = "".join(f"<p>{html.escape(line.strip())}</p>" for line in text.splitlines() if line.strip())
@@ -334,30 +317,25 @@ def plan_html(text: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def pdfs():
+def pdfs(browser):
     """Return PDFs printed by Chromium (real CJK text layer) of the 2021 plan and the 2022 fixture, with a running
-    header and 「— N —」 page numbers."""
-    _need_chromium()
-    from playwright.sync_api import sync_playwright
-
+    header and 「— N —」 page numbers (the test process's one browser: conftest.py)."""
     texts = {"2022": PLAN_2022.read_text(encoding="utf-8")}
     if SEED_PLAN.exists():
         texts["2021"] = SEED_PLAN.read_text(encoding="utf-8")
     style = "font-family:Noto Serif CJK SC;width:100%;text-align:center"
     printed = {}
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        try:
-            page = browser.new_page()
-            for year, text in texts.items():
-                page.set_content(plan_html(text))
-                printed[year] = (text, page.pdf(
-                    format="A4", display_header_footer=True,
-                    header_template=f"<div style='{style};font-size:10pt'>苏州市邮政管理局{year}年工作要点</div>",
-                    footer_template=f"<div style='{style};font-size:14pt'>— <span class='pageNumber'></span> —</div>",
-                    margin={"top": "37mm", "bottom": "35mm", "left": "28mm", "right": "26mm"}))
-        finally:
-            browser.close()
+    page = browser.new_page()
+    try:
+        for year, text in texts.items():
+            page.set_content(plan_html(text))
+            printed[year] = (text, page.pdf(
+                format="A4", display_header_footer=True,
+                header_template=f"<div style='{style};font-size:10pt'>苏州市邮政管理局{year}年工作要点</div>",
+                footer_template=f"<div style='{style};font-size:14pt'>— <span class='pageNumber'></span> —</div>",
+                margin={"top": "37mm", "bottom": "35mm", "left": "28mm", "right": "26mm"}))
+    finally:
+        page.close()
     return printed
 
 
