@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run test lint system-deps sample bench clean
+.PHONY: run test deps lint system-deps sample bench clean
 
 $(VENV)/.runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -58,10 +58,14 @@ lint: $(VENV)/.dev
 # Every core: a test file stays on one worker (its module fixtures are built once), each worker has one app server
 # and one chromium for the browser files (tests/conftest.py). The files go out in the order tests/conftest.py puts
 # them (the long browser files first), not xdist's largest-file-first.
-test: $(VENV)/.dev system-deps lint
+# The Python packages and the Debian ones download and unpack at the same time (both mostly wait on the network).
+deps:
+	$(MAKE) --no-print-directory -j2 $(VENV)/.dev system-deps
+
+test: deps lint
 	$(PY) -m pytest -q -rs -n auto --dist loadfile --no-loadscope-reorder
 
-bench: $(VENV)/.dev system-deps
+bench: deps
 	$(PY) bench/run.py
 
 sample: $(VENV)/.runtime
