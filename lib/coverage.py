@@ -4,7 +4,6 @@ gives way to real data, and the confirm step's warning before the first real fil
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import urlencode
 
 import pandas as pd
 
@@ -15,8 +14,6 @@ from lib.display import md
 from lib.fmt import format_period
 from lib.i18n import t
 from lib.score import Score
-
-UPLOAD_PAGE = "upload"  # the upload page's address, relative to the page linking to it
 
 
 @dataclass(frozen=True)
@@ -39,22 +36,20 @@ def coverage(scores: list[Score], year: int, month: int) -> Coverage:
     return Coverage(year, month, len(scores), [s for s in scores if s.data_month != month])
 
 
-def upload_link(target_id: str, year: int, month: int, lang: str) -> str:
-    """Return the upload page's address that offers the template of one target's figures for a month."""
-    return f"{UPLOAD_PAGE}?" + urlencode({"target": target_id, "period": f"{year}-{month:02d}",
-                                          **({"lang": "en"} if lang == "en" else {})})
-
-
 def coverage_line(c: Coverage, lang: str) -> str:
-    """Return the overview's first line on real data (Markdown, names escaped): N of M targets have figures for the
-    month, and each one waiting, linked to the upload page with its template."""
-    period = format_period(c.year, c.month, lang)
+    """Return the overview's first line on real data (Markdown, the period escaped): N of M targets have figures for
+    the month, and how many wait (each one's link to the upload page follows it: waiting_links)."""
+    period = md(format_period(c.year, c.month, lang))
     if not c.waiting:
-        return md(t("coverage_all", lang, total=c.total, period=period))
-    sep = ", " if lang == "en" else "、"
-    links = sep.join(f"[{md(s.name_en if lang == 'en' else s.name)}]({upload_link(s.indicator, c.year, c.month, lang)})"
-                     for s in c.waiting)
-    return t("coverage_waiting", lang, covered=c.covered, total=c.total, period=md(period), waiting=links)
+        return t("coverage_all", lang, total=c.total, period=period)
+    return t("coverage_waiting", lang, covered=c.covered, total=c.total, period=period, count=len(c.waiting))
+
+
+def waiting_links(c: Coverage, lang: str) -> list[tuple[str, str, str]]:
+    """Return, for each target waiting for the month's figures, what its link to the upload page needs: (its name in
+    lang, as plain text; its id, the upload page's ?target=; the month, its ?period=, as 2021-10)."""
+    period = f"{c.year}-{c.month:02d}"
+    return [(s.name_en if lang == "en" else s.name, s.indicator, period) for s in c.waiting]
 
 
 def target_indicators(catalog: Catalog, year: int, target_id: str) -> list[str]:

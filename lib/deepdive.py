@@ -43,7 +43,8 @@ def month_table(score: Score, cur: Series, base: Series, kind: Kind) -> pd.DataF
     """Return one row per month with actuals, last year, the expected paths and the projection paths."""
     target, d = score.target, score.data_month
     base_total = base.total()
-    seasonal_ok = kind.expected_progress == "seasonal" and base_total and all(m in base.ytd for m in range(1, 13))
+    seasonal_ok = (kind.expected_progress == "seasonal" and base_total is not None and base_total > 0
+                   and all(m in base.ytd for m in range(1, 13)))
     rows = []
     for m in range(1, 13):
         row = {"month": m, "actual_month": cur.month_value.get(m), "actual_ytd": cur.ytd.get(m),
@@ -53,12 +54,14 @@ def month_table(score: Score, cur: Series, base: Series, kind: Kind) -> pd.DataF
                "source_file": cur.sources.get(m, ""), "source_row": cur.rows.get(m)}
         if target is not None and kind.paced:
             row["expected_linear"] = target * m / 12
-            row["expected_seasonal"] = target * base.ytd[m] / base_total if seasonal_ok else row["expected_linear"]
+            row["expected_seasonal"] = (target * base.ytd[m] / base_total if seasonal_ok and base.ytd[m] > 0
+                                        else row["expected_linear"])  # as the scorer paces (lib/kinds/flow.py)
         if d is not None and m >= d and kind.paced and score.actual_ytd is not None:
             row["projection_linear"] = score.actual_ytd * m / d
             row["projection_seasonal"] = (score.actual_ytd * base.ytd[m] / base.ytd[d]
-                                          if seasonal_ok and base.ytd.get(d) else row["projection_linear"])
-        if row["actual_month"] is not None and row["baseline_month"]:
+                                          if seasonal_ok and base.ytd[d] > 0 and base.ytd[m] > 0
+                                          else row["projection_linear"])
+        if row["actual_month"] is not None and row["baseline_month"] and row["baseline_month"] > 0:
             row["yoy_month_pct"] = (row["actual_month"] / row["baseline_month"] - 1) * 100
         rows.append(row)
     return pd.DataFrame(rows, columns=MONTH_COLUMNS)
@@ -78,7 +81,7 @@ def region_table(ds: Dataset, target: dict, year: int, as_of: int) -> pd.DataFra
     out = pd.DataFrame({
         "region": latest["region"], "parent": latest["parent"], "month": latest["month"].astype(int),
         "value": latest["ytd_value"],
-        "share_pct": [v / total * 100 if p == "" and total else None
+        "share_pct": [v / total * 100 if p == "" and total > 0 else None
                       for v, p in zip(latest["ytd_value"], latest["parent"])],
         "target": [goal.get(r) for r in latest["region"]],
     })

@@ -135,9 +135,16 @@ def percent(part: float | None, whole: float | None) -> float | None:
 
 
 def growth_pct(part: float | None, whole: float | None) -> float | None:
-    """Return (part / whole − 1) as a percentage (a growth), None where percent gives None."""
-    pct = percent(part, whole)
+    """Return (part / whole − 1) as a percentage (a growth), None where percent gives None or the base is below zero
+    (a growth over a negative year to date would read upside down)."""
+    pct = percent(part, whole) if whole is None or whole > 0 else None
     return None if pct is None else pct - 100
+
+
+def share_of(part: float | None, whole: float | None) -> float | None:
+    """Return part / whole as a percentage of a whole above zero (a rate's parts), None otherwise: a denominator at
+    or below zero (a month's correction) has no rate."""
+    return percent(part, whole) if whole is not None and whole > 0 else None
 
 
 def finite(value: float | None) -> float | None:

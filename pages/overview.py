@@ -5,7 +5,7 @@ import streamlit as st
 from lib import display, ui
 from lib.cards import build_card
 from lib.config import PACE_YELLOW_BAND_POINTS
-from lib.coverage import coverage, coverage_line
+from lib.coverage import coverage
 from lib.engine import status_counts
 from lib.i18n import category_label, t
 from lib.plans import headline_scores, overview_groups
@@ -16,7 +16,7 @@ scores = ui.cached_scorecard(year, as_of)
 narrow = ui.is_narrow()
 
 if not ds.is_sample:  # real figures: first, which targets have this month's and which wait for their file
-    st.info(coverage_line(coverage(scores, year, as_of), lang), icon=":material/fact_check:")
+    ui.coverage_notice(coverage(scores, year, as_of))
 st.markdown(f"**{display.md(display.answer_sentence(scores, year, as_of, lang))}**")
 st.markdown(display.status_count_badges(status_counts(scores), lang))
 headline = headline_scores(scores)

@@ -52,8 +52,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_app(data: Path):
-    """Start the app on a copy of the frozen city (tests/fixtures/city) in `data`; yield its URL once it answers."""
+def running_app(data: Path, output: Path | None = None):
+    """Start the app on a copy of the frozen city (tests/fixtures/city) in `data`; yield its URL once it answers. With
+    output, what the server prints (stdout and stderr) is written there."""
     city_copy(data)
     env = {**os.environ, "KPI_DATA_DIR": str(data),
            "KPI_ANALYSTS": f"{ANALYST}={hash_password(ANALYST_PASSWORD, iterations=1000)}"}
@@ -62,7 +63,8 @@ def running_app(data: Path):
         proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"), "--server.port", str(port),
              "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-            cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            cwd=REPO, env=env, stdout=subprocess.DEVNULL if output is None else output.open("ab"),
+            stderr=subprocess.DEVNULL if output is None else subprocess.STDOUT)
         url = f"http://127.0.0.1:{port}"
         if _answers(url, proc):
             break

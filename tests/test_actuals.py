@@ -55,7 +55,7 @@ def test_every_bad_row_is_reported_with_row_column_and_value(mini_dir):
         "2021-02,parcels,abc,,,,",          # row 5: not a number
         "2021-02,parcels,1.0,,公斤,,",       # row 6: unknown unit
         "2021-02,coverage,101,,%,,",        # row 7: rate above 100%
-        "2021-02,outlets,-1,,,,",           # row 8: negative
+        "2021-02,coverage,-1,,%,,",         # row 8: negative rate
         "2021-02,parcels,1.0,火星,,,",       # row 9: unknown region
         "2021-01,parcels,2.0,,,,",          # row 10: duplicates row 2
         "2021-02,parcels,1.0,,,weekly,",    # row 11: bad basis

@@ -11,7 +11,7 @@ import pytest
 
 from lib import store
 from lib.catalog import TARGET_COLUMNS
-from lib.coverage import coverage, coverage_line, first_real_file, upload_link
+from lib.coverage import coverage, coverage_line, first_real_file, waiting_links
 from lib.dataset import open_dataset
 from lib.display import baseline_note, problems_frame
 from lib.engine import scorecard
@@ -54,12 +54,16 @@ def test_after_the_first_file_the_overview_leads_with_the_coverage(fresh_dir):
     scores = scorecard(ds, 2021, 10)
     c = coverage(scores, 2021, 10)
     assert c.covered == 2 and c.total == len(scores) and len(c.waiting) == len(scores) - 2
-    line = coverage_line(c, "zh")
-    assert line.startswith(f"**2021年10月：{len(scores)}项目标中2项已有数据。**")
-    assert f"[邮政业务总量]({upload_link('postal_business_volume', 2021, 10, 'zh')})" in line
-    assert "upload?target=postal_business_volume&period=2021-10" in line
-    english = coverage_line(c, "en")
-    assert english.startswith(f"**2 of {len(scores)} targets have data for Oct 2021.**") and "lang=en" in english
+    waiting = len(scores) - 2
+    assert coverage_line(c, "zh") == (f"**2021年10月：{len(scores)}项目标中2项已有数据。** "
+                                      f"等待数据的{waiting}项（点击进入上传页，附该项模板）：")
+    assert coverage_line(c, "en").startswith(f"**2 of {len(scores)} targets have data for Oct 2021.** "
+                                             f"Waiting for {waiting}")
+    links = waiting_links(c, "zh")  # what each page link to the upload page carries (lib/ui/upload.py)
+    assert len(links) == waiting and ("邮政业务总量", "postal_business_volume", "2021-10") in links
+    assert ("Postal business volume", "postal_business_volume", "2021-10") in waiting_links(c, "en")
+    assert "快递业务量" not in {label for label, _, _ in links}  # the two with data are not waiting
+    assert "](" not in coverage_line(c, "zh")  # no Markdown link: it would open a new tab
 
 
 @pytest.fixture
@@ -216,3 +220,33 @@ def test_a_waiting_ratio_target_offers_the_template_of_its_parts(fresh_dir):
     frame = long_template(catalog, "2021-11", target_indicators(catalog, 2021, "no_repack_rate"))
     assert list(frame["代码(id)"]) == ["no_repack_parcels", "ecommerce_parcels"]
     assert list(frame["indicator"]) == ["不再二次包装的电商快件量", "电商快件量"]
+
+
+def test_the_overview_links_each_waiting_target_to_the_upload_page_in_the_same_tab(monkeypatch, fresh_dir):
+    """The coverage line's links are page links (same tab, the analyst stays signed in), not Markdown links (a new
+    tab), and the upload page they open offers the target's template for the month they name."""
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import REPO
+
+    store.import_file(fresh_dir, "十月.csv", (HEADER + "2021-10,快递业务量,200000,,万件,ytd,\n"
+                                                     "2021-10,green_outlets,28,,,,\n").encode(), OPERATOR, today=TODAY)
+    monkeypatch.setenv("KPI_DATA_DIR", str(fresh_dir))
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
+    at.query_params["period"] = "2021-10"
+    at.run()
+    assert not at.exception
+    total = len(scorecard(open_dataset(fresh_dir), 2021, 10))
+    assert any(f"{total}项目标中2项已有数据" in m.value for m in at.markdown)
+    assert [e.label for e in at.expander if "等待数据" in e.label] == [f"等待数据的{total - 2}项目标"]  # over 5: folded
+    links = {e.proto.label: e.proto for e in at.get("page_link") if e.proto.query_string.startswith("target=")}
+    assert len(links) == total - 2 and "快递业务量" not in links
+    postal = links["邮政业务总量"]
+    assert (postal.page, postal.query_string) == ("upload", "target=postal_business_volume&period=2021-10")
+
+    at.switch_page("pages/upload.py")
+    at.query_params["target"], at.query_params["period"] = "postal_business_volume", "2021-10"
+    at.run()
+    assert not at.exception
+    assert any("上传「邮政业务总量」的数据" in e.value for e in at.info)
+    assert any(e.value == "2021年10月" for e in at.caption)

@@ -107,10 +107,8 @@ BAD_FILES = [
     ("period.csv", BAD + "2021-13,green_outlets,1,,,,\n", "err_period", 2, "period"),
     ("number.csv", BAD + "2021-11,green_outlets,二十八,,,,\n", "err_number", 2, "value"),
     ("unit.csv", BAD + "2021-11,green_outlets,28,,公斤,,\n", "err_unit", 2, "unit"),
-    ("negative.csv", BAD + "2021-11,green_outlets,-3,,,,\n", "err_negative", 2, "value"),
+    ("negative_rate.csv", BAD + "2021-11,village_coverage,-3,,%,,\n", "err_negative", 2, "value"),
     ("rate.csv", BAD + "2021-11,village_coverage,100.5,,%,,\n", "err_over_100", 2, "value"),
-    ("ytd_down.csv", BAD + "2021-11,快递业务量,200000,,万件,累计,\n2021-12,快递业务量,190000,,万件,累计,\n",
-     "err_ytd_down", 3, "value"),
     ("dup.csv", BAD + "2021-11,green_outlets,28,,,,\n2021-11,快递绿色网点,29,,,,\n", "err_duplicate", 3, "period"),
     ("future.csv", BAD + "2022-01,green_outlets,28,,,,\n", "err_future", 2, "period"),
     ("old_year.csv", BAD + "2019-05,green_outlets,28,,,,\n", "err_year", 2, "period"),
@@ -132,6 +130,23 @@ def test_every_bad_file_is_refused_with_a_located_message(sample_dir, name, cont
     first = parsed.errors[0]
     assert (first.code, first.row, first.column) == (code, row, column)
     assert name in first.message("zh") and name in first.message("en")
+
+
+def test_a_falling_year_to_date_and_a_negative_amount_are_stored_with_warnings(sample_dir):
+    # 200000万件 = 20亿件 to November, 190000万件 = 19亿件 to December: 1亿件 less; 3 green outlets fewer
+    data = (BAD + "2021-11,快递业务量,200000,,万件,累计,\n2021-12,快递业务量,190000,,万件,累计,\n"
+                  "2021-11,green_outlets,-3,,,,\n").encode()
+    parsed = store.validate(sample_dir, "ytd_down.csv", data, today=TODAY)
+    assert parsed.accepted and len(parsed.rows) == 3
+    within = [p for p in parsed.warnings if p.code in ("warn_ytd_down", "warn_negative")]  # (and the sample's)
+    assert [(p.code, p.row, p.column, p.value) for p in within] == [
+        ("warn_ytd_down", 3, "value", "19"), ("warn_negative", 4, "value", "-3")]
+    down, negative = within
+    assert down.message("zh") == ("ytd_down.csv 第3行「value」：累计「19」比上月累计「20」（第2行）少1亿件，"
+                                  "相当于当月为负：仍可入库，请核对")
+    assert down.message("en").startswith("ytd_down.csv row 3, column 'value': year to date 19 亿件 is 1 亿件 below "
+                                         "last month's 20 亿件 (row 2)")
+    assert negative.detail("zh").startswith("当月数值「-3」个小于0")
 
 
 def test_oversized_file_is_refused(sample_dir, monkeypatch):

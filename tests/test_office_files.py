@@ -111,9 +111,11 @@ def test_a_month_sheet_with_an_error_stores_no_sheet(sample_dir):
 
 def test_year_to_date_going_down_across_month_sheets_names_the_other_sheet(sample_dir):
     parsed = store.validate(sample_dir, "2021年快报.xlsx", month_sheets(217500, 200000), today=TODAY)
-    error = parsed.errors[0]
-    assert (error.code, error.sheet, error.row) == ("err_ytd_down_sheet", "12月", 5)
-    assert error.detail("zh") == "累计值「20」小于工作表「11月」第5行的上月累计值「21.75」"
+    assert parsed.accepted  # a warning, kept with the file: 21.75亿件 to November, 20亿件 to December
+    (warning,) = parsed.warnings
+    assert (warning.code, warning.sheet, warning.row) == ("warn_ytd_down_sheet", "12月", 5)
+    assert warning.detail("zh") == ("累计「20」比上月累计「21.75」（工作表「11月」第5行）少1.75亿件，"
+                                    "相当于当月为负：仍可入库，请核对")
 
 
 def _write(path: Path, data: bytes) -> Path:

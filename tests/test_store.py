@@ -117,7 +117,7 @@ def test_temporary_files_are_never_read(sample_dir):
 def test_cli_import_and_validate_exit_codes(sample_dir, tmp_path):
     good, bad = tmp_path / "good.csv", tmp_path / "bad.csv"
     good.write_text(HEADER + "2021-10,green_outlets,26,,,,\n", encoding="utf-8")
-    bad.write_text(HEADER + "2021-10,green_outlets,-1,,,,\n", encoding="utf-8")
+    bad.write_text(HEADER + "2021-10,village_coverage,-1,,%,,\n", encoding="utf-8")  # a share below 0
 
     def run(*args):
         return run_cli(*args, "--data-dir", sample_dir)
@@ -128,6 +128,17 @@ def test_cli_import_and_validate_exit_codes(sample_dir, tmp_path):
     assert run("import", str(bad)).returncode == 1
     assert run("import", str(good)).returncode == 0
     assert run("validate", str(tmp_path / "missing.csv")).returncode == 2
+
+
+def test_cli_stores_a_negative_amount_and_prints_its_warning(sample_dir, tmp_path):
+    odd = tmp_path / "odd.csv"
+    odd.write_text(HEADER + "2021-10,green_outlets,-1,,,,\n", encoding="utf-8")
+    validated = run_cli("validate", str(odd), "--data-dir", sample_dir, "--lang", "en")
+    assert validated.returncode == 0
+    assert "  [?] odd.csv row 2, column 'value': month value -1 个 is below zero" in validated.stdout
+    imported = run_cli("import", str(odd), "--data-dir", sample_dir, "--user", "zhang")
+    assert imported.returncode == 0 and "[?] odd.csv 第2行「value」：当月数值「-1」个小于0" in imported.stdout
+    assert green_outlets(sample_dir) == -1
 
 
 def test_password_hashes_and_accounts():

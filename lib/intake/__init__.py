@@ -276,7 +276,7 @@ def _relocate(problem: Problem, sheets: list[str]) -> Problem:
     params = {**problem.params, param: other_row + 1}
     if other_k == k:
         return dataclasses.replace(moved, params=params)
-    code = "err_duplicate_sheet" if problem.code == "err_duplicate" else "err_ytd_down_sheet"
+    code = "err_duplicate_sheet" if problem.code == "err_duplicate" else "warn_ytd_down_sheet"
     return Problem(moved.file, code, moved.row, moved.column, moved.value, params | {"other_sheet": sheets[other_k]},
                    moved.severity, moved.sheet)
 

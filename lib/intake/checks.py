@@ -154,8 +154,10 @@ def unit_conversion(catalog: Catalog, indicator: str, unit_text: object) -> tupl
 # Limits on a value in its indicator's unit, in the order they are reported: (problem code, whether a value
 # breaks it, given whether the unit is a percentage and the unit's ceiling). The rules work on numbers (the record
 # path) and on whole arrays (the column path) alike; a value converted past the largest float is inf, over any ceiling.
+# A share cannot be below 0 or above 100; a negative amount or count (a month's correction of a flow) is possible
+# and stored with a warning (crosscheck.within_file), not refused.
 VALUE_LIMITS = {
-    "err_negative": lambda value, percent, ceiling: value < 0,
+    "err_negative": lambda value, percent, ceiling: percent & (value < 0),
     "err_over_100": lambda value, percent, ceiling: percent & (value > 100),
     "err_too_big": lambda value, percent, ceiling: value > ceiling,
 }
@@ -257,8 +259,8 @@ def revision_check(context: Context, key: tuple, value: float, basis: str) -> tu
 
 def implied_month_check(value: float, prev: float | None, last: float | None, from_file: bool) -> str | None:
     """Return the warning a year-to-date value earns from the month it implies (value minus the previous
-    month's year to date), or None: below the loaded previous month (a decrease within the file is an
-    error of its own), or beyond OUTLIER_FACTOR of last year's month, an unchanged total included."""
+    month's year to date), or None: below the loaded previous month (a decrease within the file is a
+    warning of its own), or beyond OUTLIER_FACTOR of last year's month, an unchanged total included."""
     if prev is None:
         return None
     implied = value - prev
@@ -282,10 +284,19 @@ def _at_value(file_name: str, code: str, names_by_col: dict[int, dict], row: int
 
 
 def ytd_down_problem(file_name: str, names_by_col: dict[int, dict], row: int, value_col: int, value: float,
-                     previous: float, previous_row: int) -> Problem:
-    """Return the error of a year-to-date value lower than the month before it (on previous_row)."""
-    return _at_value(file_name, "err_ytd_down", names_by_col, row, value_col, value,
-                     {"previous": f"{previous:g}", "prev_row": int(previous_row)}, severity="error")
+                     previous: float, previous_row: int, unit: str) -> Problem:
+    """Return the warning of a year-to-date value lower than the month before it (on previous_row), with both
+    figures and how much lower."""
+    return _at_value(file_name, "warn_ytd_down", names_by_col, row, value_col, value,
+                     {"previous": f"{previous:g}", "prev_row": int(previous_row), "unit": unit,
+                      "difference": f"{previous - value:g}"})
+
+
+def negative_problem(file_name: str, names_by_col: dict[int, dict], row: int, value_col: int, value: float,
+                     basis: str, unit: str) -> Problem:
+    """Return the warning of an amount or count below zero (a share below zero is an error: VALUE_LIMITS)."""
+    return _at_value(file_name, "warn_negative", names_by_col, row, value_col, value,
+                     {"basis": basis, "unit": unit})
 
 
 def revision_problem(file_name: str, names_by_col: dict[int, dict], row: int, value_col: int, value: float,
@@ -336,4 +347,4 @@ def implied_month_problem(file_name: str, names_by_col: dict[int, dict], row: in
     implied = value - prev
     return _at_value(file_name, code, names_by_col, row, value_col, value, {
         "prev": f"{prev:g}", "implied": f"{0.0 if abs(implied) < 1e-9 else implied:g}", "unit": unit,
-        "last": f"{last:g}" if last else "—"})
+        "last": f"{last:g}" if last else "—", "difference": f"{max(-implied, 0.0):g}"})

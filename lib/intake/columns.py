@@ -15,7 +15,7 @@ import pyarrow.compute as pc
 
 from lib import config
 from lib.catalog import Catalog
-from lib.intake import checks
+from lib.intake import checks, crosscheck
 from lib.problems import Problem
 
 _PLAIN_NUMBER = r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?"  # what float() reads the same way
@@ -135,7 +135,7 @@ def normalize(raw: pd.DataFrame, names_by_col: dict[int, dict], catalog: Catalog
     good = good.reset_index(drop=True)
     good = good.assign(source_file=_text_by_code([file_name], np.zeros(len(good), dtype=np.int64))[0],
                        source_row=good["pos"] + 1)
-    more, more_unlisted = _ytd_going_down(good, catalog, file_name, names_by_col)
+    more, more_unlisted = crosscheck.within_file(good, catalog, file_name, names_by_col)
     problems += more
     unlisted += more_unlisted
     if context is not None:
@@ -191,7 +191,7 @@ def _read_columns(raw: pd.DataFrame, catalog: Catalog, context: checks.Context |
 def _in_units(value: np.ndarray, indicator_key: np.ndarray, ids: list, units: tuple[np.ndarray, list],
               catalog: Catalog) -> tuple[np.ndarray, np.ndarray]:
     """Return the values converted to their indicators' units (each distinct indicator and unit text once), and
-    which cannot be: a unit that does not convert, a value past its limits (negative, a percentage over 100, past
+    which cannot be: a unit that does not convert, a value past its limits (a percentage below 0 or over 100, past
     the unit's ceiling)."""
     unit_codes, unit_texts = units
     pair_codes, pairs = pd.factorize(indicator_key * len(unit_texts) + unit_codes)
@@ -277,32 +277,6 @@ def _row_keys(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
             return pd.Series(pd.util.hash_pandas_object(frame[columns], index=False).to_numpy(), index=frame.index)
         key = key * (len(uniques) + 1) + codes + 1
     return pd.Series(key, index=frame.index)
-
-
-def _ytd_going_down(rows: pd.DataFrame, catalog: Catalog, file_name: str,
-                    names_by_col: dict[int, dict]) -> tuple[list[Problem], int]:
-    """Return a problem for every year-to-date value lower than the month before it (the first
-    config.MAX_LISTED_PROBLEMS), and how many more there are."""
-    is_ytd = (rows["basis"] == "ytd").to_numpy()
-    if is_ytd.sum() < 2:
-        return [], 0
-    summed = [ind for ind in rows["indicator"].unique() if catalog.indicator(ind)["aggregation"] == "sum"]
-    ytd = rows[is_ytd & rows["indicator"].isin(summed).to_numpy()]
-    if len(ytd) < 2:
-        return [], 0
-    indicator, region = pd.factorize(ytd["indicator"])[0], pd.factorize(ytd["region"])[0]
-    year, month = ytd["year"].to_numpy(), ytd["month"].to_numpy()
-    order = np.lexsort((month, year, region, indicator))  # months in order within each series and year
-    indicator, region, year = indicator[order], region[order], year[order]
-    value, line = ytd["value"].to_numpy()[order], ytd["source_row"].to_numpy()[order]
-    value_col = ytd["value_col"].to_numpy()[order]
-    same = (indicator[1:] == indicator[:-1]) & (region[1:] == region[:-1]) & (year[1:] == year[:-1])
-    down = np.flatnonzero(same & checks.ytd_went_down(value[1:], value[:-1])) + 1
-    down = down[np.lexsort((value_col[down], line[down]))]  # by row, then column, as the record path lists them
-    problems = [checks.ytd_down_problem(file_name, names_by_col, line[i], value_col[i], value[i],
-                                        value[i - 1], line[i - 1])
-                for i in down[:config.MAX_LISTED_PROBLEMS]]
-    return problems, max(0, len(down) - config.MAX_LISTED_PROBLEMS)
 
 
 def _against_loaded(rows: pd.DataFrame, catalog: Catalog, file_name: str, context: checks.Context,

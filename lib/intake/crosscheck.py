@@ -1,12 +1,15 @@
-"""Figures of a file checked against each other and against what is stored: the 本月 a row gives beside its 累计
-against the change in 累计 (from the file's own month before, else the month before already stored)."""
+"""Figures of a file checked against each other and against what is stored, as warnings (the file is stored, the
+warnings kept with it): the 本月 a row gives beside its 累计 against the change in 累计 (from the file's own month
+before, else the month before already stored); a 累计 below the file's own month before; an amount below zero."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
+from lib import config
 from lib.catalog import Catalog
-from lib.intake.checks import Context, clean, parse_number
+from lib.intake.checks import Context, clean, negative_problem, parse_number, ytd_down_problem, ytd_went_down
 from lib.problems import Problem
 
 # How far a stated month may be from the change in the year to date before it is flagged: rounding of the
@@ -46,3 +49,54 @@ def month_against_ytd(rows: pd.DataFrame, raw: pd.DataFrame, names_by_col: dict[
                 "month": f"{month:g}", "ytd": f"{r.value:g}", "previous": f"{previous:g}", "change": f"{change:g}",
                 "difference": f"{month - change:+g}", "unit": catalog.indicator(r.indicator)["unit"]}))
     return problems
+
+
+def within_file(rows: pd.DataFrame, catalog: Catalog, file_name: str,
+                names_by_col: dict[int, dict]) -> tuple[list[Problem], int]:
+    """Return a warning for every year-to-date value of a summed indicator lower than the file's own month before it
+    and every value below zero, by row and column (the first config.MAX_LISTED_PROBLEMS), and how many more there
+    are. rows: canonical rows with value_col beside them, as both checking paths build them."""
+    if rows.empty:
+        return [], 0
+    line, col = rows["source_row"].to_numpy(), rows["value_col"].to_numpy()
+    value = rows["value"].to_numpy(dtype=float)
+    down, previous = _ytd_falls(rows, catalog)
+    negative = np.flatnonzero(value < 0)
+    found = np.concatenate([down, negative])
+    kind = np.concatenate([np.zeros(len(down), np.int64), np.ones(len(negative), np.int64)])
+    order = np.lexsort((kind, col[found], line[found]))  # by row, column, then falling before negative
+    limit = config.MAX_LISTED_PROBLEMS
+    problems = []
+    for k in order[:limit]:
+        i = found[k]
+        r = rows.iloc[i]
+        unit = catalog.indicator(r["indicator"])["unit"]
+        if kind[k] == 0:
+            before = previous[k]
+            problems.append(ytd_down_problem(file_name, names_by_col, line[i], col[i], value[i], value[before],
+                                             line[before], unit))
+        else:
+            problems.append(negative_problem(file_name, names_by_col, line[i], col[i], value[i], r["basis"], unit))
+    return problems, max(0, len(found) - limit)
+
+
+def _ytd_falls(rows: pd.DataFrame, catalog: Catalog) -> tuple[np.ndarray, np.ndarray]:
+    """Return the positions of the year-to-date values of summed indicators lower than the same file's month
+    before them, and the positions of those months (whole columns at a time: a file may hold a million rows)."""
+    none = np.zeros(0, np.int64)
+    ytd_mask = (rows["basis"] == "ytd").to_numpy()
+    if ytd_mask.sum() < 2:
+        return none, none
+    summed = [ind for ind in rows["indicator"].unique() if catalog.indicator(ind)["aggregation"] == "sum"]
+    at = np.flatnonzero(ytd_mask & rows["indicator"].isin(summed).to_numpy())
+    if len(at) < 2:
+        return none, none
+    ytd = rows.iloc[at]
+    indicator, region = pd.factorize(ytd["indicator"])[0], pd.factorize(ytd["region"])[0]
+    year, month = ytd["year"].to_numpy(), ytd["month"].to_numpy()
+    order = np.lexsort((month, year, region, indicator))  # months in order within each series and year
+    indicator, region, year = indicator[order], region[order], year[order]
+    value, at = ytd["value"].to_numpy(dtype=float)[order], at[order]
+    same = (indicator[1:] == indicator[:-1]) & (region[1:] == region[:-1]) & (year[1:] == year[:-1])
+    down = np.flatnonzero(same & ytd_went_down(value[1:], value[:-1])) + 1
+    return at[down], at[down - 1]

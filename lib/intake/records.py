@@ -4,13 +4,11 @@ set-up costs more than it saves there). It is the reference the column path is h
 
 from __future__ import annotations
 
-import itertools
-
 import pandas as pd
 
 from lib import config
 from lib.catalog import Catalog
-from lib.intake import checks
+from lib.intake import checks, crosscheck
 from lib.problems import Problem
 
 
@@ -47,7 +45,8 @@ def normalize(raw: pd.DataFrame, names_by_col: dict[int, dict], catalog: Catalog
         rows.append(row | {"source_file": file_name, "source_row": rec["pos"] + 1})
     unlisted += max(0, len(listed) - limit)
     problems = listed[:limit]
-    found, more = _ytd_going_down(rows, catalog, file_name, names_by_col)
+    frame = pd.DataFrame(rows, columns=[*checks.ROW_COLUMNS, "value_col"])
+    found, more = crosscheck.within_file(frame, catalog, file_name, names_by_col)
     problems += found
     unlisted += more
     if context is not None:
@@ -56,23 +55,7 @@ def normalize(raw: pd.DataFrame, names_by_col: dict[int, dict], catalog: Catalog
         unlisted += more
     if not rows:
         return checks.empty_rows(), problems, unlisted
-    return pd.DataFrame(rows, columns=checks.ROW_COLUMNS), problems, unlisted
-
-
-def _ytd_going_down(rows: list[dict], catalog: Catalog, file_name: str,
-                    names_by_col: dict[int, dict]) -> tuple[list[Problem], int]:
-    """Return a problem for every year-to-date value lower than the month before it (the first
-    config.MAX_LISTED_PROBLEMS), and how many more there are."""
-    ytd = sorted((r for r in rows if r["basis"] == "ytd" and catalog.indicator(r["indicator"])["aggregation"] == "sum"),
-                 key=lambda r: (r["indicator"], r["region"], r["year"], r["month"]))
-    down = [(prev, cur) for prev, cur in itertools.pairwise(ytd)
-            if (prev["indicator"], prev["region"], prev["year"]) == (cur["indicator"], cur["region"], cur["year"])
-            and checks.ytd_went_down(cur["value"], prev["value"])]
-    down.sort(key=lambda pair: (pair[1]["source_row"], pair[1]["value_col"]))  # by row, then column
-    problems = [checks.ytd_down_problem(file_name, names_by_col, cur["source_row"], cur["value_col"], cur["value"],
-                                        prev["value"], prev["source_row"])
-                for prev, cur in down[:config.MAX_LISTED_PROBLEMS]]
-    return problems, max(0, len(down) - config.MAX_LISTED_PROBLEMS)
+    return frame[checks.ROW_COLUMNS], problems, unlisted
 
 
 def _against_loaded(rows: list[dict], catalog: Catalog, file_name: str, context: checks.Context,

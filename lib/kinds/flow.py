@@ -6,7 +6,7 @@ from lib import config
 from lib.fmt import format_month_range, format_value
 from lib.i18n import t
 from lib.kinds.paced import Paced, month_name
-from lib.score import EMPTY, Score, Series, finite, growth_pct, meets, pace_status, percent
+from lib.score import EMPTY, Score, Series, finite, growth_pct, meets, pace_status, percent, share_of
 
 
 class Flow(Paced):
@@ -47,7 +47,9 @@ class Flow(Paced):
         score.completion_pct = percent(actual, score.target)
         score.expected_pct_linear = m / 12 * 100
         base_ytd = base.ytd.get(m)
-        seasonal = percent(base_ytd, base_total) if base_total and base_total > 0 and base_ytd is not None else None
+        # last year's share reached by this month paces the year; a share at or below zero (last year's early
+        # months corrected below zero) paces nothing, and the year is paced linearly
+        seasonal = share_of(base_ytd, base_total) if base_ytd is not None and base_ytd > 0 else None
         if seasonal is not None:
             score.expected_pct_seasonal = seasonal
             score.seasonal_basis = "baseline"

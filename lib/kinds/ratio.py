@@ -9,7 +9,7 @@ from lib.fmt import format_points, format_target, format_value
 from lib.i18n import status_label, t
 from lib.kinds import words
 from lib.kinds.base import TargetKind
-from lib.score import EMPTY, Score, Series, finite, percent, rate_status
+from lib.score import EMPTY, Score, Series, finite, percent, rate_status, share_of
 
 
 class Ratio(TargetKind):
@@ -91,8 +91,8 @@ def rate_series(cur: Series, num: Series, den: Series) -> Series:
     out = Series()
     months = set(num.ytd) | set(num.month_value) | set(cur.ytd) | set(cur.month_value)
     for m in sorted(months):
-        ytd = percent(num.ytd.get(m), den.ytd.get(m))
-        own = percent(num.month_value.get(m), den.month_value.get(m))
+        ytd = share_of(num.ytd.get(m), den.ytd.get(m))
+        own = share_of(num.month_value.get(m), den.month_value.get(m))
         if ytd is not None:
             out.ytd[m], out.basis[m] = ytd, "ytd"
         elif m in cur.ytd:

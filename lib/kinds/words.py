@@ -87,7 +87,7 @@ def required(s: Score, months: str, lang: str, compare: bool = True) -> str:
     else:
         text = t("gap_required", lang, months=months,
                  value=format_value(requirement(s.required_monthly_avg, s.unit), s.unit, lang))
-    if compare and s.baseline_remaining_monthly_avg:
+    if compare and s.baseline_remaining_monthly_avg and s.baseline_remaining_monthly_avg > 0:
         diff = (s.required_monthly_avg / s.baseline_remaining_monthly_avg - 1) * 100
         pct = format_pct(abs(diff))
         if by_total:

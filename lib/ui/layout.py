@@ -47,6 +47,9 @@ _STYLE = """
   overflow: visible; text-overflow: clip; }
 [data-testid="stMetric"] div:has(> [data-testid="stMetricDeltaDescription"]) { flex-wrap: wrap; row-gap: 0.2rem; }
 [data-testid="stMetricDeltaDescription"] { overflow: visible; max-width: 100%; }
+/* Page links (the targets waiting for their figures, 查看详情) wrap a long name instead of ending in "…". */
+[data-testid="stPageLink"] * { white-space: normal; overflow: visible; text-overflow: clip; }
+[data-testid="stPageLink"] a { height: auto; }
 .answer p { font-size: var(--kpi-size-answer); line-height: 1.55; }
 /* The work-plan list: one row per item where it has room, one card per item where it has not (a phone, or a
    narrow column beside something else): a container query on the list's own width. */

@@ -16,6 +16,8 @@ from lib.ui.state import lang
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 XLS_MIME = "application/vnd.ms-excel"
+COVERAGE_LINKS_OPEN = 5  # waiting targets listed open under the coverage line; more fold into an expander
+COVERAGE_LINK_COLUMNS = 3  # columns of those links on a wide window (a phone lists them one under another)
 KEPT_CHECKS_SHOWN = 50  # the newest submissions whose kept warnings the history tab offers
 ALL_SHEETS = ""  # the sheet picker's first option: every sheet that holds data
 
@@ -81,6 +83,27 @@ def first_file_warning(ds: Dataset, parsed: Parsed) -> None:
     """Draw, before 确认入库 of the first real file, that the sample stops showing and which targets read 无数据."""
     if text := coverage.first_real_file(ds, parsed.rows, lang()):
         st.warning(text, icon=":material/swap_horiz:")
+
+
+def coverage_notice(c: coverage.Coverage) -> None:
+    """Draw the overview's first line on real data, then a link per target waiting for the month's figures that opens
+    the upload page in the same tab with its template (st.page_link: a Markdown link opens a new tab, where the
+    analyst must sign in again); more than COVERAGE_LINKS_OPEN of them fold into an expander, in columns on a wide
+    window and one under another on a phone."""
+    language = lang()
+    links = coverage.waiting_links(c, language)
+    with st.container(border=True):
+        st.markdown(f":material/fact_check: {coverage.coverage_line(c, language)}")
+        if not links:
+            return
+        where = st.expander(t("coverage_waiting_list", language, count=len(links))) \
+            if len(links) > COVERAGE_LINKS_OPEN else st.container()
+        with where:
+            columns = [st.container()] if is_narrow() else st.columns(COVERAGE_LINK_COLUMNS)
+            for i, (label, target_id, period) in enumerate(links):
+                columns[i % len(columns)].page_link(
+                    "pages/upload.py", label=md(label), icon=":material/upload_file:",
+                    query_params={"target": target_id, "period": period})
 
 
 def target_template(ds: Dataset, target_id: str | None, period: str | None) -> None:
