@@ -45,7 +45,7 @@ from lib.ui.present import (
     slide_index,
     workplan_table,
 )
-from lib.ui.state import init_language, language_selector
+from lib.ui.state import init_language, language_selector, remember_pages
 from lib.ui.tracker import (
     department_kpis,
     item_history,
@@ -86,7 +86,8 @@ __all__ = [
     "plan_context_line",
     "plan_record_form", "plan_records", "plan_structure", "principal", "progress_editor", "publications_panel",
     "publish_panel",
-    "refused_progress_notice", "region_section", "score_card", "sheet_picker", "slide_card", "slide_chart",
+    "refused_progress_notice", "region_section", "remember_pages", "score_card", "sheet_picker", "slide_card",
+    "slide_chart",
     "slide_footer", "slide_index", "status_badge", "target_selector", "target_template", "tracker_filters",
     "tracker_table",
     "viewport_probe", "workplan_table",

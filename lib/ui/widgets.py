@@ -17,7 +17,7 @@ from lib.filenames import export_name
 from lib.fmt import format_period
 from lib.i18n import t
 from lib.kinds import STATUSES
-from lib.ui.state import lang
+from lib.ui.state import lang, page_target
 
 
 def _css_text(text: str) -> str:
@@ -76,8 +76,8 @@ def score_card(card, link_id: str | None = None) -> None:
             st.progress(card.progress)
         st.caption("  \n".join(md(line) for line in card.lines))
         if link_id:
-            st.page_link("pages/indicator.py", label=t("open_detail", lang()), icon=":material/arrow_forward:",
-                         query_params={"id": link_id})
+            st.page_link(page_target("pages/indicator.py", "indicator"), label=t("open_detail", lang()),
+                         icon=":material/arrow_forward:", query_params={"id": link_id})
 
 
 def period_selectors(ds: Dataset) -> tuple[int, int] | None:
