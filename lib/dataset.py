@@ -141,3 +141,19 @@ def open_dataset(data_dir: Path) -> Dataset:
     for name in ("indicators_frame", "regions_frame", "actuals_frame"):
         con.unregister(name)
     return Dataset(data_dir=data_dir, catalog=catalog, reports=reports, con=con, source=source)
+
+
+def database_tables(ds: Dataset) -> dict:
+    """Return every table of a dataset's database as an Arrow table (types kept exactly), by name."""
+    return {name: ds.con.sql(f"SELECT * FROM {name}").to_arrow_table() for name in queries.TABLES}
+
+
+def restored_dataset(data_dir: Path, catalog: Catalog, reports: list[Parsed], source: Path | None,
+                     tables: dict) -> Dataset:
+    """Return a dataset from what database_tables gave and the loaded catalog and reports, without reading a file."""
+    con = duckdb.connect(":memory:")
+    for name in queries.TABLES:
+        con.register(f"{name}_frame", tables[name])
+        con.execute(f"CREATE TABLE {name} AS SELECT * FROM {name}_frame")
+        con.unregister(f"{name}_frame")
+    return Dataset(data_dir=Path(data_dir), catalog=catalog, reports=reports, con=con, source=source)
