@@ -31,6 +31,7 @@ class Dataset:
     con: duckdb.DuckDBPyConnection
     source: Path | None = None  # the folder the actuals were read from: actuals/, or the sample's before any is stored
     _periods: pd.DataFrame | None = field(default=None, repr=False)
+    _last_months: dict[int, int] | None = field(default=None, repr=False)
 
     def query(self, sql: str, params: dict | None = None) -> pd.DataFrame:
         """Return the result of one query, run on its own cursor (connections are not thread-safe)."""
@@ -70,6 +71,13 @@ class Dataset:
         if self._periods is None:  # the data of a Dataset never changes, and every page asks on every rerun
             self._periods = self.query(queries.PERIODS_WITH_DATA)
         return self._periods.copy()
+
+    def last_months(self) -> dict[int, int]:
+        """Return each year with data and its last month with data, in year order (periods(), without a frame)."""
+        if self._last_months is None:
+            periods = self.periods()
+            self._last_months = dict(zip(periods["year"].astype(int), periods["last_month"].astype(int), strict=True))
+        return dict(self._last_months)
 
 
 def actuals_dir(data_dir: Path) -> Path:

@@ -65,6 +65,7 @@ from lib.ui.upload import (
 )
 from lib.ui.widgets import (
     analyst_panel,
+    card_grid,
     card_metric,
     csv_download,
     export_panel,
@@ -79,7 +80,7 @@ __all__ = [
     "cached_detail_chart", "cached_indicator_view", "cached_overview_chart", "cached_plan_document",
     "cached_plan_draft", "cached_scorecard", "cached_scorecard_table", "cached_sheet_names",
     "cached_submissions_log", "cached_tasks", "cached_templates", "cached_tracker", "cached_validation",
-    "card_metric", "chart_config", "csv_download", "department_kpis", "draft_editor", "draft_file_rows",
+    "card_grid", "card_metric", "chart_config", "csv_download", "department_kpis", "draft_editor", "draft_file_rows",
     "edited_rows", "export_panel", "file_uploader", "first_file_warning", "headline_metrics", "headline_numbers",
     "init_language", "intake_report",
     "is_narrow", "item_history", "kept_checks", "language_selector", "leave_pages_folder_mode", "page_start",

@@ -48,6 +48,9 @@ _STYLE = """
 [data-testid="stMetric"] div:has(> [data-testid="stMetricDeltaDescription"]) { flex-wrap: wrap; row-gap: 0.2rem; }
 [data-testid="stMetricDeltaDescription"] { overflow: visible; max-width: 100%; }
 .answer p { font-size: var(--kpi-size-answer); line-height: 1.55; }
+/* A group of cards (widgets.card_grid): four to a row as st.columns(4) drew them, one to a row on a phone. */
+.stHorizontalBlock[class*="st-key-cards-"] > div { flex: 0 0 calc((100% - 3rem) / 4); min-width: 0; }
+@media (max-width: 640px) { .stHorizontalBlock[class*="st-key-cards-"] > div { flex-basis: 100%; } }
 /* The work-plan list: one row per item where it has room, one card per item where it has not (a phone, or a
    narrow column beside something else): a container query on the list's own width. */
 .plan-list { display: flex; flex-direction: column; border-top: 1px solid var(--kpi-light-rule);
@@ -91,9 +94,15 @@ _STYLE = """
 """
 
 
+PHONE_KEY = "_phone_browser"  # the session's browser as phone_browser found it
+
+
 def phone_browser() -> bool:
-    """Return whether the browser says it is a phone ("Mobi" in its User-Agent, as every phone browser's has)."""
-    return "Mobi" in (st.context.headers.get("User-Agent") or "")
+    """Return whether the browser says it is a phone ("Mobi" in its User-Agent, as every phone browser's has); read
+    once per session (its browser does not change)."""
+    if PHONE_KEY not in st.session_state:
+        st.session_state[PHONE_KEY] = "Mobi" in (st.context.headers.get("User-Agent") or "")
+    return st.session_state[PHONE_KEY]
 
 
 def is_narrow() -> bool:
