@@ -72,20 +72,21 @@ def content_key(data_dir: Path, today: dt.date | None = None) -> str:
     return digest.hexdigest()
 
 
-def open_dataset_cached(data_dir: Path, folder: Path | None = None) -> Dataset:
+def open_dataset_cached(data_dir: Path, folder: Path | None = None, load=None) -> Dataset:
     """Return the dataset of a data directory as open_dataset does (raising what it raises), from the entry of its
-    current content when there is one, else loaded and kept for the next start."""
+    current content when there is one, else loaded by `load` (open_dataset) and kept for the next start."""
+    load = load or open_dataset
     data_dir = Path(data_dir)
     folder = Path(folder) if folder is not None else cache_dir()
     settle(data_dir)  # a write a killed process left half done is finished first: what is read is whole
     try:
         key = content_key(data_dir)
     except OSError:  # a file vanished while it was read, or the folder is none: the load says what is wrong
-        return open_dataset(data_dir)
+        return load(data_dir)
     entry = folder / f"{key}.pickle"
     if (found := _read(entry)) is not None:
         return restored_dataset(data_dir, found["catalog"], found["reports"], found["source"], found["tables"])
-    ds = open_dataset(data_dir)
+    ds = load(data_dir)
     try:
         unchanged = not (data_dir / UNFINISHED).exists() and content_key(data_dir) == key
     except OSError:

@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from lib import charts, config, deepdive, loadcache, plan, progress, store, templates
-from lib.dataset import Dataset, data_signature, files_signature, progress_files, progress_source
+from lib.dataset import Dataset, data_signature, files_signature, open_dataset, progress_files, progress_source
 from lib.display import scorecard_table, xlsx_sheet_names
 from lib.engine import Score, scorecard
 from lib.intake import Parsed
@@ -39,7 +39,7 @@ def log_signature(data_dir) -> tuple:
 def _load_dataset(signature: tuple) -> Dataset:
     """Return the dataset for one state of the data files (a new signature rebuilds it; a content loaded before, by
     this server or an earlier start, is read back from lib/loadcache.py's entry)."""
-    return loadcache.open_dataset_cached(signature[0])
+    return loadcache.open_dataset_cached(signature[0], load=open_dataset)
 
 
 def cached_dataset() -> Dataset:
