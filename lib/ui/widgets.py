@@ -68,7 +68,7 @@ def card_metric(card, label: str | None = None, where=None, **kwargs) -> None:
                          delta_color="normal" if card.delta else "off", delta_description=card.delta_note, **kwargs)
 
 
-def score_card(card, link_id: str | None = None) -> None:
+def score_card(card, link_id: str | None = None, link_label: str | None = None) -> None:
     """Draw one target's card: title and status over its progress bar, value, detail lines and a link to its page."""
     with st.container(border=True):
         # Title and status (escaped Markdown) are the progress bar's own text: 24 cards make every element count on a
@@ -81,16 +81,17 @@ def score_card(card, link_id: str | None = None) -> None:
         card_metric(card)
         st.caption("  \n".join(md(line) for line in card.lines))
         if link_id:
-            st.page_link(page_target("pages/indicator.py", "indicator"), label=t("open_detail", lang()),
+            st.page_link(page_target("pages/indicator.py", "indicator"), label=link_label or t("open_detail", lang()),
                          icon=":material/arrow_forward:", query_params={"id": link_id})
 
 
 def card_grid(cards: list, key: str) -> None:
     """Draw (card, link id) pairs four to a row, one to a row on a phone, in one wrapping row (lib/ui/layout.py's
     .cards- style): a row of st.columns per four cards was five more elements, each a cost on every rerun."""
+    label = t("open_detail", lang())
     with st.container(horizontal=True, gap="small", key=f"cards-{key}"):
         for card, link_id in cards:
-            score_card(card, link_id=link_id)
+            score_card(card, link_id=link_id, link_label=label)
 
 
 def period_selectors(ds: Dataset) -> tuple[int, int] | None:
