@@ -6,8 +6,8 @@ found only by the SHA-256 of the folder's definition files and actuals files (na
 the future is refused until it comes), the settings, the versions and the source of the code that read them: a
 changed byte anywhere is another key, so an entry cannot be stale; old entries are removed, the newest few kept.
 
-Entries are pickles written by this server into its own folder (created 0700; $KPI_CACHE_DIR, else the user's cache
-folder): nothing anyone uploads is ever unpickled, and a file that cannot be read back is a miss, removed.
+Entries are pickles written by this server into its own folder (created 0700; cache_dir()): nothing anyone uploads is
+ever unpickled, and a file that cannot be read back is a miss, removed.
 """
 
 from __future__ import annotations
@@ -39,9 +39,12 @@ _FORMAT = 1  # the entry's layout: bump when what is pickled changes shape
 
 
 def cache_dir() -> Path:
-    """Return the folder of the entries: $KPI_CACHE_DIR, else $XDG_CACHE_HOME (or ~/.cache)/kpi-dashboard/loaded."""
+    """Return the folder of the entries: $KPI_CACHE_DIR, else the service's own (systemd's CacheDirectory=, which
+    deploy/systemd/kpi.service asks for), else $XDG_CACHE_HOME (or ~/.cache)/kpi-dashboard/loaded."""
     if folder := os.environ.get("KPI_CACHE_DIR"):
         return Path(folder)
+    if service := os.environ.get("CACHE_DIRECTORY"):
+        return Path(service.split(":")[0]) / "loaded"
     home = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
     return Path(home) / "kpi-dashboard" / "loaded"
 

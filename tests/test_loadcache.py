@@ -111,3 +111,14 @@ def test_a_folder_with_a_broken_targets_file_raises_as_before(sample_dir, tmp_pa
     with pytest.raises(Exception) as plain:
         dataset.open_dataset(sample_dir)
     assert type(cached.value) is type(plain.value) and entries(tmp_path / "cache") == []
+
+
+def test_the_cache_folder_is_the_setting_else_the_services_else_the_users(monkeypatch, tmp_path):
+    monkeypatch.setenv("KPI_CACHE_DIR", str(tmp_path / "set"))
+    monkeypatch.setenv("CACHE_DIRECTORY", "/var/cache/kpi:/var/cache/other")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert loadcache.cache_dir() == tmp_path / "set"
+    monkeypatch.delenv("KPI_CACHE_DIR")
+    assert str(loadcache.cache_dir()) == "/var/cache/kpi/loaded"  # systemd's CacheDirectory=kpi (kpi.service)
+    monkeypatch.delenv("CACHE_DIRECTORY")
+    assert loadcache.cache_dir() == tmp_path / "xdg" / "kpi-dashboard" / "loaded"
