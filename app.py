@@ -29,4 +29,5 @@ pages = [
     st.Page("pages/upload.py", title=t("nav_upload", lang), icon=":material/upload_file:", url_path="upload"),
     st.Page("pages/plan.py", title=t("nav_plan", lang), icon=":material/assignment:", url_path="plan"),
 ]
+ui.remember_pages(pages)
 st.navigation(pages).run()

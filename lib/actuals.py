@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -16,10 +17,15 @@ ACTUALS_SUFFIXES = (".csv", ".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 
 def actuals_files(actuals_dir: Path) -> list[Path]:
     """Return the actuals files in a folder, in the order they are applied (by name)."""
-    if not actuals_dir.is_dir():
+    # One directory read: the pages ask on every rerun, and a file's type comes with its entry (no stat per file).
+    try:
+        entries = os.scandir(actuals_dir)
+    except OSError:  # no such folder (or not a folder): no files
         return []
-    return sorted(p for p in actuals_dir.iterdir()
-                  if p.is_file() and not p.name.startswith((".", "~$")) and p.suffix.lower() in ACTUALS_SUFFIXES)
+    with entries:
+        return sorted(Path(actuals_dir) / e.name for e in entries
+                      if not e.name.startswith((".", "~$")) and os.path.splitext(e.name)[1].lower() in ACTUALS_SUFFIXES
+                      and e.is_file())
 
 
 def accepted_years(catalog: Catalog) -> set[int]:

@@ -44,10 +44,14 @@ class Catalog:
     regions: pd.DataFrame
     plans: pd.DataFrame = field(default_factory=empty_plans)
     aliases: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["indicator", "alias"]))
+    # Answers worked out once from the frames, which nobody changes once loaded (every page asks on every rerun).
+    memo: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def years(self) -> list[int]:
         """Return the years that have targets, ascending."""
-        return sorted(int(y) for y in self.targets["year"].dropna().unique())
+        if "years" not in self.memo:
+            self.memo["years"] = tuple(sorted(int(y) for y in self.targets["year"].dropna().unique()))
+        return list(self.memo["years"])
 
     def require_year(self, year: int | None) -> None:
         """Raise DataFolderError when targets.csv has no targets for a year (naming the years it has)."""

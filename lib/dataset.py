@@ -31,6 +31,7 @@ class Dataset:
     con: duckdb.DuckDBPyConnection
     source: Path | None = None  # the folder the actuals were read from: actuals/, or the sample's before any is stored
     _periods: pd.DataFrame | None = field(default=None, repr=False)
+    _last_months: dict[int, int] | None = field(default=None, repr=False)
 
     def query(self, sql: str, params: dict | None = None) -> pd.DataFrame:
         """Return the result of one query, run on its own cursor (connections are not thread-safe)."""
@@ -70,6 +71,13 @@ class Dataset:
         if self._periods is None:  # the data of a Dataset never changes, and every page asks on every rerun
             self._periods = self.query(queries.PERIODS_WITH_DATA)
         return self._periods.copy()
+
+    def last_months(self) -> dict[int, int]:
+        """Return each year with data and its last month with data, in year order (periods(), without a frame)."""
+        if self._last_months is None:
+            periods = self.periods()
+            self._last_months = dict(zip(periods["year"].astype(int), periods["last_month"].astype(int), strict=True))
+        return dict(self._last_months)
 
 
 def actuals_dir(data_dir: Path) -> Path:
@@ -141,3 +149,19 @@ def open_dataset(data_dir: Path) -> Dataset:
     for name in ("indicators_frame", "regions_frame", "actuals_frame"):
         con.unregister(name)
     return Dataset(data_dir=data_dir, catalog=catalog, reports=reports, con=con, source=source)
+
+
+def database_tables(ds: Dataset) -> dict:
+    """Return every table of a dataset's database as an Arrow table (types kept exactly), by name."""
+    return {name: ds.con.sql(f"SELECT * FROM {name}").to_arrow_table() for name in queries.TABLES}
+
+
+def restored_dataset(data_dir: Path, catalog: Catalog, reports: list[Parsed], source: Path | None,
+                     tables: dict) -> Dataset:
+    """Return a dataset from what database_tables gave and the loaded catalog and reports, without reading a file."""
+    con = duckdb.connect(":memory:")
+    for name in queries.TABLES:
+        con.register(f"{name}_frame", tables[name])
+        con.execute(f"CREATE TABLE {name} AS SELECT * FROM {name}_frame")
+        con.unregister(f"{name}_frame")
+    return Dataset(data_dir=Path(data_dir), catalog=catalog, reports=reports, con=con, source=source)

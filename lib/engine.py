@@ -102,10 +102,6 @@ def status_counts(scores: list[Score]) -> dict[str, int]:
 
 def default_period(ds: Dataset) -> tuple[int, int] | None:
     """Return (year, last month with data) of the latest year that has both targets and data."""
-    periods = ds.periods()
     years = set(ds.catalog.years())
-    rows = periods[periods["year"].isin(years)]
-    if rows.empty:
-        return None
-    last = rows.iloc[-1]
-    return int(last["year"]), int(last["last_month"])
+    with_targets = [(year, month) for year, month in ds.last_months().items() if year in years]
+    return with_targets[-1] if with_targets else None

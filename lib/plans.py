@@ -148,6 +148,11 @@ def _plans_of(where: HasPlans | Path | str | pd.DataFrame) -> pd.DataFrame:
 def plan_for(where: HasPlans | Path | str | pd.DataFrame, year: int | None) -> Plan:
     """Return the plan of a year from a catalog, a data directory or a plans table; an unrecorded year gets the
     nearest recorded plan's city and issuer, and a citation naming the year's targets."""
+    memo = getattr(where, "memo", None)  # a catalog keeps each year's plan (Plan is frozen)
+    if memo is not None:
+        if ("plan", year) not in memo:
+            memo["plan", year] = plan_for(where.plans, year)
+        return memo["plan", year]
     plans = _plans_of(where)
     if plans.empty:
         return Plan(year=year)

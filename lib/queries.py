@@ -96,6 +96,9 @@ WINDOW s AS (PARTITION BY indicator, region, year ORDER BY month);
 DROP VIEW actuals_rolled;
 """
 
+# The tables SCHEMA leaves (lib/loadcache.py keeps them between server starts).
+TABLES = ("indicators", "regions", "actuals_raw", "actuals", "series")
+
 SERIES_FOR_YEARS = """
 SELECT indicator, region, year, month, basis, value, month_value, ytd_value, note,
        source_file, source_row

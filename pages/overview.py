@@ -20,9 +20,7 @@ if not ds.is_sample:  # real figures: first, which targets have this month's and
 st.markdown(f"**{display.md(display.answer_sentence(scores, year, as_of, lang))}**")
 st.markdown(display.status_count_badges(status_counts(scores), lang))
 headline = headline_scores(scores)
-for col, score in zip(st.columns(4), headline):
-    with col:
-        ui.score_card(build_card(score, year, as_of, lang), link_id=score.indicator)
+ui.card_grid([(build_card(score, year, as_of, lang), score.indicator) for score in headline], key="headline")
 
 st.subheader(t("completion_chart", lang))
 st.plotly_chart(ui.cached_overview_chart(year, as_of, narrow=narrow), key="completion_chart",
@@ -33,12 +31,9 @@ with st.expander(t("how_status_title", lang), icon=":material/info:"):
 
 st.subheader(t("cards_title", lang))
 shown = {s.indicator for s in headline}  # the headline cards are at the top already
-for category, group in overview_groups([s for s in scores if s.indicator not in shown]):
+for number, (category, group) in enumerate(overview_groups([s for s in scores if s.indicator not in shown])):
     st.markdown(f"#### {display.md(category_label(category, lang))}")
-    for start in range(0, len(group), 4):
-        for col, score in zip(st.columns(4), group[start:start + 4]):
-            with col:
-                ui.score_card(build_card(score, year, as_of, lang), link_id=score.indicator)
+    ui.card_grid([(build_card(score, year, as_of, lang), score.indicator) for score in group], key=f"group{number}")
 
 table = st.expander(t("table_title", lang), key="overview_table", on_change="rerun")
 with table:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import csv
 import hashlib
 import io
 import os
 import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +20,11 @@ os.environ["KPI_STRICT_I18N"] = "1"
 
 from lib.access import Principal
 from lib.catalog import TARGET_COLUMNS
+
+# The loaded-data cache (lib/loadcache.py) of this test process and its servers: its own, emptied at the end, never
+# the user's cache folder nor an earlier run's.
+os.environ["KPI_CACHE_DIR"] = tempfile.mkdtemp(prefix="kpi-loaded-")
+atexit.register(shutil.rmtree, os.environ["KPI_CACHE_DIR"], ignore_errors=True)
 
 REPO = Path(__file__).resolve().parent.parent
 # A frozen city (tests/fixtures/city/README.md): the 2021 Suzhou plan and the synthetic sample as data/ shipped them.

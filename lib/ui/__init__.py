@@ -45,7 +45,7 @@ from lib.ui.present import (
     slide_index,
     workplan_table,
 )
-from lib.ui.state import init_language, language_selector
+from lib.ui.state import init_language, language_selector, remember_pages
 from lib.ui.tracker import (
     department_kpis,
     item_history,
@@ -66,6 +66,7 @@ from lib.ui.upload import (
 )
 from lib.ui.widgets import (
     analyst_panel,
+    card_grid,
     card_metric,
     csv_download,
     export_panel,
@@ -80,7 +81,7 @@ __all__ = [
     "cached_detail_chart", "cached_indicator_view", "cached_overview_chart", "cached_plan_document",
     "cached_plan_draft", "cached_scorecard", "cached_scorecard_table", "cached_sheet_names",
     "cached_submissions_log", "cached_tasks", "cached_templates", "cached_tracker", "cached_validation",
-    "card_metric", "chart_config", "coverage_notice", "csv_download", "department_kpis", "draft_editor",
+    "card_grid", "card_metric", "chart_config", "coverage_notice", "csv_download", "department_kpis", "draft_editor",
     "draft_file_rows",
     "edited_rows", "export_panel", "file_uploader", "first_file_warning", "headline_metrics", "headline_numbers",
     "init_language", "intake_report",
@@ -88,7 +89,8 @@ __all__ = [
     "plan_context_line",
     "plan_record_form", "plan_records", "plan_structure", "principal", "progress_editor", "publications_panel",
     "publish_panel",
-    "refused_progress_notice", "region_section", "score_card", "sheet_picker", "slide_card", "slide_chart",
+    "refused_progress_notice", "region_section", "remember_pages", "score_card", "sheet_picker", "slide_card",
+    "slide_chart",
     "slide_footer", "slide_index", "status_badge", "target_selector", "target_template", "tracker_filters",
     "tracker_table",
     "viewport_probe", "workplan_table",

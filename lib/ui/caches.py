@@ -13,7 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from lib import charts, config, deepdive, plan, progress, store, templates
+from lib import charts, config, deepdive, loadcache, plan, progress, store, templates
 from lib.dataset import Dataset, data_signature, files_signature, open_dataset, progress_files, progress_source
 from lib.display import scorecard_table, xlsx_sheet_names
 from lib.engine import Score, scorecard
@@ -37,8 +37,9 @@ def log_signature(data_dir) -> tuple:
 
 @st.cache_resource(max_entries=2, show_spinner=False)
 def _load_dataset(signature: tuple) -> Dataset:
-    """Return the dataset for one state of the data files (a new signature rebuilds it)."""
-    return open_dataset(signature[0])
+    """Return the dataset for one state of the data files (a new signature rebuilds it; a content loaded before, by
+    this server or an earlier start, is read back from lib/loadcache.py's entry)."""
+    return loadcache.open_dataset_cached(signature[0], load=open_dataset)
 
 
 def cached_dataset() -> Dataset:

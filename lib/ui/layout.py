@@ -10,6 +10,8 @@ layout on the first run, a desktop window narrowed to phone width gets one rerun
 
 from __future__ import annotations
 
+import functools
+
 import streamlit as st
 
 from lib import theme
@@ -51,6 +53,12 @@ _STYLE = """
 [data-testid="stPageLink"] * { white-space: normal; overflow: visible; text-overflow: clip; }
 [data-testid="stPageLink"] a { height: auto; }
 .answer p { font-size: var(--kpi-size-answer); line-height: 1.55; }
+/* A group of cards (widgets.card_grid): four to a row as st.columns(4) drew them, one to a row on a phone. */
+.stHorizontalBlock[class*="st-key-cards-"] > div { flex: 0 0 calc((100% - 3rem) / 4); min-width: 0; }
+@media (max-width: 640px) { .stHorizontalBlock[class*="st-key-cards-"] > div { flex-basis: 100%; } }
+/* A card's title and status over its bar (widgets.score_card): the size of body text, as a heading of its own was. */
+[data-testid="stProgress"] [data-testid="stMarkdownContainer"]:has(.stMarkdownBadge) p { font-size: 1rem;
+  line-height: 1.6; }
 /* The work-plan list: one row per item where it has room, one card per item where it has not (a phone, or a
    narrow column beside something else): a container query on the list's own width. */
 .plan-list { display: flex; flex-direction: column; border-top: 1px solid var(--kpi-light-rule);
@@ -94,9 +102,15 @@ _STYLE = """
 """
 
 
+PHONE_KEY = "_phone_browser"  # the session's browser as phone_browser found it
+
+
 def phone_browser() -> bool:
-    """Return whether the browser says it is a phone ("Mobi" in its User-Agent, as every phone browser's has)."""
-    return "Mobi" in (st.context.headers.get("User-Agent") or "")
+    """Return whether the browser says it is a phone ("Mobi" in its User-Agent, as every phone browser's has); read
+    once per session (its browser does not change)."""
+    if PHONE_KEY not in st.session_state:
+        st.session_state[PHONE_KEY] = "Mobi" in (st.context.headers.get("User-Agent") or "")
+    return st.session_state[PHONE_KEY]
 
 
 def is_narrow() -> bool:
@@ -131,6 +145,12 @@ def chart_config(narrow: bool) -> dict:
     return {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
 
 
+@functools.cache
+def _style_html() -> str:
+    """Return the style element of every page (the theme's variables and _STYLE), made once."""
+    return _STYLE.replace("<style>", f"<style>\n{theme.css_variables()}", 1)
+
+
 def layout_style() -> None:
     """Add the styles that make every page read at every width (colours and sizes from lib/theme.py)."""
-    st.html(_STYLE.replace("<style>", f"<style>\n{theme.css_variables()}", 1))
+    st.html(_style_html())

@@ -55,8 +55,7 @@ def app_title() -> str:
 
 def year_without_actuals(ds: Dataset, year: int) -> None:
     """Say, above grey cards, that the year has no actuals yet and what to upload, with a link to the intake page."""
-    periods = ds.periods()
-    if not periods[periods["year"] == year].empty:
+    if year in ds.last_months():
         return
     language = lang()
     st.info(t("year_no_actuals", language, year=year), icon=":material/upload_file:")

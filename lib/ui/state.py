@@ -8,6 +8,7 @@ from lib.i18n import DEFAULT_LANG, t
 
 LANG_KEY = "lang"
 NAVIGATION_SEEN = "navigation_seen"
+PAGES_KEY = "_app_pages"  # app.py's st.Page objects of this session, by url path
 
 
 def lang() -> str:
@@ -37,3 +38,15 @@ def language_selector() -> str:
     elif lang() != "en" and "lang" in st.query_params:
         del st.query_params["lang"]
     return lang()
+
+
+def remember_pages(pages: list) -> None:
+    """Keep app.py's pages for links drawn in this run: st.page_link given a registered st.Page looks it up by its
+    hash, where a file path is resolved on disk again for every link (24 cards, 24 times a rerun)."""
+    st.session_state[PAGES_KEY] = {page.url_path: page for page in pages}
+
+
+def page_target(path: str, url_path: str):
+    """Return what st.page_link should be given for a page: app.py's registered st.Page, or its file (a page run on
+    its own, as the test harness does)."""
+    return st.session_state.get(PAGES_KEY, {}).get(url_path, path)

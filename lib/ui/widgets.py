@@ -17,7 +17,9 @@ from lib.filenames import export_name
 from lib.fmt import format_period
 from lib.i18n import t
 from lib.kinds import STATUSES
-from lib.ui.state import lang
+from lib.ui.state import lang, page_target
+
+CLIENT_KEY = "_client_address"  # the session's address as client_id found it
 
 
 def _css_text(text: str) -> str:
@@ -66,18 +68,30 @@ def card_metric(card, label: str | None = None, where=None, **kwargs) -> None:
                          delta_color="normal" if card.delta else "off", delta_description=card.delta_note, **kwargs)
 
 
-def score_card(card, link_id: str | None = None) -> None:
-    """Draw one target's card: title, status, value, progress bar, detail lines and a link to its page."""
+def score_card(card, link_id: str | None = None, link_label: str | None = None) -> None:
+    """Draw one target's card: title and status over its progress bar, value, detail lines and a link to its page."""
     with st.container(border=True):
-        # Title and status in one Markdown element: 24 cards make every element count on a rerun.
-        st.markdown(f"**{md(card.title)}**  \n{badge_markdown(card.status, card.status_text)}")
-        card_metric(card)
+        # Title and status (escaped Markdown) are the progress bar's own text: 24 cards make every element count on a
+        # rerun. A target without a bar (a rate) has them as a Markdown element.
+        heading = f"**{md(card.title)}**  \n{badge_markdown(card.status, card.status_text)}"
         if card.progress is not None:
-            st.progress(card.progress)
+            st.progress(card.progress, text=heading)
+        else:
+            st.markdown(heading)
+        card_metric(card)
         st.caption("  \n".join(md(line) for line in card.lines))
         if link_id:
-            st.page_link("pages/indicator.py", label=t("open_detail", lang()), icon=":material/arrow_forward:",
-                         query_params={"id": link_id})
+            st.page_link(page_target("pages/indicator.py", "indicator"), label=link_label or t("open_detail", lang()),
+                         icon=":material/arrow_forward:", query_params={"id": link_id})
+
+
+def card_grid(cards: list, key: str) -> None:
+    """Draw (card, link id) pairs four to a row, one to a row on a phone, in one wrapping row (lib/ui/layout.py's
+    .cards- style): a row of st.columns per four cards was five more elements, each a cost on every rerun."""
+    label = t("open_detail", lang())
+    with st.container(horizontal=True, gap="small", key=f"cards-{key}"):
+        for card, link_id in cards:
+            score_card(card, link_id=link_id, link_label=label)
 
 
 def period_selectors(ds: Dataset) -> tuple[int, int] | None:
@@ -114,9 +128,7 @@ def period_selectors(ds: Dataset) -> tuple[int, int] | None:
 
 def last_month_of(ds: Dataset, year: int) -> int:
     """Return the latest month with data of a year (12 for a year without data): the as-of month it opens on."""
-    periods = ds.periods()
-    row = periods[periods["year"] == year]
-    return int(row["last_month"].iloc[0]) if not row.empty else 12
+    return ds.last_months().get(year, 12)
 
 
 def remember_asked_period(ds: Dataset) -> None:
@@ -284,7 +296,16 @@ def client_id() -> str:
     auth.client_address (X-Forwarded-For counts only from a proxy named in KPI_TRUSTED_PROXIES).
 
     Not the session: every new tab would get a fresh count of tries. With a setting that names no address the
-    header is ignored (tries counted by the connection's own address) and the sign-in box names the entry."""
+    header is ignored (tries counted by the connection's own address) and the sign-in box names the entry.
+
+    Worked out once per session: its connection, the headers it came with and the server's settings stay the same."""
+    if CLIENT_KEY not in st.session_state:
+        st.session_state[CLIENT_KEY] = _client_address()
+    return st.session_state[CLIENT_KEY]
+
+
+def _client_address() -> str:
+    """Return client_id's answer, worked out from the request."""
     try:
         trusted = auth.trusted_proxies()
     except auth.ProxySettingError:
