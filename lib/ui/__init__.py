@@ -2,7 +2,8 @@
 
 Pages read `from lib import ui` and call what this re-exports; each name lives in one module:
 state (language), caches (every st.cache_*), frame (page_start), layout (the window's width and the styles for
-every width), widgets (shared by several pages),
+every width), tables (every table: a grid whose long texts wrap, or a static table), widgets (shared by several
+pages),
 and one module per page family (indicator, present, tracker, upload).
 """
 
@@ -46,6 +47,7 @@ from lib.ui.present import (
     workplan_table,
 )
 from lib.ui.state import init_language, language_selector
+from lib.ui.tables import grid, static_table
 from lib.ui.tracker import (
     department_kpis,
     item_history,
@@ -80,14 +82,14 @@ __all__ = [
     "cached_plan_draft", "cached_scorecard", "cached_scorecard_table", "cached_sheet_names",
     "cached_submissions_log", "cached_tasks", "cached_templates", "cached_tracker", "cached_validation",
     "card_metric", "chart_config", "csv_download", "department_kpis", "draft_editor", "draft_file_rows",
-    "edited_rows", "export_panel", "file_uploader", "first_file_warning", "headline_metrics", "headline_numbers",
-    "init_language", "intake_report",
+    "edited_rows", "export_panel", "file_uploader", "first_file_warning", "grid", "headline_metrics",
+    "headline_numbers", "init_language", "intake_report",
     "is_narrow", "item_history", "kept_checks", "language_selector", "leave_pages_folder_mode", "page_start",
     "plan_context_line",
     "plan_record_form", "plan_records", "plan_structure", "principal", "progress_editor", "publications_panel",
     "publish_panel",
     "refused_progress_notice", "region_section", "score_card", "sheet_picker", "slide_card", "slide_chart",
-    "slide_footer", "slide_index", "status_badge", "target_selector", "target_template", "tracker_filters",
-    "tracker_table",
+    "slide_footer", "slide_index", "static_table", "status_badge", "target_selector", "target_template",
+    "tracker_filters", "tracker_table",
     "viewport_probe", "workplan_table",
 ]
