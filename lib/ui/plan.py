@@ -10,7 +10,7 @@ from lib import access, config, plan, plans, store, units
 from lib.access import Principal
 from lib.catalog import TARGET_COLUMNS, load_regions
 from lib.dataset import Dataset
-from lib.display import format_timestamp, md, shown, table_lines
+from lib.display import format_timestamp, md, shown
 from lib.i18n import department_label, departments_label, original, t
 from lib.kinds import KINDS
 from lib.plan.draft import (
@@ -29,7 +29,6 @@ from lib.plan.header import english_names, load_places
 from lib.plan.model import KEY_WORK, LIVELIHOOD, WORK_ITEM
 from lib.problems import InputError
 from lib.ui.caches import cached_dataset
-from lib.ui.layout import is_narrow
 from lib.ui.state import lang
 from lib.ui.tables import grid, static_table
 
@@ -81,10 +80,7 @@ def plan_records(ds: Dataset | None) -> None:
         t("col_issued", language): [p.issued.isoformat() if p.issued else "" for p in rows],
         t("col_document", language): [p.document for p in rows],
     })
-    if is_narrow():  # six columns do not fit a phone: a plan a paragraph
-        st.markdown(table_lines(table, language))
-    else:  # a static table: its cells wrap (a grid's cells ended at its edge, the plan's title cut off)
-        st.table(table, hide_index=True, border="horizontal")
+    static_table(table)  # its cells wrap (a grid's cells ended at its edge, the plan's title cut off)
 
 
 def plan_structure(parse: plan.PlanParse) -> None:
