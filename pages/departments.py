@@ -15,7 +15,7 @@ if ui.is_narrow():  # seven columns do not fit a phone: one line per department
     st.markdown(display.league_lines(league_table(scores, lang), lang))
 else:
     league = display.league_frame(league_table(scores, lang), lang)
-    st.dataframe(display.shown(league), hide_index=True)
+    ui.grid(display.shown(league))
     ui.csv_download(lambda: league, f"departments_{year}-{as_of:02d}", key="league_csv")
 
 by_department = department_scores(scores)

@@ -42,8 +42,5 @@ else:
     st.subheader(t("provenance_title", lang))
     box = st.container()
 # A static table whose notes wrap (a grid's cells ended at its edge and cut them); on a phone a month a paragraph
-sources = display.provenance_frame(provenance(view, ui.cached_submissions_log(), lang), score.unit, lang)
-if narrow:
-    box.markdown(display.table_lines(sources, lang))
-else:
-    box.table(sources, hide_index=True, border="horizontal")
+with box:
+    ui.static_table(display.provenance_frame(provenance(view, ui.cached_submissions_log(), lang), score.unit, lang))

@@ -39,7 +39,7 @@ table = st.expander(t("table_title", lang), key="overview_table", on_change="rer
 with table:
     if table.open:  # the table is drawn only while it is open: most reruns never show it
         frame = ui.cached_scorecard_table(year, as_of)
-        st.dataframe(display.shown(frame), hide_index=True)
+        ui.grid(display.shown(frame))
         st.download_button(t("download_csv", lang), lambda: display.csv_bytes(frame),
                            file_name=f"scorecard_{year}-{as_of:02d}.csv", mime="text/csv")
 st.caption(display.md(footer_source(ds, year, lang)))

@@ -67,14 +67,14 @@ with tab_templates:
     cols[2].download_button(t("template_bulletin_xls", lang), files["template_bulletin.xls"], "template_bulletin.xls",
                             ui.XLS_MIME)
     st.caption(format_period(year, month, lang))
-    st.dataframe(long_frame, hide_index=True)
+    ui.grid(display.shown(long_frame))
 
 with tab_history:
     log = ui.cached_submissions_log()
     if log.empty:
         st.caption(t("no_submissions", lang))
     else:
-        st.dataframe(display.shown(display.submissions_frame(log, lang)), hide_index=True)
+        ui.grid(display.shown(display.submissions_frame(log, lang)))
         ui.kept_checks(data_dir, log)
         active = log[log["status"] == "active"]["id"].tolist()
         if active and allowed(who, Action.REVERT):

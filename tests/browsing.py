@@ -221,3 +221,78 @@ def sign_in(page) -> None:
     sidebar.get_by_role("button", name="登录").click()
     sidebar.get_by_text(f"分析员：{ANALYST}").wait_for(timeout=30_000)
 
+
+
+# Every grid (st.dataframe) on the page, measured from what it draws: glide-data-grid paints its cells on a canvas, so
+# the grid's own props (its columns' widths, row height, font and each cell's text, read from React) are taken and
+# each cell's text laid out again with canvas.measureText in the grid's font, wrapped as the grid wraps it (as many
+# characters as fit, back to a space). A cell is cut when its lines need more height than the row has (a cell that
+# may not wrap needs one line); a header when its title is wider than its column. Also: a grid past the window's
+# edge, a column wider than its grid (a phone could not see it whole), and a cell that reads None or nan.
+GRID_CELLS = """
+() => {
+  const vw = window.innerWidth, out = [], canvas = document.createElement('canvas').getContext('2d');
+  for (const element of document.querySelectorAll('[data-testid="stDataFrame"]')) {
+    if (!element.checkVisibility()) continue;
+    const drawn = element.querySelector('canvas');
+    let props = null;
+    for (let f = drawn[Object.keys(drawn).find(k => k.startsWith('__reactFiber'))]; f && !props; f = f.return)
+      if (f.memoizedProps?.getCellContent && f.memoizedProps?.columns) props = f.memoizedProps;
+    const box = element.getBoundingClientRect(), theme = props.theme;
+    const found = {columns: props.columns.map(c => c.title), rowHeight: props.rowHeight, rows: props.rows,
+                   offscreen: box.left < -1 || box.right > vw + 1, cut: [], wide: [], missing: []};
+    const room = (column) => column.width - 2 * theme.cellHorizontalPadding;
+    const width = (text) => canvas.measureText(text).width;
+    canvas.font = theme.baseFontFull;
+    const m = canvas.measureText('ABCi09jgqpy'), height = m.actualBoundingBoxAscent + m.actualBoundingBoxDescent;
+    const lines = (text, avail) => {
+      let n = 0;
+      for (const paragraph of text.split(/\\r?\\n/)) {
+        let rest = paragraph;
+        while (true) {
+          n++;
+          if (width(rest) <= avail) break;
+          let end = 1;
+          while (end < rest.length && width(rest.slice(0, end + 1)) <= avail) end++;
+          const space = rest.lastIndexOf(' ', end);
+          if (rest[end] !== ' ' && space > 0) end = space;
+          rest = rest.slice(end).replace(/^ +/, '');
+          if (!rest) break;
+        }
+      }
+      return n;
+    };
+    props.columns.forEach((column, c) => {
+      if (column.width > box.width) found.wide.push(column.title);
+      canvas.font = theme.headerFontFull;
+      if (width(column.title) > room(column)) found.cut.push(`header ${column.title}`);
+      canvas.font = theme.baseFontFull;
+      for (let r = 0; r < props.rows; r++) {
+        const cell = props.getCellContent([c, r]);
+        const text = String(cell.displayData ?? '');
+        if (['None', 'nan', 'NaN', 'NaT', '<NA>'].includes(text.trim())) found.missing.push(`${column.title} ${r}`);
+        if (!text) continue;
+        const n = cell.allowWrapping ? lines(text, room(column)) : (width(text) <= room(column) ? 1 : Infinity);
+        if (height * (1 + theme.lineHeight * (n - 1)) + theme.cellVerticalPadding > props.rowHeight)
+          found.cut.push(`${column.title} ${r}: ${text.slice(0, 30)}`);
+      }
+    });
+    out.push(found);
+  }
+  return out;
+}
+"""
+
+# Every static table (st.table) on the page: a cell whose text runs past its box (scrollWidth over clientWidth), a
+# table past the window's edge, a cell that reads None or nan.
+STATIC_CELLS = """
+() => [...document.querySelectorAll('[data-testid="stTable"]')].filter(t => t.checkVisibility()).map(table => {
+  const cells = [...table.querySelectorAll('th, td')];
+  return {columns: [...table.querySelectorAll('thead th')].map(th => th.textContent.trim()),
+          rows: table.querySelectorAll('tbody tr').length,
+          offscreen: table.getBoundingClientRect().right > window.innerWidth + 1,
+          cut: cells.filter(c => c.scrollWidth > c.clientWidth + 1).map(c => c.textContent.trim().slice(0, 30)),
+          missing: cells.filter(c => ['None', 'nan', 'NaN', 'NaT', '<NA>'].includes(c.textContent.trim()))
+                        .map(c => c.textContent)};
+})
+"""

@@ -372,8 +372,25 @@ def test_provenance_rereads_the_submissions_log_only_when_it_changes(monkeypatch
     assert not at.exception
     assert len(reads) == 1  # the log changed: read again once
     provenance = at.table[-1].value.set_index("月份")  # a static table: its notes wrap (#28)
-    assert provenance.loc[11, "提交人 · 时间 · 原文件"] == "zhang · 2021-12-01 09:30:00 · n.csv"
+    # its cells as Markdown made inert (lib/display.md: a word joiner keeps "09:30:" from reading as an emoji's name)
+    assert provenance.loc[11, "提交人 · 时间 · 原文件"].replace("\u2060", "") == "zhang · 2021-12-01 09:30:00 · n.csv"
 
+
+
+def test_provenance_shows_a_note_as_typed_not_as_markup(monkeypatch, sample_dir):
+    """A note with Markdown's characters (bold, a link) reads as text in the provenance table (st.table renders its
+    cells as Markdown): each character that starts markup escaped, the link's :// split by a word joiner."""
+    import lib.store
+
+    note = "**加粗** [链接](http://evil.example)"
+    lib.store.import_file(sample_dir, "n.csv", (HEADER + f"2021-11,green_outlets,28,,,,{note}\n").encode(),
+                          by=analyst("zhang"), now=dt.datetime(2021, 12, 1, 9, 30))
+    at = run_app(monkeypatch, sample_dir)
+    at.query_params["id"] = "green_outlets"
+    at.switch_page("pages/indicator.py").run()
+    assert not at.exception
+    provenance = at.table[-1].value.set_index("月份")
+    assert provenance.loc[11, "备注"] == "\\*\\*加粗\\*\\* \\[链接\\](http:\u2060//evil.example)"
 
 def test_tracker_on_a_phone_in_english(monkeypatch, sample_dir):
     monkeypatch.setenv("KPI_DATA_DIR", str(sample_dir))

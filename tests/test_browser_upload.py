@@ -6,7 +6,17 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browsing import ANALYST, ANALYST_PASSWORD, REPO, need_browser, running_app, shot, sign_in, wait_for_app
+from tests.browsing import (
+    ANALYST,
+    ANALYST_PASSWORD,
+    GRID_CELLS,
+    REPO,
+    need_browser,
+    running_app,
+    shot,
+    sign_in,
+    wait_for_app,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -52,6 +62,13 @@ def test_analyst_uploads_a_gbk_csv_and_a_wrong_file(browser, server, tmp_path):
     page.set_input_files('[data-testid="stFileUploader"] input[type="file"]', str(gbk))
     page.get_by_text("无需重复提交").wait_for(timeout=30_000)
     assert page.get_by_role("button", name="确认入库").count() == 0
+    # the submissions tab: the file stored, its cells whole in the grid (#28)
+    page.get_by_role("tab", name="提交记录").click()
+    page.locator('[data-testid="stDataFrame"]:visible').first.wait_for(timeout=30_000)
+    page.wait_for_timeout(800)
+    grids = page.evaluate(GRID_CELLS)
+    assert [(g["rows"], g["cut"], g["missing"], g["wide"], g["offscreen"]) for g in grids] == [(1, [], [], [], False)]
+    shot(page, "upload_submissions.png")
 
     page.goto(server + "/overview")
     wait_for_app(page)

@@ -406,8 +406,9 @@ def plan_page(monkeypatch, data_dir: Path, lang: str = "zh", analysts: str = "")
 
 def test_the_plan_page_shows_a_documents_structure_and_each_rows_problems(monkeypatch, fresh_dir):
     at = plan_page(monkeypatch, fresh_dir)
-    assert at.table[0].value.iloc[0].tolist() == ["2021", "苏州邮管〔2021〕21号", TITLE_2021, "苏州市邮政管理局",
-                                                      "2021-04-09", "2021_plan.txt"]
+    # the static table's cells are Markdown made inert (2021\_plan.txt): read without the escapes
+    assert [c.replace("\\", "") for c in at.table[0].value.iloc[0]] == [
+        "2021", "苏州邮管〔2021〕21号", TITLE_2021, "苏州市邮政管理局", "2021-04-09", "2021_plan.txt"]
     text = (FIXTURES / "plan_2022.txt").read_bytes()
     at.file_uploader(key="plan_upload_0").set_value(("plan_2022.txt", text, "text/plain")).run()
     assert not at.exception

@@ -7,13 +7,14 @@ import streamlit as st
 from lib import display
 from lib.dataset import Dataset
 from lib.deepdive import IndicatorView
-from lib.display import region_frame
+from lib.display import region_frame, shown
 from lib.engine import Score
 from lib.fmt import estimate, format_month_range, format_pct, format_value
 from lib.i18n import t
 from lib.ui.caches import cached_plan_context
 from lib.ui.layout import is_narrow
 from lib.ui.state import lang
+from lib.ui.tables import grid
 from lib.ui.widgets import card_metric
 
 
@@ -68,4 +69,4 @@ def region_section(view: IndicatorView, catalog, language: str) -> None:
         st.warning(t("region_disagree", language, period=format_month_range(month, month, language),
                      city=format_value(city, unit, language),
                      sum=format_value(total, unit, language), pct=f"{abs(total / city - 1) * 100:.2f}%"))
-    st.dataframe(region_frame(view, catalog, language), hide_index=True)
+    grid(shown(region_frame(view, catalog, language)))

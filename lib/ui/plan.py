@@ -10,7 +10,7 @@ from lib import access, config, plan, plans, store, units
 from lib.access import Principal
 from lib.catalog import TARGET_COLUMNS, load_regions
 from lib.dataset import Dataset
-from lib.display import format_timestamp, md, table_lines
+from lib.display import format_timestamp, md, shown
 from lib.i18n import department_label, departments_label, original, t
 from lib.kinds import KINDS
 from lib.plan.draft import (
@@ -29,8 +29,8 @@ from lib.plan.header import english_names, load_places
 from lib.plan.model import KEY_WORK, LIVELIHOOD, WORK_ITEM
 from lib.problems import InputError
 from lib.ui.caches import cached_dataset
-from lib.ui.layout import is_narrow
 from lib.ui.state import lang
+from lib.ui.tables import grid, static_table
 
 # The editor's own columns, never published: the tick that flips taken, last year's target, the row's problems, the
 # reason in the reader's language, and the mark of a row added by hand.
@@ -79,10 +79,7 @@ def plan_records(ds: Dataset | None) -> None:
         t("col_issued", language): [p.issued.isoformat() if p.issued else "" for p in rows],
         t("col_document", language): [p.document for p in rows],
     })
-    if is_narrow():  # six columns do not fit a phone: a plan a paragraph
-        st.markdown(table_lines(table, language))
-    else:  # a static table: its cells wrap (a grid's cells ended at its edge, the plan's title cut off)
-        st.table(table, hide_index=True, border="horizontal")
+    static_table(table)  # its cells wrap (a grid's cells ended at its edge, the plan's title cut off)
 
 
 def plan_structure(parse: plan.PlanParse) -> None:
@@ -101,12 +98,11 @@ def plan_structure(parse: plan.PlanParse) -> None:
                     t("plan_count_livelihood", language), t("plan_departments", language)])
     for tab, list_type in zip(tabs[:3], (KEY_WORK, WORK_ITEM, LIVELIHOOD), strict=True):
         with tab:
-            st.dataframe(_items_frame(parse.of(list_type), language), hide_index=True,
-                         column_config={t("col_item", language): st.column_config.TextColumn(width="large")})
+            static_table(_items_frame(parse.of(list_type), language))
     with tabs[3]:
         counts = plan.department_counts(parse)
-        st.dataframe(pd.DataFrame({t("col_lead", language): [department_label(d, language) for d in counts],
-                                   t("col_items_led", language): list(counts.values())}), hide_index=True)
+        grid(pd.DataFrame({t("col_lead", language): [department_label(d, language) for d in counts],
+                           t("col_items_led", language): list(counts.values())}))
     if parse.unplaced:
         with st.expander(t("plan_unplaced", language, n=len(parse.unplaced)), icon=":material/warning:"):
             st.markdown("\n".join(f"- {n}: {md(line)}" for n, line in parse.unplaced))
@@ -313,13 +309,13 @@ def publications_panel(who: Principal) -> None:
     if log.empty:
         st.caption(t("plan_no_publications", language))
         return
-    st.dataframe(pd.DataFrame({
+    grid(shown(pd.DataFrame({
         t("col_submission_id", language): log["id"], t("col_plan_year", language): log["year"],
         t("col_submitted_at", language): [format_timestamp(x, language) for x in log["submitted_at"]],
         t("col_user", language): log["user"], t("col_original_name", language): log["original_name"],
         t("col_rows", language): log["rows"],
         t("col_submission_status", language): [t(f"submission_{s}", language) for s in log["status"]],
-    }), hide_index=True)
+    })))
     active = log[log["status"] == "active"]["id"].tolist()
     if not active or not access.allowed(who, access.Action.REVERT_PUBLICATION):
         return

@@ -10,12 +10,13 @@ import streamlit as st
 from lib import config, deepdive, progress, store
 from lib.access import Principal
 from lib.cards import build_card
-from lib.display import item_label, md, problems_frame, tracker_list_html
+from lib.display import item_label, md, problems_frame, shown, tracker_list_html
 from lib.fmt import format_period
 from lib.i18n import department_label, t
 from lib.ui.caches import cached_progress, cached_tasks
 from lib.ui.layout import is_narrow
 from lib.ui.state import lang
+from lib.ui.tables import static_table
 from lib.ui.widgets import file_uploader, status_badge
 
 
@@ -72,14 +73,14 @@ def item_history(table, language: str) -> None:
         key = st.selectbox(t("pick_item", language), keys, key="history_item", format_func=labels.get)
         rows, _ = cached_progress()
         history = rows[rows["key"] == key].sort_values(["year", "month", "file_order"])
-        st.dataframe(pd.DataFrame({
+        static_table(shown(pd.DataFrame({
             t("col_month", language): [format_period(int(y), int(m), language)
                                        for y, m in zip(history["year"], history["month"])],
             t("filter_progress_status", language): [t("prog_" + s, language) for s in history["status"]],
             t("col_progress", language): history["narrative"],
             t("col_done_date", language): history["completion_date"],
             t("col_file", language): history["source_file"],
-        }), hide_index=True)
+        })))
 
 
 def progress_editor(rows, year: int, as_of: int, who: Principal, language: str) -> None:
@@ -119,7 +120,7 @@ def _store_progress(name: str, data: bytes, who: Principal, language: str) -> No
         st.success(t("progress_saved", language, id=outcome.submission_id, rows=len(outcome.parsed.rows)))
     else:
         st.error(t("file_has_errors", language, count=len(outcome.parsed.errors)))
-        st.dataframe(problems_frame(outcome.parsed.problems, language), hide_index=True)
+        static_table(problems_frame(outcome.parsed.problems, language))
 
 
 def refused_progress_notice() -> None:

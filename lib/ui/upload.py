@@ -13,6 +13,7 @@ from lib.i18n import t
 from lib.intake import Parsed, parse_period
 from lib.ui.layout import is_narrow
 from lib.ui.state import lang
+from lib.ui.tables import grid
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 XLS_MIME = "application/vnd.ms-excel"
@@ -64,7 +65,7 @@ def intake_report(parsed: Parsed, catalog: Catalog) -> None:
             st.caption(t("problems_unlisted", language, count=parsed.unlisted, limit=config.MAX_LISTED_PROBLEMS))
     if not parsed.rows.empty:
         st.markdown(f"**{t('preview', language)}**")
-        st.dataframe(shown(preview_frame(parsed.rows, catalog, language)), hide_index=True)
+        grid(shown(preview_frame(parsed.rows, catalog, language)))
 
 
 def problems_table(parsed: Parsed, language: str) -> None:
