@@ -95,6 +95,15 @@ def data_dir() -> Path:
     """Return the data directory: $KPI_DATA_DIR, or ./data of the repository."""
     return Path(os.environ.get("KPI_DATA_DIR") or REPO_ROOT / "data")
 
+
+def cache_dir() -> Path | None:
+    """Return the folder of the cache of files already read (lib/parsed_cache.py): $KPI_CACHE_DIR, else the user's
+    own kpi-dashboard folder under $XDG_CACHE_HOME or ~/.cache; None when $KPI_CACHE_DIR is 'off'."""
+    named = os.environ.get("KPI_CACHE_DIR")
+    if named:
+        return None if named == "off" else Path(named)
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "kpi-dashboard"
+
 # The audit log (lib/audit.py): rotated past this size, this many older files kept (audit.log.1 … .10).
 AUDIT_MAX_BYTES = 5 * 1024 * 1024
 AUDIT_KEEP = 10

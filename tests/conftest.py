@@ -15,6 +15,9 @@ import pytest
 
 # A missing interface text raises instead of showing its key (lib/i18n.py t()), here and in every subprocess.
 os.environ["KPI_STRICT_I18N"] = "1"
+# Every test reads its files again: the cache of files already read (lib/parsed_cache.py) is tested on its own
+# (tests/test_parsed_cache.py), where each test names a folder of its own.
+os.environ["KPI_CACHE_DIR"] = "off"
 
 from lib.access import Principal
 from lib.catalog import TARGET_COLUMNS

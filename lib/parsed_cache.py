@@ -1,0 +1,154 @@
+"""A cache on disk of actuals files as the intake read them: a command, or a server that starts, reads again only the
+files that changed since a process last read them (a month's report after an import reads one file, not every one).
+
+An entry's key is a hash of everything the reading depends on: the file's name and bytes, the data folder's own files
+(targets.csv, regions.csv, aliases.csv, plans.csv…: the catalog a file is checked against), today's date (no future
+months), lib/config.py's settings, the code (size and time of every module of lib/) and the Python and libraries it
+runs on. Any change among them is another key, so an entry cannot go stale. Entries are pickles in the user's own
+cache folder (config.cache_dir(): ~/.cache/kpi-dashboard, or $KPI_CACHE_DIR; 'off' turns the cache off), never in the
+data folder where files are dropped: what is unpickled is only what this code wrote. A read the sandbox stopped (a
+limit, which a busy machine may reach) or that failed unforeseen is not kept; entries unused for MAX_AGE_DAYS are
+removed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import importlib.util
+import logging
+import os
+import pickle
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from lib import config
+from lib.folders import actuals_files, actuals_source
+
+log = logging.getLogger(__name__)
+
+_FORMAT = b"kpi parsed cache 1"
+_NOT_KEPT = ("err_sandbox", "err_unreadable")  # a limit reached on a busy machine, a reader's surprise: read again
+_LIB = Path(__file__).resolve().parent
+_LIBRARIES = ("pandas", "pyarrow", "numpy", "python_calamine")
+MAX_AGE_DAYS = 30
+_pruned = False
+
+
+@functools.cache
+def _code() -> bytes:
+    """Return what identifies the code that reads: every lib/ module's path, size and time, Python's version and the
+    reading libraries' files (found without importing them)."""
+    entries = [sys.version]
+    for root, dirs, files in os.walk(_LIB):
+        dirs.sort()
+        for name in sorted(files):
+            if name.endswith((".py", ".toml")):
+                st = os.stat(os.path.join(root, name))
+                entries.append(f"{os.path.join(root, name)} {st.st_size} {st.st_mtime_ns}")
+    for library in _LIBRARIES:
+        spec = importlib.util.find_spec(library)
+        origin = spec.origin if spec is not None else None
+        st = os.stat(origin) if origin else None
+        entries.append(f"{library} {origin} {st.st_size if st else ''} {st.st_mtime_ns if st else ''}")
+    return "\n".join(entries).encode()
+
+
+def _settings() -> bytes:
+    """Return lib/config.py's settings as they are in this process (a test or the benchmark may change one)."""
+    return repr(sorted((name, value) for name, value in vars(config).items()
+                       if name.isupper() and isinstance(value, int | float | str | tuple | dict))).encode()
+
+
+def folder_key(data_dir: Path, today: dt.date | None = None) -> bytes | None:
+    """Return what every file of a data folder is read with (code, settings, today, the folder's own files), hashed;
+    None when the cache is off or the folder cannot be listed."""
+    if config.cache_dir() is None:
+        return None
+    digest = hashlib.sha256(_FORMAT + _code() + _settings())
+    digest.update((today or dt.date.today()).isoformat().encode())
+    try:
+        for entry in sorted(os.scandir(data_dir), key=lambda e: e.name):
+            if entry.is_file():
+                digest.update(b"\0" + entry.name.encode("utf-8", "surrogateescape") + b"\0")
+                digest.update(hashlib.sha256(Path(entry.path).read_bytes()).digest())
+    except OSError:
+        return None
+    return digest.digest()
+
+
+def file_key(folder: bytes, name: str, data: bytes) -> str:
+    """Return the key of one file read with what folder_key hashed."""
+    return hashlib.sha256(folder + b"\0" + name.encode("utf-8", "surrogateescape") + b"\0" + data).hexdigest()
+
+
+def _entry(key: str) -> Path | None:
+    root = config.cache_dir()
+    return None if root is None else root / "parsed" / f"{key}.pickle"
+
+
+def get(key: str):
+    """Return what was kept under key, or None."""
+    path = _entry(key)
+    if path is None:
+        return None
+    try:
+        value = pickle.loads(path.read_bytes())
+        os.utime(path)  # (used: kept another MAX_AGE_DAYS)
+    except FileNotFoundError:
+        return None
+    except Exception:  # a half-written or foreign entry is read again from the file
+        log.debug("parsed cache: entry %s unreadable", key, exc_info=True)
+        return None
+    return value
+
+
+def put(key: str, parsed) -> None:
+    """Keep a file's reading under key, unless a limit or an unforeseen failure refused it; a cache that cannot be
+    written costs time only."""
+    path = _entry(key)
+    if path is None or any(p.code.startswith(_NOT_KEPT) for p in parsed.problems):
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(pickle.dumps(parsed, protocol=5))
+            os.replace(temp, path)
+        except BaseException:
+            os.unlink(temp)
+            raise
+        _prune(path.parent)
+    except OSError:
+        log.debug("parsed cache: %s not written", key, exc_info=True)
+
+
+def _prune(folder: Path) -> None:
+    """Remove entries unused for MAX_AGE_DAYS (once per process)."""
+    global _pruned
+    if _pruned:
+        return
+    _pruned = True
+    oldest = time.time() - MAX_AGE_DAYS * 86400
+    for entry in os.scandir(folder):
+        try:
+            if entry.stat().st_mtime < oldest:
+                os.unlink(entry.path)
+        except OSError:
+            pass
+
+
+def folder_cached(data_dir: Path) -> bool:
+    """Return whether every actuals file a data folder's load reads is in the cache (nothing to read in a sandbox)."""
+    folder = folder_key(data_dir)
+    if folder is None:
+        return False
+    try:
+        return all(_entry(file_key(folder, p.name, p.read_bytes())).is_file()
+                   for p in actuals_files(actuals_source(Path(data_dir))))
+    except OSError:
+        return False
