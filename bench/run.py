@@ -759,12 +759,12 @@ WHY_NOT = {
                    "the overview's extra elements are what remains.",
     "commands": "Beyond the floor a command imports lib/ (~60 ms of CPU from kept bytecode; compiling it on every "
                 "run, as a session with PYTHONDONTWRITEBYTECODE did, cost ~80 ms more, so the section compiles lib/ "
-                "first), reads the definition files (~30 ms) and builds the DuckDB tables (~50 ms). Each actuals file "
-                "read costs ~15 ms of pandas' fixed cost per small frame, in the sandbox whose fork server imports "
-                "pandas and pyarrow again on the other core (on a busy machine that core is not free). Files read "
-                "before come from lib/parsed_cache.py's cache (keyed on their bytes, the definition files, the "
-                "month, settings and code, so it cannot go stale): a report of a folder read before reads no file "
-                "and starts no sandbox, an import reads only its own file. The cold rows start with an empty cache.",
+                "first), reads the definition files (~40 ms) and builds the DuckDB tables (~50–85 ms). Each actuals "
+                "file read costs ~15 ms of pandas' fixed cost per small frame, in the sandbox whose fork server "
+                "imports pandas and pyarrow again on the other core (on a busy machine that core is not free). Files "
+                "read before come from lib/parsed_cache.py's cache (keyed on their bytes, the definition files, the "
+                "month, settings and code, so it cannot go stale): a report of a folder read before reads no file and"
+                " starts no sandbox, an import reads only its own file. The cold rows start with an empty cache.",
     "scale": "Scorecard time grows with the rows read for the year shown; the series of other years stay in DuckDB.",
     "intake": "The Arrow CSV reader and the per-distinct-value checks set the pace; DuckDB's count(*) does not "
               "materialise the rows at all. Since #25 the file is read in a sandbox worker: its 42 MB go in and "
