@@ -102,7 +102,10 @@ def cache_dir() -> Path | None:
     named = os.environ.get("KPI_CACHE_DIR")
     if named:
         return None if named == "off" else Path(named)
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "kpi-dashboard"
+    try:
+        return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "kpi-dashboard"
+    except RuntimeError:  # no home to find (no $HOME, no user entry): no cache, every file read again
+        return None
 
 # The audit log (lib/audit.py): rotated past this size, this many older files kept (audit.log.1 … .10).
 AUDIT_MAX_BYTES = 5 * 1024 * 1024

@@ -136,6 +136,20 @@ def test_default_folder_is_the_users_cache(monkeypatch, tmp_path):
     monkeypatch.delenv("KPI_CACHE_DIR")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     assert config.cache_dir() == tmp_path / "xdg" / "kpi-dashboard"
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert config.cache_dir() == tmp_path / "home" / ".cache" / "kpi-dashboard"
+
+
+def test_no_home_means_no_cache(monkeypatch):
+    monkeypatch.delenv("KPI_CACHE_DIR")
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+
+    def homeless():
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.setattr(config.Path, "home", staticmethod(homeless))
+    assert config.cache_dir() is None
 
 
 # Run lib.cli as `python -m lib.cli ARGS` does; print its exit code and whether it started the sandbox's fork server.
@@ -167,3 +181,14 @@ def test_a_report_read_before_says_the_same_and_starts_no_sandbox(data, cache):
     assert probe_again == {"code": 1, "sandbox": False}
     (data / "actuals" / "2021-12.csv").write_text(NOVEMBER.replace("2021-11", "2021-12"), encoding="utf-8")
     assert report(data, cache)[2] == {"code": 1, "sandbox": True}  # one new file: read in the sandbox
+
+
+def test_a_cache_that_cannot_be_written_costs_time_only(data, tmp_path, monkeypatch, reads):
+    blocked = tmp_path / "a file, not a folder"
+    blocked.write_text("", encoding="utf-8")
+    monkeypatch.setenv("KPI_CACHE_DIR", str(blocked))
+    rows, _ = load(data)
+    again, _ = load(data)
+    assert reads == files(data) * 2
+    assert again.loc[again["source_file"] == "2021-11.csv", "value"].tolist() == [2.1]
+    pd.testing.assert_frame_equal(again, rows)
