@@ -3,29 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 from pathlib import Path
 
 import pandas as pd
 
+from lib import parsed_cache
 from lib.catalog import Catalog
+from lib.folders import ACTUALS_SUFFIXES, actuals_files  # noqa: F401 (read from here too)
 from lib.intake import Context, Parsed, empty_rows, parse
 from lib.problems import Problem
-
-ACTUALS_SUFFIXES = (".csv", ".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
-
-
-def actuals_files(actuals_dir: Path) -> list[Path]:
-    """Return the actuals files in a folder, in the order they are applied (by name)."""
-    # One directory read: the pages ask on every rerun, and a file's type comes with its entry (no stat per file).
-    try:
-        entries = os.scandir(actuals_dir)
-    except OSError:  # no such folder (or not a folder): no files
-        return []
-    with entries:
-        return sorted(Path(actuals_dir) / e.name for e in entries
-                      if not e.name.startswith((".", "~$")) and os.path.splitext(e.name)[1].lower() in ACTUALS_SUFFIXES
-                      and e.is_file())
 
 
 def accepted_years(catalog: Catalog) -> set[int]:
@@ -50,20 +36,32 @@ def base_context(catalog: Catalog, today: dt.date | None = None) -> Context:
     return Context(today=today or dt.date.today(), years=accepted_years(catalog))
 
 
-def read_actuals_file(path: Path, catalog: Catalog, context: Context | None = None) -> Parsed:
-    """Return one actuals file read through the common intake path."""
+def read_actuals_file(path: Path, catalog: Catalog, context: Context | None = None,
+                      cache_key: bytes | None = None) -> Parsed:
+    """Return one actuals file read through the common intake path (from lib/parsed_cache.py's cache when given the
+    key of its folder, which the file's name and bytes complete)."""
     try:
         data = path.read_bytes()
     except OSError as exc:
         return Parsed(path.name, empty_rows(), [Problem(path.name, "err_unreadable",
                                                         params={"detail": exc.strerror or str(exc)})])
-    return parse(path.name, data, catalog, context=context or base_context(catalog))
+    key = parsed_cache.file_key(cache_key, path.name, data) if cache_key is not None else None
+    kept = parsed_cache.get(key) if key is not None else None
+    if isinstance(kept, Parsed):
+        return kept
+    parsed = parse(path.name, data, catalog, context=context or base_context(catalog))
+    if key is not None:
+        parsed_cache.put(key, parsed)
+    return parsed
 
 
-def load_actuals(actuals_dir: Path, catalog: Catalog) -> tuple[pd.DataFrame, list[Parsed]]:
-    """Return (rows of every accepted file with its order, one report per file)."""
+def load_actuals(actuals_dir: Path, catalog: Catalog,
+                 data_dir: Path | None = None) -> tuple[pd.DataFrame, list[Parsed]]:
+    """Return (rows of every accepted file with its order, one report per file). Given the data folder the catalog
+    was read from, files read before with the same catalog, code and day come from lib/parsed_cache.py's cache."""
     context = base_context(catalog)
-    reports = [read_actuals_file(p, catalog, context) for p in actuals_files(actuals_dir)]
+    cache_key = parsed_cache.folder_key(data_dir, context.today) if data_dir is not None else None
+    reports = [read_actuals_file(p, catalog, context, cache_key) for p in actuals_files(actuals_dir)]
     frames = [r.rows.assign(file_order=i) for i, r in enumerate(reports) if r.accepted and not r.rows.empty]
     if not frames:
         return empty_rows().assign(file_order=pd.Series(dtype="int64")), reports

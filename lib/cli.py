@@ -18,14 +18,31 @@ import re
 import sys
 from pathlib import Path
 
-from lib import sandbox
+from lib import config, parsed_cache, sandbox
+
+# Commands that read actuals files only: their sandbox workers need the actuals readers, not the plan documents'.
+ACTUALS_READERS = ("lib.intake.reading",)
+
+
+def data_dir_named(argv: list[str]) -> Path:
+    """Return the folder --data-dir names in a command line (its default when not named), read before argparse."""
+    for i, arg in enumerate(argv):
+        if arg == "--data-dir" and i + 1 < len(argv):
+            return Path(argv[i + 1])
+        if arg.startswith("--data-dir="):
+            return Path(arg.split("=", 1)[1])
+    return config.data_dir()
+
 
 # The commands that read files through the sandbox start its fork server before anything else is imported: it imports
 # the readers on the other core while this process imports the rest, so the command waits for one import, not two.
-if __name__ == "__main__" and sys.argv[1:2] in (["report"], ["validate"], ["import"], ["export"], ["digest"]):
-    sandbox.prestart()
+# A report whose every actuals file is in lib/parsed_cache.py's cache reads none, and starts nothing.
+COMMAND = sys.argv[1] if __name__ == "__main__" and len(sys.argv) > 1 else None
+if COMMAND in ("validate", "import", "export", "digest") or (
+        COMMAND == "report" and not parsed_cache.folder_cached(data_dir_named(sys.argv[2:]))):
+    sandbox.prestart(ACTUALS_READERS if COMMAND in ("report", "validate", "import") else None)
 
-from lib import access, audit, config, formats, store
+from lib import access, audit, formats, store
 from lib.cli_admin import add_admin_commands
 from lib.cli_args import (
     EXIT_DATA,

@@ -95,6 +95,21 @@ def data_dir() -> Path:
     """Return the data directory: $KPI_DATA_DIR, or ./data of the repository."""
     return Path(os.environ.get("KPI_DATA_DIR") or REPO_ROOT / "data")
 
+
+def cache_dir() -> Path | None:
+    """Return the folder of the caches on disk (lib/diskcache.py): $KPI_CACHE_DIR ('off': no cache), else the
+    service's own (systemd's CacheDirectory=, which deploy/systemd/kpi.service asks for), else the user's kpi-dashboard
+    folder under $XDG_CACHE_HOME or ~/.cache; None when off or when there is no home to find."""
+    named = os.environ.get("KPI_CACHE_DIR")
+    if named:
+        return None if named == "off" else Path(named)
+    if service := os.environ.get("CACHE_DIRECTORY"):
+        return Path(service.split(":")[0])
+    try:
+        return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "kpi-dashboard"
+    except RuntimeError:  # no home to find (no $HOME, no user entry): no cache, every file read again
+        return None
+
 # The audit log (lib/audit.py): rotated past this size, this many older files kept (audit.log.1 … .10).
 AUDIT_MAX_BYTES = 5 * 1024 * 1024
 AUDIT_KEEP = 10

@@ -14,9 +14,10 @@ import duckdb
 import pandas as pd
 
 from lib import config, queries
-from lib.actuals import actuals_files, load_actuals
+from lib.actuals import load_actuals
 from lib.catalog import Catalog, load_catalog
 from lib.datafiles import DASHBOARD_FILES, check_files, check_folder
+from lib.folders import SAMPLE_FOLDER, actuals_files, actuals_source, reading_dir  # noqa: F401 (also read from here)
 from lib.intake import Parsed
 from lib.store.writes import settle
 
@@ -85,22 +86,6 @@ def actuals_dir(data_dir: Path) -> Path:
     return Path(data_dir) / "actuals"
 
 
-SAMPLE_FOLDER = "sample"
-
-
-def reading_dir(data_dir: Path, folder: str, holds_files) -> Path:
-    """Return the folder files of one kind are read from: data_dir/folder once it holds one (holds_files says),
-    before that the bundled sample's data_dir/sample/folder when it has any."""
-    own = Path(data_dir) / folder
-    sample = Path(data_dir) / SAMPLE_FOLDER / folder
-    return sample if not holds_files(own) and holds_files(sample) else own
-
-
-def actuals_source(data_dir: Path) -> Path:
-    """Return the folder the actuals are read from: actuals/, or the bundled sample's before any file is stored."""
-    return reading_dir(data_dir, "actuals", lambda folder: bool(actuals_files(folder)))
-
-
 def progress_files(folder: Path) -> list[Path]:
     """Return the work-plan progress files in a folder, in the order they are applied (by name)."""
     return sorted(p for p in folder.glob("*.csv") if not p.name.startswith(".")) if folder.is_dir() else []
@@ -140,7 +125,7 @@ def open_dataset(data_dir: Path) -> Dataset:
     settle(data_dir)  # a write a killed process left half done is finished first: what is read is whole
     catalog = load_catalog(data_dir)
     source = actuals_source(data_dir)
-    rows, reports = load_actuals(source, catalog)
+    rows, reports = load_actuals(source, catalog, data_dir=data_dir)
     con = duckdb.connect(":memory:")
     con.register("indicators_frame", catalog.indicators.reset_index())
     con.register("regions_frame", catalog.regions.reset_index())

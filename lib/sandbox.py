@@ -95,10 +95,11 @@ def default_limits() -> Limits:
     return Limits(config.SANDBOX_CPU_SECONDS, config.SANDBOX_MEMORY_BYTES, config.SANDBOX_WALL_SECONDS)
 
 
-def prestart() -> None:
-    """Start the fork server now and return at once: it imports config.SANDBOX_PRELOAD on another core while the
-    caller goes on, and the first run() finds it ready (a command line run waits for one import, not two in a row)."""
-    multiprocessing.get_context("forkserver").set_forkserver_preload(list(config.SANDBOX_PRELOAD))
+def prestart(preload: tuple[str, ...] | None = None) -> None:
+    """Start the fork server now and return at once: it imports preload (config.SANDBOX_PRELOAD unless named: a
+    command that reads only actuals skips the plan readers) on another core while the caller goes on, and the first
+    run() finds it ready (a command line run waits for one import, not two in a row)."""
+    multiprocessing.get_context("forkserver").set_forkserver_preload(list(preload or config.SANDBOX_PRELOAD))
     forkserver.ensure_running()
 
 

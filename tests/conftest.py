@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import atexit
 import contextlib
 import csv
 import hashlib
 import io
 import os
 import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,14 +15,12 @@ import pytest
 
 # A missing interface text raises instead of showing its key (lib/i18n.py t()), here and in every subprocess.
 os.environ["KPI_STRICT_I18N"] = "1"
+# Every test reads its files again: the caches on disk (lib/diskcache.py: files already read, whole loads) are tested on
+# their own (tests/test_parsed_cache.py, tests/test_loadcache.py), where each test names a folder of its own.
+os.environ["KPI_CACHE_DIR"] = "off"
 
 from lib.access import Principal
 from lib.catalog import TARGET_COLUMNS
-
-# The loaded-data cache (lib/loadcache.py) of this test process and its servers: its own, emptied at the end, never
-# the user's cache folder nor an earlier run's.
-os.environ["KPI_CACHE_DIR"] = tempfile.mkdtemp(prefix="kpi-loaded-")
-atexit.register(shutil.rmtree, os.environ["KPI_CACHE_DIR"], ignore_errors=True)
 
 REPO = Path(__file__).resolve().parent.parent
 # A frozen city (tests/fixtures/city/README.md): the 2021 Suzhou plan and the synthetic sample as data/ shipped them.

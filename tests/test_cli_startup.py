@@ -66,3 +66,18 @@ def test_digest_without_charts_imports_no_browser_renderer_or_app(data, tmp_path
     assert got["code"] == 0
     assert set(got["modules"]) & {"kaleido", "streamlit"} == set()
     assert {"pptx", "docx"} <= set(got["modules"])  # it did write the deck and the briefing
+
+
+@pytest.mark.parametrize(("argv", "named"), [(["--data-dir", "/srv/a"], "/srv/a"), (["--data-dir=/srv/b"], "/srv/b"),
+                                             (["--year", "2021", "--data-dir", "c d"], "c d")])
+def test_the_data_folder_is_read_from_the_command_line_before_argparse(argv, named):
+    from lib.cli import data_dir_named
+
+    assert str(data_dir_named(argv)) == named
+
+
+def test_without_data_dir_the_default_folder(monkeypatch, tmp_path):
+    from lib.cli import data_dir_named
+
+    monkeypatch.setenv("KPI_DATA_DIR", str(tmp_path / "city"))
+    assert data_dir_named(["--year", "2021"]) == tmp_path / "city"

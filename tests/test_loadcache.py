@@ -117,8 +117,17 @@ def test_the_cache_folder_is_the_setting_else_the_services_else_the_users(monkey
     monkeypatch.setenv("KPI_CACHE_DIR", str(tmp_path / "set"))
     monkeypatch.setenv("CACHE_DIRECTORY", "/var/cache/kpi:/var/cache/other")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    assert loadcache.cache_dir() == tmp_path / "set"
+    assert loadcache.cache_dir() == tmp_path / "set" / "loaded"
     monkeypatch.delenv("KPI_CACHE_DIR")
     assert str(loadcache.cache_dir()) == "/var/cache/kpi/loaded"  # systemd's CacheDirectory=kpi (kpi.service)
     monkeypatch.delenv("CACHE_DIRECTORY")
     assert loadcache.cache_dir() == tmp_path / "xdg" / "kpi-dashboard" / "loaded"
+    monkeypatch.setenv("KPI_CACHE_DIR", "off")
+    assert loadcache.cache_dir() is None
+
+
+def test_caching_off_loads_and_keeps_nothing(sample_dir, tmp_path, monkeypatch):
+    monkeypatch.setenv("KPI_CACHE_DIR", "off")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert loadcache.open_dataset_cached(sample_dir).query(POSTAL_OCTOBER)["value"].tolist() == [45.6927]
+    assert not (tmp_path / "xdg").exists()

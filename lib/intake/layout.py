@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from lib import units
 from lib.catalog import Catalog
@@ -170,13 +171,30 @@ def _blank_rows_and_footer(body: pd.DataFrame) -> tuple[np.ndarray, int | None]:
         rest = body.iloc[maybe, 1:]
         blank[maybe] = np.logical_and.reduce([(rest[c] == "").to_numpy() for c in rest.columns])
     footer = np.zeros(n, dtype=bool)
-    colon = first.str.contains(":", regex=False) | first.str.contains("：", regex=False)
+    colon = first.str.contains(":", regex=False) | first.str.contains("：", regex=False) if _may_hold(
+        first, (b":", "：".encode())) else pd.Series(False, index=first.index)
     for i in np.flatnonzero(colon.to_numpy()):  # a footer says 填报单位：…
         footer[i] = bool(FOOTER.match(clean(first.iat[i])))
     for i in np.flatnonzero((first == "").to_numpy() & ~blank):  # a row starting further right: its first text
         text = next((clean(c) for c in body.iloc[i].tolist() if clean(c)), "")
         footer[i] = bool(FOOTER.match(text))
     return blank, (int(np.argmax(footer)) if footer.any() else None)
+
+
+def _may_hold(column: pd.Series, needles: tuple[bytes, ...]) -> bool:
+    """Return False when no cell of a text column can hold any of the needles: its Arrow buffers (a million cells'
+    bytes, searched at memchr's pace) hold none. True when they may, or the column is not held by Arrow."""
+    try:
+        chunks = pa.chunked_array(column.array._pa_array).chunks  # (the cells' bytes, as the reader left them)
+    except (AttributeError, TypeError, pa.ArrowException):
+        return True
+    for chunk in chunks:
+        if not pa.types.is_string(chunk.type) and not pa.types.is_large_string(chunk.type):
+            return True
+        data = chunk.buffers()[2]
+        if data is not None and any(memoryview(data).tobytes().find(n) >= 0 for n in needles):
+            return True
+    return False
 
 
 def _sub_items(indicator: pd.Series, keep: np.ndarray, catalog: Catalog,
@@ -332,7 +350,8 @@ def _indicator_rows(t: _Table, catalog: Catalog, file_name: str, sheet: str) -> 
         use_ytd = (clean_column(t.body[t.cols["value_ytd"]]) != "") | ("value" not in t.cols)
     else:
         use_ytd = pd.Series(False, index=t.body.index)
-    value = t.column("value").where(~use_ytd, t.column("value_ytd"))
+    any_ytd = bool(use_ytd.any())  # (without one, the month columns are taken as they are: no copy of a million)
+    value = t.column("value").where(~use_ytd, t.column("value_ytd")) if any_ytd else t.column("value")
     unit = t.column("unit") if "unit" in t.cols else \
         pd.Series(t.unit_of("value"), index=t.body.index, dtype="str").where(~use_ytd, t.unit_of("value_ytd"))
     indicator, unit = _units_from_names(indicator, unit, catalog, distinct)
@@ -348,7 +367,7 @@ def _indicator_rows(t: _Table, catalog: Catalog, file_name: str, sheet: str) -> 
         "region": t.region, "unit": unit, "basis": t.column("basis").where(~use_ytd, "ytd") if use_ytd.any()
         else t.column("basis"), "note": t.column("note"),
         "value_col": np.where(use_ytd, t.cols.get("value_ytd", -1), t.cols.get("value", -1)),
-        "growth": t.column("growth").where(~use_ytd, t.column("growth_ytd"))})
+        "growth": t.column("growth").where(~use_ytd, t.column("growth_ytd")) if any_ytd else t.column("growth")})
     if ("value" in t.cols and "value_ytd" in t.cols and "unit" not in t.cols and \
             t.unit_of("value") == t.unit_of("value_ytd")) or ("unit" in t.cols and "value" in t.cols):
         # the 本月 a row gives beside its 累计 (the 累计 is stored): checked against the change in 累计
