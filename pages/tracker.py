@@ -41,7 +41,7 @@ with tabs[3]:
         st.markdown(f"**{t('dept_kpis', lang)}**")
         ui.department_kpis(scores, dept, lang)
 
-ui.item_history(table, lang)
+ui.item_history(table, year, as_of, lang)
 who = ui.analyst_panel()
 if allowed(who, Action.STORE):
     ui.progress_editor(filtered, year, as_of, who, lang)

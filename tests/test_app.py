@@ -392,6 +392,22 @@ def test_provenance_shows_a_note_as_typed_not_as_markup(monkeypatch, sample_dir)
     provenance = at.table[-1].value.set_index("月份")
     assert provenance.loc[11, "备注"] == "\\*\\*加粗\\*\\* \\[链接\\](http:\u2060//evil.example)"
 
+
+@pytest.mark.parametrize("period, months", [("2021-09", ["2021年9月"]), ("2021-10", ["2021年9月", "2021年10月"])])
+def test_an_items_history_stops_at_the_month_shown(monkeypatch, sample_dir, period, months):
+    """The sample's progress files give key_work:1 a line for September and one for October: a link to September shows
+    September's only (what was known then), October both."""
+    monkeypatch.setenv("KPI_DATA_DIR", str(sample_dir))
+    at = AppTest.from_file(str(REPO / "pages" / "tracker.py"), default_timeout=60)
+    at.query_params["period"] = period
+    at.run()
+    assert not at.exception
+    at.selectbox(key="history_item").set_value("key_work:1").run()
+    assert not at.exception
+    history = at.table[-1].value
+    assert history["月份"].tolist() == months and set(history["状态"]) == {"○ 未启动"}
+
+
 def test_tracker_on_a_phone_in_english(monkeypatch, sample_dir):
     monkeypatch.setenv("KPI_DATA_DIR", str(sample_dir))
     at = AppTest.from_file(APP, default_timeout=60)

@@ -64,15 +64,17 @@ def department_kpis(scores, department: str, language: str) -> None:
             st.markdown(f"**{md(card.title)}** · {md(card.value)} · {md(card.target_text)}")
 
 
-def item_history(table, language: str) -> None:
-    """Draw the progress history of one chosen item, month by month."""
+def item_history(table, year: int, as_of: int, language: str) -> None:
+    """Draw the progress history of one chosen item, month by month, up to the month the page shows (a link to May
+    shows what was known in May, not October's news)."""
     with st.expander(t("item_history", language)):
         keys = table["key"].tolist()
         labels = {k: item_label(kind, number, text, language) for k, kind, number, text
                   in zip(table["key"], table["list_type"], table["number"], table["text"])}
         key = st.selectbox(t("pick_item", language), keys, key="history_item", format_func=labels.get)
         rows, _ = cached_progress()
-        history = rows[rows["key"] == key].sort_values(["year", "month", "file_order"])
+        shown_by = (rows["year"] < year) | ((rows["year"] == year) & (rows["month"] <= as_of))
+        history = rows[(rows["key"] == key) & shown_by].sort_values(["year", "month", "file_order"])
         static_table(shown(pd.DataFrame({
             t("col_month", language): [format_period(int(y), int(m), language)
                                        for y, m in zip(history["year"], history["month"])],
