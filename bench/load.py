@@ -37,8 +37,10 @@ def one_run(ws, page: str) -> tuple[float, list[str]]:
             return time.perf_counter() - start, exceptions
 
 
-def run_sessions(url: str, sessions: int = 20, seconds: float = 15.0, path: str = "overview") -> dict:
-    """Return run times (s), errors and counts of `sessions` websocket sessions rerunning a page for `seconds`."""
+def run_sessions(url: str, sessions: int = 20, seconds: float = 15.0, path: str = "overview",
+                 pause: float = 0.0) -> dict:
+    """Return run times (s), errors and counts of `sessions` websocket sessions rerunning a page for `seconds`, each
+    waiting `pause` seconds between its runs (0: back to back), as people reading a page do."""
     stream = url.replace("http://", "ws://").rstrip("/") + "/_stcore/stream"
     first, later, errors = [], [], []
     lock = threading.Lock()
@@ -56,6 +58,8 @@ def run_sessions(url: str, sessions: int = 20, seconds: float = 15.0, path: str 
                         (first if n == 0 else later).append(took)
                         errors.extend(exceptions)
                     n += 1
+                    if pause and time.perf_counter() + pause < deadline:
+                        time.sleep(pause)
         except Exception as exc:  # a refused or dropped connection is an error of the load test
             with lock:
                 errors.append(f"{type(exc).__name__}: {exc}")
