@@ -8,6 +8,7 @@ the page drew. (Browsers add their own rendering on top, measured in bench/run.p
 
 from __future__ import annotations
 
+import random
 import statistics
 import threading
 import time
@@ -40,17 +41,20 @@ def one_run(ws, page: str) -> tuple[float, list[str]]:
 def run_sessions(url: str, sessions: int = 20, seconds: float = 15.0, path: str = "overview",
                  pause: float = 0.0) -> dict:
     """Return run times (s), errors and counts of `sessions` websocket sessions rerunning a page for `seconds`, each
-    waiting `pause` seconds between its runs (0: back to back), as people reading a page do."""
+    waiting `pause` seconds between its runs (0: back to back), as people reading a page do (then each session starts
+    at its own moment within the first pause: twenty sessions in step would all rerun together, every 5 s)."""
     stream = url.replace("http://", "ws://").rstrip("/") + "/_stcore/stream"
     first, later, errors = [], [], []
     lock = threading.Lock()
     deadline = time.perf_counter() + seconds
     ready = threading.Barrier(sessions)
 
-    def session() -> None:
+    def session(index: int) -> None:
         try:
             with connect(stream, subprotocols=["streamlit"], max_size=None, open_timeout=60) as ws:
                 ready.wait(timeout=60)  # every session starts its first run together
+                if pause:  # people who read between reruns do not start in step: each a little apart, seeded
+                    time.sleep(random.Random(index).uniform(0, pause))
                 n = 0
                 while n == 0 or time.perf_counter() < deadline:
                     took, exceptions = one_run(ws, path)
@@ -58,13 +62,15 @@ def run_sessions(url: str, sessions: int = 20, seconds: float = 15.0, path: str 
                         (first if n == 0 else later).append(took)
                         errors.extend(exceptions)
                     n += 1
-                    if pause and time.perf_counter() + pause < deadline:
+                    if pause:
+                        if time.perf_counter() + pause >= deadline:  # (not back to back for the last seconds)
+                            break
                         time.sleep(pause)
         except Exception as exc:  # a refused or dropped connection is an error of the load test
             with lock:
                 errors.append(f"{type(exc).__name__}: {exc}")
 
-    threads = [threading.Thread(target=session) for _ in range(sessions)]
+    threads = [threading.Thread(target=session, args=(i,)) for i in range(sessions)]
     start = time.perf_counter()
     for thread in threads:
         thread.start()
@@ -76,4 +82,5 @@ def run_sessions(url: str, sessions: int = 20, seconds: float = 15.0, path: str 
         return sorted(values)[int(0.95 * (len(values) - 1))] if values else None
 
     return {"sessions": sessions, "seconds": time.perf_counter() - start, "runs": len(runs), "errors": errors,
-            "first_p95_s": p95(first), "p95_s": p95(runs), "median_s": statistics.median(runs) if runs else None}
+            "first_p95_s": p95(first), "p95_s": p95(runs), "median_s": statistics.median(runs) if runs else None,
+            "rerun_p95_s": p95(later), "rerun_median_s": statistics.median(later) if later else None}
