@@ -90,7 +90,8 @@ def test_first_use_from_a_clean_folder(browser, tmp_path, width, height):
         page.get_by_text("上传「邮政业务总量」的数据").wait_for(timeout=60_000)
         assert len(page.context.pages) == 1
         assert "/upload?" in page.url and "target=postal_business_volume" in page.url and "period=2021-11" in page.url
-        assert page.get_by_text("2021年11月").first.is_visible()  # the month the link was for, not the next one
+        # the month the link was for, not the next one, in the page itself (a phone's sidebar is folded away)
+        page.locator('[data-testid="stMain"]').get_by_text("2021年11月").first.wait_for(timeout=30_000)
         page.get_by_role("button", name="下载「邮政业务总量」的模板（CSV）").wait_for(timeout=30_000)
         page.get_by_role("tab", name="提交记录").click()
         page.get_by_text("提交 000001（十一月快报.csv）入库时的2个提醒").wait_for(timeout=30_000)
