@@ -39,13 +39,13 @@ import history  # noqa: E402 (bench/history.py)
 import pandas as pd  # noqa: E402
 
 from lib import config, intake  # noqa: E402
-from lib.actuals import actuals_files  # noqa: E402
 from lib.cards import build_card  # noqa: E402
 from lib.catalog import load_catalog  # noqa: E402
 from lib.charts import completion_chart  # noqa: E402
-from lib.dataset import actuals_source, open_dataset  # noqa: E402
+from lib.dataset import open_dataset  # noqa: E402
 from lib.deepdive import indicator_view  # noqa: E402
 from lib.engine import scorecard, status_counts  # noqa: E402
+from lib.folders import actuals_files, actuals_source  # noqa: E402
 from lib.i18n import status_label, t  # noqa: E402
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

@@ -9,7 +9,7 @@ import pandas as pd
 
 from lib import parsed_cache
 from lib.catalog import Catalog
-from lib.folders import ACTUALS_SUFFIXES, actuals_files  # noqa: F401 (read from here too)
+from lib.folders import actuals_files
 from lib.intake import Context, Parsed, empty_rows, parse
 from lib.problems import Problem
 

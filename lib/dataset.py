@@ -17,7 +17,7 @@ from lib import config, queries
 from lib.actuals import load_actuals
 from lib.catalog import Catalog, load_catalog
 from lib.datafiles import DASHBOARD_FILES, check_files, check_folder
-from lib.folders import SAMPLE_FOLDER, actuals_files, actuals_source, reading_dir  # noqa: F401 (also read from here)
+from lib.folders import actuals_files, actuals_source, reading_dir
 from lib.intake import Parsed
 from lib.store.writes import settle
 

@@ -18,7 +18,8 @@ import hashlib
 from pathlib import Path
 
 from lib import diskcache
-from lib.dataset import Dataset, actuals_files, actuals_source, database_tables, open_dataset, restored_dataset
+from lib.dataset import Dataset, database_tables, open_dataset, restored_dataset
+from lib.folders import actuals_files, actuals_source
 from lib.store.writes import UNFINISHED, settle
 
 KEEP_ENTRIES = 16  # a server shows one state of its folder at a time; a few more for the tabs still open on older ones

@@ -34,7 +34,6 @@ from lib.intake.checks import (
     clean,
     clean_column,
     empty_rows,
-    growth_problem,
     parse_number,
     parse_period,
     without_target,
@@ -226,7 +225,7 @@ def _parse_sheets(name: str, sheets: list[tuple[str, pd.DataFrame]], catalog: Ca
     rows, found, unlisted = normalize(raw, names_by_col, catalog, name, context)
     found = aside + found
     if context is not None and (raw["growth"] != "").any():
-        found += _reported_growth(rows, raw, names_by_col, name, context)
+        found += crosscheck.reported_growth(rows, raw, names_by_col, name, context)
     if "stated_month" in raw:
         found += crosscheck.month_against_ytd(rows, raw.fillna({"stated_month": ""}), names_by_col, name, context,
                                                  catalog)
@@ -300,26 +299,3 @@ def _with_source_cells(rows: pd.DataFrame, raw: pd.DataFrame) -> pd.DataFrame:
     found = rows.assign(pos=rows["source_row"] - 1).merge(cells, on=keys, how="left").drop(columns="pos")
     return found.assign(source_value=clean_column(found["source_value"].fillna("").astype("str")),
                         source_unit=clean_column(found["source_unit"].fillna("").astype("str")))
-
-
-def _reported_growth(rows: pd.DataFrame, raw: pd.DataFrame, names_by_col: dict[int, dict], name: str,
-                     context: Context) -> list[Problem]:
-    """Return a warning for each reported year-on-year growth (同比) that differs from the growth computed from
-    the loaded baseline year by more than config.GROWTH_TOLERANCE_POINTS."""
-    growth = raw[raw["growth"] != ""].drop_duplicates("pos").set_index("pos")
-    problems = []
-    for r in rows.itertuples(index=False):
-        pos = int(r.source_row) - 1
-        if pos not in growth.index:
-            continue
-        text = clean(growth.at[pos, "growth"])
-        reported = parse_number(text)
-        base = (context.ytd if r.basis == "ytd" else context.last_year).get((r.indicator, r.region, r.year - 1,
-                                                                              r.month))
-        if reported is None or not base or base <= 0:
-            continue
-        computed = (r.value / base - 1) * 100
-        if abs(reported - computed) > config.GROWTH_TOLERANCE_POINTS:
-            column = names_by_col.get(int(growth.at[pos, "value_col"]), {}).get("growth") or "同比"
-            problems.append(growth_problem(name, pos + 1, column, text, reported, computed, r.year - 1, r.basis))
-    return problems[:config.MAX_LISTED_PROBLEMS]

@@ -1,6 +1,7 @@
 """Figures of a file checked against each other and against what is stored, as warnings (the file is stored, the
 warnings kept with it): the 本月 a row gives beside its 累计 against the change in 累计 (from the file's own month
-before, else the month before already stored); a 累计 below the file's own month before; an amount below zero."""
+before, else the month before already stored); a stated 同比 against last year's stored figure; a 累计 below the
+file's own month before; an amount below zero."""
 
 from __future__ import annotations
 
@@ -9,7 +10,15 @@ import pandas as pd
 
 from lib import config
 from lib.catalog import Catalog
-from lib.intake.checks import Context, clean, negative_problem, parse_number, ytd_down_problem, ytd_went_down
+from lib.intake.checks import (
+    Context,
+    clean,
+    growth_problem,
+    negative_problem,
+    parse_number,
+    ytd_down_problem,
+    ytd_went_down,
+)
 from lib.problems import Problem
 
 # How far a stated month may be from the change in the year to date before it is flagged: rounding of the
@@ -100,3 +109,26 @@ def _ytd_falls(rows: pd.DataFrame, catalog: Catalog) -> tuple[np.ndarray, np.nda
     same = (indicator[1:] == indicator[:-1]) & (region[1:] == region[:-1]) & (year[1:] == year[:-1])
     down = np.flatnonzero(same & ytd_went_down(value[1:], value[:-1])) + 1
     return at[down], at[down - 1]
+
+
+def reported_growth(rows: pd.DataFrame, raw: pd.DataFrame, names_by_col: dict[int, dict], name: str,
+                    context: Context) -> list[Problem]:
+    """Return a warning for each reported year-on-year growth (同比) that differs from the growth computed from
+    the loaded baseline year by more than config.GROWTH_TOLERANCE_POINTS."""
+    growth = raw[raw["growth"] != ""].drop_duplicates("pos").set_index("pos")
+    problems = []
+    for r in rows.itertuples(index=False):
+        pos = int(r.source_row) - 1
+        if pos not in growth.index:
+            continue
+        text = clean(growth.at[pos, "growth"])
+        reported = parse_number(text)
+        base = (context.ytd if r.basis == "ytd" else context.last_year).get((r.indicator, r.region, r.year - 1,
+                                                                              r.month))
+        if reported is None or not base or base <= 0:
+            continue
+        computed = (r.value / base - 1) * 100
+        if abs(reported - computed) > config.GROWTH_TOLERANCE_POINTS:
+            column = names_by_col.get(int(growth.at[pos, "value_col"]), {}).get("growth") or "同比"
+            problems.append(growth_problem(name, pos + 1, column, text, reported, computed, r.year - 1, r.basis))
+    return problems[:config.MAX_LISTED_PROBLEMS]
