@@ -146,7 +146,7 @@ def test_a_falling_year_to_date_and_a_negative_amount_are_stored_with_warnings(s
                                   "相当于当月为负：仍可入库，请核对")
     assert down.message("en").startswith("ytd_down.csv row 3, column 'value': year to date 19 亿件 is 1 亿件 below "
                                          "last month's 20 亿件 (row 2)")
-    assert negative.detail("zh").startswith("当月数值「-3」个小于0")
+    assert negative.detail("zh").startswith("当月数值为「-3个」，小于0")
 
 
 def test_oversized_file_is_refused(sample_dir, monkeypatch):

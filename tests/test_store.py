@@ -137,7 +137,7 @@ def test_cli_stores_a_negative_amount_and_prints_its_warning(sample_dir, tmp_pat
     assert validated.returncode == 0
     assert "  [?] odd.csv row 2, column 'value': month value -1 个 is below zero" in validated.stdout
     imported = run_cli("import", str(odd), "--data-dir", sample_dir, "--user", "zhang")
-    assert imported.returncode == 0 and "[?] odd.csv 第2行「value」：当月数值「-1」个小于0" in imported.stdout
+    assert imported.returncode == 0 and "[?] odd.csv 第2行「value」：当月数值为「-1个」，小于0" in imported.stdout
     assert green_outlets(sample_dir) == -1
 
 
