@@ -205,10 +205,10 @@ class _Rows:
     def __init__(self, raw: pd.DataFrame, name: str):
         self.raw, self.name, self.problems = raw, name, []
 
-    def bad(self, i: int, column: str, detail: str) -> None:
-        """Name a problem of row i's column (a detail in English, as targets.csv's rules are written)."""
-        self.problems.append(Problem(self.name, "err_targets", row=i + 2, column=column, value=self.raw.at[i, column],
-                                     params={"row": i + 2, "column": column, "detail": detail}))
+    def bad(self, i: int, column: str, code: str, **params: object) -> None:
+        """Name a problem of row i's column: a text key (targets_*) and its parameters; the cell is its value."""
+        self.problems.append(Problem(self.name, code, row=i + 2, column=column, value=self.raw.at[i, column],
+                                     params=params))
 
     def number(self, row: dict, i: int, column: str) -> float | None:
         """Return a cell as a number, None when blank; a cell that is not a number is a problem."""
@@ -218,7 +218,7 @@ class _Rows:
         try:
             return float(text)
         except ValueError:
-            self.bad(i, column, f"'{text}' is not a number")
+            self.bad(i, column, "targets_not_a_number")
             return None
 
 
@@ -238,14 +238,14 @@ def _record(rows: _Rows, i: int, row: dict, regions: pd.DataFrame) -> dict:
     naming the problems of its cells and of its kind's rules."""
     rec = dict(row)
     if not _ID_PATTERN.match(row["id"]):
-        rows.bad(i, "id", "ids are lower-case letters, digits and _")
+        rows.bad(i, "id", "targets_bad_id")
     kind = KINDS.get(row["kind"], UNKNOWN_KIND)
     if row["kind"] not in KINDS:
-        rows.bad(i, "kind", f"expected one of {sorted(KINDS)}")
+        rows.bad(i, "kind", "targets_bad_kind", known=", ".join(sorted(KINDS)))
     if row["aggregation"] not in AGGREGATIONS:
-        rows.bad(i, "aggregation", "expected sum or latest")
+        rows.bad(i, "aggregation", "targets_bad_aggregation")
     if units.canonical_unit(row["unit"]) in (None, ""):
-        rows.bad(i, "unit", f"unknown unit; known: {', '.join(units.UNITS)}")
+        rows.bad(i, "unit", "targets_bad_unit", known=", ".join(units.UNITS))
     rec["indicator"] = row["indicator"] or row["id"]
     rec["comparator"] = {">=": "≥", "<=": "≤"}.get(row["comparator"], row["comparator"])
     for col in ("target_value", "stretch_value", "growth_target_pct"):
@@ -258,15 +258,17 @@ def _record(rows: _Rows, i: int, row: dict, regions: pd.DataFrame) -> dict:
     rec["headline"] = rows.number(row, i, "headline")
     if rec["headline"] is not None and (not math.isfinite(rec["headline"]) or rec["headline"] < 1
                                         or rec["headline"] != int(rec["headline"])):
-        rows.bad(i, "headline", "the headline order is a whole number from 1")
+        rows.bad(i, "headline", "targets_bad_headline")
     elif rec["headline"] is not None and not kind.is_target:
-        rows.bad(i, "headline", "only a target can be a headline target")
+        rows.bad(i, "headline", "targets_headline_not_target")
     if kind.is_target:
         _check_target(rows, i, rec, kind)
     rows.problems.extend(_value_problems(rows.name, i, rec, kind, row))
     if row["region"] and row["region"] not in regions.index:
-        rows.bad(i, "region", f"unknown region; known: {', '.join(regions.index)}" if len(regions.index) else
-                 "unknown region: regions.csv is missing or lists no region")
+        if len(regions.index):
+            rows.bad(i, "region", "targets_bad_region", known=", ".join(regions.index))
+        else:
+            rows.bad(i, "region", "targets_no_regions")
     rec["lead_departments"] = [d.strip() for d in re.split(r"[、,，;；|]", row["lead_departments"]) if d.strip()]
     rec["unit"] = units.canonical_unit(row["unit"]) or row["unit"]
     return rec
@@ -275,32 +277,32 @@ def _record(rows: _Rows, i: int, row: dict, regions: pd.DataFrame) -> dict:
 def _check_target(rows: _Rows, i: int, rec: dict, kind) -> None:
     """Name what a target's row lacks by its kind's rules: a year, a comparator, a target value (or a growth target
     that sets it), a baseline year before the target year where a growth or the kind needs one."""
-    if rec["year"] is None:
-        rows.bad(i, "year", "a target needs its year")
+    if rec["year"] is None and not rows.raw.at[i, "year"]:  # a year that is not a number is named as such
+        rows.bad(i, "year", "targets_no_year")
     if rec["comparator"] not in COMPARATORS:
-        rows.bad(i, "comparator", "expected ≥ > ≤ or =")
+        rows.bad(i, "comparator", "targets_bad_comparator")
     if kind.target_value_required and rec["target_value"] is None \
             and not (kind.growth_target_sets_target and rec["growth_target_pct"] is not None):
-        rows.bad(i, "target_value", "this kind needs a target value")
+        rows.bad(i, "target_value", "targets_no_target_value")
     if rec["growth_target_pct"] is not None and rec["baseline_year"] is None:
-        rows.bad(i, "baseline_year", "a growth target needs its baseline year")
+        rows.bad(i, "baseline_year", "targets_growth_needs_baseline")
     if kind.baseline_year_required and rec["baseline_year"] is None:
-        rows.bad(i, "baseline_year", "'not below last year' needs the baseline year")
+        rows.bad(i, "baseline_year", "targets_not_below_needs_baseline")
     if rec["baseline_year"] is not None and rec["year"] is not None and rec["baseline_year"] >= rec["year"]:
-        rows.bad(i, "baseline_year", "the baseline year must be before the target year")
+        rows.bad(i, "baseline_year", "targets_baseline_after_year")
 
 
 def _check_unique(rows: _Rows, frame: pd.DataFrame, is_target: pd.Series) -> None:
     """Name a target id twice in a year, a headline order twice in a year, an indicator defined twice."""
     keyed = frame[is_target]
     for i in keyed[keyed.duplicated(["id", "year"], keep="first")].index:
-        rows.bad(i, "id", "the same id appears twice for this year")
+        rows.bad(i, "id", "targets_duplicate_id")
     ranked = keyed[keyed["headline"].notna()]
     for i in ranked[ranked.duplicated(["year", "headline"], keep="first")].index:
-        rows.bad(i, "headline", "the same headline order appears twice for this year")
+        rows.bad(i, "headline", "targets_duplicate_headline")
     ind_ids = frame[~is_target]["id"]
     for i in ind_ids[ind_ids.duplicated()].index:
-        rows.bad(i, "id", "an indicator is defined twice")
+        rows.bad(i, "id", "targets_duplicate_indicator")
 
 
 def _check_references(rows: _Rows, frame: pd.DataFrame, indicators: pd.DataFrame) -> None:
@@ -310,12 +312,12 @@ def _check_references(rows: _Rows, frame: pd.DataFrame, indicators: pd.DataFrame
         for col in ("indicator", "numerator", "denominator"):
             ref = row[col]
             if ref and ref not in indicators.index:
-                rows.bad(i, col, f"'{ref}' is not defined in targets.csv")
+                rows.bad(i, col, "targets_undefined_reference")
         if bool(row["numerator"]) != bool(row["denominator"]):
-            rows.bad(i, "denominator", "a ratio needs both numerator and denominator, or neither")
+            rows.bad(i, "denominator", "targets_numerator_denominator")
         if row["indicator"] in indicators.index and not rows.problems \
                 and units.canonical_unit(indicators.at[row["indicator"], "unit"]) != row["unit"]:
-            rows.bad(i, "unit", f"differs from the unit of indicator '{row['indicator']}'")
+            rows.bad(i, "unit", "targets_unit_differs", indicator=row["indicator"])
 
 
 def _value_problems(name: str, i: int, rec: dict, kind, row: dict) -> list[Problem]:

@@ -434,7 +434,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_FOLDER
     except formats.FormatError as exc:
         say(f"error: {exc.message(args.lang)}", file=sys.stderr)
-        return EXIT_FORMAT if isinstance(exc, formats.FormatTooNew) else EXIT_DATA
+        return EXIT_FORMAT if isinstance(exc, formats.FormatTooNew) else EXIT_FOLDER  # format.json unreadable
 
 
 if __name__ == "__main__":

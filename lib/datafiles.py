@@ -49,12 +49,19 @@ FILES = {f.name: f for f in (
 DASHBOARD_FILES = ("targets.csv", "regions.csv", "plans.csv", "tasks.csv", "aliases.csv", "plan_context.csv")
 
 
+SUBFOLDERS = ("actuals", "progress")  # the folders the app reads files from and stores them into
+
+
 def check_folder(data_dir: Path) -> None:
-    """Raise DataFolderError when the folder does not exist (the only time it is said to be missing)."""
+    """Raise DataFolderError when the folder does not exist (the only time it is said to be missing), or one of its
+    own folders is a file (its files would otherwise be taken for none)."""
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
         code = "folder_not_a_folder" if data_dir.exists() else "folder_missing"
         raise DataFolderError([Problem(str(data_dir), code)])
+    if files := [name for name in SUBFOLDERS if (data_dir / name).exists() and not (data_dir / name).is_dir()]:
+        raise DataFolderError([Problem(str(data_dir / name), "folder_sub_not_a_folder", params={"name": name})
+                               for name in files])
 
 
 def check_files(data_dir: Path, names: tuple[str, ...] = DASHBOARD_FILES) -> None:

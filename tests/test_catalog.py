@@ -82,3 +82,44 @@ def test_broken_targets_file_lists_every_problem(tmp_path: Path):
         load_catalog(tmp_path)
     found = {(p.row, p.column) for p in err.value.problems}
     assert {(2, "target_value"), (4, "kind"), (4, "unit")} <= found
+
+
+# A broken cell of targets.csv (row 2 is postal_business_volume, 2021) and the sentence the office reads, in Chinese
+# and English: the file, row and column said once, then what is wrong in the reader's language (issue 24, point 7).
+CELL_PROBLEMS = [
+    (("亿元,540,", "亿元,五百四十,"), "target_value", "「五百四十」不是数字", "'五百四十' is not a number"),
+    (("亿元,540,", "亿美元,540,"), "unit", "单位「亿美元」不在单位表中，可用：元, 万元",
+     "unit '亿美元' is not known; known units: 元, 万元"),
+    (("postal_business_volume,2021,", "postal_business_volume,二〇二一,"), "year", "「二〇二一」不是数字",
+     "'二〇二一' is not a number"),
+    (("13.8,2020,", "13.8,2030,"), "baseline_year", "基期年度应早于目标年度",
+     "the baseline year must be before the target year"),
+    ((",flow,sum,13.8", ",flowing,sum,13.8"), "kind",
+     "类型「flowing」无效，应为以下之一：flow, indicator, level, not_below_last_year, ratio, zero_tolerance",
+     "kind 'flowing' is invalid; expected one of: flow, indicator, level, not_below_last_year, ratio, zero_tolerance"),
+]
+
+
+@pytest.mark.parametrize("change, column, zh, en", CELL_PROBLEMS, ids=[c[1] for c in CELL_PROBLEMS])
+def test_a_broken_cell_is_said_once_in_the_readers_language(tmp_path: Path, change, column, zh, en):
+    text = (CITY / "targets.csv").read_text(encoding="utf-8")
+    assert text.count(change[0]) >= 1
+    (tmp_path / "targets.csv").write_text(text.replace(change[0], change[1], 1), encoding="utf-8")
+    (tmp_path / "regions.csv").write_text((CITY / "regions.csv").read_text(encoding="utf-8"), encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load_catalog(tmp_path)
+    [problem] = err.value.problems
+    assert (problem.row, problem.column) == (2, column)
+    assert problem.message("zh").startswith(f"targets.csv 第2行「{column}」：{zh}")
+    assert problem.message("en").startswith(f"targets.csv row 2, column '{column}': {en}")
+    assert problem.message("zh").count("第2行") == 1
+
+
+def test_a_region_without_regions_csv_says_the_file_is_missing(tmp_path: Path):
+    (tmp_path / "targets.csv").write_text((CITY / "targets.csv").read_text(encoding="utf-8"), encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load_catalog(tmp_path)
+    regional = [p for p in err.value.problems if p.column == "region"]
+    # the five workstation rows, one per county and the urban area
+    assert [p.value for p in regional] == ["市区", "常熟市", "张家港市", "昆山市", "太仓市"]
+    assert regional[0].detail("zh") == "地区「市区」无法核对：regions.csv 缺失或没有列出任何地区，请补上该文件"

@@ -283,3 +283,19 @@ def test_a_link_to_a_month_that_is_none_or_a_year_without_targets_says_so(period
     at.run()
     assert not at.exception and words in [w.value for w in at.warning]
     assert at.markdown[0].value.startswith("**截至2021年10月，")  # the latest month, as said
+
+
+@pytest.mark.parametrize("folder", ["actuals", "progress"])
+def test_a_folder_of_the_data_folder_that_is_a_file_is_named(folder, monkeypatch, tmp_path):
+    data_dir = city_copy(tmp_path / "data", sample_in_place=True)
+    shutil.rmtree(data_dir / folder)
+    write(data_dir, folder, "不是文件夹")  # its files would be taken for none: every target 无数据, said nowhere
+    said = (f"  {data_dir / folder}：应是存放文件的文件夹，现在却是一个文件：把它改名或移到别处，"
+            f"再建一个名为 {folder} 的文件夹")
+    for label, argv in commands(data_dir, tmp_path).items():
+        result = run_cli(*argv)
+        assert result.returncode == EXIT_FOLDER and result.stdout == "", (label, result)
+        assert result.stderr.splitlines()[:2] == ["数据目录有问题，无法计算：", said], label
+    monkeypatch.setenv("KPI_DATA_DIR", str(data_dir))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception and said.strip() in page_texts(at) and not at.get("plotly_chart")

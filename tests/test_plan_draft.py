@@ -320,11 +320,13 @@ def test_hand_edits_break_rules_in_chinese(draft, targets_2021):
     edited.loc[10, "region"] = "苏州工业园"
     problems = {(p.row, p.column): p.detail() for p in validate_draft(edited, targets_2021, REGIONS)}
     assert problems == {
-        (2, "kind"): "类型「flows」无效，应为 flow、level、ratio、zero_tolerance、not_below_last_year 或 indicator",
+        (2, "kind"): "类型「flows」无效，应为以下之一：flow, indicator, level, not_below_last_year, ratio, "
+                     "zero_tolerance",
         (3, "comparator"): "比较符「≈」无效，应为 ≥、>、≤ 或 =",
         (4, "baseline_year"): "填了增长率，还需填基期年度",
         (5, "id"): "编号「postal_business_volume」在同一年度重复",
-        (12, "region"): "地区「苏州工业园」不在 regions.csv 中",
+        (12, "region"): "地区「苏州工业园」不在 regions.csv 中，可用：市区, 姑苏区, 虎丘区, 吴中区, 相城区, 吴江区, "
+                        "苏州工业园区, 常熟市, 张家港市, 昆山市, 太仓市",
     }
 
 

@@ -121,17 +121,17 @@ def test_the_headline_targets_are_the_plans_order():
 
 
 @pytest.mark.parametrize("change, row, detail", [
-    ({"parcels": "2", "coverage": "2"}, 4, "the same headline order appears twice for this year"),
-    ({"parcels": "1.5"}, 2, "the headline order is a whole number from 1"),
-    ({"parcels": "0"}, 2, "the headline order is a whole number from 1"),
-    ({"stations": "1"}, 11, "only a target can be a headline target"),
+    ({"parcels": "2", "coverage": "2"}, 4, "主要指标顺序「2」在同一年度重复"),
+    ({"parcels": "1.5"}, 2, "主要指标顺序「1.5」无效：应为从1开始的整数"),
+    ({"parcels": "0"}, 2, "主要指标顺序「0」无效：应为从1开始的整数"),
+    ({"stations": "1"}, 11, "只有目标行才能列为主要指标"),
 ])
 def test_a_bad_headline_order_is_refused(tmp_path, mini_dir, change, row, detail):
     rows = [dict(target, headline=change.get(target["id"], "")) for target in MINI_TARGETS]
     write_csv(mini_dir / "targets.csv", rows, TARGET_COLUMNS)
     with pytest.raises(InputError) as error:
         load_catalog(mini_dir)
-    assert [(p.row, p.column, p.params["detail"]) for p in error.value.problems] == [(row, "headline", detail)]
+    assert [(p.row, p.column, p.detail("zh")) for p in error.value.problems] == [(row, "headline", detail)]
 
 
 def test_a_targets_file_without_the_column_heads_with_its_headline_category(mini_dir):

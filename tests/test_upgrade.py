@@ -115,7 +115,7 @@ def test_every_page_refuses_a_folder_of_a_newer_version(sample_dir, monkeypatch)
 def test_an_unreadable_format_file_is_named(sample_dir):
     (sample_dir / formats.FORMAT_FILE).write_text("{format: two}", encoding="utf-8")
     run = run_cli("report", "--data-dir", sample_dir, "--lang", "en")
-    assert run.returncode == 1
+    assert run.returncode == 4  # the data folder cannot be used as it is (README, exit codes)
     assert f"The data folder's format file {sample_dir / formats.FORMAT_FILE} cannot be read" in run.stderr
 
 

@@ -1,5 +1,5 @@
 """A reviewed draft of next year's targets: written for Excel, read back as the analyst saved it, checked by
-targets.csv's own rules (lib/catalog.py) with row problems in Chinese, and published into targets.csv.
+targets.csv's own rules (lib/catalog.py), row problems in the reader's language, and published into targets.csv.
 
 Only the rows marked taken (是) are checked and published; the others are every other figure of the plan with the
 reason it is not a target, for the reviewer to flip. The needs_review column is the reviewer's: a note still present
@@ -9,14 +9,14 @@ exactly its columns. A draft without a taken column (a plain table of targets) i
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import os
-import re
 from pathlib import Path
 
 import pandas as pd
 
-from lib import config, units
+from lib import config
 from lib.catalog import OPTIONAL_COLUMNS, TARGET_COLUMNS, TEXT_COLUMNS, load_regions, targets_from_frame
 from lib.fmt import format_target
 from lib.i18n import t
@@ -136,55 +136,17 @@ def validate_draft(frame: pd.DataFrame, existing_targets: pd.DataFrame, regions:
         targets_from_frame(combined, name, regions)
     except InputError as exc:
         for problem in exc.problems:
-            code, params = _chinese(problem)
             at = (problem.row or 2) - 2
             in_targets = problem.row is not None and at >= len(draft)  # a kept row of targets.csv
             row = kept.index[at - len(draft)] + 2 if in_targets else \
                 positions[at] + 2 if problem.row is not None else None  # the row as numbered in the draft file
-            problems.append(Problem("targets.csv" if in_targets else name, code, row=row, column=problem.column,
-                                    value=problem.value, params=params))
+            problems.append(dataclasses.replace(problem, file="targets.csv" if in_targets else name, row=row))
     if REVIEW_COLUMN in chosen.columns:
         for at, note in zip(positions, chosen[REVIEW_COLUMN].fillna("").astype(str), strict=True):
             if note.strip():
                 problems.append(Problem(name, "draft_needs_review", row=at + 2, column=REVIEW_COLUMN, value=note,
                                         params={"note": note}, severity="warning"))
     return problems
-
-
-# catalog.py words its row problems in English; the draft reviewer reads them in Chinese.
-CATALOG_DETAILS = [
-    (r"^ids are lower-case", "draft_bad_id"),
-    (r"^the headline order is a whole number", "draft_bad_headline"),
-    (r"^only a target can be a headline", "draft_headline_not_target"),
-    (r"^the same headline order appears twice", "draft_duplicate_headline"),
-    (r"^expected one of", "draft_bad_kind"),
-    (r"^expected sum or latest", "draft_bad_aggregation"),
-    (r"^unknown unit", "draft_bad_unit"),
-    (r"is not a number$", "draft_not_a_number"),
-    (r"^a target needs its year", "draft_no_year"),
-    (r"^expected ≥", "draft_bad_comparator"),
-    (r"needs a target value", "draft_no_target_value"),
-    (r"^a growth target needs", "draft_growth_needs_baseline"),
-    (r"^'not below last year' needs", "draft_not_below_needs_baseline"),
-    (r"baseline year must be before", "draft_baseline_after_year"),
-    (r"^unknown region", "draft_bad_region"),
-    (r"appears twice", "draft_duplicate_id"),
-    (r"indicator is defined twice", "draft_duplicate_indicator"),
-    (r"is not defined in targets.csv", "draft_undefined_reference"),
-    (r"needs both numerator and denominator", "draft_numerator_denominator"),
-    (r"differs from the unit of indicator '(?P<indicator>[^']*)'", "draft_unit_differs"),
-]
-
-
-def _chinese(problem: Problem) -> tuple[str, dict]:
-    """Return (i18n key, params) for a catalog problem, its English detail matched to a Chinese sentence."""
-    detail = str(problem.params.get("detail", ""))
-    for pattern, key in CATALOG_DETAILS:
-        if found := re.search(pattern, detail):
-            return key, {"detail": detail, "known": ", ".join(units.UNITS), **found.groupdict()}
-    if problem.code != "err_targets":
-        return problem.code, dict(problem.params)
-    return "draft_row_problem", {"detail": detail}
 
 
 def is_publishable(problems: list[Problem]) -> bool:
