@@ -3,7 +3,7 @@ gives way to real data, and the confirm step's warning before the first real fil
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -13,6 +13,7 @@ from lib.dataset import Dataset
 from lib.display import md
 from lib.fmt import format_period
 from lib.i18n import t
+from lib.kinds import KINDS, STATUSES
 from lib.score import Score
 
 
@@ -24,6 +25,9 @@ class Coverage:
     month: int
     total: int
     waiting: list[Score]
+    # targets with the month's figure that wait for their baseline instead (last year's same period): what they need
+    # is last year's file, never this month's again
+    no_base: list[Score] = field(default_factory=list)
 
     @property
     def covered(self) -> int:
@@ -32,8 +36,10 @@ class Coverage:
 
 
 def coverage(scores: list[Score], year: int, month: int) -> Coverage:
-    """Return the coverage of a month: a target has figures for it when its latest figure is that month's."""
-    return Coverage(year, month, len(scores), [s for s in scores if s.data_month != month])
+    """Return the coverage of a month: a target has figures for it when its latest figure is that month's (and,
+    among those, the ones whose baseline is missing)."""
+    return Coverage(year, month, len(scores), [s for s in scores if s.data_month != month],
+                    [s for s in scores if s.data_month == month and STATUSES[s.status].has_figure])
 
 
 def coverage_line(c: Coverage, lang: str) -> str:
@@ -52,13 +58,36 @@ def waiting_links(c: Coverage, lang: str) -> list[tuple[str, str, str]]:
     return [(s.name_en if lang == "en" else s.name, s.indicator, period) for s in c.waiting]
 
 
-def target_indicators(catalog: Catalog, year: int, target_id: str) -> list[str]:
-    """Return the indicators whose figures a target reads: a ratio's numerator and denominator, else its own."""
+def base_links(c: Coverage, lang: str) -> list[tuple[str, str, str]]:
+    """Return, for each target with the month's figure waiting for its baseline, what its link to the upload page
+    needs: (its name and the period it needs, as plain text: 投诉满意度（缺2020年10月数据）; its id; that period, as
+    2020-10, so that the page offers last year's template, not this month's)."""
+    links = []
+    for s in c.no_base:
+        kind = KINDS[s.kind]
+        year, month = kind.base_period(s) or (c.year - 1, c.month)
+        name = s.name_en if lang == "en" else s.name
+        links.append((t("coverage_no_base_link", lang, name=name, period=format_period(year, month, lang)),
+                      s.indicator, f"{year}-{month:02d}"))
+    return links
+
+
+def target_row(catalog: Catalog, year: int, target_id: str) -> dict | None:
+    """Return a target's row for a period's year: that year's, or for a baseline year the row of the year it is the
+    baseline of (last year's figures are asked for this year's targets, whether or not last year had targets)."""
     rows = catalog.targets_for(year)
     row = rows[rows["id"] == target_id]
-    if row.empty:
+    if row.empty and year in baseline_years(catalog):
+        rows = catalog.targets_for(baseline_years(catalog)[year])
+        row = rows[rows["id"] == target_id]
+    return None if row.empty else row.iloc[0].to_dict()
+
+
+def target_indicators(catalog: Catalog, year: int, target_id: str) -> list[str]:
+    """Return the indicators whose figures a target reads: a ratio's numerator and denominator, else its own."""
+    r = target_row(catalog, year, target_id)
+    if r is None:
         return []
-    r = row.iloc[0]
     return [r["numerator"], r["denominator"]] if r["numerator"] and r["denominator"] else [r["indicator"]]
 
 
