@@ -29,8 +29,7 @@ from lib.engine import Score, scorecard, status_counts
 from lib.filenames import export_name
 from lib.fmt import format_period
 from lib.i18n import departments_label, status_label, t
-from lib.kinds import KINDS, STATUSES, WORST_FIRST
-from lib.kinds import words
+from lib.kinds import KINDS, STATUSES, WORST_FIRST, words
 from lib.kinds.words import month_span
 from lib.plans import headline_scores, plan_for
 from lib.store import atomic_write

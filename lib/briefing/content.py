@@ -186,8 +186,8 @@ def problems(scores: list[Score], year: int, as_of: int, lang: str = "zh") -> li
                         lead=t("brief_no_data_lead", lang, n=len(flagged) + 1), lead_style="h3"))
     if no_base:  # the figure is in: what is asked for is last year's, never this month's again
         sep = ", " if lang == "en" else "、"
-        names = sep.join(t("brief_no_base_item", lang, name=words.name(s, lang), period=words.base_words(KINDS[s.kind], s, lang))
-                         for s in no_base)
+        names = sep.join(t("brief_no_base_item", lang, name=words.name(s, lang),
+                           period=words.base_words(KINDS[s.kind], s, lang)) for s in no_base)
         out.append(Para(t("brief_no_base_list", lang, names=names),
                         lead=t("brief_no_base_lead", lang, n=len(flagged) + bool(missing) + 1), lead_style="h3"))
     if judged:

@@ -168,7 +168,7 @@ def status_shortfall(s: Score, lang: str) -> str:
 
 
 def base_words(kind, s: Score, lang: str) -> str:
-    """Return the period whose figure a target waiting for its baseline needs, as a sentence says it (2020年10月; 上年同期
-    without a baseline year): `kind` is the score's kind (its base_period)."""
+    """Return the period whose figure a target waiting for its baseline needs, as a sentence says it (2020年10月;
+    上年同期 without a baseline year): `kind` is the score's kind (its base_period)."""
     period = kind.base_period(s)
     return format_period(*period, lang) if period else t("base_last_year", lang)
