@@ -56,10 +56,11 @@ def badge_markdown(status: str, label: str) -> str:
 
 
 def status_count_badges(counts: dict[str, int], language: str) -> str:
-    """Return the status counts as one line of coloured Markdown badges."""
+    """Return the status counts as one line of coloured Markdown badges (a status with its figure in hand but not
+    judged, no baseline yet, only when some target has it: a badge of 0 on every month else)."""
     return "#### " + "　".join(
         f":{STATUSES[s].badge_color}-badge[{STATUSES[s].symbol} {t(STATUSES[s].words_key, language)} {n}]"
-        for s, n in counts.items())
+        for s, n in counts.items() if n or not STATUSES[s].has_figure)
 
 
 def progress_count_badges(counts: dict[str, int], language: str) -> str:
