@@ -229,3 +229,18 @@ def test_the_overview_page_on_the_imported_october(monkeypatch, october):
     assert not at.exception
     assert any("上传「申诉处理正确率」的数据" in e.value for e in at.info)
     assert any(e.value == "2020年10月" for e in at.caption)
+
+
+def test_last_years_figure_through_the_offered_template_closes_the_wait(october):
+    """The link's template, filled with last year's October and stored, judges the target: 99.5 ≥ 99.0, on pace."""
+    from lib.templates import long_template, to_csv
+
+    catalog = open_dataset(october).catalog
+    frame = long_template(catalog, "2020-10", ["complaint_handling_accuracy"])
+    assert list(frame["period"]) == ["2020-10"]
+    frame["value"] = [99.0]
+    store.import_file(october, "2020-10.csv", to_csv(frame), OPERATOR, today=TODAY)
+    scores = {s.indicator: s for s in scorecard(open_dataset(october), 2021, 10)}
+    assert (scores["complaint_handling_accuracy"].status, scores["complaint_handling_accuracy"].target) == ("green",
+                                                                                                            99.0)
+    assert [s.indicator for s in coverage(list(scores.values()), 2021, 10).no_base] == NO_BASE[1:]

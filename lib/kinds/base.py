@@ -161,7 +161,7 @@ _STATUS_LIST = (  # in the order counts, legends and badges list them
     Status("yellow", theme.WATCH_FILL, "/", "▲", "orange", ":material/error:", "status_yellow", 1, ink=theme.WATCH_INK),
     Status("red", theme.BEHIND_FILL, "x", "✕", "red", ":material/cancel:", "status_red", 0, ink=theme.BEHIND_INK),
     # the period's figure is in, the baseline it is judged against (last year's same period or total) is not
-    Status("no_base", theme.NO_BASE_FILL, "-", "◐", "blue", ":material/hourglass_top:", "status_no_base", 2,
+    Status("no_base", theme.NO_BASE_FILL, "-", "◇", "blue", ":material/hourglass_top:", "status_no_base", 2,
            judged=False, ink=theme.NO_BASE_INK, answer_count_key="answer_count_no_base",
            brief_count_key="brief_count_no_base", has_figure=True),
     Status("grey", theme.NO_DATA_FILL, ".", "○", "gray", ":material/help:", "status_grey", 3, judged=False,
