@@ -161,7 +161,7 @@ def test_the_briefing_counts_and_lists_tell_no_base_from_no_data(october):
             no_base = next(p for p in problems if p.startswith("8.缺上年基数"))
             assert "申诉处理正确率（缺2020年10月数据）" in no_base and "请补报上年同期数据" in no_base
             assert "邮政业务总量" not in no_base
-            assert "缺上年基数" in [row[-1] for row in b.table_rows if row[1] == "申诉处理正确率"][0]
+            assert next(row[-1] for row in b.table_rows if row[1] == "申诉处理正确率") == "缺上年基数"
         else:
             assert overall == ("As of Oct 2021, 24 targets are tracked: 7 on pace, 3 to watch, 3 behind, 4 with this "
                                "period's figure but no baseline from last year to compare with, 7 without data.")
@@ -199,7 +199,8 @@ def test_the_card_says_what_the_target_waits_for(october):
 
     s = next(s for s in scorecard(open_dataset(october), 2021, 10) if s.indicator == "complaint_reply_ontime")
     card = build_card(s, 2021, 10, "zh")
-    assert (card.status_text, card.value, card.target_text) == ("缺上年基数", "99.1%", "不低于去年同期：缺2020年10月数据")
+    assert (card.status_text, card.value) == ("缺上年基数", "99.1%")
+    assert card.target_text == "不低于去年同期：缺2020年10月数据"
     assert build_card(s, 2021, 10, "en").status_text == "No baseline yet"
 
 
