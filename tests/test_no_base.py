@@ -245,3 +245,28 @@ def test_last_years_figure_through_the_offered_template_closes_the_wait(october)
     assert (scores["complaint_handling_accuracy"].status, scores["complaint_handling_accuracy"].target) == ("green",
                                                                                                             99.0)
     assert [s.indicator for s in coverage(list(scores.values()), 2021, 10).no_base] == NO_BASE[1:]
+
+
+@pytest.mark.parametrize(("page", "params", "expected"), [
+    ("pages/indicator.py", {"id": "complaint_handling_accuracy", "period": "2021-10"},
+     "本期数据已有，缺少2020年10月的数据作为比较基数，暂无法判断。"),
+    ("pages/departments.py", {"period": "2021-10"}, "缺上年基数"),
+    ("pages/present.py", {"period": "2021-10"}, "缺上年基数 4"),  # the slide's counts, not only its legend
+])
+def test_every_page_that_draws_a_status_draws_no_base(monkeypatch, october, page, params, expected):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import REPO
+
+    monkeypatch.setenv("KPI_DATA_DIR", str(october))
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=90)
+    at.run()
+    at.switch_page(page)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception
+    shown = " ".join(str(e.value) for kind in ("markdown", "caption", "info", "subheader", "header")
+                     for e in at.get(kind))
+    shown += " ".join(str(getattr(e, "proto", "")) for e in at.get("arrow_data_frame"))
+    assert expected in shown
