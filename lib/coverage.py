@@ -114,7 +114,24 @@ def first_real_file(ds: Dataset, rows: pd.DataFrame, lang: str) -> str | None:
     missing = [r["name_en"] if lang == "en" else r["name_zh"] for r in targets.to_dict("records")
                if not _given(r, given)]
     sep = ", " if lang == "en" else "、"
+    no_base = [r["name_en"] if lang == "en" else r["name_zh"] for r in targets.to_dict("records")
+               if _given(r, given) and _lacks_last_year(r, rows, year)]
+    after = t("first_file_no_base", lang, count=len(no_base), names=sep.join(md(n) for n in no_base)) \
+        if no_base else ""
     if not missing:
-        return t("first_file_all", lang, year=year, total=len(targets))
+        return t("first_file_all", lang, year=year, total=len(targets)) + after
     return t("first_file_missing", lang, year=year, count=len(missing), total=len(targets),
-             names=sep.join(md(n) for n in missing))
+             names=sep.join(md(n) for n in missing)) + after
+
+
+def _lacks_last_year(target: dict, rows: pd.DataFrame, year: int) -> bool:
+    """Return whether a target judged against last year's same period (a first file: nothing real stored before it)
+    gets its figure from the file but not last year's for any month up to it: it will read 缺上年基数."""
+    if not KINDS[target["kind"]].target_is_last_year or pd.isna(target["baseline_year"]):
+        return False
+    own = rows[rows["indicator"] == target["indicator"]]
+    months = own.loc[own["year"] == year, "month"]
+    if months.empty:
+        return False
+    base = own[(own["year"] == int(target["baseline_year"])) & (own["month"] <= months.max())]
+    return base.empty

@@ -270,3 +270,21 @@ def test_every_page_that_draws_a_status_draws_no_base(monkeypatch, october, page
                      for e in at.get(kind))
     shown += " ".join(str(getattr(e, "proto", "")) for e in at.get("arrow_data_frame"))
     assert expected in shown
+
+
+def test_the_confirm_step_names_the_targets_that_will_wait_for_last_year(fresh_dir):
+    """Before the first real file is stored: the four figures without last year's October read 缺上年基数, not
+    无数据, and the warning says so apart from the targets the file gives nothing for."""
+    from lib.coverage import first_real_file
+
+    ds = open_dataset(fresh_dir)
+    data = (SAMPLE / "actuals" / "sample_2021-10.csv").read_bytes()
+    parsed = store.validate(fresh_dir, "2021-10.csv", data, today=TODAY, dataset=ds)
+    text = first_real_file(ds, parsed.rows, "zh")
+    assert "本文件没有以下2项2021年目标（共24项）" in text  # the two satisfaction scores: no row at all
+    assert text.endswith("另有4项的本期数据在本文件中，但没有上年同期数据可比，将显示“缺上年基数”，"
+                         "直到上年同期数据入库：申诉处理正确率、企业答复准时率、消费者对申诉处理满意率、行政执法信息及时公开率")
+    with_base = data + b"2020-10,complaint_handling_accuracy,99.0,,%,,\n"
+    parsed = store.validate(fresh_dir, "2021-10.csv", with_base, today=TODAY, dataset=ds)
+    assert "另有3项" in first_real_file(ds, parsed.rows, "zh")
+    assert "3 more have their figures" in first_real_file(ds, parsed.rows, "en")
