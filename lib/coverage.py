@@ -3,7 +3,7 @@ gives way to real data, and the confirm step's warning before the first real fil
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -13,6 +13,7 @@ from lib.dataset import Dataset
 from lib.display import md
 from lib.fmt import format_period
 from lib.i18n import t
+from lib.kinds import KINDS, STATUSES
 from lib.score import Score
 
 
@@ -24,6 +25,9 @@ class Coverage:
     month: int
     total: int
     waiting: list[Score]
+    # targets with the month's figure that wait for their baseline instead (last year's same period): what they need
+    # is last year's file, never this month's again
+    no_base: list[Score] = field(default_factory=list)
 
     @property
     def covered(self) -> int:
@@ -32,8 +36,10 @@ class Coverage:
 
 
 def coverage(scores: list[Score], year: int, month: int) -> Coverage:
-    """Return the coverage of a month: a target has figures for it when its latest figure is that month's."""
-    return Coverage(year, month, len(scores), [s for s in scores if s.data_month != month])
+    """Return the coverage of a month: a target has figures for it when its latest figure is that month's (and,
+    among those, the ones whose baseline is missing)."""
+    return Coverage(year, month, len(scores), [s for s in scores if s.data_month != month],
+                    [s for s in scores if s.data_month == month and STATUSES[s.status].has_figure])
 
 
 def coverage_line(c: Coverage, lang: str) -> str:
@@ -52,13 +58,36 @@ def waiting_links(c: Coverage, lang: str) -> list[tuple[str, str, str]]:
     return [(s.name_en if lang == "en" else s.name, s.indicator, period) for s in c.waiting]
 
 
-def target_indicators(catalog: Catalog, year: int, target_id: str) -> list[str]:
-    """Return the indicators whose figures a target reads: a ratio's numerator and denominator, else its own."""
+def base_links(c: Coverage, lang: str) -> list[tuple[str, str, str]]:
+    """Return, for each target with the month's figure waiting for its baseline, what its link to the upload page
+    needs: (its name and the period it needs, as plain text: 投诉满意度（缺2020年10月数据）; its id; that period, as
+    2020-10, so that the page offers last year's template, not this month's)."""
+    links = []
+    for s in c.no_base:
+        kind = KINDS[s.kind]
+        year, month = kind.base_period(s) or (c.year - 1, c.month)
+        name = s.name_en if lang == "en" else s.name
+        links.append((t("coverage_no_base_link", lang, name=name, period=format_period(year, month, lang)),
+                      s.indicator, f"{year}-{month:02d}"))
+    return links
+
+
+def target_row(catalog: Catalog, year: int, target_id: str) -> dict | None:
+    """Return a target's row for a period's year: that year's, or for a baseline year the row of the year it is the
+    baseline of (last year's figures are asked for this year's targets, whether or not last year had targets)."""
     rows = catalog.targets_for(year)
     row = rows[rows["id"] == target_id]
-    if row.empty:
+    if row.empty and year in baseline_years(catalog):
+        rows = catalog.targets_for(baseline_years(catalog)[year])
+        row = rows[rows["id"] == target_id]
+    return None if row.empty else row.iloc[0].to_dict()
+
+
+def target_indicators(catalog: Catalog, year: int, target_id: str) -> list[str]:
+    """Return the indicators whose figures a target reads: a ratio's numerator and denominator, else its own."""
+    r = target_row(catalog, year, target_id)
+    if r is None:
         return []
-    r = row.iloc[0]
     return [r["numerator"], r["denominator"]] if r["numerator"] and r["denominator"] else [r["indicator"]]
 
 
@@ -85,7 +114,24 @@ def first_real_file(ds: Dataset, rows: pd.DataFrame, lang: str) -> str | None:
     missing = [r["name_en"] if lang == "en" else r["name_zh"] for r in targets.to_dict("records")
                if not _given(r, given)]
     sep = ", " if lang == "en" else "、"
+    no_base = [r["name_en"] if lang == "en" else r["name_zh"] for r in targets.to_dict("records")
+               if _given(r, given) and _lacks_last_year(r, rows, year)]
+    after = t("first_file_no_base", lang, count=len(no_base), names=sep.join(md(n) for n in no_base)) \
+        if no_base else ""
     if not missing:
-        return t("first_file_all", lang, year=year, total=len(targets))
+        return t("first_file_all", lang, year=year, total=len(targets)) + after
     return t("first_file_missing", lang, year=year, count=len(missing), total=len(targets),
-             names=sep.join(md(n) for n in missing))
+             names=sep.join(md(n) for n in missing)) + after
+
+
+def _lacks_last_year(target: dict, rows: pd.DataFrame, year: int) -> bool:
+    """Return whether a target judged against last year's same period (a first file: nothing real stored before it)
+    gets its figure from the file but not last year's for any month up to it: it will read 缺上年基数."""
+    if not KINDS[target["kind"]].target_is_last_year or pd.isna(target["baseline_year"]):
+        return False
+    own = rows[rows["indicator"] == target["indicator"]]
+    months = own.loc[own["year"] == year, "month"]
+    if months.empty:
+        return False
+    base = own[(own["year"] == int(target["baseline_year"])) & (own["month"] <= months.max())]
+    return base.empty

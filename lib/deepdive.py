@@ -11,7 +11,7 @@ from lib.dataset import Dataset
 from lib.engine import EMPTY, Score, Series, load_series, scorecard
 from lib.fmt import format_value
 from lib.i18n import department_label, t
-from lib.kinds import KINDS, STATUSES, WORST_FIRST, Kind
+from lib.kinds import KINDS, STATUSES, WORST_FIRST, Kind, words
 from lib.kinds.ratio import rate_series
 
 MONTH_COLUMNS = ["month", "actual_month", "actual_ytd", "baseline_month", "baseline_ytd", "expected_seasonal",
@@ -128,14 +128,21 @@ def indicator_view(ds: Dataset, year: int, as_of: int, target_id: str,
 def gap_sentence(s: Score, lang: str = "zh") -> str:
     """Return the gap in words, e.g. 11–12月还需月均完成2.38亿件，比去年同期月均高8.4% (the kind's own sentence)."""
     if not STATUSES[s.status].judged or s.data_month is None:
-        return t("gap_no_data", lang)
+        return _unjudged(s, lang)
     return KINDS[s.kind].gap_sentence(s, lang)
+
+
+def _unjudged(s: Score, lang: str) -> str:
+    """Return why a score is not judged: no data, or this period's figure without the baseline it is judged by."""
+    if STATUSES[s.status].has_figure and s.data_month is not None:
+        return t("gap_no_base", lang, period=words.base_words(KINDS[s.kind], s, lang))
+    return t("gap_no_data", lang)
 
 
 def explain(s: Score, lang: str = "zh") -> list[str]:
     """Return the formula lines behind a score, with its inputs filled in (the kind's own lines)."""
-    if s.data_month is None:
-        return [t("gap_no_data", lang)]
+    if s.data_month is None or not STATUSES[s.status].judged:
+        return [_unjudged(s, lang)]
     return KINDS[s.kind].formula_lines(s, lang)
 
 

@@ -29,7 +29,7 @@ from lib.engine import Score, scorecard, status_counts
 from lib.filenames import export_name
 from lib.fmt import format_period
 from lib.i18n import departments_label, status_label, t
-from lib.kinds import KINDS, STATUSES, WORST_FIRST
+from lib.kinds import KINDS, STATUSES, WORST_FIRST, words
 from lib.kinds.words import month_span
 from lib.plans import headline_scores, plan_for
 from lib.store import atomic_write
@@ -74,6 +74,7 @@ class Digest:
     statuses: dict[str, str] = field(default_factory=dict)
     plan: str = ""  # the plan the targets come from, with its 文号: 依据：《…》（锡邮管〔2022〕8号）
     behind: list[str] = field(default_factory=list)  # each target behind or to watch, its gap and its page
+    no_base: list[str] = field(default_factory=list)  # each target with the month's figure waiting for its baseline
 
     @property
     def key(self) -> str:
@@ -113,6 +114,11 @@ def missing_line(s: Score, year: int, lang: str = "zh") -> str:
     if s.data_month is None:
         return t("digest_missing_none", lang, name=_name(s, lang))
     return t("digest_missing_since", lang, name=_name(s, lang), period=format_period(year, s.data_month, lang))
+
+
+def base_line(s: Score, lang: str = "zh") -> str:
+    """Return a target whose month is in but whose baseline is not, with the period it needs (2020年10月)."""
+    return t("digest_missing_base", lang, name=_name(s, lang), period=words.base_words(KINDS[s.kind], s, lang))
 
 
 WORST = WORST_FIRST[0]  # what "turned red" means: the worst status
@@ -160,6 +166,7 @@ def build_digest(scores: list[Score], year: int, month: int, lang: str = "zh",
         headline=[headline_line(s, lang) for s in headline_scores(scores)],
         turned_red=turned_red, compared_with=compared_with,
         missing=[missing_line(s, year, lang) for s in scores if s.data_month is None or s.data_month < month],
+        no_base=[base_line(s, lang) for s in scores if s.data_month == month and STATUSES[s.status].has_figure],
         link=link, statuses={s.indicator: s.status for s in scores},
         plan=t("digest_plan", lang, plan=md(plan, robot=True)) if plan else "",
         behind=[behind_line(s, year, month, lang, link) for s in flagged],
@@ -188,6 +195,8 @@ def summary_markdown(d: Digest, with_title: bool = True, with_link: bool = True)
         blocks.append("\n".join([intro, *[f"- {line}" for line in d.missing]]))
     else:
         blocks.append(f"**{t('digest_missing_title', lang)}**{t('digest_missing_all', lang, period=period)}")
+    if d.no_base:  # the month's figure is in: what is asked for is last year's
+        blocks.append("\n".join([f"**{t('digest_no_base_title', lang)}**", *[f"- {line}" for line in d.no_base]]))
     if with_link and d.link:
         blocks.append(f"[{t('digest_link', lang)}]({d.link})")
     return "\n\n".join(blocks) + "\n"

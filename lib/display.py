@@ -56,10 +56,11 @@ def badge_markdown(status: str, label: str) -> str:
 
 
 def status_count_badges(counts: dict[str, int], language: str) -> str:
-    """Return the status counts as one line of coloured Markdown badges."""
+    """Return the status counts as one line of coloured Markdown badges (a status with its figure in hand but not
+    judged, no baseline yet, only when some target has it: a badge of 0 on every month else)."""
     return "#### " + "　".join(
         f":{STATUSES[s].badge_color}-badge[{STATUSES[s].symbol} {t(STATUSES[s].words_key, language)} {n}]"
-        for s, n in counts.items())
+        for s, n in counts.items() if n or not STATUSES[s].has_figure)
 
 
 def progress_count_badges(counts: dict[str, int], language: str) -> str:
@@ -84,9 +85,9 @@ def answer_sentence(scores: list[Score], year: int, as_of: int, language: str) -
         return t("answer_year_no_data", language, year=year, total=len(scores))
     counts = {name: sum(s.status == name for s in scores) for name in STATUSES}
     text = t("answer_counts", language, period=format_period(year, as_of, language), total=len(scores), **counts)
-    unjudged = sum(n for name, n in counts.items() if not STATUSES[name].judged)
-    if unjudged:
-        text += t("answer_no_data", language, grey=unjudged)
+    for name, n in counts.items():  # each unjudged status its own count: "no data" is not "no baseline yet"
+        if n and not STATUSES[name].judged:
+            text += t(STATUSES[name].answer_count_key, language, n=n)
     headline = headline_scores(scores)
     for status in WORST_FIRST:
         short = sorted((s for s in headline if s.status == status), key=lambda s: s.gap_points or 0.0)
@@ -331,12 +332,19 @@ def provenance_frame(frame, unit: str, language: str):
     })
 
 
+def league_statuses(frame) -> list[str]:
+    """Return the statuses a department league shows a count of: each, but one whose targets have their figure in
+    hand (no baseline yet) only when some department has such a target (a column of noughts in every table else)."""
+    return [name for name, s in STATUSES.items()
+            if name in frame and (not s.has_figure or frame[name].sum() > 0)]
+
+
 def league_frame(frame, language: str):
     """Return the department league table with translated headers."""
     return pd.DataFrame({
         t("col_department", language): frame["label"],
         t("col_targets", language): frame["targets"],
-        **{t(s.words_key, language): frame[name] for name, s in STATUSES.items()},
+        **{t(STATUSES[name].words_key, language): frame[name] for name in league_statuses(frame)},
         t("col_on_pace", language): [format_pct(v) for v in frame["on_pace_pct"]],
     })
 
@@ -358,7 +366,7 @@ def league_lines(frame, language: str) -> str:
     (as the badges) and the share on pace, one department a line."""
     lines = []
     for r in frame.itertuples(index=False):
-        counts = " ".join(f"{s.symbol}{getattr(r, name)}" for name, s in STATUSES.items())
+        counts = " ".join(f"{STATUSES[name].symbol}{getattr(r, name)}" for name in league_statuses(frame))
         lines.append(f"- **{md(r.label)}** · {t('col_targets', language)} {r.targets} · {counts} · "
                      f"{t('col_on_pace', language)} {format_pct(r.on_pace_pct)}")
     return "\n".join(lines)

@@ -34,6 +34,8 @@ GROUP_GROUND = "#E8EEF5"  # a group's line across a table (a department's, in th
 # darker ink of the same hue a status is written in.
 ON_PACE_FILL, WATCH_FILL, BEHIND_FILL, NO_DATA_FILL = "#009E73", "#E69F00", "#D55E00", "#999999"
 ON_PACE_INK, WATCH_INK, BEHIND_INK, NO_DATA_INK = "#006B4C", "#7A5200", "#A63A00", "#555555"
+# This period's figure is in but its baseline (last year's) is not: sky blue, a figure waiting to be compared.
+NO_BASE_FILL, NO_BASE_INK = "#56B4E9", "#1D6A96"
 # Work-plan progress: (text, tinted ground) of each status's badge; the text alone where there is no ground.
 PROGRESS_COLORS = {"behind": ("#A63A00", "#FBE1D3"), "not_started": ("#7A5200", "#FCEBC7"),
                    "in_progress": ("#00598A", "#D9EAF6"), "done": ("#006B4C", "#D3EFE4"),
@@ -101,7 +103,8 @@ def text_pairs() -> list[tuple[str, str, str]]:
         ("plan_blue", PLAN_BLUE), ("ink", INK), ("ink_soft", INK_SOFT), ("note", NOTE), ("source", SOURCE),
         ("muted", MUTED), ("series", SERIES))]
     pairs += [(name, color, WHITE) for name, color in (("on_pace_ink", ON_PACE_INK), ("watch_ink", WATCH_INK),
-                                                       ("behind_ink", BEHIND_INK), ("no_data_ink", NO_DATA_INK))]
+                                                       ("behind_ink", BEHIND_INK), ("no_data_ink", NO_DATA_INK),
+                                                       ("no_base_ink", NO_BASE_INK))]
     pairs += [(f"progress_{name}", text, ground) for name, (text, ground) in PROGRESS_COLORS.items()]
     pairs += [(f"progress_{name}_plain", text, WHITE) for name, (text, _ground) in PROGRESS_COLORS.items()]
     pairs.append(("header_on_blue", WHITE, PLAN_BLUE))

@@ -74,10 +74,11 @@ def test_statuses_are_told_apart_without_colour_and_in_order():
     statuses = list(STATUSES.values())
     for attribute in ("color", "pattern", "symbol", "badge_color", "badge_icon", "words_key", "worst_first"):
         assert len({getattr(s, attribute) for s in statuses}) == len(statuses), attribute
-    assert list(STATUSES) == ["green", "yellow", "red", "grey"]
-    assert sorted(STATUSES, key=lambda n: STATUSES[n].worst_first) == ["red", "yellow", "grey", "green"]
-    assert {s.color for s in statuses} == {"#009E73", "#E69F00", "#D55E00", "#999999"}  # Okabe–Ito
-    assert [n for n, s in STATUSES.items() if not s.judged] == ["grey"]
+    assert list(STATUSES) == ["green", "yellow", "red", "no_base", "grey"]
+    assert sorted(STATUSES, key=lambda n: STATUSES[n].worst_first) == ["red", "yellow", "no_base", "grey", "green"]
+    assert {s.color for s in statuses} == {"#009E73", "#E69F00", "#D55E00", "#56B4E9", "#999999"}  # Okabe–Ito
+    assert [n for n, s in STATUSES.items() if not s.judged] == ["no_base", "grey"]
+    assert [n for n, s in STATUSES.items() if s.has_figure] == ["no_base"]  # unjudged, its figure in hand
     assert [n for n, s in STATUSES.items() if s.on_pace] == ["green"]
 
 

@@ -154,16 +154,25 @@ def table_rows(scores: list[Score], lang: str = "zh") -> list[list[str]]:
             for i, s in enumerate(scores, start=1)]
 
 
+def unjudged_counts(counts: dict[str, int], lang: str = "zh") -> str:
+    """Return the briefing's counts of the unjudged statuses (，暂无数据7项): "no data" always, as the briefing has
+    always said it, a status with a figure in hand (no baseline yet) only when some target has it."""
+    return "".join(t(STATUSES[name].brief_count_key, lang, n=n) for name, n in counts.items()
+                   if not STATUSES[name].judged and (n or not STATUSES[name].has_figure))
+
+
 def problems(scores: list[Score], year: int, as_of: int, lang: str = "zh") -> list[Para]:
     """Return the 存在问题 paragraphs: each red then yellow target with its lead departments and its gap."""
     period = format_period(year, as_of, lang)
     flagged = sorted((s for s in scores if s.status in PROBLEM_STATUSES),
                      key=lambda s: (PROBLEM_STATUSES.index(s.status), s.gap_points if s.gap_points is not None else 0))
     counts = status_counts(scores)
-    missing = [s for s in scores if not STATUSES[s.status].judged]
-    if not flagged and not missing:
+    unjudged = [s for s in scores if not STATUSES[s.status].judged]
+    missing = [s for s in unjudged if not STATUSES[s.status].has_figure]
+    no_base = [s for s in unjudged if STATUSES[s.status].has_figure]
+    if not flagged and not unjudged:
         return [Para(t("brief_problems_none", lang, period=period))]
-    judged = len(missing) < len(scores)  # a year without data has nothing to compare: its list of names alone
+    judged = len(unjudged) < len(scores)  # a year without data has nothing to compare: its list of names alone
     out = [Para(t("brief_problems_intro", lang, period=period, red=counts["red"], yellow=counts["yellow"]))] \
         if judged else []
     for n, s in enumerate(flagged, start=1):
@@ -175,6 +184,12 @@ def problems(scores: list[Score], year: int, as_of: int, lang: str = "zh") -> li
         sep = ", " if lang == "en" else "、"
         out.append(Para(t("brief_no_data_list", lang, names=sep.join(words.name(s, lang) for s in missing)),
                         lead=t("brief_no_data_lead", lang, n=len(flagged) + 1), lead_style="h3"))
+    if no_base:  # the figure is in: what is asked for is last year's, never this month's again
+        sep = ", " if lang == "en" else "、"
+        names = sep.join(t("brief_no_base_item", lang, name=words.name(s, lang),
+                           period=words.base_words(KINDS[s.kind], s, lang)) for s in no_base)
+        out.append(Para(t("brief_no_base_list", lang, names=names),
+                        lead=t("brief_no_base_lead", lang, n=len(flagged) + bool(missing) + 1), lead_style="h3"))
     if judged:
         out.append(Para(t("brief_problems_close", lang)))
     return out
@@ -272,7 +287,8 @@ def build_briefing(ds: Dataset, year: int, as_of: int, lang: str = "zh", tracker
                for n, (slug, (title, figure)) in enumerate(charts.items(), start=1)]
     counts = status_counts(scores)
     overall = Section("overall", t("brief_h_overall", lang), [Para(t("brief_counts", lang, period=period,
-                                                                     total=len(scores), **counts))])
+                                                                     total=len(scores), unjudged=unjudged_counts(
+                                                                         counts, lang), **counts))])
     if scores and not any(STATUSES[s.status].judged for s in scores):  # no data: said once, not per target
         overall.blocks = [Para(t("brief_year_no_data", lang, year=year, total=len(scores)))]
         first, groups = [], []

@@ -84,6 +84,17 @@ class TargetKind(Kind, ABC):
         """Fill in a score's actual, completion, expected progress, status and projection from its series (this
         year's, the baseline year's, and a ratio's numerator and denominator)."""
 
+    def base_month(self, s: Score) -> int | None:
+        """Return the month of the baseline year whose figure a score with this period's figure is judged against
+        (the same period: the score's month); a kind that reads the baseline year's total says 12."""
+        return s.data_month
+
+    def base_period(self, s: Score) -> tuple[int, int] | None:
+        """Return (year, month) of the figure a score waiting for its baseline needs (2020年10月: the baseline year's
+        same period, or its December for a kind judged on the year's total), None without a baseline year."""
+        month = self.base_month(s)
+        return (s.baseline_year, month) if s.baseline_year and month else None
+
     @abstractmethod
     def card_target(self, s: Score, lang: str) -> str:
         """Return what the card says is asked: 目标：≥24亿件, 目标：零发生, 不低于去年同期：86.0分."""
@@ -134,19 +145,27 @@ class Status:
     badge_icon: str
     words_key: str  # i18n key of its words
     worst_first: int  # rank in lists that put the worst first (a department's targets)
-    judged: bool = True  # False: no data, the target could not be judged
+    judged: bool = True  # False: the target could not be judged (no figure, or nothing to compare it with)
     on_pace: bool = False
     ink: str = theme.INK  # the status written as text: its fill's hue, dark enough to read (4.5:1 on white)
+    # an unjudged status's count in the overview's sentence ("、7项无数据") and in the briefing's ("，暂无数据7项")
+    answer_count_key: str | None = None
+    brief_count_key: str | None = None
+    has_figure: bool = False  # unjudged with this period's figure in hand (not "no data": never asked for again)
 
 
 
 _STATUS_LIST = (  # in the order counts, legends and badges list them
-    Status("green", theme.ON_PACE_FILL, "", "●", "green", ":material/check_circle:", "status_green", 3,
+    Status("green", theme.ON_PACE_FILL, "", "●", "green", ":material/check_circle:", "status_green", 4,
            on_pace=True, ink=theme.ON_PACE_INK),
     Status("yellow", theme.WATCH_FILL, "/", "▲", "orange", ":material/error:", "status_yellow", 1, ink=theme.WATCH_INK),
     Status("red", theme.BEHIND_FILL, "x", "✕", "red", ":material/cancel:", "status_red", 0, ink=theme.BEHIND_INK),
-    Status("grey", theme.NO_DATA_FILL, ".", "○", "gray", ":material/help:", "status_grey", 2, judged=False,
-           ink=theme.NO_DATA_INK),
+    # the period's figure is in, the baseline it is judged against (last year's same period or total) is not
+    Status("no_base", theme.NO_BASE_FILL, "-", "◇", "blue", ":material/hourglass_top:", "status_no_base", 2,
+           judged=False, ink=theme.NO_BASE_INK, answer_count_key="answer_count_no_base",
+           brief_count_key="brief_count_no_base", has_figure=True),
+    Status("grey", theme.NO_DATA_FILL, ".", "○", "gray", ":material/help:", "status_grey", 3, judged=False,
+           ink=theme.NO_DATA_INK, answer_count_key="answer_no_data", brief_count_key="brief_count_grey"),
 )
 STATUSES: dict[str, Status] = {s.name: s for s in _STATUS_LIST}
 WORST_FIRST = tuple(sorted(STATUSES, key=lambda name: STATUSES[name].worst_first))

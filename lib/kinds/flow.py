@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from lib import config
-from lib.fmt import format_month_range, format_value
+from lib.fmt import format_month_range, format_pct, format_value
 from lib.i18n import t
+from lib.kinds import words
 from lib.kinds.paced import Paced, month_name
 from lib.score import EMPTY, Score, Series, finite, growth_pct, meets, pace_status, percent, share_of
 
@@ -12,6 +15,44 @@ from lib.score import EMPTY, Score, Series, finite, growth_pct, meets, pace_stat
 class Flow(Paced):
     """Monthly amounts summed year to date; expected progress is the baseline year's share reached by the same month
     (linear without a complete baseline year); projection = year to date ÷ that share."""
+
+    def base_month(self, s: Score) -> int | None:
+        """Return 12: a growth target is set on the baseline year's total, its December year to date."""
+        return 12
+
+    def card_target(self, s: Score, lang: str) -> str:
+        if s.target is None and s.growth_target_pct is not None:  # set by a growth on a baseline not yet stored
+            return f"{t('target', lang)}{words.separator(lang)}{self._growth(s, lang)}"
+        return super().card_target(s, lang)
+
+    def requirement(self, s: Score, lang: str, amount: Callable[[float], str]) -> str:
+        if s.target is None and s.growth_target_pct is not None:
+            return self._growth(s, lang)
+        return super().requirement(s, lang, amount)
+
+    def brief_sentence(self, s: Score, year: int, as_of: int, lang: str) -> str:
+        if s.target is None:
+            return t("brief_flow_no_base", lang, **words.sentence_parts(s, year, as_of, lang),
+                     span=words.month_span(1, s.data_month, lang), growth=self._growth(s, lang),
+                     period=words.base_words(self, s, lang))
+        return super().brief_sentence(s, year, as_of, lang)
+
+    def brief_clause(self, s: Score, lang: str) -> str:
+        if s.target is None:
+            return t("brief_clause_flow_no_base", lang, actual=format_value(s.actual_ytd, s.unit, lang),
+                     period=words.base_words(self, s, lang))
+        return super().brief_clause(s, lang)
+
+    def digest_line(self, s: Score, lang: str) -> str:
+        if s.target is None:
+            return words.headline_value(s, self.brief_clause(s, lang), lang)
+        return super().digest_line(s, lang)
+
+    @staticmethod
+    def _growth(s: Score, lang: str) -> str:
+        """Return the growth a target asks for: 目标增幅+13.8%."""
+        space = " " if lang == "en" else ""
+        return f"{t('growth_target', lang)}{space}{format_pct(s.growth_target_pct, signed=True)}"
 
     def actual_line(self, s: Score, lang: str) -> str:
         """Return how the year to date was made, as the files gave it: the months summed, the 累计 a file stated, or
@@ -39,6 +80,12 @@ class Flow(Paced):
                 score.baseline_gap_pct = gap
                 score.baseline_consistent = abs(gap) <= config.BASELINE_TOLERANCE_PCT
         score.target = finite(score.target)
+        if m is not None and score.target is None and score.growth_target_pct is not None and base_total is None:
+            # the year's figure is in, but the target is a growth on the baseline year's total, which is not
+            score.actual_ytd, score.data_month, score.status = cur.ytd[m], m, "no_base"
+            score.baseline_same_period = base.ytd.get(m)
+            score.yoy_growth_pct = growth_pct(score.actual_ytd, score.baseline_same_period)
+            return
         if m is None or score.target is None:
             return
         actual = cur.ytd[m]

@@ -12,7 +12,7 @@ from lib.score import EMPTY, Score, Series, finite, growth_pct, meets, percent
 
 
 class NotBelowLastYear(TargetKind):
-    """The latest value; its target is the baseline year's value for the same period (grey until there is one)."""
+    """The latest value; its target is the baseline year's value for the same period (no_base until there is one)."""
 
     def score(self, score: Score, cur: Series, base: Series, as_of: int, num: Series = EMPTY,
               den: Series = EMPTY) -> None:
@@ -23,7 +23,8 @@ class NotBelowLastYear(TargetKind):
         score.actual_ytd, score.data_month = actual, m
         base_month = base.latest_month(m)
         if base_month is None:
-            return  # nothing to compare with: stays grey
+            score.status = "no_base"  # the figure is in, last year's same period is not: nothing to compare with
+            return
         score.target = score.baseline_same_period = base.ytd[base_month]
         score.completion_pct = percent(actual, score.target)
         score.gap_points = finite(actual - score.target)
@@ -31,7 +32,11 @@ class NotBelowLastYear(TargetKind):
         score.status = "green" if meets(actual, score.target, "≥") else "red"
 
     def card_target(self, s: Score, lang: str) -> str:
-        return f"{t('not_below_target', lang)}{words.separator(lang)}{format_value(s.target, s.unit, lang)}"
+        if s.target is None and s.data_month is not None:  # the figure is in: name the baseline it waits for
+            given = t("base_missing", lang, period=words.base_words(self, s, lang))
+        else:
+            given = format_value(s.target, s.unit, lang)
+        return f"{t('not_below_target', lang)}{words.separator(lang)}{given}"
 
     def card_delta(self, s: Score, lang: str) -> tuple[str, str] | None:
         if s.gap_points is None:

@@ -165,3 +165,10 @@ def status_shortfall(s: Score, lang: str) -> str:
     """Return a headline target that falls short told by its status: 邮政普遍服务满意度滞后."""
     words = status_label(s.status, lang)
     return t("answer_status", lang, name=name(s, lang), status=words.lower() if lang == "en" else words)
+
+
+def base_words(kind, s: Score, lang: str) -> str:
+    """Return the period whose figure a target waiting for its baseline needs, as a sentence says it (2020年10月;
+    上年同期 without a baseline year): `kind` is the score's kind (its base_period)."""
+    period = kind.base_period(s)
+    return format_period(*period, lang) if period else t("base_last_year", lang)

@@ -90,21 +90,30 @@ def coverage_notice(c: coverage.Coverage) -> None:
     """Draw the overview's first line on real data, then a link per target waiting for the month's figures that opens
     the upload page in the same tab with its template (st.page_link: a Markdown link opens a new tab, where the
     analyst must sign in again); more than COVERAGE_LINKS_OPEN of them fold into an expander, in columns on a wide
-    window and one under another on a phone."""
+    window and one under another on a phone. Targets with the month's figure but no baseline follow, each linked to
+    the upload page for the period they need (last year's same period), never this month's again."""
     language = lang()
     links = coverage.waiting_links(c, language)
     with st.container(border=True):
         st.markdown(f":material/fact_check: {coverage.coverage_line(c, language)}")
-        if not links:
-            return
-        where = st.expander(t("coverage_waiting_list", language, count=len(links))) \
-            if len(links) > COVERAGE_LINKS_OPEN else st.container()
-        with where:
-            columns = [st.container()] if is_narrow() else st.columns(COVERAGE_LINK_COLUMNS)
-            for i, (label, target_id, period) in enumerate(links):
-                columns[i % len(columns)].page_link(
-                    "pages/upload.py", label=md(label), icon=":material/upload_file:",
-                    query_params={"target": target_id, "period": period})
+        if links:
+            where = st.expander(t("coverage_waiting_list", language, count=len(links))) \
+                if len(links) > COVERAGE_LINKS_OPEN else st.container()
+            with where:
+                _upload_links(links)
+        if bases := coverage.base_links(c, language):  # this month's figure is in: last year's period is asked for
+            st.markdown(t("coverage_no_base", language, count=len(bases)))
+            _upload_links(bases)
+
+
+def _upload_links(links: list[tuple[str, str, str]]) -> None:
+    """Draw links to the upload page, each preset to its target and period, in columns (one under another on a
+    phone)."""
+    columns = [st.container()] if is_narrow() else st.columns(COVERAGE_LINK_COLUMNS)
+    for i, (label, target_id, period) in enumerate(links):
+        columns[i % len(columns)].page_link(
+            "pages/upload.py", label=md(label), icon=":material/upload_file:",
+            query_params={"target": target_id, "period": period})
 
 
 def target_template(ds: Dataset, target_id: str | None, period: str | None) -> None:
@@ -115,7 +124,7 @@ def target_template(ds: Dataset, target_id: str | None, period: str | None) -> N
     indicators = coverage.target_indicators(ds.catalog, year, target_id) if target_id else []
     if not indicators:
         return
-    row = ds.catalog.targets_for(year).set_index("id").loc[target_id]
+    row = coverage.target_row(ds.catalog, year, target_id)  # a baseline year's period: this year's target
     name = row["name_en"] if language == "en" else row["name_zh"]
     names = [ds.catalog.indicators.at[i, "name_en" if language == "en" else "name_zh"] for i in indicators
              if i in ds.catalog.indicators.index]
