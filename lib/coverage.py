@@ -9,8 +9,9 @@ import pandas as pd
 
 from lib.actuals import baseline_years
 from lib.catalog import Catalog
-from lib.dataset import Dataset
+from lib.dataset import Dataset, dataset_of_rows
 from lib.display import md
+from lib.engine import scorecard
 from lib.fmt import format_period
 from lib.i18n import t
 from lib.kinds import KINDS, STATUSES
@@ -91,47 +92,43 @@ def target_indicators(catalog: Catalog, year: int, target_id: str) -> list[str]:
     return [r["numerator"], r["denominator"]] if r["numerator"] and r["denominator"] else [r["indicator"]]
 
 
-def _given(target: dict, given: set[str]) -> bool:
-    """Return whether figures of these indicators give a target its number: its own, or both parts of a ratio."""
-    parts = {target["numerator"], target["denominator"]} - {""}
-    return target["indicator"] in given or (len(parts) == 2 and parts <= given)
-
-
 def first_real_file(ds: Dataset, rows: pd.DataFrame, lang: str) -> str | None:
     """Return the warning of the confirm step before the first real file is stored, or None when real figures are
-    stored already: the sample stops showing, and the targets of the file's year that it gives no figure for read
-    无数据 until their files come (names escaped for Markdown)."""
+    stored already: the sample stops showing, and which targets of the file's year will read 无数据 or 缺上年基数 once
+    it is (names escaped for Markdown). The file is scored as the pages will score it, so the warning and the
+    overview after 确认入库 name the same targets: those it gives no figure for; those it gives figures that make no
+    year to date (a flow's month alone); those whose last year it lacks."""
     if not ds.uses_sample or rows.empty:
         return None
     years = {int(y) for y in rows["year"]}
     with_targets = [y for y in years if not ds.catalog.targets_for(y).empty]
     bases = baseline_years(ds.catalog)  # a file of last year only: this year's targets all still wait
     year = max(with_targets or [bases[y] for y in years if y in bases] or years)
-    given = set(rows.loc[rows["year"] == year, "indicator"])
     targets = ds.catalog.targets_for(year)
     if targets.empty:
         return t("first_file_no_targets", lang, year=year)
-    missing = [r["name_en"] if lang == "en" else r["name_zh"] for r in targets.to_dict("records")
-               if not _given(r, given)]
+    given = set(rows.loc[rows["year"] == year, "indicator"])
     sep = ", " if lang == "en" else "、"
-    no_base = [r["name_en"] if lang == "en" else r["name_zh"] for r in targets.to_dict("records")
-               if _given(r, given) and _lacks_last_year(r, rows, year)]
-    after = t("first_file_no_base", lang, count=len(no_base), names=sep.join(md(n) for n in no_base)) \
-        if no_base else ""
-    if not missing:
-        return t("first_file_all", lang, year=year, total=len(targets)) + after
-    return t("first_file_missing", lang, year=year, count=len(missing), total=len(targets),
-             names=sep.join(md(n) for n in missing)) + after
+    names = {r["id"]: r["name_en"] if lang == "en" else r["name_zh"] for r in targets.to_dict("records")}
+    missing = [names[r["id"]] for r in targets.to_dict("records") if not _given(r, given)]
+    text = t("first_file_missing", lang, year=year, count=len(missing), total=len(targets),
+             names=sep.join(md(n) for n in missing)) if missing else t("first_file_all", lang, year=year,
+                                                                          total=len(targets))
+    if not given:
+        return text
+    month = int(rows.loc[rows["year"] == year, "month"].max())
+    after = coverage(scorecard(dataset_of_rows(ds.data_dir, ds.catalog, rows), year, month), year, month)
+    no_total = [names[s.indicator] for s in after.waiting if names[s.indicator] not in missing]
+    no_base = [names[s.indicator] for s in after.no_base]
+    if no_total:
+        text += t("first_file_no_total", lang, count=len(no_total), period=format_period(year, month, lang),
+                  names=sep.join(md(n) for n in no_total))
+    if no_base:
+        text += t("first_file_no_base", lang, count=len(no_base), names=sep.join(md(n) for n in no_base))
+    return text
 
 
-def _lacks_last_year(target: dict, rows: pd.DataFrame, year: int) -> bool:
-    """Return whether a target judged against last year's same period (a first file: nothing real stored before it)
-    gets its figure from the file but not last year's for any month up to it: it will read 缺上年基数."""
-    if not KINDS[target["kind"]].target_is_last_year or pd.isna(target["baseline_year"]):
-        return False
-    own = rows[rows["indicator"] == target["indicator"]]
-    months = own.loc[own["year"] == year, "month"]
-    if months.empty:
-        return False
-    base = own[(own["year"] == int(target["baseline_year"])) & (own["month"] <= months.max())]
-    return base.empty
+def _given(target: dict, given: set[str]) -> bool:
+    """Return whether figures of these indicators give a target its number: its own, or both parts of a ratio."""
+    parts = {target["numerator"], target["denominator"]} - {""}
+    return target["indicator"] in given or (len(parts) == 2 and parts <= given)

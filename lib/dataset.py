@@ -126,6 +126,18 @@ def open_dataset(data_dir: Path) -> Dataset:
     catalog = load_catalog(data_dir)
     source = actuals_source(data_dir)
     rows, reports = load_actuals(source, catalog, data_dir=data_dir)
+    return Dataset(data_dir=data_dir, catalog=catalog, reports=reports, con=_database(catalog, rows), source=source)
+
+
+def dataset_of_rows(data_dir: Path, catalog: Catalog, rows: pd.DataFrame) -> Dataset:
+    """Return the dataset the folder would hold were these canonical rows (one file's) its only actuals: what the
+    pages would show once a first real file is stored, worked out by the same engine before it is."""
+    return Dataset(data_dir=Path(data_dir), catalog=catalog, reports=[],
+                   con=_database(catalog, rows.assign(file_order=0)), source=actuals_dir(data_dir))
+
+
+def _database(catalog: Catalog, rows: pd.DataFrame) -> duckdb.DuckDBPyConnection:
+    """Return an in-memory database of the catalog's indicators and regions and these actuals rows."""
     con = duckdb.connect(":memory:")
     con.register("indicators_frame", catalog.indicators.reset_index())
     con.register("regions_frame", catalog.regions.reset_index())
@@ -133,7 +145,7 @@ def open_dataset(data_dir: Path) -> Dataset:
     con.execute(queries.SCHEMA)
     for name in ("indicators_frame", "regions_frame", "actuals_frame"):
         con.unregister(name)
-    return Dataset(data_dir=data_dir, catalog=catalog, reports=reports, con=con, source=source)
+    return con
 
 
 def database_tables(ds: Dataset) -> dict:

@@ -85,7 +85,8 @@ class Scan:
                 qualified = isinstance(func, ast.Attribute) and func.attr == name and (
                     home is None or (isinstance(func.value, ast.Name)
                                      and func.value.id in (home.stem, home.parent.name)))  # module or its package
-                if not (local or qualified):
+                method = isinstance(func, ast.Attribute) and func.attr == name and home == f  # rows.bad() at home
+                if not (local or qualified or method):
                     continue
                 args = [a for a in node.args if not isinstance(a, ast.Starred)]
                 arg = args[pos] if len(args) > pos else next((k.value for k in node.keywords if k.arg == kw), None)

@@ -281,9 +281,21 @@ def test_the_confirm_step_names_the_targets_that_will_wait_for_last_year(fresh_d
     data = (SAMPLE / "actuals" / "sample_2021-10.csv").read_bytes()
     parsed = store.validate(fresh_dir, "2021-10.csv", data, today=TODAY, dataset=ds)
     text = first_real_file(ds, parsed.rows, "zh")
-    assert "本文件没有以下2项2021年目标（共24项）" in text  # the two satisfaction scores: no row at all
+    # The two satisfaction scores have no row at all; the five targets summed over the year (flows and incidents)
+    # whose October the file gives as the month alone (a blank basis), with no month before it stored, make no year
+    # to date (邮政业务收入 and 快递业务量 come as 累计: judged); the four rates have no October 2020: 7 无数据 and 4
+    # 缺上年基数, as the overview says once the file is stored.
+    assert "本文件没有以下2项2021年目标（共24项）的数据，它们将显示“无数据”，直到各自的文件入库：快递服务满意度、" \
+           "邮政普遍服务满意度。" in text
+    assert "另有5项在本文件中只有当月数，没有截至2021年10月的累计数（此前各月也未入库），算不出全年进度，" \
+           "同样将显示“无数据”，直到累计数或此前各月入库：邮政业务总量、快递业务收入、快递从业人员职业技能培训、" \
+           "进口邮快件及从业人员感染病例、机要通信安全事故。" in text
     assert text.endswith("另有4项的本期数据在本文件中，但没有上年同期数据可比，将显示“缺上年基数”，"
-                         "直到上年同期数据入库：申诉处理正确率、企业答复准时率、消费者对申诉处理满意率、行政执法信息及时公开率")
+                         "直到上年同期数据入库：申诉处理正确率、企业答复准时率、消费者对申诉处理满意率、行政执法信息及时公开率。")
+    store.import_file(fresh_dir, "2021-10.csv", data, OPERATOR, today=TODAY)
+    after = open_dataset(fresh_dir)
+    statuses = [s.status for s in scorecard(after, 2021, 10)]
+    assert (statuses.count("grey"), statuses.count("no_base")) == (2 + 5, 4)  # the warning said what came
     with_base = data + b"2020-10,complaint_handling_accuracy,99.0,,%,,\n"
     parsed = store.validate(fresh_dir, "2021-10.csv", with_base, today=TODAY, dataset=ds)
     assert "另有3项" in first_real_file(ds, parsed.rows, "zh")
