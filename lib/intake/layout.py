@@ -15,7 +15,7 @@ import pyarrow as pa
 
 from lib import units
 from lib.catalog import Catalog
-from lib.intake.checks import clean, clean_column
+from lib.intake.checks import clean, clean_column, constant_text
 from lib.intake.header import (
     HEADER_SCAN_ROWS,
     MAX_HEADER_ROWS,
@@ -265,7 +265,7 @@ class _Table:
     title_unit: str = ""
 
     def __post_init__(self) -> None:
-        self.blank = pd.Series("", index=self.body.index, dtype="str")
+        self.blank = constant_text("", len(self.body), self.body.index)
 
     def column(self, name: str) -> pd.Series:
         """Return the body's column of a meaning (blank cells when the header has none)."""
@@ -371,7 +371,7 @@ def _indicator_rows(t: _Table, catalog: Catalog, file_name: str, sheet: str) -> 
     if ("value" in t.cols and "value_ytd" in t.cols and "unit" not in t.cols and \
             t.unit_of("value") == t.unit_of("value_ytd")) or ("unit" in t.cols and "value" in t.cols):
         # the 本月 a row gives beside its 累计 (the 累计 is stored): checked against the change in 累计
-        raw["stated_month"] = t.column("value").where(use_ytd, "")
+        raw["stated_month"] = t.column("value").where(use_ytd, "") if any_ytd else t.blank
     raw = raw if keep.all() else raw[keep]  # (a million rows of text are not copied to keep them all)
     return raw.reset_index(drop=True), _value_names(t), layout, notes
 
