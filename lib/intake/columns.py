@@ -25,9 +25,8 @@ def _distinct(s: pd.Series) -> tuple[np.ndarray, list]:
     """Return (each cell's code, the distinct cells in order of first appearance), as pd.factorize(s,
     use_na_sentinel=False) does: through Arrow's dictionary encoding for a column Arrow holds without a missing cell
     (the reader's), a third faster on a million cells."""
-    chunks = getattr(s.array, "_pa_array", None)
-    if isinstance(chunks, pa.ChunkedArray) and chunks.null_count == 0 and pa.types.is_string(chunks.type) | \
-            pa.types.is_large_string(chunks.type):
+    chunks = checks.arrow_text(s)
+    if chunks is not None:
         encoded = pc.dictionary_encode(chunks.combine_chunks() if chunks.num_chunks != 1 else chunks.chunk(0))
         return encoded.indices.to_numpy(zero_copy_only=False).astype(np.intp, copy=False), \
             encoded.dictionary.to_pylist()
