@@ -132,8 +132,9 @@ def normalize(raw: pd.DataFrame, names_by_col: dict[int, dict], catalog: Catalog
     row_key = ((read.indicator_key * (read.region_key.max(initial=0) + 1) + read.region_key) * 2200
                + read.year) * 13 + read.month
     # the duplicates among the rows the column checks passed, found while the rows are built beside them
-    duplicates = _side_by_side(len(raw), {"d": lambda: pd.Series(row_key[~failing]).duplicated(keep="first")
-                                          .to_numpy()}, wait=False)["d"]
+    passed = row_key[~failing] if failing.any() else row_key
+    duplicates = _side_by_side(len(raw), {"d": lambda: pd.Series(passed).duplicated(keep="first").to_numpy()},
+                               wait=False)["d"]
     rows = pd.DataFrame({"pos": raw["pos"].to_numpy(dtype=np.int64), "indicator": read.indicator,
                          "region": read.region, "year": read.year, "month": read.month, "value": read.value,
                          "basis": read.basis, "note": checks.note_column(raw["note"]),
@@ -145,7 +146,7 @@ def normalize(raw: pd.DataFrame, names_by_col: dict[int, dict], catalog: Catalog
         key = _row_keys(good, ["indicator", "region", "year", "month"])
         duplicate = key.duplicated(keep="first").to_numpy()
     else:
-        key, duplicate = pd.Series(row_key[~failing]), duplicates.result()
+        key, duplicate = pd.Series(passed), duplicates.result()
     if duplicate.any():
         good = _drop_duplicates(good, key, duplicate, raw, flagged, names_by_col, file_name)
     flagged.located.sort(key=lambda item: (item[0], item[1]))
@@ -214,7 +215,12 @@ def _in_units(value: np.ndarray, indicator_key: np.ndarray, ids: list, units: tu
     which cannot be: a unit that does not convert, a value past its limits (a percentage below 0 or over 100, past
     the unit's ceiling)."""
     unit_codes, unit_texts = units
-    pair_codes, pairs = pd.factorize(indicator_key * len(unit_texts) + unit_codes)
+    pair = indicator_key * len(unit_texts) + unit_codes  # each (indicator, unit text) once, in [0, span)
+    span = len(ids) * len(unit_texts)
+    if span <= 4 * len(pair) + 1024:  # (the pairs that occur, found by counting: no hash of a million keys)
+        pairs, pair_codes = np.flatnonzero(np.bincount(pair, minlength=span)), pair
+    else:
+        pair_codes, pairs = pd.factorize(pair)
 
     def conversion(pair: int) -> tuple[float, bool, float]:
         ind, unit_text = ids[pair // len(unit_texts)], unit_texts[pair % len(unit_texts)]
@@ -222,10 +228,16 @@ def _in_units(value: np.ndarray, indicator_key: np.ndarray, ids: list, units: tu
             return 1.0, False, np.inf
         return checks.unit_conversion(catalog, ind, unit_text) or (np.nan, False, np.inf)
 
-    found = [conversion(int(pair)) for pair in pairs]
-    factor = np.array([f for f, _, _ in found])[pair_codes]
-    percent = np.array([p for _, p, _ in found], dtype=bool)[pair_codes]
-    ceiling = np.array([c for _, _, c in found])[pair_codes]
+    found = [conversion(int(p)) for p in pairs]
+    if len(set(found)) <= 1:  # one conversion for every record (a file in the indicators' own units): no gathers
+        factor, percent, ceiling = found[0] if found else (1.0, False, np.inf)
+        percent = np.bool_(percent)
+    else:
+        at = pairs if pair_codes is pair else np.arange(len(pairs))  # where each pair's conversion is looked up
+        size = span if pair_codes is pair else len(pairs)
+        factor, percent, ceiling = np.ones(size), np.zeros(size, dtype=bool), np.full(size, np.inf)
+        factor[at], percent[at], ceiling[at] = zip(*found, strict=True)
+        factor, percent, ceiling = factor[pair_codes], percent[pair_codes], ceiling[pair_codes]
     with np.errstate(over="ignore", invalid="ignore"):
         value = value * factor + 0.0  # + 0.0: a -0 reads 0
     failing = np.isnan(value)

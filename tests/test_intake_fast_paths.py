@@ -1,0 +1,103 @@
+"""The shortcuts a large CSV takes through the intake (Arrow's reader in the worker, distinct cells through Arrow's
+dictionary encoding, read columns kept as the cells they equal, one unit conversion for every record, filled cells
+found from their lengths) name the same rows, columns and values as the record path, worked out by hand."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from lib import config, intake
+from lib.catalog import load_catalog
+from lib.intake import checks
+
+HEADER = "period,indicator,value,region,unit,basis,note\n"
+
+
+@pytest.fixture
+def large_file_paths(monkeypatch):
+    """Read every file as a large one: Arrow's CSV reader in the sandbox worker, then the column path."""
+    monkeypatch.setattr(config, "SMALL_FILE_BYTES", 0)
+    monkeypatch.setattr(config, "COLUMN_PATH_MIN_RECORDS", 0)
+
+
+def both_paths(text: str, catalog, monkeypatch) -> tuple:
+    """Return (the large-file path's parse, the record path's rows and problems) of one file."""
+    parsed = intake.parse("f.csv", text.encode("utf-8"), catalog)
+    cells, _, _ = intake.read_cells("f.csv", text.encode("utf-8"))
+    raw, names, _, _ = intake.to_raw(cells, catalog, "f.csv")
+    records = intake.normalize(raw, names, catalog, "f.csv", method="records")
+    return parsed, records
+
+
+def located(problems: list) -> list[tuple]:
+    return [(p.code, p.row, p.column, p.value) for p in problems]
+
+
+def test_ids_and_canonical_regions_kept_as_their_cells_still_name_a_bad_row(sample_dir, large_file_paths,
+                                                                              monkeypatch):
+    catalog = load_catalog(sample_dir)
+    text = HEADER + ("2021-01,express_volume,1.5,,,,\n"  # row 2
+                     "2021-02,express_volume,2,昆山市,,,\n"  # row 3
+                     "2021-03,express_volume,x,,,,\n"  # row 4: not a number
+                     "2021-01,express_volume,3,,,,\n"  # row 5: row 2's indicator, region and month again
+                     "2021-04,green_outlets,7,火星,,,\n")  # row 6: no such region
+    parsed, (_, record_problems, _) = both_paths(text, catalog, monkeypatch)
+    assert located(parsed.errors) == [("err_number", 4, "value", "x"), ("err_duplicate", 5, "period", "2021-01"),
+                                      ("err_region", 6, "region", "火星")]
+    assert [p.params.get("other") for p in parsed.errors] == [None, 2, None]
+    assert located(parsed.problems) == located(record_problems)
+    assert parsed.rows.empty and not parsed.accepted
+
+
+def test_one_unit_for_every_record_and_a_mix_of_units_convert_alike(sample_dir, large_file_paths, monkeypatch):
+    catalog = load_catalog(sample_dir)
+    # express_volume is kept in 亿件: 15000 万件 = 1.5 亿件, 300000000 件 = 3 亿件
+    mixed = HEADER + ("2021-01,express_volume,15000,,万件,,\n2021-02,express_volume,2,,亿件,,\n"
+                      "2021-03,express_volume,300000000,昆山市,件,,\n2021-04,green_outlets,7,,,,\n")
+    plain = HEADER + "2021-01,express_volume,1.5,,,,\n2021-02,express_volume,2,昆山市,,,\n"
+    for text, values, regions in ((mixed, [1.5, 2.0, 3.0, 7.0], ["", "", "昆山市", ""]),
+                                  (plain, [1.5, 2.0], ["", "昆山市"])):
+        parsed, (record_rows, record_problems, _) = both_paths(text, catalog, monkeypatch)
+        assert parsed.accepted, located(parsed.problems)
+        assert parsed.rows["value"].tolist() == pytest.approx(values)
+        assert parsed.rows["region"].tolist() == regions
+        assert parsed.rows["basis"].tolist() == ["month"] * len(values)
+        assert parsed.rows["source_row"].tolist() == list(range(2, 2 + len(values)))
+        assert parsed.rows["source_file"].tolist() == ["f.csv"] * len(values)
+        assert parsed.rows["value"].tolist() == pytest.approx(record_rows["value"].tolist())
+        assert located(parsed.problems) == located(record_problems)
+
+
+def test_a_unit_that_does_not_convert_names_its_row_among_uniform_ones(sample_dir, large_file_paths, monkeypatch):
+    catalog = load_catalog(sample_dir)
+    text = HEADER + ("2021-01,express_volume,1,,亿件,,\n2021-02,express_volume,2,,公斤,,\n"
+                     "2021-03,express_volume,3,,亿件,,\n")
+    parsed, (_, record_problems, _) = both_paths(text, catalog, monkeypatch)
+    assert [(p.code, p.row, p.column) for p in parsed.errors] == [("err_unit", 3, "unit")]
+    assert located(parsed.problems) == located(record_problems)
+
+
+@pytest.mark.parametrize(("cells", "filled"), [
+    (["1", "", "2.5", "", "-3"], [True, False, True, False, True]),  # plain figures: found from the lengths
+    ([" ", "1", "\t", "", "x y"], [False, True, False, False, True]),  # spaces: cleaned cell by cell
+    (["\u3000", "１", "", "\u00a0"], [False, True, False, False]),  # non-ASCII (NFKC) spaces and figures
+])
+def test_filled_cells_agree_with_clean(cells, filled):
+    column = pd.Series(cells, dtype="str")
+    assert checks.filled_cells(column).tolist() == filled
+    assert checks.filled_cells(column.iloc[1:]).tolist() == filled[1:]  # a slice of the reader's column
+    assert filled == [checks.clean(c) != "" for c in cells]
+
+
+@pytest.mark.parametrize("text", ["", "f.csv", "快递业务量"])
+def test_constant_text_is_the_column_of_that_text(text):
+    index = pd.RangeIndex(3, 8)
+    assert checks.constant_text(text, 5, index).equals(pd.Series([text] * 5, index=index, dtype="str"))
+    assert checks.constant_text(text, 0).tolist() == []
+
+
+def test_distinct_cells_in_order_of_first_appearance():
+    column = pd.Series(["b", "a", "b", "", "c", "a"], dtype="str")
+    assert checks.distinct_cells(column) == ["b", "a", "", "c"]
+    assert checks.distinct_cells(column.iloc[2:]) == ["b", "", "c", "a"]
