@@ -101,3 +101,31 @@ def test_distinct_cells_in_order_of_first_appearance():
     column = pd.Series(["b", "a", "b", "", "c", "a"], dtype="str")
     assert checks.distinct_cells(column) == ["b", "a", "", "c"]
     assert checks.distinct_cells(column.iloc[2:]) == ["b", "", "c", "a"]
+
+
+@pytest.mark.parametrize("text", ["a,b,c\n1,,\n2,,\n", "a,,c\n", ",,\n,,\n", "x\n", "a,b\n,\n3,\n"])
+def test_blank_columns_cross_the_sandbox_as_their_place_and_read_as_before(text, monkeypatch):
+    monkeypatch.setattr(config, "SMALL_FILE_BYTES", 0)  # Arrow's reader: blank columns set apart in the worker
+    fast, _, _ = intake.read_cells("f.csv", text.encode())
+    monkeypatch.setattr(config, "SMALL_FILE_BYTES", 10**9)  # the csv module
+    slow, _, _ = intake.read_cells("f.csv", text.encode())
+    expected = [line.split(",") for line in text.splitlines()]
+    assert fast.values.tolist() == slow.values.tolist() == expected
+    assert list(fast.columns) == list(range(len(expected[0])))
+    assert (fast.dtypes == slow.dtypes).all()
+
+
+def test_the_guard_bounds_short_lines_and_measures_a_long_one(monkeypatch):
+    from lib.intake import guard
+
+    monkeypatch.setattr(config, "MAX_COLUMNS", 10)
+    monkeypatch.setattr(config, "MAX_CELL_CHARS", 12)
+    short = b"ab,c\n" * 40  # lines of 4 bytes: bounded below both limits (blocks of 5 bytes each hold a break)
+    longest, feeds, _ = guard.check_text(short)
+    assert 4 <= longest < 10 and feeds == 40
+    long_line = short + b"x" * 11 + b"\n" + short  # one line of 11 bytes: measured exactly
+    assert guard.check_text(long_line)[:2] == (11, 81)
+    with pytest.raises(guard.Refused) as refused:  # a line of 11 fields: over MAX_COLUMNS
+        guard.check_text(short + b"," * 10 + b"\n")
+    assert refused.value.code == "err_limit_columns"
+    assert guard.check_text(b"ab\rcd\r" + b"x" * 13)[0] == 13  # old Mac line ends: the last line, 13 bytes
