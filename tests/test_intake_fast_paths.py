@@ -129,3 +129,24 @@ def test_the_guard_bounds_short_lines_and_measures_a_long_one(monkeypatch):
         guard.check_text(short + b"," * 10 + b"\n")
     assert refused.value.code == "err_limit_columns"
     assert guard.check_text(b"ab\rcd\r" + b"x" * 13)[0] == 13  # old Mac line ends: the last line, 13 bytes
+
+
+def test_duplicates_through_the_large_file_path_are_the_rows_worked_out_by_hand(sample_dir, large_file_paths,
+                                                                                monkeypatch):
+    monkeypatch.setattr(config, "MAX_LISTED_PROBLEMS", 3)
+    catalog = load_catalog(sample_dir)
+    # rows 2, 3, 5: green_outlets 2021-11 (3 and 5 repeat row 2); rows 4, 6, 7: month 13; row 8: 2021-10, fine
+    text = HEADER + ("2021-11,green_outlets,1,,,,\n2021-11,green_outlets,2,,,,\n2021-13,green_outlets,3,,,,\n"
+                     "2021-11,green_outlets,4,,,,\n2021-13,green_outlets,5,,,,\n2021-13,green_outlets,6,,,,\n"
+                     "2021-10,green_outlets,7,,,,\n")
+    parsed = intake.parse("f.csv", text.encode(), catalog)
+    assert [(p.code, p.row) for p in parsed.problems] == [("err_duplicate", 3), ("err_period", 4),
+                                                          ("err_duplicate", 5)]
+    assert [p.params.get("other") for p in parsed.problems] == [2, None, 2]
+    assert parsed.unlisted == 2  # rows 6 and 7's month 13, counted past the three listed
+    monkeypatch.setattr(config, "MAX_LISTED_PROBLEMS", 1000)
+    parsed = intake.parse("f.csv", text.encode(), catalog)
+    assert [(p.code, p.row) for p in parsed.problems] == [("err_duplicate", 3), ("err_period", 4),
+                                                          ("err_duplicate", 5), ("err_period", 6),
+                                                          ("err_period", 7)]
+    assert parsed.unlisted == 0
