@@ -140,7 +140,8 @@ def normalize(raw: pd.DataFrame, names_by_col: dict[int, dict], catalog: Catalog
     rows = pd.DataFrame({"pos": raw["pos"].to_numpy(dtype=np.int64), "indicator": read.indicator,
                          "region": read.region, "year": read.year, "month": read.month, "value": read.value,
                          "basis": read.basis, "note": checks.note_column(raw["note"]),
-                         "value_col": raw["value_col"].to_numpy(dtype=np.int64)})
+                         "value_col": raw["value_col"].to_numpy(dtype=np.int64)},
+                        copy=False)  # (its columns are new arrays or read-only views: not copied into blocks again)
     flagged = _Flagged.check(raw, failing, names_by_col, catalog, file_name, context)
     good = rows[~failing] if failing.any() else rows
     if flagged.rescued:  # (kept on their own index, which is raw's)
