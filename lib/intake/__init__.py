@@ -34,6 +34,7 @@ from lib.intake.checks import (
     clean,
     clean_column,
     constant_text,
+    distinct_cells,
     empty_rows,
     parse_number,
     parse_period,
@@ -244,7 +245,7 @@ def _set_aside(raw: pd.DataFrame, names_by_col: dict[int, dict], catalog: Catalo
     """Return the raw records of indicators the dashboard knows (or misspellings of them, refused later with a hint)
     and a warning for each other indicator and year kept aside (not stored): its name, year, rows and first row."""
     texts = raw["indicator"].astype("str")
-    unknown = {text for text in texts.unique() if without_target(text, catalog)}
+    unknown = {text for text in distinct_cells(texts) if without_target(text, catalog)}
     if not unknown:
         return raw, []
     mask = texts.isin(unknown).to_numpy(dtype=bool)
