@@ -33,6 +33,8 @@ from lib.intake.checks import (
     Context,
     clean,
     clean_column,
+    constant_text,
+    distinct_cells,
     empty_rows,
     parse_number,
     parse_period,
@@ -227,8 +229,7 @@ def _parse_sheets(name: str, sheets: list[tuple[str, pd.DataFrame]], catalog: Ca
     if context is not None and (raw["growth"] != "").any():
         found += crosscheck.reported_growth(rows, raw, names_by_col, name, context)
     if "stated_month" in raw:
-        found += crosscheck.month_against_ytd(rows, raw.fillna({"stated_month": ""}), names_by_col, name, context,
-                                                 catalog)
+        found += crosscheck.month_against_ytd(rows, raw, names_by_col, name, context, catalog)
     if any(p.severity == "error" for p in found):
         rows = empty_rows()
     else:
@@ -244,7 +245,7 @@ def _set_aside(raw: pd.DataFrame, names_by_col: dict[int, dict], catalog: Catalo
     """Return the raw records of indicators the dashboard knows (or misspellings of them, refused later with a hint)
     and a warning for each other indicator and year kept aside (not stored): its name, year, rows and first row."""
     texts = raw["indicator"].astype("str")
-    unknown = {text for text in texts.unique() if without_target(text, catalog)}
+    unknown = {text for text in distinct_cells(texts) if without_target(text, catalog)}
     if not unknown:
         return raw, []
     mask = texts.isin(unknown).to_numpy(dtype=bool)
@@ -291,7 +292,8 @@ def _relocate_rows(rows: pd.DataFrame, sheets: list[str]) -> pd.DataFrame:
 def _with_source_cells(rows: pd.DataFrame, raw: pd.DataFrame) -> pd.DataFrame:
     """Return canonical rows with the value and unit as the file wrote them (source_value, source_unit)."""
     if rows.empty or len(rows) > SOURCE_CELLS_MAX_ROWS:
-        return rows.assign(source_value="", source_unit="") if not rows.empty else \
+        blank = constant_text("", len(rows), rows.index)
+        return rows.assign(source_value=blank, source_unit=blank) if not rows.empty else \
             rows.assign(source_value=pd.Series(dtype="str"), source_unit=pd.Series(dtype="str"))
     keys = ["pos"] if not raw["pos"].duplicated().any() else ["pos", "indicator"]  # wide: a record per indicator
     cells = raw[[*keys, "value", "unit"]].drop_duplicates(keys).rename(

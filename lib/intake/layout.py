@@ -15,7 +15,7 @@ import pyarrow as pa
 
 from lib import units
 from lib.catalog import Catalog
-from lib.intake.checks import clean, clean_column
+from lib.intake.checks import clean, clean_column, constant_text, distinct_cells, filled_cells
 from lib.intake.header import (
     HEADER_SCAN_ROWS,
     MAX_HEADER_ROWS,
@@ -201,7 +201,7 @@ def _sub_items(indicator: pd.Series, keep: np.ndarray, catalog: Catalog,
                names: np.ndarray | None) -> tuple[pd.Series | None, list[int]]:
     """Return the indicator column with sub-items that name a known indicator read as it (None when none did), and
     the rows of the other sub-items (其中/含/包括 …, and the indented rows under one)."""
-    subs = {u: m for u in (pd.unique(indicator) if names is None else names) if (m := SUB_ITEM.match(clean(u)))}
+    subs = {u: m for u in (distinct_cells(indicator) if names is None else names) if (m := SUB_ITEM.match(clean(u)))}
     if not subs:
         return None, []  # the column as it is
     indicator = indicator.copy()
@@ -235,7 +235,7 @@ def _units_from_names(indicator: pd.Series, unit: pd.Series, catalog: Catalog,
     the unit column where that is blank (a unit cell that says otherwise is kept, and checked). names: the column's
     distinct values, when known."""
     found = {}
-    for text in pd.unique(indicator) if names is None else names:
+    for text in distinct_cells(indicator) if names is None else names:
         s = clean(text)
         if s and catalog.resolve_indicator(s) is None:
             stem, in_name = split_unit(s)
@@ -265,7 +265,7 @@ class _Table:
     title_unit: str = ""
 
     def __post_init__(self) -> None:
-        self.blank = pd.Series("", index=self.body.index, dtype="str")
+        self.blank = constant_text("", len(self.body), self.body.index)
 
     def column(self, name: str) -> pd.Series:
         """Return the body's column of a meaning (blank cells when the header has none)."""
@@ -332,7 +332,7 @@ def _indicator_rows(t: _Table, catalog: Catalog, file_name: str, sheet: str) -> 
     """Return the records of a long sheet (a period column) or a bulletin (one month, from its header, titles, sheet
     or file name): one per indicator row, its month's value or, where given, its year to date."""
     layout = "long" if "period" in t.cols else "bulletin"
-    distinct = pd.unique(t.body[t.cols["indicator"]])  # (once: both passes over the names read the distinct ones)
+    distinct = distinct_cells(t.body[t.cols["indicator"]])  # (once: both passes over the names read the distinct ones)
     keep_rows, indicator, notes = _not_data(t.body, t.cols["indicator"], catalog, file_name, distinct)
     distinct = distinct if indicator is None else None  # sub-items renamed: their names are read again
     indicator = indicator if indicator is not None else t.column("indicator")
@@ -347,7 +347,7 @@ def _indicator_rows(t: _Table, catalog: Catalog, file_name: str, sheet: str) -> 
     if ambiguous:
         return _refused(layout, Problem(file_name, "err_header_ambiguous", params=ambiguous))
     if "value_ytd" in t.cols:  # the year to date where the row gives one (or there is no month column)
-        use_ytd = (clean_column(t.body[t.cols["value_ytd"]]) != "") | ("value" not in t.cols)
+        use_ytd = pd.Series(filled_cells(t.body[t.cols["value_ytd"]]) | ("value" not in t.cols), index=t.body.index)
     else:
         use_ytd = pd.Series(False, index=t.body.index)
     any_ytd = bool(use_ytd.any())  # (without one, the month columns are taken as they are: no copy of a million)
@@ -355,7 +355,7 @@ def _indicator_rows(t: _Table, catalog: Catalog, file_name: str, sheet: str) -> 
     unit = t.column("unit") if "unit" in t.cols else \
         pd.Series(t.unit_of("value"), index=t.body.index, dtype="str").where(~use_ytd, t.unit_of("value_ytd"))
     indicator, unit = _units_from_names(indicator, unit, catalog, distinct)
-    filled = (clean_column(value) != "").to_numpy()
+    filled = filled_cells(value)
     keep = filled & keep_rows  # a blank value is "not reported": named, never dropped without a word
     use_ytd = use_ytd.to_numpy()
     for meaning in ("value", "value_ytd"):
@@ -371,7 +371,7 @@ def _indicator_rows(t: _Table, catalog: Catalog, file_name: str, sheet: str) -> 
     if ("value" in t.cols and "value_ytd" in t.cols and "unit" not in t.cols and \
             t.unit_of("value") == t.unit_of("value_ytd")) or ("unit" in t.cols and "value" in t.cols):
         # the 本月 a row gives beside its 累计 (the 累计 is stored): checked against the change in 累计
-        raw["stated_month"] = t.column("value").where(use_ytd, "")
+        raw["stated_month"] = t.column("value").where(use_ytd, "") if any_ytd else t.blank
     raw = raw if keep.all() else raw[keep]  # (a million rows of text are not copied to keep them all)
     return raw.reset_index(drop=True), _value_names(t), layout, notes
 
@@ -396,7 +396,7 @@ def _wide_rows(t: _Table, header_row: list[str], catalog: Catalog, file_name: st
     keep_rows, _, notes = _not_data(t.body, None, catalog, file_name)
     parts, names_by_col = [], {}
     for i, (ind, unit) in indicator_cols.items():
-        keep = (clean_column(t.body[i]) != "").to_numpy() & keep_rows  # a blank cell in a wide sheet: not reported
+        keep = filled_cells(t.body[i]) & keep_rows  # a blank cell in a wide sheet: not reported
         if (blank_at := np.flatnonzero(~keep & keep_rows)).size:
             notes.append(_blank_values(file_name, header_row[i], t.body.index.to_numpy()[blank_at]))
         names_by_col[i] = t.names(header_row[i], header_row[i], header_row[i])

@@ -26,7 +26,7 @@ import pyarrow.csv as pacsv
 
 from lib import config, sandbox
 from lib.datafiles import csv_problem
-from lib.intake import guard
+from lib.intake import checks, guard
 from lib.safety import clean_control_bytes, clean_grid, clean_name, has_control_bytes
 
 _MAX_FAST_COLUMNS = 512  # wider files go through the csv module
@@ -279,8 +279,44 @@ def read_cells(name: str, data: bytes, sheet: str | None = None) -> tuple[pd.Dat
     if guard.workbook_kind(data):
         grid, encoding, sheets = read_grid(name, data, sheet)
         return _grid_frame(grid), encoding, sheets
-    cells, encoding = _isolated(_read_text_cells, data)
-    return (_table_frame(cells) if isinstance(cells, pa.Table) else cells), encoding, []
+    cells, encoding = _isolated(_read_text_columns, data)
+    return (cells.frame() if isinstance(cells, _Columns) else cells), encoding, []
+
+
+@dataclass
+class _Columns:
+    """A large CSV's cells as they cross the sandbox's boundary: an Arrow table of the columns that hold text, and
+    the positions of those whose every cell is blank (unit, basis, note of most files), sent as their place alone
+    (a million empty cells are 4 MB of offsets to write, map and convert)."""
+
+    table: pa.Table
+    blank: list[int]
+    rows: int
+
+    @classmethod
+    def of(cls, table: pa.Table) -> _Columns:
+        """Return a table's columns, the blank ones set apart."""
+        import pyarrow.compute as pc
+
+        blank = [i for i, column in enumerate(table.columns)
+                 if not table.num_rows or not pc.max(pc.binary_length(column)).as_py()]
+        return cls(table.drop_columns([table.column_names[i] for i in blank]) if blank else table, blank,
+                   table.num_rows)
+
+    def frame(self) -> pd.DataFrame:
+        """Return the cells as a frame of text columns 0..n-1 (the blank ones rebuilt in place)."""
+        if not self.blank:
+            return _table_frame(self.table)
+        held = iter(self.table.to_pandas().items())
+        width = self.table.num_columns + len(self.blank)
+        return pd.DataFrame({i: checks.constant_text("", self.rows) if i in self.blank else next(held)[1]
+                             for i in range(width)}, columns=range(width))
+
+
+def _read_text_columns(data: bytes) -> tuple[pd.DataFrame | _Columns, str]:
+    """Return _read_text_cells of CSV bytes, an Arrow table's blank columns set apart (_Columns)."""
+    cells, encoding = _read_text_cells(data)
+    return (_Columns.of(cells) if isinstance(cells, pa.Table) else cells), encoding
 
 
 def _text_bytes(data: bytes) -> tuple[bytes, int]:

@@ -47,26 +47,35 @@ def looks_like_html(data: bytes) -> bool:
 
 
 def check_text(data: bytes) -> tuple[int, int, np.ndarray]:
-    """Return (the length in bytes of the longest line of CSV bytes, which no cell exceeds; the number of line
-    feeds; the bytes as an array) and refuse bytes with more lines or fields than config allows, counted on the bytes
-    (an upper bound: quoted separators count too) before any parser builds a row. Only a line at least MAX_COLUMNS
-    bytes long can hold more fields than that, so only such lines are counted field by field."""
+    """Return (the length in bytes of the longest line of CSV bytes, which no cell exceeds, or a bound on it below
+    MAX_COLUMNS and MAX_CELL_CHARS when every line is shorter than those; the number of line feeds; the bytes as an
+    array) and refuse bytes with more lines or fields than config allows, counted on the bytes (an upper bound:
+    quoted separators count too) before any parser builds a row. Only a line at least MAX_COLUMNS bytes long can
+    hold more fields than that, so only such lines are counted field by field."""
     arr = np.frombuffer(data, dtype=np.uint8)
-    line_feeds = np.flatnonzero(arr == 10)
+    is_feed = arr == 10
+    line_feeds = int(np.count_nonzero(is_feed))
     if b"\r" in data and data.count(b"\r") > data.count(b"\r\n"):  # old Mac line ends (a \r\n ends at its \n)
-        breaks = np.flatnonzero((arr == 10) | ((arr == 13) & np.append(arr[1:] != 10, True)))
+        is_break = is_feed | ((arr == 13) & np.append(arr[1:] != 10, True))
+        lines = int(np.count_nonzero(is_break)) + 1
     else:
-        breaks = line_feeds
-    lines = len(breaks) + 1
+        is_break, lines = is_feed, line_feeds + 1
     if lines > config.MAX_ROWS + 1:
         raise Refused("err_limit_rows", count=f"{lines:,}", limit=f"{config.MAX_ROWS:,}")
+    # A line of 2b bytes or more holds a whole aligned block of b bytes without a break: when every block has one,
+    # every line is shorter than 2b, and no line need be measured (a million line ends not listed).
+    block = min(config.MAX_COLUMNS, config.MAX_CELL_CHARS) // 2
+    whole = len(arr) // block * block if block > 0 else 0
+    if whole and is_break[:whole].reshape(-1, block).any(axis=1).all():
+        return 2 * block - 1, line_feeds, arr
+    breaks = np.flatnonzero(is_break)
     bounds = np.concatenate(([-1], breaks, [len(arr)]))
     lengths = np.diff(bounds) - 1
     long_lines = np.flatnonzero(lengths >= config.MAX_COLUMNS)
     widest = max((data.count(b",", int(bounds[i]) + 1, int(bounds[i + 1])) + 1 for i in long_lines), default=0)
     if widest > config.MAX_COLUMNS:
         raise Refused("err_limit_columns", count=f"{widest:,}", limit=f"{config.MAX_COLUMNS:,}")
-    return int(lengths.max()), len(line_feeds), arr
+    return int(lengths.max()), line_feeds, arr
 
 
 def check_workbook(data: bytes, sheets: bool = True) -> WorkbookShape:
