@@ -150,3 +150,18 @@ def test_duplicates_through_the_large_file_path_are_the_rows_worked_out_by_hand(
                                                           ("err_duplicate", 5), ("err_period", 6),
                                                           ("err_period", 7)]
     assert parsed.unlisted == 0
+
+
+def test_a_month_and_a_year_to_date_row_of_one_key_say_which_is_which_on_both_paths(sample_dir, large_file_paths,
+                                                                                      monkeypatch):
+    """A long file with 2021-11's month (row 2) and its year to date (row 3) for one indicator: not a plain
+    repetition; both paths name row 3, say row 2 is 当月 and row 3 累计, and point to the wide layout."""
+    text = HEADER + "2021-11,express_volume,2.3,,亿件,month,\n2021-11,express_volume,21.5,,亿件,ytd,\n" \
+        "2021-11,green_outlets,28,,,,\n2021-11,green_outlets,29,,,,\n"
+    parsed, (_, problems, _) = both_paths(text, load_catalog(sample_dir), monkeypatch)
+    for found in (parsed.errors, problems):
+        assert located(found) == [("err_duplicate_basis", 3, "period", "2021-11"),
+                                  ("err_duplicate", 5, "period", "2021-11")]
+        assert found[0].detail("zh").startswith("与第2行是同一月份、指标、地区：第2行是当月数，本行是累计数。")
+        assert found[1].detail("zh") == "与第4行重复（同一月份、指标、地区）"  # both a month: a repetition
+        assert "row 2 gives the month figure, this row the year to date figure" in found[0].detail("en")

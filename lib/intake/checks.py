@@ -274,8 +274,14 @@ def check_record(rec: dict, headers: dict, catalog: Catalog, file_name: str,
             "value_col": rec["value_col"]}, []
 
 
-def duplicate_problem(file_name: str, headers: dict, pos: int, period_text: object, other_row: int) -> Problem:
-    """Return the error of a record repeating the indicator, region and month of an earlier row (other_row)."""
+def duplicate_problem(file_name: str, headers: dict, pos: int, period_text: object, other_row: int,
+                      basis: str = "", other_basis: str = "") -> Problem:
+    """Return the error of a record repeating the indicator, region and month of an earlier row (other_row); when
+    one gives the month and the other the year to date, that is said (a long file cannot hold both for one key)."""
+    if basis and other_basis and basis != other_basis:
+        return Problem(file_name, "err_duplicate_basis", row=int(pos) + 1, column=headers.get("period") or "period",
+                       value=clean(period_text), params={"other": int(other_row), "basis": basis,
+                                                          "other_basis": other_basis})
     return Problem(file_name, "err_duplicate", row=int(pos) + 1, column=headers.get("period") or "period",
                    value=clean(period_text), params={"other": int(other_row)})
 

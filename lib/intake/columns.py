@@ -288,7 +288,8 @@ def _drop_duplicates(good: pd.DataFrame, key: pd.Series, duplicate: np.ndarray, 
     """Return the rows without the later ones for the same indicator, region and month; name each one dropped
     (before the listing cutoff, MAX_LISTED_PROBLEMS at most) among flagged's problems, and count the rest."""
     limit = config.MAX_LISTED_PROBLEMS
-    first_line = good["pos"].groupby(key.to_numpy(), sort=False).transform("first").to_numpy() + 1
+    groups = good.groupby(key.to_numpy(), sort=False)
+    first_line = groups["pos"].transform("first").to_numpy() + 1
     pos, col = good["pos"].to_numpy(), good["value_col"].to_numpy()
     listed = duplicate.copy()
     if flagged.cutoff is not None:
@@ -296,8 +297,11 @@ def _drop_duplicates(good: pd.DataFrame, key: pd.Series, duplicate: np.ndarray, 
     listed &= np.cumsum(listed) <= limit
     flagged.unlisted += int(duplicate.sum() - listed.sum())
     periods = raw.loc[good.index[listed], "period"]
-    for p, c, other, period in zip(pos[listed], col[listed], first_line[listed], periods, strict=True):
-        flagged.located.append((p, c, checks.duplicate_problem(file_name, names_by_col.get(c, {}), p, period, other)))
+    bases, first_bases = good["basis"].to_numpy()[listed], groups["basis"].transform("first").to_numpy()[listed]
+    for p, c, other, period, basis, other_basis in zip(pos[listed], col[listed], first_line[listed], periods, bases,
+                                                        first_bases, strict=True):
+        flagged.located.append((p, c, checks.duplicate_problem(file_name, names_by_col.get(c, {}), p, period, other,
+                                                               basis, other_basis)))
     return good[~duplicate]
 
 

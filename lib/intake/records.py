@@ -37,11 +37,12 @@ def normalize(raw: pd.DataFrame, names_by_col: dict[int, dict], catalog: Catalog
         if key in seen:
             if (cutoff is None or here < cutoff) and duplicates < limit:
                 duplicates += 1
-                listed.append(checks.duplicate_problem(file_name, headers, rec["pos"], rec["period"], seen[key]))
+                listed.append(checks.duplicate_problem(file_name, headers, rec["pos"], rec["period"], seen[key][0],
+                                                       row["basis"], seen[key][1]))
             else:
                 unlisted += 1
             continue
-        seen[key] = rec["pos"] + 1
+        seen[key] = (rec["pos"] + 1, row["basis"])
         rows.append(row | {"source_file": file_name, "source_row": rec["pos"] + 1})
     unlisted += max(0, len(listed) - limit)
     problems = listed[:limit]
