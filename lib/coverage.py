@@ -15,6 +15,7 @@ from lib.engine import scorecard
 from lib.fmt import format_period
 from lib.i18n import t
 from lib.kinds import KINDS, STATUSES
+from lib.kinds.words import base_words
 from lib.score import Score
 
 
@@ -68,7 +69,7 @@ def base_links(c: Coverage, lang: str) -> list[tuple[str, str, str]]:
         kind = KINDS[s.kind]
         year, month = kind.base_period(s) or (c.year - 1, c.month)
         name = s.name_en if lang == "en" else s.name
-        links.append((t("coverage_no_base_link", lang, name=name, period=format_period(year, month, lang)),
+        links.append((t("coverage_no_base_link", lang, name=name, period=base_words(kind, s, lang)),
                       s.indicator, f"{year}-{month:02d}"))
     return links
 

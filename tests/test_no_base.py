@@ -17,7 +17,7 @@ from lib.deepdive import explain, gap_sentence
 from lib.digest import build_digest, summary_markdown
 from lib.display import answer_sentence
 from lib.engine import scorecard, status_counts
-from lib.kinds import KINDS
+from lib.kinds import KINDS, words
 from lib.score import Score, Series
 from tests.conftest import OPERATOR, SAMPLE
 
@@ -78,6 +78,8 @@ def test_a_growth_only_flow_without_its_base_total_is_no_base(cur, base, status)
     if status == "no_base":
         assert (s.actual_ytd, s.data_month, s.target) == (100.0, 10, None)
         assert KINDS[s.kind].base_period(s) == (2020, 12)  # the total: the baseline year's December year to date
+        assert words.base_words(KINDS[s.kind], s, "zh") == "2020年全年"  # said as the total, not as a December
+        assert words.base_words(KINDS[s.kind], s, "en") == "the whole of 2020"
         assert s.yoy_growth_pct == (pytest.approx(25.0) if base else None)  # 100 against last October's 80
     if status == "green":
         assert s.target == pytest.approx(110.0) and s.completion_pct == pytest.approx(100 / 110 * 100)

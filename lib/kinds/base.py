@@ -84,10 +84,12 @@ class TargetKind(Kind, ABC):
         """Fill in a score's actual, completion, expected progress, status and projection from its series (this
         year's, the baseline year's, and a ratio's numerator and denominator)."""
 
+    base_is_year_total = False  # judged against the baseline year's total (its December year to date)
+
     def base_month(self, s: Score) -> int | None:
-        """Return the month of the baseline year whose figure a score with this period's figure is judged against
-        (the same period: the score's month); a kind that reads the baseline year's total says 12."""
-        return s.data_month
+        """Return the month of the baseline year whose figure a score with this period's figure is judged against:
+        the same period (the score's month), or 12 for a kind that reads the baseline year's total."""
+        return 12 if self.base_is_year_total else s.data_month
 
     def base_period(self, s: Score) -> tuple[int, int] | None:
         """Return (year, month) of the figure a score waiting for its baseline needs (2020年10月: the baseline year's

@@ -16,9 +16,7 @@ class Flow(Paced):
     """Monthly amounts summed year to date; expected progress is the baseline year's share reached by the same month
     (linear without a complete baseline year); projection = year to date ÷ that share."""
 
-    def base_month(self, s: Score) -> int | None:
-        """Return 12: a growth target is set on the baseline year's total, its December year to date."""
-        return 12
+    base_is_year_total = True  # a growth target is set on the baseline year's total, its December year to date
 
     def card_target(self, s: Score, lang: str) -> str:
         if s.target is None and s.growth_target_pct is not None:  # set by a growth on a baseline not yet stored

@@ -169,6 +169,9 @@ def status_shortfall(s: Score, lang: str) -> str:
 
 def base_words(kind, s: Score, lang: str) -> str:
     """Return the period whose figure a target waiting for its baseline needs, as a sentence says it (2020年10月;
-    上年同期 without a baseline year): `kind` is the score's kind (its base_period)."""
+    2020年全年 for a kind judged on the baseline year's total; 上年同期 without a baseline year): `kind` is the
+    score's kind (its base_period)."""
     period = kind.base_period(s)
-    return format_period(*period, lang) if period else t("base_last_year", lang)
+    if period is None:
+        return t("base_last_year", lang)
+    return t("base_year_total", lang, year=period[0]) if kind.base_is_year_total else format_period(*period, lang)
