@@ -82,3 +82,20 @@ def test_outside_a_script_run_the_files_are_read_at_each_call(monkeypatch, sampl
     (sample_dir / "actuals" / "zz_other.csv").write_text(HEADER + "2021-11,green_outlets,26,,,,\n", encoding="utf-8")
     assert lib.ui.caches.current_signature() != first
     assert len(reads) == 2
+
+
+def test_the_app_freezes_what_it_loaded_once_per_process(monkeypatch, sample_dir):
+    import gc
+
+    import lib.ui.frame
+    from tests.conftest import REPO
+
+    monkeypatch.setattr(lib.ui.frame, "_frozen", type(lib.ui.frame._frozen)())  # as in a fresh server process
+    froze = []
+    monkeypatch.setattr(gc, "freeze", lambda: froze.append(1))  # this test process keeps its own collector as it was
+    monkeypatch.setenv("KPI_DATA_DIR", str(sample_dir))
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60).run()
+    assert not at.exception and len(at.metric) == 24
+    assert froze == [1]  # after the first whole run
+    at.run()
+    assert froze == [1]  # and never again
