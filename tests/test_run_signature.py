@@ -99,3 +99,14 @@ def test_the_app_freezes_what_it_loaded_once_per_process(monkeypatch, sample_dir
     assert froze == [1]  # after the first whole run
     at.run()
     assert froze == [1]  # and never again
+
+
+def test_the_server_keeps_no_source_watcher_per_session():
+    # A watcher per session resolved every loaded module's path at its first run (~0.1 s with the GIL held, on the
+    # event loop every session shares) and again whenever a module was first imported: new sessions stalled the others.
+    import tomllib
+
+    from tests.conftest import REPO
+
+    config = tomllib.loads((REPO / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["server"]["fileWatcherType"] == "none"
