@@ -31,4 +31,3 @@ pages = [
 ]
 ui.remember_pages(pages)
 st.navigation(pages).run()
-ui.freeze_loaded_objects()  # once per process: the garbage collector's full passes no longer stall every session

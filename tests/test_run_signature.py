@@ -84,23 +84,6 @@ def test_outside_a_script_run_the_files_are_read_at_each_call(monkeypatch, sampl
     assert len(reads) == 2
 
 
-def test_the_app_freezes_what_it_loaded_once_per_process(monkeypatch, sample_dir):
-    import gc
-
-    import lib.ui.frame
-    from tests.conftest import REPO
-
-    monkeypatch.setattr(lib.ui.frame, "_frozen", type(lib.ui.frame._frozen)())  # as in a fresh server process
-    froze = []
-    monkeypatch.setattr(gc, "freeze", lambda: froze.append(1))  # this test process keeps its own collector as it was
-    monkeypatch.setenv("KPI_DATA_DIR", str(sample_dir))
-    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60).run()
-    assert not at.exception and len(at.metric) == 24
-    assert froze == [1]  # after the first whole run
-    at.run()
-    assert froze == [1]  # and never again
-
-
 def test_the_server_keeps_no_source_watcher_per_session():
     # A watcher per session resolved every loaded module's path at its first run (~0.1 s with the GIL held, on the
     # event loop every session shares) and again whenever a module was first imported: new sessions stalled the others.

@@ -24,7 +24,7 @@ from lib.ui.caches import (
     cached_tracker,
     cached_validation,
 )
-from lib.ui.frame import freeze_loaded_objects, leave_pages_folder_mode, page_start
+from lib.ui.frame import leave_pages_folder_mode, page_start
 from lib.ui.indicator import headline_metrics, plan_context_line, region_section, target_selector
 from lib.ui.layout import chart_config, is_narrow, viewport_probe
 from lib.ui.plan import (
@@ -112,7 +112,6 @@ __all__ = [
     "export_panel",
     "file_uploader",
     "first_file_warning",
-    "freeze_loaded_objects",
     "grid",
     "headline_metrics",
     "headline_numbers",

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import gc
-import threading
-
 import streamlit as st
 
 from lib import access, backup, config, formats, store, upgrade
@@ -37,24 +34,6 @@ def leave_pages_folder_mode() -> None:
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
         st.rerun()
-
-
-_frozen = threading.Event()
-
-
-def freeze_loaded_objects() -> None:
-    """Once per process, after its first whole run: keep what is loaded by then (modules, the dataset, Streamlit's own)
-    out of the garbage collector's full passes.
-
-    A full pass walked every object of the server, ~150 ms on this machine class with the app loaded, holding the
-    GIL: every session's run in flight waited for it, the slowest reruns of twenty sessions. Frozen objects are still
-    freed when nothing refers to them; only a reference cycle among them would now stay (the young objects are
-    collected first, so a first run's garbage is not kept)."""
-    if _frozen.is_set():
-        return
-    _frozen.set()
-    gc.collect(1)
-    gc.freeze()
 
 
 def require_app_navigation() -> None:
