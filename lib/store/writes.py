@@ -8,6 +8,7 @@ import errno
 import fcntl
 import hashlib
 import os
+import threading
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -33,6 +34,20 @@ from lib.store.ledgers import (
 )
 
 UNFINISHED = ".unfinished"
+_writes = 0  # how many times this process let go of a data folder's write lock: a memo of the files is stale after
+_writes_lock = threading.Lock()
+
+
+def writes_done() -> int:
+    """Return how many times this process held a data folder's write lock and let go (what it wrote is whole then):
+    a reader that memoised what the files looked like reads them again when this changed (lib/ui/caches.py)."""
+    return _writes
+
+
+def _count_write() -> None:
+    global _writes
+    with _writes_lock:
+        _writes += 1
 
 
 def reached(step: str) -> None:
@@ -134,6 +149,7 @@ def locked(data_dir: Path, *, any_format: bool = False) -> Iterator[None]:
                 raise StoreError("format_unreadable", **exc.params) from exc
             yield
         finally:
+            _count_write()  # what was written is whole: a memo of the files from before (or from halfway) is stale
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 

@@ -7,20 +7,60 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import weakref
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
-from lib import charts, config, deepdive, loadcache, plan, progress, store, templates
+from lib import charts, config, deepdive, display, loadcache, plan, progress, store, templates
+from lib.cards import Card, build_card
 from lib.dataset import Dataset, data_signature, files_signature, open_dataset, progress_files, progress_source
 from lib.display import scorecard_table, xlsx_sheet_names
-from lib.engine import Score, scorecard
+from lib.engine import Score, scorecard, status_counts
+from lib.i18n import category_label
 from lib.intake import Parsed
-from lib.plans import plan_for
+from lib.plans import headline_scores, overview_groups, plan_for
 from lib.problems import PlanDocumentError, Problem
+from lib.store.writes import writes_done
 from lib.ui.state import lang
+
+# The data files' signature, read once per script run: a page asks for it four times and more (the title, the dataset,
+# the scorecard, the chart...), each a directory read and a stat per file. A memo holds within one run only (a run
+# after another process changed a file reads them anew) and only until this process writes into a data folder (every
+# store write holds its lock, and writes_done() counts each time it is let go): a page that stores a file and draws
+# the data again in the same run reads the files again.
+_RUN_SIGNATURES: dict[int, tuple] = {}  # id of a session's run context → (its weak reference, the run, memo)
+
+
+def current_signature() -> tuple:
+    """Return the cache key of the data folder's current files: (data dir, digest of data_signature's entries), read
+    once per script run and data folder, and again after any write this process made into a data folder."""
+    data_dir = config.data_dir()
+    key = (str(data_dir), writes_done())  # before the files are read: a write that ends while they are read counts
+    ctx = get_script_run_ctx(suppress_warning=True)
+    run = getattr(ctx, "cursors", None)  # a new object at each run's start (and each fragment's)
+    if run is None:  # outside a script run (a command, a test calling in): no memo
+        return signature_key(data_signature(data_dir))
+    number = id(ctx)
+    entry = _RUN_SIGNATURES.get(number)
+    if entry is None or entry[0]() is not ctx or entry[1] is not run:
+        # the entry goes with its session (at worst a later session's, whose run then reads the files once more)
+        entry = (weakref.ref(ctx, lambda _: _RUN_SIGNATURES.pop(number, None)), run, {})
+        _RUN_SIGNATURES[number] = entry
+    found = entry[2].get(key)
+    if found is None:
+        found = entry[2][key] = signature_key(data_signature(data_dir))
+    return found
+
+
+def signature_key(signature: tuple) -> tuple:
+    """Return (data dir, SHA-256 of the files' names, sizes and times): a short key, hashed by each cached call in
+    a fraction of the time a tuple of every file's entry takes."""
+    return signature[0], hashlib.sha256(repr(signature[1]).encode()).hexdigest()
 
 
 def progress_signature(data_dir) -> tuple:
@@ -44,7 +84,7 @@ def _load_dataset(signature: tuple) -> Dataset:
 
 def cached_dataset() -> Dataset:
     """Return the dataset of the current data files, opened once per state of them; raise InputError."""
-    return _load_dataset(data_signature(config.data_dir()))
+    return _load_dataset(current_signature())
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -55,7 +95,7 @@ def _scorecard(signature: tuple, year: int, as_of: int) -> list[Score]:
 
 def cached_scorecard(year: int, as_of: int) -> list[Score]:
     """Return the scorecard, computed once per data state, year and month."""
-    return _scorecard(data_signature(config.data_dir()), year, as_of)
+    return _scorecard(current_signature(), year, as_of)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -66,7 +106,41 @@ def _scorecard_table(signature: tuple, year: int, as_of: int, language: str) -> 
 
 def cached_scorecard_table(year: int, as_of: int) -> pd.DataFrame:
     """Return the scorecard table (one row per target) for the current data, year and month."""
-    return _scorecard_table(data_signature(config.data_dir()), year, as_of, lang())
+    return _scorecard_table(current_signature(), year, as_of, lang())
+
+
+@dataclass(frozen=True)
+class OverviewPage:
+    """What the overview draws from one scorecard, worked out once per data state, year, month and language and shared
+    by every session (read-only): the Markdown of its sentence and counts, and its cards ready to draw."""
+
+    scores: list[Score]
+    answer: str  # the answer sentence, bold, escaped
+    badges: str  # the count of each status
+    headline: list[tuple[Card, str]]  # (card, indicator) of the headline targets
+    groups: list[tuple[str, list[tuple[Card, str]]]]  # (category heading, its other targets' cards)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _overview_page(signature: tuple, year: int, as_of: int, language: str) -> OverviewPage:
+    """Return the overview's texts and cards for one state of the data files, year, month and language."""
+    scores = _scorecard(signature, year, as_of)
+    headline = headline_scores(scores)
+    shown = {s.indicator for s in headline}  # the headline cards are at the top already
+
+    def cards(group: list[Score]) -> list[tuple[Card, str]]:
+        return [(build_card(score, year, as_of, language), score.indicator) for score in group]
+
+    return OverviewPage(
+        scores=scores, answer=f"**{display.md(display.answer_sentence(scores, year, as_of, language))}**",
+        badges=display.status_count_badges(status_counts(scores), language), headline=cards(headline),
+        groups=[(f"#### {display.md(category_label(category, language))}", cards(group))
+                for category, group in overview_groups([s for s in scores if s.indicator not in shown])])
+
+
+def cached_overview_page(year: int, as_of: int) -> OverviewPage:
+    """Return the overview's texts and cards for the current data, year, month and language (shared: never change)."""
+    return _overview_page(current_signature(), year, as_of, lang())
 
 
 # Charts are cached as figures, shared and never changed: st.plotly_chart re-validates a dict
@@ -80,7 +154,7 @@ def _overview_chart(signature: tuple, year: int, as_of: int, language: str, narr
 
 def cached_overview_chart(year: int, as_of: int, narrow: bool = False) -> go.Figure:
     """Return the overview chart for the current data, year, month and language, laid out for the window."""
-    return _overview_chart(data_signature(config.data_dir()), year, as_of, lang(), narrow)
+    return _overview_chart(current_signature(), year, as_of, lang(), narrow)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -92,7 +166,7 @@ def _indicator_view(signature: tuple, year: int, as_of: int, target_id: str) -> 
 
 def cached_indicator_view(year: int, as_of: int, target_id: str) -> deepdive.IndicatorView:
     """Return the deep-dive of one target, computed once per data state, year, month and target."""
-    return _indicator_view(data_signature(config.data_dir()), year, as_of, target_id)
+    return _indicator_view(current_signature(), year, as_of, target_id)
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
@@ -104,7 +178,7 @@ def _detail_chart(signature: tuple, year: int, as_of: int, target_id: str, langu
 
 def cached_detail_chart(year: int, as_of: int, target_id: str, narrow: bool = False) -> go.Figure:
     """Return the deep-dive chart of one target for the current data and language, laid out for the window."""
-    return _detail_chart(data_signature(config.data_dir()), year, as_of, target_id, lang(), narrow)
+    return _detail_chart(current_signature(), year, as_of, target_id, lang(), narrow)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -151,7 +225,7 @@ def _validation(signature: tuple, today: dt.date, name: str, digest: str, sheet:
 
 def cached_validation(name: str, data: bytes, sheet: str | None = None) -> Parsed:
     """Return the report of an uploaded file against the loaded data, checked once per file, sheet and data state."""
-    return _validation(data_signature(config.data_dir()), dt.date.today(), name, hashlib.sha256(data).hexdigest(),
+    return _validation(current_signature(), dt.date.today(), name, hashlib.sha256(data).hexdigest(),
                        sheet, data)
 
 
@@ -175,7 +249,7 @@ def _templates(signature: tuple, year: int, month: int) -> tuple[pd.DataFrame, d
 
 def cached_templates(year: int, month: int) -> tuple[pd.DataFrame, dict[str, bytes]]:
     """Return the long template for a month and the template files, built once per state of the targets."""
-    return _templates(data_signature(config.data_dir()), year, month)
+    return _templates(current_signature(), year, month)
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
@@ -203,7 +277,7 @@ def _plan_draft(signature: tuple, digest: str, year: int, lang: str, _document: 
 def cached_plan_draft(document: plan.PlanDocument, year: int, lang: str = "zh") -> plan.Draft:
     """Return the draft of a year's targets from a plan document, drafted once per document, year, targets and the
     language of its notes for the reviewer."""
-    return _plan_draft(data_signature(config.data_dir()), hashlib.sha256(document.data).hexdigest(), year, lang,
+    return _plan_draft(current_signature(), hashlib.sha256(document.data).hexdigest(), year, lang,
                        document)
 
 
@@ -215,7 +289,7 @@ def _plan_context(signature: tuple) -> pd.DataFrame:
 
 def cached_plan_context(year: int, target_id: str) -> list[dict]:
     """Return the figures a year's plan quotes for the country or the province beside one target."""
-    frame = _plan_context(data_signature(config.data_dir()))
+    frame = _plan_context(current_signature())
     return frame[(frame["year"] == str(year)) & (frame["target_id"] == target_id)].to_dict("records")
 
 
