@@ -55,15 +55,17 @@ system-deps:
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
 
-# Every core: a test file stays on one worker (its module fixtures are built once), each worker has one app server
-# and one chromium for the browser files (tests/conftest.py). The files go out in the order tests/conftest.py puts
-# them (the long browser files first), not xdist's largest-file-first.
+# Two workers a core: a browser test's worker mostly waits on its app server and chromium, so with one a core the
+# cores sat half idle. A test file stays on one worker (its module fixtures are built once), except the browser files
+# whose tests each open their own pages, which go out a test at a time; each worker has one app server and one
+# chromium for the browser files. The work goes out in the order tests/conftest.py puts it (the longest first), not
+# xdist's largest-file-first (tests/conftest.py: pytest_xdist_make_scheduler, LONGEST_FIRST).
 # The Python packages and the Debian ones download and unpack at the same time (both mostly wait on the network).
 deps:
 	$(MAKE) --no-print-directory -j2 $(VENV)/.dev system-deps
 
 test: deps lint
-	$(PY) -m pytest -q -rs -n auto --dist loadfile --no-loadscope-reorder
+	$(PY) -m pytest -q -rs -n $$(( 2 * $$(nproc) )) --dist loadfile --no-loadscope-reorder
 
 bench: deps
 	$(PY) bench/run.py

@@ -75,7 +75,17 @@ def running_app(data: Path, output: Path | None = None):
     try:
         yield url
     finally:
-        proc.terminate()
+        stop(proc)
+
+
+def stop(proc: subprocess.Popen) -> None:
+    """End the app: SIGTERM, and SIGKILL if it has not gone within 30 s (Streamlit took longer than 10 s to shut down
+    on a machine with a load of 38, and the test failed in its teardown)."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
         proc.wait(timeout=10)
 
 

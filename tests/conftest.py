@@ -209,8 +209,74 @@ def server(tmp_path_factory):
         yield url
 
 
+# The longest work first (a file that runs whole on one worker, or one test of TESTS_APART), from a run's per-test
+# times (tests on 4 workers of a 2-core machine): what starts last should be short, or one worker runs on alone.
+LONGEST_FIRST = ("tests/test_export.py", "tests/test_browser.py::test_twenty_concurrent_sessions",
+                 "tests/test_browser_present.py::test_presentation_fits_each_meeting_screen", "tests/test_intake.py",
+                 "tests/test_app.py", "tests/test_documents.py", "tests/test_faults.py",
+                 "tests/test_browser_widths.py::test_every_page_reads_at_every_width", "tests/test_browser_tables.py",
+                 "tests/test_backup.py", "tests/test_server.py", "tests/test_plans.py", "tests/test_ratio_parts.py",
+                 "tests/test_hostile_files.py", "tests/test_new_year.py", "tests/test_browser_upload.py",
+                 "tests/test_store.py", "tests/test_browser_first_use.py")
+
+
+# Browser files whose tests each open their own pages on the worker's shared app and browser (or start an app of
+# their own) and share nothing else within the file: under pytest-xdist each of their tests goes to whichever worker is
+# free, not the whole file to one worker. Every other file goes to one worker whole, so its module fixtures are built
+# once (tests/test_browser_upload.py's tests follow each other on one server of the file's own).
+TESTS_APART = ("tests/test_browser.py", "tests/test_browser_first_use.py", "tests/test_browser_links.py",
+               "tests/test_browser_present.py", "tests/test_browser_tables.py", "tests/test_browser_widths.py")
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """Under `--dist loadfile` (make test): a file to a worker, except TESTS_APART's tests one at a time; and a worker
+    is given its next file or test only when it is down to its last one (xdist's own keeps two in hand), so the long
+    ones go to whichever worker is free first."""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class TestsApartInBrowserFiles(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::", 1)[0]
+            return nodeid if path in TESTS_APART else path
+
+        def schedule(self) -> None:
+            # A worker runs a test once it holds the next one (a fixture's teardown depends on what follows), so each
+            # starts with two units: the longest first, and behind it one of the shortest (the last in the queue), so
+            # that no long unit waits behind another on one worker while the others are free.
+            self._from_the_end = self.collection is None
+            super().schedule()
+            self._from_the_end = False
+
+        def _assign_work_unit(self, node) -> None:
+            if getattr(self, "_from_the_end", False) and self.assigned_work.get(node):
+                self.workqueue.move_to_end(next(reversed(self.workqueue)), last=False)
+            super()._assign_work_unit(node)
+
+        def _reschedule(self, node) -> None:
+            if node.shutting_down:
+                return
+            if not self.workqueue:
+                node.shutdown()
+                return
+            # xdist's own gives a worker more once it is down to two tests; here once it is down to the one it runs.
+            if self._pending_of(self.assigned_work[node]) > 1:
+                return
+            self._assign_work_unit(node)
+
+    return TestsApartInBrowserFiles(config, log)
+
+
 def pytest_collection_modifyitems(config, items):
-    """Run the files with real-browser tests first, in their own order: they take longest, so under pytest-xdist
-    (make test: --dist loadfile) both workers start on one and the short files fill in around them at the end."""
+    """Run the longest work first, then the files with real-browser tests, then the rest, each file in its own order:
+    under pytest-xdist (make test) the workers start on the long ones and the short files fill in around them at the
+    end."""
     first = {item.module.__name__ for item in items if item.get_closest_marker("browser")}
-    items.sort(key=lambda item: item.module.__name__ not in first)  # stable: each file keeps its order
+
+    def rank(item) -> tuple[int, bool]:
+        longest = next((i for i, prefix in enumerate(LONGEST_FIRST) if item.nodeid.startswith(prefix)),
+                       len(LONGEST_FIRST))
+        return longest, item.module.__name__ not in first
+
+    items.sort(key=rank)  # stable: each file keeps its order

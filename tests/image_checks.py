@@ -9,7 +9,7 @@ import re
 import subprocess
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -179,12 +179,22 @@ def _hex(fill: str | None) -> str:
     return fill.upper() if re.fullmatch(r"#[0-9A-Fa-f]{6}", fill.strip()) else ""
 
 
-def ground(png: bytes, box: TextBox, margin: int = 3) -> str:
-    """Return the colour a line of text is drawn on: the commonest colour of the ring just outside its box."""
+@lru_cache(maxsize=2)
+def rgb_pixels(png: bytes):
+    """Return a PNG's pixels as an RGB array, read-only: decoded once for all the lines of text of one picture."""
     import numpy as np
     from PIL import Image
 
     pixels = np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
+    pixels.flags.writeable = False
+    return pixels
+
+
+def ground(png: bytes, box: TextBox, margin: int = 3) -> str:
+    """Return the colour a line of text is drawn on: the commonest colour of the ring just outside its box."""
+    import numpy as np
+
+    pixels = rgb_pixels(png)
     height, width = pixels.shape[:2]
     x0, y0 = max(0, int(box.left) - margin), max(0, int(box.top) - margin)
     x1, y1 = min(width - 1, int(box.right) + margin), min(height - 1, int(box.bottom) + margin)
