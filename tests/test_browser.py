@@ -91,9 +91,12 @@ def test_overview_card_links_to_the_indicator(browser, server):
 
 def test_overview_table_downloads_as_csv_for_excel(browser, server, tmp_path):
     page = open_page(browser, server, 1440, 4400)
-    page.get_by_text("明细表", exact=True).click()
-    with page.expect_download(timeout=30_000) as download:
-        page.get_by_role("button", name="下载明细（CSV）").click()  # the CSV is built on click
+    page.get_by_text("明细表", exact=True).click()  # opening it reruns the page (on_change="rerun")
+    button = page.get_by_role("button", name="下载明细（CSV）")
+    button.wait_for(state="visible", timeout=60_000)
+    page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=60_000)  # the rerun is over:
+    with page.expect_download(timeout=30_000) as download:  # a click during it could land on a button being replaced
+        button.click()  # the CSV is built on click
     path = tmp_path / "scorecard.csv"
     download.value.save_as(path)
     data = path.read_bytes()

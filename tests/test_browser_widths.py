@@ -73,6 +73,8 @@ def test_one_language_per_screen(browser, server, lang):
     page.goto(f"{server}/upload{'?lang=en' if lang == 'en' else ''}")
     page.wait_for_selector('[data-testid="stFileUploaderDropzone"]', timeout=60_000)
     page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=60_000)
+    # the page's style sheet is an element of the run like the uploader: on a busy machine it may be drawn after it
+    page.wait_for_function(f"({UPLOADER_WORDS})().button.shown !== 'none'", timeout=30_000)
     words = page.evaluate(UPLOADER_WORDS)
     assert words["button"] == {"hidden": "0px", "shown": '"选择文件"' if lang == "zh" else '"Choose a file"'}
     assert words["limit"] == {"hidden": "0px",
