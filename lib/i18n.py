@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import tomllib
 from pathlib import Path
+
+from lib import diskcache
 
 LANGS = ("zh", "en")
 DEFAULT_LANG = "zh"
@@ -16,10 +19,21 @@ LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 
 
 def _catalogue() -> dict[str, tuple[str, str]]:
-    """Return every interface text as key -> (Chinese, English), from one TOML catalogue per language."""
-    by_lang = {lang: tomllib.loads((LOCALE_DIR / f"{lang}.toml").read_text(encoding="utf-8")) for lang in LANGS}
-    zh, en = by_lang["zh"], by_lang["en"]
-    return {key: (zh[key], en.get(key, "")) for key in zh} | {key: ("", en[key]) for key in en if key not in zh}
+    """Return every interface text as key -> (Chinese, English), from one TOML catalogue per language; parsed once
+    per content of the catalogues and kept in the cache folder (tomllib took ~17 ms of every command's start)."""
+    sources = {lang: (LOCALE_DIR / f"{lang}.toml").read_bytes() for lang in LANGS}
+    where = diskcache.folder("locale")
+    digest = hashlib.sha256(b"\0".join(sources.values())).hexdigest()
+    entry = where / f"{digest}.pickle" if where else None
+    if entry is not None and isinstance(kept := diskcache.read(entry), dict):
+        return kept
+    zh, en = (tomllib.loads(sources[lang].decode("utf-8")) for lang in LANGS)
+    text = {key: (zh[key], en.get(key, "")) for key in zh} | {key: ("", en[key]) for key in en if key not in zh}
+    if entry is not None and diskcache.write(entry, text):
+        for old in where.glob("*.pickle"):  # the catalogues of an earlier version of the code: never read again
+            if old != entry:
+                old.unlink(missing_ok=True)
+    return text
 
 
 TEXT: dict[str, tuple[str, str]] = _catalogue()

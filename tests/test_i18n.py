@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import ast
 import os
+import shutil
 import string
+import tomllib
 from pathlib import Path
 
 import pandas as pd
@@ -337,3 +339,28 @@ def test_a_missing_key_raises_under_strict_mode_and_shows_the_key_otherwise(monk
     assert t("no_such_key", "en", value=1) == "no_such_key"
     assert [(r.levelname, r.getMessage()) for r in caplog.records] == \
         [("WARNING", "no text for 'no_such_key' in lib/locale/")]
+
+
+def test_the_catalogues_are_parsed_once_per_content_and_kept(monkeypatch, tmp_path):
+    """A command's start reads the kept catalogue instead of parsing both TOML files again; a changed text is a new
+    entry (the old one removed), so a kept catalogue is never stale; with the cache off both files are parsed."""
+    from lib import i18n
+
+    locale = tmp_path / "locale"
+    shutil.copytree(i18n.LOCALE_DIR, locale)
+    monkeypatch.setattr(i18n, "LOCALE_DIR", locale)
+    monkeypatch.setenv("KPI_CACHE_DIR", str(tmp_path / "cache"))
+    parsed = []
+    real_loads = tomllib.loads
+    monkeypatch.setattr(i18n.tomllib, "loads", lambda text: parsed.append(1) or real_loads(text))
+    first = i18n._catalogue()
+    assert first == i18n.TEXT and len(parsed) == 2  # both languages parsed, then kept
+    assert i18n._catalogue() == first and len(parsed) == 2  # read back, not parsed
+    zh = locale / "zh.toml"
+    zh.write_text(zh.read_text(encoding="utf-8").replace('status_green = "进度正常"', 'status_green = "正常"'),
+                  encoding="utf-8")
+    changed = i18n._catalogue()
+    assert changed["status_green"] == ("正常", "On pace") and len(parsed) == 4
+    assert len(list((tmp_path / "cache" / "locale").glob("*.pickle"))) == 1  # the old catalogue's entry is gone
+    monkeypatch.setenv("KPI_CACHE_DIR", "off")
+    assert i18n._catalogue() == changed and len(parsed) == 6
