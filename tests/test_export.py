@@ -11,6 +11,7 @@ import shutil
 import struct
 import subprocess
 import sys
+from pathlib import Path
 
 import plotly.graph_objects as go
 import pytest
@@ -445,3 +446,20 @@ def test_an_export_that_succeeds_says_nothing_on_stderr(sample_dir, tmp_path):
                                  "2021", "--as-of", "2021-10", "--format", fmt, "--out", str(out)],
                                 cwd=REPO, capture_output=True, text=True, timeout=300)
         assert (result.returncode, result.stdout, result.stderr) == (0, f"{out}\n", ""), fmt
+
+
+def test_a_browser_profile_left_at_exit_is_removed_quietly_and_other_folders_kept(tmp_path):
+    """What kaleido's browser helper leaves to Python's exit (a TemporaryDirectory holding the profile's Default/) is
+    removed at our exit hook, its own cleanup detached (it raised 'Directory not empty' while Chromium still wrote);
+    a temporary folder that is no browser profile is not touched."""
+    import tempfile
+
+    from lib.export import render
+
+    profile, other = tempfile.TemporaryDirectory(dir=tmp_path), tempfile.TemporaryDirectory(dir=tmp_path)
+    (Path(profile.name) / "Default" / "Cache").mkdir(parents=True)
+    (Path(profile.name) / "Default" / "Cache" / "data_0").write_bytes(b"x")
+    render.remove_browser_profiles(wait_s=0)
+    assert not Path(profile.name).exists() and not profile._finalizer.alive
+    assert Path(other.name).is_dir() and other._finalizer.alive
+    other.cleanup()

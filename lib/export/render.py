@@ -5,9 +5,11 @@ hangs becomes ExportUnavailable, whose message says what to install."""
 from __future__ import annotations
 
 import atexit
+import gc
 import logging
 import os
 import shutil
+import tempfile
 import threading
 import time
 import warnings
@@ -139,12 +141,30 @@ def quiet_helper_logs() -> None:
 
 
 def _stop_at_exit() -> None:
-    """Close kaleido's browser before the interpreter tears down (atexit runs this before kaleido's own close)."""
+    """Close kaleido's browser before the interpreter tears down (atexit runs this before kaleido's own close), then
+    remove what is left of its profile folder."""
     if _kaleido_started and not _kaleido_hung and _kaleido_lock.acquire(timeout=STOP_TIMEOUT_S):
         try:
             _reset_kaleido()
         finally:
             _kaleido_lock.release()
+    remove_browser_profiles()
+
+
+def remove_browser_profiles(wait_s: float = 2.0) -> None:
+    """Remove the browser's temporary profile folders now, quietly. Choreographer (kaleido's browser helper) leaves its
+    TemporaryDirectory to Python's exit, and a Chromium helper still writing into it then (on a busy machine) made a
+    successful export end with a traceback on stderr (Directory not empty: 'Default'). A folder is a profile when it
+    holds Default/; it is retried for up to wait_s while the browser's last processes let go of it."""
+    for folder in [o for o in gc.get_objects() if isinstance(o, tempfile.TemporaryDirectory)]:
+        if not (Path(folder.name) / "Default").is_dir():
+            continue
+        folder._finalizer.detach()  # its own cleanup at exit would raise where this one retries
+        deadline = time.monotonic() + wait_s
+        shutil.rmtree(folder.name, ignore_errors=True)
+        while os.path.exists(folder.name) and time.monotonic() < deadline:
+            time.sleep(0.1)
+            shutil.rmtree(folder.name, ignore_errors=True)
 
 
 def _start_kaleido(lang: str) -> None:
