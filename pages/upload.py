@@ -35,7 +35,7 @@ with tab_upload:
             st.info(display.md(t("already_stored", lang, id=earlier["id"], user=earlier["user"],
                                  time=display.format_timestamp(earlier["submitted_at"], lang))))
         elif parsed.accepted and allowed(who, Action.STORE):
-            ui.first_file_warning(ds, parsed)
+            ui.first_file_warning(upload.name, data, sheet)
             if st.button(t("confirm_store", lang), type="primary", key="confirm_store"):
                 try:
                     outcome = store.import_file(data_dir, upload.name, data, who, sheet=sheet)

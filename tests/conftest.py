@@ -172,6 +172,16 @@ class CliRun:
     stderr: str
 
 
+def open_upload_for(at, target: str, period: str):
+    """Open the upload page in an AppTest as a coverage link does (?target=…&period=…) and return it, run without an
+    exception."""
+    at.switch_page("pages/upload.py")
+    at.query_params["target"], at.query_params["period"] = target, period
+    at.run()
+    assert not at.exception
+    return at
+
+
 def run_cli(*args: str) -> CliRun:
     """Return the exit code and output of python -m lib.cli with args, run in this process."""
     from lib import cli

@@ -19,7 +19,7 @@ from lib.display import answer_sentence
 from lib.engine import scorecard, status_counts
 from lib.kinds import KINDS, words
 from lib.score import Score, Series
-from tests.conftest import OPERATOR, SAMPLE
+from tests.conftest import OPERATOR, SAMPLE, open_upload_for
 
 TODAY = dt.date(2021, 12, 5)
 NO_BASE = ["complaint_handling_accuracy", "complaint_reply_ontime", "complaint_satisfaction",
@@ -226,10 +226,7 @@ def test_the_overview_page_on_the_imported_october(monkeypatch, october):
     assert links["申诉处理正确率（缺2020年10月数据）"] == "target=complaint_handling_accuracy&period=2020-10"
     assert not any(q == "target=complaint_handling_accuracy&period=2021-10" for q in links.values())
 
-    at.switch_page("pages/upload.py")
-    at.query_params["target"], at.query_params["period"] = "complaint_handling_accuracy", "2020-10"
-    at.run()
-    assert not at.exception
+    open_upload_for(at, "complaint_handling_accuracy", "2020-10")
     assert any("上传「申诉处理正确率」的数据" in e.value for e in at.info)
     assert any(e.value == "2020年10月" for e in at.caption)
 

@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 import streamlit as st
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
-from lib import charts, config, deepdive, display, loadcache, plan, progress, store, templates
+from lib import charts, config, coverage, deepdive, display, loadcache, plan, progress, store, templates
 from lib.cards import Card, build_card
 from lib.dataset import Dataset, data_signature, files_signature, open_dataset, progress_files, progress_source
 from lib.display import scorecard_table, xlsx_sheet_names
@@ -227,6 +227,21 @@ def cached_validation(name: str, data: bytes, sheet: str | None = None) -> Parse
     """Return the report of an uploaded file against the loaded data, checked once per file, sheet and data state."""
     return _validation(current_signature(), dt.date.today(), name, hashlib.sha256(data).hexdigest(),
                        sheet, data)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _first_real_file(signature: tuple, today: dt.date, name: str, digest: str, sheet: str | None, language: str,
+                     _data: bytes) -> str | None:
+    """Return the confirm step's warning before a first real file (the file scored as the pages will: ~70 ms)."""
+    parsed = _validation(signature, today, name, digest, sheet, _data)
+    return coverage.first_real_file(_load_dataset(signature), parsed.rows, language)
+
+
+def cached_first_real_file(name: str, data: bytes, sheet: str | None = None) -> str | None:
+    """Return the warning before a first real file is stored, worked out once per file, sheet, data state and
+    language (the upload page reruns at each click while the file waits for 确认入库)."""
+    return _first_real_file(current_signature(), dt.date.today(), name, hashlib.sha256(data).hexdigest(), sheet,
+                            lang(), data)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)

@@ -11,6 +11,7 @@ from lib.display import baseline_note, intake_summary, md, next_period, preview_
 from lib.fmt import format_period
 from lib.i18n import t
 from lib.intake import Parsed, parse_period
+from lib.ui.caches import cached_first_real_file
 from lib.ui.layout import is_narrow
 from lib.ui.state import lang
 from lib.ui.tables import grid
@@ -80,9 +81,9 @@ def problems_table(parsed: Parsed, language: str) -> None:
     st.table(frame.map(md), hide_index=True)
 
 
-def first_file_warning(ds: Dataset, parsed: Parsed) -> None:
+def first_file_warning(name: str, data: bytes, sheet: str | None) -> None:
     """Draw, before 确认入库 of the first real file, that the sample stops showing and which targets read 无数据."""
-    if text := coverage.first_real_file(ds, parsed.rows, lang()):
+    if text := cached_first_real_file(name, data, sheet):
         st.warning(text, icon=":material/swap_horiz:")
 
 
