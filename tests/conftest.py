@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import csv
 import hashlib
 import io
 import os
 import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,12 +17,18 @@ import pytest
 
 # A missing interface text raises instead of showing its key (lib/i18n.py t()), here and in every subprocess.
 os.environ["KPI_STRICT_I18N"] = "1"
-# Every test reads its files again: the caches on disk (lib/diskcache.py: files already read, whole loads) are tested on
-# their own (tests/test_parsed_cache.py, tests/test_loadcache.py), where each test names a folder of its own.
-os.environ["KPI_CACHE_DIR"] = "off"
+# The caches on disk (lib/diskcache.py: files already read, whole loads, the interface texts) as a server keeps them,
+# in a folder of this test process's own (the app servers and commands it starts share it): the frozen city's files,
+# which most tests copy, are read once a process, not once a test. An entry's key hashes the bytes, the data folder's
+# definition files, the settings and the code, so no test can see another's data. The caches themselves are tested
+# with folders of their own (tests/test_parsed_cache.py, tests/test_loadcache.py); a test that must read every file
+# sets KPI_CACHE_DIR=off.
+os.environ["KPI_CACHE_DIR"] = tempfile.mkdtemp(prefix="kpi-test-cache-")
 
 from lib.access import Principal
 from lib.catalog import TARGET_COLUMNS
+
+atexit.register(shutil.rmtree, os.environ["KPI_CACHE_DIR"], ignore_errors=True)
 
 REPO = Path(__file__).resolve().parent.parent
 # A frozen city (tests/fixtures/city/README.md): the 2021 Suzhou plan and the synthetic sample as data/ shipped them.
@@ -204,8 +212,32 @@ def browser():
     need_browser()
     with sync_playwright() as p:
         chromium = launch_chromium(p)
-        yield chromium
+        yield TabsOfOneContext(chromium)
         chromium.close()
+
+
+class TabsOfOneContext:
+    """Playwright's Browser whose new_page(viewport=…) opens a tab of one context kept for the test process, as a
+    person opens the app's links in tabs of one browser: the app's scripts are fetched and compiled once, not once a
+    page (a new context for each page cost about 1.8 s of CPU more on every page of the suite). Each tab is a session
+    of its own on the server (the app keeps nothing in cookies or storage). A page with options of its own (a phone's
+    touch and scale), and new_context, get a context of their own."""
+
+    def __init__(self, browser):
+        self._browser, self._context = browser, None
+
+    def new_page(self, viewport: dict | None = None, **options):
+        if options:
+            return self._browser.new_page(viewport=viewport, **options)
+        if self._context is None:
+            self._context = self._browser.new_context()
+        page = self._context.new_page()
+        if viewport:
+            page.set_viewport_size(viewport)
+        return page
+
+    def __getattr__(self, name: str):
+        return getattr(self._browser, name)
 
 
 @pytest.fixture(scope="session")
