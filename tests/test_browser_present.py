@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from lib.i18n import t
 from tests.browsing import ARTIFACTS
 
 pytestmark = pytest.mark.browser
@@ -50,10 +51,19 @@ CHART_SLIDES = {"overview", "postal_business_volume", "postal_business_revenue",
 @pytest.mark.parametrize("width, height", [(1366, 768), (1920, 1080), (2560, 1440), (1024, 768)])
 def test_presentation_fits_each_meeting_screen_without_a_switch(browser, server, width, height):
     page = browser.new_page(viewport={"width": width, "height": height})
-    # Every view in Chinese, and the English views whose words run longest
-    for view, lang in [*((v, "zh") for v in SLIDES), ("overview", "en"), ("postal_business_volume", "en"),
-                       ("workplan_1", "en")]:
-        page.goto(f"{server}/present?view={view}&lang={lang}")
+    # Every view in Chinese, and the English views whose words run longest: the first of each run opened by its
+    # address, the rest by the slide's own Next button, as a presenter goes through them (in the order SLIDES lists)
+    for view, lang, opened_by in [*((v, "zh", "next" if i else "address") for i, v in enumerate(SLIDES)),
+                                  ("overview", "en", "address"), ("postal_business_volume", "en", "next"),
+                                  ("workplan_1", "en", "address")]:
+        if opened_by == "next":
+            page.get_by_role("button", name=t("next", lang)).click()
+        else:
+            page.goto(f"{server}/present?view={view}&lang={lang}")
+        # the slide's own number, drawn by the run that shows this view (the last one's stays until it is replaced)
+        number = t("slide_of", lang, n=SLIDES.index(view) + 1, total=len(SLIDES))
+        page.locator(".st-key-slide").get_by_text(number).wait_for(timeout=60_000)
+        assert f"view={view}" in page.url, (view, page.url)
         page.locator(".st-key-slide_foot").get_by_text("苏州邮管〔2021〕21号").wait_for(timeout=60_000)
         if view in CHART_SLIDES:  # the views with a chart: wait until it is drawn at the body's height
             page.wait_for_selector(".st-key-slide_chart .js-plotly-plot .main-svg", timeout=60_000)
@@ -69,7 +79,7 @@ def test_presentation_fits_each_meeting_screen_without_a_switch(browser, server,
             assert fit["bodyTop"] - 1 <= fit["chart"]["top"] and fit["chart"]["bottom"] <= fit["bodyBottom"] + 1, where
             assert fit["chart"]["height"] >= 0.35 * height, where  # drawn at the room the body has, not squashed
         assert not page.locator('[data-testid="stSidebar"]').is_visible()
-        assert page.get_by_role("button", name="下一页" if lang == "zh" else "Next").is_visible()
+        assert page.get_by_role("button", name=t("next", lang)).is_visible()
         page.screenshot(path=str(ARTIFACTS / f"present_{view}_{lang}_{width}x{height}.png"))
     page.close()
 
@@ -88,16 +98,24 @@ def test_slide_charts_are_legible_on_a_meeting_screen(browser, server):
 
     page = browser.new_page(viewport={"width": 1920, "height": 1080})
     faults = []
-    for view in sorted(CHART_SLIDES):
-        page.goto(f"{server}/present?view={view}")
+    chart_views = [v for v in SLIDES if v in CHART_SLIDES]  # one after another: the first by its address, then Next
+    assert chart_views == SLIDES[SLIDES.index(chart_views[0]):][:len(chart_views)]
+    for i, view in enumerate(chart_views):
+        if i:
+            page.get_by_role("button", name=t("next", "zh")).click()
+        else:
+            page.goto(f"{server}/present?view={view}")
+        number = t("slide_of", "zh", n=SLIDES.index(view) + 1, total=len(SLIDES))
+        page.locator(".st-key-slide").get_by_text(number).wait_for(timeout=60_000)
+        assert f"view={view}" in page.url, (view, page.url)
         page.wait_for_selector(".st-key-slide_chart .main-svg", timeout=60_000)
         page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=60_000)
         page.wait_for_timeout(500)
         texts = page.evaluate(CHART_TEXT)
         assert texts, view
-        for t in texts:
-            r, g, b = (int(v) for v in re.findall(r"\d+", t["fill"])[:3])
-            if t["size"] < 14 or contrast(f"#{r:02X}{g:02X}{b:02X}") < 4.5:
-                faults.append((view, t))
+        for text in texts:
+            r, g, b = (int(v) for v in re.findall(r"\d+", text["fill"])[:3])
+            if text["size"] < 14 or contrast(f"#{r:02X}{g:02X}{b:02X}") < 4.5:
+                faults.append((view, text))
     page.close()
     assert faults == []
