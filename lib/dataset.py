@@ -116,14 +116,26 @@ def files_signature(data_dir: Path, paths: list[Path]) -> tuple:
     return (str(data_dir.resolve()), tuple(entries))
 
 
-def open_dataset(data_dir: Path) -> Dataset:
-    """Return the dataset of a data directory; raise DataFolderError when it is no folder or a definition file the
-    pages read is missing, empty or malformed (every such file named), InputError when targets.csv's rows are wrong."""
+def open_catalog(data_dir: Path) -> Catalog:
+    """Return the catalog of a data directory, checked as open_dataset checks it (the same errors), no actuals read."""
     data_dir = Path(data_dir)
     check_folder(data_dir)
     check_files(data_dir)
     settle(data_dir)  # a write a killed process left half done is finished first: what is read is whole
-    catalog = load_catalog(data_dir)
+    return load_catalog(data_dir)
+
+
+def shows_sample(data_dir: Path) -> bool:
+    """Return whether a data directory's actuals are the bundled sample's (its own folder holds none yet)."""
+    return actuals_source(data_dir) != actuals_dir(data_dir)
+
+
+def open_dataset(data_dir: Path, catalog: Catalog | None = None) -> Dataset:
+    """Return the dataset of a data directory (its catalog, when already opened by open_catalog); raise DataFolderError
+    when it is no folder or a definition file the pages read is missing, empty or malformed (every such file named),
+    InputError when targets.csv's rows are wrong."""
+    data_dir = Path(data_dir)
+    catalog = catalog if catalog is not None else open_catalog(data_dir)
     source = actuals_source(data_dir)
     rows, reports = load_actuals(source, catalog, data_dir=data_dir)
     return Dataset(data_dir=data_dir, catalog=catalog, reports=reports, con=_database(catalog, rows), source=source)

@@ -247,3 +247,21 @@ def test_the_overview_links_each_waiting_target_to_the_upload_page_in_the_same_t
     open_upload_for(at, "postal_business_volume", "2021-10")
     assert any("上传「邮政业务总量」的数据" in e.value for e in at.info)
     assert any(e.value == "2021年10月" for e in at.caption)
+
+
+def test_while_the_sample_shows_a_new_file_is_checked_against_nothing_without_reading_the_sample(fresh_dir,
+                                                                                                  monkeypatch):
+    """A command that checks a file while the folder shows the sample gets the context the whole dataset gives
+    (today and the plan's years, nothing loaded), without the sample's files read or its tables built."""
+    import lib.dataset
+
+    whole = store.context_from(open_dataset(fresh_dir), TODAY)[1]
+    assert whole.loaded == {} and whole.years == {2020, 2021}
+
+    def must_not_read(*args, **kwargs):
+        raise AssertionError("the sample's files were read")
+
+    monkeypatch.setattr(lib.dataset, "load_actuals", must_not_read)
+    assert store.build_context(fresh_dir, TODAY)[1] == whole
+    assert store.validate(fresh_dir, "november.csv", b"period,indicator,value\n2021-11,green_outlets,29\n",
+                          today=TODAY).accepted

@@ -17,7 +17,7 @@ from lib import audit, queries
 from lib.access import Action, Principal, require
 from lib.actuals import accepted_years
 from lib.catalog import Catalog
-from lib.dataset import Dataset, data_signature, open_dataset
+from lib.dataset import Dataset, data_signature, open_catalog, open_dataset, shows_sample
 from lib.intake import Context, Parsed, parse
 from lib.problems import Problem
 from lib.safety import neutralise_frame
@@ -46,17 +46,21 @@ class Outcome:
 
 
 def build_context(data_dir: Path, today: dt.date | None = None) -> tuple[Catalog, Context]:
-    """Return the catalog and what validation compares a new file with (data already loaded)."""
-    return context_from(open_dataset(data_dir), today)
+    """Return the catalog and what validation compares a new file with (data already loaded). While the sample shows,
+    that is nothing (context_from), so the sample's files are not read nor its tables built (~0.1 s of a command)."""
+    catalog = open_catalog(data_dir)
+    if shows_sample(data_dir):
+        return catalog, _nothing_loaded(catalog, today)
+    return context_from(open_dataset(data_dir, catalog), today)
 
 
 def context_from(ds: Dataset, today: dt.date | None = None) -> tuple[Catalog, Context]:
     """Return the catalog and what validation compares a new file with, from a dataset already open.
 
     While the figures are the bundled sample's, a new file is compared with nothing: storing it replaces the sample."""
-    years = accepted_years(ds.catalog)
     if ds.uses_sample:
-        return ds.catalog, Context(today=today or dt.date.today(), years=years)
+        return ds.catalog, _nothing_loaded(ds.catalog, today)
+    years = accepted_years(ds.catalog)
     loaded = ds.query(queries.LOADED_VALUES)
     series = ds.query(queries.SERIES_VALUES)
     log = writes.read_log(ds.data_dir)
@@ -71,6 +75,11 @@ def context_from(ds: Dataset, today: dt.date | None = None) -> tuple[Catalog, Co
              for r in series.itertuples(index=False) if pd.notna(r.ytd_value)},
         submissions={entry["stored_file"]: entry for entry in log.to_dict("records") if entry["stored_file"]},
     )
+
+
+def _nothing_loaded(catalog: Catalog, today: dt.date | None) -> Context:
+    """Return the context of a folder whose figures are the sample's: only the years accepted and today."""
+    return Context(today=today or dt.date.today(), years=accepted_years(catalog))
 
 
 def validate(data_dir: Path, name: str, data: bytes, sheet: str | None = None,
