@@ -221,17 +221,17 @@ class TabsOfOneContext:
     person opens the app's links in tabs of one browser: the app's scripts are fetched and compiled once, not once a
     page (a new context for each page cost about 1.8 s of CPU more on every page of the suite). Each tab is a session
     of its own on the server (the app keeps nothing in cookies or storage). A page with options of its own (a phone's
-    touch and scale), and new_context, get a context of their own."""
+    touch, scale and user agent) is a tab of the context kept for those options; new_context gives a context of its
+    own."""
 
     def __init__(self, browser):
-        self._browser, self._context = browser, None
+        self._browser, self._contexts = browser, {}
 
     def new_page(self, viewport: dict | None = None, **options):
-        if options:
-            return self._browser.new_page(viewport=viewport, **options)
-        if self._context is None:
-            self._context = self._browser.new_context()
-        page = self._context.new_page()
+        key = repr(sorted(options.items()))
+        if key not in self._contexts:
+            self._contexts[key] = self._browser.new_context(**options)
+        page = self._contexts[key].new_page()
         if viewport:
             page.set_viewport_size(viewport)
         return page

@@ -46,8 +46,7 @@ def test_every_table_shows_each_cell_whole(browser, server, window, lang, tmp_pa
     narrow = window == "phone"
     csv = tmp_path / "november.csv"
     csv.write_text(FILE, encoding="utf-8")
-    context = browser.new_context(**WINDOWS[window])
-    page = context.new_page()
+    page = browser.new_page(**WINDOWS[window])
     seen, problems = {}, {}
 
     def measure(name: str) -> None:
@@ -102,7 +101,7 @@ def test_every_table_shows_each_cell_whole(browser, server, window, lang, tmp_pa
     measure("plan work items")
     page.get_by_role("tab", name=t("plan_departments", lang), exact=True).click()
     measure("plan departments")
-    context.close()
+    page.close()
 
     assert problems == {}
     # every table was there to measure: (grids, static tables) on each screen; on a phone the league, an item's

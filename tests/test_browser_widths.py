@@ -30,8 +30,7 @@ def test_every_page_reads_at_every_width(browser, server, window, lang):
     """Phone, laptop and desktop, both languages: nothing overflows, is cut, or is drawn over other text; the
     overview's answer is on the first screen; a phone gets no chart mode bar."""
     ARTIFACTS.mkdir(exist_ok=True)
-    context = browser.new_context(**WINDOWS[window])
-    page = context.new_page()
+    page = browser.new_page(**WINDOWS[window])
     errors = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     problems = {}
@@ -50,7 +49,7 @@ def test_every_page_reads_at_every_width(browser, server, window, lang):
             answer = page.get_by_text(re.compile(first_words)).first
             box = answer.bounding_box()
             assert box and box["y"] + box["height"] <= WINDOWS[window]["viewport"]["height"], "answer below the fold"
-    context.close()
+    page.close()
     assert problems == {} and errors == []
 
 
@@ -83,7 +82,7 @@ def test_one_language_per_screen(browser, server, lang):
                             "Suzhou Postal & Express 2021 Target Tracker")
     page.screenshot(path=str(ARTIFACTS / f"upload_{lang}.png"))
     page.close()
-    phone = browser.new_context(**WINDOWS["phone"]).new_page()
+    phone = browser.new_page(**WINDOWS["phone"])
     phone.goto(f"{server}/tracker{'?lang=en' if lang == 'en' else ''}")
     wait_until_drawn(phone)
     tabs = phone.locator('[data-testid="stTab"]')
@@ -92,7 +91,7 @@ def test_one_language_per_screen(browser, server, lang):
         box = tabs.nth(i).bounding_box()
         assert box and box["x"] >= 0 and box["x"] + box["width"] <= 390, (i, box)
     phone.screenshot(path=str(ARTIFACTS / f"tracker_tabs_phone_{lang}.png"))
-    phone.context.close()
+    phone.close()
 
 
 # Where the work plan's table lies on a slide: its top and bottom, the footer's top, the last cell's bottom.
