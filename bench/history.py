@@ -22,6 +22,9 @@ WORSE_BY = 0.15
 NOT_FIGURES = {"rows", "cells", "bytes", "charts", "seconds", "sessions", "import_accepted", "import_listed",
                "import_unlisted", "code", "errors", "sessions_20_errors", "file", "data"}
 HIGHER_IS_BETTER = {"runs", "runs_per_s"}
+# The machine's own pace: a fresh Python importing duckdb and pandas, no code of ours. When it is worse too, the machine
+# was slower that day (a shared host), and the ratios measured in the same run are what compares the code.
+PACE = "commands.floor (python -c 'import duckdb, pandas').s"
 # The lists in results.json whose rows are told apart by one of their values, not by their place.
 ROW_KEYS = ("command", "file", "data", "rows")
 
@@ -131,4 +134,9 @@ def record(results: dict, sections: list[str], root: Path, path: Path = HISTORY,
     for name, value, top, at in found:
         change = (top - value) / top if higher_is_better(name) else (value - top) / top
         out.append(f"  WORSE {name}: {value:.4g} against the best {top:.4g} (commit {at or '?'}), {change:+.0%}")
+    pace = next(((value, top) for name, value, top, _ in found if name == PACE), None)
+    if pace is not None:
+        out.append(f"The machine itself was {(pace[0] - pace[1]) / pace[1]:+.0%} slower than at its best (a fresh "
+                   "Python importing duckdb and pandas): times worse by about as much are the machine's; the ratios "
+                   "(ratio.*, *.ratio), measured against floors in the same run, compare the code.")
     return out

@@ -65,3 +65,18 @@ def test_each_run_adds_one_line_and_says_what_got_worse(tmp_path):
     assert len(lines[1]["commit"].rstrip("+")) == 12
     assert second[0].startswith("1 figure(s) more than 15% worse")
     assert second[1].startswith("  WORSE script.overview.warm: 0.03 against the best 0.02") and "+50%" in second[1]
+
+
+def test_a_slower_machine_is_named_when_its_own_pace_is_worse_too(tmp_path):
+    """When the floor of a command (no code of ours) is worse as well, the report says the machine was slower that
+    day, by how much: 0.37 s then, 0.48 s now is 30 % slower (0.11 / 0.37 = 0.297)."""
+    path = tmp_path / "history.jsonl"
+    floor = [{"command": "floor (python -c 'import duckdb, pandas')", "s": 0.37}, {"command": "import", "s": 0.70}]
+    history.record({"commands": floor}, ["commands"], REPO, path)
+    slower = [{"command": "floor (python -c 'import duckdb, pandas')", "s": 0.48}, {"command": "import", "s": 0.91}]
+    said = history.record({"commands": slower}, ["commands"], REPO, path)
+    assert said[0].startswith("2 figure(s) more than 15% worse")
+    assert said[-1].startswith("The machine itself was +30% slower than at its best")
+    only_ours = [{"command": "floor (python -c 'import duckdb, pandas')", "s": 0.37}, {"command": "import", "s": 0.91}]
+    assert not any(line.startswith("The machine") for line in history.record({"commands": only_ours}, ["commands"],
+                                                                              REPO, path))
