@@ -64,7 +64,10 @@ lint: $(VENV)/.dev
 deps:
 	$(MAKE) --no-print-directory -j2 $(VENV)/.dev system-deps
 
+# lib/, pages/ and app.py compiled once first, as pip compiles what it installs: every app server, command and sandbox
+# worker the suite starts imports them (with PYTHONDONTWRITEBYTECODE set, each compiled them again).
 test: deps lint
+	$(PY) -m compileall -q -j 0 lib pages app.py > /dev/null
 	$(PY) -m pytest -q -rs -n $$(( 2 * $$(nproc) )) --dist loadfile --no-loadscope-reorder
 
 bench: deps

@@ -20,7 +20,10 @@ from lib.problems import PlanDocumentError
 from tests.conftest import CITY, REPO
 
 PLANS = Path(__file__).parent / "fixtures" / "plans"
-CORPUS = Path(os.environ.get("KPI_DOCX_CORPUS", REPO.parent.parent / "shared" / "corpus" / "docx"))
+# The shared corpus sits beside the checkout (../shared) or beside the folder of worktrees holding it (../../shared).
+CORPUS = Path(os.environ.get("KPI_DOCX_CORPUS") or next(
+    (found for up in (REPO.parent, REPO.parent.parent) if (found := up / "shared" / "corpus" / "docx").is_dir()),
+    REPO.parent / "shared" / "corpus" / "docx"))
 COLUMNS = ["name_zh", "target_value", "unit", "kind", "comparator", "growth_target_pct", "lead_departments",
            "source_item"]
 
