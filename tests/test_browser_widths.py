@@ -64,8 +64,15 @@ UPLOADER_WORDS = """
 """
 
 
+# Words drawn by CSS (::after) on any element of the drop area once a file is chosen.
+DRAWN_OVER_THE_CHIPS = """
+() => [...document.querySelectorAll('[data-testid="stFileUploaderDropzone"] *')]
+  .map(e => getComputedStyle(e, '::after').content).filter(c => c && c !== 'none' && c !== 'normal')
+"""
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_one_language_per_screen(browser, server, lang):
+def test_one_language_per_screen(browser, server, lang, tmp_path):
     """Streamlit's own uploader words and the browser tab's title follow the page's language, from a link's first
     run; a phone shows every tab of the tracker without a scroll arrow."""
     page = browser.new_page(viewport={"width": 1366, "height": 768})
@@ -81,6 +88,15 @@ def test_one_language_per_screen(browser, server, lang):
     assert page.title() == ("苏州市邮政快递业2021年目标任务跟踪" if lang == "zh" else
                             "Suzhou Postal & Express 2021 Target Tracker")
     page.screenshot(path=str(ARTIFACTS / f"upload_{lang}.png"))
+    # Once a file is chosen its chip and Streamlit's "add files" button fill the drop area: none of our words is drawn
+    # over them (the drop prompt's words were, on every span of the chips' box)
+    chosen = tmp_path / "november.csv"
+    chosen.write_text("period,indicator,value\n2021-11,green_outlets,29\n", encoding="utf-8")
+    page.set_input_files('[data-testid="stFileUploader"] input[type="file"]', str(chosen))
+    page.wait_for_selector('[data-testid="stFileChip"]', timeout=30_000)
+    page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=60_000)
+    assert page.evaluate(DRAWN_OVER_THE_CHIPS) == []
+    page.screenshot(path=str(ARTIFACTS / f"upload_chosen_{lang}.png"))
     page.close()
     phone = browser.new_page(**WINDOWS["phone"])
     phone.goto(f"{server}/tracker{'?lang=en' if lang == 'en' else ''}")

@@ -35,12 +35,15 @@ def file_uploader(label: str, key: str, types: list[str] | None = None,
     files here") in English whatever the page's language: st.file_uploader has no parameter for them and no setting or
     locale reaches them (the texts are fixed in its JavaScript). So the widget's own words are hidden and ours drawn in
     their place, by CSS scoped to this uploader (static words from lib/locale, never user text); its file list, file
-    names and sizes are the browser's own and stay as they are."""
+    names and sizes are the browser's own and stay as they are (the box of a chosen file's chip, a div like the drop
+    prompt's, is left alone: the prompt's words were drawn over its name)."""
     language = lang()
     limit = t("upload_limit", language, mb=round(limit_bytes / 1024 / 1024))
     if types:
         limit += t("upload_types", language, types=("、" if language != "en" else ", ").join(x.upper() for x in types))
     box = f".st-key-{key}"
+    zone = f'{box} [data-testid="stFileUploaderDropzone"]'
+    prompt = f'{zone} > div:not([data-testid]):not(:has([data-testid="stFileChips"]))'  # not a chosen file's chip
     words = {"browse": _css_text(t("upload_browse", language)), "limit": _css_text(limit),
              "drop": _css_text(t("upload_drop", language))}
     st.html(f"""<style>
@@ -50,9 +53,8 @@ def file_uploader(label: str, key: str, types: list[str] | None = None,
 {box} [data-testid="stFileUploaderDropzoneInstructions"] span {{ font-size: 0 !important; }}
 {box} [data-testid="stFileUploaderDropzoneInstructions"] span::after {{ content: {words["limit"]};
   font-size: var(--kpi-size-meta); }}
-{box} [data-testid="stFileUploaderDropzone"] > div:not([data-testid]) span {{ font-size: 0 !important; }}
-{box} [data-testid="stFileUploaderDropzone"] > div:not([data-testid]) span::after {{ content: {words["drop"]};
-  font-size: var(--kpi-size-control); }}
+{prompt} span {{ font-size: 0 !important; }}
+{prompt} span::after {{ content: {words["drop"]}; font-size: var(--kpi-size-control); }}
 </style>""")
     return st.file_uploader(label, type=types, key=key)
 
