@@ -17,18 +17,22 @@ import pytest
 
 # A missing interface text raises instead of showing its key (lib/i18n.py t()), here and in every subprocess.
 os.environ["KPI_STRICT_I18N"] = "1"
-# The caches on disk (lib/diskcache.py: files already read, whole loads, the interface texts) as a server keeps them,
-# in a folder of this test process's own (the app servers and commands it starts share it): the frozen city's files,
-# which most tests copy, are read once a process, not once a test. An entry's key hashes the bytes, the data folder's
-# definition files, the settings and the code, so no test can see another's data. The caches themselves are tested
-# with folders of their own (tests/test_parsed_cache.py, tests/test_loadcache.py); a test that must read every file
-# sets KPI_CACHE_DIR=off.
-os.environ["KPI_CACHE_DIR"] = tempfile.mkdtemp(prefix="kpi-test-cache-")
+# The caches on disk (lib/diskcache.py: files already read, whole loads, the interface texts, pictures drawn) as a
+# server keeps them, in a folder of the run's own, made by the first test process (pytest-xdist's workers inherit it;
+# the app servers and commands they start share it): the frozen city's files, which most tests copy, are read once a
+# run, and a chart drawn once a run, not once a test. An entry's key hashes everything it depends on (the bytes, the
+# data folder's definition files, the settings and the code; a figure and its renderer), so no test can see another's
+# data, and entries are written whole (renamed into place), so workers may share them. The caches themselves are
+# tested with folders of their own (tests/test_parsed_cache.py, tests/test_loadcache.py, tests/test_rendered.py); a
+# test that must read every file sets KPI_CACHE_DIR=off.
+os.environ["KPI_TEST_RUN_CACHE"] = os.environ.get("KPI_TEST_RUN_CACHE") or tempfile.mkdtemp(prefix="kpi-test-cache-")
+os.environ["KPI_CACHE_DIR"] = os.environ["KPI_TEST_RUN_CACHE"]
 
 from lib.access import Principal
 from lib.catalog import TARGET_COLUMNS
 
-atexit.register(shutil.rmtree, os.environ["KPI_CACHE_DIR"], ignore_errors=True)
+if "PYTEST_XDIST_WORKER" not in os.environ:  # the process that made the folder removes it, after its workers end
+    atexit.register(shutil.rmtree, os.environ["KPI_TEST_RUN_CACHE"], ignore_errors=True)
 
 REPO = Path(__file__).resolve().parent.parent
 # A frozen city (tests/fixtures/city/README.md): the 2021 Suzhou plan and the synthetic sample as data/ shipped them.

@@ -20,6 +20,7 @@ from typing import Any
 import plotly.graph_objects as go
 
 from lib.charts import FONT_FAMILY
+from lib.export.rendered import keep, kept, picture_key
 from lib.i18n import t
 from lib.safety import clean_deep, has_control
 from lib.views.figure import PNG_HEIGHT, PNG_WIDTH
@@ -195,18 +196,27 @@ def _start_kaleido(lang: str) -> None:
 
 
 def _render(fig: go.Figure, fmt: str, width: int, height: int, scale: float, lang: str) -> bytes:
-    """Return a figure rendered server-side as png, svg or pdf at width × height; raise ExportUnavailable."""
+    """Return a figure rendered server-side as png, svg or pdf at width × height, or as kept from the same figure drawn
+    before by the same renderer (lib/export/rendered.py); raise ExportUnavailable."""
     fig = _without_control(go.Figure(fig))
     fig.update_layout(width=width, height=height, font_family=PDF_FONT_FAMILY if fmt == "pdf" else FONT_FAMILY)
+    browser = chromium_path()
+    if _kaleido_hung or browser is None:
+        raise ExportUnavailable(lang)
+    key = picture_key(fig.to_json(), fmt, width, height, scale, browser)
+    if (found := kept(key)) is not None:
+        return found
     with _kaleido_lock, warnings.catch_warnings():
         warnings.simplefilter("ignore")
         _start_kaleido(lang)
         try:
-            return _watched(lambda: fig.to_image(format=fmt, width=width, height=height, scale=scale),
-                            RENDER_TIMEOUT_S)
+            picture = _watched(lambda: fig.to_image(format=fmt, width=width, height=height, scale=scale),
+                               RENDER_TIMEOUT_S)
         except Exception as exc:
             _reset_kaleido()
             raise ExportUnavailable(lang) from exc
+    keep(key, picture)
+    return picture
 
 
 def _without_control(fig: go.Figure) -> go.Figure:
