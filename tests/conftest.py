@@ -260,7 +260,8 @@ def server(tmp_path_factory):
 LONGEST_FIRST = ("tests/test_export.py", "tests/test_browser.py::test_twenty_concurrent_sessions",
                  "tests/test_browser_present.py::test_presentation_fits_each_meeting_screen", "tests/test_intake.py",
                  "tests/test_app.py", "tests/test_documents.py", "tests/test_faults.py",
-                 "tests/test_browser_widths.py::test_every_page_reads_at_every_width", "tests/test_browser_tables.py",
+                 "tests/test_browser_widths.py::test_every_page_reads_at_every_width",
+                 "tests/test_browser_tables.py::test_every_table_shows_each_cell_whole",
                  "tests/test_backup.py", "tests/test_server.py", "tests/test_plans.py", "tests/test_ratio_parts.py",
                  "tests/test_hostile_files.py", "tests/test_new_year.py", "tests/test_browser_upload.py",
                  "tests/test_store.py", "tests/test_browser_first_use.py")
@@ -274,16 +275,25 @@ TESTS_APART = ("tests/test_browser.py", "tests/test_browser_first_use.py", "test
                "tests/test_browser_present.py", "tests/test_browser_tables.py", "tests/test_browser_widths.py")
 
 
+# Tests that assert on one walk through the app's pages (tests/walks.py), walked once per test process: those of one
+# window and language go to one worker together, one after the other.
+ON_ONE_WALK = ("tests/test_browser_widths.py::test_every_page_reads_at_every_width",
+               "tests/test_browser_tables.py::test_every_table_shows_each_cell_whole")
+
+
 def pytest_xdist_make_scheduler(config, log):
-    """Under `--dist loadfile` (make test): a file to a worker, except TESTS_APART's tests one at a time; and a worker
-    is given its next file or test only when it is down to its last one (xdist's own keeps two in hand), so the long
-    ones go to whichever worker is free first."""
+    """Under `--dist loadfile` (make test): a file to a worker, except TESTS_APART's tests one at a time and
+    ON_ONE_WALK's a window and language at a time; and a worker is given its next file or test only when it is down
+    to its last one (xdist's own keeps two in hand), so the long ones go to whichever worker is free first."""
     if config.getvalue("dist") != "loadfile":
         return None
     from xdist.scheduler import LoadFileScheduling
 
     class TestsApartInBrowserFiles(LoadFileScheduling):
         def _split_scope(self, nodeid: str) -> str:
+            test, _, params = nodeid.partition("[")
+            if test in ON_ONE_WALK:
+                return f"walk[{params}"
             path = nodeid.split("::", 1)[0]
             return nodeid if path in TESTS_APART else path
 
