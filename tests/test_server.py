@@ -248,10 +248,11 @@ document.addEventListener('securitypolicyviolation',
 
 
 def open_proxied(chromium, url: str, width: int = 1440, height: int = 2400, headers: dict | None = None):
-    context = chromium.new_context(ignore_https_errors=True, viewport={"width": width, "height": height},
-                                   extra_http_headers=headers or {})
-    context.add_init_script(WATCH_CSP)
-    page = context.new_page()
+    """Return a new tab (a session of its own) of the test process's browser, which takes the test's certificate,
+    sends `headers` with every request and collects the page's policy violations and websockets."""
+    page = chromium.new_page(viewport={"width": width, "height": height}, ignore_https_errors=True)
+    page.set_extra_http_headers(headers or {})
+    page.add_init_script(WATCH_CSP)
     page.sockets = []
     page.on("websocket", lambda socket: page.sockets.append(socket))
     page.console = []
@@ -291,7 +292,7 @@ def test_the_overview_draws_through_https_with_the_security_headers(proxied, chr
         page.wait_for_timeout(1500)
     no_policy_violation(page)
     assert len(page.sockets) == 4 and page.sockets[0].url.startswith("wss://127.0.0.1:")
-    page.context.close()
+    page.close()
 
 
 @pytest.mark.browser
@@ -339,7 +340,7 @@ def test_a_file_uploads_and_is_stored_through_the_proxy(proxied, chromium, tmp_p
     page.get_by_role("button", name="确认入库").click()
     page.get_by_text("已入库：提交编号 000001").wait_for(timeout=30_000)
     no_policy_violation(page)
-    page.context.close()
+    page.close()
     log = store.read_log(proxied.data)
     assert log[["id", "user", "original_name", "status"]].values.tolist() == [
         ["000001", ANALYST, "十一月快报.csv", "active"]]
@@ -367,7 +368,7 @@ def test_the_websocket_survives_an_nginx_reload(proxied, chromium):
     page.get_by_role("heading", name="Target completion overview").wait_for(timeout=30_000)
     wait_for_app(page)  # the page ran again, over the websocket opened before the reload
     assert len(page.sockets) == 1 and not page.sockets[0].is_closed()
-    page.context.close()
+    page.close()
 
 
 @pytest.mark.browser
@@ -379,12 +380,12 @@ def test_a_forged_x_forwarded_for_cannot_dodge_the_sign_in_throttle(proxied, chr
         page.goto(proxied.url + "/upload")
         page.get_by_role("heading", name="数据上报").wait_for(timeout=60_000)
         sign_in(page, "wang", f"guess{n}", "用户名或密码不正确")
-        page.context.close()
+        page.close()
     page = open_proxied(chromium, proxied.url, headers={"X-Forwarded-For": "7.7.7.7"})
     page.goto(proxied.url + "/upload")
     page.get_by_role("heading", name="数据上报").wait_for(timeout=60_000)
     sign_in(page, "wang", "guess5", "尝试次数过多")
-    page.context.close()
+    page.close()
     tried = [e["where"] for e in audit.read_events(proxied.data) if e["event"] == "sign_in" and e["who"] == "wang"]
     assert tried == ["127.0.0.1"] * 6
     # Straight to the app from the loopback, a trusted proxy's address: the header is believed.
@@ -393,7 +394,7 @@ def test_a_forged_x_forwarded_for_cannot_dodge_the_sign_in_throttle(proxied, chr
     page.goto(direct + "/upload")
     page.get_by_role("heading", name="数据上报").wait_for(timeout=60_000)
     sign_in(page, "wang", "guess6", "用户名或密码不正确")  # not throttled: counted under the address it names
-    page.context.close()
+    page.close()
     assert audit.read_events(proxied.data)[-1] | {"at": ""} == {"at": "", "event": "sign_in", "who": "wang",
                                                                "where": "198.51.100.23", "ok": False,
                                                                "throttled": False}
@@ -410,5 +411,5 @@ def test_from_a_peer_not_named_trusted_the_header_is_ignored(tmp_path, chromium)
             page.goto(direct + "/upload")
             page.get_by_role("heading", name="数据上报").wait_for(timeout=60_000)
             sign_in(page, "wang", "guess", "用户名或密码不正确")
-            page.context.close()
+            page.close()
     assert [e["where"] for e in audit.read_events(data)] == ["127.0.0.1", "127.0.0.1"]
