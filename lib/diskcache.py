@@ -96,3 +96,21 @@ def write(path: Path, value) -> bool:
         log.warning("cache entry %s not written", path, exc_info=True)
         return False
     return True
+
+
+def keep_newest(folder: Path, count: int) -> None:
+    """Remove all but the newest `count` entries of a cache folder (by modification time: reading one may refresh it);
+    an entry another process removes meanwhile is passed over."""
+    stamped = []
+    try:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.name.endswith(".pickle"):
+                    with contextlib.suppress(OSError):
+                        stamped.append((entry.stat().st_mtime_ns, entry.path))
+    except OSError:
+        return
+    stamped.sort(reverse=True)
+    for _, path in stamped[count:]:
+        with contextlib.suppress(OSError):
+            os.unlink(path)

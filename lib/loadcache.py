@@ -12,7 +12,6 @@ uploads is ever unpickled; a file that cannot be read back is a miss, removed). 
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import hashlib
 from pathlib import Path
@@ -75,9 +74,5 @@ def open_dataset_cached(data_dir: Path, folder: Path | None = None, load=None) -
 
 def _write(folder: Path, entry: Path, value: dict) -> None:
     """Write an entry whole, then remove all but the newest KEEP_ENTRIES."""
-    if not diskcache.write(entry, value):
-        return
-    entries = sorted(folder.glob("*.pickle"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
-    for old in entries[KEEP_ENTRIES:]:
-        with contextlib.suppress(OSError):
-            old.unlink(missing_ok=True)
+    if diskcache.write(entry, value):
+        diskcache.keep_newest(folder, KEEP_ENTRIES)

@@ -3,6 +3,8 @@ written a cost of time only, and keys that change with the settings."""
 
 from __future__ import annotations
 
+import contextlib
+import os
 import pickle
 
 from lib import config, diskcache
@@ -37,3 +39,29 @@ def test_the_settings_are_part_of_the_key_and_off_means_no_folder(monkeypatch, t
     assert diskcache.folder("parsed") == tmp_path / "parsed"
     monkeypatch.setenv("KPI_CACHE_DIR", "off")
     assert diskcache.folder("parsed") is None
+
+
+def test_keep_newest_removes_the_oldest_entries_only(tmp_path):
+    for age, name in enumerate(["a", "b", "c", "d"], start=1):  # a oldest, d newest
+        diskcache.write(tmp_path / f"{name}.pickle", name)
+        os.utime(tmp_path / f"{name}.pickle", (age * 1000, age * 1000))
+    (tmp_path / ".x.tmp").write_bytes(b"a writer's file not yet in place")
+    diskcache.keep_newest(tmp_path, 2)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".x.tmp", "c.pickle", "d.pickle"]
+    diskcache.keep_newest(tmp_path / "none", 2)  # no folder: nothing to do
+
+
+def test_keep_newest_passes_over_an_entry_another_process_removed(tmp_path, monkeypatch):
+    for age, name in enumerate(["a", "b", "c"], start=1):
+        diskcache.write(tmp_path / f"{name}.pickle", name)
+        os.utime(tmp_path / f"{name}.pickle", (age * 1000, age * 1000))
+    scandir = os.scandir
+
+    def gone_meanwhile(path):
+        listed = list(scandir(path))
+        (tmp_path / "c.pickle").unlink()  # removed by another process between the listing and the stat
+        return contextlib.nullcontext(listed)
+
+    monkeypatch.setattr(diskcache.os, "scandir", gone_meanwhile)
+    diskcache.keep_newest(tmp_path, 1)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["b.pickle"]

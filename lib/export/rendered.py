@@ -34,7 +34,7 @@ def folder() -> Path | None:
 
 
 def _stamp(path: str | os.PathLike) -> str:
-    """Return a file's path, size and modification time ('' parts when it cannot be read)."""
+    """Return a file's path, size and modification time ('-' for both when it cannot be read)."""
     try:
         st = os.stat(path)
     except OSError:
@@ -97,13 +97,5 @@ def keep(key: str, picture: bytes) -> None:
     """Keep a picture under the key, then remove all but the newest KEEP_ENTRIES; a folder that cannot be written costs
     the next export its time only."""
     root = folder()
-    if root is None or not diskcache.write(root / f"{key}.pickle", picture):
-        return
-    try:
-        entries = [e for e in os.scandir(root) if e.name.endswith(".pickle")]
-        entries.sort(key=lambda e: e.stat().st_mtime_ns, reverse=True)
-    except OSError:
-        return
-    for old in entries[KEEP_ENTRIES:]:
-        with contextlib.suppress(OSError):
-            os.unlink(old.path)
+    if root is not None and diskcache.write(root / f"{key}.pickle", picture):
+        diskcache.keep_newest(root, KEEP_ENTRIES)
