@@ -6,6 +6,7 @@ language to the same worker), as each page's load is most of what either test co
 
 from __future__ import annotations
 
+import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -82,8 +83,6 @@ def _walk(browser, server: str, window: str, lang: str) -> Walk:
 
 def _answer_box(page, lang: str) -> dict | None:
     """Return where the overview's answer ("截至2021年10月，…") is drawn."""
-    import re
-
     # the latest month: October, or November once the GBK test has stored its file
     first_words = r"^截至2021年\d+月，" if lang == "zh" else r"^As of \w{3} 2021: "
     return page.get_by_text(re.compile(first_words)).first.bounding_box()
