@@ -23,6 +23,7 @@ from pathlib import Path
 from lib import config
 
 log = logging.getLogger(__name__)
+_unwritable: set[Path] = set()  # folders already reported as not writable in this process
 
 _LIB = Path(__file__).resolve().parent
 # The libraries that read the files and hold the tables; found by their files, without importing them (a command
@@ -92,8 +93,11 @@ def write(path: Path, value) -> bool:
             with contextlib.suppress(OSError):
                 os.unlink(temp)
             raise
-    except OSError:
-        log.warning("cache entry %s not written", path, exc_info=True)
+    except OSError as exc:
+        if path.parent not in _unwritable:  # once a folder: a command with a blocked cache would repeat it per entry
+            _unwritable.add(path.parent)
+            log.warning("cache folder %s cannot be written (%s): its entries are read or drawn again each time",
+                        path.parent, exc.strerror or exc)
         return False
     return True
 

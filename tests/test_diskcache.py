@@ -65,3 +65,14 @@ def test_keep_newest_passes_over_an_entry_another_process_removed(tmp_path, monk
     monkeypatch.setattr(diskcache.os, "scandir", gone_meanwhile)
     diskcache.keep_newest(tmp_path, 1)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["b.pickle"]
+
+
+def test_a_folder_that_cannot_be_written_is_reported_once_without_a_traceback(tmp_path, caplog):
+    blocked = tmp_path / "file"
+    blocked.write_text("a file where the folder would be")
+    with caplog.at_level("WARNING", logger="lib.diskcache"):
+        assert diskcache.write(blocked / "rendered" / "a.pickle", 1) is False
+        assert diskcache.write(blocked / "rendered" / "b.pickle", 2) is False
+    assert [(r.getMessage(), r.exc_info) for r in caplog.records] == [
+        (f"cache folder {blocked / 'rendered'} cannot be written (Not a directory): its entries are read or drawn "
+         "again each time", None)]
