@@ -807,11 +807,17 @@ WHY_NOT = {
     "fair": "Twenty sessions share one Python process: Streamlit runs each session's script in its own thread, and "
             "the GIL lets one run at a time, so the server's throughput is one core's; what costs more under "
             "sharing is the switching between threads.",
-    "fair_p95": "A session whose rerun lands behind nineteen others waits for them: the p95 is the queue's length.",
-    "paced": "Twenty sessions rerunning every 5 s keep one core about a quarter busy; the median rerun is the same as "
-             "alone, but a rerun that arrives while others run shares the GIL with them (Streamlit runs every "
-             "session's script in threads of one process) and takes their time too: the p95 is such a collision. "
-             "Shorter reruns (the warm aim) shrink it; several server processes behind nginx would remove it.",
+    "fair_p95": "A session whose rerun lands behind nineteen others waits for them: the p95 is the queue's length. "
+                "The overview sends ~160 messages a run (five a card: its box, bar, figure, line and link) against "
+                "the floor's ~117, and Streamlit's loop sends every session's messages one at a time in turn, so a "
+                "run's finish waits on the others' messages too.",
+    "paced": "Twenty sessions rerunning every 5 s keep one core about a tenth busy, and most slow reruns overlap no "
+             "other: logged one by one (December 7), each session's slow rerun was the one near the server's "
+             "websocket keepalive ping (every 30 s, Streamlit's default; the floor page's reruns show the same "
+             "step), ~25 ms on a ~25 ms rerun, and 1 rerun in 6 at this pace lands near one; a rerun sent as the "
+             "last one finishes pays the same step (one session back to back: 48 ms a run, paced 25 ms, floor "
+             "alike). The rest are collisions, two reruns sharing the GIL (Streamlit runs every session's script "
+             "in threads of one process).",
     "browser": "The browser waits for every chart of the page to be drawn; the overview has one chart and 24 cards, "
                "the floor one chart and three elements per card.",
     "scale": "Scorecard time grows with the rows read for the year shown; the series of other years stay in DuckDB.",
