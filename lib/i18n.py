@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import string
 import tomllib
 from pathlib import Path
 
@@ -39,8 +40,30 @@ def _catalogue() -> dict[str, tuple[str, str]]:
 TEXT: dict[str, tuple[str, str]] = _catalogue()
 
 
+class _Texts(string.Formatter):
+    """str.format, and a count's word by its number: "{rows} {rows:row|rows}" reads "1 row", "2 rows" (English only:
+    Chinese has no plural). The choice is the format spec, so the other specs work as in str.format."""
+
+    def format_field(self, value: object, format_spec: str) -> str:
+        if "|" in format_spec:
+            one, other = format_spec.split("|", 1)
+            return one if _is_one(value) else other
+        return super().format_field(value, format_spec)
+
+
+def _is_one(value: object) -> bool:
+    """Return whether a count is one, given as a number or as the text of one ("1", "1.0")."""
+    try:
+        return float(str(value).replace(",", "")) == 1
+    except ValueError:
+        return False
+
+
+_TEXTS = _Texts()
+
+
 def t(key: str, lang: str = DEFAULT_LANG, **params: object) -> str:
-    """Return the text for key in lang, with params filled in."""
+    """Return the text for key in lang, with params filled in (a count's word chosen by its number, see _Texts)."""
     pair = TEXT.get(key)
     if pair is None:
         # A missing key is a bug. Under KPI_STRICT_I18N=1 (tests/conftest.py sets it for the whole suite) it raises,
@@ -50,7 +73,9 @@ def t(key: str, lang: str = DEFAULT_LANG, **params: object) -> str:
         log.warning("no text for %r in lib/locale/", key)
         return key
     text = pair[1] if lang == "en" else pair[0]
-    return text.format(**params) if params else text
+    if not params:
+        return text
+    return _TEXTS.format(text, **params) if "|" in text else text.format(**params)
 
 
 def category_label(category: str, lang: str) -> str:

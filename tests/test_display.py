@@ -267,7 +267,7 @@ def test_intake_summary_says_how_the_file_was_read(sample_dir):
     assert display.intake_summary(good, "zh") == "nov.csv：1行数据，0个提醒（长表：每行一个指标，GBK编码）"
     bad = store.validate(sample_dir, "bad.csv", "月份,指标名称,数值\n2021年13月,快递绿色网点,29\n".encode())
     assert display.intake_summary(bad, "en") == \
-        "bad.csv: 1 error(s), 0 warning(s), not stored (long: one indicator per row, UTF-8)"
+        "bad.csv: 1 error, 0 warnings, not stored (long: one indicator per row, UTF-8)"
 
 
 def test_a_1080p_slide_chart_gets_type_larger_in_proportion(sample_dir):

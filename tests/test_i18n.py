@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import os
+import re
 import shutil
 import string
 import tomllib
@@ -303,6 +304,43 @@ def test_both_languages_have_text_with_the_same_placeholders():
     assert {key: (placeholders(zh), placeholders(en)) for key, (zh, en) in TEXT.items()
             if placeholders(zh) != placeholders(en) and key not in LANGUAGE_SPECIFIC} == {}
     assert {key for key in LANGUAGE_SPECIFIC if placeholders(TEXT[key][0]) == placeholders(TEXT[key][1])} == set()
+
+
+@pytest.mark.parametrize("rows, warnings, expected", [
+    (1, 0, "nov.csv: 1 row, 0 warnings (long)"), (2, 1, "nov.csv: 2 rows, 1 warning (long)"),
+    (0, 2, "nov.csv: 0 rows, 2 warnings (long)")])
+def test_an_english_count_takes_its_word_by_its_number(rows, warnings, expected):
+    assert t("intake_summary_ok", "en", file="nov.csv", rows=rows, warnings=warnings, how="long") == expected
+    # Chinese has no plural: the same text whatever the number
+    assert t("intake_summary_ok", "zh", file="f", rows=rows, warnings=warnings, how="h") == \
+        f"f：{rows}行数据，{warnings}个提醒（h）"
+
+
+def test_a_count_choice_leaves_other_format_specs_as_str_format_has_them():
+    from lib.i18n import _TEXTS
+
+    assert _TEXTS.format("{n:.1f} {n:point is|points are} {x:>3}", n=1, x=7) == "1.0 point is   7"
+    assert _TEXTS.format("{n:,} {n:row|rows}", n=12000) == "12,000 rows"
+    # a count handed over as text (a formatted number) chooses alike
+    assert [_TEXTS.format("{n} {n:row|rows}", n=n) for n in ("1", "1.0", "1,000", "—")] == \
+        ["1 row", "1.0 row", "1,000 rows", "— rows"]
+
+
+# Placeholders that hold a count: in English the word after one is chosen by the number ("{rows} {rows:row|rows}"),
+# never written "rows" or "row(s)", which read "1 rows" and "1 row(s)" to a person.
+COUNTS = {"count", "rows", "n", "files", "errors", "warnings", "pages", "red", "review", "not_taken", "found",
+          "expected", "tasks", "minutes", "band"}
+
+
+# Where the word after a count placeholder is not its noun: ", {n} with this period's figure", "Attachment {n} lists".
+NOT_THE_COUNTS_NOUN = {"brief_count_no_base", "brief_items_in_full"}
+
+
+def test_no_english_count_is_followed_by_a_fixed_plural():
+    fixed = re.compile(r"\{(\w+)\} ((?:[a-z]+ )?[a-z]+(?:s|\(s\)))(?=\W|$)")
+    assert {key: match.group(0) for key, (_, en) in TEXT.items() for match in fixed.finditer(en)
+            if match.group(1) in COUNTS and key not in NOT_THE_COUNTS_NOUN} == {}
+    assert {key: en for key, (_, en) in TEXT.items() if re.search(r"\{\w+\}[^{]*\w\(s\)", en)} == {}
 
 
 def test_each_catalogue_holds_every_key_once():

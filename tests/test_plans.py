@@ -506,7 +506,7 @@ def test_an_analyst_publishes_from_the_page_in_english(monkeypatch, fresh_dir):
     draft = at.data_editor[0].value.set_index("id")
     assert draft.at["express_volume", "_previous"] == "2021: 2.4 bn parcels +15%"
     # to review: the new indicator, 0.3万人次 converted, and the 4 主要目标 targets keeping last year's lead
-    assert "The draft can be published: 11 targets, 6 note(s) to review" in [e.value for e in at.success]
+    assert "The draft can be published: 11 targets, 6 notes to review" in [e.value for e in at.success]
     assert "by reason: Context figure **1**, Date or deadline **4**, Number inside a name **5**" in "\n".join(
         m.value for m in at.markdown)  # the counts of test_new_year, in English
     at.button(key="plan_publish").click().run()
