@@ -46,12 +46,19 @@ def machine() -> str:
     return f"{model}, {os.cpu_count()} cores, {memory_gb} GB"
 
 
+# What a bench run writes itself (bench/run.py, and this history): changed by every run before its line is written,
+# so they do not make the tree measured "changed".
+OUTPUTS = ("bench/results.json", "bench/RESULTS.md", "bench/history.jsonl")
+
+
 def commit(root: Path) -> str:
-    """Return the checked-out commit (with '+' when the tree has changes), or '' outside a git checkout."""
+    """Return the checked-out commit (with '+' when the tree has changes other than the bench's own OUTPUTS), or ''
+    outside a git checkout."""
     try:
         head = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=root, capture_output=True, text=True,
                               timeout=10, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=root,
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no", "--", ".",
+                                *(f":(exclude){path}" for path in OUTPUTS)], cwd=root,
                                capture_output=True, text=True, timeout=10).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         return ""

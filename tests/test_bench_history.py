@@ -4,6 +4,7 @@ recorded on the same machine, for figures better lower (times, ratios, memory) a
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
 
 import pytest
@@ -65,6 +66,25 @@ def test_each_run_adds_one_line_and_says_what_got_worse(tmp_path):
     assert len(lines[1]["commit"].rstrip("+")) == 12
     assert second[0].startswith("1 figure(s) more than 15% worse")
     assert second[1].startswith("  WORSE script.overview.warm: 0.03 against the best 0.02") and "+50%" in second[1]
+
+
+def test_the_commit_is_marked_changed_by_a_change_to_the_code_not_by_the_bench_writing_its_results(tmp_path):
+    def git(*args: str) -> None:
+        subprocess.run(["git", *args], cwd=tmp_path, check=True, capture_output=True)
+
+    git("init", "-q")
+    for path in (*history.OUTPUTS, "lib/engine.py"):
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text("before\n", encoding="utf-8")
+    git("add", "-A")
+    git("-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-m", "tree")
+    head = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=tmp_path, capture_output=True, text=True,
+                          check=True).stdout.strip()
+    for path in history.OUTPUTS:  # what every bench run rewrites before its history line
+        (tmp_path / path).write_text("after\n", encoding="utf-8")
+    assert history.commit(tmp_path) == head
+    (tmp_path / "lib" / "engine.py").write_text("after\n", encoding="utf-8")
+    assert history.commit(tmp_path) == head + "+"
 
 
 def test_a_slower_machine_is_named_when_its_own_pace_is_worse_too(tmp_path):
