@@ -819,7 +819,10 @@ WHY_NOT = {
              "alike). The rest are collisions, two reruns sharing the GIL (Streamlit runs every session's script "
              "in threads of one process).",
     "browser": "The browser waits for every chart of the page to be drawn; the overview has one chart and 24 cards, "
-               "the floor one chart and three elements per card.",
+               "the floor one chart and three elements per card. Measured apart (December 7): a new session's first "
+               "run on the server is 60 ms against the floor's 51; the overview without 20 of its 24 cards loads "
+               "~0.06 s sooner; the rest of its ~0.2 s is the browser drawing what the floor has not (the sidebar "
+               "with the period, language and sign-in, the export menu). Run to run the ratio moves by ±0.02.",
     "scale": "Scorecard time grows with the rows read for the year shown; the series of other years stay in DuckDB.",
     "intake": "The Arrow CSV reader and the per-distinct-value checks set the pace; DuckDB's count(*) does not "
               "materialise the rows at all. Since #25 the file is read in a sandbox worker: its 42 MB go in and "
