@@ -70,6 +70,10 @@ SANDBOX_PLAN_WALL_SECONDS = 150
 # Imported once by the workers' fork server, so that a new worker reads at once.
 SANDBOX_PRELOAD = ("lib.intake.reading", "lib.plan.documents")  # python-docx, pdfplumber: on a first plan
 
+# The app's script runs take turns in arrival order (lib/turns.py); a run that holds its turn longer than this (an
+# export, a first plan read) lets the next one start beside it. An overview run alone takes ~0.025 s.
+SCRIPT_TURN_PATIENCE_SECONDS = 0.25
+
 # The digest gives up posting after this many seconds in all (attempts, waits, a robot answering a byte a second):
 # the outbox's lock is released and the month is posted on the next run.
 DIGEST_DEADLINE_SECONDS = 60

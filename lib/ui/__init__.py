@@ -24,7 +24,7 @@ from lib.ui.caches import (
     cached_tracker,
     cached_validation,
 )
-from lib.ui.frame import leave_pages_folder_mode, page_start
+from lib.ui.frame import leave_pages_folder_mode, page_start, script_turn
 from lib.ui.indicator import headline_metrics, plan_context_line, region_section, target_selector
 from lib.ui.layout import chart_config, is_narrow, viewport_probe
 from lib.ui.plan import (
@@ -135,6 +135,7 @@ __all__ = [
     "region_section",
     "remember_pages",
     "score_card",
+    "script_turn",
     "sheet_picker",
     "slide_card",
     "slide_chart",

@@ -10,12 +10,21 @@ from lib.dataset import Dataset
 from lib.display import md
 from lib.i18n import t
 from lib.problems import InputError
+from lib.turns import Turns
 from lib.ui.caches import cached_dataset, cached_tasks
 from lib.ui.layout import layout_style
 from lib.ui.plan import year_without_actuals
 from lib.ui.present import present_period, presentation_style
 from lib.ui.state import NAVIGATION_SEEN, lang
 from lib.ui.widgets import analyst_panel, data_notices, period_selectors, principal
+
+# One for the server process: every session's script runs (app.py) wait here for their turn.
+SCRIPT_TURNS = Turns(config.SCRIPT_TURN_PATIENCE_SECONDS)
+
+
+def script_turn():
+    """Return a context in which this script run holds its turn among all sessions' runs (lib/turns.py)."""
+    return SCRIPT_TURNS.turn()
 
 
 def leave_pages_folder_mode() -> None:
