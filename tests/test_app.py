@@ -12,6 +12,8 @@ from streamlit.testing.v1 import AppTest
 
 from lib.dataset import open_dataset
 from lib.engine import scorecard
+from lib.turns import Turns
+from lib.ui import frame
 from tests.conftest import REPO, analyst
 
 APP = str(REPO / "app.py")
@@ -118,6 +120,30 @@ def test_broken_targets_file_is_explained_not_crashed(monkeypatch, sample_dir):
     at = run_app(monkeypatch, sample_dir)
     assert not at.exception
     assert "目标定义文件有误" in at.error[0].value and "第2行" in at.error[0].value
+
+
+class CountedTurns(Turns):
+    """Turns that count the turns taken."""
+
+    taken = 0
+
+    def _start(self, ticket):
+        super()._start(ticket)
+        self.taken += 1
+
+
+@pytest.mark.parametrize("targets_broken", [False, True], ids=["page drawn", "page stopped"])
+def test_every_run_of_the_app_takes_its_turn_and_gives_it_back(monkeypatch, sample_dir, targets_broken):
+    """app.py runs inside a turn (lib/turns.py), and one that ends in st.stop (the targets' problems) gives it back."""
+    if targets_broken:
+        (sample_dir / "targets.csv").write_text("broken\n", encoding="utf-8")
+    turns = CountedTurns(60.0)
+    monkeypatch.setattr(frame, "SCRIPT_TURNS", turns)
+    at = run_app(monkeypatch, sample_dir)
+    assert not at.exception
+    assert bool(at.error) == targets_broken
+    at.run()
+    assert turns.taken >= 2 and turns.running() == 0 and turns.waiting() == 0
 
 
 def test_new_file_shows_without_restart(monkeypatch, sample_dir):
