@@ -35,6 +35,5 @@ with table:
     if table.open:  # the table is drawn only while it is open: most reruns never show it
         frame = ui.cached_scorecard_table(year, as_of)
         ui.grid(display.shown(frame))
-        st.download_button(t("download_csv", lang), lambda: display.csv_bytes(frame),
-                           file_name=f"scorecard_{year}-{as_of:02d}.csv", mime="text/csv")
+        ui.csv_download(lambda: frame, f"scorecard_{year}-{as_of:02d}", key="scorecard_csv")
 st.caption(display.md(footer_source(ds, year, lang)))

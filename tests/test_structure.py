@@ -123,3 +123,35 @@ def test_no_module_of_lib_is_longer_than_a_reader_can_hold():
                for p in (REPO / "lib").rglob("*.py")}
     assert len(lengths) > 100
     assert {path: n for path, n in lengths.items() if n > MAX_MODULE_LINES} == {}
+
+
+def deferred_downloads_that_rerun(root: Path) -> list[str]:
+    """Return where a download button whose file is built on click (data a lambda) reruns the page on its click."""
+    found = []
+    for path in [*root.glob("lib/ui/*.py"), *root.glob("pages/*.py"), *root.glob("app.py")]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr == "download_button"):
+                continue
+            data = node.args[1] if len(node.args) > 1 else next(
+                (k.value for k in node.keywords if k.arg == "data"), None)
+            on_click = next((k.value for k in node.keywords if k.arg == "on_click"), None)
+            if isinstance(data, ast.Lambda) and not (isinstance(on_click, ast.Constant) and on_click.value == "ignore"):
+                found.append(f"{path.relative_to(root)}:{node.lineno}")
+    return found
+
+
+def test_a_file_built_on_click_is_downloaded_without_a_rerun():
+    """Streamlit gives a built-on-click file a new id on every run and revokes the old one: a click that also reruns
+    the page could revoke its own file before the browser fetched it (no file came, lib/ui/widgets.py)."""
+    assert deferred_downloads_that_rerun(REPO) == []
+
+
+def test_the_check_finds_a_download_built_on_click_that_reruns(tmp_path):
+    (tmp_path / "pages").mkdir()
+    (tmp_path / "pages" / "p.py").write_text(
+        "import streamlit as st\n"
+        "st.download_button('a', lambda: b'', file_name='a.csv', on_click='ignore')\n"
+        "st.download_button('b', data=lambda: b'', file_name='b.csv')\n"
+        "st.download_button('c', b'', file_name='c.csv')\n", encoding="utf-8")
+    assert deferred_downloads_that_rerun(tmp_path) == ["pages/p.py:3"]

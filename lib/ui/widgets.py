@@ -178,8 +178,11 @@ def csv_download(build_frame, stem: str, key: str) -> None:
     """Draw a button that downloads a table as CSV for Excel: UTF-8 with BOM, cells that would run as formulas
     neutralised (the tables' own download is switched off in .streamlit/config.toml). The table is built only
     when the button is clicked."""
+    # No rerun on the click (on_click="ignore"): each run gives a built-on-click file a new id and revokes the old one,
+    # so a rerun the click itself asked for could revoke the file before the browser fetched it, and no file came (a
+    # browser test on a loaded machine, twice). The page has nothing to redraw for a download.
     st.download_button(t("download_csv", lang()), lambda: csv_bytes(build_frame()), file_name=f"{stem}.csv",
-                       mime="text/csv", key=key, icon=":material/download:")
+                       mime="text/csv", key=key, icon=":material/download:", on_click="ignore")
 
 
 def export_panel(ds: Dataset, year: int, as_of: int, figure=None, slug: str = "chart", title: str = "") -> None:
