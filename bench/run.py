@@ -805,19 +805,22 @@ WHY_NOT = {
                 "month, settings and code, so it cannot go stale): a report of a folder read before reads no file and"
                 " starts no sandbox, an import reads only its own file. The cold rows start with an empty cache.",
     "fair": "Twenty sessions share one Python process: Streamlit runs each session's script in its own thread, and "
-            "the GIL lets one run at a time, so the server's throughput is one core's; what costs more under "
-            "sharing is the switching between threads.",
-    "fair_p95": "A session whose rerun lands behind nineteen others waits for them: the p95 is the queue's length. "
-                "The overview sends ~160 messages a run (five a card: its box, bar, figure, line and link) against "
-                "the floor's ~117, and Streamlit's loop sends every session's messages one at a time in turn, so a "
-                "run's finish waits on the others' messages too.",
+            "the GIL lets one run at a time, so the server's throughput is one core's. Since December 7 the runs "
+            "take turns in arrival order (lib/turns.py), which served ~15 % more runs a second than twenty threads "
+            "sharing the interpreter.",
+    "fair_p95": "With runs taking turns in arrival order, a rerun waits for those asked before it: the p95 is the "
+                "queue's length, and what still varies is Streamlit's loop sending every session's messages one at "
+                "a time in turn (the overview ~160 a run, five a card; the floor ~117), so a run's finish waits on "
+                "the others' messages too. Measured apart (December 7): the overview 1.27–1.30× with turns, "
+                "1.44–1.58× before; the floor page (no turns) 1.33×.",
     "paced": "Twenty sessions rerunning every 5 s keep one core about a tenth busy, and most slow reruns overlap no "
              "other: logged one by one (December 7), each session's slow rerun was the one near the server's "
              "websocket keepalive ping (every 30 s, Streamlit's default; the floor page's reruns show the same "
              "step), ~25 ms on a ~25 ms rerun, and 1 rerun in 6 at this pace lands near one; a rerun sent as the "
              "last one finishes pays the same step (one session back to back: 48 ms a run, paced 25 ms, floor "
-             "alike). The rest are collisions, two reruns sharing the GIL (Streamlit runs every session's script "
-             "in threads of one process).",
+             "alike). The rest are collisions, a rerun asked while another runs (they take turns, lib/turns.py). "
+             "Measured apart (December 7): the floor page, the same twenty sessions pausing 5 s: p95 2.53× its run "
+             "alone; the overview 1.88–1.92× in three runs.",
     "browser": "The browser waits for every chart of the page to be drawn; the overview has one chart and 24 cards, "
                "the floor one chart and three elements per card. Measured apart (December 7): a new session's first "
                "run on the server is 60 ms against the floor's 51; the overview without 20 of its 24 cards loads "
