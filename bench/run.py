@@ -810,8 +810,8 @@ WHY_NOT = {
                 " starts no sandbox, an import reads only its own file. The cold rows start with an empty cache.",
     "fair": "Twenty sessions share one Python process: Streamlit runs each session's script in its own thread, and "
             "the GIL lets one run at a time, so the server's throughput is one core's. Since December 7 the runs "
-            "take turns in arrival order (lib/turns.py), which served ~15 % more runs a second than twenty threads "
-            "sharing the interpreter.",
+            "take turns in arrival order (lib/turns.py): the reruns' p95 went from 1.44–1.58× their median to "
+            "1.27–1.38×; runs a second moved with the machine (1247–1481 in 30 s with turns, 1239–1306 without).",
     "fair_p95": "With runs taking turns in arrival order, a rerun waits for those asked before it: the p95 is the "
                 "queue's length, and what still varies is Streamlit's loop sending every session's messages one at "
                 "a time in turn (the overview ~160 a run, five a card; the floor ~117), so a run's finish waits on "

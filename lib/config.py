@@ -72,8 +72,8 @@ SANDBOX_PRELOAD = ("lib.intake.reading", "lib.plan.documents")  # python-docx, p
 
 # The app's script runs take turns in arrival order (lib/turns.py); a run that holds its turn longer than this (an
 # export, a first plan read, a run waiting on DuckDB or the sandbox) lets the next one start beside it. An overview run
-# alone takes ~0.025 s; twenty sessions' reruns were as even with 0.1 as with 0.25 s (p95 1.30× the median), with
-# 0.05 s a little less (1.35×).
+# alone takes ~0.025 s; twenty sessions' reruns back to back: p95 1.30× the median with 0.1 s, 1.27× with 0.25 s,
+# 1.35× with 0.05 s.
 SCRIPT_TURN_PATIENCE_SECONDS = 0.1
 
 # The digest gives up posting after this many seconds in all (attempts, waits, a robot answering a byte a second):

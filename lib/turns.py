@@ -2,8 +2,8 @@
 started and the one running has finished or has held its turn for longer than `patience`.
 
 The app's script runs all share one Python interpreter (one GIL). Twenty sessions' runs at once each got a slice in
-turn, none finished sooner for it, and which finished first was chance: on the bench (20 sessions rerunning back to
-back) running them one after another in arrival order served 15-20 % more runs a second at a lower median and p95.
+turn, none finished sooner for it, and which finished first was chance: with twenty sessions rerunning back to back
+(bench/load.py) a rerun's p95 was 1.44-1.58x the median; taking turns in arrival order, 1.27-1.38x.
 A run that lasts (a long export) lets the next one start after `patience`, so nobody waits behind it for long.
 """
 
