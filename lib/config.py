@@ -75,6 +75,8 @@ SANDBOX_PRELOAD = ("lib.intake.reading", "lib.plan.documents")  # python-docx, p
 # alone takes ~0.025 s; twenty sessions' reruns back to back: p95 1.30× the median with 0.1 s, 1.27× with 0.25 s,
 # 1.35× with 0.05 s.
 SCRIPT_TURN_PATIENCE_SECONDS = 0.1
+# And however long the line, no run waits longer than this for its turn (a safety valve, not a pace).
+SCRIPT_TURN_LONGEST_WAIT_SECONDS = 5.0
 
 # The digest gives up posting after this many seconds in all (attempts, waits, a robot answering a byte a second):
 # the outbox's lock is released and the month is posted on the next run.

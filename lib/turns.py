@@ -4,7 +4,8 @@ started and the one running has finished or has held its turn for longer than `p
 The app's script runs all share one Python interpreter (one GIL). Twenty sessions' runs at once each got a slice in
 turn, none finished sooner for it, and which finished first was chance: with twenty sessions rerunning back to back
 (bench/load.py) a rerun's p95 was 1.44-1.58x the median; taking turns in arrival order, 1.27-1.38x.
-A run that lasts (a long export) lets the next one start after `patience`, so nobody waits behind it for long.
+A run that lasts (a long export) lets the next one start after `patience`, so nobody waits behind it for long; and
+nobody waits longer than `longest_wait` in all, whatever the line (a safety valve should the line ever stall).
 """
 
 from __future__ import annotations
@@ -19,10 +20,11 @@ from contextlib import contextmanager
 class Turns:
     """Hands out turns in arrival order; see the module's docstring."""
 
-    def __init__(self, patience: float):
-        if patience <= 0:
-            raise ValueError(f"patience must be positive, not {patience!r}")
+    def __init__(self, patience: float, longest_wait: float = 5.0):
+        if patience <= 0 or longest_wait <= 0:
+            raise ValueError(f"patience and longest_wait must be positive, not {patience!r}, {longest_wait!r}")
         self.patience = patience
+        self.longest_wait = longest_wait  # a caller who waited this long starts, whatever the line (a safety valve)
         self._lock = threading.Lock()
         self._waiting: deque[threading.Event] = deque()
         self._running: dict[object, float] = {}  # a turn's ticket → when it started
@@ -66,22 +68,24 @@ class Turns:
             raise
 
     def _wait_for_turn(self, ticket: object, called: threading.Event) -> None:
-        timeout = None
+        give_up = time.monotonic() + self.longest_wait
+        timeout = self.longest_wait
         while True:
             called.wait(timeout)
             with self._lock:
                 called.clear()
                 now = time.monotonic()
-                if self._waiting[0] is not called:
-                    timeout = None  # (woken in passing: the head is someone else's)
-                    continue
-                timeout = self._wait_left(now)
-                if timeout == 0:
-                    self._waiting.popleft()
+                if now >= give_up or (self._waiting[0] is called and self._wait_left(now) == 0):
+                    head = self._waiting[0] is called
+                    self._waiting.remove(called)
                     self._running[ticket] = now
-                    if self._waiting:  # the next in line now waits with its own timeout
+                    if head and self._waiting:  # the next in line now waits with its own timeout
                         self._waiting[0].set()
                     return
+                if self._waiting[0] is called:
+                    timeout = min(self._wait_left(now), give_up - now)
+                else:  # (woken in passing: the head is someone else's)
+                    timeout = give_up - now
 
     def running(self) -> int:
         """Return how many turns are being held now."""

@@ -81,6 +81,20 @@ def test_a_turn_held_past_the_patience_lets_the_next_one_start_beside_it():
     assert turns.running() == 0
 
 
+def test_nobody_waits_longer_than_the_longest_wait_whatever_the_line():
+    """The safety valve: a caller behind a turn held for good (and behind another waiter) starts after longest_wait."""
+    turns = Turns(LONG, longest_wait=0.3)
+    started = []
+    with turns.turn():  # held for the whole test, with a patience no one reaches
+        asked = time.monotonic()
+        threads = line_up(turns, 2, lambda index: started.append((index, time.monotonic() - asked)))
+        for thread in threads:
+            thread.join(10)
+        assert sorted(index for index, _ in started) == [0, 1]  # (in either order: each by its own clock)
+        assert all(waited >= 0.3 for _, waited in started)
+        assert turns.waiting() == 0
+
+
 def test_a_turn_is_given_back_when_its_block_raises():
     turns = Turns(LONG)
     with pytest.raises(RuntimeError), turns.turn():
@@ -127,7 +141,7 @@ def test_a_caller_interrupted_while_waiting_leaves_the_line_and_the_next_gets_th
     assert order == ["left the line", "next"]
 
 
-@pytest.mark.parametrize("patience", [0, -1.0])
-def test_a_patience_that_is_not_positive_is_refused(patience):
-    with pytest.raises(ValueError, match="patience"):
-        Turns(patience)
+@pytest.mark.parametrize(("patience", "longest_wait"), [(0, 5.0), (-1.0, 5.0), (0.1, 0)])
+def test_a_patience_or_longest_wait_that_is_not_positive_is_refused(patience, longest_wait):
+    with pytest.raises(ValueError, match="must be positive"):
+        Turns(patience, longest_wait)

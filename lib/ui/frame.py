@@ -19,7 +19,7 @@ from lib.ui.state import NAVIGATION_SEEN, lang
 from lib.ui.widgets import analyst_panel, data_notices, period_selectors, principal
 
 # One for the server process: every session's script runs (app.py) wait here for their turn.
-SCRIPT_TURNS = Turns(config.SCRIPT_TURN_PATIENCE_SECONDS)
+SCRIPT_TURNS = Turns(config.SCRIPT_TURN_PATIENCE_SECONDS, config.SCRIPT_TURN_LONGEST_WAIT_SECONDS)
 
 
 def script_turn():
