@@ -364,7 +364,7 @@ def test_answer_sentence_without_a_headline_target_behind():
     assert display.answer_sentence([on_pace, rate, nodata], 2021, 3, "zh") == \
         "截至2021年3月，3项目标1项正常、0项需关注、1项滞后、1项无数据；主要指标中满意度无数据。"
     assert display.answer_sentence([on_pace], 2021, 3, "en") == \
-        "As of Mar 2021: 1 of 1 targets on pace, 0 to watch, 0 behind; every headline target is on pace."
+        "As of Mar 2021: 1 of 1 target on pace, 0 to watch, 0 behind; every headline target is on pace."
     assert display.answer_sentence([rate], 2021, 3, "zh") == "截至2021年3月，1项目标0项正常、0项需关注、1项滞后。"
     headline_rate = a_score(indicator="r", name="通达率", kind="ratio", unit="%", status="red", gap_points=-0.5)
     assert display.answer_sentence([headline_rate], 2021, 3, "zh").endswith("；主要指标中通达率低于目标0.5个百分点。")

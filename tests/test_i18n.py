@@ -329,7 +329,7 @@ def test_a_count_choice_leaves_other_format_specs_as_str_format_has_them():
 # Placeholders that hold a count: in English the word after one is chosen by the number ("{rows} {rows:row|rows}"),
 # never written "rows" or "row(s)", which read "1 rows" and "1 row(s)" to a person.
 COUNTS = {"count", "rows", "n", "files", "errors", "warnings", "pages", "red", "review", "not_taken", "found",
-          "expected", "tasks", "minutes", "band"}
+          "expected", "tasks", "minutes", "band", "total", "covered"}
 
 
 # Where the word after a count placeholder is not its noun: ", {n} with this period's figure", "Attachment {n} lists".
@@ -341,6 +341,10 @@ def test_no_english_count_is_followed_by_a_fixed_plural():
     assert {key: match.group(0) for key, (_, en) in TEXT.items() for match in fixed.finditer(en)
             if match.group(1) in COUNTS and key not in NOT_THE_COUNTS_NOUN} == {}
     assert {key: en for key, (_, en) in TEXT.items() if re.search(r"\{\w+\}[^{]*\w\(s\)", en)} == {}
+    # nor by a verb fixed in the plural: "1 more have", "1 of 5 targets have"
+    verb = re.compile(r"\{(\w+)\} (?:more |of \{\w+\} \S+ )?(?:have|are|were)\b")
+    assert {key: match.group(0) for key, (_, en) in TEXT.items() for match in verb.finditer(en)
+            if match.group(1) in COUNTS - {"rows"}} == {}  # rows: a list of row numbers ("rows 3, 5 are blank")
 
 
 def test_each_catalogue_holds_every_key_once():
