@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 
 import pytest
@@ -41,6 +42,32 @@ SLIDE_FIT = """() => {
 }"""
 
 
+# True once the slide's chart is as tall as the room its container gives it: Plotly draws first at its default height
+# (450 px) and is resized when the container's size is known, which on a busy machine came after the run had ended.
+CHART_FILLS = """() => {
+  const room = document.querySelector('.st-key-slide_chart'), svg = room && room.querySelector('.main-svg');
+  return !!svg && Math.abs(svg.getBoundingClientRect().height - room.getBoundingClientRect().height) <= 2;
+}"""
+
+
+def settled_fit(page, chart: bool) -> dict:
+    """Return SLIDE_FIT once the slide has stopped moving: its chart (when it has one) resized to its room, then two
+    measures 300 ms apart alike; the last measure after 10 s either way, for the test's assertions to name what is
+    wrong."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    if chart:  # a chart that never fills its room fails the assertions on its height, which say where it stands
+        with contextlib.suppress(PlaywrightTimeout):
+            page.wait_for_function(CHART_FILLS, timeout=10_000)
+    fit = page.evaluate(SLIDE_FIT)
+    for _ in range(33):
+        page.wait_for_timeout(300)
+        before, fit = fit, page.evaluate(SLIDE_FIT)
+        if fit == before:
+            break
+    return fit
+
+
 # The presentation's views by slug (tests/test_export.py lists them in order), and those that are a chart.
 SLIDES = ["scorecard", "overview", "postal_business_volume", "postal_business_revenue", "express_volume",
           "express_revenue", "green", "workplan_1", "workplan_2", "workplan_3"]
@@ -68,8 +95,7 @@ def test_presentation_fits_each_meeting_screen_without_a_switch(browser, server,
         if view in CHART_SLIDES:  # the views with a chart: wait until it is drawn at the body's height
             page.wait_for_selector(".st-key-slide_chart .js-plotly-plot .main-svg", timeout=60_000)
         page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=60_000)
-        page.wait_for_timeout(1200)
-        fit = page.evaluate(SLIDE_FIT)
+        fit = settled_fit(page, chart=view in CHART_SLIDES)
         where = f"view {view} ({lang}) at {width}×{height}: {fit}"
         assert fit["scroll"] <= 0 and fit["outside"] == [] and fit["hidden"] <= 2 and fit["overlaps"] == [], where
         assert fit["headBottom"] <= fit["bodyTop"] + 1 and fit["bodyBottom"] <= fit["footTop"] + 1, where
@@ -110,7 +136,7 @@ def test_slide_charts_are_legible_on_a_meeting_screen(browser, server):
         assert f"view={view}" in page.url, (view, page.url)
         page.wait_for_selector(".st-key-slide_chart .main-svg", timeout=60_000)
         page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=60_000)
-        page.wait_for_timeout(500)
+        settled_fit(page, chart=True)
         texts = page.evaluate(CHART_TEXT)
         assert texts, view
         for text in texts:
