@@ -113,9 +113,14 @@ def open_page(browser, url: str, width: int, height: int):
     return page
 
 
+# The app's run state, once a run has drawn something: Streamlit's status widget shows only for a run that lasts, so its
+# absence did not say the run was over (a phone's tracker measured before its tabs were drawn, on a loaded machine).
+RUN_ENDED = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+
+
 def wait_for_app(page) -> None:
     page.wait_for_selector('[data-testid="stPlotlyChart"] .js-plotly-plot .main-svg', timeout=60_000)
-    page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=60_000)
+    page.wait_for_selector(RUN_ENDED, timeout=60_000)
     page.wait_for_timeout(500)
 
 
@@ -205,7 +210,7 @@ def wait_until_drawn(page, charts: int = 0) -> None:
     """Wait for the page's title, the run finished, every element loaded (no skeleton left) and at least `charts`
     charts, all drawn."""
     page.wait_for_selector('[data-testid="stMain"] h1', timeout=60_000)
-    page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=60_000)
+    page.wait_for_selector(RUN_ENDED, timeout=60_000)
     page.wait_for_function("""(charts) => {
         const drawn = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')];
         return !document.querySelector('[data-testid="stSkeleton"]') && drawn.length >= charts
