@@ -827,11 +827,14 @@ WHY_NOT = {
              "alone; the overview 1.88–1.92× in three runs.",
     "browser": "The browser waits for every chart of the page to be drawn; the overview has one chart and 24 cards, "
                "the floor one chart and three elements per card. Measured apart (December 7): a new session's first "
-               "run on the server is 60 ms against the floor's 51; the overview without 20 of its 24 cards loads "
-               "~0.06 s sooner; the rest of its ~0.2 s is the browser drawing what the floor has not (the sidebar "
-               "with the period, language and sign-in, the export menu). The two pages now load in turn; the ratio "
-               "still moves from run to run: 1.06–1.16 in seven runs on December 7 (the script runs' turns, "
-               "lib/turns.py, neither helped nor hurt it: 1.06–1.16 in five with them, 1.14–1.15 in two without).",
+               "run on the server is 60 ms against the floor's 51; the rest is the browser. Variants served side by "
+               "side and loaded in turn, 8 loads each: the sidebar collapsed, no export menu, no icons in the menu or "
+               "the cards left out each moved the overview by −3 to +3 %, and the floor's own content inside our "
+               "frame (navigation, sidebar, probe, styles) loaded 1.01–1.06× the floor: no one part carries the gap, "
+               "and a median of such loads moves by about 0.1 s from run to run. The ratio: 1.06–1.16 in seven runs "
+               "on December 7 afternoon; 1.34 and 1.41 that evening, the machine slow (a fresh Python importing "
+               "duckdb and pandas 82 % slower than its best), where the code before that day's last changes, loaded "
+               "in turn beside it, measured 1.27×: a slow machine widens the gap.",
     "scale": "Scorecard time grows with the rows read for the year shown; the series of other years stay in DuckDB.",
     "intake": "The Arrow CSV reader and the per-distinct-value checks set the pace; DuckDB's count(*) does not "
               "materialise the rows at all. Since #25 the file is read in a sandbox worker: its 42 MB go in and "
