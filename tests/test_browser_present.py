@@ -8,7 +8,7 @@ import re
 import pytest
 
 from lib.i18n import t
-from tests.browsing import ARTIFACTS
+from tests.browsing import ARTIFACTS, RUN_ENDED
 
 pytestmark = pytest.mark.browser
 
@@ -94,7 +94,7 @@ def test_presentation_fits_each_meeting_screen_without_a_switch(browser, server,
         page.locator(".st-key-slide_foot").get_by_text("苏州邮管〔2021〕21号").wait_for(timeout=60_000)
         if view in CHART_SLIDES:  # the views with a chart: wait until it is drawn at the body's height
             page.wait_for_selector(".st-key-slide_chart .js-plotly-plot .main-svg", timeout=60_000)
-        page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=60_000)
+        page.wait_for_selector(RUN_ENDED, timeout=60_000)
         fit = settled_fit(page, chart=view in CHART_SLIDES)
         where = f"view {view} ({lang}) at {width}×{height}: {fit}"
         assert fit["scroll"] <= 0 and fit["outside"] == [] and fit["hidden"] <= 2 and fit["overlaps"] == [], where
@@ -135,7 +135,7 @@ def test_slide_charts_are_legible_on_a_meeting_screen(browser, server):
         page.locator(".st-key-slide").get_by_text(number).wait_for(timeout=60_000)
         assert f"view={view}" in page.url, (view, page.url)
         page.wait_for_selector(".st-key-slide_chart .main-svg", timeout=60_000)
-        page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=60_000)
+        page.wait_for_selector(RUN_ENDED, timeout=60_000)
         settled_fit(page, chart=True)
         texts = page.evaluate(CHART_TEXT)
         assert texts, view
