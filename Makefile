@@ -1,6 +1,6 @@
 # make run   - create .venv, install, start the app on the bundled sample data
-# make test  - install test requirements (and Debian chromium, CJK fonts, nginx, openssl, systemd-analyze,
-#              LibreOffice and poppler when root), run the suite
+# make test  - install test requirements (and Debian chromium and its headless shell, CJK fonts, nginx, openssl,
+#              systemd-analyze, LibreOffice and poppler when root), run the suite
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -21,8 +21,8 @@ $(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
 run: $(VENV)/.runtime
 	FORWARDED_ALLOW_IPS= $(VENV)/bin/streamlit run app.py --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
 
-# Browser and server tests use Debian's packages only: chromium and fonts-noto-cjk render the pages and exports (never
-# a downloaded browser); nginx and openssl put the app behind HTTPS (tests/test_server.py); systemd brings
+# Browser and server tests use Debian's packages only: chromium and fonts-noto-cjk render the exports, and
+# chromium-headless-shell (the same build without the browser's window; 64 MB) the pages (never a downloaded browser); nginx and openssl put the app behind HTTPS (tests/test_server.py); systemd brings
 # systemd-analyze, which checks the units in deploy/systemd/. nginx is installed, never started as the system's
 # service (a policy-rc.d says no while it installs), so `make test` opens no port. LibreOffice (Writer and Impress,
 # without their GUI) and poppler render the exported .docx and .pptx to PDF and their pages to text and pictures
@@ -30,6 +30,7 @@ run: $(VENV)/.runtime
 system-deps:
 	@missing=""; \
 	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	[ -x /usr/bin/chromium-headless-shell ] || missing="$$missing chromium-headless-shell"; \
 	fc-list 2>/dev/null | grep -q "Noto Sans CJK" || missing="$$missing fonts-noto-cjk"; \
 	[ -x /usr/sbin/nginx ] || missing="$$missing nginx"; \
 	[ -x /usr/bin/openssl ] || missing="$$missing openssl"; \
@@ -38,7 +39,7 @@ system-deps:
 	dpkg -s libreoffice-impress-nogui >/dev/null 2>&1 || missing="$$missing libreoffice-impress-nogui"; \
 	[ -x /usr/bin/pdftotext ] && [ -x /usr/bin/pdftoppm ] || missing="$$missing poppler-utils"; \
 	if [ -z "$$missing" ]; then \
-		echo "chromium, Noto CJK fonts, nginx, openssl, systemd-analyze, LibreOffice and poppler are installed"; \
+		echo "chromium, its headless shell, Noto CJK fonts, nginx, openssl, systemd-analyze, LibreOffice and poppler are installed"; \
 	elif [ "$$(id -u)" = "0" ]; then \
 		echo "installing from Debian:$$missing"; \
 		blocker=""; \

@@ -9,6 +9,7 @@ import pytest
 from tests.browsing import (
     ANALYST,
     ANALYST_PASSWORD,
+    RUN_ENDED,
     running_app,
     shot,
     wait_for_app,
@@ -41,7 +42,8 @@ def test_first_use_from_a_clean_folder(browser, tmp_path, width, height):
 
         page.goto(url + "/upload")
         page.get_by_role("heading", name="数据上报").wait_for(timeout=60_000)
-        if width < 640:  # the sidebar is folded on a phone
+        if width < 640:  # the sidebar is folded on a phone: opened once the page's run has drawn it all
+            page.wait_for_selector(RUN_ENDED, timeout=60_000)
             page.locator('[data-testid="stExpandSidebarButton"], '
                          '[data-testid="stSidebarCollapsedControl"]').first.click()
         sidebar = page.locator('[data-testid="stSidebar"]')
