@@ -246,11 +246,34 @@ class TabsOfOneProfile:
             page.set_viewport_size(viewport)
         return page
 
+    def open_pages(self) -> list:
+        """Return every tab open now, in every profile."""
+        return [page for profile in self._profiles.values() for page in profile.pages]
+
     def close(self) -> None:
         for profile in self._profiles.values():
             profile.close()
         for folder in self._folders:
             shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """When a browser test fails, save a picture of every tab still open (tests/artifacts/failed_*.png) and name them
+    in the report, so a failure in CI shows what the pages showed."""
+    report = yield
+    tabs = item.funcargs.get("browser") if hasattr(item, "funcargs") else None
+    if report.failed and isinstance(tabs, TabsOfOneProfile):
+        from tests.browsing import ARTIFACTS
+
+        ARTIFACTS.mkdir(exist_ok=True)
+        name = "".join(c if c.isalnum() else "_" for c in item.name)[:80]
+        for i, page in enumerate(tabs.open_pages()):
+            path = ARTIFACTS / f"failed_{name}_{i}.png"
+            with contextlib.suppress(Exception):  # a tab that has crashed or closed meanwhile has no picture
+                page.screenshot(path=str(path), full_page=True, timeout=10_000)
+                report.sections.append(("open tab", f"{page.url} -> {path}"))
+    return report
 
 
 @pytest.fixture(scope="session")
