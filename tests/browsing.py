@@ -104,11 +104,9 @@ def _answers(url: str, proc: subprocess.Popen, seconds: float = 60) -> bool:
     return False
 
 
-def launch_profile(playwright, folder: str, **options):
-    """Return Debian's chromium-headless-shell launched through Playwright (never a downloaded browser) on a profile in
-    folder, with the context options given, asking for reduced motion unless they say otherwise."""
-    return playwright.chromium.launch_persistent_context(folder, executable_path=CHROMIUM, args=CHROMIUM_ARGS,
-                                                         **{"reduced_motion": "reduce", **options})
+def launch_chromium(playwright):
+    """Return Debian's chromium-headless-shell launched through Playwright (never a downloaded browser)."""
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
 
 
 def open_page(browser, url: str, width: int, height: int):

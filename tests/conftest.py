@@ -208,53 +208,43 @@ def run_cli(*args: str) -> CliRun:
 # whichever browser test file asks first. Files that change the app's data start a server of their own.
 @pytest.fixture(scope="session")
 def browser():
-    """Yield Debian chromium driven through Playwright, once per test process: tabs of one browser profile."""
+    """Yield Debian chromium-headless-shell launched through Playwright, once per test process."""
     from playwright.sync_api import sync_playwright
 
-    from tests.browsing import need_browser
+    from tests.browsing import launch_chromium, need_browser
 
     need_browser()
     with sync_playwright() as p:
-        tabs = TabsOfOneProfile(p)
-        yield tabs
-        tabs.close()
+        chromium = launch_chromium(p)
+        yield TabsOfOneContext(chromium)
+        chromium.close()
 
 
-class TabsOfOneProfile:
-    """Opens pages as tabs of one Chromium profile kept for the test process, as a person opens the app's links in
-    tabs of one browser: new_page(viewport=…) as Playwright's Browser has it. The profile is on disk (a folder of the
-    run's own), so Chromium keeps the app's compiled scripts between tabs as it does for a person, which an in-memory
-    context does not (a page's load cost 0.4 CPU-s more); and it asks for reduced motion, so nothing animates while a
-    test waits (0.1-0.2 CPU-s a page; no test looks at an animation). Each tab is a session of its own on the server
-    (the app keeps nothing in cookies or storage). A page with options of its own (a phone's touch, scale and user
-    agent; a certificate to take) is a tab of the profile kept for those options."""
+class TabsOfOneContext:
+    """Playwright's Browser whose new_page(viewport=…) opens a tab of one context kept for the test process, as a
+    person opens the app's links in tabs of one browser: the app's scripts are fetched once, not once a page (a new
+    context for each page cost about 1.8 s of CPU more on every page of the suite). Each tab is a session of its own on
+    the server (the app keeps nothing in cookies or storage). A page with options of its own (a phone's touch, scale
+    and user agent) is a tab of the context kept for those options; new_context gives a context of its own."""
 
-    def __init__(self, playwright):
-        self._playwright, self._profiles, self._folders = playwright, {}, []
+    def __init__(self, browser):
+        self._browser, self._contexts = browser, {}
 
     def new_page(self, viewport: dict | None = None, **options):
-        from tests.browsing import launch_profile
-
         key = repr(sorted(options.items()))
-        if key not in self._profiles:
-            self._folders.append(tempfile.mkdtemp(prefix="kpi-chromium-"))
-            self._profiles[key] = launch_profile(self._playwright, self._folders[-1], **options)
-            for blank in self._profiles[key].pages:  # the tab a profile opens with: only the tests' own tabs stay
-                blank.close()
-        page = self._profiles[key].new_page()
+        if key not in self._contexts:
+            self._contexts[key] = self._browser.new_context(**options)
+        page = self._contexts[key].new_page()
         if viewport:
             page.set_viewport_size(viewport)
         return page
 
     def open_pages(self) -> list:
-        """Return every tab open now, in every profile."""
-        return [page for profile in self._profiles.values() for page in profile.pages]
+        """Return every tab open now, in every context."""
+        return [page for context in self._contexts.values() for page in context.pages]
 
-    def close(self) -> None:
-        for profile in self._profiles.values():
-            profile.close()
-        for folder in self._folders:
-            shutil.rmtree(folder, ignore_errors=True)
+    def __getattr__(self, name: str):
+        return getattr(self._browser, name)
 
 
 @pytest.hookimpl(wrapper=True)
@@ -263,7 +253,7 @@ def pytest_runtest_makereport(item, call):
     in the report, so a failure in CI shows what the pages showed."""
     report = yield
     tabs = item.funcargs.get("browser") if hasattr(item, "funcargs") else None
-    if report.failed and isinstance(tabs, TabsOfOneProfile):
+    if report.failed and isinstance(tabs, TabsOfOneContext):
         from tests.browsing import ARTIFACTS
 
         ARTIFACTS.mkdir(exist_ok=True)
