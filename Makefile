@@ -22,7 +22,8 @@ run: $(VENV)/.runtime
 	FORWARDED_ALLOW_IPS= $(VENV)/bin/streamlit run app.py --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
 
 # Browser and server tests use Debian's packages only: chromium and fonts-noto-cjk render the exports, and
-# chromium-headless-shell (the same build without the browser's window; 64 MB) the pages (never a downloaded browser); nginx and openssl put the app behind HTTPS (tests/test_server.py); systemd brings
+# chromium-headless-shell (the same build without the browser's window; 64 MB) the pages (never a downloaded
+# browser); nginx and openssl put the app behind HTTPS (tests/test_server.py); systemd brings
 # systemd-analyze, which checks the units in deploy/systemd/. nginx is installed, never started as the system's
 # service (a policy-rc.d says no while it installs), so `make test` opens no port. LibreOffice (Writer and Impress,
 # without their GUI) and poppler render the exported .docx and .pptx to PDF and their pages to text and pictures
