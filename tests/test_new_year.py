@@ -193,7 +193,8 @@ def screen_text(at: AppTest) -> str:
 def test_the_2022_overview(monkeypatch, new_year):
     at = run_app(monkeypatch, new_year[0])
     text = screen_text(at)
-    assert at.selectbox(key="year_zh").options == ["2021", "2022"] and at.selectbox(key="year_zh").value == 2022
+    years = at.segmented_control(key="year_zh")
+    assert years.options == ["2021", "2022"] and years.value == 2022
     assert "截至2022年3月，11项目标1项正常、0项需关注、0项滞后、10项无数据" in text
     assert "完成率 21.2% · 序时进度 20.9% · 线性进度 25.0%  \n同比 +8.8%（目标增幅 +7.0%）" in text
     assert ("目标依据：《苏州市邮政管理局关于印发2022年工作要点和邮政快递业更贴近民生3件实事分工安排的通知》"
@@ -258,8 +259,9 @@ def planned_only(tmp_path_factory):
 def year_2022(monkeypatch, data_dir, page: str) -> AppTest:
     """Return the app on a page after 2022 is chosen in the year selector."""
     at = run_app(monkeypatch, data_dir)
-    assert at.selectbox(key="year_zh").options == ["2021", "2022"] and at.selectbox(key="year_zh").value == 2021
-    at.selectbox(key="year_zh").set_value(2022).run()
+    years = at.segmented_control(key="year_zh")
+    assert years.options == ["2021", "2022"] and years.value == 2021
+    at.segmented_control(key="year_zh").set_value(2022).run()
     if page != "pages/overview.py":
         at.switch_page(page).run()
     assert not at.exception

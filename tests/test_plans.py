@@ -440,7 +440,7 @@ def test_the_indicator_page_shows_the_plans_context_beside_its_target(monkeypatc
     assert run_cli("plan", "publish", tmp_path / "d.csv", "--data-dir", fresh_dir, "--plan", document).returncode == 0
     monkeypatch.setenv("KPI_DATA_DIR", str(fresh_dir))
     at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60).run()
-    at.selectbox(key="year_zh").set_value(2023).run()
+    at.segmented_control(key="year_zh").set_value(2023).run()
     at.switch_page("pages/indicator.py")
     at.query_params["id"] = "express_volume"
     at.run()
@@ -457,7 +457,7 @@ def test_a_context_figure_before_the_main_goals_is_shown_with_its_line(monkeypat
     assert run_cli("plan", "publish", tmp_path / "d.csv", "--data-dir", fresh_dir, "--plan", document).returncode == 0
     monkeypatch.setenv("KPI_DATA_DIR", str(fresh_dir))
     at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60).run()
-    at.selectbox(key="year_zh").set_value(2024).run()
+    at.segmented_control(key="year_zh").set_value(2024).run()
     at.switch_page("pages/indicator.py")
     at.query_params["id"] = "express_volume"
     at.run()

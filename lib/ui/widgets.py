@@ -105,12 +105,12 @@ def period_selectors(ds: Dataset) -> tuple[int, int] | None:
     latest = default_period(ds)
     default_year = latest[0] if latest else years[-1]
     remember_asked_period(ds)
-    # Widget keys carry the language so labels follow it; the choice itself is kept aside.
-    # (A selectbox keeps its old option text in the browser when only the labels change,
-    # so the year shows plain digits and the month is a slider whose labels are redrawn.)
+    # Widget keys carry the language so labels follow it; the choice itself is kept aside. The year shows plain
+    # digits and the month is a slider whose labels are redrawn. The years are a row of buttons, one tap away: a
+    # selectbox's menu cost a page's first load ~0.08 s of its own scripts (bench/RESULTS.md, the browser's row).
     chosen_year = st.session_state.get("chosen_year", default_year)
-    year = st.sidebar.selectbox(t("year", language), years, key=f"year_{language}",
-                                index=years.index(chosen_year) if chosen_year in years else len(years) - 1)
+    year = st.sidebar.segmented_control(t("year", language), years, key=f"year_{language}", required=True,
+                                        default=chosen_year if chosen_year in years else years[-1])
     st.session_state["chosen_year"] = year
     default_month = last_month_of(ds, year)
     # The choice is remembered per (year, latest month with data): a newly loaded month becomes the default.
