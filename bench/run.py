@@ -831,17 +831,22 @@ WHY_NOT = {
                "side and loaded in turn, 8 loads each: the sidebar collapsed, no export menu, no icons in the menu or "
                "the cards left out each moved the overview by −3 to +3 %, and the floor's own content inside our "
                "frame (navigation, sidebar, probe, styles) loaded 1.01–1.06× the floor: no one part carries the gap, "
-               "and a median of such loads moves by about 0.1 s from run to run. The ratio: 1.06–1.16 in seven runs "
-               "on December 7 afternoon; 1.34 and 1.41 that evening, the machine slow (a fresh Python importing "
-               "duckdb and pandas 82 % slower than its best), where the code before that day's last changes, loaded "
-               "in turn beside it, measured 1.27×: a slow machine widens the gap.",
+               "and a median of such loads moves by about 0.1 s from run to run. On December 8 one part did: the "
+               "year's selectbox, whose menu's scripts the page fetched and ran on its first load (the year's "
+               "selectbox gone 1.11 → 1.08× in 10 loads each; the years are now a row of buttons). The ratio: "
+               "1.06–1.16 in seven runs on December 7 afternoon; 1.34 and 1.41 that evening, the machine slow (a "
+               "fresh Python importing duckdb and pandas 82 % slower than its best), where the code before that "
+               "day's last changes, loaded in turn beside it, measured 1.27×: a slow machine widens the gap.",
     "scale": "Scorecard time grows with the rows read for the year shown; the series of other years stay in DuckDB.",
     "intake": "The Arrow CSV reader and the per-distinct-value checks set the pace; DuckDB's count(*) does not "
               "materialise the rows at all. Since #25 the file is read in a sandbox worker: its 42 MB go in and "
-              "the 62 MB Arrow table comes back through a memfd (about 60 ms of page faults and copies at a "
-              "million rows, measured by hand), and the first runs of a process pay more (its allocator and the "
-              "worker's grow); the column checks now read two columns at a time and a column of plain numbers is "
-              "cast at once, which won back most of it (steady runs by hand: 0.43–0.47 s, 4.9–5.3× DuckDB).",
+              "the 62 MB Arrow table comes back through a memfd. Measured apart (December 8, a million rows): the "
+              "same reading in the server's own process takes 0.37 s whole (4.0× DuckDB), through the worker "
+              "0.45–0.47 s; of the ~90 ms between them, 14 ms is writing the file into the memfd, 46 ms the table's "
+              "way back (the worker writing it, this process mapping it), the rest the worker copying the file in. "
+              "Sent as dictionary codes the table would be 27 MB, but encoding and decoding it cost as much as that "
+              "saves unless the column checks take the codes themselves. Steady runs by hand: 0.45–0.47 s, "
+              "4.6–5.0× DuckDB; in make bench 4.85× and 5.15× (December 7 and 8).",
 }
 
 
