@@ -5,6 +5,7 @@ them."""
 
 from __future__ import annotations
 
+import csv
 import time
 import urllib.parse
 
@@ -54,6 +55,32 @@ def test_first_session_after_start_takes_the_first_click(browser, tmp_path, path
         assert "lang=en" in page.url
         page.close()
 
+
+
+def test_the_years_are_buttons_that_switch_the_year(browser, tmp_path):
+    """The sidebar's years are a row of buttons: a tap on the next plan's year shows that year (its address says so),
+    a tap on the last one brings its latest month back."""
+    with running_app(tmp_path / "data") as url:
+        targets = tmp_path / "data" / "targets.csv"
+        with targets.open(encoding="utf-8", newline="") as fh:
+            rows = list(csv.DictReader(fh))
+        with targets.open("a", encoding="utf-8", newline="") as fh:  # the 2022 plan: the same targets a year on
+            csv.DictWriter(fh, fieldnames=list(rows[0])).writerows(
+                {**r, "year": "2022", "baseline_year": "2021" if r["baseline_year"] else ""}
+                for r in rows if r["year"] == "2021")
+        page = open_page(browser, url, 1366, 900)
+        years = page.locator('[data-testid="stSidebar"] button')
+        assert [years.filter(has_text=y).count() for y in ("2021", "2022")] == [1, 1]
+        years.filter(has_text="2022").click()
+        page.get_by_text("2022年还没有实际数据").wait_for(timeout=30_000)
+        page.wait_for_selector(RUN_ENDED, timeout=60_000)
+        assert "period=2022-12" in page.url
+        shot(page, "years_2022.png")
+        years.filter(has_text="2021").click()
+        page.get_by_text("截至2021年10月").first.wait_for(timeout=30_000)
+        page.wait_for_selector(RUN_ENDED, timeout=60_000)
+        assert "period=" not in page.url and page.get_by_text("2022年还没有实际数据").count() == 0
+        page.close()
 
 def test_narrow_window_still_reads(browser, server):
     page = open_page(browser, server, 1366, 900)  # a desktop browser: drawn wide first, with a mode bar
