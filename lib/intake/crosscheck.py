@@ -32,9 +32,10 @@ def month_against_ytd(rows: pd.DataFrame, raw: pd.DataFrame, names_by_col: dict[
     the file, else stored; January's 累计 is its month), naming the row, the two figures and the difference."""
     if "stated_month" not in raw or rows.empty:
         return []
-    ytd = rows[(rows["basis"] == "ytd").to_numpy()]
-    if ytd.empty:  # (a million month rows: nothing to compare, and no copy of the raw records made to find it)
+    is_ytd = (rows["basis"] == "ytd").to_numpy()
+    if not is_ytd.any():  # (a million month rows: nothing to compare, and no copy of rows or raw records made)
         return []
+    ytd = rows[is_ytd]
     stated = raw[["pos", "stated_month", "value", "value_col"]].fillna({"stated_month": ""}).drop_duplicates(
         "pos").set_index("pos")
     in_file = {(r.indicator, r.region, int(r.year), int(r.month)): float(r.value) for r in ytd.itertuples()}
