@@ -4,6 +4,7 @@ found from their lengths) name the same rows, columns and values as the record p
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -165,3 +166,25 @@ def test_a_month_and_a_year_to_date_row_of_one_key_say_which_is_which_on_both_pa
         assert found[0].detail("zh").startswith("与第2行是同一月份、指标、地区：第2行是当月数，本行是累计数。")
         assert found[1].detail("zh") == "与第4行重复（同一月份、指标、地区）"  # both a month: a repetition
         assert "row 2 gives the month figure, this row the year to date figure" in found[0].detail("en")
+
+
+@pytest.mark.parametrize("keys, later", [
+    ([], []),
+    ([3, 1, 2], [False, False, False]),  # no key twice: found by counting
+    ([5, 5, 0, 5, 0], [False, True, False, True, True]),  # the first of each kept
+    ([0, 0, 0], [False, True, True]),
+    ([10**9, 7, 10**9], [False, False, True]),  # keys far apart: hashed
+])
+def test_later_rows_of_a_key_are_the_duplicates(keys, later):
+    from lib.intake.columns import _duplicated
+
+    assert _duplicated(np.array(keys, dtype=np.int64)).tolist() == later
+
+
+def test_one_month_of_two_years_is_no_duplicate_on_the_large_file_path(sample_dir, large_file_paths):
+    """November of 2020 and of 2021 for one indicator are two months; November 2021 again (row 4) is the duplicate,
+    and a row whose month is not read (row 5) takes no part."""
+    text = HEADER + ("2021-11,green_outlets,1,,,,\n2020-11,green_outlets,2,,,,\n2021-11,green_outlets,3,,,,\n"
+                     "2019-13,green_outlets,4,,,,\n2020-12,green_outlets,5,,,,\n")
+    parsed = intake.parse("f.csv", text.encode(), load_catalog(sample_dir))
+    assert [(p.code, p.row) for p in parsed.problems] == [("err_duplicate", 4), ("err_period", 5)]

@@ -130,13 +130,16 @@ def normalize(raw: pd.DataFrame, names_by_col: dict[int, dict], catalog: Catalog
     with a problem)."""
     read = _read_columns(raw, catalog, context)
     failing = read.failing
-    # one integer per (indicator, region, year, month), to find duplicates without hashing text
-    row_key = ((read.indicator_key * (read.region_key.max(initial=0) + 1) + read.region_key) * 2200
-               + read.year) * 13 + read.month
+    # one integer per (indicator, region, year, month), to find duplicates without hashing text: dense (the years
+    # the rows that passed hold, not all 2200), so that it can be counted (_duplicated)
+    years = read.year[~failing] if failing.any() else read.year
+    first_year = int(years.min()) if len(years) else 0
+    year_span = int(years.max()) - first_year + 1 if len(years) else 1
+    row_key = ((read.indicator_key * (read.region_key.max(initial=0) + 1) + read.region_key) * year_span
+               + read.year - first_year) * 13 + read.month
     # the duplicates among the rows the column checks passed, found while the rows are built beside them
     passed = row_key[~failing] if failing.any() else row_key
-    duplicates = _side_by_side(len(raw), {"d": lambda: pd.Series(passed).duplicated(keep="first").to_numpy()},
-                               wait=False)["d"]
+    duplicates = _side_by_side(len(raw), {"d": lambda: _duplicated(passed)}, wait=False)["d"]
     rows = pd.DataFrame({"pos": raw["pos"].to_numpy(dtype=np.int64), "indicator": read.indicator,
                          "region": read.region, "year": read.year, "month": read.month, "value": read.value,
                          "basis": read.basis, "note": checks.note_column(raw["note"]),
@@ -157,8 +160,7 @@ def normalize(raw: pd.DataFrame, names_by_col: dict[int, dict], catalog: Catalog
     unlisted = flagged.unlisted + max(0, len(flagged.located) - limit)
     problems = [p for _, _, p in flagged.located[:limit]]
     good = good.reset_index(drop=True)
-    good = good.assign(source_file=_text_by_code([file_name], np.zeros(len(good), dtype=np.int64))[0],
-                       source_row=good["pos"] + 1)
+    good = good.assign(source_file=checks.constant_text(file_name, len(good)), source_row=good["pos"] + 1)
     more, more_unlisted = crosscheck.within_file(good, catalog, file_name, names_by_col)
     problems += more
     unlisted += more_unlisted
@@ -171,6 +173,20 @@ def normalize(raw: pd.DataFrame, names_by_col: dict[int, dict], catalog: Catalog
     return good[checks.ROW_COLUMNS].astype({"year": "int64", "month": "int64", "value": "float64",
                                             "source_row": "int64"}), problems, unlisted
 
+
+
+def _duplicated(key: np.ndarray) -> np.ndarray:
+    """Return pd.Series(key).duplicated(keep="first") of non-negative integer keys: counted when the keys span
+    little more than their number (no key twice, as in most files: no hash of a million keys), else hashed (only the
+    keys that occur twice, when counting found few)."""
+    if not len(key) or key.max() >= 4 * len(key) + 1024:
+        return pd.Series(key).duplicated(keep="first").to_numpy()
+    twice = np.bincount(key)[key] > 1
+    if not twice.any():
+        return twice
+    duplicated = np.zeros(len(key), dtype=bool)
+    duplicated[twice] = pd.Series(key[twice]).duplicated(keep="first").to_numpy()
+    return duplicated
 
 @dataclass
 class _Read:
