@@ -56,7 +56,6 @@ def test_first_session_after_start_takes_the_first_click(browser, tmp_path, path
         page.close()
 
 
-
 def test_the_years_are_buttons_that_switch_the_year(browser, tmp_path):
     """The sidebar's years are a row of buttons: a tap on the next plan's year shows that year (its address says so),
     a tap on the last one brings its latest month back."""
@@ -81,6 +80,7 @@ def test_the_years_are_buttons_that_switch_the_year(browser, tmp_path):
         page.wait_for_selector(RUN_ENDED, timeout=60_000)
         assert "period=" not in page.url and page.get_by_text("2022年还没有实际数据").count() == 0
         page.close()
+
 
 def test_narrow_window_still_reads(browser, server):
     page = open_page(browser, server, 1366, 900)  # a desktop browser: drawn wide first, with a mode bar

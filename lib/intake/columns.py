@@ -174,11 +174,10 @@ def normalize(raw: pd.DataFrame, names_by_col: dict[int, dict], catalog: Catalog
                                             "source_row": "int64"}), problems, unlisted
 
 
-
 def _duplicated(key: np.ndarray) -> np.ndarray:
     """Return pd.Series(key).duplicated(keep="first") of non-negative integer keys: counted when the keys span
-    little more than their number (no key twice, as in most files: no hash of a million keys), else hashed (only the
-    keys that occur twice, when counting found few)."""
+    little more than their number (no key twice, as in most files: no hash of a million keys; else only the keys that
+    occur twice are hashed), hashed all when they span more."""
     if not len(key) or key.max() >= 4 * len(key) + 1024:
         return pd.Series(key).duplicated(keep="first").to_numpy()
     twice = np.bincount(key)[key] > 1
@@ -187,6 +186,7 @@ def _duplicated(key: np.ndarray) -> np.ndarray:
     duplicated = np.zeros(len(key), dtype=bool)
     duplicated[twice] = pd.Series(key[twice]).duplicated(keep="first").to_numpy()
     return duplicated
+
 
 @dataclass
 class _Read:
