@@ -174,11 +174,16 @@ def normalize(raw: pd.DataFrame, names_by_col: dict[int, dict], catalog: Catalog
                                             "source_row": "int64"}), problems, unlisted
 
 
+def _countable(span: int, n: int) -> bool:
+    """Return whether n integer keys in [0, span) are found faster by counting (np.bincount) than by hashing."""
+    return span <= 4 * n + 1024
+
+
 def _duplicated(key: np.ndarray) -> np.ndarray:
     """Return pd.Series(key).duplicated(keep="first") of non-negative integer keys: counted when the keys span
     little more than their number (no key twice, as in most files: no hash of a million keys; else only the keys that
     occur twice are hashed), hashed all when they span more."""
-    if not len(key) or key.max() >= 4 * len(key) + 1024:
+    if not len(key) or not _countable(int(key.max()) + 1, len(key)):
         return pd.Series(key).duplicated(keep="first").to_numpy()
     twice = np.bincount(key)[key] > 1
     if not twice.any():
@@ -236,7 +241,7 @@ def _in_units(value: np.ndarray, indicator_key: np.ndarray, ids: list, units: tu
     unit_codes, unit_texts = units
     pair = indicator_key * len(unit_texts) + unit_codes  # each (indicator, unit text) once, in [0, span)
     span = len(ids) * len(unit_texts)
-    if span <= 4 * len(pair) + 1024:  # (the pairs that occur, found by counting: no hash of a million keys)
+    if _countable(span, len(pair)):  # (the pairs that occur, found by counting: no hash of a million keys)
         pairs, pair_codes = np.flatnonzero(np.bincount(pair, minlength=span)), pair
     else:
         pair_codes, pairs = pd.factorize(pair)
